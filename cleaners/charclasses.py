@@ -1,0 +1,45 @@
+"""Named Unicode classes the cleaners' patterns are built from.
+
+Each constant is a fragment for use inside a `regex` character class (no
+brackets), so patterns read as ``rf"[{HAN}{CJK_PUNCT}]"``.
+"""
+
+# Han ideographs (all CJK blocks, including extensions and compatibility forms).
+HAN = r"\p{Han}"
+
+# Full-width CJK punctuation that never takes a space beside it.
+CJK_PUNCT = "，。、；：！？（）《》〈〉【】「」『』〔〕〖〗…—·～"
+
+# Chinese quotation marks: no space between them and Han, but they also serve Latin text.
+CJK_QUOTES = "“”‘’"
+
+# Punctuation that ends a sentence in Chinese prose.
+SENTENCE_END = "。！？…；"
+
+# Closing marks that may follow a sentence end (`。”`, `。）`).
+CLOSING_AFTER_END = "”’）》」』】"
+
+# Any Chinese-context character: Han, CJK punctuation or Chinese quotes.
+CJK = HAN + CJK_PUNCT + CJK_QUOTES
+
+# Horizontal whitespace OCR puts between glyphs (ASCII space, tab, ideographic space, NBSP).
+HSPACE = r" \t\u3000\u00a0"
+
+# ASCII digits (full-width digits are folded to these first).
+DIGIT = "0-9"
+
+# Latin letters (ASCII; full-width letters are folded to these first).
+LATIN = "A-Za-z"
+
+# Guide-box bullets that open a guide item (`■我市开通心理疏导热线`).
+GUIDE_BULLETS = "■□●◆◇▲△►▶★☆◎"
+
+# Chinese numerals used in page numbers (`第二版`, `第十二版`).
+CHINESE_NUMERALS = "〇零一二两三四五六七八九十"
+
+# Roles that precede reporters' names in bylines and credits.
+BYLINE_ROLES = (
+    "本报记者|见习记者|特约记者|实习记者|摄影记者|全媒体记者|记者|通讯员|实习生|"
+    "签约摄影师|摄影师|摄影|通讯"
+)
+

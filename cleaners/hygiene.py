@@ -1,0 +1,61 @@
+"""Unicode hygiene: the first and last steps of the plan (contract rule 7)."""
+
+import unicodedata
+
+import regex
+
+from cleaners.charclasses import HSPACE
+
+# Line breaks of every kind become "\n": CRLF/CR from Windows and old Mac files, U+2028/U+2029.
+LINE_BREAKS = regex.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
+
+# BOM, zero-width and bidi marks and soft hyphens are invisible OCR/editor debris.
+INVISIBLES = regex.compile(r"[\ufeff\u200b-\u200f\u2060-\u2064\u202a-\u202e\u00ad]")
+
+# Control characters other than tab and newline carry no text.
+CONTROLS = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+# A tab is a space that OCR or an editor widened.
+TABS = regex.compile(r"\t")
+
+# Whitespace at the start or end of a line (indentation, U+3000 included) carries no text.
+LINE_EDGE_SPACE = regex.compile(rf"^[{HSPACE}]+|[{HSPACE}]+$", regex.MULTILINE)
+
+# A Markdown heading mark (`## 标题`): the line stays a heading, the mark goes.
+MARKDOWN_HEADING_MARK = regex.compile(r"^#{1,6}[ \t\u3000]+(?=\S)", regex.MULTILINE)
+
+
+def normalize_unicode(text: str) -> tuple[str, int]:
+    """NFC; unify line breaks; drop BOM, zero-width and control characters.
+
+    Leading indentation is kept here: paragraph reflow reads it as a paragraph
+    start, and `strip_layout_marks` removes it at the end of the plan.
+
+    >>> normalize_unicode("\\ufeff本报讯\\u200b（记者 高伟山）\\r\\n")
+    ('本报讯（记者 高伟山）\\n', 3)
+    """
+    count = 0
+    nfc = unicodedata.normalize("NFC", text)
+    count += sum(1 for a, b in zip(nfc, text, strict=False) if a != b) + abs(len(nfc) - len(text))
+    out, n = LINE_BREAKS.subn("\n", nfc)
+    count += n
+    out, n = INVISIBLES.subn("", out)
+    count += n
+    out, n = CONTROLS.subn("", out)
+    count += n
+    out, n = TABS.subn(" ", out)
+    count += n
+    return out, count
+
+
+def strip_layout_marks(text: str) -> tuple[str, int]:
+    """Remove line-edge whitespace (U+3000 indentation) and Markdown heading marks.
+
+    Runs after reflow, which needs both as evidence of paragraph and heading starts.
+
+    >>> strip_layout_marks("## 全省数字化疫情防控系统现场观摩会在郑召开\\n\\u3000\\u3000通告明确")
+    ('全省数字化疫情防控系统现场观摩会在郑召开\\n通告明确', 2)
+    """
+    out, n_space = LINE_EDGE_SPACE.subn("", text)
+    out, n_marks = MARKDOWN_HEADING_MARK.subn("", out)
+    return out, n_space + n_marks

@@ -1,0 +1,193 @@
+"""Jump markers (contract rule 4): `（下转第二版）`, `(上接第一版)`, `▶▶▶▶22 版版`.
+
+Markers are found in the text exactly as the user gave it, so each marker's
+`offset` indexes `raw_text`: ``raw_text[m.offset:m.offset + len(m.raw)] == m.raw``.
+"""
+
+from dataclasses import asdict, dataclass
+
+import regex
+
+from cleaners.charclasses import CHINESE_NUMERALS, HSPACE
+
+# Placeholder left where a marker ended or began a line: reflow must break a
+# paragraph there (a story jumps away or resumes), then removes it.
+HARD_BREAK = "\ue000"
+
+# Between two glyphs of a marker OCR may put spaces, one line break or zero-width debris.
+_GAP = r"[\s\u200b-\u200d\ufeff]{0,3}"
+
+_OPEN = r"[（(〈<\[【〔［]"
+_CLOSE = r"[）)〉>\]】〕］]"
+
+
+def _glyphs(word: str) -> str:
+    """Pattern for `word` letter-spaced and/or with each glyph doubled (`下下转转`)."""
+    return _GAP.join(f"{regex.escape(c)}(?:{_GAP}{regex.escape(c)})?" for c in word)
+
+
+def _alternatives(*words: str) -> str:
+    return "|".join(_glyphs(w) for w in sorted(words, key=len, reverse=True))
+
+
+# A jump marker, bracketed or bare, letter-spaced, split over lines or with doubled glyphs;
+# the kind is read from the named group that matched. Leading spaces on its line go with it.
+JUMP_MARKER = regex.compile(
+    rf"""
+    (?P<lead>[{HSPACE}]*)
+    (?P<marker>
+      (?P<open>{_OPEN}{_GAP})?
+      (?:
+        (?P<to_strong>{_alternatives("下转")})
+      | (?P<from_strong>{_alternatives("上接")})
+      | (?P<see_strong>{_alternatives("相关报道继续阅读", "相关报道见", "继续阅读")})
+      | (?P<arrow>[▶►]+)
+      | (?P<to_weak>{_glyphs("转")})
+      | (?P<from_weak>{_glyphs("接")})
+      | (?P<see_weak>{_alternatives("详见", "见")})
+      )
+      {_GAP}(?:{_glyphs("第")}{_GAP})?
+      (?P<page>
+        [A-Za-zＡ-Ｚａ-ｚ]?(?:{_GAP}[0-9０-９]){{1,8}}
+      | (?:[{CHINESE_NUMERALS}]{_GAP}){{1,6}}
+      )
+      {_GAP}(?P<ban>版(?:{_GAP}版)?)
+      (?P<close>{_GAP}{_CLOSE})?
+    )
+    """,
+    regex.VERBOSE,
+)
+
+_KIND_OF_GROUP = {
+    "to_strong": "continued_to",
+    "to_weak": "continued_to",
+    "from_strong": "continued_from",
+    "from_weak": "continued_from",
+    "see_strong": "see_page",
+    "see_weak": "see_page",
+    "arrow": "see_page",
+}
+
+_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+# Whitespace and zero-width debris inside a marker, dropped before reading its page.
+_MARKER_GAPS = regex.compile(r"[\s\u200b-\u200d\ufeff]+")
+
+
+@dataclass(frozen=True)
+class JumpMarker:
+    """One jump marker: where the story goes or comes from."""
+
+    kind: str  # continued_to | continued_from | see_page
+    page: str  # "2", "12", "A07"
+    raw: str  # the marker exactly as it stood in the raw text
+    offset: int  # index of `raw` in the raw text
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def chinese_numeral_to_int(numeral: str) -> int:
+    """Read a Chinese page numeral: 二 → 2, 十二 → 12, 二十 → 20, 二十一 → 21.
+
+    >>> [chinese_numeral_to_int(n) for n in ("二", "十", "十二", "二十", "二十一", "一〇")]
+    [2, 10, 12, 20, 21, 10]
+    """
+    if "十" in numeral:
+        tens, _, units = numeral.partition("十")
+        return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[units] if units else 0)
+    value = 0
+    for ch in numeral:
+        value = value * 10 + _DIGITS[ch]
+    return value
+
+
+def _undouble(page: str) -> str:
+    """`22` → `2`, `1122` → `12`: every glyph was written twice."""
+    if len(page) % 2 == 0 and page[0::2] == page[1::2]:
+        return page[0::2]
+    return page
+
+
+def normalize_page_label(page: str, doubled: bool) -> str:
+    """Page label as stored: Arabic digits, or an upper-case letter prefix kept (`A07`).
+
+    >>> normalize_page_label("二", False), normalize_page_label("22", True)
+    ('2', '2')
+    >>> normalize_page_label("ａ０７", False), normalize_page_label("02", False)
+    ('A07', '2')
+    """
+    import unicodedata
+
+    page = unicodedata.normalize("NFKC", _MARKER_GAPS.sub("", page))
+    if doubled:
+        page = _undouble(page)
+    if page[0] in CHINESE_NUMERALS:
+        return str(chinese_numeral_to_int(page))
+    if page[0].isalpha():
+        return page[0].upper() + page[1:]
+    return str(int(page))
+
+
+def _marker_from_match(match: regex.Match) -> JumpMarker | None:
+    group = next(name for name in _KIND_OF_GROUP if match.group(name))
+    bracketed = bool(match.group("open")) and bool(match.group("close"))
+    if group.endswith("_weak") and not bracketed:
+        return None  # bare 转/接/见 + 第N版 may be prose; only brackets make it a marker
+    doubled = len(_MARKER_GAPS.sub("", match.group("ban"))) == 2
+    return JumpMarker(
+        kind=_KIND_OF_GROUP[group],
+        page=normalize_page_label(match.group("page"), doubled),
+        raw=match.group("marker"),
+        offset=match.start("marker"),
+    )
+
+
+def find_jump_markers(text: str) -> list[JumpMarker]:
+    """All jump markers in `text`, in order.
+
+    >>> [(m.kind, m.page) for m in find_jump_markers("政策教育， （下转第二版）")]
+    [('continued_to', '2')]
+    >>> [(m.kind, m.page) for m in find_jump_markers("■我市开通心理疏导热线 ▶▶▶▶22 版版")]
+    [('see_page', '2')]
+    """
+    found = []
+    for match in JUMP_MARKER.finditer(text):
+        marker = _marker_from_match(match)
+        if marker is not None:
+            found.append(marker)
+    return found
+
+
+def _touches_line_edge(text: str, start: int, end: int) -> bool:
+    before = text[text.rfind("\n", 0, start) + 1 : start]
+    after_end = text.find("\n", end)
+    after = text[end : len(text) if after_end < 0 else after_end]
+    return not before.strip() or not after.strip()
+
+
+def remove_jump_markers(text: str) -> tuple[str, int, list[JumpMarker]]:
+    """Remove jump markers from `text` and return them as records.
+
+    A marker that began or ended its line leaves a hard paragraph break behind,
+    so the story it ends is not glued to whatever the page prints next.
+
+    >>> text, n, found = remove_jump_markers("(上接第一版)整改失管漏管现象")
+    >>> text.replace(HARD_BREAK, "|"), n, found[0].kind, found[0].page
+    ('|整改失管漏管现象', 1, 'continued_from', '1')
+    """
+    pieces: list[str] = []
+    found: list[JumpMarker] = []
+    last = 0
+    for match in JUMP_MARKER.finditer(text):
+        marker = _marker_from_match(match)
+        if marker is None:
+            continue
+        found.append(marker)
+        pieces.append(text[last : match.start()])
+        if _touches_line_edge(text, match.start(), match.end()):
+            pieces.append(HARD_BREAK)
+        last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces), len(found), found

@@ -1,0 +1,149 @@
+"""Paragraph reflow (contract rule 1): one paragraph per line.
+
+Hard-wrapped column lines and blank lines that fall mid-sentence (column breaks)
+are joined; headlines, subheads, bylines, captions, credits and guide items keep
+their own lines. The decision for each line break reads the evidence in `lines`.
+"""
+
+import statistics
+from dataclasses import dataclass
+
+import regex
+
+from cleaners.lines import (
+    CLAUSE_PUNCT,
+    GUIDE_ITEM,
+    LEAD,
+    ends_sentence,
+    is_display_type,
+    opens_paragraph,
+    visible_width,
+)
+from cleaners.markers import HARD_BREAK
+
+# Lines within this many lines of a break tell the column width there.
+COLUMN_WINDOW = 8
+
+# A line of at least this width is a paragraph, not a column line, whatever its neighbours.
+UNWRAPPED_WIDTH = 40
+
+# A photo credit run on after a paragraph's last sentence (`…检查工作。 冯嘉莹摄`) is its own line.
+TRAILING_CREDIT = regex.compile(r"(?<=[。！？”])[ \t\u3000]+(?=[\p{Han}·]{2,4}[ \t\u3000]*摄$)", regex.MULTILINE)
+
+# Latin letters on both sides of a line break were two words: join them with a space.
+_LATIN_END = regex.compile(r"[A-Za-z]$")
+_LATIN_START = regex.compile(r"^[A-Za-z]")
+
+
+@dataclass
+class _Line:
+    text: str
+    block: int  # index of the blank-separated block the line belongs to
+    block_size: int
+    width: float
+    column: float  # typical body-line width around this line
+
+
+def _column_widths(texts: list[str]) -> list[float]:
+    """For each line, the median width of nearby body lines (lines with clause punctuation)."""
+    body = [(i, visible_width(t)) for i, t in enumerate(texts) if t.strip() and CLAUSE_PUNCT.search(t)]
+    page = statistics.median(w for _, w in body) if body else float("inf")
+    widths = []
+    for i in range(len(texts)):
+        near = [w for j, w in body if abs(j - i) <= COLUMN_WINDOW]
+        widths.append(statistics.median(near) if len(near) >= 3 else page)
+    return widths
+
+
+def _annotate(texts: list[str]) -> list[_Line]:
+    columns = _column_widths(texts)
+    out: list[_Line] = []
+    block, size_of = -1, {}
+    previous_blank = True
+    for i, text in enumerate(texts):
+        if not text.strip():
+            previous_blank = True
+            continue
+        if previous_blank:
+            block += 1
+            previous_blank = False
+        size_of[block] = size_of.get(block, 0) + 1
+        out.append(_Line(text, block, 0, visible_width(text), columns[i]))
+    for line in out:
+        line.block_size = size_of[line.block]
+    return out
+
+
+def _is_short(line: _Line) -> bool:
+    return line.width <= line.column - 2
+
+
+def _joins(prev: _Line, nxt: _Line, paragraph_is_guide: bool) -> bool:
+    """Whether the break between `prev` and `nxt` falls inside one paragraph."""
+    if prev.text.rstrip().endswith(HARD_BREAK) or opens_paragraph(nxt.text):
+        return False
+    if is_display_type(prev.text) or is_display_type(nxt.text):
+        return False
+    same_block = prev.block == nxt.block
+    if paragraph_is_guide:
+        return same_block  # a guide item wraps over lines until a blank line
+    if ends_sentence(prev.text):
+        # Only a full column line ending a sentence can be mid-paragraph.
+        return same_block and prev.width >= prev.column - 1
+    # A lead (`本报讯（记者 …）5 月`) is body text even before its first comma.
+    prev_has_punct = bool(CLAUSE_PUNCT.search(prev.text) or LEAD.match(prev.text))
+    if same_block:
+        # A short line without punctuation above a short line is a subhead over an
+        # indented first line; above a full line it is itself an indented first line.
+        return prev_has_punct or not _is_short(prev) or nxt.width >= nxt.column - 1
+    # A blank line between: a column break only if the text runs on.
+    continues = nxt.block_size >= 2 or nxt.width >= UNWRAPPED_WIDTH
+    if not continues and not CLAUSE_PUNCT.search(nxt.text):
+        return False  # a short line standing alone after a blank is display type
+    if prev.block_size == 1 and prev.width < UNWRAPPED_WIDTH:
+        # A short line standing alone is display type, unless a paragraph runs on from it.
+        return nxt.width >= UNWRAPPED_WIDTH
+    if not prev_has_punct and _is_short(prev):
+        return continues
+    return True
+
+
+def _join(left: str, right: str) -> str:
+    left, right = left.rstrip(), right.lstrip()
+    separator = " " if _LATIN_END.search(left) and _LATIN_START.match(right) else ""
+    return left + separator + right
+
+
+def reflow_paragraphs(text: str) -> tuple[str, int]:
+    """Join column lines into paragraphs, one per line; drop blank lines.
+
+    Counts line breaks removed (joins) plus blank lines dropped.
+
+    >>> reflow_paragraphs("据悉，我市中心城区目前已完成\\n9 轮全员核酸检测。\\n\\n李海峰等参加调研")
+    ('据悉，我市中心城区目前已完成9 轮全员核酸检测。\\n李海峰等参加调研', 2)
+    """
+    texts = text.split("\n")
+    lines = _annotate(texts)
+    paragraphs: list[str] = []
+    joins = 0
+    paragraph_is_guide = False
+    for i, line in enumerate(lines):
+        if i and _joins(lines[i - 1], line, paragraph_is_guide):
+            paragraphs[-1] = _join(paragraphs[-1], line.text)
+            joins += 1
+            continue
+        paragraphs.append(line.text)
+        paragraph_is_guide = bool(GUIDE_ITEM.match(line.text))
+    cleaned = [p.replace(HARD_BREAK, "") for p in paragraphs]
+    cleaned = [p for p in cleaned if p.strip()]
+    blanks = sum(1 for t in texts if not t.strip())
+    return "\n".join(cleaned), joins + blanks
+
+
+def separate_trailing_credits(text: str) -> tuple[str, int]:
+    """Put a photo credit that OCR ran onto a paragraph's end on its own line.
+
+    >>> separate_trailing_credits("图为5月8日，纪工委在督导检查工作。 冯嘉莹摄")
+    ('图为5月8日，纪工委在督导检查工作。\\n冯嘉莹摄', 1)
+    """
+    return TRAILING_CREDIT.subn("\n", text)

@@ -1,0 +1,106 @@
+"""The one ordered plan that composes the cleaners, and `clean()`.
+
+Order, and why:
+1. jump markers    - first, on the text as given, so each marker's offset indexes raw_text;
+                     a marker that ended a line leaves a hard paragraph break.
+2. unicode         - NFC, one kind of line break, no invisible or control characters.
+3. fullwidth alnum - `ＧＤＰ２０２２` → `GDP2022` before any rule reads digits.
+4. script          - OpenCC, before rules compare glyphs (doubled lines).
+5. doubled lines   - whole OCR lines written twice, before reflow merges lines.
+6. reflow          - reads evidence later rules erase: letter-spacing, indentation, `#` marks.
+7. credits         - a photo credit run onto a paragraph's end gets its own line.
+8. punctuation     - after reflow, so bracket and quote pairs split over lines are whole.
+9. spacing         - after punctuation, so `，` and `（` are known as CJK punctuation.
+10. layout marks   - last: indentation and Markdown `#` marks go, the lines stay.
+
+The composer records an edit count for a rule only when that rule changed the text.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cleaners.artifacts import remove_doubled_lines
+from cleaners.hygiene import normalize_unicode, strip_layout_marks
+from cleaners.markers import HARD_BREAK, JumpMarker, remove_jump_markers
+from cleaners.paragraphs import reflow_paragraphs, separate_trailing_credits
+from cleaners.profiles import Profile, load_profile
+from cleaners.punctuation import fold_fullwidth_alphanumerics, repair_punctuation_width
+from cleaners.script import convert_script
+from cleaners.spacing import repair_intercharacter_spacing
+
+Rule = Callable[[str], tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """What `clean` returns: the cleaned text and how it got there."""
+
+    raw: str
+    text: str
+    paragraphs: list[str]
+    markers: list[JumpMarker]
+    edits: dict[str, int] = field(default_factory=dict)
+    profile: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "text": self.text,
+            "paragraphs": self.paragraphs,
+            "markers": [m.to_dict() for m in self.markers],
+            "edits": self.edits,
+        }
+
+
+def build_plan(profile: Profile) -> list[tuple[str, Rule]]:
+    """The rules after jump markers, in order, as (edit-count name, function)."""
+    plan: list[tuple[str, Rule]] = [
+        ("unicode", normalize_unicode),
+        ("fullwidth_alnum", fold_fullwidth_alphanumerics),
+    ]
+    if profile.opencc:
+        plan.append(("script", lambda text: convert_script(text, profile.opencc)))
+    if profile.doubled_lines:
+        plan.append(("doubled_lines", remove_doubled_lines))
+    if profile.reflow:
+        plan.append(("reflow", reflow_paragraphs))
+        plan.append(("credits", separate_trailing_credits))
+    if profile.punctuation:
+        plan.append(("punctuation", repair_punctuation_width))
+    if profile.spacing:
+        plan.append(("spacing", repair_intercharacter_spacing))
+    plan.append(("layout_marks", strip_layout_marks))
+    return plan
+
+
+def clean(text: str, profile: str | Profile | None = None) -> CleanResult:
+    """Clean one OCR'd page under `profile` (default `zh-Hans-newspaper`).
+
+    >>> r = clean("本报讯（记者 高伟山）5 月 12 日\\n是国际护士节,也是许昌战“疫”最紧\\n张的时候。 （下转第二版）")
+    >>> r.text
+    '本报讯（记者 高伟山）5月12日是国际护士节，也是许昌战“疫”最紧张的时候。'
+    >>> [(m.kind, m.page) for m in r.markers], sorted(r.edits)
+    ([('continued_to', '2')], ['jump_markers', 'punctuation', 'reflow', 'spacing'])
+    """
+    chosen = load_profile(profile)
+    edits: dict[str, int] = {}
+    markers: list[JumpMarker] = []
+    out = text
+    if chosen.jump_markers:
+        out, count, markers = remove_jump_markers(out)
+        if count:
+            edits["jump_markers"] = count
+    for name, rule in build_plan(chosen):
+        changed, count = rule(out)
+        if changed != out:
+            edits[name] = max(count, 1)
+        out = changed
+    out = out.replace(HARD_BREAK, "")  # left by markers when reflow is off
+    paragraphs = [line for line in out.split("\n") if line.strip()]
+    return CleanResult(
+        raw=text,
+        text="\n".join(paragraphs),
+        paragraphs=paragraphs,
+        markers=markers,
+        edits=edits,
+        profile=chosen.name,
+    )

@@ -1,0 +1,133 @@
+"""Punctuation width (contract rule 3): ASCII punctuation in Chinese context becomes
+full-width; full-width letters and digits become ASCII. Chinese punctuation is never
+mapped to ASCII (`，` and `、` would both become `,` and the difference is lost).
+"""
+
+import regex
+
+from cleaners.charclasses import CJK, HAN, HSPACE
+
+# Full-width letters and digits (`ＧＤＰ２０２２`) are ASCII in any modern typesetting.
+FULLWIDTH_ALNUM = regex.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
+
+# Half-width CJK punctuation forms (`､` `｡` `｢` `｣`) are OCR reading full-width marks too narrowly.
+HALFWIDTH_CJK_PUNCT = regex.compile(r"[\uff61-\uff64]")
+_HALFWIDTH_TO_FULL = {"｡": "。", "｢": "「", "｣": "」", "､": "、"}
+
+# Mismatched brackets from OCR (`〈…)`, `(…〉`, `（…)`, `(…）`) are one pair of round brackets.
+LOOKALIKE_BRACKET_PAIR = regex.compile(
+    r"(?:〈(?P<a>[^〈〉()（）\n]{0,80})[)）]"
+    r"|[(（](?P<b>[^〈〉()（）\n]{0,80})〉"
+    r"|（(?P<c>[^()（）\n]{0,80})\)"
+    r"|\((?P<d>[^()（）\n]{0,80})）)"
+)
+
+# An ASCII bracket pair; converted when it holds Han or stands beside Han (`县(市)` → `县（市）`).
+ASCII_BRACKET_PAIR = regex.compile(r"\((?P<inner>[^()\n]{0,200})\)")
+
+# A straight double-quote pair; converted to “…” when it holds Han.
+STRAIGHT_DOUBLE_QUOTES = regex.compile(r'"(?P<inner>[^"\n]{1,200})"')
+
+# A straight single-quote pair holding Han (`'一盘棋'`); Latin apostrophes are left alone.
+STRAIGHT_SINGLE_QUOTES = regex.compile(rf"'(?P<inner>[^'\n]{{0,100}}{HAN}[^'\n]{{0,100}})'")
+
+# Three or more ASCII dots beside Chinese text are a Chinese ellipsis.
+ASCII_ELLIPSIS = regex.compile(rf"(?<=[{CJK}][{HSPACE}]*)\.{{3,}}|\.{{3,}}(?=[{HSPACE}]*[{CJK}])")
+
+# `, ; : ! ?` with Chinese text on either side (spaces skipped); `1,350` and `9:00` have none.
+ASCII_CLAUSE_PUNCT = regex.compile(
+    rf"(?<=[{CJK}][{HSPACE}]*)[,;:!?]|[,;:!?](?=[{HSPACE}]*[{CJK}])"
+)
+_CLAUSE_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+
+# A full stop after Han that does not start a number or a Latin word (`情况.下一步`, not `3.5`).
+ASCII_FULL_STOP = regex.compile(rf"(?<=[{HAN}”’）》][{HSPACE}]*)\.(?![{HSPACE}]*[0-9A-Za-z.])")
+
+# An ASCII bracket or quote left unpaired right beside Han.
+LONE_ASCII_BRACKET = regex.compile(rf"(?<=[{CJK}][{HSPACE}]*)[()]|[()](?=[{HSPACE}]*[{CJK}])")
+
+_HAN_RE = regex.compile(HAN)
+_CJK_RE = regex.compile(rf"[{CJK}]")
+
+
+def fold_fullwidth_alphanumerics(text: str) -> tuple[str, int]:
+    """Full-width letters and digits become ASCII.
+
+    >>> fold_fullwidth_alphanumerics("２０２２年ＧＤＰ增长")
+    ('2022年GDP增长', 7)
+    """
+    count = 0
+
+    def fold(match: regex.Match) -> str:
+        nonlocal count
+        count += len(match.group(0))
+        return "".join(chr(ord(ch) - 0xFEE0) for ch in match.group(0))
+
+    return FULLWIDTH_ALNUM.sub(fold, text), count
+
+
+def repair_lookalike_brackets(text: str) -> tuple[str, int]:
+    """OCR's mismatched brackets become one full-width pair.
+
+    >>> repair_lookalike_brackets("各县〈市)适时开展")
+    ('各县（市）适时开展', 1)
+    """
+    def pair(match: regex.Match) -> str:
+        inner = next(g for g in match.groups() if g is not None)
+        return f"（{inner}）"
+
+    return LOOKALIKE_BRACKET_PAIR.subn(pair, text)
+
+
+def widen_ascii_punctuation(text: str) -> tuple[str, int]:
+    """ASCII punctuation in Chinese context becomes full-width.
+
+    Numbers (`3.5`, `1,350`), times (`9:00`), URLs and Latin text are untouched.
+
+    >>> widen_ascii_punctuation('本报讯(记者 武芳)5月6日,在收听"一喷三防"后.')[0]
+    '本报讯（记者 武芳）5月6日，在收听“一喷三防”后。'
+    >>> widen_ascii_punctuation("1,350吨, 9:00开始, 约3.5亿元, 见http://www.example.cn")[0]
+    '1,350吨， 9:00开始， 约3.5亿元， 见http://www.example.cn'
+    """
+    count = 0
+
+    def bracket_pair(match: regex.Match) -> str:
+        nonlocal count
+        inner = match.group("inner")
+        before = match.string[match.start() - 1 : match.start()]
+        after = match.string[match.end() : match.end() + 1]
+        if _HAN_RE.search(inner) or _CJK_RE.match(before) or _CJK_RE.match(after):
+            count += 1
+            return f"（{inner}）"
+        return match.group(0)
+
+    out = ASCII_BRACKET_PAIR.sub(bracket_pair, text)
+
+    def quote_pair(match: regex.Match) -> str:
+        nonlocal count
+        if _HAN_RE.search(match.group("inner")):
+            count += 1
+            return f"“{match.group('inner')}”"
+        return match.group(0)
+
+    out = STRAIGHT_DOUBLE_QUOTES.sub(quote_pair, out)
+    out, n = STRAIGHT_SINGLE_QUOTES.subn(lambda m: f"‘{m.group('inner')}’", out)
+    count += n
+    out, n = ASCII_ELLIPSIS.subn("……", out)
+    count += n
+    out, n = ASCII_CLAUSE_PUNCT.subn(lambda m: _CLAUSE_TO_FULL[m.group(0)], out)
+    count += n
+    out, n = ASCII_FULL_STOP.subn("。", out)
+    count += n
+    out, n = LONE_ASCII_BRACKET.subn(lambda m: "（" if m.group(0) == "(" else "）", out)
+    count += n
+    out, n = HALFWIDTH_CJK_PUNCT.subn(lambda m: _HALFWIDTH_TO_FULL[m.group(0)], out)
+    count += n
+    return out, count
+
+
+def repair_punctuation_width(text: str) -> tuple[str, int]:
+    """Look-alike brackets first (they pair across ASCII and full-width), then ASCII → full-width."""
+    out, n_brackets = repair_lookalike_brackets(text)
+    out, n_widened = widen_ascii_punctuation(out)
+    return out, n_brackets + n_widened
