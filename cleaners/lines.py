@@ -14,7 +14,6 @@ from cleaners.charclasses import (
     GUIDE_BULLETS,
     HAN,
     HSPACE,
-    LEAD_WORDS,
     SENTENCE_END,
 )
 from cleaners.markers import HARD_BREAK

@@ -89,3 +89,14 @@ def repair_intercharacter_spacing(text: str) -> tuple[str, int]:
         lines.append(out)
         total += n
     return "\n".join(lines), total
+
+
+def count_residual_gaps(text: str) -> int:
+    """Spaces between CJK characters that carry no meaning (what this rule would remove).
+
+    >>> count_residual_gaps("核 酸 检 测，居民\\n紧盯薄弱环节 落实防控措施\\n（记者 毛迎 孙江锋）")
+    3
+    """
+    return sum(
+        len(GAP_BETWEEN_CJK.findall(_protect_meaningful_spaces(line))) for line in text.split("\n")
+    )

@@ -312,6 +312,8 @@ def ocr_page(name: str, blocks: list[Block], psm: int, keep: bool) -> str:
 TRAD = dict(zip("国发会这说经济时区们车农产务实动线门开长业为见进", "國發會這說經濟時區們車農產務實動線門開長業為見進"))
 ASCII_OF = {"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "！": "!", "？": "?"}
 ZW = ["\u200b", "\u200c", "\u200d", "\u2060"]
+WORD_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.,:/@%_-")
+WORD_CHARS |= {chr(ord(c) + 0xFEE0) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"}
 NUMERALS = dict(zip("一二三四五六七八九十", "1 2 3 4 5 6 7 8 9 10".split()))
 
 
@@ -354,17 +356,18 @@ def degrade_text(s: str, rng: random.Random, p: dict) -> str:
     return s
 
 
-def break_marker(raw: str, rng: random.Random) -> tuple[str, str]:
-    """A jump marker in one of the broken forms OCR produces. '\\n' = forced break."""
+def break_marker(raw: str, rng: random.Random, k: int) -> tuple[str, str]:
+    """A jump marker in one of the broken forms OCR produces. '\\n' = forced break.
+    Forms rotate with k (a per-page counter) so every form occurs in the set."""
     if raw.startswith("▶"):
-        form = rng.choice(["plain", "doubled", "doubled", "spaced"])
+        form = ["doubled", "plain", "spaced", "doubled"][k % 4]
         page = raw[1:-1]
         if form == "doubled":
             return form, "▶" * rng.choice([2, 4]) + "".join(c * 2 for c in page) + rng.choice(["", " "]) + "版版"
         if form == "spaced":
             return form, "▶ " + " ".join(page) + " 版"
         return form, raw
-    form = rng.choice(["plain", "ascii", "lookalike", "spaced", "split", "arabic"])
+    form = ["split", "ascii", "lookalike", "spaced", "plain", "arabic"][k % 6]
     inner = raw.strip("（）")
     if form == "ascii":
         return form, f"({inner})"
@@ -387,7 +390,12 @@ def hard_wrap(s: str, width: int, rng: random.Random, p_blank: float) -> list[st
     for piece in s.split("\n"):
         while piece:
             cut = width
-            while 0 < cut < len(piece) and piece[cut] in ZW:
+            # never cut beside a zero-width char or a space (bylines keep theirs),
+            # nor inside a number, URL or Latin word
+            while 0 < cut < len(piece) and (
+                piece[cut] in ZW or " " in piece[cut - 1:cut + 1]
+                or (piece[cut - 1] in WORD_CHARS and piece[cut] in WORD_CHARS)
+            ):
                 cut += 1
             line, piece = piece[:cut], piece[cut:]
             lines.append(line)
@@ -409,8 +417,10 @@ def synth_page(name: str, blocks: list[Block]) -> str:
         "handigit": 0.5,
     }
     heads = [i for i, b in enumerate(blocks) if b.kind in ("head", "sub") and " " not in b.text]
-    doubled = {rng.choice(heads)} if heads and (rng.random() < 0.5 or name == "community") else set()
+    doubled = {rng.choice(heads)} if heads and rng.random() < 0.3 else set()
+    doubled |= {i for i in heads if blocks[i].text == "机关干部下沉抗疫一线"}  # the classic
     out: list[str] = []
+    k = rng.randrange(12)  # marker form counter
     for i, b in enumerate(blocks):
         if b.kind == "sep":
             out.append("")
@@ -433,7 +443,8 @@ def synth_page(name: str, blocks: list[Block]) -> str:
         pos = 0
         for m in MARKER_RE.finditer(b.text):
             pieces.append(degrade_text(b.text[pos:m.start()], rng, p))
-            pieces.append(break_marker(m.group(1), rng)[1])
+            pieces.append(break_marker(m.group(1), rng, k)[1])
+            k += 1
             pos = m.end()
         pieces.append(degrade_text(b.text[pos:], rng, p))
         s = "".join(pieces)

@@ -1,0 +1,88 @@
+"""Quality metrics of a cleaned text: what the validation suites and `eval` read.
+
+Each metric is a pure function of the text, so a suite can judge the text itself,
+not only numbers stored beside it.
+"""
+
+import regex
+
+from cleaners.charclasses import HAN
+from cleaners.markers import find_jump_markers
+from cleaners.script import count_traditional_chars
+from cleaners.spacing import count_residual_gaps
+
+# ASCII `, ; : ! ? ( )` touching a Han character.
+ASCII_PUNCT_BESIDE_HAN = regex.compile(rf"(?<={HAN})[,;:!?()]|[,;:!?()](?={HAN})")
+
+_HAN = regex.compile(HAN)
+_NON_SPACE = regex.compile(r"\S")
+_PAIRS = {"（": "）", "(": ")", "“": "”", "《": "》", "【": "】", "「": "」"}
+
+
+def han_ratio(text: str) -> float:
+    """Share of non-space characters that are Han.
+
+    >>> han_ratio("核酸检测 GDP")
+    0.5714285714285714
+    """
+    visible = len(_NON_SPACE.findall(text))
+    return len(_HAN.findall(text)) / visible if visible else 0.0
+
+
+def residual_gaps(text: str) -> int:
+    """Spaces between CJK characters that carry no meaning (bylines and headline phrases do).
+
+    >>> residual_gaps("核 酸 检 测，居民"), residual_gaps("紧盯薄弱环节 落实防控措施")
+    (3, 0)
+    """
+    return count_residual_gaps(text)
+
+
+def ascii_punct_beside_han(text: str) -> int:
+    """ASCII `,;:!?()` touching Han.
+
+    >>> ascii_punct_beside_han("安全,惠济区(市)"), ascii_punct_beside_han("1,350吨，9:00")
+    (3, 0)
+    """
+    return len(ASCII_PUNCT_BESIDE_HAN.findall(text))
+
+
+def leftover_markers(text: str) -> int:
+    """Jump-marker text still in the cleaned text.
+
+    >>> leftover_markers("政策教育，（下转第二版）"), leftover_markers("政策教育，")
+    (1, 0)
+    """
+    return len(find_jump_markers(text))
+
+
+def replacement_chars(text: str) -> int:
+    """U+FFFD: bytes a decoder could not read."""
+    return text.count("\ufffd")
+
+
+def unbalanced_brackets(text: str) -> int:
+    """Per paragraph, opening marks minus closing marks, summed as absolute differences.
+
+    >>> unbalanced_brackets("县（市）“三合一”"), unbalanced_brackets("县（市\\n“一盘棋")
+    (0, 2)
+    """
+    total = 0
+    for line in text.split("\n"):
+        for opening, closing in _PAIRS.items():
+            total += abs(line.count(opening) - line.count(closing))
+    return total
+
+
+def quality_metrics(text: str) -> dict[str, float | int]:
+    """All metrics of a cleaned text, by column name."""
+    return {
+        "chars": len(text),
+        "han_ratio": han_ratio(text),
+        "residual_gaps": residual_gaps(text),
+        "ascii_punct_beside_han": ascii_punct_beside_han(text),
+        "leftover_markers": leftover_markers(text),
+        "trad_chars": count_traditional_chars(text),
+        "replacement_chars": replacement_chars(text),
+        "unbalanced_brackets": unbalanced_brackets(text),
+    }

@@ -1,0 +1,114 @@
+"""Scoring the cleaner against hand-checked gold pages (`NAME.txt` / `NAME.gold.txt`)."""
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from cleaners import clean
+from cleaners.metrics import ascii_punct_beside_han, leftover_markers, residual_gaps
+
+
+@dataclass(frozen=True)
+class PageScore:
+    """Figures for one text against its gold: the raw input's or the cleaner's."""
+
+    edit_distance: int
+    gold_chars: int
+    residual_gaps: int
+    ascii_punct_beside_han: int
+    leftover_markers: int
+    boundary_tp: int
+    boundary_fp: int
+    boundary_fn: int
+
+    @property
+    def cer(self) -> float:
+        return self.edit_distance / self.gold_chars if self.gold_chars else 0.0
+
+    @property
+    def paragraph_f1(self) -> float:
+        return f1(self.boundary_tp, self.boundary_fp, self.boundary_fn)
+
+
+def f1(tp: int, fp: int, fn: int) -> float:
+    if tp == 0:
+        return 1.0 if fp == 0 and fn == 0 else 0.0
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    return 2 * precision * recall / (precision + recall)
+
+
+def _stream_and_boundaries(text: str) -> tuple[str, set[int]]:
+    """Text with line breaks removed, and the offsets in it where a paragraph ended."""
+    paragraphs = [line for line in text.split("\n") if line.strip()]
+    boundaries, offset = set(), 0
+    for paragraph in paragraphs[:-1]:
+        offset += len(paragraph)
+        boundaries.add(offset)
+    return "".join(paragraphs), boundaries
+
+
+def _position_map(source: str, target: str) -> list[int]:
+    """For each index 0..len(source) of `source`, the aligned index in `target`."""
+    mapping = [0] * (len(source) + 1)
+    for tag, s1, s2, d1, d2 in Levenshtein.opcodes(source, target):
+        for k in range(s1, s2 + 1):
+            if tag in ("equal", "replace"):
+                mapping[k] = min(d1 + (k - s1), d2)
+            elif tag == "delete":
+                mapping[k] = d1
+    mapping[len(source)] = len(target)
+    return mapping
+
+
+def score_text(hypothesis: str, gold: str) -> PageScore:
+    """CER with line breaks ignored, residual defects, and paragraph-boundary counts.
+
+    >>> s = score_text("核酸检测，\\n居民有序排队。", "核酸检测，居民有序排队。")
+    >>> s.cer, s.boundary_fp, s.paragraph_f1
+    (0.0, 1, 0.0)
+    """
+    hyp_stream, hyp_bounds = _stream_and_boundaries(hypothesis)
+    gold_stream, gold_bounds = _stream_and_boundaries(gold)
+    mapping = _position_map(hyp_stream, gold_stream)
+    mapped = {mapping[b] for b in hyp_bounds}
+    tp = len(mapped & gold_bounds)
+    return PageScore(
+        edit_distance=Levenshtein.distance(hyp_stream, gold_stream),
+        gold_chars=len(gold_stream),
+        residual_gaps=residual_gaps(hypothesis),
+        ascii_punct_beside_han=ascii_punct_beside_han(hypothesis),
+        leftover_markers=leftover_markers(hypothesis),
+        boundary_tp=tp,
+        boundary_fp=len(mapped) - tp,
+        boundary_fn=len(gold_bounds) - tp,
+    )
+
+
+@dataclass(frozen=True)
+class GoldPage:
+    name: str
+    raw: PageScore
+    cleaned: PageScore
+
+
+def gold_pairs(directory: Path) -> list[tuple[str, Path, Path]]:
+    """(name, input, gold) for every `NAME.txt` with a `NAME.gold.txt` beside it."""
+    pairs = []
+    for gold in sorted(directory.glob("*.gold.txt")):
+        name = gold.name.removesuffix(".gold.txt")
+        source = gold.with_name(f"{name}.txt")
+        if source.is_file():
+            pairs.append((name, source, gold))
+    return pairs
+
+
+def evaluate_pair(name: str, raw_text: str, gold_text: str, profile: str | None = None) -> GoldPage:
+    cleaned = clean(raw_text, profile=profile).text
+    return GoldPage(name, score_text(raw_text, gold_text), score_text(cleaned, gold_text))
+
+
+def totals(pages: list[GoldPage], which: str) -> PageScore:
+    """Micro-averaged figures over pages: sums of distances and counts."""
+    scores = [getattr(p, which) for p in pages]
+    return PageScore(**{k: sum(asdict(s)[k] for s in scores) for k in asdict(scores[0])})

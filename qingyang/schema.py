@@ -1,0 +1,52 @@
+"""The declared Parquet schemas, with a comment per field in the schema metadata.
+
+Shared by the flow that writes the tables and the suites that validate them.
+"""
+
+import pyarrow as pa
+
+# Per-rule edit counts: one field per rule of the plan, null when the rule made no change.
+EDIT_RULES = (
+    "jump_markers", "unicode", "fullwidth_alnum", "script", "doubled_lines",
+    "reflow", "credits", "punctuation", "spacing", "layout_marks",
+)
+
+MARKER = pa.struct([
+    pa.field("kind", pa.string(), nullable=False),
+    pa.field("page", pa.string(), nullable=False),
+    pa.field("raw", pa.string(), nullable=False),
+    pa.field("offset", pa.int64(), nullable=False),
+])
+
+_PAGE_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
+    ("doc_id", pa.string(), False, "sha256 of the raw input bytes (hex)"),
+    ("source_path", pa.string(), False, "input file as given (relative when possible)"),
+    ("publication", pa.string(), True, "newspaper title, from manifest.csv or the path pattern"),
+    ("issue_date", pa.date32(), True, "issue date, from manifest.csv or the path pattern"),
+    ("page", pa.string(), True, "page label: Arabic digits or a letter prefix (A07)"),
+    ("profile", pa.string(), False, "cleaning profile name"),
+    ("pipeline_version", pa.string(), False, "qingyang version that wrote the row"),
+    ("encoding", pa.string(), False, "encoding the input was decoded from"),
+    ("raw_text", pa.string(), False, "decoded input text, unchanged"),
+    ("text", pa.string(), False, "cleaned text, one paragraph per line"),
+    ("paragraphs", pa.list_(pa.string()), False, "cleaned paragraphs"),
+    ("markers", pa.list_(MARKER), False, "jump markers removed from the text; offset indexes raw_text"),
+    ("edits", pa.struct([pa.field(r, pa.int64()) for r in EDIT_RULES]), False,
+     "per-rule edit counts (null: the rule changed nothing)"),
+    ("chars", pa.int64(), False, "length of text"),
+    ("han_ratio", pa.float64(), False, "share of non-space characters that are Han"),
+    ("residual_gaps", pa.int64(), False, "meaningless spaces left between CJK characters"),
+    ("ascii_punct_beside_han", pa.int64(), False, "ASCII , ; : ! ? ( ) touching Han"),
+    ("leftover_markers", pa.int64(), False, "jump-marker text left in text"),
+    ("trad_chars", pa.int64(), False, "characters OpenCC t2s would still change"),
+    ("replacement_chars", pa.int64(), False, "U+FFFD characters"),
+    ("unbalanced_brackets", pa.int64(), False, "unpaired brackets and quotes, summed per paragraph"),
+    ("valid", pa.bool_(), True, "passed every row-level expectation (null: not validated)"),
+    ("failed_expectations", pa.list_(pa.string()), False, "expectations the row failed"),
+]
+
+PAGES_SCHEMA = pa.schema(
+    [pa.field(name, dtype, nullable=nullable, metadata={"comment": comment})
+     for name, dtype, nullable, comment in _PAGE_FIELDS],
+    metadata={"table": "pages", "description": "one row per input page"},
+)
