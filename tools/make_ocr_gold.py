@@ -26,8 +26,13 @@ NOT a project dependency)::
 
 Page images go to /tmp/qingyang_gold_images/ (never committed).  Output is
 deterministic: layout and noise are seeded from the page name (zlib.crc32), and
-tesseract runs with OMP_THREAD_LIMIT=1.  Verified with tesseract 5.3.0 /
-chi_sim from Debian 12 and fonts-noto-cjk 1:20220127.
+tesseract runs with OMP_THREAD_LIMIT=1 (two runs give byte-identical files with
+Debian 12's tesseract-ocr 5.3.0-2, tesseract-ocr-chi-sim 1:4.1.0-2 and
+fonts-noto-cjk 1:20220127; other versions will give other OCR errors).
+
+Each page is laid out in narrow justified columns (12-20 characters, chosen per
+page), lightly blurred/speckled/resampled, and OCR'd one column crop at a time
+with ``--psm 6`` (zone OCR); NAME.txt is the concatenated stdout of those runs.
 
 Source syntax (one block per line, UTF-8):
 
@@ -201,7 +206,6 @@ def layout_page(blocks: list[Block], rng: random.Random, body_px: int):
     chars = rng.randint(12, 20)
     col_w = chars * em
     col_h = COL_LINES * round(em * (1 + LINE_GAP))
-    placed = []  # (kind, font, units, x_offsets, y, justify)
     y = 0
     columns = [[]]
 
@@ -235,7 +239,6 @@ def layout_page(blocks: list[Block], rng: random.Random, body_px: int):
             columns[-1].append((b.kind, font, line, top, not last and b.kind in ("body", "cap"), spacing))
         if b.kind in ("head", "lhead", "sub"):
             y += round(size * 0.3)
-    del placed
     return columns, col_w, col_h, em
 
 
