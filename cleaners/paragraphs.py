@@ -24,6 +24,12 @@ from cleaners.markers import HARD_BREAK
 # Lines within this many lines of a break tell the column width there.
 COLUMN_WINDOW = 8
 
+# Line widths within this share of the median (or 2 cells) count as the same column.
+COLUMN_TOLERANCE = 0.25
+
+# No newspaper column is wider than this many cells; wider lines are whole paragraphs.
+MAX_COLUMN_WIDTH = 60
+
 # A line of at least this width is a paragraph, not a column line, whatever its neighbours.
 UNWRAPPED_WIDTH = 40
 
@@ -42,17 +48,26 @@ class _Line:
     block_size: int
     width: float
     column: float  # typical body-line width around this line
+    in_column: bool  # the lines around are a hard-wrapped column
 
 
-def _column_widths(texts: list[str]) -> list[float]:
-    """For each line, the median width of nearby body lines (lines with clause punctuation)."""
+def _column_widths(texts: list[str]) -> list[tuple[float, bool]]:
+    """For each line: the median width of nearby body lines (lines with clause punctuation),
+    and whether they look like a hard-wrapped column (most of them about that wide). Text already one paragraph per line has no column, so it is never rewrapped.
+    """
     body = [(i, visible_width(t)) for i, t in enumerate(texts) if t.strip() and CLAUSE_PUNCT.search(t)]
     page = statistics.median(w for _, w in body) if body else float("inf")
-    widths = []
+    out = []
     for i in range(len(texts)):
         near = [w for j, w in body if abs(j - i) <= COLUMN_WINDOW]
-        widths.append(statistics.median(near) if len(near) >= 3 else page)
-    return widths
+        if len(near) < 3:
+            out.append((page, False))
+            continue
+        column = statistics.median(near)
+        tolerance = max(2.0, COLUMN_TOLERANCE * column)
+        uniform = sum(1 for w in near if abs(w - column) <= tolerance) / len(near)
+        out.append((column, uniform >= 0.5 and column <= MAX_COLUMN_WIDTH))
+    return out
 
 
 def _annotate(texts: list[str]) -> list[_Line]:
@@ -68,7 +83,8 @@ def _annotate(texts: list[str]) -> list[_Line]:
             block += 1
             previous_blank = False
         size_of[block] = size_of.get(block, 0) + 1
-        out.append(_Line(text, block, 0, visible_width(text), columns[i]))
+        column, in_column = columns[i]
+        out.append(_Line(text, block, 0, visible_width(text), column, in_column))
     for line in out:
         line.block_size = size_of[line.block]
     return out
@@ -85,6 +101,8 @@ def _joins(prev: _Line, nxt: _Line, paragraph_is_guide: bool) -> bool:
     if is_display_type(prev.text) or is_display_type(nxt.text):
         return False
     same_block = prev.block == nxt.block
+    if same_block and not prev.in_column:
+        return False  # consecutive lines outside a column are paragraphs already
     if paragraph_is_guide:
         return same_block  # a guide item wraps over lines until a blank line
     if ends_sentence(prev.text):
@@ -119,8 +137,9 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
 
     Counts line breaks removed (joins) plus blank lines dropped.
 
-    >>> reflow_paragraphs("据悉，我市中心城区目前已完成\\n9 轮全员核酸检测。\\n\\n李海峰等参加调研")
-    ('据悉，我市中心城区目前已完成9 轮全员核酸检测。\\n李海峰等参加调研', 2)
+    >>> column = "据悉，我市中心城区目前已完成\\n9 轮全员核酸检测。第九轮检测共发\\n现阳性感染者 23 例，其中社会面仅发\\n现 1例。"
+    >>> reflow_paragraphs(column + "\\n\\n李海峰等参加调研")
+    ('据悉，我市中心城区目前已完成9 轮全员核酸检测。第九轮检测共发现阳性感染者 23 例，其中社会面仅发现 1例。\\n李海峰等参加调研', 4)
     """
     texts = text.split("\n")
     lines = _annotate(texts)

@@ -75,9 +75,10 @@ def build_plan(profile: Profile) -> list[tuple[str, Rule]]:
 def clean(text: str, profile: str | Profile | None = None) -> CleanResult:
     """Clean one OCR'd page under `profile` (default `zh-Hans-newspaper`).
 
-    >>> r = clean("本报讯（记者 高伟山）5 月 12 日\\n是国际护士节,也是许昌战“疫”最紧\\n张的时候。 （下转第二版）")
+    >>> r = clean("本报讯（记者 高伟山）5 月 12 日\\n是国际护士节,也是许昌战“疫”最紧\\n"
+    ...           "张的时候。市委书记史根治到中心\\n城区调研疫情防控工作。 （下转第二版）")
     >>> r.text
-    '本报讯（记者 高伟山）5月12日是国际护士节，也是许昌战“疫”最紧张的时候。'
+    '本报讯（记者 高伟山）5月12日是国际护士节，也是许昌战“疫”最紧张的时候。市委书记史根治到中心城区调研疫情防控工作。'
     >>> [(m.kind, m.page) for m in r.markers], sorted(r.edits)
     ([('continued_to', '2')], ['jump_markers', 'punctuation', 'reflow', 'spacing'])
     """

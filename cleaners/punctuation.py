@@ -34,9 +34,10 @@ STRAIGHT_SINGLE_QUOTES = regex.compile(rf"'(?P<inner>[^'\n]{{0,100}}{HAN}[^'\n]{
 # Three or more ASCII dots beside Chinese text are a Chinese ellipsis.
 ASCII_ELLIPSIS = regex.compile(rf"(?<=[{CJK}][{HSPACE}]*)\.{{3,}}|\.{{3,}}(?=[{HSPACE}]*[{CJK}])")
 
-# `, ; : ! ?` with Chinese text on either side (spaces skipped); `1,350` and `9:00` have none.
+# `, ; : ! ?` with Chinese text on either side (spaces and other ASCII marks skipped);
+# `1,350` and `9:00` have none.
 ASCII_CLAUSE_PUNCT = regex.compile(
-    rf"(?<=[{CJK}][{HSPACE}]*)[,;:!?]|[,;:!?](?=[{HSPACE}]*[{CJK}])"
+    rf"(?<=[{CJK}][{HSPACE},;:!?()]*)[,;:!?]+|[,;:!?]+(?=[{HSPACE},;:!?()]*[{CJK}])"
 )
 _CLAUSE_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 
@@ -44,7 +45,9 @@ _CLAUSE_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 ASCII_FULL_STOP = regex.compile(rf"(?<=[{HAN}”’）》][{HSPACE}]*)\.(?![{HSPACE}]*[0-9A-Za-z.])")
 
 # An ASCII bracket or quote left unpaired right beside Han.
-LONE_ASCII_BRACKET = regex.compile(rf"(?<=[{CJK}][{HSPACE}]*)[()]|[()](?=[{HSPACE}]*[{CJK}])")
+LONE_ASCII_BRACKET = regex.compile(
+    rf"(?<=[{CJK}][{HSPACE},;:!?()]*)[()]+|[()]+(?=[{HSPACE},;:!?()]*[{CJK}])"
+)
 
 _HAN_RE = regex.compile(HAN)
 _CJK_RE = regex.compile(rf"[{CJK}]")
@@ -115,11 +118,11 @@ def widen_ascii_punctuation(text: str) -> tuple[str, int]:
     count += n
     out, n = ASCII_ELLIPSIS.subn("……", out)
     count += n
-    out, n = ASCII_CLAUSE_PUNCT.subn(lambda m: _CLAUSE_TO_FULL[m.group(0)], out)
+    out, n = ASCII_CLAUSE_PUNCT.subn(lambda m: "".join(_CLAUSE_TO_FULL[c] for c in m.group(0)), out)
     count += n
     out, n = ASCII_FULL_STOP.subn("。", out)
     count += n
-    out, n = LONE_ASCII_BRACKET.subn(lambda m: "（" if m.group(0) == "(" else "）", out)
+    out, n = LONE_ASCII_BRACKET.subn(lambda m: m.group(0).replace("(", "（").replace(")", "）"), out)
     count += n
     out, n = HALFWIDTH_CJK_PUNCT.subn(lambda m: _HALFWIDTH_TO_FULL[m.group(0)], out)
     count += n

@@ -1,0 +1,65 @@
+"""Hypothesis properties of the cleaner: nothing lost, no ASCII punctuation beside Han,
+idempotence."""
+
+from collections import Counter
+
+import regex
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaners import clean
+from cleaners.metrics import ascii_punct_beside_han
+
+# Newspaper-like alphabet: Han, digits, Latin, spaces, ASCII and CJK punctuation, quotes,
+# a traditional character, full-width forms and the glyphs of jump markers.
+ALPHABET = list("核酸检测居民有序排队许昌战疫坚持落实谢常看") + list("0123456789") + list("AbZ") + \
+    [" ", " ", "\u3000", "\n", "\n\n"] + list(",.;:!?()\"'") + list("，。、；：！？（）“”") + \
+    list("戰與") + list("ＧＤ２") + list("下转上接第二版▶") + ["本报讯", "记者 ", "■"]
+
+texts = st.lists(st.sampled_from(ALPHABET), max_size=80).map("".join)
+lines = st.lists(st.sampled_from([a for a in ALPHABET if "\n" not in a]), max_size=60).map("".join)
+
+_KEEP = regex.compile(r"[\p{Han}0-9A-Za-z]")
+
+
+def _kept_glyphs(text: str) -> Counter:
+    import unicodedata
+
+    from cleaners.script import convert_script
+
+    folded = unicodedata.normalize("NFKC", text)
+    return Counter(_KEEP.findall(convert_script(folded, "t2s")[0]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_no_han_digit_or_latin_lost_outside_markers_and_doubled_lines(text):
+    result = clean(text)
+    expected = _kept_glyphs(text)
+    for marker in result.markers:
+        expected -= _kept_glyphs(marker.raw)
+    lost = expected - _kept_glyphs(result.text)
+    if lost and result.edits.get("doubled_lines"):
+        return  # a doubled line was written once: half its glyphs go by design
+    assert not lost, f"lost {dict(lost)} from {text!r} -> {result.text!r}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_no_ascii_clause_punctuation_left_beside_han(text):
+    assert ascii_punct_beside_han(clean(text).text) == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines)
+def test_cleaning_a_line_twice_changes_nothing(line):
+    once = clean(line).text
+    assert clean(once).text == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_chinese_punctuation_is_never_mapped_to_ascii(text):
+    out = clean(text).text
+    for mark in "，、。；：！？":
+        assert out.count(mark) >= text.count(mark) - sum(m.raw.count(mark) for m in clean(text).markers)

@@ -1,0 +1,135 @@
+"""Small named cases per rule of the text contract, traps included."""
+
+import pytest
+
+from cleaners import clean, find_jump_markers
+
+# (name, input, expected cleaned text)
+CASES = [
+    # spacing
+    ("letter-spaced body collapses", "核 酸 检 测 ，居 民 有 序 排 队", "核酸检测，居民有序排队"),
+    ("Han-digit spaces go", "截至 5 月 12 日 8 时，共 23 例。", "截至5月12日8时，共23例。"),
+    ("space inside a number goes", "下达资金 4. 2亿元。", "下达资金4.2亿元。"),
+    ("letter-spaced headline collapses", "坚 定 信 心", "坚定信心"),
+    ("byline names keep their spaces", "本报讯（记者 毛迎 孙江锋）5 月 12 日上午，",
+     "本报讯（记者 毛迎 孙江锋）5月12日上午，"),
+    ("photo credit keeps its spaces", "签约摄影师 马宁 摄", "签约摄影师 马宁 摄"),
+    ("text and picture credits keep spaces", "通讯员 李雪/文 连敬春/图", "通讯员 李雪/文 连敬春/图"),
+    ("headline phrases keep one space", "紧盯薄弱环节   落实防控措施", "紧盯薄弱环节 落实防控措施"),
+    ("dateline lead without bracket keeps its space", "本报讯 11月7日,省委召开会议。",
+     "本报讯 11月7日，省委召开会议。"),
+    ("Latin words keep one space", "他说 Hello  World 。", "他说Hello World。"),
+    ("spaces beside CJK punctuation go", "史 根 治 向 在“ 战 地 ”过 节", "史根治向在“战地”过节"),
+    # punctuation width
+    ("ASCII comma beside Han widens", "安全,惠济区", "安全，惠济区"),
+    ("ASCII brackets around Han widen", "各县(市)适时开展", "各县（市）适时开展"),
+    ("look-alike brackets pair up", "各县〈市)适时开展", "各县（市）适时开展"),
+    ("straight quotes pair up", '坚持"一盘棋"原则', "坚持“一盘棋”原则"),
+    ("full stop after Han widens", "工作.下一步", "工作。下一步"),
+    ("number with thousands comma untouched", "共1,350吨。", "共1,350吨。"),
+    ("time untouched", "上午9:00开始采样。", "上午9:00开始采样。"),
+    ("decimal untouched", "增长3.5个百分点。", "增长3.5个百分点。"),
+    ("URL untouched", "登录www.12306.cn购票。", "登录www.12306.cn购票。"),
+    ("full-width letters and digits fold", "ＧＤＰ增长２０２２年", "GDP增长2022年"),
+    ("Chinese punctuation never becomes ASCII", "一、二，三。", "一、二，三。"),
+    # jump markers
+    ("continued-to marker removed", "开展防疫政策教育， （下转第二版）", "开展防疫政策教育，"),
+    ("continued-from marker removed", "(上接第一版)整改失管漏管现象。", "整改失管漏管现象。"),
+    ("doubled-glyph guide marker removed", "■我市开通心理疏导热线 ▶▶▶▶22 版版", "■我市开通心理疏导热线"),
+    ("marker split over lines removed", "政策教育。（下转\n第二版）", "政策教育。"),
+    # doubled artifacts and reduplication
+    ("doubled line written once", "机关干部下沉抗疫一线机关干部下沉抗疫一线", "机关干部下沉抗疫一线"),
+    ("real reduplication stays", "要坚持坚持再坚持、落实落实再落实。", "要坚持坚持再坚持、落实落实再落实。"),
+    ("short reduplication stays", "谢谢", "谢谢"),
+    ("常常 and 看看 stay", "常常去看看。", "常常去看看。"),
+    # script
+    ("stray traditional characters become simplified", "許昌戰疫周記", "许昌战疫周记"),
+    # hygiene
+    ("BOM, zero-width and controls go", "\ufeff核酸\u200b检测\x07。", "核酸检测。"),
+    ("U+3000 indentation goes", "\u3000\u3000通告明确，", "通告明确，"),
+    ("Markdown heading mark goes, the line stays", "## 全省数字化疫情防控系统现场观摩会在郑召开\n本报讯，开会。",
+     "全省数字化疫情防控系统现场观摩会在郑召开\n本报讯，开会。"),
+    # paragraphs
+    ("column lines join", "当天，永丰新城国际小区、鼎鑫\n运河鑫城小区正在进行第十轮全员\n核酸检测，居民有序排队、依次采\n样。史根治向在“战地”过节的“大\n白”们送上节日慰问。",
+     "当天，永丰新城国际小区、鼎鑫运河鑫城小区正在进行第十轮全员核酸检测，居民有序排队、依次采样。"
+     "史根治向在“战地”过节的“大白”们送上节日慰问。"),
+    ("mid-sentence blank line joins",
+     "徐立毅指出,当前我市疫情防控工作正处于平台期、攻坚期,要进一步提高政治站位,扛稳政治责任,进\n\n"
+     "一步采取坚决果断、科学精准的措施,尽快圈住封死扑灭疫情,坚决守护人民群众生命健康安全。",
+     "徐立毅指出，当前我市疫情防控工作正处于平台期、攻坚期，要进一步提高政治站位，扛稳政治责任，进"
+     "一步采取坚决果断、科学精准的措施，尽快圈住封死扑灭疫情，坚决守护人民群众生命健康安全。"),
+    ("headline stays on its own line", "史根治在调研疫情防控工作时强调\n\n本报讯（记者 高伟山）5月12日，开会。",
+     "史根治在调研疫情防控工作时强调\n本报讯（记者 高伟山）5月12日，开会。"),
+]
+
+ALREADY_CLEAN = [
+    "本报讯（记者 毛迎 孙江锋）5月12日上午，我市举行疫情防控第二十八场新闻发布会。",
+    "紧盯薄弱环节 落实防控措施",
+    "签约摄影师 马宁 摄",
+    "通告明确，1月14日上午9:00开始采样工作，18:00完成。",
+    "在2021年“7·30”和“11·2”两轮新冠疫情防控过程中，完成6170万人次核酸检测。",
+    "要坚持坚持再坚持、落实落实再落实。",
+    "共1,350吨，增长3.5%，详见www.example.gov.cn。",
+]
+
+
+@pytest.mark.parametrize(("name", "raw", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_rule_case(name, raw, expected):
+    assert clean(raw).text == expected
+
+
+@pytest.mark.parametrize("text", ALREADY_CLEAN)
+def test_already_clean_text_stays_unchanged(text):
+    result = clean(text)
+    assert result.text == text
+    assert result.edits == {}
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "page"),
+    [
+        ("（下转第二版）", "continued_to", "2"),
+        ("(上接第一版)", "continued_from", "1"),
+        ("〈下转第二版)", "continued_to", "2"),
+        ("（下 转 第 二 版）", "continued_to", "2"),
+        ("▶▶▶▶22 版版", "see_page", "2"),
+        ("▶▶▶▶1122 版版", "see_page", "12"),
+        ("(相关报道继续阅读A07版)", "see_page", "A07"),
+        ("（转第十二版）", "continued_to", "12"),
+        ("（接第3版）", "continued_from", "3"),
+        ("相关报道见5版", "see_page", "5"),
+    ],
+)
+def test_jump_marker_forms(raw, kind, page):
+    text = f"防控工作。{raw}"
+    found = find_jump_markers(text)
+    assert [(m.kind, m.page, m.raw) for m in found] == [(kind, page, raw)]
+    assert text[found[0].offset : found[0].offset + len(raw)] == raw
+
+
+def test_bare_weak_marker_words_in_prose_are_not_markers():
+    assert find_jump_markers("迎接第二版本发布，转第3版时") == []
+
+
+def test_marker_offsets_index_raw_text():
+    raw = "\ufeff开展防疫政策教育，\r\n （下转第二版）\n■热线 ▶▶▶▶22 版版"
+    result = clean(raw)
+    assert [m.kind for m in result.markers] == ["continued_to", "see_page"]
+    for marker in result.markers:
+        assert raw[marker.offset : marker.offset + len(marker.raw)] == marker.raw
+
+
+def test_edits_are_counted_per_rule_only_when_text_changed():
+    result = clean("核 酸 检 测,居民")
+    assert result.text == "核酸检测，居民"
+    assert set(result.edits) == {"punctuation", "spacing"}
+    assert all(count > 0 for count in result.edits.values())
+
+
+def test_traditional_profile_keeps_script():
+    assert clean("許昌戰疫", profile="zh-Hant-newspaper").text == "許昌戰疫"
+
+
+def test_raw_text_travels_with_result():
+    raw = "核 酸 检 测"
+    assert clean(raw).raw == raw
