@@ -25,7 +25,7 @@ LOOKALIKE_BRACKET_PAIR = regex.compile(
 # An ASCII bracket pair; converted when it holds Han or stands beside Han (`县(市)` → `县（市）`).
 ASCII_BRACKET_PAIR = regex.compile(r"\((?P<inner>[^()\n]{0,200})\)")
 
-# A straight double-quote pair; converted to “…” when it holds Han.
+# A straight double-quote pair; converted to “…” when it holds Han or stands beside it.
 STRAIGHT_DOUBLE_QUOTES = regex.compile(r'"(?P<inner>[^"\n]{1,200})"')
 
 # A straight single-quote pair holding Han (`'一盘棋'`); Latin apostrophes are left alone.
@@ -108,7 +108,9 @@ def widen_ascii_punctuation(text: str) -> tuple[str, int]:
 
     def quote_pair(match: regex.Match) -> str:
         nonlocal count
-        if _HAN_RE.search(match.group("inner")):
+        before = match.string[match.start() - 1 : match.start()]
+        after = match.string[match.end() : match.end() + 1]
+        if _HAN_RE.search(match.group("inner")) or _CJK_RE.match(before) or _CJK_RE.match(after):
             count += 1
             return f"“{match.group('inner')}”"
         return match.group(0)

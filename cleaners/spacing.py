@@ -29,6 +29,12 @@ GAP_CJK_ALNUM = regex.compile(
 # Whitespace inside a number or before its unit sign (`4. 2亿元`, `317 .7`, `100 %`).
 GAP_IN_NUMBER = regex.compile(rf"(?<=[0-9][.．])[{HSPACE}]+(?=[0-9])|(?<=[0-9])[{HSPACE}]+(?=[.．][0-9]|[%‰℃])")
 
+# Single digits spaced apart between Chinese text are one letter-spaced number (`2 0 2 3青阳`).
+GAP_IN_SPACED_DIGITS = regex.compile(
+    rf"(?<=(?:^|[{HAN}{CJK_PUNCT}])[{HSPACE}]*[0-9](?:[{HSPACE}][0-9])*)[{HSPACE}]"
+    rf"(?=[0-9](?:[{HSPACE}][0-9])*(?:[{HSPACE}]*[{HAN}{CJK_PUNCT}]|$))"
+)
+
 # Runs of whitespace between Latin words collapse to one space.
 SPACE_RUN = regex.compile(rf"[{HSPACE}]{{2,}}")
 
@@ -41,7 +47,7 @@ BYLINE_BRACKET = regex.compile(
 _GAP_BETWEEN_HAN = regex.compile(rf"(?<={HAN})[{HSPACE}]+(?={HAN})")
 
 # A dateline lead with no bracket keeps one space before what follows (`本报讯 11月7日`).
-DATELINE_GAP = regex.compile(rf"^(?:本报讯|又讯)\K[{HSPACE}]+(?=[^（(\s])")
+DATELINE_GAP = regex.compile(rf"^[{HSPACE}]*(?:本报讯|又讯)\K[{HSPACE}]+(?=[^（(\s])")
 
 
 def _protect_meaningful_spaces(line: str) -> str:
@@ -68,7 +74,7 @@ def repair_line_spacing(line: str) -> tuple[str, int]:
     protected = _protect_meaningful_spaces(line)
     count = 0
     out = protected
-    for pattern in (GAP_BETWEEN_CJK, GAP_CJK_ALNUM, GAP_IN_NUMBER):
+    for pattern in (GAP_BETWEEN_CJK, GAP_CJK_ALNUM, GAP_IN_NUMBER, GAP_IN_SPACED_DIGITS):
         out, n = pattern.subn("", out)
         count += n
     out, n = SPACE_RUN.subn(" ", out)
