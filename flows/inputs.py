@@ -1,0 +1,205 @@
+"""Finding input pages, reading them, and their metadata (manifest, path pattern, or null).
+
+Plain functions: the tasks in `flows.pipeline` call them. No Prefect here.
+"""
+
+import csv
+import glob
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from qingyang.textio import UnreadableInput, decode_bytes, read_text_file
+
+TEXT_SUFFIXES = (".txt", ".md")
+JSONL_SUFFIXES = (".jsonl",)
+MANIFEST_NAME = "manifest.csv"
+METADATA_FIELDS = ("publication", "issue_date", "page")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file: where it is, how rows name it, and how to read it."""
+
+    path: str
+    source_path: str
+    kind: str  # "text": the file is a page; "jsonl": each line with a "text" field is a page
+
+
+@dataclass(frozen=True)
+class Page:
+    """One decoded page, ready to clean."""
+
+    doc_id: str
+    source_path: str
+    encoding: str
+    raw_text: str
+    n_bytes: int
+    metadata: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A file (or JSONL line) that cannot become a page, and why."""
+
+    source_path: str
+    reason: str
+    path: str | None = None
+    doc_id: str | None = None
+    n_bytes: int = 0
+    raw: str | None = None
+
+
+class NoInputs(ValueError):
+    """An input that names no file, folder or glob match; the message names it."""
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the working directory when it is under it, else absolute."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def _kind(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    return None
+
+
+def _files_in(directory: Path) -> list[Path]:
+    return [p for p in directory.rglob("*") if p.is_file() and _kind(p)]
+
+
+def discover(inputs: list[str]) -> list[SourceFile]:
+    """Files, folders (recursively) and globs to sorted, de-duplicated `SourceFile`s.
+
+    A file named directly is read as text unless it ends in `.jsonl`; in folders and
+    globs only `.txt`, `.md` and `.jsonl` count. Raises `NoInputs` for an input that
+    matches nothing.
+    """
+    found: dict[str, SourceFile] = {}
+    for spec in inputs:
+        path = Path(spec)
+        if path.is_file():
+            candidates = [path]
+        elif path.is_dir():
+            candidates = _files_in(path)
+        else:
+            candidates = []
+            for match in sorted(glob.glob(spec, recursive=True)):
+                matched = Path(match)
+                candidates += _files_in(matched) if matched.is_dir() else [matched]
+            candidates = [p for p in candidates if p.is_file() and _kind(p)]
+            if not candidates:
+                raise NoInputs(f"{spec}: no such file, folder or matching .txt/.md/.jsonl")
+        for candidate in candidates:
+            key = candidate.resolve().as_posix()
+            found.setdefault(key, SourceFile(
+                path=key, source_path=display_path(candidate), kind=_kind(candidate) or "text"))
+    return sorted(found.values(), key=lambda s: s.source_path)
+
+
+def read_manifest(directory: Path) -> dict[str, dict]:
+    """`manifest.csv` in `directory` as {file name relative to it: metadata}; {} if none."""
+    manifest = directory / MANIFEST_NAME
+    if not manifest.is_file():
+        return {}
+    text = read_text_file(manifest).text
+    rows = csv.DictReader(text.splitlines())
+    return {
+        Path(row["file"]).as_posix(): {k: (row.get(k) or "").strip() or None
+                                       for k in METADATA_FIELDS}
+        for row in rows if row.get("file")
+    }
+
+
+def metadata_from_path(source_path: str, path_pattern: str | None) -> dict:
+    """Named groups `publication`, `issue_date`, `page` of the user's pattern, if it matches."""
+    if not path_pattern:
+        return {}
+    match = re.search(path_pattern, source_path)
+    if not match:
+        return {}
+    groups = match.groupdict()
+    return {k: groups.get(k) for k in METADATA_FIELDS if groups.get(k)}
+
+
+def parse_issue_date(value) -> date | None:
+    """An ISO date (`2022-05-13`, or `20220513`) or None; anything else is None."""
+    if value is None or isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if len(text) == 8 and text.isdigit():
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def page_metadata(source: SourceFile, manifests: dict[str, dict], path_pattern: str | None,
+                  own: dict | None = None) -> dict:
+    """Metadata for a page: the page's own fields (JSONL), else the manifest, else the path."""
+    path = Path(source.path)
+    directory = path.parent.as_posix()
+    if directory not in manifests:
+        manifests[directory] = read_manifest(path.parent)
+    chosen = {k: None for k in METADATA_FIELDS}
+    for layer in (metadata_from_path(source.source_path, path_pattern),
+                  manifests[directory].get(path.name, {}), own or {}):
+        chosen.update({k: v for k, v in layer.items() if k in METADATA_FIELDS and v})
+    chosen["issue_date"] = parse_issue_date(chosen["issue_date"])
+    chosen["page"] = None if chosen["page"] is None else str(chosen["page"])
+    return chosen
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_source(source: SourceFile, manifests: dict[str, dict],
+                path_pattern: str | None = None) -> tuple[list[Page], list[Rejected]]:
+    """Pages of one file, or why it has none. OSError propagates (the caller retries)."""
+    data = Path(source.path).read_bytes()  # an OSError propagates: the read task retries
+    try:
+        decoded = decode_bytes(data, source.source_path)
+    except UnreadableInput as err:
+        reason = str(err).removeprefix(f"{source.source_path}: ")
+        return [], [Rejected(source.source_path, reason, source.path, sha256(data), len(data))]
+    if source.kind == "text":
+        if not decoded.text.strip():
+            return [], [Rejected(source.source_path, "no text", source.path,
+                                 sha256(decoded.raw_bytes), len(decoded.raw_bytes))]
+        meta = page_metadata(source, manifests, path_pattern)
+        return [Page(sha256(decoded.raw_bytes), source.source_path, decoded.encoding,
+                     decoded.text, len(decoded.raw_bytes), meta)], []
+    pages, rejected = [], []
+    for number, line in enumerate(decoded.text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name = f"{source.source_path}#{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            rejected.append(Rejected(name, f"not JSON: {err.msg}", raw=line[:10_000]))
+            continue
+        text = record.get("text") if isinstance(record, dict) else None
+        if not isinstance(text, str) or not text.strip():
+            rejected.append(Rejected(name, 'no "text" field with text', raw=line[:10_000]))
+            continue
+        data = text.encode("utf-8")
+        meta = page_metadata(source, manifests, path_pattern, own=record)
+        pages.append(Page(sha256(data), name, decoded.encoding, text, len(data), meta))
+    if not pages and not rejected:
+        rejected.append(Rejected(source.source_path, "no pages", source.path,
+                                 sha256(decoded.raw_bytes), len(decoded.raw_bytes)))
+    return pages, rejected
