@@ -1,0 +1,361 @@
+"""Run the pages suite on a table: per-expectation and per-row results, reports.
+
+`validate_pages` is what the flow calls on the rows it writes; `validate_output_dir`
+is `qingyang validate OUTPUT_DIR`. Both judge the text itself: every quality metric
+is recomputed from `text` before the suite runs, so a hand-edited `核 酸 检 测,` fails
+even when the stored metric columns still say 0.
+
+Great Expectations is imported only inside the functions that validate.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from expectations import thresholds as th
+from expectations.pages_suite import SUITE_NAME, pages_suite
+from qingyang.schema import PAGES_SCHEMA
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+# The validation results as JSON, beside the Data Docs in reports_dir.
+VALIDATION_JSON = "pages_validation.json"
+# GX writes these into reports_dir; they are removed before a rebuild so that
+# pages of earlier runs do not pile up beside the current one.
+_DOCS_PARTS = ("index.html", "validations", "expectations")
+_SHOWN_DOC_IDS = 10
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    """One expectation's result: `name` is what goes into `failed_expectations`."""
+
+    name: str
+    success: bool
+    description: str = ""
+    failing_doc_ids: list[str | None] = field(default_factory=list)
+    observed: Any = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class PagesValidation:
+    """What `validate_pages` returns.
+
+    success: every expectation passed. row_failures: doc_id -> names of the row-level
+    expectations that row failed (None keys rows without a doc_id).
+    """
+
+    success: bool
+    suite_name: str
+    rows: int
+    expectations: list[ExpectationOutcome]
+    row_failures: dict[str | None, list[str]]
+    reports_dir: Path | None
+    seconds: float
+
+    @property
+    def failed(self) -> list[ExpectationOutcome]:
+        return [e for e in self.expectations if not e.success]
+
+    @property
+    def table_failures(self) -> list[str]:
+        """Failed expectations that name no row (row count, column set, errors)."""
+        return [e.name for e in self.failed if not e.failing_doc_ids]
+
+    @property
+    def failing_rows(self) -> int:
+        return len(self.row_failures)
+
+    @property
+    def failing_share(self) -> float:
+        return self.failing_rows / self.rows if self.rows else 0.0
+
+    @property
+    def index_html(self) -> Path | None:
+        return self.reports_dir / "index.html" if self.reports_dir else None
+
+    @property
+    def json_path(self) -> Path | None:
+        return self.reports_dir / VALIDATION_JSON if self.reports_dir else None
+
+    def fails_run(self, policy: th.Policy = th.DEFAULT_POLICY) -> bool:
+        """Whether this result should fail the run under `policy` (see thresholds.Policy)."""
+        if self.success:
+            return False
+        if policy.mode == "fail" or self.table_failures:
+            return True
+        return self.failing_share > policy.max_failing_share
+
+    def failures_for(self, doc_id: str | None) -> list[str]:
+        return self.row_failures.get(doc_id, [])
+
+    def markdown(self) -> str:
+        """The suite summary for a Prefect markdown artifact."""
+        verdict = "passed" if self.success else "FAILED"
+        passed = sum(e.success for e in self.expectations)
+        lines = [
+            f"## Validation `{self.suite_name}`: {verdict}",
+            "",
+            f"{passed}/{len(self.expectations)} expectations passed; "
+            f"{self.failing_rows} of {self.rows} rows failed ({self.failing_share:.1%}); "
+            f"{self.seconds:.2f} s.",
+        ]
+        if self.index_html:
+            lines.append(f"Data Docs: `{self.index_html}` · JSON: `{self.json_path}`")
+        lines += ["", "| | expectation | failing doc_ids |", "|---|---|---|"]
+        for e in self.expectations:
+            ids = ", ".join(f"`{(d or 'null')[:12]}`" for d in e.failing_doc_ids[:_SHOWN_DOC_IDS])
+            if len(e.failing_doc_ids) > _SHOWN_DOC_IDS:
+                ids += f" and {len(e.failing_doc_ids) - _SHOWN_DOC_IDS} more"
+            if not e.success and not ids:
+                ids = e.error or f"observed: {e.observed}"
+            lines.append(f"| {'✅' if e.success else '❌'} | `{e.name}` | {ids} |")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {
+            "suite": self.suite_name,
+            "success": self.success,
+            "rows": self.rows,
+            "failing_rows": self.failing_rows,
+            "seconds": round(self.seconds, 3),
+            "expectations": [
+                {"name": e.name, "success": e.success, "description": e.description,
+                 "failing_doc_ids": e.failing_doc_ids, "observed": e.observed, "error": e.error}
+                for e in self.expectations
+            ],
+            "row_failures": {str(k): v for k, v in self.row_failures.items()},
+        }
+
+
+def schema_mismatch(schema: pa.Schema) -> str | None:
+    """How `schema` differs from PAGES_SCHEMA in column types and names; None if it does not.
+
+    >>> schema_mismatch(PAGES_SCHEMA) is None
+    True
+    >>> schema_mismatch(PAGES_SCHEMA.set(7, pa.field("encoding", pa.int64())))
+    'encoding: int64 (declared string)'
+    """
+    problems = []
+    for declared in PAGES_SCHEMA:
+        index = schema.get_field_index(declared.name)
+        if index < 0:
+            problems.append(f"{declared.name}: missing")
+        elif not schema.field(index).type.equals(declared.type):
+            problems.append(f"{declared.name}: {schema.field(index).type} (declared {declared.type})")
+    problems += [f"{name}: not declared" for name in schema.names if name not in PAGES_SCHEMA.names]
+    return "; ".join(problems) or None
+
+
+def validation_frame(table: pa.Table) -> pd.DataFrame:
+    """The rows the suite reads: metrics recomputed from `text`, derived columns added."""
+    import pandas as pd
+
+    from cleaners.metrics import quality_metrics
+
+    frame = table.to_pandas()
+    if "text" in frame:
+        metrics = pd.DataFrame(
+            [quality_metrics(text if isinstance(text, str) else "") for text in frame["text"]],
+            index=frame.index)
+        for column in metrics:
+            frame[column] = metrics[column]
+    if "issue_date" in frame:
+        frame["issue_date"] = pd.to_datetime(frame["issue_date"], errors="coerce")
+    paragraphs = frame["paragraphs"] if "paragraphs" in frame else [None] * len(frame)
+    frame["paragraph_count"] = pd.array(
+        [len(p) if p is not None else 0 for p in paragraphs], dtype="Int64")
+    simplified = [_is_simplified(p) for p in frame.get("profile", [None] * len(frame))]
+    if {"trad_chars", "chars"} <= set(frame.columns):
+        frame["trad_share"] = [
+            (t / c if c else 0.0) if s else None
+            for t, c, s in zip(frame["trad_chars"], frame["chars"], simplified, strict=True)]
+    else:
+        frame["trad_share"] = None
+    frame["trad_share"] = frame["trad_share"].astype("Float64")
+    frame["schema_mismatch"] = pd.Series([schema_mismatch(table.schema)] * len(frame),
+                                         index=frame.index, dtype=object)
+    return frame
+
+
+def validate_pages(table: pa.Table, expected_rows: int | None, reports_dir: Path | None,
+                   *, today=None) -> PagesValidation:
+    """Validate pages rows with the pages suite; write JSON and Data Docs into reports_dir.
+
+    expected_rows: pages read minus pages quarantined before validation (None: not
+    checked beyond "at least one row"). reports_dir None: validate only, write nothing.
+    """
+    return _validate_frame(validation_frame(table), expected_rows, reports_dir, today=today)
+
+
+def _validate_frame(frame: pd.DataFrame, expected_rows: int | None, reports_dir: Path | None,
+                    *, today=None) -> PagesValidation:
+    started = time.perf_counter()
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    actions = []
+    if reports_dir is not None:
+        reports_dir = Path(reports_dir)
+        reports_dir.mkdir(parents=True, exist_ok=True)
+        for part in _DOCS_PARTS:
+            stale = reports_dir / part
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
+        context.add_data_docs_site(site_name="qingyang", site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": str(reports_dir.resolve())},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
+        actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs",
+                                                          site_names=["qingyang"]))
+    batch = (context.data_sources.add_pandas("qingyang")
+             .add_dataframe_asset("pages").add_batch_definition_whole_dataframe("pages"))
+    suite = context.suites.add(pages_suite(expected_rows, today=today))
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name="pages", data=batch, suite=suite))
+    checkpoint = context.checkpoints.add(gx.Checkpoint(
+        name="pages", validation_definitions=[definition], actions=actions,
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["doc_id"]},
+    ))
+    run = checkpoint.run(batch_parameters={"dataframe": frame})
+    result = next(iter(run.run_results.values()))
+
+    order = {e.id: i for i, e in enumerate(suite.expectations)}
+    outcomes = [_outcome(r) for r in
+                sorted(result.results, key=lambda r: order.get(r.expectation_config.id, 0))]
+    row_failures: dict[str | None, list[str]] = {}
+    for outcome in outcomes:
+        for doc_id in dict.fromkeys(outcome.failing_doc_ids):
+            row_failures.setdefault(doc_id, []).append(outcome.name)
+    validation = PagesValidation(
+        success=bool(result.success), suite_name=SUITE_NAME, rows=len(frame),
+        expectations=outcomes, row_failures=row_failures, reports_dir=reports_dir,
+        seconds=time.perf_counter() - started)
+    if reports_dir is not None:
+        payload = {"summary": validation.to_dict(), "great_expectations": result.to_json_dict()}
+        _write_atomic(reports_dir / VALIDATION_JSON,
+                      json.dumps(payload, ensure_ascii=False, indent=1, default=str).encode())
+    return validation
+
+
+def expectation_name(config) -> str:
+    """`expect_column_values_to_be_between(residual_gaps)`; table-level: the type alone."""
+    column = config.kwargs.get("column")
+    return f"{config.type}({column})" if column else config.type
+
+
+def _outcome(result) -> ExpectationOutcome:
+    config = result.expectation_config
+    details = result.result or {}
+    ids = [_doc_id(item.get("doc_id")) for item in details.get("unexpected_index_list") or []
+           if isinstance(item, dict)]
+    error = None
+    if result.exception_info and result.exception_info.get("raised_exception"):
+        error = str(result.exception_info.get("exception_message"))
+    return ExpectationOutcome(
+        name=expectation_name(config), success=bool(result.success),
+        description=config.description or "", failing_doc_ids=ids if not result.success else [],
+        observed=details.get("observed_value"), error=error)
+
+
+def _doc_id(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _is_simplified(profile) -> bool:
+    """Rows of a profile whose OpenCC config converts to simplified (unknown: simplified)."""
+    if not isinstance(profile, str):
+        return True
+    from cleaners import ProfileError, load_profile
+
+    try:
+        config = load_profile(profile).opencc
+    except ProfileError:
+        return "Hant" not in profile
+    return bool(config) and config.endswith(th.SIMPLIFIED_OPENCC_SUFFIX)
+
+
+def apply_validation(table: pa.Table, validation: PagesValidation) -> pa.Table:
+    """`table` with `valid` and `failed_expectations` filled from `validation`."""
+    doc_ids = (table.column("doc_id").to_pylist() if "doc_id" in table.column_names
+               else [None] * table.num_rows)
+    failed = [validation.failures_for(d if isinstance(d, str) else None) for d in doc_ids]
+    columns = {
+        "valid": pa.array([not f for f in failed], PAGES_SCHEMA.field("valid").type),
+        "failed_expectations": pa.array(failed, PAGES_SCHEMA.field("failed_expectations").type),
+    }
+    for name, values in columns.items():
+        field_ = PAGES_SCHEMA.field(name)
+        index = table.schema.get_field_index(name)
+        table = (table.set_column(index, field_, values) if index >= 0
+                 else table.append_column(field_, values))
+    return table
+
+
+def quarantine_rows(table: pa.Table, validation: PagesValidation) -> pa.Table:
+    """The rows of `table` that failed, with `valid` and `failed_expectations` filled."""
+    table = apply_validation(table, validation)
+    return table.filter(pa.compute.invert(table.column("valid")))
+
+
+def validate_output_dir(output_dir: Path | str, *, out=None) -> int:
+    """`qingyang validate OUTPUT_DIR`: re-validate output/pages, rebuild output/reports,
+    rewrite output/quarantine/pages. Exit code: 0 every expectation passed, 1 otherwise.
+
+    Each quarantine file mirrors the pages file its rows came from
+    (pages/X.parquet -> quarantine/pages/X.parquet) so a rerun replaces, never duplicates.
+    """
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    out = out or sys.stdout
+    output_dir = Path(output_dir)
+    pages_dir = output_dir / "pages"
+    files = sorted(pages_dir.rglob("*.parquet")) if pages_dir.is_dir() else []
+    if not files:
+        print(f"qingyang: {pages_dir}: no Parquet files to validate", file=sys.stderr)
+        return 1
+    tables = {path: pq.read_table(path) for path in files}
+    frame = pd.concat([validation_frame(t) for t in tables.values()], ignore_index=True)
+    validation = _validate_frame(frame, None, output_dir / "reports")
+    quarantine_dir = output_dir / "quarantine" / "pages"
+    for path, table in tables.items():
+        target = quarantine_dir / path.relative_to(pages_dir)
+        bad = quarantine_rows(table, validation)
+        if bad.num_rows:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_parquet_atomic(bad, target)
+        else:
+            target.unlink(missing_ok=True)
+    print(validation.markdown(), file=out)
+    return 0 if validation.success else 1
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    partial.replace(path)
+
+
+def _write_parquet_atomic(table: pa.Table, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    partial = path.with_name(f".{path.name}.partial")
+    pq.write_table(table, partial, compression="zstd")
+    partial.replace(path)
