@@ -1,0 +1,542 @@
+"""Split a cleaned page into the articles a reader sees (pure, no I/O).
+
+A cleaned page is one paragraph per line, with no layout: the evidence is what the
+lines say. Display lines (no sentence punctuation, short) are headlines; a lead
+(`本报讯（记者 高伟山）`) opens a story; a stand-alone byline or credit sits on its own
+line; short sentences just above a photo credit are a caption; `■` lines are guide items.
+
+OCR reading order is not layout order: in a page read column by column a story's
+headline block can come AFTER its body. A headline block between two bodies is
+therefore tied to the one it names (shared Han bigrams: people, places, topic),
+defaulting to the body below it, the usual layout.
+
+Jump markers were removed from the text by the cleaner; `locate_markers` maps each
+marker's raw offset to the cleaned paragraph it belongs to, by cleaning the raw text
+before it (pure, and exact by construction).
+
+Not for: column layout recovery (no coordinates here), or pages that are not news.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+import regex
+
+from cleaners.charclasses import BYLINE_ROLES, HSPACE
+from cleaners.lines import (
+    CLAUSE_PUNCT,
+    GUIDE_ITEM,
+    LEAD,
+    SENTENCE_PUNCT,
+    is_byline,
+    visible_width,
+)
+from cleaners.markers import JumpMarker
+from cleaners.plan import CleanResult, clean
+
+# A lead with its bracketed byline: `本报讯（郑报全媒体记者 陈锋 孙亚文）`, `又讯（…）`, `新华社北京电（…）`.
+LEAD_BYLINE = regex.compile(
+    rf"^[{HSPACE}]*(?P<lead>本报讯|又讯|本报消息|新华社\p{{Han}}{{0,8}}电)"
+    rf"[{HSPACE}]*(?:（(?P<byline>[^（）]{{1,40}})）)?"
+)
+
+# A role word before reporters' names, with an optional outlet prefix (`郑报全媒体记者`):
+# stripped to leave the names.
+ROLE = regex.compile(rf"^\p{{Han}}{{0,6}}?(?:{BYLINE_ROLES})")
+
+# A person's name in a byline: 2–4 Han glyphs (or with a middle dot), maybe `/文` `/图`.
+NAME = regex.compile(r"^(?P<name>[\p{Han}·]{2,4})(?:/(?P<role>[文图]))?$")
+
+# A source attribution closing a story (`…在主场出席。据河南日报`): the story is reprinted.
+SOURCE = regex.compile(r"(?:^|(?<=[。！？”]))[ ]?(?P<source>据\p{Han}{2,10}?(?:日报|晚报|报|社|网|台))$")
+
+# A notice's title word fused onto its text opens a new item (`公示根据考察情况，…`); not
+# `通告明确…`, where the word is the sentence's subject inside a story.
+NOTICE = regex.compile(r"^(?:公示|启事|讣告)(?!期|称|中|指出|显示)")
+
+# A photo credit, not an author's byline: ends in `摄`, or names only photographers (`/图`).
+CREDIT = regex.compile(r"(?:摄[ ]*$)|^(?:[^/]*/图[ ]*)+$")
+
+# A caption says what a photo shows: `图为…`.
+PHOTO_CAPTION = regex.compile(r"图为|图片为|上图|下图|左图|右图")
+
+# A kicker (引题) line states the occasion and ends in a reporting verb (`…时强调`);
+# the headline proper is the line after it.
+KICKER = regex.compile(r"(?:时|并)?(?:强调|要求|指出|表示|提出|讲话|批示)$")
+
+# Inside one display line, a kicker phrase before the title (`…例会强调 联防联控 …`).
+KICKER_IN_LINE = regex.compile(
+    r"^(?P<kicker>\S{6,60}?(?:强调|要求|指出|表示))[ ]+(?P<main>\S.*)$"
+)
+
+# Han runs, for bigram overlap between a headline and a body.
+HAN_RUN = regex.compile(r"\p{Han}+")
+
+# Trailing punctuation and spaces, ignored when matching a cleaned prefix to a paragraph.
+TRAILING_NOISE = regex.compile(r"[\s，。、；：！？（）“”‘’…—]+$")
+
+# Prefer the body above a headline only when it shares this much more of the headline.
+ABOVE_MARGIN = 0.15
+# A caption is short (in CJK cells) unless it says `图为`.
+CAPTION_WIDTH = 60
+# A headline line is at most this wide, and has at most this many clause marks.
+HEADLINE_WIDTH = 80
+HEADLINE_CLAUSES = 2
+
+
+@dataclass
+class Article:
+    """One item of a page: a story, a guide item, a photo caption, or a stray heading."""
+
+    kind: str = "story"  # story | guide | caption | notice | heading
+    headline: str | None = None
+    subheadlines: list[str] = field(default_factory=list)
+    lead: str | None = None  # 本报讯 | 又讯 | 新华社…电
+    source: str | None = None  # 据河南日报
+    byline: str | None = None  # as printed: `记者 毛迎 孙江锋`
+    reporters: list[str] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)
+    intertitles: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)
+    markers: list[JumpMarker] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)  # guide items: pages pointed to
+    headline_note: str | None = None  # why there is no headline, or where it came from
+    first_paragraph: int = 0  # index in the page's paragraphs, for order
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.body)
+
+    def jumps(self, kind: str) -> list[JumpMarker]:
+        return [m for m in self.markers if m.kind == kind]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# ---------------------------------------------------------------- markers → paragraphs
+
+
+def _tail(paragraph: str, size: int = 8) -> str:
+    return TRAILING_NOISE.sub("", paragraph)[-size:]
+
+
+def locate_marker(raw: str, paragraphs: Sequence[str], marker: JumpMarker,
+                  profile: str | None = None) -> int:
+    """Index of the cleaned paragraph a marker belongs to.
+
+    The raw text before the marker is cleaned on its own: a marker that starts a line
+    (`(上接第一版)整改…`) belongs to the paragraph after that prefix, one that ends or
+    sits inside a line (`…教育， （下转第二版）`) to the prefix's last paragraph.
+
+    >>> raw = "第一段。\\n\\n第二段开头，（下转第二版）\\n\\n（上接第一版）第三段。"
+    >>> r = clean(raw)
+    >>> [locate_marker(raw, r.paragraphs, m) for m in r.markers]
+    [1, 2]
+    """
+    if not paragraphs:
+        return 0
+    prefix = raw[: marker.offset]
+    before = clean(prefix, profile).paragraphs if prefix.strip() else []
+    starts_line = prefix.rstrip(" \t\u3000").endswith("\n") or not prefix.strip()
+    if not before:
+        return 0
+    tail = _tail(before[-1])
+    guess = len(before) - 1
+    found = None
+    if tail:
+        window = range(max(0, guess - 3), min(len(paragraphs), guess + 4))
+        hits = [i for i in window if tail in paragraphs[i]]
+        hits = hits or [i for i, p in enumerate(paragraphs) if tail in p]
+        if hits:
+            found = min(hits, key=lambda i: abs(i - guess))
+    if found is None:
+        found = min(guess, len(paragraphs) - 1)
+    if starts_line and _tail(paragraphs[found]).endswith(tail):
+        found += 1  # the prefix ended a paragraph: the marker opens the next one
+    return min(found, len(paragraphs) - 1)
+
+
+def locate_markers(result: CleanResult) -> list[tuple[int, JumpMarker]]:
+    """Each marker of a clean result with the index of its paragraph."""
+    return [(locate_marker(result.raw, result.paragraphs, m, result.profile or None), m)
+            for m in result.markers]
+
+
+# ---------------------------------------------------------------- line classes
+
+
+def is_headline_line(line: str) -> bool:
+    """Display type: no sentence-final punctuation, short, not a lead, byline or guide item.
+
+    >>> is_headline_line("紧盯薄弱环节 落实防控措施"), is_headline_line("第九轮核酸检测，社会面仅1例阳性")
+    (True, True)
+    >>> is_headline_line("李海峰等参加调研"), is_headline_line("刘涛还对做好城市火灾风险防控工作提出了具体要求。")
+    (True, False)
+    """
+    if SENTENCE_PUNCT.search(line) or LEAD.match(line) or GUIDE_ITEM.match(line):
+        return False
+    if is_byline(line) or visible_width(line) > HEADLINE_WIDTH:
+        return False
+    stripped = line.rstrip()
+    if stripped and CLAUSE_PUNCT.match(stripped[-1]):
+        return False  # a body line cut mid-sentence (`…政策教育，`)
+    return len(CLAUSE_PUNCT.findall(line)) <= HEADLINE_CLAUSES
+
+
+def parse_byline(byline: str) -> tuple[list[str], list[str]]:
+    """Reporters and photographers named in a byline or credit.
+
+    >>> parse_byline("郑报全媒体记者 陈锋 孙亚文")
+    (['陈锋', '孙亚文'], [])
+    >>> parse_byline("通讯员 李雪/文 连敬春/图")
+    (['李雪'], ['连敬春'])
+    >>> parse_byline("签约摄影师 马宁 摄")
+    ([], ['马宁'])
+    """
+    text = byline.strip()
+    photo_only = text.endswith("摄")
+    text = text.removesuffix("摄")
+    reporters: list[str] = []
+    photographers: list[str] = []
+    for token in text.split():
+        token = ROLE.sub("", token)
+        match = NAME.match(token)
+        if not match:
+            continue
+        name = match["name"]
+        if photo_only or match["role"] == "图":
+            photographers.append(name)
+        else:
+            reporters.append(name)
+    return reporters, photographers
+
+
+def _bigrams(text: str) -> set[str]:
+    grams: set[str] = set()
+    for run in HAN_RUN.findall(text):
+        grams.update(run[i : i + 2] for i in range(len(run) - 1))
+    return grams
+
+
+def headline_score(lines: Sequence[str], body: Sequence[str]) -> float:
+    """Share of a headline block's Han bigrams found in a body: how much it names the story.
+
+    >>> body = ["本报讯（记者 付家宝）市政协主席刘保新到中心城区督导调研疫情防控工作。"]
+    >>> round(headline_score(["刘保新在督导调研疫情防控工作时强调"], body), 2)
+    0.69
+    """
+    heading = _bigrams(" ".join(lines))
+    if not heading:
+        return 0.0
+    return len(heading & _bigrams("\n".join(body))) / len(heading)
+
+
+# ---------------------------------------------------------------- units
+
+
+@dataclass
+class _Unit:
+    kind: str  # body | heading | byline | caption | guide
+    rows: list[int]
+    opens_story: bool = False  # body: starts with a lead, a notice or a continued_from
+
+
+def _classify(paragraphs: Sequence[str], anchored: dict[int, list[JumpMarker]]) -> list[str]:
+    kinds: list[str] = []
+    for i, line in enumerate(paragraphs):
+        sees = any(m.kind == "see_page" for m in anchored.get(i, []))
+        if GUIDE_ITEM.match(line):
+            kinds.append("guide")
+        elif is_byline(line):
+            kinds.append("credit" if CREDIT.search(line) else "byline")
+        elif is_headline_line(line):
+            kinds.append("guide" if sees else "heading")
+        else:
+            kinds.append("body")
+    # A guide item's first line may sit on the line above the one holding its marker.
+    for i in range(len(kinds) - 1):
+        if kinds[i] == "heading" and kinds[i + 1] == "guide" and not GUIDE_ITEM.match(
+            paragraphs[i + 1]
+        ):
+            kinds[i] = "guide_head"
+    # Short sentences (or a `图为…`) right above a photo credit are its caption.
+    for i, kind in enumerate(kinds):
+        if kind != "credit":
+            continue
+        j = i - 1
+        while j >= 0 and i - j <= 3 and kinds[j] == "body" and not LEAD.match(paragraphs[j]) and (
+            visible_width(paragraphs[j]) <= CAPTION_WIDTH or PHOTO_CAPTION.search(paragraphs[j])
+        ):
+            kinds[j] = "caption"
+            j -= 1
+    return kinds
+
+
+def _units(paragraphs: Sequence[str], kinds: Sequence[str],
+           anchored: dict[int, list[JumpMarker]]) -> list[_Unit]:
+    units: list[_Unit] = []
+    for i, kind in enumerate(kinds):
+        line = paragraphs[i]
+        resumes = any(m.kind == "continued_from" for m in anchored.get(i, []))
+        opens = bool(LEAD.match(line) or NOTICE.match(line) or resumes)
+        last = units[-1] if units else None
+        if kind == "credit" and last and last.kind == "caption":
+            last.rows.append(i)
+        elif kind == "credit":
+            units.append(_Unit("byline", [i]))
+        elif kind == "guide_head":
+            units.append(_Unit("guide", [i]))
+        elif kind == "guide" and last and last.kind == "guide" and kinds[last.rows[-1]] == "guide_head":
+            last.rows.append(i)
+        elif kind == "body" and last and last.kind == "body" and not opens:
+            last.rows.append(i)
+        elif kind in ("heading", "byline", "caption") and last and last.kind == kind:
+            last.rows.append(i)
+        else:
+            units.append(_Unit(kind, [i], opens_story=kind == "body" and opens))
+    return units
+
+
+# ---------------------------------------------------------------- assembly
+
+
+def _split_headline(lines: list[str], resumes: bool) -> tuple[str, list[str]]:
+    """The main line of a headline block and the rest, in reading order."""
+    if resumes:  # a continuation repeats its headline right above `（上接第一版）`
+        return lines[-1], lines[:-1]
+    if len(lines) > 1 and KICKER.search(lines[0]):
+        return lines[1], [lines[0], *lines[2:]]
+    match = KICKER_IN_LINE.match(lines[0])
+    if match:
+        return match["main"], [match["kicker"], *lines[1:]]
+    return lines[0], lines[1:]
+
+
+def _story_from(unit: _Unit, paragraphs: Sequence[str]) -> Article:
+    body = [paragraphs[i] for i in unit.rows]
+    article = Article(kind="story", body=body, first_paragraph=unit.rows[0])
+    match = LEAD_BYLINE.match(body[0])
+    if match:
+        article.lead = match["lead"]
+        if match["byline"]:
+            article.byline = match["byline"].strip()
+            article.reporters = parse_byline(article.byline)[0]
+    elif NOTICE.match(body[0]):
+        article.kind = "notice"
+    source = SOURCE.search(body[-1])
+    if source:
+        article.source = source["source"]
+    return article
+
+
+def segment_page(
+    page: CleanResult | str,
+    markers: Sequence[JumpMarker] | Sequence[tuple[int, JumpMarker]] | None = None,
+    raw: str | None = None,
+) -> list[Article]:
+    """Split a cleaned page into articles, in reading order.
+
+    `page` is a `CleanResult` (its markers are located through its raw text) or cleaned
+    text; with text, give `markers` as `(paragraph index, marker)` pairs, or as markers
+    plus the `raw` text they index.
+
+    >>> page = clean("坚定必胜信心\\n\\n本报讯（记者 付家宝）5月12日，刘保新到城区督导。\\n\\n"
+    ...              "■我市开通心理疏导热线 ▶▶▶▶22 版版")
+    >>> [(a.kind, a.headline, a.byline, a.pages) for a in segment_page(page)]
+    [('story', '坚定必胜信心', '记者 付家宝', []), ('guide', '我市开通心理疏导热线', None, ['2'])]
+    """
+    if isinstance(page, CleanResult):
+        paragraphs = page.paragraphs
+        pairs = locate_markers(page) if markers is None else _pairs(markers, page.raw, paragraphs)
+    else:
+        paragraphs = [line for line in page.split("\n") if line.strip()]
+        pairs = _pairs(markers or [], raw, paragraphs)
+    anchored: dict[int, list[JumpMarker]] = {}
+    for index, marker in pairs:
+        anchored.setdefault(index, []).append(marker)
+
+    kinds = _classify(paragraphs, anchored)
+    units = _units(paragraphs, kinds, anchored)
+    return _assemble(paragraphs, units, anchored)
+
+
+def _pairs(markers, raw: str | None, paragraphs: Sequence[str]) -> list[tuple[int, JumpMarker]]:
+    pairs: list[tuple[int, JumpMarker]] = []
+    for item in markers:
+        if isinstance(item, tuple):
+            pairs.append(item)
+        elif raw is not None:
+            pairs.append((locate_marker(raw, paragraphs, item), item))
+        else:  # no raw text: a story resumes at the top and jumps away at the bottom
+            last = max(len(paragraphs) - 1, 0)
+            pairs.append((0 if item.kind == "continued_from" else last, item))
+    return pairs
+
+
+def _assemble(paragraphs: Sequence[str], units: list[_Unit],
+              anchored: dict[int, list[JumpMarker]]) -> list[Article]:
+    stories: dict[int, Article] = {}  # unit index → story
+    headings: dict[int, list[tuple[float, int]]] = {}  # story unit → (score, heading unit)
+    items: list[Article] = []
+
+    # Feature: a lead-less body with a stand-alone byline; lead-less sections after
+    # intertitles belong to it, and display lines left at its end are photo captions.
+    feature: int | None = None
+    merged: set[int] = set()
+    for u, unit in enumerate(units):
+        if unit.kind == "body":
+            stories[u] = _story_from(unit, paragraphs)
+            if unit.opens_story:
+                feature = None
+        elif unit.kind == "byline" and not any(CREDIT.search(paragraphs[i]) for i in unit.rows):
+            near = [v for v in (u - 1, u + 1) if 0 <= v < len(units) and units[v].kind == "body"
+                    and not units[v].opens_story]
+            if near and feature is None:
+                feature = near[0]
+    if feature is not None:
+        story = stories.get(feature) or _story_from(units[feature], paragraphs)
+        stories[feature] = story
+        u = feature + 1
+        while u < len(units):
+            unit = units[u]
+            if unit.kind == "byline":
+                u += 1
+                continue
+            nxt = units[u + 1] if u + 1 < len(units) else None
+            if unit.kind == "heading" and nxt and nxt.kind == "body" and not nxt.opens_story:
+                titles = [paragraphs[i] for i in unit.rows]
+                story.intertitles.extend(titles)
+                story.body.extend(titles + [paragraphs[i] for i in nxt.rows])
+                merged.update({u, u + 1})
+                stories.pop(u + 1, None)
+                u += 2
+            elif unit.kind == "heading" and nxt is None:
+                story.captions.extend(paragraphs[i] for i in unit.rows)
+                merged.add(u)
+                u += 1
+            else:
+                break
+
+    # Bylines and credits: to the lead-less body beside them, else the body below.
+    for u, unit in enumerate(units):
+        if unit.kind != "byline":
+            continue
+        target = _neighbour_story(units, stories, u)
+        lines = [paragraphs[i] for i in unit.rows]
+        if target is None:
+            items.append(Article(kind="heading", credits=lines, first_paragraph=unit.rows[0],
+                                 headline_note="byline with no story beside it"))
+            continue
+        story = stories[target]
+        for line in lines:
+            reporters, _ = parse_byline(line)
+            if CREDIT.search(line):
+                story.credits.append(line)
+                continue
+            story.byline = f"{story.byline} {line}" if story.byline else line
+            story.reporters.extend(reporters)
+            if "/图" in line:
+                story.credits.append(line)
+
+    # Headline blocks: to the body they name, below unless the one above names it better.
+    for u, unit in enumerate(units):
+        if unit.kind != "heading" or u in merged:
+            continue
+        lines = [paragraphs[i] for i in unit.rows]
+        above = _adjacent_body(units, stories, u, -1)
+        below = _adjacent_body(units, stories, u, +1)
+        score_above = headline_score(lines, stories[above].body) if above is not None else -1.0
+        score_below = headline_score(lines, stories[below].body) if below is not None else -1.0
+        if below is not None and units[below].rows[0] in anchored and any(
+            m.kind == "continued_from" for m in anchored[units[below].rows[0]]
+        ):
+            score_below = max(score_below, 1.0)  # the repeated headline of a continuation
+        if below is not None and not score_above > score_below + ABOVE_MARGIN:
+            headings.setdefault(below, []).append((score_below, u))
+        elif above is not None:
+            headings.setdefault(above, []).append((score_above, u))
+        else:
+            main, rest = _split_headline(lines, resumes=False)
+            items.append(Article(kind="heading", headline=main, subheadlines=rest,
+                                 first_paragraph=unit.rows[0],
+                                 headline_note="headline block with no story beside it"))
+
+    previous: Article | None = None
+    for u in sorted(stories):
+        story = stories[u]
+        resumes = any(m.kind == "continued_from" for m in anchored.get(units[u].rows[0], []))
+        blocks = sorted(headings.get(u, []), key=lambda pair: units[pair[1]].rows[0])
+        if blocks:
+            best = max(blocks, key=lambda pair: pair[0])[1]
+            lines = [paragraphs[i] for i in units[best].rows]
+            story.headline, rest = _split_headline(lines, resumes and best < u)
+            others = [paragraphs[i] for _, b in blocks if b != best for i in units[b].rows]
+            before = [line for _, b in blocks if b < best for line in
+                      (paragraphs[i] for i in units[b].rows)]
+            story.subheadlines = before + rest + [x for x in others if x not in before]
+        elif story.lead == "又讯" and previous is not None and previous.headline:
+            story.headline = previous.headline
+            story.headline_note = "又讯: shares the headline of the story above"
+        else:
+            story.headline_note = "no headline on the page"
+        previous = story
+
+    for unit in units:
+        if unit.kind == "caption":
+            lines = [paragraphs[i] for i in unit.rows]
+            credits = [x for x in lines if is_byline(x)]
+            items.append(Article(kind="caption", captions=[x for x in lines if x not in credits],
+                                 credits=credits, first_paragraph=unit.rows[0],
+                                 headline_note="photo caption"))
+        elif unit.kind == "guide":
+            lines = [paragraphs[i].strip() for i in unit.rows]
+            lines = [GUIDE_ITEM.sub("", x, count=1) for x in lines]
+            found = [m for i in unit.rows for m in anchored.get(i, [])]
+            items.append(Article(kind="guide", headline=lines[-1], subheadlines=lines[:-1],
+                                 markers=found, first_paragraph=unit.rows[0],
+                                 pages=[m.page for m in found if m.kind == "see_page"]))
+    _share_guide_pages(items)
+
+    for u, story in stories.items():
+        story.markers = [m for i in units[u].rows for m in anchored.get(i, [])]
+        # An intertitled feature keeps its merged sections' markers too.
+    for u in merged:
+        if units[u].kind == "body" and feature is not None:
+            stories[feature].markers.extend(m for i in units[u].rows for m in anchored.get(i, []))
+    items.extend(stories.values())
+    items.sort(key=lambda a: a.first_paragraph)
+    return items
+
+
+def _share_guide_pages(items: list[Article]) -> None:
+    """Guide items printed without their own `▶N版` share the next one's page in the box."""
+    guides = [a for a in items if a.kind == "guide"]
+    for k, guide in enumerate(guides):
+        if guide.pages:
+            continue
+        for later in guides[k + 1 :]:
+            if later.first_paragraph - guide.first_paragraph > 4:
+                break
+            if later.pages:
+                guide.pages = list(later.pages)
+                guide.headline_note = "page taken from the guide box's next marker"
+                break
+
+
+def _adjacent_body(units: list[_Unit], stories: dict[int, Article], u: int, step: int) -> int | None:
+    v = u + step
+    while 0 <= v < len(units) and units[v].kind == "byline":
+        v += step
+    return v if 0 <= v < len(units) and v in stories else None
+
+
+def _neighbour_story(units: list[_Unit], stories: dict[int, Article], u: int) -> int | None:
+    above = _adjacent_body(units, stories, u, -1)
+    if above is not None and not units[above].opens_story:
+        return above
+    below = _adjacent_body(units, stories, u, +1)
+    return below if below is not None else above
