@@ -50,3 +50,40 @@ PAGES_SCHEMA = pa.schema(
      for name, dtype, nullable, comment in _PAGE_FIELDS],
     metadata={"table": "pages", "description": "one row per input page"},
 )
+
+ARTICLE_MARKER = pa.struct([
+    pa.field("kind", pa.string(), nullable=False),
+    pa.field("page", pa.string(), nullable=False),
+    pa.field("raw", pa.string(), nullable=False),
+    pa.field("offset", pa.int64(), nullable=False),
+    pa.field("page_of_fragment", pa.string(), nullable=True),
+])
+
+_ARTICLE_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
+    ("article_id", pa.string(), False, "sha256 of doc_ids, kind, first paragraph index and text"),
+    ("doc_ids", pa.list_(pa.string()), False, "doc_id of each page the article spans, in order"),
+    ("publication", pa.string(), True, "newspaper title"),
+    ("issue_date", pa.date32(), True, "issue date"),
+    ("pages", pa.list_(pa.string()), False, "page labels the article spans, in order"),
+    ("kind", pa.string(), False, "story | notice | guide | caption | heading"),
+    ("headline", pa.string(), True, "main headline line (null: see headline_note)"),
+    ("subheadlines", pa.list_(pa.string()), False, "kicker, subtitles, other display lines"),
+    ("byline", pa.string(), True, "byline as printed, e.g. 记者 毛迎 孙江锋"),
+    ("reporters", pa.list_(pa.string()), False, "reporters' names"),
+    ("text", pa.string(), False, "body paragraphs joined by newlines, fragments stitched"),
+    ("paragraphs", pa.list_(pa.string()), False, "body paragraphs"),
+    ("captions", pa.list_(pa.string()), False, "photo captions"),
+    ("credits", pa.list_(pa.string()), False, "photo credits"),
+    ("markers", pa.list_(ARTICLE_MARKER), False, "jump markers not consumed by a stitch"),
+    ("continued", pa.bool_(), False, "joined from fragments on more than one page"),
+    ("stitch_confidence", pa.float64(), True,
+     "0.5-1.0 when stitched, 0.0 when a jump found no partner, null when no jump"),
+    ("stitch_note", pa.string(), True, "what stitching did, or why a jump stayed unmatched"),
+    ("headline_note", pa.string(), True, "why the headline is null, or where it came from"),
+]
+
+ARTICLES_SCHEMA = pa.schema(
+    [pa.field(name, dtype, nullable=nullable, metadata={"comment": comment})
+     for name, dtype, nullable, comment in _ARTICLE_FIELDS],
+    metadata={"table": "articles", "description": "one row per article, stitched across pages"},
+)

@@ -247,3 +247,24 @@ def test_article_ids_are_deterministic_and_unique():
     again = [r.article_id for r in stitch_issue(pages)]
     assert first == again
     assert len(set(first)) == len(first)
+
+
+def test_records_fit_the_articles_schema():
+    import datetime
+
+    import pyarrow as pa
+
+    from qingyang.schema import ARTICLES_SCHEMA
+
+    records = stitch_issue([_issue_page("d1", "1", PAGE1), _page_from_seed("000")])
+    rows = [{**r.to_dict(), "issue_date": datetime.date.fromisoformat(r.issue_date)}
+            for r in records]
+    table = pa.Table.from_pylist(rows, schema=ARTICLES_SCHEMA)
+    assert table.num_rows == len(records)
+    assert set(table.column_names) == set(rows[0])
+
+
+def _page_from_seed(seed):
+    path = next(SEEDS.glob(f"{seed}_*.txt"))
+    return PageInput(doc_id=seed, publication="许昌日报", issue_date="2022-05-13", page="9",
+                     articles=segment_page(clean(path.read_text(encoding="utf-8"))))
