@@ -118,13 +118,13 @@ def widen_ascii_punctuation(text: str) -> tuple[str, int]:
     out = STRAIGHT_DOUBLE_QUOTES.sub(quote_pair, out)
     out, n = STRAIGHT_SINGLE_QUOTES.subn(lambda m: f"‘{m.group('inner')}’", out)
     count += n
+    out, n = LONE_ASCII_BRACKET.subn(lambda m: m.group(0).replace("(", "（").replace(")", "）"), out)
+    count += n
     out, n = ASCII_ELLIPSIS.subn("……", out)
     count += n
     out, n = ASCII_CLAUSE_PUNCT.subn(lambda m: "".join(_CLAUSE_TO_FULL[c] for c in m.group(0)), out)
     count += n
     out, n = ASCII_FULL_STOP.subn("。", out)
-    count += n
-    out, n = LONE_ASCII_BRACKET.subn(lambda m: m.group(0).replace("(", "（").replace(")", "）"), out)
     count += n
     out, n = HALFWIDTH_CJK_PUNCT.subn(lambda m: _HALFWIDTH_TO_FULL[m.group(0)], out)
     count += n
