@@ -10,12 +10,15 @@ Great Expectations is imported only inside the functions that validate.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,9 +35,12 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 # The validation results as JSON, beside the Data Docs in reports_dir.
 VALIDATION_JSON = "pages_validation.json"
-# GX writes these into reports_dir; they are removed before a rebuild so that
-# pages of earlier runs do not pile up beside the current one.
-_DOCS_PARTS = ("index.html", "validations", "expectations")
+# Great Expectations' own Data Docs site, under reports_dir. It is rebuilt from scratch
+# on every validation so that pages of earlier runs do not pile up. Its pages load
+# Bootstrap and jQuery from CDNs (its index is empty without them), so reports_dir/
+# index.html is qingyang's own self-contained page that links into it.
+GX_SITE = "gx"
+_RUN_NAME = "qingyang-pages"
 _SHOWN_DOC_IDS = 10
 
 
@@ -205,6 +211,7 @@ def _validate_frame(frame: pd.DataFrame, expected_rows: int | None, reports_dir:
                     *, today=None) -> PagesValidation:
     started = time.perf_counter()
     import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
@@ -213,13 +220,11 @@ def _validate_frame(frame: pd.DataFrame, expected_rows: int | None, reports_dir:
     if reports_dir is not None:
         reports_dir = Path(reports_dir)
         reports_dir.mkdir(parents=True, exist_ok=True)
-        for part in _DOCS_PARTS:
-            stale = reports_dir / part
-            shutil.rmtree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
+        shutil.rmtree(reports_dir / GX_SITE, ignore_errors=True)
         context.add_data_docs_site(site_name="qingyang", site_config={
             "class_name": "SiteBuilder",
             "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                              "base_directory": str(reports_dir.resolve())},
+                              "base_directory": str((reports_dir / GX_SITE).resolve())},
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         })
         actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs",
@@ -233,7 +238,8 @@ def _validate_frame(frame: pd.DataFrame, expected_rows: int | None, reports_dir:
         name="pages", validation_definitions=[definition], actions=actions,
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["doc_id"]},
     ))
-    run = checkpoint.run(batch_parameters={"dataframe": frame})
+    run = checkpoint.run(batch_parameters={"dataframe": frame},
+                         run_id=RunIdentifier(run_name=_RUN_NAME))
     result = next(iter(run.run_results.values()))
 
     order = {e.id: i for i, e in enumerate(suite.expectations)}
@@ -251,7 +257,66 @@ def _validate_frame(frame: pd.DataFrame, expected_rows: int | None, reports_dir:
         payload = {"summary": validation.to_dict(), "great_expectations": result.to_json_dict()}
         _write_atomic(reports_dir / VALIDATION_JSON,
                       json.dumps(payload, ensure_ascii=False, indent=1, default=str).encode())
+        _write_atomic(reports_dir / "index.html", _index_html(validation).encode())
     return validation
+
+
+def _index_html(validation: PagesValidation) -> str:
+    """reports_dir/index.html: the suite, every expectation's result, links to GX's pages.
+
+    Self-contained (no script, no CDN): it must read the same offline as online.
+    """
+    reports_dir = validation.reports_dir
+    site = reports_dir / GX_SITE
+
+    def link(pattern: str) -> str:
+        found = sorted(site.glob(pattern))
+        return found[0].relative_to(reports_dir).as_posix() if found else ""
+
+    result_page, suite_page = link("validations/**/*.html"), link("expectations/**/*.html")
+    verdict = "passed" if validation.success else "FAILED"
+    passed = sum(e.success for e in validation.expectations)
+    rows = []
+    for e in validation.expectations:
+        ids = ", ".join(escape(d or "null") for d in e.failing_doc_ids[:_SHOWN_DOC_IDS])
+        if len(e.failing_doc_ids) > _SHOWN_DOC_IDS:
+            ids += f" and {len(e.failing_doc_ids) - _SHOWN_DOC_IDS} more"
+        if not e.success and not ids:
+            ids = escape(e.error or f"observed: {e.observed}")
+        rows.append(
+            f'<tr class="{"pass" if e.success else "fail"}">'
+            f'<td>{"passed" if e.success else "FAILED"}</td><td><code>{escape(e.name)}</code>'
+            f"<br><small>{escape(e.description)}</small></td><td><code>{ids}</code></td></tr>")
+    links = " · ".join(
+        f'<a href="{escape(href)}">{label}</a>' for href, label in (
+            (result_page, "Great Expectations validation result"),
+            (suite_page, "expectation suite"), (VALIDATION_JSON, "validation JSON"))
+        if href)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{escape(validation.suite_name)}: {verdict}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; }}
+td, th {{ border: 1px solid #ccc; padding: .4em .6em; text-align: left; vertical-align: top; }}
+tr.pass td:first-child {{ color: #1a7f37; font-weight: bold; }}
+tr.fail td:first-child {{ color: #cf222e; font-weight: bold; }}
+tr.fail {{ background: #fff1f0; }}
+.verdict {{ color: {"#1a7f37" if validation.success else "#cf222e"}; }}
+small {{ color: #555; }}
+</style></head><body>
+<h1>Validation of suite <code>{escape(validation.suite_name)}</code>:
+<span class="verdict">{verdict}</span></h1>
+<p>{passed} of {len(validation.expectations)} expectations passed;
+{validation.failing_rows} of {validation.rows} rows failed ({validation.failing_share:.1%}).
+Metrics were recomputed from <code>text</code> before validating.</p>
+<p>{links}</p>
+<table><thead><tr><th>result</th><th>expectation</th><th>failing doc_ids</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+</body></html>
+"""
 
 
 def expectation_name(config) -> str:
@@ -314,6 +379,22 @@ def quarantine_rows(table: pa.Table, validation: PagesValidation) -> pa.Table:
     return table.filter(pa.compute.invert(table.column("valid")))
 
 
+class ExitCode(int):
+    """An exit code (0 passed, 1 failed) that also answers `.success`."""
+
+    @property
+    def success(self) -> bool:
+        return self == 0
+
+
+def preload() -> threading.Thread:
+    """Import Great Expectations in a background thread (~3 s) while the flow cleans."""
+    thread = threading.Thread(target=importlib.import_module, args=("great_expectations",),
+                              name="preload-great-expectations", daemon=True)
+    thread.start()
+    return thread
+
+
 def validate_output_dir(output_dir: Path | str, *, out=None) -> int:
     """`qingyang validate OUTPUT_DIR`: re-validate output/pages, rebuild output/reports,
     rewrite output/quarantine/pages. Exit code: 0 every expectation passed, 1 otherwise.
@@ -330,7 +411,7 @@ def validate_output_dir(output_dir: Path | str, *, out=None) -> int:
     files = sorted(pages_dir.rglob("*.parquet")) if pages_dir.is_dir() else []
     if not files:
         print(f"qingyang: {pages_dir}: no Parquet files to validate", file=sys.stderr)
-        return 1
+        return ExitCode(1)
     tables = {path: pq.read_table(path) for path in files}
     frame = pd.concat([validation_frame(t) for t in tables.values()], ignore_index=True)
     validation = _validate_frame(frame, None, output_dir / "reports")
@@ -344,7 +425,7 @@ def validate_output_dir(output_dir: Path | str, *, out=None) -> int:
         else:
             target.unlink(missing_ok=True)
     print(validation.markdown(), file=out)
-    return 0 if validation.success else 1
+    return ExitCode(0 if validation.success else 1)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -105,7 +105,7 @@ def test_reports_are_written(clean_validation):
     payload = json.loads(clean_validation.json_path.read_text("utf-8"))
     assert payload["summary"]["success"] is True
     assert payload["great_expectations"]["suite_name"] == SUITE_NAME
-    assert list((clean_validation.reports_dir / "validations").rglob("*.html"))
+    assert list((clean_validation.reports_dir / "gx" / "validations").rglob("*.html"))
     markdown = clean_validation.markdown()
     assert SUITE_NAME in markdown and "17/17 expectations passed" in markdown
 
@@ -215,23 +215,40 @@ def test_validate_output_dir_exit_codes_and_quarantine(clean_rows, tmp_path):
 
 
 def _chromium(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    # No network: the host resolver maps every name nowhere (GX's pages name CDNs).
     return subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", *args],
+         "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND",
+         f"--user-data-dir={tmp_path / 'profile'}", *args],
         capture_output=True, text=True, timeout=90, check=False)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed and `make test` "
                     "could not install it (apt-get install chromium)")
-def test_data_docs_open_in_headless_chromium(clean_validation, tmp_path):
-    index = clean_validation.index_html.resolve()
+def test_data_docs_open_in_headless_chromium(clean_rows, tmp_path):
+    rows = _with(clean_rows, 0, text="核酸检测,居民排队。")
+    validation = validate_pages(table_of(rows), len(rows), tmp_path / "reports", today=TODAY)
+    index = validation.index_html.resolve()
     dom = _chromium("--dump-dom", index.as_uri(), tmp_path=tmp_path).stdout
-    assert SUITE_NAME in dom
-    page = next((clean_validation.reports_dir / "validations").rglob("*.html")).resolve()
+    assert f"Validation of suite <code>{SUITE_NAME}</code>" in dom
+    assert dom.count(">passed<") == 16 and dom.count(">FAILED<") == 2  # verdict + 1 row
+    assert ASCII in dom and rows[0]["doc_id"] in dom
+    page = next((validation.reports_dir / "gx" / "validations").rglob("*.html")).resolve()
+    assert page.as_uri().endswith(
+        next(a for a in dom.split('href="')[1:] if a.startswith("gx/validations")).split('"')[0])
     dom = _chromium("--dump-dom", page.as_uri(), tmp_path=tmp_path).stdout
-    assert SUITE_NAME in dom and "residual_gaps" in dom and "schema_mismatch" in dom
+    assert SUITE_NAME in dom and "ascii_punct_beside_han" in dom and "schema_mismatch" in dom
     shot = tmp_path / "index.png"
-    _chromium(f"--screenshot={shot}", "--window-size=1280,900", index.as_uri(),
+    _chromium(f"--screenshot={shot}", "--window-size=1280,1100", index.as_uri(),
               tmp_path=tmp_path)
     assert shot.is_file() and shot.stat().st_size > 10_000
+    shutil.copy(shot, validation.reports_dir / "screenshot.png")
+
+
+def test_exit_code_also_answers_success(clean_rows, tmp_path):
+    (tmp_path / "pages").mkdir()
+    pq.write_table(table_of(clean_rows), tmp_path / "pages" / "pages.parquet")
+    code = validate_output_dir(tmp_path, out=open(os.devnull, "w"))
+    assert code == 0 and code.success is True
+    assert validate_output_dir(tmp_path / "missing") == 1
