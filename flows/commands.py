@@ -166,5 +166,6 @@ def validate_command(args: argparse.Namespace) -> int:
               "validate_output_dir (the validation issue adds it)", file=sys.stderr)
         return EXIT_USAGE
     result = validate_output_dir(args.output_dir)
-    success = getattr(result, "success", result)
-    return EXIT_OK if success else EXIT_FAILED
+    if isinstance(result, int):  # an exit code
+        return result
+    return EXIT_OK if getattr(result, "success", result) else EXIT_FAILED

@@ -108,6 +108,12 @@ def discover(inputs: list[str]) -> list[SourceFile]:
     return sorted(found.values(), key=lambda s: s.source_path)
 
 
+def run_scope(inputs: list[str], sources: list[SourceFile]) -> set[str]:
+    """What this run answers for: its files' source paths and its folders as `FOLDER/`."""
+    folders = {display_path(Path(spec)).rstrip("/") + "/" for spec in inputs if Path(spec).is_dir()}
+    return {source.source_path for source in sources} | folders
+
+
 def read_manifest(directory: Path) -> dict[str, dict]:
     """`manifest.csv` in `directory` as {file name relative to it: metadata}; {} if none."""
     manifest = directory / MANIFEST_NAME

@@ -20,7 +20,7 @@ from prefect.tasks import exponential_backoff
 
 from cleaners import load_profile
 from flows import progress
-from flows.inputs import Page, Rejected, SourceFile, discover, read_source
+from flows.inputs import Page, Rejected, SourceFile, discover, read_source, run_scope
 from flows.rows import build_row, clean_texts
 from flows.store import write_pages, write_quarantine
 from qingyang import PIPELINE_VERSION
@@ -194,7 +194,7 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
     started, summary = time.perf_counter(), RunSummary()
     load_profile(profile)  # an unknown profile fails here, before any work
     sources = discover_inputs(inputs)
-    run_files = {source.source_path for source in sources}
+    run_files = run_scope(inputs, sources)
     read = [read_pages.submit(chunk, path_pattern) for chunk in batches_of(sources, batch_size)]
     pages, rejected = gather_read(read)
     cleaned = clean_all(content_batches(pages, batch_size), profile, output_dir, summary)

@@ -1,8 +1,8 @@
 """Writing output: Parquet pages and the quarantine, atomically, idempotently, byte-stable.
 
-Each run merges into one file per table: rows from this run's input files replace the
-rows those files wrote before (changed, removed or now unreadable pages included), other
-rows stay. Rows are sorted by (doc_id, source_path) and nothing time-dependent is written,
+Each run merges into one file per table: rows from this run's input files and folders
+replace the rows they wrote before (changed, deleted or now unreadable pages included),
+other rows stay. Rows are sorted by (doc_id, source_path) and nothing time-dependent is written,
 so the same inputs and config give the same bytes. Every file is written to a temporary
 name in its own folder and renamed over the old one, so a crash leaves the old file whole.
 """
@@ -25,8 +25,12 @@ QUARANTINE_FILES = Path("quarantine") / "files"
 
 
 def replaced_by(source_path: str, run_files: set[str]) -> bool:
-    """Whether a stored row came from one of this run's files (JSONL rows are `FILE#LINE`)."""
-    return source_path in run_files or source_path.rpartition("#")[0] in run_files
+    """Whether a stored row belongs to this run: one of its files (JSONL rows are `FILE#LINE`)
+    or under one of its input folders (given as `FOLDER/`), so deleted files drop out too.
+    """
+    if source_path in run_files or source_path.rpartition("#")[0] in run_files:
+        return True
+    return any(source_path.startswith(f) for f in run_files if f.endswith("/"))
 
 
 def _atomic_write(path: Path, write) -> None:
