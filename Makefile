@@ -21,6 +21,7 @@ run: $(STAMP)
 	$(BIN)/qingyang run seeds/ --output output
 
 test: $(STAMP)
+	command -v chromium >/dev/null || (apt-get install -y chromium >/dev/null 2>&1 || echo "chromium not installable: browser test will skip")
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
