@@ -37,7 +37,7 @@ ASCII_ELLIPSIS = regex.compile(rf"(?<=[{CJK}][{HSPACE}]*)\.{{3,}}|\.{{3,}}(?=[{H
 # `, ; : ! ?` with Chinese text on either side (spaces and other ASCII marks skipped);
 # `1,350` and `9:00` have none.
 ASCII_CLAUSE_PUNCT = regex.compile(
-    rf"(?<=[{CJK}][{HSPACE},;:!?()]*)[,;:!?]+|[,;:!?]+(?=[{HSPACE},;:!?()]*[{CJK}])"
+    rf"(?<=[{CJK}][{HSPACE},;:!?().]*)[,;:!?]+|[,;:!?]+(?=[{HSPACE},;:!?().]*[{CJK}])"
 )
 _CLAUSE_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 
@@ -46,7 +46,7 @@ ASCII_FULL_STOP = regex.compile(rf"(?<=[{HAN}”’）》][{HSPACE}]*)\.(?![{HSP
 
 # An ASCII bracket or quote left unpaired right beside Han.
 LONE_ASCII_BRACKET = regex.compile(
-    rf"(?<=[{CJK}][{HSPACE},;:!?()]*)[()]+|[()]+(?=[{HSPACE},;:!?()]*[{CJK}])"
+    rf"(?<=[{CJK}][{HSPACE},;:!?().]*)[()]+|[()]+(?=[{HSPACE},;:!?().]*[{CJK}])"
 )
 
 _HAN_RE = regex.compile(HAN)

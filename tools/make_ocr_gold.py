@@ -182,7 +182,7 @@ def break_lines(text: str, font, em: int, width: int, spacing: float = 0.0):
     gap = em * spacing
     for u, w in units:
         add = w + (gap if cur else 0)
-        if cur and cur_w + add > width and not (u in NO_LINE_START):
+        if cur and cur_w + add > width and u not in NO_LINE_START:
             # do not end a line with an opening bracket/quote
             carry = []
             while cur and cur[-1][0] in NO_LINE_END:
@@ -312,12 +312,12 @@ def ocr_page(name: str, blocks: list[Block], psm: int, keep: bool) -> str:
 
 # --------------------------------------------------------------------------- synthetic
 
-TRAD = dict(zip("国发会这说经济时区们车农产务实动线门开长业为见进", "國發會這說經濟時區們車農產務實動線門開長業為見進"))
+TRAD = dict(zip("国发会这说经济时区们车农产务实动线门开长业为见进", "國發會這說經濟時區們車農產務實動線門開長業為見進", strict=False))
 ASCII_OF = {"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "！": "!", "？": "?"}
 ZW = ["\u200b", "\u200c", "\u200d", "\u2060"]
 WORD_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.,:/@%_-")
 WORD_CHARS |= {chr(ord(c) + 0xFEE0) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"}
-NUMERALS = dict(zip("一二三四五六七八九十", "1 2 3 4 5 6 7 8 9 10".split()))
+NUMERALS = dict(zip("一二三四五六七八九十", "1 2 3 4 5 6 7 8 9 10".split(), strict=False))
 
 
 def is_han(c: str) -> bool:
@@ -344,7 +344,7 @@ def degrade_text(s: str, rng: random.Random, p: dict) -> str:
         if c in TRAD and rng.random() < p["trad"]:
             c = TRAD[c]
         elif c in ASCII_OF and (is_han(prev) or is_han(nxt)) and not (
-            prev.isascii() and prev.isalnum() or nxt.isascii() and nxt.isalnum()
+            (prev.isascii() and prev.isalnum()) or (nxt.isascii() and nxt.isalnum())
         ) and rng.random() < p["ascii"]:
             c = ASCII_OF[c]
         out.append(c)
@@ -452,7 +452,7 @@ def synth_page(name: str, blocks: list[Block]) -> str:
         pieces.append(degrade_text(b.text[pos:], rng, p))
         s = "".join(pieces)
         if b.kind == "guide":
-            out += s.split("\n") + [""]
+            out += [*s.split("\n"), ""]
             continue
         lines = hard_wrap(s, width, rng, 0.12 if b.kind == "body" else 0.0)
         for j, line in enumerate(lines):
@@ -461,7 +461,7 @@ def synth_page(name: str, blocks: list[Block]) -> str:
                 lines[j] = letter_space(line)
         if indent and b.kind == "body":
             lines[0] = "\u3000\u3000" + lines[0]
-        out += lines + [""]
+        out += [*lines, ""]
     text = "\n".join(out).rstrip("\n") + "\n"
     if rng.random() < 0.5 or name == "city_news":
         text = "\ufeff" + text
