@@ -33,6 +33,7 @@ def configure_environment(verbose: bool = False) -> None:
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "ERROR")
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # read at its import
     import prefect  # noqa: F401  (sets up Prefect's logging, which the filter attaches to)
 
     quiet = _DropShutdownNoise()
