@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 
 import regex
 
-from cleaners.charclasses import BYLINE_ROLES, HSPACE
+from cleaners.charclasses import BYLINE_ROLES, HSPACE, LEAD_WORDS
 from cleaners.lines import (
     CLAUSE_PUNCT,
     GUIDE_ITEM,
@@ -38,7 +38,7 @@ from cleaners.plan import CleanResult, clean
 
 # A lead with its bracketed byline: `本报讯（郑报全媒体记者 陈锋 孙亚文）`, `又讯（…）`, `新华社北京电（…）`.
 LEAD_BYLINE = regex.compile(
-    rf"^[{HSPACE}]*(?P<lead>本报讯|又讯|本报消息|新华社\p{{Han}}{{0,8}}电)"
+    rf"^[{HSPACE}]*(?P<lead>{LEAD_WORDS})"
     rf"[{HSPACE}]*(?:（(?P<byline>[^（）]{{1,40}})）)?"
 )
 

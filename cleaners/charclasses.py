@@ -43,3 +43,6 @@ BYLINE_ROLES = (
     "签约摄影师|摄影师|摄影|通讯"
 )
 
+
+# Agency leads that open a news story (`本报讯`, `又讯`, `新华社北京5月12日电`).
+LEAD_WORDS = r"本报讯|又讯|本报消息|新华社\p{Han}{0,8}电"

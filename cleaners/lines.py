@@ -14,6 +14,7 @@ from cleaners.charclasses import (
     GUIDE_BULLETS,
     HAN,
     HSPACE,
+    LEAD_WORDS,
     SENTENCE_END,
 )
 from cleaners.markers import HARD_BREAK
@@ -36,7 +37,7 @@ MARKDOWN_HEADING = regex.compile(rf"^[{HSPACE}]*#{{1,6}}[{HSPACE}]")
 GUIDE_ITEM = regex.compile(rf"^[{HSPACE}]*[{GUIDE_BULLETS}]")
 
 # A news lead opens a story (`本报讯（记者 高伟山）`, `又讯`, `据河南日报`): always a new paragraph.
-LEAD = regex.compile(rf"^[{HSPACE}]*(?:本报讯|又讯|本报消息|新华社\p{{Han}}{{0,8}}电)")
+LEAD = regex.compile(rf"^[{HSPACE}]*(?:{LEAD_WORDS})")
 
 # Indentation (spaces or U+3000 before text) marks a paragraph start in OCR that kept it.
 INDENTED = regex.compile(rf"^[{HSPACE}]+\S")
