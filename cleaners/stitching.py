@@ -83,6 +83,20 @@ def normalize_page(label: str | None) -> str | None:
     return f"{match['prefix'].upper()}{int(match['number'])}"
 
 
+def page_order(label: str | None) -> tuple[int, str, int, str]:
+    """Sort key of a page label: letter prefix, then number (2 before 10); unknown last.
+
+    >>> sorted(["10", "2", "A07", None, "A1", "01"], key=page_order)
+    ['01', '2', '10', 'A1', 'A07', None]
+    """
+    if label is None:
+        return (1, "", 0, "")
+    match = PAGE_LABEL.match(str(label))
+    if not match:
+        return (0, str(label), 0, str(label))
+    return (0, match["prefix"].upper(), int(match["number"]), str(label))
+
+
 def _evidence(source: Article, target: Article) -> float:
     """How surely `target` continues `source`: repeated headline, else shared wording."""
     heads = [h for h in (source.headline, *source.subheadlines) if h]

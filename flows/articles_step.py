@@ -1,0 +1,206 @@
+"""The articles step: output/pages → output/articles, rebuilt whole on every run.
+
+Pages are segmented into articles (`cleaners.articles`) and jump-continued stories are
+stitched within each issue (`cleaners.stitching`). An issue is the pages sharing a
+publication and an issue_date. A page whose publication or issue_date is null cannot
+be shown to belong with any other page, so it is an issue of its own: its jumps stay
+unmatched and their stitch_note says why.
+
+Memory does not grow with the pages table. A first pass reads only the small key
+columns (doc_id, publication, issue_date, page, valid) and plans the issues; the pages'
+text is then read in waves of whole issues (at most PAGES_PER_WAVE pages, unless one
+issue is bigger) and the articles are written row group by row group.
+Pages whose `valid` is False failed validation and sit in quarantine: they are skipped
+and counted. `valid` null (not validated) counts as valid.
+
+Rows are ordered by issue (publication, issue_date, then pages without an issue by
+doc_id), then by page and position on the page, so the same pages give the same bytes.
+No Prefect here except the one task at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+from prefect import get_run_logger, task
+
+from cleaners import CleanResult, JumpMarker
+from cleaners.articles import segment_page
+from cleaners.stitching import ArticleRecord, PageInput, page_order, stitch_issue
+from flows.store import PAGES_FILE, _atomic_write
+from qingyang.schema import ARTICLES_SCHEMA
+
+ARTICLES_FILE = Path("articles") / "articles.parquet"
+# The pages columns each pass reads; nothing else is loaded.
+KEY_COLUMNS = ["doc_id", "publication", "issue_date", "page", "valid"]
+TEXT_COLUMNS = ["doc_id", "raw_text", "text", "paragraphs", "markers", "profile"]
+# At most this many pages' text is held at once (a bigger issue is read alone).
+PAGES_PER_WAVE = 512
+# Articles per Parquet row group.
+ROWS_PER_GROUP = 4096
+# Marker kinds a stitch consumes; see_page markers are cross-references, never stitched.
+JUMP_KINDS = ("continued_to", "continued_from")
+NO_ISSUE_NOTE = "the page has no publication or issue_date, so it is an issue of its own"
+
+
+@dataclass
+class ArticlesSummary:
+    """What the step wrote; the flow puts it into the run summary."""
+
+    articles: int = 0
+    issues: int = 0
+    stitched: int = 0
+    unmatched_jumps: int = 0
+    skipped_invalid: int = 0
+    path: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Issue:
+    """The pages of one issue, known from the key columns alone."""
+
+    publication: str | None
+    issue_date: date | None
+    pages: dict[str, str | None] = field(default_factory=dict)  # doc_id → page label
+
+    @property
+    def known(self) -> bool:
+        return bool(self.publication) and self.issue_date is not None
+
+
+def plan_issues(pages: ds.Dataset) -> tuple[list[Issue], int]:
+    """The issues of a pages table in output order, and how many invalid pages were skipped.
+
+    A doc_id seen twice (the same bytes under two paths) is one page.
+    """
+    keys = pages.to_table(columns=KEY_COLUMNS).to_pylist()
+    issues: dict[tuple, Issue] = {}
+    seen: set[str] = set()
+    skipped = 0
+    for row in keys:
+        if row["valid"] is False:
+            skipped += 1
+            continue
+        if row["doc_id"] in seen:
+            continue
+        seen.add(row["doc_id"])
+        publication, issue_date = row["publication"], row["issue_date"]
+        key = ((0, publication, issue_date.isoformat(), "") if publication and issue_date
+               else (1, publication or "", str(issue_date or ""), row["doc_id"]))
+        issue = issues.setdefault(key, Issue(publication, issue_date))
+        issue.pages[row["doc_id"]] = row["page"]
+    return [issues[key] for key in sorted(issues)], skipped
+
+
+def waves(issues: list[Issue], budget: int = PAGES_PER_WAVE) -> Iterator[list[Issue]]:
+    """Consecutive issues holding at most `budget` pages together (one big issue alone)."""
+    wave: list[Issue] = []
+    size = 0
+    for issue in issues:
+        if wave and size + len(issue.pages) > budget:
+            yield wave
+            wave, size = [], 0
+        wave.append(issue)
+        size += len(issue.pages)
+    if wave:
+        yield wave
+
+
+def read_wave(pages: ds.Dataset, wave: list[Issue]) -> dict[str, dict]:
+    """{doc_id: text columns} of the wave's pages, in one scan of the pages table."""
+    wanted = {doc_id for issue in wave for doc_id in issue.pages}
+    found: dict[str, dict] = {}
+    for batch in pages.to_batches(columns=TEXT_COLUMNS, filter=ds.field("doc_id").isin(sorted(wanted))):
+        for row in batch.to_pylist():
+            found.setdefault(row["doc_id"], row)
+    return found
+
+
+def page_input(doc_id: str, issue: Issue, row: dict) -> PageInput:
+    """A stored page as the stitcher's input: segmented from its stored cleaned columns."""
+    result = CleanResult(
+        raw=row["raw_text"], text=row["text"], paragraphs=list(row["paragraphs"]),
+        markers=[JumpMarker(**m) for m in row["markers"]], profile=row["profile"] or "")
+    return PageInput(
+        doc_id=doc_id, publication=issue.publication,
+        issue_date=issue.issue_date.isoformat() if issue.issue_date else None,
+        page=issue.pages[doc_id], articles=segment_page(result))
+
+
+def issue_records(issue: Issue, rows: dict[str, dict]) -> list[ArticleRecord]:
+    """The article records of one issue, pages in page order."""
+    order = sorted(issue.pages, key=lambda d: (page_order(issue.pages[d]), d))
+    records = stitch_issue([page_input(d, issue, rows[d]) for d in order])
+    if not issue.known:
+        for record in records:
+            if any(m["kind"] in JUMP_KINDS for m in record.markers):
+                record.stitch_note = f"{record.stitch_note}; {NO_ISSUE_NOTE}"
+    return records
+
+
+def article_row(record: ArticleRecord) -> dict:
+    """One row of ARTICLES_SCHEMA (issue_date as a date, not the stitcher's ISO string)."""
+    row = record.to_dict()
+    if row["issue_date"] is not None:
+        row["issue_date"] = date.fromisoformat(row["issue_date"])
+    return row
+
+
+def build_articles(output_dir: Path, pages_per_wave: int = PAGES_PER_WAVE) -> ArticlesSummary:
+    """Rebuild `output_dir/articles/articles.parquet` from `output_dir/pages/pages.parquet`."""
+    output_dir = Path(output_dir)
+    pages_path = output_dir / PAGES_FILE
+    if not pages_path.is_file():
+        raise FileNotFoundError(f"{pages_path}: no pages table to build articles from")
+    pages = ds.dataset(pages_path, format="parquet")
+    issues, skipped = plan_issues(pages)
+    summary = ArticlesSummary(issues=len(issues), skipped_invalid=skipped,
+                              path=str(output_dir / ARTICLES_FILE))
+
+    def rows() -> Iterator[dict]:
+        for wave in waves(issues, pages_per_wave):
+            stored = read_wave(pages, wave)
+            for issue in wave:
+                for record in issue_records(issue, stored):
+                    summary.articles += 1
+                    summary.stitched += record.continued
+                    summary.unmatched_jumps += sum(m["kind"] in JUMP_KINDS
+                                                   for m in record.markers)
+                    yield article_row(record)
+
+    _atomic_write(output_dir / ARTICLES_FILE, lambda tmp: write_rows(rows(), tmp))
+    return summary
+
+
+def write_rows(rows: Iterator[dict], path: Path) -> None:
+    """Articles rows as zstd Parquet, ROWS_PER_GROUP rows per row group."""
+    with pq.ParquetWriter(path, ARTICLES_SCHEMA, compression="zstd", compression_level=3,
+                          write_statistics=True) as writer:
+        chunk: list[dict] = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= ROWS_PER_GROUP:
+                writer.write_table(pa.Table.from_pylist(chunk, schema=ARTICLES_SCHEMA))
+                chunk = []
+        if chunk:
+            writer.write_table(pa.Table.from_pylist(chunk, schema=ARTICLES_SCHEMA))
+
+
+@task(name="write-articles")
+def write_articles(output_dir: str) -> dict:
+    """Segment and stitch the pages table into `output_dir/articles/articles.parquet`."""
+    summary = build_articles(Path(output_dir))
+    get_run_logger().info(
+        "articles: %d in %d issues, %d stitched, %d jumps unmatched, %d invalid pages skipped",
+        summary.articles, summary.issues, summary.stitched, summary.unmatched_jumps,
+        summary.skipped_invalid)
+    return summary.to_dict()

@@ -1,0 +1,251 @@
+"""The articles step: output/pages → output/articles, and the articles suite.
+
+Pages tables are built here from the flow's own row builder (`flows.rows`) on seeds/
+and on constructed pages, and written as the flow writes them; the step reads them back.
+"""
+
+import csv
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from flows.articles_step import ARTICLES_FILE, NO_ISSUE_NOTE, build_articles
+from flows.inputs import Page
+from flows.rows import build_row, clean_texts
+from flows.store import PAGES_FILE
+from qingyang.schema import ARTICLES_SCHEMA, PAGES_SCHEMA
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def pages_row(raw: str, source: str, publication=None, issue_date=None, page=None,
+              valid=None) -> dict:
+    """One pages row, as the flow builds it."""
+    data = raw.encode("utf-8")
+    doc_id = hashlib.sha256(data).hexdigest()
+    page_ = Page(doc_id, source, "utf-8", raw, len(data), {
+        "publication": publication,
+        "issue_date": date.fromisoformat(issue_date) if issue_date else None,
+        "page": page})
+    row = build_row(page_, clean_texts({doc_id: raw}, None)[doc_id], "test")
+    row["valid"] = valid
+    return row
+
+
+def write_pages_table(output_dir: Path, rows: list[dict]) -> Path:
+    path = output_dir / PAGES_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = sorted(rows, key=lambda r: r["source_path"])
+    pq.write_table(pa.Table.from_pylist(rows, schema=PAGES_SCHEMA), path, compression="zstd")
+    return path
+
+
+def seed_pages() -> list[dict]:
+    with open(SEEDS / "manifest.csv", encoding="utf-8") as handle:
+        manifest = {row["file"]: row for row in csv.DictReader(handle)}
+    rows = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        info = manifest[path.name]
+        rows.append(pages_row(path.read_text(encoding="utf-8"), f"seeds/{path.name}",
+                              info["publication"] or None, info["issue_date"] or None,
+                              info["page"] or None))
+    return rows
+
+
+def articles_of(output_dir: Path) -> list[dict]:
+    return pq.read_table(output_dir / ARTICLES_FILE).to_pylist()
+
+
+@pytest.fixture(scope="module")
+def seed_output(tmp_path_factory) -> tuple[Path, dict]:
+    output = tmp_path_factory.mktemp("seed-output")
+    write_pages_table(output, seed_pages())
+    return output, build_articles(output).to_dict()
+
+
+# ---------------------------------------------------------------- the seeds
+
+
+def test_seed_articles_file_has_the_schema_and_reads_in_duckdb_and_polars(seed_output):
+    import duckdb
+    import polars as pl
+
+    output, summary = seed_output
+    path = output / ARTICLES_FILE
+    assert pq.read_schema(path).equals(ARTICLES_SCHEMA)
+    assert pq.ParquetFile(path).metadata.row_group(0).column(0).compression == "ZSTD"
+    assert summary["articles"] == pq.read_metadata(path).num_rows == 30
+    assert summary["issues"] == 5 and summary["skipped_invalid"] == 0
+    # Seed 000's jump to page 2 and seed 001's three resumptions are of other issues.
+    assert summary["stitched"] == 0 and summary["unmatched_jumps"] == 4
+    counted = duckdb.sql(
+        f"select count(*), count(distinct article_id) from read_parquet('{path}')").fetchall()
+    assert counted == [(30, 30)]
+    frame = pl.read_parquet(path)
+    assert frame.height == 30
+    assert frame.schema["issue_date"] == pl.Date
+    assert frame.schema["reporters"] == pl.List(pl.String)
+
+
+# The four 本报讯 leads the issue names, and the second 高伟山 story (阚全程's visit),
+# with the headline a reader sees over each (None: not on this page).
+SEED_000_LEADS = {
+    "本报讯（记者 高伟山）5月12日是国际护士节": ("坚定信心再接再厉一鼓作气", ["高伟山"]),
+    "本报讯（记者 石冠兵）": ("紧盯薄弱环节 落实防控措施", ["石冠兵"]),
+    "本报讯（记者 付家宝）": ("坚定必胜信心", ["付家宝"]),
+    "本报讯（记者 高伟山）5月12日下午": (None, ["高伟山"]),
+    "本报讯（记者 毛迎 孙江锋）": ("我市举行疫情防控第二十八场新闻发布会", ["毛迎", "孙江锋"]),
+}
+
+
+def test_seed_000_each_lead_is_one_row_with_its_headline_and_byline(seed_output):
+    rows = [r for r in articles_of(seed_output[0]) if r["pages"] == ["1"]
+            and r["issue_date"] == date(2022, 5, 13)]
+    for lead, (headline, reporters) in SEED_000_LEADS.items():
+        (row,) = [r for r in rows if r["paragraphs"] and r["paragraphs"][0].startswith(lead)]
+        assert row["headline"] == headline
+        assert row["reporters"] == reporters
+        assert row["byline"] == "记者 " + " ".join(reporters)
+        assert row["kind"] == "story" and row["publication"] == "许昌日报"
+        assert (row["headline_note"] is None) == (headline is not None)
+    # No lead appears in a second row, and the leads' texts are all different.
+    starts = [r["paragraphs"][0] for r in rows if r["paragraphs"]]
+    assert sum(s.startswith("本报讯") for s in starts) == 5
+    (jumped,) = [r for r in rows if r["reporters"] == ["毛迎", "孙江锋"]]
+    assert jumped["stitch_confidence"] == 0.0
+    assert jumped["stitch_note"] == "target page 2 not in this issue"
+
+
+def test_page_without_issue_date_is_an_issue_of_its_own(tmp_path):
+    page = "许昌举行新闻发布会\n\n本报讯（记者 毛迎）5月12日上午，我市开展防疫政策教育， （下转第二版）\n"
+    resumed = "许昌举行新闻发布会\n\n（上接第一版）引导群众居家。\n"
+    write_pages_table(tmp_path, [pages_row(page, "a.txt", "许昌日报", None, "1"),
+                                 pages_row(resumed, "b.txt", "许昌日报", None, "2")])
+    summary = build_articles(tmp_path)
+    rows = articles_of(tmp_path)
+    assert summary.issues == 2 and summary.stitched == 0 and summary.unmatched_jumps == 2
+    assert not any(r["continued"] for r in rows)
+    assert all(NO_ISSUE_NOTE in r["stitch_note"] for r in rows)
+
+
+def test_invalid_pages_are_skipped_and_counted(tmp_path):
+    rows = seed_pages()
+    rows[0]["valid"], rows[1]["valid"] = False, True
+    write_pages_table(tmp_path, rows)
+    summary = build_articles(tmp_path)
+    assert summary.skipped_invalid == 1
+    doc_ids = {d for r in articles_of(tmp_path) for d in r["doc_ids"]}
+    assert rows[0]["doc_id"] not in doc_ids and rows[1]["doc_id"] in doc_ids
+
+
+def test_same_pages_give_the_same_bytes_whatever_the_wave_size(tmp_path, seed_output):
+    write_pages_table(tmp_path, seed_pages())
+    build_articles(tmp_path, pages_per_wave=1)  # one issue per scan of the pages table
+    path = tmp_path / ARTICLES_FILE
+    expected = (seed_output[0] / ARTICLES_FILE).read_bytes()
+    assert path.read_bytes() == expected
+    build_articles(tmp_path)
+    assert path.read_bytes() == expected
+    assert not [p.name for p in path.parent.iterdir() if p.name != path.name]  # no temp files
+
+
+def test_articles_table_is_rebuilt_from_the_pages_table(tmp_path):
+    rows = seed_pages()
+    write_pages_table(tmp_path, rows)
+    build_articles(tmp_path)
+    write_pages_table(tmp_path, rows[3:])  # 003 and 004 only
+    summary = build_articles(tmp_path)
+    assert summary.issues == 2
+    assert {r["publication"] for r in articles_of(tmp_path)} == {"郑州日报"}
+
+
+def test_missing_pages_table_is_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no pages table"):
+        build_articles(tmp_path)
+
+
+# ---------------------------------------------------------------- constructed issues
+
+JUMPING = """许昌举行新闻发布会
+
+本报讯（记者 毛迎 孙江锋）5月12日上午，我市举行疫情防控第二十八场新闻发布会。
+针对当前形势，我市组建巡防队伍，对外出闲逛群众开展防疫政策教育， （下转第二版）
+"""
+
+RESUMED = """许昌举行新闻发布会
+
+（上接第一版）引导群众居家。发布会通报了核酸检测最新进展情况。
+
+本报讯（记者 武芳）5月6日，我市召开小麦“一喷三防”会议，部署抗旱工作。
+"""
+
+TWO_JUMPS = """市长刘涛调研疫情防控工作
+
+本报讯（记者 石冠兵）5月12日上午，市长刘涛到塘坊李社区调研疫情防控工作。
+刘涛要求，要精准流调排查，落实落细隔离管控措施，做到应隔尽隔、 （下转第二版）
+
+我市开通心理疏导热线
+
+本报讯（记者 付家宝）5月12日，市政协主席刘保新到板桥社区督导调研。
+刘保新强调，要坚定必胜信心，保护好广大医务工作者和 （下转第二版）
+"""
+
+TWO_RESUMED = """坚定必胜信心
+
+（上接第一版）下沉干部，加强防护物资保障，使他们持续健康投入战胜疫情的斗争。
+
+市长刘涛调研疫情防控工作
+
+（上接第一版）应隔快隔。刘涛强调，要强化塘坊李社区环境消杀，阻断传播风险。
+"""
+
+
+def test_two_page_issue_comes_back_as_one_continued_row(tmp_path):
+    first = pages_row(JUMPING, "2022-05-13/p1.txt", "许昌日报", "2022-05-13", "1")
+    second = pages_row(RESUMED, "2022-05-13/p2.txt", "许昌日报", "2022-05-13", "2")
+    write_pages_table(tmp_path, [second, first])
+    summary = build_articles(tmp_path)
+    assert summary.issues == 1 and summary.stitched == 1 and summary.unmatched_jumps == 0
+    rows = articles_of(tmp_path)
+    (story,) = [r for r in rows if r["continued"]]
+    assert story["doc_ids"] == [first["doc_id"], second["doc_id"]]
+    assert story["pages"] == ["1", "2"]
+    assert story["issue_date"] == date(2022, 5, 13)
+    assert story["headline"] == "许昌举行新闻发布会"
+    assert story["reporters"] == ["毛迎", "孙江锋"]
+    assert story["text"].endswith("开展防疫政策教育，\n引导群众居家。发布会通报了核酸检测最新进展情况。")
+    assert story["markers"] == []
+    assert 0.5 <= story["stitch_confidence"] <= 1.0
+    assert story["stitch_note"].startswith("stitched pages 1 → 2")
+    (other,) = [r for r in rows if not r["continued"]]
+    assert other["reporters"] == ["武芳"] and other["stitch_confidence"] is None
+
+
+def test_two_jumps_on_one_page_each_find_their_continuation(tmp_path):
+    write_pages_table(tmp_path, [
+        pages_row(TWO_JUMPS, "p1.txt", "许昌日报", "2022-05-13", "1"),
+        pages_row(TWO_RESUMED, "p2.txt", "许昌日报", "2022-05-13", "2")])
+    summary = build_articles(tmp_path)
+    assert summary.stitched == 2 and summary.unmatched_jumps == 0
+    stories = {r["reporters"][0]: r for r in articles_of(tmp_path) if r["reporters"]}
+    assert stories["石冠兵"]["continued"] and "应隔快隔" in stories["石冠兵"]["text"]
+    assert "下沉干部" not in stories["石冠兵"]["text"]
+    assert stories["付家宝"]["continued"] and "下沉干部" in stories["付家宝"]["text"]
+    assert "应隔快隔" not in stories["付家宝"]["text"]
+
+
+def test_jump_to_a_missing_page_is_a_row_with_confidence_zero_and_a_note(tmp_path):
+    write_pages_table(tmp_path, [pages_row(JUMPING, "p1.txt", "许昌日报", "2022-05-13", "1")])
+    summary = build_articles(tmp_path)
+    assert summary.unmatched_jumps == 1 and summary.stitched == 0
+    (row,) = articles_of(tmp_path)
+    assert row["continued"] is False
+    assert row["stitch_confidence"] == 0.0
+    assert row["stitch_note"] == "target page 2 not in this issue"
+    assert [(m["kind"], m["page"], m["raw"]) for m in row["markers"]] == [
+        ("continued_to", "2", "（下转第二版）")]
+    assert row["text"].startswith("本报讯（记者 毛迎 孙江锋）")  # the fragment is kept
