@@ -24,6 +24,9 @@ from cleaners.articles import Article
 # manifest may say `02` or `A02`; compared without leading zeros.
 PAGE_LABEL = regex.compile(r"^\s*(?P<prefix>[A-Za-z]*)\s*0*(?P<number>\d+)\s*$")
 
+# The marker kinds a stitch joins and consumes; `see_page` is a cross-reference, never joined.
+JUMP_KINDS = ("continued_to", "continued_from")
+
 # A stitch with no headline or content evidence still has both markers agreeing.
 MARKER_AGREEMENT = 0.5
 # With several candidates on the target page, below this evidence a pair is not trusted.

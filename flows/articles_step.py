@@ -32,7 +32,7 @@ from prefect import get_run_logger, task
 
 from cleaners import CleanResult, JumpMarker
 from cleaners.articles import segment_page
-from cleaners.stitching import ArticleRecord, PageInput, page_order, stitch_issue
+from cleaners.stitching import JUMP_KINDS, ArticleRecord, PageInput, page_order, stitch_issue
 from flows.store import PAGES_FILE, _atomic_write
 from qingyang.schema import ARTICLES_SCHEMA
 
@@ -44,8 +44,6 @@ TEXT_COLUMNS = ["doc_id", "raw_text", "text", "paragraphs", "markers", "profile"
 PAGES_PER_WAVE = 512
 # Articles per Parquet row group.
 ROWS_PER_GROUP = 4096
-# Marker kinds a stitch consumes; see_page markers are cross-references, never stitched.
-JUMP_KINDS = ("continued_to", "continued_from")
 NO_ISSUE_NOTE = "the page has no publication or issue_date, so it is an issue of its own"
 
 
