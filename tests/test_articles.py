@@ -4,6 +4,7 @@ The expected article lists were written by reading each cleaned seed
 (`qingyang clean seeds/…`): one tuple per item a reader sees, in page order.
 """
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,22 @@ EXPECTED_STORIES = {
 @pytest.mark.parametrize("seed", sorted(EXPECTED_STORIES))
 def test_seed_stories_are_the_ones_a_reader_sees(seed):
     assert _stories(_page(seed)) == EXPECTED_STORIES[seed]
+
+
+# Every item a reader counts on each seed, by kind: the stories above, notices, photos
+# with their captions, guide-box items (■… ▶2版). The closing note of issue 6 quotes these.
+READER_COUNTS = {
+    "000": {"story": 5, "caption": 1, "guide": 4},
+    "001": {"story": 8, "notice": 1, "caption": 1},
+    "002": {"story": 1},  # one feature; its two photo captions belong to it
+    "003": {"story": 4},
+    "004": {"story": 5},
+}
+
+
+@pytest.mark.parametrize("seed", sorted(READER_COUNTS))
+def test_seed_items_are_the_ones_a_reader_counts(seed):
+    assert Counter(a.kind for a in _page(seed)) == READER_COUNTS[seed]
 
 
 def test_seed_000_leads_reporters_and_headline_order():
