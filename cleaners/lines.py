@@ -54,22 +54,43 @@ BYLINE = regex.compile(
     regex.VERBOSE,
 )
 
+# Every character `str.isspace()` (and so `str.split()`) counts as whitespace; none lies above U+3000.
+_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+
+# Any whitespace at all: a line without it is neither letter- nor phrase-spaced nor `# `-marked.
+_ANY_SPACE = regex.compile(rf"[{_WHITESPACE}]")
+
+# A line that always opens a paragraph, in one match: lead, guide item, Markdown heading,
+# indentation, or the hard break a jump marker left (LEAD, GUIDE_ITEM, MARKDOWN_HEADING, INDENTED).
+OPENS_PARAGRAPH = regex.compile(
+    rf"[{HSPACE}]*(?:{LEAD_WORDS}|[{GUIDE_BULLETS}]|#{{1,6}}[{HSPACE}])|[{HSPACE}]+\S|{HARD_BREAK}"
+)
+
 _TOKEN_CORE = regex.compile(r"[^\p{Han}A-Za-z0-9]")
 _HAN_GLYPH = regex.compile(HAN)
 
 
+# Whitespace and the hard break take no width. Counted by regex in C, not char by char.
+_NO_WIDTH_CHARS = _WHITESPACE + HARD_BREAK
+
+# A character with no width: whitespace or the hard break (few per line, so cheap to count).
+_NO_WIDTH = regex.compile(rf"[{_NO_WIDTH_CHARS}]")
+
+# A half-width glyph: below the CJK blocks (U+2E80), not a Chinese quote, not whitespace.
+_NARROW_GLYPH = regex.compile(rf"[^\u2e80-\U0010ffff“”‘’{_NO_WIDTH_CHARS}]")
+
+
+@lru_cache(maxsize=8192)
 def visible_width(line: str) -> float:
     """Width in CJK cells: full-width glyphs 1, ASCII ½, whitespace 0.
+
+    Cached: reflow, spacing and article segmentation ask for the same lines again.
 
     >>> visible_width("390 名隔离群众。")
     7.5
     """
-    width = 0.0
-    for ch in line:
-        if ch.isspace() or ch == HARD_BREAK:
-            continue
-        width += 0.5 if ord(ch) < 0x2E80 and ch not in "“”‘’" else 1.0
-    return width
+    narrow = len(_NARROW_GLYPH.findall(line))
+    return (len(line) - len(_NO_WIDTH.findall(line)) - narrow) + 0.5 * narrow
 
 
 def ends_sentence(line: str) -> bool:
@@ -125,12 +146,15 @@ def is_byline(line: str) -> bool:
     >>> is_byline("通讯员 李雪/文 连敬春/图"), is_byline("签约摄影师 马宁 摄"), is_byline("李海峰等参加调研")
     (True, True, False)
     """
-    return visible_width(line) <= 30 and bool(BYLINE.match(line))
+    return bool(BYLINE.match(line)) and visible_width(line) <= 30
 
 
+@lru_cache(maxsize=4096)
 def is_display_type(line: str) -> bool:
     """Headline evidence that holds whatever the column: Markdown mark, letter-spaced line
     without punctuation, phrase-spaced headline, byline."""
+    if not _ANY_SPACE.search(line):
+        return is_byline(line)  # the other kinds all need a space (`# `, letter-spacing, phrases)
     if MARKDOWN_HEADING.match(line) or is_byline(line):
         return True
     if is_letter_spaced(line) and not CLAUSE_PUNCT.search(line):
@@ -140,7 +164,4 @@ def is_display_type(line: str) -> bool:
 
 def opens_paragraph(line: str) -> bool:
     """A line that always starts a paragraph: lead, guide item, indentation, Markdown heading."""
-    return bool(
-        LEAD.match(line) or GUIDE_ITEM.match(line) or INDENTED.match(line)
-        or MARKDOWN_HEADING.match(line) or line.startswith(HARD_BREAK)
-    )
+    return bool(OPENS_PARAGRAPH.match(line))

@@ -6,6 +6,7 @@ their own lines. The decision for each line break reads the evidence in `lines`.
 """
 
 import statistics
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import regex
@@ -37,11 +38,11 @@ UNWRAPPED_WIDTH = 40
 TRAILING_CREDIT = regex.compile(r"(?<=[。！？”])[ \t\u3000]+(?=[\p{Han}·]{2,4}[ \t\u3000]*摄$)", regex.MULTILINE)
 
 # Latin letters on both sides of a line break were two words: join them with a space.
-_LATIN_END = regex.compile(r"[A-Za-z]$")
-_LATIN_START = regex.compile(r"^[A-Za-z]")
+# (A test of one character each side: a search for `[A-Za-z]$` would scan the whole paragraph.)
+_LATIN_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     text: str
     block: int  # index of the blank-separated block the line belongs to
@@ -54,19 +55,38 @@ class _Line:
 def _column_widths(texts: list[str]) -> list[tuple[float, bool]]:
     """For each line: the median width of nearby body lines (lines with clause punctuation),
     and whether they look like a hard-wrapped column (most of them about that wide). Text already one paragraph per line has no column, so it is never rewrapped.
+
+    The body lines within `COLUMN_WINDOW` of line i are a slice of the body lines found by
+    bisection, and lines whose windows hold the same body lines share one answer.
     """
-    body = [(i, visible_width(t)) for i, t in enumerate(texts) if t.strip() and CLAUSE_PUNCT.search(t)]
-    page = statistics.median(w for _, w in body) if body else float("inf")
+    body_rows: list[int] = []
+    body_widths: list[float] = []
+    for i, t in enumerate(texts):
+        if t.strip() and CLAUSE_PUNCT.search(t):
+            body_rows.append(i)
+            body_widths.append(visible_width(t))
+    page = statistics.median(body_widths) if body_widths else float("inf")
     out = []
+    by_window: dict[tuple[int, int], tuple[float, bool]] = {}
     for i in range(len(texts)):
-        near = [w for j, w in body if abs(j - i) <= COLUMN_WINDOW]
-        if len(near) < 3:
+        lo = bisect_left(body_rows, i - COLUMN_WINDOW)
+        hi = bisect_right(body_rows, i + COLUMN_WINDOW)
+        if hi - lo < 3:
             out.append((page, False))
             continue
-        column = statistics.median(near)
-        tolerance = max(2.0, COLUMN_TOLERANCE * column)
-        uniform = sum(1 for w in near if abs(w - column) <= tolerance) / len(near)
-        out.append((column, uniform >= 0.5 and column <= MAX_COLUMN_WIDTH))
+        answer = by_window.get((lo, hi))
+        if answer is None:
+            near = sorted(body_widths[lo:hi])
+            mid = len(near) // 2
+            column = near[mid] if len(near) % 2 else (near[mid - 1] + near[mid]) / 2  # the median
+            tolerance = max(2.0, COLUMN_TOLERANCE * column)
+            # Widths are multiples of 1/4 and the tolerance of 1/16: these sums are exact, so
+            # counting the sorted widths in [column - tolerance, column + tolerance] by bisection
+            # is the same as testing abs(w - column) <= tolerance for each.
+            within = bisect_right(near, column + tolerance) - bisect_left(near, column - tolerance)
+            uniform = within / len(near)
+            answer = by_window[lo, hi] = (column, uniform >= 0.5 and column <= MAX_COLUMN_WIDTH)
+        out.append(answer)
     return out
 
 
@@ -128,7 +148,7 @@ def _joins(prev: _Line, nxt: _Line, paragraph_is_guide: bool) -> bool:
 
 def _join(left: str, right: str) -> str:
     left, right = left.rstrip(), right.lstrip()
-    separator = " " if _LATIN_END.search(left) and _LATIN_START.match(right) else ""
+    separator = " " if left[-1:] in _LATIN_LETTERS and right[:1] in _LATIN_LETTERS else ""
     return left + separator + right
 
 

@@ -1,6 +1,7 @@
 """Script normalisation with OpenCC (contract rule 6)."""
 
 from functools import lru_cache
+from operator import ne
 
 import opencc
 
@@ -23,9 +24,12 @@ def convert_script(text: str, config: str | None) -> tuple[str, int]:
     if not config:
         return text, 0
     out = _converter(config).convert(text)
+    if out == text:  # most pages: nothing to count
+        return out, 0
+    changed = sum(map(ne, out, text))  # compared in C, position by position
     if len(out) != len(text):  # a phrase mapping changed the length: count by position anyway
-        return out, max(1, sum(a != b for a, b in zip(out, text, strict=False)))
-    return out, sum(a != b for a, b in zip(out, text, strict=True))
+        return out, max(1, changed)
+    return out, changed
 
 
 def count_traditional_chars(text: str, config: str = "t2s") -> int:
