@@ -30,9 +30,11 @@ GAP_CJK_ALNUM = regex.compile(
 GAP_IN_NUMBER = regex.compile(rf"(?<=[0-9][.．])[{HSPACE}]+(?=[0-9])|(?<=[0-9])[{HSPACE}]+(?=[.．][0-9]|[%‰℃])")
 
 # Single digits spaced apart between Chinese text are one letter-spaced number (`2 0 2 3青阳`).
+# (MULTILINE: `^` and `$` are line edges, so one pass over a whole page reads each line alone.)
 GAP_IN_SPACED_DIGITS = regex.compile(
     rf"(?<=(?:^|[{HAN}{CJK_PUNCT}])[{HSPACE}]*[0-9](?:[{HSPACE}][0-9])*)[{HSPACE}]"
-    rf"(?=[0-9](?:[{HSPACE}][0-9])*(?:[{HSPACE}]*[{HAN}{CJK_PUNCT}]|$))"
+    rf"(?=[0-9](?:[{HSPACE}][0-9])*(?:[{HSPACE}]*[{HAN}{CJK_PUNCT}]|$))",
+    regex.MULTILINE,
 )
 
 # Runs of whitespace between Latin words collapse to one space.
@@ -42,6 +44,9 @@ SPACE_RUN = regex.compile(rf"[{HSPACE}]{{2,}}")
 BYLINE_BRACKET = regex.compile(
     rf"[（(](?=[^（）()\n]{{0,20}}(?:{BYLINE_ROLES}))[^（）()\n]{{1,60}}[）)]"
 )
+
+# A line with a horizontal space: only such a line has spaces to protect, remove or collapse.
+_HAS_HSPACE = regex.compile(rf"[{HSPACE}]")
 
 # Space between two Han glyphs, inside a byline.
 _GAP_BETWEEN_HAN = regex.compile(rf"(?<={HAN})[{HSPACE}]+(?={HAN})")
@@ -88,13 +93,20 @@ def repair_intercharacter_spacing(text: str) -> tuple[str, int]:
     >>> repair_intercharacter_spacing("史 根 治 向 在“ 战 地 ”过 节 的“ 大白”们\\n签约摄影师 马宁 摄")[0]
     '史根治向在“战地”过节的“大白”们\\n签约摄影师 马宁 摄'
     """
+    # The removals never cross a line break, so after each spaced line's meaningful spaces are
+    # protected they run once over the whole page: the same as line by line, in fewer calls.
+    # A line with no horizontal space has nothing to protect, remove or collapse.
+    lines = text.split("\n")
+    out = "\n".join(
+        _protect_meaningful_spaces(line) if _HAS_HSPACE.search(line) else line for line in lines
+    )
     total = 0
-    lines = []
-    for line in text.split("\n"):
-        out, n = repair_line_spacing(line)
-        lines.append(out)
+    for pattern in (GAP_BETWEEN_CJK, GAP_CJK_ALNUM, GAP_IN_NUMBER, GAP_IN_SPACED_DIGITS):
+        out, n = pattern.subn("", out)
         total += n
-    return "\n".join(lines), total
+    out, n = SPACE_RUN.subn(" ", out)
+    total += n
+    return out.replace(_KEPT_SPACE, " "), total
 
 
 def count_residual_gaps(text: str) -> int:
@@ -104,5 +116,7 @@ def count_residual_gaps(text: str) -> int:
     3
     """
     return sum(
-        len(GAP_BETWEEN_CJK.findall(_protect_meaningful_spaces(line))) for line in text.split("\n")
+        len(GAP_BETWEEN_CJK.findall(_protect_meaningful_spaces(line)))
+        for line in text.split("\n")
+        if _HAS_HSPACE.search(line)
     )
