@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from expectations import thresholds as th
 from expectations.pages_suite import SUITE_NAME, pages_suite
+from qingyang.parquet_io import row_groups, write_bytes_atomic, write_parquet_atomic
 from qingyang.schema import PAGES_SCHEMA
 
 if TYPE_CHECKING:
@@ -166,24 +167,58 @@ def schema_mismatch(schema: pa.Schema) -> str | None:
     return "; ".join(problems) or None
 
 
-def validation_frame(table: pa.Table) -> pd.DataFrame:
-    """The rows the suite reads: metrics recomputed from `text`, derived columns added."""
+# Columns too large to hold for a whole run: the frame keeps a preview of each text
+# (its first PREVIEW_CHARS non-blank characters: still null, blank or not as the text is)
+# and the item count of each list.
+TEXT_COLUMNS = ("raw_text", "text")
+LIST_COLUMNS = ("paragraphs", "markers")
+PREVIEW_CHARS = 40
+
+
+def preview(text: str | None) -> str | None:
+    """What the validation frame keeps of a text.
+
+    >>> preview("  核酸检测，居民  "), preview("   "), preview(None)
+    ('核酸检测，居民', '', None)
+    """
+    return text.strip()[:PREVIEW_CHARS] if isinstance(text, str) else None
+
+
+def validation_frame(table: pa.Table, *, recompute_metrics: bool = True) -> pd.DataFrame:
+    """The rows the suite reads, small enough to hold for a whole run.
+
+    Quality metrics are recomputed from `text` (unless the caller computed them from this
+    very text a moment ago: the flow), derived columns are added, and the large columns
+    shrink to previews and counts (TEXT_COLUMNS, LIST_COLUMNS).
+    """
     import pandas as pd
+    import pyarrow.compute as pc
 
     from cleaners.metrics import quality_metrics
 
-    frame = table.to_pandas()
-    if "text" in frame:
+    names = table.column_names
+    frame = table.drop_columns([c for c in (*TEXT_COLUMNS, *LIST_COLUMNS) if c in names]
+                               ).to_pandas()
+    texts = table.column("text").to_pylist() if "text" in names else None
+    if texts is not None and recompute_metrics:
         metrics = pd.DataFrame(
-            [quality_metrics(text if isinstance(text, str) else "") for text in frame["text"]],
+            [quality_metrics(text if isinstance(text, str) else "") for text in texts],
             index=frame.index)
         for column in metrics:
             frame[column] = metrics[column]
+    for column in TEXT_COLUMNS:
+        if column in names:
+            values = texts if column == "text" else table.column(column).to_pylist()
+            frame[column] = pd.Series([preview(v) for v in values], index=frame.index,
+                                      dtype=object)
+    for column in LIST_COLUMNS:
+        if column in names:
+            counts = pc.fill_null(pc.list_value_length(table.column(column)), 0)
+            frame[column] = pd.array(counts.to_pylist(), dtype="Int64")
     if "issue_date" in frame:
         frame["issue_date"] = pd.to_datetime(frame["issue_date"], errors="coerce")
-    paragraphs = frame["paragraphs"] if "paragraphs" in frame else [None] * len(frame)
-    frame["paragraph_count"] = pd.array(
-        [len(p) if p is not None else 0 for p in paragraphs], dtype="Int64")
+    frame["paragraph_count"] = (frame["paragraphs"] if "paragraphs" in frame
+                                else pd.array([0] * len(frame), dtype="Int64"))
     simplified = [_is_simplified(p) for p in frame.get("profile", [None] * len(frame))]
     if {"trad_chars", "chars"} <= set(frame.columns):
         frame["trad_share"] = [
@@ -204,10 +239,10 @@ def validate_pages(table: pa.Table, expected_rows: int | None, reports_dir: Path
     expected_rows: pages read minus pages quarantined before validation (None: not
     checked beyond "at least one row"). reports_dir None: validate only, write nothing.
     """
-    return _validate_frame(validation_frame(table), expected_rows, reports_dir, today=today)
+    return validate_frame(validation_frame(table), expected_rows, reports_dir, today=today)
 
 
-def _validate_frame(frame: pd.DataFrame, expected_rows: int | None, reports_dir: Path | None,
+def validate_frame(frame: pd.DataFrame, expected_rows: int | None, reports_dir: Path | None,
                     *, today=None) -> PagesValidation:
     started = time.perf_counter()
     import great_expectations as gx
@@ -255,9 +290,9 @@ def _validate_frame(frame: pd.DataFrame, expected_rows: int | None, reports_dir:
         seconds=time.perf_counter() - started)
     if reports_dir is not None:
         payload = {"summary": validation.to_dict(), "great_expectations": result.to_json_dict()}
-        _write_atomic(reports_dir / VALIDATION_JSON,
+        write_bytes_atomic(reports_dir / VALIDATION_JSON,
                       json.dumps(payload, ensure_ascii=False, indent=1, default=str).encode())
-        _write_atomic(reports_dir / "index.html", _index_html(validation).encode())
+        write_bytes_atomic(reports_dir / "index.html", _index_html(validation).encode())
     return validation
 
 
@@ -399,44 +434,32 @@ def validate_output_dir(output_dir: Path | str, *, out=None) -> int:
     """`qingyang validate OUTPUT_DIR`: re-validate output/pages, rebuild output/reports,
     rewrite output/quarantine/pages. Exit code: 0 every expectation passed, 1 otherwise.
 
-    Each quarantine file mirrors the pages file its rows came from
+    Reads a row group at a time, so memory holds the small validation frame, not the
+    texts. Each quarantine file mirrors the pages file its rows came from
     (pages/X.parquet -> quarantine/pages/X.parquet) so a rerun replaces, never duplicates.
     """
     import pandas as pd
-    import pyarrow.parquet as pq
 
     out = out or sys.stdout
     output_dir = Path(output_dir)
     pages_dir = output_dir / "pages"
-    files = sorted(pages_dir.rglob("*.parquet")) if pages_dir.is_dir() else []
+    files = sorted(p for p in pages_dir.rglob("*.parquet") if not p.name.startswith(".")
+                   ) if pages_dir.is_dir() else []
     if not files:
         print(f"qingyang: {pages_dir}: no Parquet files to validate", file=sys.stderr)
         return ExitCode(1)
-    tables = {path: pq.read_table(path) for path in files}
-    frame = pd.concat([validation_frame(t) for t in tables.values()], ignore_index=True)
-    validation = _validate_frame(frame, None, output_dir / "reports")
+    frames = [validation_frame(table) for path in files for table in row_groups(path)]
+    validation = validate_frame(pd.concat(frames, ignore_index=True), None,
+                                output_dir / "reports")
     quarantine_dir = output_dir / "quarantine" / "pages"
-    for path, table in tables.items():
+    for path in files:
         target = quarantine_dir / path.relative_to(pages_dir)
-        bad = quarantine_rows(table, validation)
-        if bad.num_rows:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _write_parquet_atomic(bad, target)
+        bad = [quarantine_rows(table, validation) for table in row_groups(path)]
+        bad = [table for table in bad if table.num_rows]
+        if bad:
+            write_parquet_atomic(pa.concat_tables(bad), target)
         else:
             target.unlink(missing_ok=True)
     print(validation.markdown(), file=out)
     return ExitCode(0 if validation.success else 1)
 
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_bytes(data)
-    partial.replace(path)
-
-
-def _write_parquet_atomic(table: pa.Table, path: Path) -> None:
-    import pyarrow.parquet as pq
-
-    partial = path.with_name(f".{path.name}.partial")
-    pq.write_table(table, partial, compression="zstd")
-    partial.replace(path)

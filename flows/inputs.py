@@ -27,6 +27,7 @@ class SourceFile:
     path: str
     source_path: str
     kind: str  # "text": the file is a page; "jsonl": each line with a "text" field is a page
+    n_bytes: int = 0  # size when discovered (progress only)
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,26 @@ def discover(inputs: list[str]) -> list[SourceFile]:
         for candidate in candidates:
             key = candidate.resolve().as_posix()
             found.setdefault(key, SourceFile(
-                path=key, source_path=display_path(candidate), kind=_kind(candidate) or "text"))
+                path=key, source_path=display_path(candidate), kind=_kind(candidate) or "text",
+                n_bytes=candidate.stat().st_size))
     return sorted(found.values(), key=lambda s: s.source_path)
+
+
+def content_defined_runs(items: list, key, size: int) -> list[list]:
+    """Consecutive runs of about `size` items whose boundaries depend only on `key(item)`.
+
+    A run ends after an item whose key hashes into 1/size of the space (or at 2×size
+    items), so adding, removing or changing one item changes one run and leaves the
+    others, and their cache keys, as they were.
+    """
+    runs, current, size = [], [], max(size, 1)
+    for item in items:
+        current.append(item)
+        digest = int(hashlib.sha256(key(item).encode()).hexdigest()[:8], 16)
+        if digest % size == 0 or len(current) >= 2 * size:
+            runs.append(current)
+            current = []
+    return [*runs, current] if current else runs
 
 
 def run_scope(inputs: list[str], sources: list[SourceFile]) -> set[str]:

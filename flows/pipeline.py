@@ -1,32 +1,53 @@
-"""The `clean_pages` flow: discover → read → clean in batches → (validate) → write → summarise.
+"""The `clean_pages` flow: discover → read → clean → validate → write → summarise.
 
-Tasks work on batches of pages, never single pages (a task run costs ~10 ms). Cleaning is
-cached by Prefect on the batch's content hashes + profile + pipeline version, with keys and
-results persisted under `OUTPUT/.cache/`, so an unchanged page is not cleaned twice.
+Pages stream through: a bounded window of file chunks is read and cleaned at a time
+(a task per batch of pages, never per page: a task run costs ~10 ms), their rows are
+staged to disk as they arrive, the run is validated once on a small frame (metrics and
+previews, not texts), and the staged rows are merged into the table with their verdicts.
+Memory holds the window, never the run. Cleaning is cached by Prefect on the batch's
+content hashes + profile + pipeline version, with keys and results persisted under
+`OUTPUT/.cache/`, so an unchanged page is not cleaned twice.
 """
 
 import hashlib
 import json
 import time
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.cache_policies import CacheKeyFnPolicy
-from prefect.futures import as_completed
+from prefect.cache_policies import NO_CACHE, CacheKeyFnPolicy
 from prefect.runtime import task_run
+from prefect.states import Failed
 from prefect.tasks import exponential_backoff
 
 from cleaners import load_profile
+from expectations import Policy, apply_validation, preload
+from expectations.validate import PagesValidation, validate_frame, validation_frame
 from flows import progress
-from flows.inputs import Page, Rejected, SourceFile, discover, read_source, run_scope
+from flows.inputs import (
+    Page,
+    Rejected,
+    SourceFile,
+    content_defined_runs,
+    discover,
+    read_source,
+    run_scope,
+)
 from flows.rows import build_row, clean_texts
-from flows.store import write_pages, write_quarantine
+from flows.store import StagedPages, write_pages, write_quarantine
 from qingyang import PIPELINE_VERSION
 
 READ_RETRIES = 2
 CACHE_DIR = ".cache"
+REPORTS_DIR = "reports"
+# File chunks read ahead, and chunks being cleaned, at once: enough to keep every worker
+# busy, few enough that memory holds only these.
+READ_AHEAD = 4
+CLEANING_AHEAD = 4
 
 
 @dataclass
@@ -43,13 +64,16 @@ class RunSummary:
     batches_cached: int = 0
     bytes_read: int = 0
     seconds: float = 0.0
-    validation: str = "not run (validation step not yet added)"
+    validation: str = "not run"
+    validation_failed: bool = False  # the validation policy fails the run
+    invalid_rows: int = 0
     pages_path: str = ""
     quarantine_path: str = ""
+    reports_path: str = ""
 
     @property
     def ok(self) -> bool:
-        return not self.quarantined
+        return not self.quarantined and not self.validation_failed
 
     @property
     def mb_per_s(self) -> float:
@@ -99,10 +123,24 @@ def clean_batch(texts: dict[str, str], profile: str | None, version: str) -> dic
     return clean_texts(texts, profile)
 
 
-@task(name="write-pages")
-def write_parquet(output_dir: str, rows: list[dict], run_files: set[str]) -> tuple[str, int]:
-    path, total = write_pages(Path(output_dir), rows, run_files)
-    return str(path), total
+@task(name="validate-pages", cache_policy=NO_CACHE)
+def validate_run(frames: list, expected_rows: int, reports_dir: str) -> PagesValidation:
+    """The pages suite over this run's rows, once; Data Docs and JSON into reports_dir."""
+    import pandas as pd
+
+    return validate_frame(pd.concat(frames, ignore_index=True), expected_rows,
+                          Path(reports_dir))
+
+
+@task(name="write-pages", cache_policy=NO_CACHE)
+def write_parquet(output_dir: str, staged: StagedPages, validation: PagesValidation | None,
+                  run_files: set[str]) -> tuple[str, int, int]:
+    """Merge the staged rows, verdicts filled, into pages/ (invalid ones also to quarantine/)."""
+    tables = staged.batches()
+    if validation is not None:
+        tables = (apply_validation(table, validation) for table in tables)
+    path, total, invalid = write_pages(Path(output_dir), tables, run_files)
+    return str(path), total, invalid
 
 
 @task(name="write-quarantine")
@@ -110,9 +148,9 @@ def quarantine(output_dir: str, rejected: list[Rejected], run_files: set[str]) -
     return str(write_quarantine(Path(output_dir), rejected, run_files))
 
 
-@task(name="publish-summary")
-def publish_summary(summary: RunSummary) -> None:
-    """A markdown artifact and a table artifact on the flow run; a log line per problem."""
+@task(name="publish-summary", cache_policy=NO_CACHE)
+def publish_summary(summary: RunSummary, validation: PagesValidation | None) -> None:
+    """Markdown and table artifacts on the flow run (run, validation); a log line per problem."""
     lines = [
         "# qingyang run", "",
         "| | |", "|---|---|",
@@ -122,7 +160,8 @@ def publish_summary(summary: RunSummary) -> None:
         f"| quarantined | {len(summary.quarantined)} |",
         f"| validation | {summary.validation} |",
         f"| time | {summary.seconds:.2f} s ({summary.mb_per_s:.2f} MB/s) |",
-        f"| pages file | `{summary.pages_path}` |", "",
+        f"| pages file | `{summary.pages_path}` |",
+        f"| reports | `{summary.reports_path}` |", "",
     ]
     lines += [f"- quarantined `{q['source_path']}`: {q['reason']}" for q in summary.quarantined]
     create_markdown_artifact("\n".join(lines), key="qingyang-run-summary",
@@ -133,89 +172,145 @@ def publish_summary(summary: RunSummary) -> None:
         + [{"metric": f"quarantined {q['source_path']}", "value": q["reason"]}
            for q in summary.quarantined],
         key="qingyang-run-table", description="qingyang run figures")
+    if validation is not None:
+        create_markdown_artifact(validation.markdown(), key="qingyang-validation",
+                                 description="pages suite: result per expectation")
     for item in summary.quarantined:
         get_run_logger().warning("quarantined %s: %s", item["source_path"], item["reason"])
 
 
-def batches_of(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), max(size, 1))]
+def batch_texts(pages: list[Page], size: int) -> list[dict[str, str]]:
+    """{doc_id: text} batches of about `size` distinct pages, bounded by content alone."""
+    unique = sorted({page.doc_id: page.raw_text for page in pages}.items())
+    return [dict(run) for run in content_defined_runs(unique, lambda item: item[0], size)]
 
 
-def content_batches(pages: list[Page], size: int) -> list[dict[str, str]]:
-    """{doc_id: text} batches of about `size` pages whose boundaries depend only on content.
-
-    Pages are taken in doc_id order and a batch ends after a doc_id whose hash falls in
-    1/size of the space (or at 2×size pages), so adding or changing one page changes one
-    batch and leaves the others' cache keys as they were.
-    """
-    unique = dict(sorted((page.doc_id, page.raw_text) for page in pages))
-    batches, current = [], {}
-    size = max(size, 1)
-    for doc_id, text in unique.items():
-        current[doc_id] = text
-        if int(doc_id[:8], 16) % size == 0 or len(current) >= 2 * size:
-            batches.append(current)
-            current = {}
-    return [*batches, current] if current else batches
-
-
-def clean_all(batches: list[dict[str, str]], profile: str | None, output_dir: str,
-              summary: RunSummary) -> dict[str, dict]:
-    """Submit one cached clean task per batch and gather results as they finish."""
+def cached_cleaner(output_dir: str):
+    """`clean_batch` cached on its batch's content, with keys and results under OUTPUT/.cache."""
     cache = Path(output_dir).resolve() / CACHE_DIR
-    cached_clean = clean_batch.with_options(
+    return clean_batch.with_options(
         cache_policy=CacheKeyFnPolicy(cache_key_fn=batch_cache_key).configure(
             key_storage=cache / "keys"),
         result_storage=cache / "results",
     )
-    futures = [cached_clean.submit(b, profile, PIPELINE_VERSION) for b in batches]
-    cleaned, done, total = {}, 0, sum(len(b) for b in batches)
-    progress.report("clean", 0, total)
-    for future in as_completed(futures):
-        cleaned.update(future.result())
-        done += len(batches[futures.index(future)])
-        progress.report("clean", done, total)
-    states = [future.state for future in futures]
-    summary.batches = len(futures)
-    summary.batches_cached = sum(1 for s in states if s.name == "Cached")
+
+
+def cleaned_chunks(sources: list[SourceFile], profile: str | None, path_pattern: str | None,
+                   batch_size: int, output_dir: str, summary: RunSummary
+                   ) -> Iterator[tuple[list[Page], list[Rejected], dict[str, dict]]]:
+    """(pages, rejected, {doc_id: cleaned}) per chunk of files, in input order.
+
+    At most READ_AHEAD chunks are being read and CLEANING_AHEAD being cleaned at once, so
+    the workers stay busy while memory holds a window of chunks, not the run.
+    """
+    cleaner = cached_cleaner(output_dir)
+    upcoming = iter(content_defined_runs(sources, lambda s: s.source_path, batch_size))
+    reads: deque = deque()
+    cleaning: deque = deque()
+
+    def read_next() -> None:
+        chunk = next(upcoming, None)
+        if chunk is not None:
+            reads.append(read_pages.submit(chunk, path_pattern))
+
+    for _ in range(READ_AHEAD):
+        read_next()
+    while reads or cleaning:
+        if reads and len(cleaning) < CLEANING_AHEAD:
+            pages, rejected = reads.popleft().result()
+            read_next()
+            futures = [cleaner.submit(texts, profile, PIPELINE_VERSION)
+                       for texts in batch_texts(pages, batch_size)]
+            cleaning.append((pages, rejected, futures))
+            continue
+        pages, rejected, futures = cleaning.popleft()
+        cleaned = {}
+        for future in futures:
+            cleaned.update(future.result())
+            summary.batches += 1
+            summary.batches_cached += future.state.name == "Cached"
+        yield pages, rejected, cleaned
     summary.batches_cleaned = summary.batches - summary.batches_cached
-    return cleaned
+
+
+def stage_pages(sources: list[SourceFile], profile: str | None, path_pattern: str | None,
+                batch_size: int, output_dir: str, staged: StagedPages, summary: RunSummary
+                ) -> tuple[list[Rejected], list]:
+    """Read, clean and stage every page; returns the rejected inputs and validation frames."""
+    rejected, frames, files_done = [], [], 0
+    total = len(sources)
+    in_the_ui = progress.PrefectProgress()
+    progress.subscribe(in_the_ui)
+    progress.report("files", 0, total)
+    chunks = cleaned_chunks(sources, profile, path_pattern, batch_size, output_dir, summary)
+    for pages, bad, cleaned in chunks:
+        rejected += bad
+        if pages:
+            table = staged.add([build_row(page, cleaned[page.doc_id], PIPELINE_VERSION)
+                                for page in pages])
+            frames.append(validation_frame(table, recompute_metrics=False))
+        summary.pages += len(pages)
+        summary.bytes_read += sum(page.n_bytes for page in pages)
+        files_done += len({page.source_path.partition("#")[0] for page in pages}
+                          | {item.source_path.partition("#")[0] for item in bad})
+        progress.report("files", min(files_done, total), total)
+    progress.report("files", total, total)
+    progress.unsubscribe(in_the_ui)
+    return rejected, frames
+
+
+def describe(validation: PagesValidation | None, policy: Policy, fails: bool) -> str:
+    """The validation line of the run summary."""
+    if validation is None:
+        return "not run: no pages"
+    passed = sum(e.success for e in validation.expectations)
+    verdict = (f"passed ({passed}/{len(validation.expectations)} expectations)"
+               if validation.success else
+               f"{validation.failing_rows} of {validation.rows} rows failed "
+               f"({validation.failing_share:.1%}); "
+               f"{len(validation.failed)}/{len(validation.expectations)} expectations failed")
+    if validation.success:
+        return verdict
+    if fails:
+        return f"FAILED: {verdict}; the run fails (policy {policy.mode}, " \
+               f"max {policy.max_failing_share:.0%} failing rows)"
+    return f"warning: {verdict}; failing rows quarantined"
 
 
 @flow(name="clean-pages")
 def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | None = None,
-                batch_size: int = 64, path_pattern: str | None = None) -> dict:
-    """Clean OCR'd newspaper pages into `output_dir/pages/pages.parquet`.
+                batch_size: int = 64, path_pattern: str | None = None,
+                on_invalid: str = "warn", max_invalid_share: float = 0.10):
+    """Clean OCR'd newspaper pages into `output_dir/pages/pages.parquet`, validated.
 
     `path_pattern`: a regular expression with named groups `publication`, `issue_date`,
     `page`, matched against each input path when no `manifest.csv` beside it names the file.
-    Returns the run summary as a dict; `ok` is False when any input was quarantined.
+    `on_invalid` "warn": rows failing the pages suite are quarantined and the run fails
+    only when more than `max_invalid_share` of them fail; "fail": any failure fails it.
+    Returns the run summary as a dict (`ok` False when any input was quarantined); a
+    Failed state carrying it when the validation policy fails the run.
     """
     started, summary = time.perf_counter(), RunSummary()
-    load_profile(profile)  # an unknown profile fails here, before any work
+    load_profile(profile)  # an unknown profile or policy fails here, before any work
+    policy = Policy(on_invalid, max_invalid_share)
+    preload()  # Great Expectations imports in the background while pages are cleaned
     sources = discover_inputs(inputs)
     run_files = run_scope(inputs, sources)
-    read = [read_pages.submit(chunk, path_pattern) for chunk in batches_of(sources, batch_size)]
-    pages, rejected = gather_read(read)
-    cleaned = clean_all(content_batches(pages, batch_size), profile, output_dir, summary)
-    rows = [build_row(page, cleaned[page.doc_id], PIPELINE_VERSION) for page in pages]
-    # VALIDATION HOOK: the expectations issue adds `expectations.validate_pages(rows)` here,
-    # which sets `valid` and `failed_expectations` per row; until then they stay null and [].
-    summary.pages_path, summary.rows_in_table = write_parquet(output_dir, rows, run_files)
+    reports_dir = Path(output_dir) / REPORTS_DIR
+    with StagedPages(Path(output_dir)) as staged:
+        rejected, frames = stage_pages(sources, profile, path_pattern, batch_size,
+                                       output_dir, staged, summary)
+        validation = validate_run(frames, summary.pages, str(reports_dir)) if frames else None
+        summary.pages_path, summary.rows_in_table, summary.invalid_rows = write_parquet(
+            output_dir, staged, validation, run_files)
     summary.quarantine_path = quarantine(output_dir, rejected, run_files)
-    summary.files, summary.pages, summary.rows_written = len(sources), len(pages), len(rows)
-    summary.bytes_read = sum(page.n_bytes for page in pages)
+    summary.files, summary.rows_written = len(sources), summary.pages
     summary.quarantined = [{"source_path": r.source_path, "reason": r.reason} for r in rejected]
+    summary.validation_failed = validation is not None and validation.fails_run(policy)
+    summary.validation = describe(validation, policy, summary.validation_failed)
+    summary.reports_path = str(reports_dir / "index.html") if validation else ""
     summary.seconds = time.perf_counter() - started
-    publish_summary(summary)
+    publish_summary(summary, validation)
+    if summary.validation_failed:
+        return Failed(message=f"validation: {summary.validation}", data=summary.to_dict())
     return summary.to_dict()
-
-
-def gather_read(futures) -> tuple[list[Page], list[Rejected]]:
-    pages, rejected = [], []
-    for future in futures:
-        got, bad = future.result()
-        pages += got
-        rejected += bad
-    progress.report("read", len(pages), len(pages))
-    return pages, rejected

@@ -2,26 +2,36 @@
 
 Each run merges into one file per table: rows from this run's input files and folders
 replace the rows they wrote before (changed, deleted or now unreadable pages included),
-other rows stay. Rows are sorted by (doc_id, source_path) and nothing time-dependent is written,
-so the same inputs and config give the same bytes. Every file is written to a temporary
+other rows stay. Rows are sorted by file (then JSONL line), row groups hold a fixed number
+of rows and nothing time-dependent is written, so the same inputs and config give the same
+bytes. Merging streams a row group at a time: memory does not grow with the table. Every file is written to a temporary
 name in its own folder and renamed over the old one, so a crash leaves the old file whole.
 """
 
+import heapq
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from flows.inputs import Rejected
+from qingyang.parquet_io import PARQUET_OPTIONS, atomic_target, row_groups, write_parquet_atomic
 from qingyang.schema import PAGES_SCHEMA
+
+__all__ = ["PAGES_FILE", "StagedPages", "atomic_target", "write_pages", "write_parquet_atomic",
+           "write_quarantine"]
 
 PAGES_FILE = Path("pages") / "pages.parquet"
 QUARANTINE_INDEX = Path("quarantine") / "quarantine.jsonl"
 QUARANTINE_FILES = Path("quarantine") / "files"
+STAGING_DIR = Path(".cache") / "staging"
+QUARANTINE_PAGES = Path("quarantine") / "pages" / "pages.parquet"
+# Rows per Parquet row group: bounds the memory of a merge, and fixes the file's layout.
+ROW_GROUP_ROWS = 512
 
 
 def replaced_by(source_path: str, run_files: set[str]) -> bool:
@@ -34,39 +44,134 @@ def replaced_by(source_path: str, run_files: set[str]) -> bool:
 
 
 def _atomic_write(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_target(path) as temporary:
         write(temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
-def write_parquet_atomic(table: pa.Table, path: Path) -> None:
-    """Write `table` as zstd Parquet to a temporary file beside `path`, then rename it."""
-    _atomic_write(path, lambda tmp: pq.write_table(
-        table, tmp, compression="zstd", compression_level=3, write_statistics=True))
+def row_order(source_path: str) -> tuple[str, int]:
+    """Where a row sorts: by file, then by line for JSONL pages (`FILE#9` before `FILE#10`)."""
+    file, sep, line = source_path.rpartition("#")
+    return (file, int(line)) if sep and line.isdigit() else (source_path, 0)
 
 
-def read_pages(path: Path) -> list[dict]:
+class StagedPages:
+    """This run's rows, streamed to a Parquet file under `OUTPUT/.cache/` as they are cleaned
+    (outside `pages/`, so readers globbing `pages/**/*.parquet` never see a partial file).
+
+    Rows arrive in input order (sorted by `row_order`), a batch at a time, so memory holds
+    one batch, never the run. `write_pages` later merges them into the table. Used as a
+    context manager, the staging file is removed on exit whatever happened.
+    """
+
+    def __init__(self, output_dir: Path):
+        self.path = Path(output_dir) / STAGING_DIR / f"staged-{os.getpid()}.parquet"
+        self.rows = 0
+        self._writer: pq.ParquetWriter | None = None
+
+    def add(self, rows: list[dict]) -> pa.Table:
+        """Stage `rows` (verdict columns still empty); returns them as a table."""
+        table = pa.Table.from_pylist(rows, schema=PAGES_SCHEMA)
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(self.path, PAGES_SCHEMA, compression="lz4")
+        self._writer.write_table(table)
+        self.rows += table.num_rows
+        return table
+
+    def batches(self) -> Iterator[pa.Table]:
+        """The staged rows, a row group at a time."""
+        self.close()
+        if self.rows:
+            yield from row_groups(self.path)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def __enter__(self) -> "StagedPages":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+        self.path.unlink(missing_ok=True)
+
+
+def _stored_rows(path: Path, run_files: set[str]) -> Iterator[dict]:
+    """Rows of the stored table that this run does not replace, a row group at a time."""
     if not path.is_file():
-        return []
-    return pq.read_table(path, schema=PAGES_SCHEMA).to_pylist()
+        return
+    if not pq.read_schema(path).equals(PAGES_SCHEMA):
+        raise ValueError(f"{path}: the stored table does not have this version's pages "
+                         "schema; move it away or write to a new output folder")
+    for table in row_groups(path):
+        for row in table.to_pylist():
+            if not replaced_by(row["source_path"], run_files):
+                yield row
 
 
-def merge_pages(existing: Iterable[dict], rows: Iterable[dict], run_files: set[str]) -> pa.Table:
-    kept = [row for row in existing if not replaced_by(row["source_path"], run_files)]
-    merged = sorted([*kept, *rows], key=lambda row: (row["doc_id"], row["source_path"]))
-    return pa.Table.from_pylist(merged, schema=PAGES_SCHEMA)
+def _rows_of(tables: Iterable[pa.Table]) -> Iterator[dict]:
+    for table in tables:
+        yield from table.to_pylist()
 
 
-def write_pages(output_dir: Path, rows: list[dict], run_files: set[str]) -> tuple[Path, int]:
-    """Merge this run's rows into `output_dir/pages/pages.parquet`; returns (path, total rows)."""
-    path = Path(output_dir) / PAGES_FILE
-    table = merge_pages(read_pages(path), rows, run_files)
-    write_parquet_atomic(table, path)
-    return path, table.num_rows
+def write_pages(output_dir: Path, run_tables: Iterable[pa.Table], run_files: set[str]
+                ) -> tuple[Path, int, int]:
+    """Merge this run's rows into `pages/pages.parquet`, streaming; invalid rows also go to
+    `quarantine/pages/pages.parquet`. Returns (pages path, rows in table, invalid rows).
+
+    `run_tables`: this run's rows in `row_order`, verdicts filled. Stored rows of this run's
+    files and folders are replaced (changed, deleted and now unreadable pages included);
+    other rows stay. Both files are renamed into place only when both are whole.
+    """
+    output_dir = Path(output_dir)
+    path, bad_path = output_dir / PAGES_FILE, output_dir / QUARANTINE_PAGES
+    merged = heapq.merge(_stored_rows(path, run_files), _rows_of(run_tables),
+                         key=lambda row: row_order(row["source_path"]))
+    total = invalid = 0
+    try:
+        with atomic_target(path) as tmp, atomic_target(bad_path) as bad_tmp:
+            with _RowGroups(tmp) as pages, _RowGroups(bad_tmp) as bad:
+                for row in merged:
+                    pages.add(row)
+                    total += 1
+                    if row["valid"] is False:
+                        bad.add(row)
+                        invalid += 1
+    finally:
+        if not invalid:
+            bad_path.unlink(missing_ok=True)
+        for folder in (bad_path.parent, bad_path.parent.parent):  # no empty quarantine/
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+    return path, total, invalid
+
+
+class _RowGroups:
+    """Rows to a zstd Parquet file, ROW_GROUP_ROWS rows a row group: the same rows give
+    the same row groups, hence the same bytes."""
+
+    def __init__(self, path: Path):
+        self.buffer: list[dict] = []
+        self.writer = pq.ParquetWriter(path, PAGES_SCHEMA, **PARQUET_OPTIONS)
+
+    def add(self, row: dict) -> None:
+        self.buffer.append(row)
+        if len(self.buffer) >= ROW_GROUP_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.buffer:
+            self.writer.write_table(pa.Table.from_pylist(self.buffer, schema=PAGES_SCHEMA))
+            self.buffer = []
+
+    def __enter__(self) -> "_RowGroups":
+        return self
+
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self._flush()
+        self.writer.close()
 
 
 def write_quarantine(output_dir: Path, rejected: list[Rejected], run_files: set[str]) -> Path:

@@ -127,6 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=2, metavar="N")
     p.add_argument("--batch-size", type=int, default=64, metavar="PAGES")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--on-invalid", choices=["warn", "fail"], default="warn",
+                   help="rows failing validation: warn (fail only above --max-invalid-share) "
+                        "or fail the run")
+    p.add_argument("--max-invalid-share", type=float, default=0.10, metavar="SHARE",
+                   help="with --on-invalid warn: the share of failing rows that fails the run")
     p.set_defaults(func=_flow_command("run_command"))
 
     p = sub.add_parser("validate", help="run the expectation suites on existing Parquet")

@@ -50,7 +50,7 @@ def test_seeds_end_to_end_duckdb_and_polars(seeds_run):
     front = by_name["000_339827d637f5be4b.txt"]
     assert front[1:4] == ("许昌日报", __import__("datetime").date(2022, 5, 13), "1")
     assert by_name["002_c19e41a243658389.txt"][2:4] == (None, None)  # manifest leaves them empty
-    assert all(r[5] is None and r[6] == 0 for r in rows)  # not validated yet
+    assert all(r[5] is True and r[6] == 0 for r in rows)  # validated, and clean
 
     frame = pl.read_parquet(pages)
     assert frame.height == 5 and frame["doc_id"].is_unique().all()
@@ -59,7 +59,9 @@ def test_seeds_end_to_end_duckdb_and_polars(seeds_run):
         assert row["raw_text"] == raw.text
         assert row["text"] == clean(raw.text).text
         assert row["paragraphs"] == row["text"].split("\n")
-    assert frame["doc_id"].to_list() == sorted(frame["doc_id"].to_list())
+    assert frame["source_path"].to_list() == sorted(frame["source_path"].to_list())
+    assert summary["validation"].startswith("passed") and not (out / "quarantine").exists()
+    assert (out / "reports" / "index.html").is_file()
 
 
 def test_second_run_is_cached_and_byte_identical(seeds_run, tmp_path, monkeypatch):
@@ -106,17 +108,56 @@ def test_interrupted_write_leaves_no_partial_file(seeds_run, tmp_path, monkeypat
     target = tmp_path / "pages" / "pages.parquet"
     shutil.copytree(out / "pages", target.parent)
     before = target.read_bytes()
-    rows = store.read_pages(target)
+    rows = pq.read_table(target).to_pylist()
 
-    def crash(table, where, **kwargs):
-        Path(where).write_bytes(b"PAR1 half a file")
-        raise OSError("disk full")
+    class HalfWriter(pq.ParquetWriter):
+        def write_table(self, table, *args, **kwargs):
+            super().write_table(table, *args, **kwargs)
+            raise OSError("disk full")
 
-    monkeypatch.setattr(store.pq, "write_table", crash)
-    with pytest.raises(OSError, match="disk full"):
-        store.write_pages(tmp_path, rows[:2], {rows[0]["source_path"]})
+    with store.StagedPages(tmp_path) as staged:
+        staged.add(rows[:2])
+        monkeypatch.setattr(store.pq, "ParquetWriter", HalfWriter)
+        with pytest.raises(OSError, match="disk full"):
+            store.write_pages(tmp_path, staged.batches(), {rows[0]["source_path"]})
     assert target.read_bytes() == before
     assert sorted(p.name for p in target.parent.iterdir()) == ["pages.parquet"]
+    assert not (tmp_path / "quarantine").exists()
+    assert not list((tmp_path / store.STAGING_DIR).iterdir())  # the staged rows are gone
+
+
+def test_stored_rows_merge_in_file_order_a_row_group_at_a_time(tmp_path, monkeypatch):
+    """Rows of other inputs stay, this run's replace theirs, JSONL lines sort by number,
+    and the table is written in row groups of ROW_GROUP_ROWS rows."""
+    monkeypatch.setattr(store, "ROW_GROUP_ROWS", 2)
+
+    def row(source, text, valid=True):
+        return {"doc_id": source, "source_path": source, "publication": None,
+                "issue_date": None, "page": None, "profile": "p", "pipeline_version": "v",
+                "encoding": "utf-8", "raw_text": text, "text": text, "paragraphs": [text],
+                "markers": [], "edits": {}, "chars": len(text), "han_ratio": 1.0,
+                "residual_gaps": 0, "ascii_punct_beside_han": 0, "leftover_markers": 0,
+                "trad_chars": 0, "replacement_chars": 0, "unbalanced_brackets": 0,
+                "valid": valid, "failed_expectations": [] if valid else ["x"]}
+
+    def write(rows, run_files):
+        with store.StagedPages(tmp_path) as staged:
+            staged.add(rows)
+            return store.write_pages(tmp_path, staged.batches(), run_files)
+
+    write([row("a.txt", "甲"), row("c.jsonl#2", "丙二"), row("d.txt", "丁", valid=False)],
+          {"a.txt", "c.jsonl", "d.txt"})
+    assert pq.read_table(tmp_path / store.QUARANTINE_PAGES).column("doc_id").to_pylist() == [
+        "d.txt"]
+    path, total, invalid = write([row("b.txt", "乙"), row("c.jsonl#9", "丙九"),
+                                  row("c.jsonl#10", "丙十")], {"b.txt", "c.jsonl"})
+    table = pq.read_table(path)
+    assert table.column("source_path").to_pylist() == [
+        "a.txt", "b.txt", "c.jsonl#9", "c.jsonl#10", "d.txt"]
+    assert (total, invalid) == (5, 1)
+    assert pq.ParquetFile(path).metadata.num_row_groups == 3
+    write([row("d.txt", "丁")], {"d.txt"})  # fixed: it leaves the quarantine
+    assert not (tmp_path / "quarantine").exists()
 
 
 def test_broken_files_are_quarantined_and_the_run_goes_on(tmp_path, capsys):
@@ -185,3 +226,74 @@ def test_metadata_from_a_path_pattern(tmp_path):
 def test_missing_input_is_a_usage_error(tmp_path, capsys):
     assert main(["run", str(tmp_path / "nope*.txt"), "--output", str(tmp_path)]) == 2
     assert "nope" in capsys.readouterr().err
+
+
+def _flow_run_artifacts(state) -> dict[str, object]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
+    return {artifact.key: artifact for artifact in found}
+
+
+def test_rows_failing_validation_are_marked_quarantined_and_judged_by_policy(tmp_path):
+    inputs = tmp_path / "in"
+    shutil.copytree(SEEDS, inputs)
+    english = inputs / "english.txt"  # cleans fine, but is not a Chinese newspaper page
+    english.write_text("Reuters report on the harbour works and the new bridge 本报讯\n",
+                       "utf-8")
+    out = tmp_path / "out"
+
+    state = clean_pages([str(inputs)], str(out), max_invalid_share=0.5, return_state=True)
+    summary = state.result()
+    assert state.is_completed() and summary["ok"] and summary["invalid_rows"] == 1
+    assert summary["validation"].startswith("warning: 1 of 6 rows failed")
+    frame = pl.read_parquet(out / "pages" / "pages.parquet")
+    bad = frame.filter(~pl.col("valid"))
+    assert bad.height == 1 and bad["source_path"][0].endswith("/english.txt")
+    assert bad["failed_expectations"].to_list() == [
+        ["expect_column_values_to_be_between(han_ratio)"]]
+    assert frame.filter(pl.col("valid")).height == 5
+    quarantined = pl.read_parquet(out / "quarantine" / "pages" / "pages.parquet")
+    assert quarantined["doc_id"].to_list() == bad["doc_id"].to_list()
+
+    artifacts = _flow_run_artifacts(state)
+    assert {"qingyang-run-summary", "qingyang-run-table", "qingyang-validation",
+            "qingyang-progress"} <= set(artifacts)
+    assert "han_ratio" in artifacts["qingyang-validation"].data
+    assert artifacts["qingyang-progress"].data == 100.0
+
+    # 1 of 6 rows is more than the default 10%: the run fails, the rows are still written
+    failed = clean_pages([str(inputs)], str(out), return_state=True)
+    assert failed.is_failed() and "the run fails" in failed.message
+    assert failed.result(raise_on_failure=False)["invalid_rows"] == 1
+    code = main(["run", str(inputs), "--output", str(out), "--no-progress",
+                 "--on-invalid", "fail"])
+    assert code == 1
+    english.unlink()
+    assert main(["run", str(inputs), "--output", str(out), "--no-progress",
+                 "--on-invalid", "fail"]) == 0
+    assert not (out / "quarantine" / "pages").exists()
+
+
+def test_validate_judges_hand_edited_output(seeds_run, tmp_path, capsys):
+    _, out = seeds_run
+    copy = tmp_path / "out"
+    shutil.copytree(out / "pages", copy / "pages")
+    assert main(["validate", str(copy)]) == 0
+    table = pq.read_table(copy / "pages" / "pages.parquet")
+    texts = table.column("text").to_pylist()
+    texts[0] = "核 酸 检 测,（下转第二版）"
+    table = table.set_column(table.schema.get_field_index("text"), PAGES_SCHEMA.field("text"),
+                             [texts])
+    pq.write_table(table, copy / "pages" / "pages.parquet")
+    capsys.readouterr()
+    assert main(["validate", str(copy)]) == 1
+    report = capsys.readouterr().out
+    for guard in ("residual_gaps", "ascii_punct_beside_han", "leftover_markers"):
+        assert f"❌ | `expect_column_values_to_be_between({guard})`" in report
+    assert (copy / "reports" / "index.html").is_file()
+    bad = pq.read_table(copy / "quarantine" / "pages" / "pages.parquet")
+    assert bad.column("doc_id").to_pylist() == [table.column("doc_id")[0].as_py()]

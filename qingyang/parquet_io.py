@@ -1,0 +1,46 @@
+"""Writing files so that a crash never leaves a partial one: a temporary name, then a rename.
+
+Shared by the flow's store and the validation step; every Parquet file qingyang writes
+uses PARQUET_OPTIONS.
+"""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3, "write_statistics": True}
+
+
+@contextmanager
+def atomic_target(path: Path) -> Iterator[Path]:
+    """A temporary name beside `path` to write to; renamed over `path` only on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    with atomic_target(path) as temporary:
+        temporary.write_bytes(data)
+
+
+def write_parquet_atomic(table: pa.Table, path: Path) -> None:
+    """Write `table` as zstd Parquet to a temporary file beside `path`, then rename it."""
+    with atomic_target(path) as temporary:
+        pq.write_table(table, temporary, **PARQUET_OPTIONS)
+
+
+def row_groups(path: Path) -> Iterator[pa.Table]:
+    """A Parquet file a row group at a time: memory holds one group, not the file."""
+    stored = pq.ParquetFile(path)
+    for group in range(stored.num_row_groups):
+        yield stored.read_row_group(group)
