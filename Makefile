@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export GX_ANALYTICS_ENABLED := False
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: run test lint eval clean-output setup
+.PHONY: run test lint eval clean-output setup bench bench-quick
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,3 +33,17 @@ lint: $(STAMP)
 
 clean-output:
 	rm -rf output/pages output/articles output/reports output/quarantine
+
+# Benchmarks (bench/, BENCHMARKS.md): `make bench` is the full run (500 MB corpus, built once
+# into bench/corpus/, ~12 min on 2 cores); `make bench-quick` the same on 50 MB (~3 min).
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run $(ARGS)
+
+bench-quick: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run --quick $(ARGS)

@@ -4,14 +4,16 @@ Light at import: Great Expectations itself is imported only when a suite is buil
 or run (it costs ~4 s).
 """
 
+from expectations.articles_suite import articles_suite
 from expectations.pages_suite import SUITE_NAME, pages_suite
 from expectations.thresholds import DEFAULT_POLICY, Policy
 from expectations.validate import (
     ExpectationOutcome,
-    PagesValidation,
+    Validation,
     apply_validation,
     preload,
     quarantine_rows,
+    validate_articles,
     validate_output_dir,
     validate_pages,
 )
@@ -20,12 +22,14 @@ __all__ = [
     "DEFAULT_POLICY",
     "SUITE_NAME",
     "ExpectationOutcome",
-    "PagesValidation",
     "Policy",
+    "Validation",
     "apply_validation",
+    "articles_suite",
     "pages_suite",
     "preload",
     "quarantine_rows",
+    "validate_articles",
     "validate_output_dir",
     "validate_pages",
 ]

@@ -1,9 +1,10 @@
-"""Run the pages suite on a table: per-expectation and per-row results, reports.
+"""Run a suite on a table: per-expectation and per-row results, reports.
 
 `validate_pages` is what the flow calls on the rows it writes; `validate_output_dir`
 is `qingyang validate OUTPUT_DIR`. Both judge the text itself: every quality metric
 is recomputed from `text` before the suite runs, so a hand-edited `核 酸 检 测,` fails
-even when the stored metric columns still say 0.
+even when the stored metric columns still say 0. `validate_articles` runs the articles
+suite the same way (`run_suite`), into reports/articles/.
 
 Great Expectations is imported only inside the functions that validate.
 """
@@ -25,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from expectations import thresholds as th
-from expectations.pages_suite import SUITE_NAME, pages_suite
+from expectations.pages_suite import pages_suite
 from qingyang.parquet_io import row_groups, write_bytes_atomic, write_parquet_atomic
-from qingyang.schema import PAGES_SCHEMA
+from qingyang.schema import ARTICLES_FILE, PAGES_SCHEMA
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,33 +37,42 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 # The validation results as JSON, beside the Data Docs in reports_dir.
 VALIDATION_JSON = "pages_validation.json"
+ARTICLES_JSON = "articles_validation.json"
+# The articles suite's reports, under the pages' reports_dir.
+ARTICLES_REPORTS = "articles"
 # Great Expectations' own Data Docs site, under reports_dir. It is rebuilt from scratch
 # on every validation so that pages of earlier runs do not pile up. Its pages load
 # Bootstrap and jQuery from CDNs (its index is empty without them), so reports_dir/
 # index.html is qingyang's own self-contained page that links into it.
 GX_SITE = "gx"
-_RUN_NAME = "qingyang-pages"
-_SHOWN_DOC_IDS = 10
+_SHOWN_IDS = 10
+# What the pages report says about its input.
+_PAGES_NOTE = "Metrics were recomputed from <code>text</code> before validating."
 
 
 @dataclass(frozen=True)
 class ExpectationOutcome:
-    """One expectation's result: `name` is what goes into `failed_expectations`."""
+    """One expectation's result: `name` is what goes into `failed_expectations`;
+    `failing_ids` are the key column's values (doc_id, article_id) of the failing rows."""
 
     name: str
     success: bool
     description: str = ""
-    failing_doc_ids: list[str | None] = field(default_factory=list)
+    failing_ids: list[str | None] = field(default_factory=list)
     observed: Any = None
     error: str | None = None
 
+    @property
+    def failing_doc_ids(self) -> list[str | None]:
+        return self.failing_ids
+
 
 @dataclass(frozen=True)
-class PagesValidation:
-    """What `validate_pages` returns.
+class Validation:
+    """What `validate_pages` and `validate_articles` return.
 
-    success: every expectation passed. row_failures: doc_id -> names of the row-level
-    expectations that row failed (None keys rows without a doc_id).
+    success: every expectation passed. row_failures: key (doc_id, article_id) -> names of
+    the row-level expectations that row failed (None keys rows without one).
     """
 
     success: bool
@@ -72,6 +82,8 @@ class PagesValidation:
     row_failures: dict[str | None, list[str]]
     reports_dir: Path | None
     seconds: float
+    key_column: str = "doc_id"
+    json_name: str = VALIDATION_JSON
 
     @property
     def failed(self) -> list[ExpectationOutcome]:
@@ -80,7 +92,7 @@ class PagesValidation:
     @property
     def table_failures(self) -> list[str]:
         """Failed expectations that name no row (row count, column set, errors)."""
-        return [e.name for e in self.failed if not e.failing_doc_ids]
+        return [e.name for e in self.failed if not e.failing_ids]
 
     @property
     def failing_rows(self) -> int:
@@ -96,7 +108,7 @@ class PagesValidation:
 
     @property
     def json_path(self) -> Path | None:
-        return self.reports_dir / VALIDATION_JSON if self.reports_dir else None
+        return self.reports_dir / self.json_name if self.reports_dir else None
 
     def fails_run(self, policy: th.Policy = th.DEFAULT_POLICY) -> bool:
         """Whether this result should fail the run under `policy` (see thresholds.Policy)."""
@@ -106,8 +118,8 @@ class PagesValidation:
             return True
         return self.failing_share > policy.max_failing_share
 
-    def failures_for(self, doc_id: str | None) -> list[str]:
-        return self.row_failures.get(doc_id, [])
+    def failures_for(self, key: str | None) -> list[str]:
+        return self.row_failures.get(key, [])
 
     def markdown(self) -> str:
         """The suite summary for a Prefect markdown artifact."""
@@ -122,11 +134,11 @@ class PagesValidation:
         ]
         if self.index_html:
             lines.append(f"Data Docs: `{self.index_html}` · JSON: `{self.json_path}`")
-        lines += ["", "| | expectation | failing doc_ids |", "|---|---|---|"]
+        lines += ["", f"| | expectation | failing {self.key_column}s |", "|---|---|---|"]
         for e in self.expectations:
-            ids = ", ".join(f"`{(d or 'null')[:12]}`" for d in e.failing_doc_ids[:_SHOWN_DOC_IDS])
-            if len(e.failing_doc_ids) > _SHOWN_DOC_IDS:
-                ids += f" and {len(e.failing_doc_ids) - _SHOWN_DOC_IDS} more"
+            ids = ", ".join(f"`{(d or 'null')[:12]}`" for d in e.failing_ids[:_SHOWN_IDS])
+            if len(e.failing_ids) > _SHOWN_IDS:
+                ids += f" and {len(e.failing_ids) - _SHOWN_IDS} more"
             if not e.success and not ids:
                 ids = e.error or f"observed: {e.observed}"
             lines.append(f"| {'✅' if e.success else '❌'} | `{e.name}` | {ids} |")
@@ -141,15 +153,16 @@ class PagesValidation:
             "seconds": round(self.seconds, 3),
             "expectations": [
                 {"name": e.name, "success": e.success, "description": e.description,
-                 "failing_doc_ids": e.failing_doc_ids, "observed": e.observed, "error": e.error}
+                 f"failing_{self.key_column}s": e.failing_ids, "observed": e.observed,
+                 "error": e.error}
                 for e in self.expectations
             ],
             "row_failures": {str(k): v for k, v in self.row_failures.items()},
         }
 
 
-def schema_mismatch(schema: pa.Schema) -> str | None:
-    """How `schema` differs from PAGES_SCHEMA in column types and names; None if it does not.
+def schema_mismatch(schema: pa.Schema, declared_schema: pa.Schema = PAGES_SCHEMA) -> str | None:
+    """How `schema` differs from the declared one in column types and names; None if it does not.
 
     >>> schema_mismatch(PAGES_SCHEMA) is None
     True
@@ -157,13 +170,14 @@ def schema_mismatch(schema: pa.Schema) -> str | None:
     'encoding: int64 (declared string)'
     """
     problems = []
-    for declared in PAGES_SCHEMA:
+    for declared in declared_schema:
         index = schema.get_field_index(declared.name)
         if index < 0:
             problems.append(f"{declared.name}: missing")
         elif not schema.field(index).type.equals(declared.type):
             problems.append(f"{declared.name}: {schema.field(index).type} (declared {declared.type})")
-    problems += [f"{name}: not declared" for name in schema.names if name not in PAGES_SCHEMA.names]
+    problems += [f"{name}: not declared" for name in schema.names
+                 if name not in declared_schema.names]
     return "; ".join(problems) or None
 
 
@@ -184,6 +198,25 @@ def preview(text: str | None) -> str | None:
     return text.strip()[:PREVIEW_CHARS] if isinstance(text, str) else None
 
 
+def shrink_columns(frame: pd.DataFrame, table: pa.Table, text_columns, list_columns,
+                   texts: dict[str, list | None] | None = None) -> None:
+    """Put into `frame` a preview of each text column and the item count of each list
+    column of `table` (`texts`: columns already read as Python lists)."""
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    for column in text_columns:
+        if column in table.column_names:
+            values = (texts or {}).get(column)
+            values = table.column(column).to_pylist() if values is None else values
+            frame[column] = pd.Series([preview(v) for v in values], index=frame.index,
+                                      dtype=object)
+    for column in list_columns:
+        if column in table.column_names:
+            counts = pc.fill_null(pc.list_value_length(table.column(column)), 0)
+            frame[column] = pd.array(counts.to_pylist(), dtype="Int64")
+
+
 def validation_frame(table: pa.Table, *, recompute_metrics: bool = True) -> pd.DataFrame:
     """The rows the suite reads, small enough to hold for a whole run.
 
@@ -192,7 +225,6 @@ def validation_frame(table: pa.Table, *, recompute_metrics: bool = True) -> pd.D
     shrink to previews and counts (TEXT_COLUMNS, LIST_COLUMNS).
     """
     import pandas as pd
-    import pyarrow.compute as pc
 
     from cleaners.metrics import quality_metrics
 
@@ -206,15 +238,7 @@ def validation_frame(table: pa.Table, *, recompute_metrics: bool = True) -> pd.D
             index=frame.index)
         for column in metrics:
             frame[column] = metrics[column]
-    for column in TEXT_COLUMNS:
-        if column in names:
-            values = texts if column == "text" else table.column(column).to_pylist()
-            frame[column] = pd.Series([preview(v) for v in values], index=frame.index,
-                                      dtype=object)
-    for column in LIST_COLUMNS:
-        if column in names:
-            counts = pc.fill_null(pc.list_value_length(table.column(column)), 0)
-            frame[column] = pd.array(counts.to_pylist(), dtype="Int64")
+    shrink_columns(frame, table, TEXT_COLUMNS, LIST_COLUMNS, {"text": texts})
     if "issue_date" in frame:
         frame["issue_date"] = pd.to_datetime(frame["issue_date"], errors="coerce")
     frame["paragraph_count"] = (frame["paragraphs"] if "paragraphs" in frame
@@ -233,7 +257,7 @@ def validation_frame(table: pa.Table, *, recompute_metrics: bool = True) -> pd.D
 
 
 def validate_pages(table: pa.Table, expected_rows: int | None, reports_dir: Path | None,
-                   *, today=None) -> PagesValidation:
+                   *, today=None) -> Validation:
     """Validate pages rows with the pages suite; write JSON and Data Docs into reports_dir.
 
     expected_rows: pages read minus pages quarantined before validation (None: not
@@ -243,7 +267,33 @@ def validate_pages(table: pa.Table, expected_rows: int | None, reports_dir: Path
 
 
 def validate_frame(frame: pd.DataFrame, expected_rows: int | None, reports_dir: Path | None,
-                    *, today=None) -> PagesValidation:
+                   *, today=None) -> Validation:
+    """The pages suite over a validation frame (see validate_pages)."""
+    return run_suite(frame, pages_suite(expected_rows, today=today), reports_dir,
+                     table="pages", key_column="doc_id", json_name=VALIDATION_JSON,
+                     note=_PAGES_NOTE)
+
+
+def validate_articles(table: pa.Table, reports_dir: Path | None) -> Validation:
+    """Validate articles rows with the articles suite; write JSON and Data Docs into
+    reports_dir (the flow and `qingyang validate` use reports/articles/)."""
+    from expectations.articles_suite import articles_frame
+
+    return validate_articles_frame(articles_frame(table), reports_dir)
+
+
+def validate_articles_frame(frame: pd.DataFrame, reports_dir: Path | None) -> Validation:
+    """The articles suite over a validation frame (frames of several row groups concatenated)."""
+    from expectations.articles_suite import KEY_COLUMN, articles_suite
+
+    return run_suite(frame, articles_suite(), reports_dir, table="articles",
+                     key_column=KEY_COLUMN, json_name=ARTICLES_JSON)
+
+
+def run_suite(frame: pd.DataFrame, suite, reports_dir: Path | None, *, table: str,
+              key_column: str, json_name: str, note: str = "") -> Validation:
+    """Run `suite` on `frame` with Great Expectations; failing rows are named by
+    `key_column`. With reports_dir: GX Data Docs, `json_name` and index.html there."""
     started = time.perf_counter()
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
@@ -265,39 +315,47 @@ def validate_frame(frame: pd.DataFrame, expected_rows: int | None, reports_dir: 
         actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs",
                                                           site_names=["qingyang"]))
     batch = (context.data_sources.add_pandas("qingyang")
-             .add_dataframe_asset("pages").add_batch_definition_whole_dataframe("pages"))
-    suite = context.suites.add(pages_suite(expected_rows, today=today))
+             .add_dataframe_asset(table).add_batch_definition_whole_dataframe(table))
+    suite = context.suites.add(suite)
     definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name="pages", data=batch, suite=suite))
+        gx.ValidationDefinition(name=table, data=batch, suite=suite))
     checkpoint = context.checkpoints.add(gx.Checkpoint(
-        name="pages", validation_definitions=[definition], actions=actions,
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["doc_id"]},
+        name=table, validation_definitions=[definition], actions=actions,
+        result_format={"result_format": "COMPLETE",
+                       "unexpected_index_column_names": [key_column]},
     ))
     run = checkpoint.run(batch_parameters={"dataframe": frame},
-                         run_id=RunIdentifier(run_name=_RUN_NAME))
+                         run_id=RunIdentifier(run_name=f"qingyang-{table}"))
     result = next(iter(run.run_results.values()))
 
     order = {e.id: i for i, e in enumerate(suite.expectations)}
-    outcomes = [_outcome(r) for r in
+    outcomes = [_outcome(r, key_column) for r in
                 sorted(result.results, key=lambda r: order.get(r.expectation_config.id, 0))]
     row_failures: dict[str | None, list[str]] = {}
     for outcome in outcomes:
-        for doc_id in dict.fromkeys(outcome.failing_doc_ids):
-            row_failures.setdefault(doc_id, []).append(outcome.name)
-    validation = PagesValidation(
-        success=bool(result.success), suite_name=SUITE_NAME, rows=len(frame),
+        for key in dict.fromkeys(outcome.failing_ids):
+            row_failures.setdefault(key, []).append(outcome.name)
+    validation = Validation(
+        success=bool(result.success), suite_name=suite.name, rows=len(frame),
         expectations=outcomes, row_failures=row_failures, reports_dir=reports_dir,
-        seconds=time.perf_counter() - started)
+        seconds=time.perf_counter() - started, key_column=key_column, json_name=json_name)
     if reports_dir is not None:
         payload = {"summary": validation.to_dict(), "great_expectations": result.to_json_dict()}
-        write_bytes_atomic(reports_dir / VALIDATION_JSON,
-                      json.dumps(payload, ensure_ascii=False, indent=1, default=str).encode())
-        write_bytes_atomic(reports_dir / "index.html", _index_html(validation).encode())
+        write_bytes_atomic(reports_dir / json_name,
+                           json.dumps(payload, ensure_ascii=False, indent=1, default=str).encode())
+        write_index(validation, note)
     return validation
 
 
-def _index_html(validation: PagesValidation) -> str:
-    """reports_dir/index.html: the suite, every expectation's result, links to GX's pages.
+def write_index(validation: Validation, note: str = _PAGES_NOTE) -> None:
+    """(Re)write reports_dir/index.html, linking every sub-report there (articles/)."""
+    write_bytes_atomic(validation.reports_dir / "index.html",
+                       _index_html(validation, note).encode())
+
+
+def _index_html(validation: Validation, note: str = "") -> str:
+    """reports_dir/index.html: the suite, every expectation's result, links to GX's pages
+    and to the reports of other suites in subfolders (reports/articles/index.html).
 
     Self-contained (no script, no CDN): it must read the same offline as online.
     """
@@ -313,19 +371,22 @@ def _index_html(validation: PagesValidation) -> str:
     passed = sum(e.success for e in validation.expectations)
     rows = []
     for e in validation.expectations:
-        ids = ", ".join(escape(d or "null") for d in e.failing_doc_ids[:_SHOWN_DOC_IDS])
-        if len(e.failing_doc_ids) > _SHOWN_DOC_IDS:
-            ids += f" and {len(e.failing_doc_ids) - _SHOWN_DOC_IDS} more"
+        ids = ", ".join(escape(d or "null") for d in e.failing_ids[:_SHOWN_IDS])
+        if len(e.failing_ids) > _SHOWN_IDS:
+            ids += f" and {len(e.failing_ids) - _SHOWN_IDS} more"
         if not e.success and not ids:
             ids = escape(e.error or f"observed: {e.observed}")
         rows.append(
             f'<tr class="{"pass" if e.success else "fail"}">'
             f'<td>{"passed" if e.success else "FAILED"}</td><td><code>{escape(e.name)}</code>'
             f"<br><small>{escape(e.description)}</small></td><td><code>{ids}</code></td></tr>")
+    others = [(p.relative_to(reports_dir).as_posix(), f"{p.parent.name} report")
+              for p in sorted(reports_dir.glob("*/index.html")) if p.parent.name != GX_SITE]
     links = " · ".join(
-        f'<a href="{escape(href)}">{label}</a>' for href, label in (
+        f'<a href="{escape(href)}">{escape(label)}</a>' for href, label in (
             (result_page, "Great Expectations validation result"),
-            (suite_page, "expectation suite"), (VALIDATION_JSON, "validation JSON"))
+            (suite_page, "expectation suite"), (validation.json_name, "validation JSON"),
+            *others)
         if href)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -344,9 +405,10 @@ small {{ color: #555; }}
 <span class="verdict">{verdict}</span></h1>
 <p>{passed} of {len(validation.expectations)} expectations passed;
 {validation.failing_rows} of {validation.rows} rows failed ({validation.failing_share:.1%}).
-Metrics were recomputed from <code>text</code> before validating.</p>
+{note}</p>
 <p>{links}</p>
-<table><thead><tr><th>result</th><th>expectation</th><th>failing doc_ids</th></tr></thead>
+<table><thead><tr><th>result</th><th>expectation</th>
+<th>failing {escape(validation.key_column)}s</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
@@ -360,21 +422,21 @@ def expectation_name(config) -> str:
     return f"{config.type}({column})" if column else config.type
 
 
-def _outcome(result) -> ExpectationOutcome:
+def _outcome(result, key_column: str = "doc_id") -> ExpectationOutcome:
     config = result.expectation_config
     details = result.result or {}
-    ids = [_doc_id(item.get("doc_id")) for item in details.get("unexpected_index_list") or []
+    ids = [_key(item.get(key_column)) for item in details.get("unexpected_index_list") or []
            if isinstance(item, dict)]
     error = None
     if result.exception_info and result.exception_info.get("raised_exception"):
         error = str(result.exception_info.get("exception_message"))
     return ExpectationOutcome(
         name=expectation_name(config), success=bool(result.success),
-        description=config.description or "", failing_doc_ids=ids if not result.success else [],
+        description=config.description or "", failing_ids=ids if not result.success else [],
         observed=details.get("observed_value"), error=error)
 
 
-def _doc_id(value) -> str | None:
+def _key(value) -> str | None:
     return value if isinstance(value, str) else None
 
 
@@ -391,7 +453,7 @@ def _is_simplified(profile) -> bool:
     return bool(config) and config.endswith(th.SIMPLIFIED_OPENCC_SUFFIX)
 
 
-def apply_validation(table: pa.Table, validation: PagesValidation) -> pa.Table:
+def apply_validation(table: pa.Table, validation: Validation) -> pa.Table:
     """`table` with `valid` and `failed_expectations` filled from `validation`."""
     doc_ids = (table.column("doc_id").to_pylist() if "doc_id" in table.column_names
                else [None] * table.num_rows)
@@ -408,7 +470,7 @@ def apply_validation(table: pa.Table, validation: PagesValidation) -> pa.Table:
     return table
 
 
-def quarantine_rows(table: pa.Table, validation: PagesValidation) -> pa.Table:
+def quarantine_rows(table: pa.Table, validation: Validation) -> pa.Table:
     """The rows of `table` that failed, with `valid` and `failed_expectations` filled."""
     table = apply_validation(table, validation)
     return table.filter(pa.compute.invert(table.column("valid")))
@@ -431,8 +493,9 @@ def preload() -> threading.Thread:
 
 
 def validate_output_dir(output_dir: Path | str, *, out=None) -> int:
-    """`qingyang validate OUTPUT_DIR`: re-validate output/pages, rebuild output/reports,
-    rewrite output/quarantine/pages. Exit code: 0 every expectation passed, 1 otherwise.
+    """`qingyang validate OUTPUT_DIR`: re-validate output/pages (and output/articles when
+    it exists), rebuild output/reports, rewrite output/quarantine/pages. Exit code: 0 every
+    expectation of both suites passed, 1 otherwise.
 
     Reads a row group at a time, so memory holds the small validation frame, not the
     texts. Each quarantine file mirrors the pages file its rows came from
@@ -448,6 +511,8 @@ def validate_output_dir(output_dir: Path | str, *, out=None) -> int:
     if not files:
         print(f"qingyang: {pages_dir}: no Parquet files to validate", file=sys.stderr)
         return ExitCode(1)
+    articles = validate_articles_file(output_dir / ARTICLES_FILE,
+                                      output_dir / "reports" / ARTICLES_REPORTS)
     frames = [validation_frame(table) for path in files for table in row_groups(path)]
     validation = validate_frame(pd.concat(frames, ignore_index=True), None,
                                 output_dir / "reports")
@@ -461,5 +526,24 @@ def validate_output_dir(output_dir: Path | str, *, out=None) -> int:
         else:
             target.unlink(missing_ok=True)
     print(validation.markdown(), file=out)
-    return ExitCode(0 if validation.success else 1)
+    if articles is not None:
+        print("\n" + articles.markdown(), file=out)
+    return ExitCode(0 if validation.success and (articles is None or articles.success) else 1)
+
+
+def validate_articles_file(path: Path, reports_dir: Path | None) -> Validation | None:
+    """The articles suite over an articles Parquet file, a row group at a time (None: no
+    such file)."""
+    import pandas as pd
+
+    from expectations.articles_suite import articles_frame
+
+    if not Path(path).is_file():
+        return None
+    frames = [articles_frame(table) for table in row_groups(path)]
+    if not frames:  # a file with no row group: an empty table of its schema
+        import pyarrow.parquet as pq
+
+        frames = [articles_frame(pq.read_table(path))]
+    return validate_articles_frame(pd.concat(frames, ignore_index=True), reports_dir)
 

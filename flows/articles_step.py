@@ -25,18 +25,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.dataset as ds
-import pyarrow.parquet as pq
 from prefect import get_run_logger, task
 
 from cleaners import CleanResult, JumpMarker
 from cleaners.articles import segment_page
 from cleaners.stitching import JUMP_KINDS, ArticleRecord, PageInput, page_order, stitch_issue
-from flows.store import PAGES_FILE, _atomic_write
-from qingyang.schema import ARTICLES_SCHEMA
+from flows.store import PAGES_FILE
+from qingyang.parquet_io import RowGroupWriter, atomic_target
+from qingyang.schema import ARTICLES_FILE, ARTICLES_SCHEMA
 
-ARTICLES_FILE = Path("articles") / "articles.parquet"
 # The pages columns each pass reads; nothing else is loaded.
 KEY_COLUMNS = ["doc_id", "publication", "issue_date", "page", "valid"]
 TEXT_COLUMNS = ["doc_id", "raw_text", "text", "paragraphs", "markers", "profile"]
@@ -175,22 +173,11 @@ def build_articles(output_dir: Path, pages_per_wave: int = PAGES_PER_WAVE) -> Ar
                                                    for m in record.markers)
                     yield article_row(record)
 
-    _atomic_write(output_dir / ARTICLES_FILE, lambda tmp: write_rows(rows(), tmp))
+    with atomic_target(output_dir / ARTICLES_FILE) as tmp, \
+            RowGroupWriter(tmp, ARTICLES_SCHEMA, ROWS_PER_GROUP) as writer:
+        for row in rows():
+            writer.add(row)
     return summary
-
-
-def write_rows(rows: Iterator[dict], path: Path) -> None:
-    """Articles rows as zstd Parquet, ROWS_PER_GROUP rows per row group."""
-    with pq.ParquetWriter(path, ARTICLES_SCHEMA, compression="zstd", compression_level=3,
-                          write_statistics=True) as writer:
-        chunk: list[dict] = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) >= ROWS_PER_GROUP:
-                writer.write_table(pa.Table.from_pylist(chunk, schema=ARTICLES_SCHEMA))
-                chunk = []
-        if chunk:
-            writer.write_table(pa.Table.from_pylist(chunk, schema=ARTICLES_SCHEMA))
 
 
 @task(name="write-articles")

@@ -26,7 +26,7 @@ from prefect.tasks import exponential_backoff
 
 from cleaners import load_profile
 from expectations import Policy, apply_validation, preload
-from expectations.validate import PagesValidation, validate_frame, validation_frame
+from expectations.validate import Validation, validate_frame, validation_frame
 from flows import progress
 from flows.inputs import (
     Page,
@@ -124,7 +124,7 @@ def clean_batch(texts: dict[str, str], profile: str | None, version: str) -> dic
 
 
 @task(name="validate-pages", cache_policy=NO_CACHE)
-def validate_run(frames: list, expected_rows: int, reports_dir: str) -> PagesValidation:
+def validate_run(frames: list, expected_rows: int, reports_dir: str) -> Validation:
     """The pages suite over this run's rows, once; Data Docs and JSON into reports_dir."""
     import pandas as pd
 
@@ -133,7 +133,7 @@ def validate_run(frames: list, expected_rows: int, reports_dir: str) -> PagesVal
 
 
 @task(name="write-pages", cache_policy=NO_CACHE)
-def write_parquet(output_dir: str, staged: StagedPages, validation: PagesValidation | None,
+def write_parquet(output_dir: str, staged: StagedPages, validation: Validation | None,
                   run_files: set[str]) -> tuple[str, int, int]:
     """Merge the staged rows, verdicts filled, into pages/ (invalid ones also to quarantine/)."""
     tables = staged.batches()
@@ -149,7 +149,7 @@ def quarantine(output_dir: str, rejected: list[Rejected], run_files: set[str]) -
 
 
 @task(name="publish-summary", cache_policy=NO_CACHE)
-def publish_summary(summary: RunSummary, validation: PagesValidation | None) -> None:
+def publish_summary(summary: RunSummary, validation: Validation | None) -> None:
     """Markdown and table artifacts on the flow run (run, validation); a log line per problem."""
     lines = [
         "# qingyang run", "",
@@ -259,7 +259,7 @@ def stage_pages(sources: list[SourceFile], profile: str | None, path_pattern: st
     return rejected, frames
 
 
-def describe(validation: PagesValidation | None, policy: Policy, fails: bool) -> str:
+def describe(validation: Validation | None, policy: Policy, fails: bool) -> str:
     """The validation line of the run summary."""
     if validation is None:
         return "not run: no pages"

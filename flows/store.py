@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from flows.inputs import Rejected
-from qingyang.parquet_io import PARQUET_OPTIONS, atomic_target, row_groups, write_parquet_atomic
+from qingyang.parquet_io import RowGroupWriter, atomic_target, row_groups, write_parquet_atomic
 from qingyang.schema import PAGES_SCHEMA
 
 __all__ = ["PAGES_FILE", "StagedPages", "atomic_target", "write_pages", "write_parquet_atomic",
@@ -131,7 +131,8 @@ def write_pages(output_dir: Path, run_tables: Iterable[pa.Table], run_files: set
     total = invalid = 0
     try:
         with atomic_target(path) as tmp, atomic_target(bad_path) as bad_tmp:
-            with _RowGroups(tmp) as pages, _RowGroups(bad_tmp) as bad:
+            with RowGroupWriter(tmp, PAGES_SCHEMA, ROW_GROUP_ROWS) as pages, \
+                    RowGroupWriter(bad_tmp, PAGES_SCHEMA, ROW_GROUP_ROWS) as bad:
                 for row in merged:
                     pages.add(row)
                     total += 1
@@ -145,33 +146,6 @@ def write_pages(output_dir: Path, run_tables: Iterable[pa.Table], run_files: set
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
     return path, total, invalid
-
-
-class _RowGroups:
-    """Rows to a zstd Parquet file, ROW_GROUP_ROWS rows a row group: the same rows give
-    the same row groups, hence the same bytes."""
-
-    def __init__(self, path: Path):
-        self.buffer: list[dict] = []
-        self.writer = pq.ParquetWriter(path, PAGES_SCHEMA, **PARQUET_OPTIONS)
-
-    def add(self, row: dict) -> None:
-        self.buffer.append(row)
-        if len(self.buffer) >= ROW_GROUP_ROWS:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self.buffer:
-            self.writer.write_table(pa.Table.from_pylist(self.buffer, schema=PAGES_SCHEMA))
-            self.buffer = []
-
-    def __enter__(self) -> "_RowGroups":
-        return self
-
-    def __exit__(self, exc_type, *exc) -> None:
-        if exc_type is None:
-            self._flush()
-        self.writer.close()
 
 
 def write_quarantine(output_dir: Path, rejected: list[Rejected], run_files: set[str]) -> Path:

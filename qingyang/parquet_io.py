@@ -44,3 +44,31 @@ def row_groups(path: Path) -> Iterator[pa.Table]:
     stored = pq.ParquetFile(path)
     for group in range(stored.num_row_groups):
         yield stored.read_row_group(group)
+
+
+class RowGroupWriter:
+    """Rows (dicts) to a Parquet file with PARQUET_OPTIONS, `rows_per_group` rows a row
+    group: the same rows give the same row groups, hence the same bytes."""
+
+    def __init__(self, path: Path, schema: pa.Schema, rows_per_group: int):
+        self.schema, self.rows_per_group = schema, rows_per_group
+        self.buffer: list[dict] = []
+        self.writer = pq.ParquetWriter(path, schema, **PARQUET_OPTIONS)
+
+    def add(self, row: dict) -> None:
+        self.buffer.append(row)
+        if len(self.buffer) >= self.rows_per_group:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.buffer:
+            self.writer.write_table(pa.Table.from_pylist(self.buffer, schema=self.schema))
+            self.buffer = []
+
+    def __enter__(self) -> "RowGroupWriter":
+        return self
+
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self._flush()
+        self.writer.close()

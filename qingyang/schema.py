@@ -3,6 +3,8 @@
 Shared by the flow that writes the tables and the suites that validate them.
 """
 
+from pathlib import Path
+
 import pyarrow as pa
 
 # Per-rule edit counts: one field per rule of the plan, null when the rule made no change.
@@ -87,3 +89,7 @@ ARTICLES_SCHEMA = pa.schema(
      for name, dtype, nullable, comment in _ARTICLE_FIELDS],
     metadata={"table": "articles", "description": "one row per article, stitched across pages"},
 )
+
+# Where the articles table lives under the output folder (written by flows.articles_step,
+# read by expectations.validate).
+ARTICLES_FILE = Path("articles") / "articles.parquet"

@@ -13,11 +13,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.articles_step import ARTICLES_FILE, NO_ISSUE_NOTE, build_articles
+from flows.articles_step import NO_ISSUE_NOTE, build_articles
 from flows.inputs import Page
 from flows.rows import build_row, clean_texts
 from flows.store import PAGES_FILE
-from qingyang.schema import ARTICLES_SCHEMA, PAGES_SCHEMA
+from qingyang.schema import ARTICLES_FILE, ARTICLES_SCHEMA, PAGES_SCHEMA
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -249,3 +249,139 @@ def test_jump_to_a_missing_page_is_a_row_with_confidence_zero_and_a_note(tmp_pat
     assert [(m["kind"], m["page"], m["raw"]) for m in row["markers"]] == [
         ("continued_to", "2", "（下转第二版）")]
     assert row["text"].startswith("本报讯（记者 毛迎 孙江锋）")  # the fragment is kept
+
+
+# ---------------------------------------------------------------- the articles suite
+
+UNIQUE_ID = "expect_column_values_to_be_unique(article_id)"
+UNIQUE_TEXT = "expect_column_values_to_be_unique(text_sha256)"
+HEADLINE = "expect_column_values_to_not_be_null(headline_or_note)"
+SCHEMA = "expect_column_values_to_be_null(schema_mismatch)"
+UNREPORTED = "expect_column_values_to_be_between(unreported_jumps)"
+UNSTITCHED = "expect_column_values_to_be_between(unstitched_jumps)"
+NO_PAGES = "expect_column_values_to_be_between(doc_id_count)"
+
+
+@pytest.fixture(scope="module")
+def article_rows(seed_output, tmp_path_factory) -> list[dict]:
+    """The seeds' articles and a stitched two-page issue's."""
+    output = tmp_path_factory.mktemp("two-pages")
+    write_pages_table(output, [
+        pages_row(JUMPING, "p1.txt", "许昌日报", "2022-05-13", "1"),
+        pages_row(RESUMED, "p2.txt", "许昌日报", "2022-05-13", "2")])
+    build_articles(output)
+    return articles_of(seed_output[0]) + articles_of(output)
+
+
+def test_articles_suite_passes_on_the_seeds_and_writes_its_reports(article_rows, tmp_path):
+    from expectations import validate_articles
+
+    reports = tmp_path / "reports" / "articles"
+    validation = validate_articles(pa.Table.from_pylist(article_rows, schema=ARTICLES_SCHEMA),
+                                   reports)
+    assert [(e.name, e.observed, e.error) for e in validation.failed] == []
+    assert validation.success and validation.rows == len(article_rows)
+    assert validation.suite_name == "qingyang.articles"
+    assert len(validation.expectations) == 11
+    assert (reports / "index.html").read_text("utf-8").count("passed") >= 11
+    assert (reports / "articles_validation.json").is_file()
+    assert any((reports / "gx").rglob("*.html"))
+
+
+def _continued(rows):
+    return next(i for i, r in enumerate(rows) if r["continued"])
+
+
+def _unmatched(rows):
+    return next(i for i, r in enumerate(rows) if r["stitch_confidence"] == 0.0)
+
+
+def _story(rows, n=0):
+    return [i for i, r in enumerate(rows) if r["kind"] == "story"][n]
+
+
+def _break_duplicate_text(rows):
+    a, b = _story(rows, 0), _story(rows, 1)
+    rows[b]["text"], rows[b]["paragraphs"] = rows[a]["text"], rows[a]["paragraphs"]
+    return UNIQUE_TEXT, [rows[a]["article_id"], rows[b]["article_id"]]
+
+
+def _break_headline(rows):
+    i = _story(rows, 0)
+    rows[i]["headline"], rows[i]["headline_note"] = None, None
+    return HEADLINE, [rows[i]["article_id"]]
+
+
+def _break_blank_headline(rows):
+    i = _story(rows, 2)
+    rows[i]["headline"], rows[i]["headline_note"] = "  ", None
+    return HEADLINE, [rows[i]["article_id"]]
+
+
+def _break_duplicate_id(rows):
+    a, b = _story(rows, 0), _story(rows, 1)
+    rows[b]["article_id"] = rows[a]["article_id"]
+    return UNIQUE_ID, [rows[a]["article_id"]] * 2
+
+
+def _break_unreported_jump(rows):
+    i = _unmatched(rows)
+    rows[i]["stitch_note"] = None
+    return UNREPORTED, [rows[i]["article_id"]]
+
+
+def _break_unstitched_jump(rows):
+    i = _continued(rows)
+    rows[i]["markers"] = [{"kind": "continued_to", "page": "2", "raw": "（下转第二版）",
+                           "offset": 90, "page_of_fragment": "1"}]
+    return UNSTITCHED, [rows[i]["article_id"]]
+
+
+def _break_doc_ids(rows):
+    i = _story(rows, 3)
+    rows[i]["doc_ids"] = []
+    return NO_PAGES, [rows[i]["article_id"]]
+
+
+@pytest.mark.parametrize("breaks", [
+    _break_duplicate_text, _break_headline, _break_blank_headline, _break_duplicate_id,
+    _break_unreported_jump, _break_unstitched_jump, _break_doc_ids,
+], ids=lambda f: f.__name__.removeprefix("_break_"))
+def test_each_bad_row_fails_exactly_its_expectation(article_rows, breaks):
+    from expectations import validate_articles
+
+    rows = [dict(r) for r in article_rows]
+    guard, failing = breaks(rows)
+    validation = validate_articles(pa.Table.from_pylist(rows, schema=ARTICLES_SCHEMA), None)
+    assert not validation.success
+    assert [(e.name, e.failing_ids) for e in validation.failed] == [(guard, failing)]
+
+
+def test_a_wrongly_typed_column_fails_the_schema_expectation_only(article_rows):
+    from expectations import validate_articles
+
+    table = pa.Table.from_pylist(article_rows, schema=ARTICLES_SCHEMA)
+    as_text = pa.array([str(d) if d else None for d in table.column("issue_date").to_pylist()])
+    table = table.set_column(table.schema.get_field_index("issue_date"), "issue_date", as_text)
+    validation = validate_articles(table, None)
+    assert [e.name for e in validation.failed] == [SCHEMA]
+    assert validation.failing_rows == table.num_rows  # every row has the wrong column
+
+
+def test_qingyang_validate_checks_articles_too(seed_output, tmp_path, capsys):
+    import shutil
+
+    from expectations import validate_output_dir
+
+    output = tmp_path / "output"
+    shutil.copytree(seed_output[0], output)
+    assert validate_output_dir(output) == 0
+    index = (output / "reports" / "index.html").read_text("utf-8")
+    assert 'href="articles/index.html"' in index
+    assert "qingyang.articles" in capsys.readouterr().out
+    path = output / ARTICLES_FILE
+    table = pq.read_table(path)
+    pq.write_table(pa.concat_tables([table, table.slice(0, 1)]), path)  # a row twice
+    assert validate_output_dir(output) == 1
+    report = (output / "reports" / "articles" / "index.html").read_text("utf-8")
+    assert "FAILED" in report and table.column("article_id")[0].as_py() in report

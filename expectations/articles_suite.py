@@ -1,0 +1,153 @@
+"""The expectation suite for the `articles` table, as one list literal.
+
+The suite runs on a validation frame (`articles_frame`): the Parquet rows plus the
+derived columns in DERIVED_COLUMNS, each computed from the row itself, so that rules
+spanning several columns ("a headline, or a note saying why not") are one column each.
+The frame keeps a preview of `text` and the item count of each list column, so a whole
+table's frame stays small; `validate_articles` (expectations.validate) runs the suite.
+Great Expectations is imported inside the factory: it costs ~4 s at import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+
+from cleaners.stitching import JUMP_KINDS
+from expectations import thresholds as th
+from qingyang.schema import ARTICLES_SCHEMA
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from great_expectations import ExpectationSuite
+
+SUITE_NAME = "qingyang.articles"
+# The column that names a row in the results (failing article_ids).
+KEY_COLUMN = "article_id"
+# What an article row can be (cleaners.articles.Article.kind).
+ARTICLE_KINDS = ["story", "notice", "guide", "caption", "heading"]
+
+# Columns shrunk in the validation frame: texts to a preview, lists to their item count.
+TEXT_COLUMNS = ("text",)
+LIST_COLUMNS = tuple(f.name for f in ARTICLES_SCHEMA if pa.types.is_list(f.type))
+# Derived columns that hold counts.
+INT_COLUMNS = ("doc_id_count", "unstitched_jumps", "unreported_jumps")
+
+# Columns the validation frame adds to the Parquet columns, and what they hold.
+DERIVED_COLUMNS = {
+    "headline_or_note": "headline when not blank, else headline_note (null: neither)",
+    "text_sha256": "sha256 of text when not blank, else null (guides and captions have no body)",
+    "doc_id_count": "len(doc_ids)",
+    "unstitched_jumps": "jump markers a stitch should have consumed, left in a continued row",
+    "unreported_jumps": "jump markers in a row whose stitch_note is null",
+    "schema_mismatch": "declared vs actual Arrow type of every mismatched column (null: none)",
+}
+
+
+def articles_suite() -> ExpectationSuite:
+    """The articles suite: identity, headline, jumps, duplicates, schema."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    expectations = [
+        gxe.ExpectTableColumnsToMatchSet(
+            column_set=[*ARTICLES_SCHEMA.names, *DERIVED_COLUMNS], exact_match=True,
+            description="Columns are exactly the declared articles schema "
+                        "(plus the derived validation columns)."),
+        gxe.ExpectColumnValuesToBeNull(
+            column="schema_mismatch",
+            description="Every column has its declared Arrow type "
+                        "(qingyang.schema.ARTICLES_SCHEMA)."),
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="article_id", description="Every row has an article_id."),
+        gxe.ExpectColumnValuesToBeUnique(
+            column="article_id", description="article_id is unique."),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="doc_id_count", min_value=th.MIN_DOC_IDS,
+            description="An article comes from at least one page (doc_ids not empty)."),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="kind", value_set=ARTICLE_KINDS,
+            description="kind is story, notice, guide, caption or heading."),
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="headline_or_note",
+            description="A non-empty headline, or a headline_note saying why there is none."),
+        gxe.ExpectColumnValuesToBeUnique(
+            column="text_sha256",
+            description="No article text is duplicated across rows (empty texts aside)."),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="unstitched_jumps", min_value=0, max_value=0,
+            description="A continued row keeps no jump marker its stitch consumed."),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="unreported_jumps", min_value=0, max_value=0,
+            description="Every jump marker left in a row is reported in stitch_note."),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="stitch_confidence", min_value=th.STITCH_CONFIDENCE_MIN,
+            max_value=th.STITCH_CONFIDENCE_MAX,
+            description="stitch_confidence is 0.0 (unmatched) or 0.5-1.0 (stitched) when set."),
+    ]
+    return gx.ExpectationSuite(name=SUITE_NAME, expectations=expectations)
+
+
+def articles_frame(table: pa.Table) -> pd.DataFrame:
+    """The rows the suite reads: DERIVED_COLUMNS added, and small enough to hold for a whole
+    table (a row group at a time): `text` shrinks to a preview (its hash is text_sha256),
+    every list column to its item count."""
+    import pandas as pd
+
+    from expectations.validate import schema_mismatch, shrink_columns
+
+    rows = table.to_pylist()
+    frame = table.drop_columns([c for c in (*TEXT_COLUMNS, *LIST_COLUMNS)
+                                if c in table.column_names]).to_pandas()
+    derived = {
+        "headline_or_note": [_headline_or_note(r) for r in rows],
+        "text_sha256": [_sha256(r.get("text")) for r in rows],
+        "doc_id_count": [len(r.get("doc_ids") or []) for r in rows],
+        "unstitched_jumps": [_unstitched(r) for r in rows],
+        "unreported_jumps": [0 if r.get("stitch_note") else len(_jumps(r)) for r in rows],
+        "schema_mismatch": [schema_mismatch(table.schema, ARTICLES_SCHEMA)] * len(rows),
+    }
+    for column, values in derived.items():
+        frame[column] = pd.Series(values, index=frame.index,
+                                  dtype="Int64" if column in INT_COLUMNS else object)
+    shrink_columns(frame, table, TEXT_COLUMNS, LIST_COLUMNS)
+    return frame
+
+
+def _sha256(text) -> str | None:
+    """The hash of a non-blank text (null for blank: guides and captions have no body)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest() if _filled(text) else None
+
+
+def _filled(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _headline_or_note(row: dict) -> str | None:
+    if _filled(row.get("headline")):
+        return row["headline"]
+    return row.get("headline_note") if _filled(row.get("headline_note")) else None
+
+
+def _jumps(row: dict) -> list[dict]:
+    markers = row.get("markers")
+    if not isinstance(markers, list):
+        return []
+    return [m for m in markers if isinstance(m, dict) and m.get("kind") in JUMP_KINDS]
+
+
+def _unstitched(row: dict) -> int:
+    """Jumps between the pages of a continued row: the stitch should have consumed them.
+
+    A continued row may keep a `continued_to` on its last page (the story jumps on to a
+    page not in the issue) and a `continued_from` on its first, nothing in between.
+    """
+    pages = row.get("pages")
+    if row.get("continued") is not True or not isinstance(pages, list) or not pages:
+        return 0
+    return sum(
+        (m["kind"] == "continued_to" and m.get("page_of_fragment") != pages[-1])
+        or (m["kind"] == "continued_from" and m.get("page_of_fragment") != pages[0])
+        for m in _jumps(row))
