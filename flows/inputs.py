@@ -3,17 +3,21 @@
 Plain functions: the tasks in `flows.pipeline` call them. No Prefect here.
 """
 
+import codecs
 import csv
 import glob
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from qingyang.textio import UnreadableInput, decode_bytes, read_text_file
 
+# JSONL files above this size are read in parts of about this size (whole lines), so a
+# large dump streams through like many small files.
+JSONL_PART_BYTES = 8 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl",)
 MANIFEST_NAME = "manifest.csv"
@@ -27,7 +31,11 @@ class SourceFile:
     path: str
     source_path: str
     kind: str  # "text": the file is a page; "jsonl": each line with a "text" field is a page
-    n_bytes: int = 0  # size when discovered (progress only)
+    n_bytes: int = 0  # bytes to read (the whole file, or this part of it)
+    # A part of a large JSONL file: bytes [start, start + n_bytes), first line number.
+    start: int = 0
+    first_line: int = 1
+    whole: bool = True
 
 
 @dataclass(frozen=True)
@@ -107,7 +115,47 @@ def discover(inputs: list[str]) -> list[SourceFile]:
             found.setdefault(key, SourceFile(
                 path=key, source_path=display_path(candidate), kind=_kind(candidate) or "text",
                 n_bytes=candidate.stat().st_size))
-    return sorted(found.values(), key=lambda s: s.source_path)
+    whole_files = sorted(found.values(), key=lambda s: s.source_path)
+    return [part for source in whole_files for part in split_large_jsonl(source)]
+
+
+def split_large_jsonl(source: SourceFile, part_bytes: int | None = None) -> list[SourceFile]:
+    """A JSONL file over `part_bytes` as parts of whole lines; any other file as it is.
+
+    UTF-16 files (a BOM, or NUL bytes at the start) are not split: a newline byte
+    may sit inside one of their characters. In UTF-8 and GB18030 it cannot.
+    """
+    part_bytes = part_bytes or JSONL_PART_BYTES
+    if source.kind != "jsonl" or source.n_bytes <= part_bytes:
+        return [source]
+    parts, start, line = [], 0, 1
+    with open(source.path, "rb") as stream:
+        head = stream.read(1024)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\0" in head:
+            return [source]
+        stream.seek(0)
+        while block := stream.read(part_bytes):
+            block += stream.readline()
+            parts.append(replace(source, n_bytes=len(block), start=start, first_line=line,
+                                 whole=False))
+            start += len(block)
+            line += block.count(b"\n")
+    return parts
+
+
+def source_chunks(sources: list[SourceFile], size: int) -> list[list[SourceFile]]:
+    """What one read task takes: a part of a large JSONL file alone, other files in
+    content-defined runs of about `size` files (`content_defined_runs`)."""
+    chunks, files = [], []
+    for source in [*sources, None]:
+        if source is not None and source.whole:
+            files.append(source)
+            continue
+        chunks += content_defined_runs(files, lambda s: s.source_path, size)
+        files = []
+        if source is not None:
+            chunks.append([source])
+    return chunks
 
 
 def content_defined_runs(items: list, key, size: int) -> list[list]:
@@ -191,10 +239,20 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def read_range(source: SourceFile) -> bytes:
+    """The bytes of a whole file, or of a part of one."""
+    if source.whole:
+        return Path(source.path).read_bytes()
+    with open(source.path, "rb") as stream:
+        stream.seek(source.start)
+        return stream.read(source.n_bytes)
+
+
 def read_source(source: SourceFile, manifests: dict[str, dict],
                 path_pattern: str | None = None) -> tuple[list[Page], list[Rejected]]:
-    """Pages of one file, or why it has none. OSError propagates (the caller retries)."""
-    data = Path(source.path).read_bytes()  # an OSError propagates: the read task retries
+    """Pages of one file (or part), or why it has none. OSError propagates (the caller
+    retries)."""
+    data = read_range(source)  # an OSError propagates: the read task retries
     try:
         decoded = decode_bytes(data, source.source_path)
     except UnreadableInput as err:
@@ -208,7 +266,7 @@ def read_source(source: SourceFile, manifests: dict[str, dict],
         return [Page(sha256(decoded.raw_bytes), source.source_path, decoded.encoding,
                      decoded.text, len(decoded.raw_bytes), meta)], []
     pages, rejected = [], []
-    for number, line in enumerate(decoded.text.splitlines(), start=1):
+    for number, line in enumerate(decoded.text.splitlines(), start=source.first_line):
         if not line.strip():
             continue
         name = f"{source.source_path}#{number}"
@@ -224,7 +282,7 @@ def read_source(source: SourceFile, manifests: dict[str, dict],
         data = text.encode("utf-8")
         meta = page_metadata(source, manifests, path_pattern, own=record)
         pages.append(Page(sha256(data), name, decoded.encoding, text, len(data), meta))
-    if not pages and not rejected:
+    if not pages and not rejected and source.whole:
         rejected.append(Rejected(source.source_path, "no pages", source.path,
                                  sha256(decoded.raw_bytes), len(decoded.raw_bytes)))
     return pages, rejected

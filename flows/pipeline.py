@@ -36,6 +36,7 @@ from flows.inputs import (
     discover,
     read_source,
     run_scope,
+    source_chunks,
 )
 from flows.rows import build_row, clean_texts
 from flows.store import StagedPages, write_pages, write_quarantine
@@ -197,39 +198,40 @@ def cached_cleaner(output_dir: str):
 
 def cleaned_chunks(sources: list[SourceFile], profile: str | None, path_pattern: str | None,
                    batch_size: int, output_dir: str, summary: RunSummary
-                   ) -> Iterator[tuple[list[Page], list[Rejected], dict[str, dict]]]:
-    """(pages, rejected, {doc_id: cleaned}) per chunk of files, in input order.
+                   ) -> Iterator[tuple[int, list[Page], list[Rejected], dict[str, dict]]]:
+    """(inputs in the chunk, pages, rejected, {doc_id: cleaned}) per chunk, in input order.
 
     At most READ_AHEAD chunks are being read and CLEANING_AHEAD being cleaned at once, so
     the workers stay busy while memory holds a window of chunks, not the run.
     """
     cleaner = cached_cleaner(output_dir)
-    upcoming = iter(content_defined_runs(sources, lambda s: s.source_path, batch_size))
+    upcoming = iter(source_chunks(sources, batch_size))
     reads: deque = deque()
     cleaning: deque = deque()
 
     def read_next() -> None:
         chunk = next(upcoming, None)
         if chunk is not None:
-            reads.append(read_pages.submit(chunk, path_pattern))
+            reads.append((len(chunk), read_pages.submit(chunk, path_pattern)))
 
     for _ in range(READ_AHEAD):
         read_next()
     while reads or cleaning:
         if reads and len(cleaning) < CLEANING_AHEAD:
-            pages, rejected = reads.popleft().result()
+            size, read = reads.popleft()
+            pages, rejected = read.result()
             read_next()
             futures = [cleaner.submit(texts, profile, PIPELINE_VERSION)
                        for texts in batch_texts(pages, batch_size)]
-            cleaning.append((pages, rejected, futures))
+            cleaning.append((size, pages, rejected, futures))
             continue
-        pages, rejected, futures = cleaning.popleft()
+        size, pages, rejected, futures = cleaning.popleft()
         cleaned = {}
         for future in futures:
             cleaned.update(future.result())
             summary.batches += 1
             summary.batches_cached += future.state.name == "Cached"
-        yield pages, rejected, cleaned
+        yield size, pages, rejected, cleaned
     summary.batches_cleaned = summary.batches - summary.batches_cached
 
 
@@ -241,9 +243,9 @@ def stage_pages(sources: list[SourceFile], profile: str | None, path_pattern: st
     total = len(sources)
     in_the_ui = progress.PrefectProgress()
     progress.subscribe(in_the_ui)
-    progress.report("files", 0, total)
+    progress.report("inputs", 0, total)
     chunks = cleaned_chunks(sources, profile, path_pattern, batch_size, output_dir, summary)
-    for pages, bad, cleaned in chunks:
+    for chunk_size, pages, bad, cleaned in chunks:
         rejected += bad
         if pages:
             table = staged.add([build_row(page, cleaned[page.doc_id], PIPELINE_VERSION)
@@ -251,10 +253,8 @@ def stage_pages(sources: list[SourceFile], profile: str | None, path_pattern: st
             frames.append(validation_frame(table, recompute_metrics=False))
         summary.pages += len(pages)
         summary.bytes_read += sum(page.n_bytes for page in pages)
-        files_done += len({page.source_path.partition("#")[0] for page in pages}
-                          | {item.source_path.partition("#")[0] for item in bad})
-        progress.report("files", min(files_done, total), total)
-    progress.report("files", total, total)
+        files_done += chunk_size
+        progress.report("inputs", files_done, total)
     progress.unsubscribe(in_the_ui)
     return rejected, frames
 
@@ -304,7 +304,8 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
         summary.pages_path, summary.rows_in_table, summary.invalid_rows = write_parquet(
             output_dir, staged, validation, run_files)
     summary.quarantine_path = quarantine(output_dir, rejected, run_files)
-    summary.files, summary.rows_written = len(sources), summary.pages
+    summary.files = len({source.path for source in sources})
+    summary.rows_written = summary.pages
     summary.quarantined = [{"source_path": r.source_path, "reason": r.reason} for r in rejected]
     summary.validation_failed = validation is not None and validation.fails_run(policy)
     summary.validation = describe(validation, policy, summary.validation_failed)

@@ -297,3 +297,24 @@ def test_validate_judges_hand_edited_output(seeds_run, tmp_path, capsys):
     assert (copy / "reports" / "index.html").is_file()
     bad = pq.read_table(copy / "quarantine" / "pages" / "pages.parquet")
     assert bad.column("doc_id").to_pylist() == [table.column("doc_id")[0].as_py()]
+
+
+def test_a_large_jsonl_file_streams_in_parts_with_the_same_rows(tmp_path, monkeypatch):
+    import flows.inputs as inputs_module
+
+    lines = [json.dumps({"text": f"第 {n} 篇 ,核 酸 检 测"}, ensure_ascii=False) for n in range(40)]
+    lines[7] = "not json"
+    lines[20] = ""
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(lines) + "\n", "utf-8")
+    whole = clean_pages([str(dump)], str(tmp_path / "whole"))
+    monkeypatch.setattr(inputs_module, "JSONL_PART_BYTES", 200)
+    parts = discover([str(dump)])
+    assert len(parts) > 5 and sum(p.n_bytes for p in parts) == dump.stat().st_size
+    split = clean_pages([str(dump)], str(tmp_path / "split"), batch_size=4)
+    assert (split["pages"], split["files"], len(split["quarantined"])) == (38, 1, 1)
+    assert split["quarantined"][0]["source_path"].endswith("dump.jsonl#8")
+    frames = [pl.read_parquet(tmp_path / name / "pages" / "pages.parquet").drop("valid")
+              for name in ("whole", "split")]
+    assert frames[0].equals(frames[1]) and whole["pages"] == 38
+    assert frames[1]["source_path"][-1].endswith("dump.jsonl#40")
