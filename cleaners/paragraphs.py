@@ -6,7 +6,7 @@ their own lines. The decision for each line break reads the evidence in `lines`.
 """
 
 import statistics
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 
 import regex
@@ -56,8 +56,9 @@ def _column_widths(texts: list[str]) -> list[tuple[float, bool]]:
     """For each line: the median width of nearby body lines (lines with clause punctuation),
     and whether they look like a hard-wrapped column (most of them about that wide). Text already one paragraph per line has no column, so it is never rewrapped.
 
-    The body lines within `COLUMN_WINDOW` of line i are a slice of the body lines found by
-    bisection, and lines whose windows hold the same body lines share one answer.
+    The body lines within `COLUMN_WINDOW` of line i are kept as a sorted window that slides
+    with i (a width enters or leaves by bisection), so no window is sorted from scratch, and
+    lines whose window did not change share the answer of the line before.
     """
     body_rows: list[int] = []
     body_widths: list[float] = []
@@ -66,17 +67,23 @@ def _column_widths(texts: list[str]) -> list[tuple[float, bool]]:
             body_rows.append(i)
             body_widths.append(visible_width(t))
     page = statistics.median(body_widths) if body_widths else float("inf")
-    out = []
-    by_window: dict[tuple[int, int], tuple[float, bool]] = {}
+    out: list[tuple[float, bool]] = []
+    near: list[float] = []  # widths of the body lines within COLUMN_WINDOW of line i, sorted
+    lo = hi = 0
+    answer = (page, False)
     for i in range(len(texts)):
-        lo = bisect_left(body_rows, i - COLUMN_WINDOW)
-        hi = bisect_right(body_rows, i + COLUMN_WINDOW)
-        if hi - lo < 3:
-            out.append((page, False))
-            continue
-        answer = by_window.get((lo, hi))
-        if answer is None:
-            near = sorted(body_widths[lo:hi])
+        changed = False
+        while hi < len(body_rows) and body_rows[hi] <= i + COLUMN_WINDOW:
+            insort(near, body_widths[hi])
+            hi += 1
+            changed = True
+        while lo < hi and body_rows[lo] < i - COLUMN_WINDOW:
+            del near[bisect_left(near, body_widths[lo])]
+            lo += 1
+            changed = True
+        if len(near) < 3:
+            answer = (page, False)
+        elif changed:  # an unchanged window keeps the answer of the line before
             mid = len(near) // 2
             column = near[mid] if len(near) % 2 else (near[mid - 1] + near[mid]) / 2  # the median
             tolerance = max(2.0, COLUMN_TOLERANCE * column)
@@ -84,8 +91,7 @@ def _column_widths(texts: list[str]) -> list[tuple[float, bool]]:
             # counting the sorted widths in [column - tolerance, column + tolerance] by bisection
             # is the same as testing abs(w - column) <= tolerance for each.
             within = bisect_right(near, column + tolerance) - bisect_left(near, column - tolerance)
-            uniform = within / len(near)
-            answer = by_window[lo, hi] = (column, uniform >= 0.5 and column <= MAX_COLUMN_WIDTH)
+            answer = (column, within / len(near) >= 0.5 and column <= MAX_COLUMN_WIDTH)
         out.append(answer)
     return out
 
