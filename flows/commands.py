@@ -84,10 +84,15 @@ def _summary_table(summary: dict, wall: float):
     table.add_row("validation", summary["validation"])
     if summary["reports_path"]:
         table.add_row("validation report", summary["reports_path"])
+    table.add_row("articles", f"{summary['articles']} in {summary['issues']} issues "
+                  f"({summary['articles_stitched']} stitched, {summary['unmatched_jumps']} "
+                  f"jumps unmatched, {summary['invalid_pages_skipped']} invalid pages skipped)")
+    table.add_row("articles validation", summary["articles_validation"])
     table.add_row("time", f"{wall:.1f} s (flow body {summary['seconds']:.2f} s)")
     table.add_row("throughput", f"{summary['mb_per_s']:.2f} MB/s "
                   f"({summary['bytes_read'] / 1e6:.2f} MB)")
     table.add_row("pages file", summary["pages_path"])
+    table.add_row("articles file", summary["articles_path"])
     return table
 
 
@@ -138,7 +143,8 @@ def run_command(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     console.print(_summary_table(summary, wall))
     if summary["validation_failed"]:
-        errors.print(f"qingyang: {summary['validation']}; see {summary['reports_path']}",
+        errors.print(f"qingyang: pages {summary['validation']}; articles "
+                     f"{summary['articles_validation']}; see {summary['reports_path']}",
                      markup=False, highlight=False)
     if summary["quarantined"]:
         for item in summary["quarantined"]:

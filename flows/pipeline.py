@@ -1,4 +1,4 @@
-"""The `clean_pages` flow: discover → read → clean → validate → write → summarise.
+"""The `clean_pages` flow: discover → read → clean → validate → write → articles → summarise.
 
 Pages stream through: a bounded window of file chunks is read and cleaned at a time
 (a task per batch of pages, never per page: a task run costs ~10 ms), their rows are
@@ -26,8 +26,16 @@ from prefect.tasks import exponential_backoff
 
 from cleaners import load_profile
 from expectations import Policy, apply_validation, preload
-from expectations.validate import Validation, validate_frame, validation_frame
+from expectations.validate import (
+    ARTICLES_REPORTS,
+    Validation,
+    validate_articles_file,
+    validate_frame,
+    validation_frame,
+    write_index,
+)
 from flows import progress
+from flows.articles_step import write_articles
 from flows.inputs import (
     Page,
     Rejected,
@@ -41,6 +49,7 @@ from flows.inputs import (
 from flows.rows import build_row, clean_texts
 from flows.store import StagedPages, write_pages, write_quarantine
 from qingyang import PIPELINE_VERSION
+from qingyang.schema import ARTICLES_FILE
 
 READ_RETRIES = 2
 CACHE_DIR = ".cache"
@@ -71,6 +80,13 @@ class RunSummary:
     pages_path: str = ""
     quarantine_path: str = ""
     reports_path: str = ""
+    articles: int = 0
+    issues: int = 0
+    articles_stitched: int = 0
+    unmatched_jumps: int = 0
+    invalid_pages_skipped: int = 0  # pages left out of the articles (quarantined)
+    articles_validation: str = "not run"
+    articles_path: str = ""
 
     @property
     def ok(self) -> bool:
@@ -144,13 +160,26 @@ def write_parquet(output_dir: str, staged: StagedPages, validation: Validation |
     return str(path), total, invalid
 
 
+@task(name="validate-articles", cache_policy=NO_CACHE)
+def check_articles(output_dir: str, pages_validation: Validation | None) -> Validation | None:
+    """The articles suite over articles.parquet; reports into reports/articles/, linked
+    from the pages' reports index (rewritten now that the sub-report exists)."""
+    reports_dir = Path(output_dir) / REPORTS_DIR
+    validation = validate_articles_file(Path(output_dir) / ARTICLES_FILE,
+                                        reports_dir / ARTICLES_REPORTS)
+    if pages_validation is not None and pages_validation.reports_dir is not None:
+        write_index(pages_validation)
+    return validation
+
+
 @task(name="write-quarantine")
 def quarantine(output_dir: str, rejected: list[Rejected], run_files: set[str]) -> str:
     return str(write_quarantine(Path(output_dir), rejected, run_files))
 
 
 @task(name="publish-summary", cache_policy=NO_CACHE)
-def publish_summary(summary: RunSummary, validation: Validation | None) -> None:
+def publish_summary(summary: RunSummary, validation: Validation | None,
+                    articles: Validation | None = None) -> None:
     """Markdown and table artifacts on the flow run (run, validation); a log line per problem."""
     lines = [
         "# qingyang run", "",
@@ -160,8 +189,12 @@ def publish_summary(summary: RunSummary, validation: Validation | None) -> None:
         f"| batches cleaned / cached | {summary.batches_cleaned} / {summary.batches_cached} |",
         f"| quarantined | {len(summary.quarantined)} |",
         f"| validation | {summary.validation} |",
+        f"| articles | {summary.articles} in {summary.issues} issues, "
+        f"{summary.articles_stitched} stitched, {summary.unmatched_jumps} jumps unmatched |",
+        f"| articles validation | {summary.articles_validation} |",
         f"| time | {summary.seconds:.2f} s ({summary.mb_per_s:.2f} MB/s) |",
         f"| pages file | `{summary.pages_path}` |",
+        f"| articles file | `{summary.articles_path}` |",
         f"| reports | `{summary.reports_path}` |", "",
     ]
     lines += [f"- quarantined `{q['source_path']}`: {q['reason']}" for q in summary.quarantined]
@@ -176,6 +209,9 @@ def publish_summary(summary: RunSummary, validation: Validation | None) -> None:
     if validation is not None:
         create_markdown_artifact(validation.markdown(), key="qingyang-validation",
                                  description="pages suite: result per expectation")
+    if articles is not None:
+        create_markdown_artifact(articles.markdown(), key="qingyang-articles-validation",
+                                 description="articles suite: result per expectation")
     for item in summary.quarantined:
         get_run_logger().warning("quarantined %s: %s", item["source_path"], item["reason"])
 
@@ -259,7 +295,8 @@ def stage_pages(sources: list[SourceFile], profile: str | None, path_pattern: st
     return rejected, frames
 
 
-def describe(validation: Validation | None, policy: Policy, fails: bool) -> str:
+def describe(validation: Validation | None, policy: Policy, fails: bool,
+             kept: str = "failing rows quarantined") -> str:
     """The validation line of the run summary."""
     if validation is None:
         return "not run: no pages"
@@ -274,7 +311,7 @@ def describe(validation: Validation | None, policy: Policy, fails: bool) -> str:
     if fails:
         return f"FAILED: {verdict}; the run fails (policy {policy.mode}, " \
                f"max {policy.max_failing_share:.0%} failing rows)"
-    return f"warning: {verdict}; failing rows quarantined"
+    return f"warning: {verdict}; {kept}"
 
 
 @flow(name="clean-pages")
@@ -287,6 +324,8 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
     `page`, matched against each input path when no `manifest.csv` beside it names the file.
     `on_invalid` "warn": rows failing the pages suite are quarantined and the run fails
     only when more than `max_invalid_share` of them fail; "fail": any failure fails it.
+    Then rebuilds `output_dir/articles/articles.parquet` from the pages table and runs
+    the articles suite on it (the same policy judges it).
     Returns the run summary as a dict (`ok` False when any input was quarantined); a
     Failed state carrying it when the validation policy fails the run.
     """
@@ -307,11 +346,21 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
     summary.files = len({source.path for source in sources})
     summary.rows_written = summary.pages
     summary.quarantined = [{"source_path": r.source_path, "reason": r.reason} for r in rejected]
-    summary.validation_failed = validation is not None and validation.fails_run(policy)
-    summary.validation = describe(validation, policy, summary.validation_failed)
+    built = write_articles(output_dir)
+    articles = check_articles(output_dir, validation)
+    summary.articles, summary.issues = built["articles"], built["issues"]
+    summary.articles_stitched, summary.unmatched_jumps = built["stitched"], built["unmatched_jumps"]
+    summary.invalid_pages_skipped, summary.articles_path = built["skipped_invalid"], built["path"]
+    pages_fail = validation is not None and validation.fails_run(policy)
+    articles_fail = articles is not None and articles.fails_run(policy)
+    summary.validation_failed = pages_fail or articles_fail
+    summary.validation = describe(validation, policy, pages_fail)
+    summary.articles_validation = describe(articles, policy, articles_fail,
+                                           kept="rows kept, see the report")
     summary.reports_path = str(reports_dir / "index.html") if validation else ""
     summary.seconds = time.perf_counter() - started
-    publish_summary(summary, validation)
+    publish_summary(summary, validation, articles)
     if summary.validation_failed:
-        return Failed(message=f"validation: {summary.validation}", data=summary.to_dict())
+        return Failed(message=f"validation: {summary.validation}; "
+                              f"articles: {summary.articles_validation}", data=summary.to_dict())
     return summary.to_dict()

@@ -385,3 +385,34 @@ def test_qingyang_validate_checks_articles_too(seed_output, tmp_path, capsys):
     assert validate_output_dir(output) == 1
     report = (output / "reports" / "articles" / "index.html").read_text("utf-8")
     assert "FAILED" in report and table.column("article_id")[0].as_py() in report
+
+
+# ---------------------------------------------------------------- in the flow
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_flow_writes_and_validates_articles_of_a_two_page_issue(tmp_path):
+    from flows.pipeline import clean_pages
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "p1.txt").write_text(JUMPING, "utf-8")
+    (inputs / "p2.txt").write_text(RESUMED, "utf-8")
+    (inputs / "english.txt").write_text(  # fails the pages suite (han_ratio): skipped
+        "Reuters report on the harbour works and the new bridge 本报讯\n", "utf-8")
+    (inputs / "manifest.csv").write_text(
+        "file,publication,issue_date,page\n"
+        "p1.txt,许昌日报,2022-05-13,1\np2.txt,许昌日报,2022-05-13,2\n"
+        "english.txt,许昌日报,2022-05-13,3\n", "utf-8")
+    output = tmp_path / "out"
+    summary = clean_pages([str(inputs)], str(output), max_invalid_share=0.5)
+    assert (summary["articles"], summary["issues"], summary["articles_stitched"],
+            summary["unmatched_jumps"], summary["invalid_pages_skipped"]) == (2, 1, 1, 0, 1)
+    assert summary["articles_validation"] == "passed (11/11 expectations)"
+    assert summary["articles_path"] == str(output / ARTICLES_FILE)
+    rows = articles_of(output)
+    (story,) = [r for r in rows if r["continued"]]
+    assert story["pages"] == ["1", "2"] and story["stitch_confidence"] > 0
+    assert story["headline"] == "许昌举行新闻发布会"
+    assert 'href="articles/index.html"' in (output / "reports" / "index.html").read_text("utf-8")
+    assert (output / "reports" / "articles" / "articles_validation.json").is_file()
