@@ -162,27 +162,11 @@ def test_markers_are_located_in_their_paragraphs():
 
 # ---------------------------------------------------------------- stitching
 
-PAGE1 = """市长刘涛调研疫情防控工作
+# A front page whose two stories jump to page 2, and page 2 resuming both (and a third).
+CONSTRUCTED = Path(__file__).resolve().parent / "articles"
+PAGE1 = (CONSTRUCTED / "two_jumps_page1.txt").read_text(encoding="utf-8")
+PAGE2 = (CONSTRUCTED / "two_jumps_page2.txt").read_text(encoding="utf-8")
 
-本报讯（记者 石冠兵）5月12日上午，市长刘涛到塘坊李社区调研疫情防控工作。
-刘涛要求，要精准流调排查，落实落细隔离管控措施，做到应隔尽隔、 （下转第二版）
-
-我市开通心理疏导热线
-
-本报讯（记者 付家宝）5月12日，市政协主席刘保新到板桥社区督导调研。
-刘保新强调，要坚定必胜信心，保护好广大医务工作者和 （下转第二版）
-"""
-
-PAGE2 = """坚定必胜信心
-
-（上接第一版）下沉干部，加强防护物资保障，使他们持续健康投入战胜疫情的斗争。
-
-市长刘涛调研疫情防控工作
-
-（上接第一版）应隔快隔。刘涛强调，要强化塘坊李社区环境消杀，阻断传播风险。
-
-本报讯（记者 武芳）5月6日，我市召开小麦“一喷三防”会议，部署抗旱工作。
-"""
 
 
 def _issue_page(doc_id, page, raw, date="2022-05-13"):

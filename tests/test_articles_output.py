@@ -20,6 +20,7 @@ from flows.store import PAGES_FILE
 from qingyang.schema import ARTICLES_FILE, ARTICLES_SCHEMA, PAGES_SCHEMA
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+CONSTRUCTED = Path(__file__).resolve().parent / "articles"
 
 
 def pages_row(raw: str, source: str, publication=None, issue_date=None, page=None,
@@ -183,25 +184,9 @@ RESUMED = """许昌举行新闻发布会
 本报讯（记者 武芳）5月6日，我市召开小麦“一喷三防”会议，部署抗旱工作。
 """
 
-TWO_JUMPS = """市长刘涛调研疫情防控工作
-
-本报讯（记者 石冠兵）5月12日上午，市长刘涛到塘坊李社区调研疫情防控工作。
-刘涛要求，要精准流调排查，落实落细隔离管控措施，做到应隔尽隔、 （下转第二版）
-
-我市开通心理疏导热线
-
-本报讯（记者 付家宝）5月12日，市政协主席刘保新到板桥社区督导调研。
-刘保新强调，要坚定必胜信心，保护好广大医务工作者和 （下转第二版）
-"""
-
-TWO_RESUMED = """坚定必胜信心
-
-（上接第一版）下沉干部，加强防护物资保障，使他们持续健康投入战胜疫情的斗争。
-
-市长刘涛调研疫情防控工作
-
-（上接第一版）应隔快隔。刘涛强调，要强化塘坊李社区环境消杀，阻断传播风险。
-"""
+# Two stories jump from page 1 and page 2 resumes both (tests/test_articles.py uses them too).
+TWO_JUMPS = (CONSTRUCTED / "two_jumps_page1.txt").read_text(encoding="utf-8")
+TWO_RESUMED = (CONSTRUCTED / "two_jumps_page2.txt").read_text(encoding="utf-8")
 
 
 def test_two_page_issue_comes_back_as_one_continued_row(tmp_path):
