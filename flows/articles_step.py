@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pyarrow.dataset as ds
 from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 
 from cleaners import CleanResult, JumpMarker
 from cleaners.articles import segment_page
@@ -162,25 +163,21 @@ def build_articles(output_dir: Path, pages_per_wave: int = PAGES_PER_WAVE) -> Ar
     summary = ArticlesSummary(issues=len(issues), skipped_invalid=skipped,
                               path=str(output_dir / ARTICLES_FILE))
 
-    def rows() -> Iterator[dict]:
+    with atomic_target(output_dir / ARTICLES_FILE) as tmp, \
+            RowGroupWriter(tmp, ARTICLES_SCHEMA, ROWS_PER_GROUP) as writer:
         for wave in waves(issues, pages_per_wave):
             stored = read_wave(pages, wave)
             for issue in wave:
                 for record in issue_records(issue, stored):
+                    writer.add(article_row(record))
                     summary.articles += 1
                     summary.stitched += record.continued
                     summary.unmatched_jumps += sum(m["kind"] in JUMP_KINDS
                                                    for m in record.markers)
-                    yield article_row(record)
-
-    with atomic_target(output_dir / ARTICLES_FILE) as tmp, \
-            RowGroupWriter(tmp, ARTICLES_SCHEMA, ROWS_PER_GROUP) as writer:
-        for row in rows():
-            writer.add(row)
     return summary
 
 
-@task(name="write-articles")
+@task(name="write-articles", cache_policy=NO_CACHE)
 def write_articles(output_dir: str) -> dict:
     """Segment and stitch the pages table into `output_dir/articles/articles.parquet`."""
     summary = build_articles(Path(output_dir))
