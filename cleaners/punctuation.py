@@ -28,8 +28,10 @@ ASCII_BRACKET_PAIR = regex.compile(r"\((?P<inner>[^()\n]{0,200})\)")
 # A straight double-quote pair; converted to “…” when it holds Han or stands beside it.
 STRAIGHT_DOUBLE_QUOTES = regex.compile(r'"(?P<inner>[^"\n]{1,200})"')
 
-# A straight single-quote pair holding Han (`'一盘棋'`); Latin apostrophes are left alone.
-STRAIGHT_SINGLE_QUOTES = regex.compile(rf"'(?P<inner>[^'\n]{{0,100}}{HAN}[^'\n]{{0,100}})'")
+# A straight single-quote pair holding Han (`'一盘棋'`); Latin apostrophes are left alone, and
+# so is a pair around text already in curly quotes (`'‘核’'`, from `''核''`: idempotence).
+STRAIGHT_SINGLE_QUOTES = regex.compile(
+    rf"'(?![‘“])(?P<inner>[^'\n]{{0,100}}{HAN}[^'\n]{{0,100}})(?<![’”])'")
 
 # Three or more ASCII dots beside Chinese text are a Chinese ellipsis.
 ASCII_ELLIPSIS = regex.compile(rf"(?<=[{CJK}][{HSPACE}]*)\.{{3,}}|\.{{3,}}(?=[{HSPACE}]*[{CJK}])")
@@ -85,13 +87,29 @@ def repair_lookalike_brackets(text: str) -> tuple[str, int]:
 def widen_ascii_punctuation(text: str) -> tuple[str, int]:
     """ASCII punctuation in Chinese context becomes full-width.
 
-    Numbers (`3.5`, `1,350`), times (`9:00`), URLs and Latin text are untouched.
+    Numbers (`3.5`, `1,350`), times (`9:00`), URLs and Latin text are untouched. A mark
+    widened is Chinese context for its neighbours (`核,"0"`: the quotes stand beside `，`
+    only once the comma is widened), so passes repeat until one changes nothing, as a
+    second clean would find it (idempotence). Each pass only widens, so they end.
 
     >>> widen_ascii_punctuation('本报讯(记者 武芳)5月6日,在收听"一喷三防"后.')[0]
     '本报讯（记者 武芳）5月6日，在收听“一喷三防”后。'
     >>> widen_ascii_punctuation("1,350吨, 9:00开始, 约3.5亿元, 见http://www.example.cn")[0]
     '1,350吨， 9:00开始， 约3.5亿元， 见http://www.example.cn'
+    >>> widen_ascii_punctuation('核,"0"')[0], widen_ascii_punctuation('"0",核')[0]
+    ('核，“0”', '“0”，核')
+    >>> widen_ascii_punctuation("''核''")[0], widen_ascii_punctuation("'‘核’'")[0]
+    ("'‘核’'", "'‘核’'")
     """
+    count = 0
+    while True:
+        out, n = _widen_once(text)
+        if out == text:
+            return out, count
+        text, count = out, count + n
+
+
+def _widen_once(text: str) -> tuple[str, int]:
     count = 0
 
     def bracket_pair(match: regex.Match) -> str:
