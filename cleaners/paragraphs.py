@@ -50,9 +50,10 @@ class _Line:
     width: float
     column: float  # typical body-line width around this line
     in_column: bool  # the lines around are a hard-wrapped column
+    punct: bool  # the line has clause or sentence punctuation (body text)
 
 
-def _column_widths(texts: list[str]) -> list[tuple[float, bool]]:
+def _column_widths(texts: list[str], punct: list[bool]) -> list[tuple[float, bool]]:
     """For each line: the median width of nearby body lines (lines with clause punctuation),
     and whether they look like a hard-wrapped column (most of them about that wide). Text already one paragraph per line has no column, so it is never rewrapped.
 
@@ -63,7 +64,7 @@ def _column_widths(texts: list[str]) -> list[tuple[float, bool]]:
     body_rows: list[int] = []
     body_widths: list[float] = []
     for i, t in enumerate(texts):
-        if t.strip() and CLAUSE_PUNCT.search(t):
+        if punct[i]:
             body_rows.append(i)
             body_widths.append(visible_width(t))
     page = statistics.median(body_widths) if body_widths else float("inf")
@@ -97,7 +98,8 @@ def _column_widths(texts: list[str]) -> list[tuple[float, bool]]:
 
 
 def _annotate(texts: list[str]) -> list[_Line]:
-    columns = _column_widths(texts)
+    punct = [CLAUSE_PUNCT.search(t) is not None for t in texts]  # a blank line has none
+    columns = _column_widths(texts, punct)
     out: list[_Line] = []
     block, size_of = -1, {}
     previous_blank = True
@@ -110,7 +112,7 @@ def _annotate(texts: list[str]) -> list[_Line]:
             previous_blank = False
         size_of[block] = size_of.get(block, 0) + 1
         column, in_column = columns[i]
-        out.append(_Line(text, block, 0, visible_width(text), column, in_column))
+        out.append(_Line(text, block, 0, visible_width(text), column, in_column, punct[i]))
     for line in out:
         line.block_size = size_of[line.block]
     return out
@@ -135,14 +137,14 @@ def _joins(prev: _Line, nxt: _Line, paragraph_is_guide: bool) -> bool:
         # Only a full column line ending a sentence can be mid-paragraph.
         return same_block and prev.width >= prev.column - 1
     # A lead (`本报讯（记者 …）5 月`) is body text even before its first comma.
-    prev_has_punct = bool(CLAUSE_PUNCT.search(prev.text) or LEAD.match(prev.text))
+    prev_has_punct = prev.punct or bool(LEAD.match(prev.text))
     if same_block:
         # A short line without punctuation above a short line is a subhead over an
         # indented first line; above a full line it is itself an indented first line.
         return prev_has_punct or not _is_short(prev) or nxt.width >= nxt.column - 1
     # A blank line between: a column break only if the text runs on.
     continues = nxt.block_size >= 2 or nxt.width >= UNWRAPPED_WIDTH
-    if not continues and not CLAUSE_PUNCT.search(nxt.text):
+    if not continues and not nxt.punct:
         return False  # a short line standing alone after a blank is display type
     if prev.block_size == 1 and prev.width < UNWRAPPED_WIDTH:
         # A short line standing alone is display type, unless a paragraph runs on from it.
