@@ -8,7 +8,8 @@ column breaks mid-sentence, doubled captions, stray traditional characters, full
 digits. Numbers and the order of sentences vary, so no two pages repeat their lines
 (a cleaner's caches see what they would see on real pages).
 
-The same `--seed` and `--size` give the same bytes. Pages go to JSONL shards of about
+The same `--seed` and `--size` give the same bytes (for the same seed pages, cleaned by the
+same cleaner: the manifest names the material, and a cached corpus of other material is rebuilt). Pages go to JSONL shards of about
 5 MB (`{"id", "text"}` per line; what `qingyang run` reads as one page per line), or
 with `--format txt` to one file per page in folders of 1,000.
 
@@ -18,6 +19,7 @@ with `--format txt` to one file per page in folders of 1,000.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import re
@@ -71,6 +73,11 @@ class Material:
     sentences: list[str] = field(default_factory=list)
     headlines: list[str] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
+
+    def digest(self) -> str:
+        """Names this material: a corpus built from other seeds (or another cleaner) differs."""
+        joined = "\x00".join([*self.sentences, "\x01", *self.headlines, "\x01", *self.captions])
+        return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
 
 
 def _balanced(sentence: str) -> bool:
@@ -256,9 +263,9 @@ def parse_size(text: str) -> int:
     return int(float(match.group(1)) * unit)
 
 
-def generate(size: int, seed: int = 0):
+def generate(size: int, seed: int = 0, material: Material | None = None):
     """Yield (page_id, text) until the pages hold at least `size` bytes of UTF-8; then the counts."""
-    maker = PageMaker(load_material(), seed)
+    maker = PageMaker(material or load_material(), seed)
     total, n = 0, 0
     while total < size:
         text = maker.page()
@@ -268,12 +275,14 @@ def generate(size: int, seed: int = 0):
     return maker.counts
 
 
-def build(size: int, out: Path, seed: int = 0, fmt: str = "jsonl") -> dict:
+def build(size: int, out: Path, seed: int = 0, fmt: str = "jsonl",
+          material: Material | None = None) -> dict:
     """Write the corpus to `out` (replacing it) and its manifest; return the manifest."""
     if out.exists():
         _remove_corpus(out)
     out.mkdir(parents=True, exist_ok=True)
-    pages = generate(size, seed)
+    material = material or load_material()
+    pages = generate(size, seed, material)
     n_pages, n_bytes, shard, shard_bytes, handle = 0, 0, 0, 0, None
     shards: list[dict] = []
     counts: Counter[str] = Counter()
@@ -309,6 +318,7 @@ def build(size: int, out: Path, seed: int = 0, fmt: str = "jsonl") -> dict:
     manifest = {
         "version": CORPUS_VERSION,
         "seed": seed,
+        "material": material.digest(),
         "size_requested": size,
         "format": fmt,
         "pages": n_pages,
@@ -326,14 +336,17 @@ def _remove_corpus(out: Path) -> None:
 
 
 def ensure(size: int, out: Path, seed: int = 0, fmt: str = "jsonl") -> dict:
-    """The corpus at `out`, built unless one of this size, seed, format and version is there."""
+    """The corpus at `out`, built unless one of this size, seed, format, version and material
+    is there."""
+    material = load_material()
     manifest_path = out / "corpus.json"
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text("utf-8"))
-        wanted = {"version": CORPUS_VERSION, "seed": seed, "size_requested": size, "format": fmt}
+        wanted = {"version": CORPUS_VERSION, "seed": seed, "size_requested": size, "format": fmt,
+                  "material": material.digest()}
         if all(manifest.get(k) == v for k, v in wanted.items()):
             return manifest
-    return build(size, out, seed, fmt)
+    return build(size, out, seed, fmt, material)
 
 
 def iter_pages(corpus: Path):

@@ -206,9 +206,11 @@ class TreeSampler(threading.Thread):
         self.peak_tree = 0
         self.peak_single = 0
         self.peak_processes = 0
+        self.timeline: list[tuple[float, float, float]] = []  # (s since start, root MB, tree MB)
         self.stop = threading.Event()
 
     def run(self) -> None:
+        started = time.perf_counter()
         while not self.stop.is_set():
             try:
                 procs = [self.root, *self.root.children(recursive=True)]
@@ -219,6 +221,8 @@ class TreeSampler(threading.Thread):
                 with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
                     rss.append(proc.memory_info().rss)
             if rss:
+                self.timeline.append((round(time.perf_counter() - started, 1),
+                                      round(rss[0] / 1e6), round(sum(rss) / 1e6)))
                 self.peak_tree = max(self.peak_tree, sum(rss))
                 self.peak_single = max(self.peak_single, max(rss))
                 self.peak_processes = max(self.peak_processes, len(rss))
@@ -247,6 +251,8 @@ def run_flow(files: list[Path], size: int, runner: str, workers: int, keep: Path
         "exit": process.returncode, "wall_s": wall, "mb_s": size / 1e6 / wall,
         "peak_rss_tree_mb": sampler.peak_tree / 1e6, "peak_rss_single_mb": sampler.peak_single / 1e6,
         "processes": sampler.peak_processes, "flow_body_s": _flow_body_seconds(stdout),
+        # Where the peak falls: RSS of the `qingyang` process and of its tree, every ~2 s.
+        "rss_timeline_mb": sampler.timeline[::10],
     }
     if process.returncode not in (0, 1):
         result["output_tail"] = stdout[-3000:]
