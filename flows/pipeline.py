@@ -92,6 +92,12 @@ class RunSummary:
     def ok(self) -> bool:
         return not self.quarantined and not self.validation_failed
 
+    def add_articles(self, built: dict) -> None:
+        """The figures of the articles step (`flows.articles_step.write_articles`)."""
+        self.articles, self.issues = built["articles"], built["issues"]
+        self.articles_stitched, self.unmatched_jumps = built["stitched"], built["unmatched_jumps"]
+        self.invalid_pages_skipped, self.articles_path = built["skipped_invalid"], built["path"]
+
     @property
     def mb_per_s(self) -> float:
         return self.bytes_read / 1e6 / self.seconds if self.seconds else 0.0
@@ -346,11 +352,8 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
     summary.files = len({source.path for source in sources})
     summary.rows_written = summary.pages
     summary.quarantined = [{"source_path": r.source_path, "reason": r.reason} for r in rejected]
-    built = write_articles(output_dir)
+    summary.add_articles(write_articles(output_dir))
     articles = check_articles(output_dir, validation)
-    summary.articles, summary.issues = built["articles"], built["issues"]
-    summary.articles_stitched, summary.unmatched_jumps = built["stitched"], built["unmatched_jumps"]
-    summary.invalid_pages_skipped, summary.articles_path = built["skipped_invalid"], built["path"]
     pages_fail = validation is not None and validation.fails_run(policy)
     articles_fail = articles is not None and articles.fails_run(policy)
     summary.validation_failed = pages_fail or articles_fail
