@@ -7,14 +7,14 @@ be shown to belong with any other page, so it is an issue of its own: its jumps 
 unmatched and their stitch_note says why.
 
 Memory does not grow with the pages table. A first pass reads only the small key
-columns (doc_id, publication, issue_date, page, valid) and plans the issues; the pages'
-text is then read in waves of whole issues (at most PAGES_PER_WAVE pages, unless one
-issue is bigger) and the articles are written row group by row group.
+columns (doc_id, publication, issue_date, page, valid) and plans the issues; a second
+pass reads the pages' text in file order and hands each issue on as soon as all its
+pages are read, and the articles are written row group by row group.
 Pages whose `valid` is False failed validation and sit in quarantine: they are skipped
 and counted. `valid` null (not validated) counts as valid.
 
-Rows are ordered by issue (publication, issue_date, then pages without an issue by
-doc_id), then by page and position on the page, so the same pages give the same bytes.
+Rows are ordered by issue (in the order their last page comes in the pages table),
+then by page and position on the page, so the same pages give the same bytes.
 No Prefect here except the one task at the end.
 """
 
@@ -38,9 +38,7 @@ from qingyang.schema import ARTICLES_FILE, ARTICLES_SCHEMA
 
 # The pages columns each pass reads; nothing else is loaded.
 KEY_COLUMNS = ["doc_id", "publication", "issue_date", "page", "valid"]
-TEXT_COLUMNS = ["doc_id", "raw_text", "text", "paragraphs", "markers", "profile"]
-# At most this many pages' text is held at once (a bigger issue is read alone).
-PAGES_PER_WAVE = 512
+TEXT_COLUMNS = ["doc_id", "raw_text", "text", "paragraphs", "markers", "profile", "valid"]
 # Articles per Parquet row group.
 ROWS_PER_GROUP = 4096
 NO_ISSUE_NOTE = "the page has no publication or issue_date, so it is an issue of its own"
@@ -98,28 +96,24 @@ def plan_issues(pages: ds.Dataset) -> tuple[list[Issue], int]:
     return [issues[key] for key in sorted(issues)], skipped
 
 
-def waves(issues: list[Issue], budget: int = PAGES_PER_WAVE) -> Iterator[list[Issue]]:
-    """Consecutive issues holding at most `budget` pages together (one big issue alone)."""
-    wave: list[Issue] = []
-    size = 0
-    for issue in issues:
-        if wave and size + len(issue.pages) > budget:
-            yield wave
-            wave, size = [], 0
-        wave.append(issue)
-        size += len(issue.pages)
-    if wave:
-        yield wave
+def issues_as_read(pages: ds.Dataset, issues: list[Issue]) -> Iterator[tuple[Issue, dict]]:
+    """Each issue with {doc_id: text columns} of its pages, as soon as one pass over the
+    pages table (in file order) has read them all.
 
-
-def read_wave(pages: ds.Dataset, wave: list[Issue]) -> dict[str, dict]:
-    """{doc_id: text columns} of the wave's pages, in one scan of the pages table."""
-    wanted = {doc_id for issue in wave for doc_id in issue.pages}
-    found: dict[str, dict] = {}
-    for batch in pages.to_batches(columns=TEXT_COLUMNS, filter=ds.field("doc_id").isin(sorted(wanted))):
+    Memory holds the pages of issues not yet complete: an archive's pages of one issue
+    sit together in file order, so that is a few pages, not the table.
+    """
+    issue_of = {doc_id: issue for issue in issues for doc_id in issue.pages}
+    waiting: dict[int, dict[str, dict]] = {}
+    for batch in pages.to_batches(columns=TEXT_COLUMNS):
         for row in batch.to_pylist():
-            found.setdefault(row["doc_id"], row)
-    return found
+            issue = issue_of.get(row["doc_id"])
+            if issue is None or row["valid"] is False:
+                continue
+            got = waiting.setdefault(id(issue), {})
+            got.setdefault(row["doc_id"], row)
+            if len(got) == len(issue.pages):
+                yield issue, waiting.pop(id(issue))
 
 
 def page_input(doc_id: str, issue: Issue, row: dict) -> PageInput:
@@ -152,7 +146,7 @@ def article_row(record: ArticleRecord) -> dict:
     return row
 
 
-def build_articles(output_dir: Path, pages_per_wave: int = PAGES_PER_WAVE) -> ArticlesSummary:
+def build_articles(output_dir: Path) -> ArticlesSummary:
     """Rebuild `output_dir/articles/articles.parquet` from `output_dir/pages/pages.parquet`."""
     output_dir = Path(output_dir)
     pages_path = output_dir / PAGES_FILE
@@ -165,15 +159,12 @@ def build_articles(output_dir: Path, pages_per_wave: int = PAGES_PER_WAVE) -> Ar
 
     with atomic_target(output_dir / ARTICLES_FILE) as tmp, \
             RowGroupWriter(tmp, ARTICLES_SCHEMA, ROWS_PER_GROUP) as writer:
-        for wave in waves(issues, pages_per_wave):
-            stored = read_wave(pages, wave)
-            for issue in wave:
-                for record in issue_records(issue, stored):
-                    writer.add(article_row(record))
-                    summary.articles += 1
-                    summary.stitched += record.continued
-                    summary.unmatched_jumps += sum(m["kind"] in JUMP_KINDS
-                                                   for m in record.markers)
+        for issue, stored in issues_as_read(pages, issues):
+            for record in issue_records(issue, stored):
+                writer.add(article_row(record))
+                summary.articles += 1
+                summary.stitched += record.continued
+                summary.unmatched_jumps += sum(m["kind"] in JUMP_KINDS for m in record.markers)
     return summary
 
 

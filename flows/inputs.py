@@ -15,9 +15,10 @@ from pathlib import Path
 
 from qingyang.textio import UnreadableInput, decode_bytes, read_text_file
 
-# JSONL files above this size are read in parts of about this size (whole lines), so a
-# large dump streams through like many small files.
-JSONL_PART_BYTES = 8 * 1024 * 1024
+# What one read task takes at most, about: files are grouped up to this size and JSONL
+# files above it are read in parts of this size (whole lines), so a large dump streams
+# through like many small files and memory holds a few of these per worker.
+CHUNK_BYTES = 4 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl",)
 MANIFEST_NAME = "manifest.csv"
@@ -125,7 +126,7 @@ def split_large_jsonl(source: SourceFile, part_bytes: int | None = None) -> list
     UTF-16 files (a BOM, or NUL bytes at the start) are not split: a newline byte
     may sit inside one of their characters. In UTF-8 and GB18030 it cannot.
     """
-    part_bytes = part_bytes or JSONL_PART_BYTES
+    part_bytes = part_bytes or CHUNK_BYTES
     if source.kind != "jsonl" or source.n_bytes <= part_bytes:
         return [source]
     parts, start, line = [], 0, 1
@@ -145,33 +146,37 @@ def split_large_jsonl(source: SourceFile, part_bytes: int | None = None) -> list
 
 def source_chunks(sources: list[SourceFile], size: int) -> list[list[SourceFile]]:
     """What one read task takes: a part of a large JSONL file alone, other files in
-    content-defined runs of about `size` files (`content_defined_runs`)."""
+    content-defined runs of about `size` files and at most about CHUNK_BYTES."""
     chunks, files = [], []
     for source in [*sources, None]:
         if source is not None and source.whole:
             files.append(source)
             continue
-        chunks += content_defined_runs(files, lambda s: s.source_path, size)
+        chunks += content_defined_runs(files, lambda s: s.source_path, size,
+                                       weight=lambda s: s.n_bytes, max_weight=CHUNK_BYTES)
         files = []
         if source is not None:
             chunks.append([source])
     return chunks
 
 
-def content_defined_runs(items: list, key, size: int) -> list[list]:
-    """Consecutive runs of about `size` items whose boundaries depend only on `key(item)`.
+def content_defined_runs(items: list, key, size: int, weight=None, max_weight: int = 0
+                         ) -> list[list]:
+    """Consecutive runs of about `size` items whose boundaries depend only on the items.
 
-    A run ends after an item whose key hashes into 1/size of the space (or at 2×size
-    items), so adding, removing or changing one item changes one run and leaves the
-    others, and their cache keys, as they were.
+    A run ends after an item whose key hashes into 1/size of the space, at 2×size items,
+    or (given `weight`) once its items weigh `max_weight`. So adding, removing or
+    changing one item changes one run or a few, and leaves the others, and their cache
+    keys, as they were.
     """
-    runs, current, size = [], [], max(size, 1)
+    runs, current, load, size = [], [], 0, max(size, 1)
     for item in items:
         current.append(item)
+        load += weight(item) if weight else 0
         digest = int(hashlib.sha256(key(item).encode()).hexdigest()[:8], 16)
-        if digest % size == 0 or len(current) >= 2 * size:
+        if digest % size == 0 or len(current) >= 2 * size or (weight and load >= max_weight):
             runs.append(current)
-            current = []
+            current, load = [], 0
     return [*runs, current] if current else runs
 
 

@@ -56,8 +56,8 @@ CACHE_DIR = ".cache"
 REPORTS_DIR = "reports"
 # File chunks read ahead, and chunks being cleaned, at once: enough to keep every worker
 # busy, few enough that memory holds only these.
-READ_AHEAD = 4
-CLEANING_AHEAD = 4
+READ_AHEAD = 2
+CLEANING_AHEAD = 3
 
 
 @dataclass
@@ -116,11 +116,11 @@ def batch_cache_key(context, parameters: dict) -> str:
 @task(name="discover-inputs")
 def discover_inputs(inputs: list[str]) -> list[SourceFile]:
     sources = discover(inputs)
-    get_run_logger().info("found %d input files", len(sources))
+    get_run_logger().info("found %d inputs (files, or parts of large JSONL files)", len(sources))
     return sources
 
 
-@task(name="read-pages", retries=READ_RETRIES,
+@task(name="read-pages", retries=READ_RETRIES, cache_result_in_memory=False,
       retry_delay_seconds=exponential_backoff(backoff_factor=0.5))
 def read_pages(sources: list[SourceFile], path_pattern: str | None
                ) -> tuple[list[Page], list[Rejected]]:
@@ -140,7 +140,7 @@ def read_pages(sources: list[SourceFile], path_pattern: str | None
     return pages, rejected
 
 
-@task(name="clean-batch", persist_result=True)
+@task(name="clean-batch", persist_result=True, cache_result_in_memory=False)
 def clean_batch(texts: dict[str, str], profile: str | None, version: str) -> dict[str, dict]:
     """Clean a batch of {doc_id: raw text}; cached on (doc_ids, profile, version)."""
     return clean_texts(texts, profile)

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.articles_step import NO_ISSUE_NOTE, build_articles
+from flows.articles_step import NO_ISSUE_NOTE, build_articles, issues_as_read, plan_issues
 from flows.inputs import Page
 from flows.rows import build_row, clean_texts
 from flows.store import PAGES_FILE
@@ -143,15 +143,33 @@ def test_invalid_pages_are_skipped_and_counted(tmp_path):
     assert rows[0]["doc_id"] not in doc_ids and rows[1]["doc_id"] in doc_ids
 
 
-def test_same_pages_give_the_same_bytes_whatever_the_wave_size(tmp_path, seed_output):
+def test_same_pages_give_the_same_bytes(tmp_path, seed_output):
     write_pages_table(tmp_path, seed_pages())
-    build_articles(tmp_path, pages_per_wave=1)  # one issue per scan of the pages table
+    build_articles(tmp_path)
     path = tmp_path / ARTICLES_FILE
     expected = (seed_output[0] / ARTICLES_FILE).read_bytes()
     assert path.read_bytes() == expected
     build_articles(tmp_path)
     assert path.read_bytes() == expected
     assert not [p.name for p in path.parent.iterdir() if p.name != path.name]  # no temp files
+
+
+def test_each_issue_is_handed_on_when_its_last_page_is_read(tmp_path):
+    """One pass in file order: an issue waits only for its own pages."""
+    import pyarrow.dataset as ds
+
+    rows = seed_pages()
+    for index in (0, 2):  # pages 0 and 2 are one issue; 1, 3 and 4 are issues of their own
+        rows[index] = {**rows[index], "publication": "许昌日报", "issue_date": date(2022, 5, 13)}
+    for index in (1, 3, 4):
+        rows[index] = {**rows[index], "publication": None, "issue_date": None}
+    path = write_pages_table(tmp_path, rows)
+    pages = ds.dataset(path, format="parquet")
+    issues, _ = plan_issues(pages)
+    handed = [sorted(stored) for _, stored in issues_as_read(pages, issues)]
+    order = [row["doc_id"] for row in pq.read_table(path, columns=["doc_id"]).to_pylist()]
+    expected = [[order[1]], sorted([order[0], order[2]]), [order[3]], [order[4]]]
+    assert handed == expected
 
 
 def test_articles_table_is_rebuilt_from_the_pages_table(tmp_path):

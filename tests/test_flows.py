@@ -308,7 +308,7 @@ def test_a_large_jsonl_file_streams_in_parts_with_the_same_rows(tmp_path, monkey
     dump = tmp_path / "dump.jsonl"
     dump.write_text("\n".join(lines) + "\n", "utf-8")
     whole = clean_pages([str(dump)], str(tmp_path / "whole"))
-    monkeypatch.setattr(inputs_module, "JSONL_PART_BYTES", 200)
+    monkeypatch.setattr(inputs_module, "CHUNK_BYTES", 200)
     parts = discover([str(dump)])
     assert len(parts) > 5 and sum(p.n_bytes for p in parts) == dump.stat().st_size
     split = clean_pages([str(dump)], str(tmp_path / "split"), batch_size=4)
