@@ -98,14 +98,11 @@ def _summary_table(summary: dict, wall: float):
 
 def run_command(args: argparse.Namespace) -> int:
     configure_environment()
-    from expectations import preload
-
-    preload()  # Great Expectations (~3 s to import) loads while Prefect's API starts
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from cleaners import ProfileError, load_profile
-    from expectations import Policy
+    from expectations import Policy, preload
     from flows import progress
     from flows.inputs import NoInputs, discover
     from flows.pipeline import clean_pages
@@ -127,6 +124,9 @@ def run_command(args: argparse.Namespace) -> int:
         bar.update(job, description=f"cleaning {stage}", completed=done, total=total)
 
     started = time.perf_counter()
+    # Great Expectations (~3 s to import) loads while Prefect's temporary API starts in
+    # its own process; started any earlier, it would compete with our own imports.
+    preload()
     progress.subscribe(on_progress)
     try:
         with bar:

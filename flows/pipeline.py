@@ -29,6 +29,7 @@ from expectations import Policy, apply_validation, preload
 from expectations.validate import (
     ARTICLES_REPORTS,
     Validation,
+    in_validator,
     validate_articles_file,
     validate_frame,
     validation_frame,
@@ -151,8 +152,8 @@ def validate_run(frames: list, expected_rows: int, reports_dir: str) -> Validati
     """The pages suite over this run's rows, once; Data Docs and JSON into reports_dir."""
     import pandas as pd
 
-    return validate_frame(pd.concat(frames, ignore_index=True), expected_rows,
-                          Path(reports_dir))
+    return in_validator(validate_frame, pd.concat(frames, ignore_index=True), expected_rows,
+                        Path(reports_dir))
 
 
 @task(name="write-pages", cache_policy=NO_CACHE)
@@ -171,8 +172,8 @@ def check_articles(output_dir: str, pages_validation: Validation | None) -> Vali
     """The articles suite over articles.parquet; reports into reports/articles/, linked
     from the pages' reports index (rewritten now that the sub-report exists)."""
     reports_dir = Path(output_dir) / REPORTS_DIR
-    validation = validate_articles_file(Path(output_dir) / ARTICLES_FILE,
-                                        reports_dir / ARTICLES_REPORTS)
+    validation = in_validator(validate_articles_file, Path(output_dir) / ARTICLES_FILE,
+                              reports_dir / ARTICLES_REPORTS)
     if pages_validation is not None and pages_validation.reports_dir is not None:
         write_index(pages_validation)
     return validation
@@ -338,7 +339,7 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
     started, summary = time.perf_counter(), RunSummary()
     load_profile(profile)  # an unknown profile or policy fails here, before any work
     policy = Policy(on_invalid, max_invalid_share)
-    preload()  # Great Expectations imports in the background while pages are cleaned
+    preload()  # Great Expectations imports in its own process while pages are cleaned
     sources = discover_inputs(inputs)
     run_files = run_scope(inputs, sources)
     reports_dir = Path(output_dir) / REPORTS_DIR
