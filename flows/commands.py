@@ -67,6 +67,22 @@ def make_task_runner(kind: str, workers: int, dask_address: str | None = None):
     raise ValueError(f"unknown task runner {kind!r}")
 
 
+def share_temporary_api() -> None:
+    """Start Prefect's temporary local API now and name it in PREFECT_API_URL, so that
+    worker processes (process and Dask runners) report to it. Without this, each spawned
+    worker finds no API URL and starts a temporary server of its own, and its task runs
+    are missing from the run. A user's own PREFECT_API_URL is left as it is.
+    """
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        return
+    server = SubprocessASGIServer()
+    server.start()  # Prefect stops it at exit
+    os.environ["PREFECT_API_URL"] = server.api_url
+
+
 def _summary_table(summary: dict, wall: float):
     from rich.table import Table
 
@@ -115,6 +131,8 @@ def run_command(args: argparse.Namespace) -> int:
     except (ProfileError, NoInputs, ValueError) as err:
         errors.print(f"qingyang: {err}", markup=False, highlight=False)
         return EXIT_USAGE
+    if args.task_runner != "thread":
+        share_temporary_api()
     runner = make_task_runner(args.task_runner, args.workers, args.dask_address)
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    console=console, transient=True, disable=args.no_progress)
