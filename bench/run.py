@@ -11,7 +11,7 @@ What it measures (every ratio from figures taken in this same run):
 - peak resident memory of the `qingyang run` process tree on a small and a large input;
 - Parquet write and DuckDB read-back of the pages written, and validation's share of a run.
 
-    python -m bench.run                      # full: 200 MB corpus, about 14 minutes on 2 cores
+    python -m bench.run                      # full: 200 MB corpus, about 10 minutes on 2 cores
     python -m bench.run --memory-mb 50,500   # and the memory pair on 500 MB (about 25 minutes)
     python -m bench.run --quick              # quick: 20 MB corpus, about 5 minutes
 
