@@ -35,7 +35,7 @@ clean-output:
 	rm -rf output/pages output/articles output/reports output/quarantine
 
 # Benchmarks (bench/, BENCHMARKS.md): `make bench` is the full run (200 MB corpus, built once
-# into bench/corpus/, ~10 min on 2 cores); `make bench-quick` the same on 20 MB (~5 min);
+# into bench/corpus/, ~10 min on 2 cores); `make bench-quick` the same on 20 MB (~4 min);
 # `make bench ARGS="--memory-mb 50,500"` adds the 500 MB memory run (~25 min in all).
 BENCH_STAMP := $(VENV)/.bench-installed
 

@@ -13,7 +13,7 @@ What it measures (every ratio from figures taken in this same run):
 
     python -m bench.run                      # full: 200 MB corpus, about 10 minutes on 2 cores
     python -m bench.run --memory-mb 50,500   # and the memory pair on 500 MB (about 25 minutes)
-    python -m bench.run --quick              # quick: 20 MB corpus, about 5 minutes
+    python -m bench.run --quick              # quick: 20 MB corpus, about 4 minutes
 
 Results go to bench/results/bench-<time>.json (and latest.json); nothing is committed.
 """
