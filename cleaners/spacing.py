@@ -77,15 +77,18 @@ def repair_line_spacing(line: str) -> tuple[str, int]:
     >>> repair_line_spacing("本报讯 11月7日, 9:00 in Hello  World")[0]
     '本报讯 11月7日, 9:00 in Hello World'
     """
-    protected = _protect_meaningful_spaces(line)
-    count = 0
-    out = protected
+    return _remove_gaps(_protect_meaningful_spaces(line))
+
+
+def _remove_gaps(protected: str) -> tuple[str, int]:
+    """Drop meaningless gaps and collapse space runs in text whose meaningful spaces are
+    protected; the kept spaces come back. Returns (text, removals)."""
+    count, out = 0, protected
     for pattern in (GAP_BETWEEN_CJK, GAP_CJK_ALNUM, GAP_IN_NUMBER, GAP_IN_SPACED_DIGITS):
         out, n = pattern.subn("", out)
         count += n
     out, n = SPACE_RUN.subn(" ", out)
-    count += n
-    return out.replace(_KEPT_SPACE, " "), count
+    return out.replace(_KEPT_SPACE, " "), count + n
 
 
 def repair_intercharacter_spacing(text: str) -> tuple[str, int]:
@@ -101,13 +104,7 @@ def repair_intercharacter_spacing(text: str) -> tuple[str, int]:
     out = "\n".join(
         _protect_meaningful_spaces(line) if _HAS_HSPACE.search(line) else line for line in lines
     )
-    total = 0
-    for pattern in (GAP_BETWEEN_CJK, GAP_CJK_ALNUM, GAP_IN_NUMBER, GAP_IN_SPACED_DIGITS):
-        out, n = pattern.subn("", out)
-        total += n
-    out, n = SPACE_RUN.subn(" ", out)
-    total += n
-    return out.replace(_KEPT_SPACE, " "), total
+    return _remove_gaps(out)
 
 
 def count_residual_gaps(text: str) -> int:
