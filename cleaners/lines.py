@@ -6,6 +6,7 @@ against the column, letter-spacing of display type, bylines, leads and guide bul
 
 from functools import lru_cache
 
+import numpy as np
 import regex
 
 from cleaners.charclasses import (
@@ -55,10 +56,10 @@ BYLINE = regex.compile(
 )
 
 # Every character `str.isspace()` (and so `str.split()`) counts as whitespace; none lies above U+3000.
-_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 
 # Any whitespace at all: a line without it is neither letter- nor phrase-spaced nor `# `-marked.
-_ANY_SPACE = regex.compile(rf"[{_WHITESPACE}]")
+_ANY_SPACE = regex.compile(rf"[{WHITESPACE}]")
 
 # A line that always opens a paragraph, in one match: lead, guide item, Markdown heading,
 # indentation, or the hard break a jump marker left (LEAD, GUIDE_ITEM, MARKDOWN_HEADING, INDENTED).
@@ -71,7 +72,7 @@ _HAN_GLYPH = regex.compile(HAN)
 
 
 # Whitespace and the hard break take no width. Counted by regex in C, not char by char.
-_NO_WIDTH_CHARS = _WHITESPACE + HARD_BREAK
+_NO_WIDTH_CHARS = WHITESPACE + HARD_BREAK
 
 # A character with no width: whitespace or the hard break (few per line, so cheap to count).
 _NO_WIDTH = regex.compile(rf"[{_NO_WIDTH_CHARS}]")
@@ -91,6 +92,37 @@ def visible_width(line: str) -> float:
     """
     narrow = len(_NARROW_GLYPH.findall(line))
     return (len(line) - len(_NO_WIDTH.findall(line)) - narrow) + 0.5 * narrow
+
+
+# -- The same evidence per code point, as look-up tables for whole-page work in numpy. --------
+
+_BMP = "".join(map(chr, range(0x10000)))
+
+
+def _bmp_table(pattern: regex.Pattern) -> np.ndarray:
+    """1 for each BMP code point that `pattern` matches, else 0."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    table[[m.start() for m in pattern.finditer(_BMP)]] = 1
+    return table
+
+
+# Width of each code point in half cells, by the rule of `visible_width`: 0, 1 (narrow) or 2.
+HALF_CELLS = np.where(_bmp_table(_NO_WIDTH), 0, np.where(_bmp_table(_NARROW_GLYPH), 1, 2))
+
+# Whether each code point is whitespace (`str.isspace`), or clause punctuation (`CLAUSE_PUNCT`).
+IS_WHITESPACE = _bmp_table(_ANY_SPACE)
+IS_CLAUSE_PUNCT = _bmp_table(CLAUSE_PUNCT)
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code points of `text`, to index the tables above. Those beyond the BMP read as
+    U+FFFF, which like them is full-width, not whitespace and not punctuation.
+
+    >>> code_points("a核\U00020000").tolist()
+    [97, 26680, 65535]
+    """
+    utf32 = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return np.minimum(utf32, 0xFFFF)
 
 
 def ends_sentence(line: str) -> bool:

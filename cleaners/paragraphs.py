@@ -6,19 +6,23 @@ their own lines. The decision for each line break reads the evidence in `lines`.
 """
 
 import statistics
-from bisect import bisect_left, bisect_right, insort
-from dataclasses import dataclass
+from operator import add
 
+import numpy as np
 import regex
+from numpy.lib.stride_tricks import sliding_window_view
 
 from cleaners.lines import (
-    CLAUSE_PUNCT,
+    ENDS_SENTENCE,
     GUIDE_ITEM,
+    HALF_CELLS,
+    IS_CLAUSE_PUNCT,
+    IS_WHITESPACE,
     LEAD,
-    ends_sentence,
+    OPENS_PARAGRAPH,
+    WHITESPACE,
+    code_points,
     is_display_type,
-    opens_paragraph,
-    visible_width,
 )
 from cleaners.markers import HARD_BREAK
 
@@ -37,127 +41,141 @@ UNWRAPPED_WIDTH = 40
 # A photo credit run on after a paragraph's last sentence (`…检查工作。 冯嘉莹摄`) is its own line.
 TRAILING_CREDIT = regex.compile(r"(?<=[。！？”])[ \t\u3000]+(?=[\p{Han}·]{2,4}[ \t\u3000]*摄$)", regex.MULTILINE)
 
-# Latin letters on both sides of a line break were two words: join them with a space.
-# (A test of one character each side: a search for `[A-Za-z]$` would scan the whole paragraph.)
-_LATIN_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# The line tests of `cleaners.lines`, run once over a whole page framed by line breaks
+# ("\n" + page for tests of a line's start, page + "\n" for its end): no pattern crosses
+# a line break, each match starts inside its line, and the framing "\n" comes first or last
+# in the pattern, where the engine finds it fastest.
+# A line that always opens a paragraph (`opens_paragraph`).
+_OPENS_PARAGRAPH_LINE = regex.compile(rf"\n(?:{OPENS_PARAGRAPH.pattern})")
+# A news lead (`LEAD`), body text before its first comma.
+_LEAD_LINE = regex.compile(rf"\n(?:{LEAD.pattern.removeprefix('^')})")
+# A guide item (`GUIDE_ITEM`), which wraps over lines until a blank line.
+_GUIDE_ITEM_LINE = regex.compile(rf"\n(?:{GUIDE_ITEM.pattern.removeprefix('^')})")
+# A line that ends a sentence (`ends_sentence`).
+_ENDS_SENTENCE_LINE = regex.compile(rf"(?:{ENDS_SENTENCE.pattern.removesuffix('$')})\n")
+# A line that ends with the hard break a jump marker left (whitespace after it aside).
+_ENDS_HARD_BREAK_LINE = regex.compile(rf"{HARD_BREAK}[{WHITESPACE.replace(chr(10), '')}]*\n")
 
 
-@dataclass(slots=True)
-class _Line:
-    text: str
-    block: int  # index of the blank-separated block the line belongs to
-    block_size: int
-    width: float
-    column: float  # typical body-line width around this line
-    in_column: bool  # the lines around are a hard-wrapped column
-    punct: bool  # the line has clause or sentence punctuation (body text)
+def _per_line(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The sum of `values` (one per code point) over each line."""
+    running = np.concatenate(([0], np.cumsum(values)))
+    return running[ends] - running[starts]
 
 
-def _column_widths(texts: list[str], punct: list[bool]) -> list[tuple[float, bool]]:
+def _lines_matching(pattern: regex.Pattern, framed: str, newlines: np.ndarray) -> np.ndarray:
+    """For each line of the page, whether `pattern` matches in `framed` (the page with a line
+    break before or after it) starting inside that line. `newlines`: the page's line breaks."""
+    found = np.zeros(len(newlines) + 1, dtype=bool)
+    found[np.searchsorted(newlines, [m.start() for m in pattern.finditer(framed)])] = True
+    return found
+
+
+def _column_widths(widths: np.ndarray, body: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each line: the median width of nearby body lines (lines with clause punctuation),
-    and whether they look like a hard-wrapped column (most of them about that wide). Text already one paragraph per line has no column, so it is never rewrapped.
+    and whether they look like a hard-wrapped column (most of them about that wide). Text
+    already one paragraph per line has no column, so it is never rewrapped.
 
-    The body lines within `COLUMN_WINDOW` of line i are kept as a sorted window that slides
-    with i (a width enters or leaves by bisection), so no window is sorted from scratch, and
-    lines whose window did not change share the answer of the line before.
+    All windows at once: each line's window of 2 * COLUMN_WINDOW + 1 lines holds the widths
+    of its body lines and NaN for the others, sorted (NaN last).
     """
-    body_rows: list[int] = []
-    body_widths: list[float] = []
-    for i, t in enumerate(texts):
-        if punct[i]:
-            body_rows.append(i)
-            body_widths.append(visible_width(t))
-    page = statistics.median(body_widths) if body_widths else float("inf")
-    out: list[tuple[float, bool]] = []
-    near: list[float] = []  # widths of the body lines within COLUMN_WINDOW of line i, sorted
-    lo = hi = 0
-    answer = (page, False)
-    for i in range(len(texts)):
-        changed = False
-        while hi < len(body_rows) and body_rows[hi] <= i + COLUMN_WINDOW:
-            insort(near, body_widths[hi])
-            hi += 1
-            changed = True
-        while lo < hi and body_rows[lo] < i - COLUMN_WINDOW:
-            del near[bisect_left(near, body_widths[lo])]
-            lo += 1
-            changed = True
-        if len(near) < 3:
-            answer = (page, False)
-        elif changed:  # an unchanged window keeps the answer of the line before
-            mid = len(near) // 2
-            column = near[mid] if len(near) % 2 else (near[mid - 1] + near[mid]) / 2  # the median
-            tolerance = max(2.0, COLUMN_TOLERANCE * column)
-            # Widths are multiples of 1/4 and the tolerance of 1/16: these sums are exact, so
-            # counting the sorted widths in [column - tolerance, column + tolerance] by bisection
-            # is the same as testing abs(w - column) <= tolerance for each.
-            within = bisect_right(near, column + tolerance) - bisect_left(near, column - tolerance)
-            answer = (column, within / len(near) >= 0.5 and column <= MAX_COLUMN_WIDTH)
-        out.append(answer)
-    return out
+    window = 2 * COLUMN_WINDOW + 1
+    padded = np.full(len(widths) + window - 1, np.nan)
+    padded[COLUMN_WINDOW : COLUMN_WINDOW + len(widths)] = np.where(body, widths, np.nan)
+    near = np.sort(sliding_window_view(padded, window), axis=1)
+    count = window - np.isnan(near).sum(axis=1)
+    rows = np.arange(len(widths))
+    # The median: the middle width, or the mean of the two middle ones (a NaN if none).
+    column = (near[rows, np.maximum(count - 1, 0) // 2] + near[rows, count // 2]) / 2
+    tolerance = np.maximum(2.0, COLUMN_TOLERANCE * column)
+    within = ((near >= (column - tolerance)[:, None]) & (near <= (column + tolerance)[:, None])).sum(axis=1)
+    enough = count >= 3
+    in_column = enough & (within / np.maximum(count, 1) >= 0.5) & (column <= MAX_COLUMN_WIDTH)
+    page = statistics.median(widths[body].tolist()) if body.any() else float("inf")
+    return np.where(enough, column, page), in_column
 
 
-def _annotate(texts: list[str]) -> list[_Line]:
-    punct = [CLAUSE_PUNCT.search(t) is not None for t in texts]  # a blank line has none
-    columns = _column_widths(texts, punct)
-    out: list[_Line] = []
-    block, size_of = -1, {}
-    previous_blank = True
-    for i, text in enumerate(texts):
-        if not text.strip():
-            previous_blank = True
-            continue
-        if previous_blank:
-            block += 1
-            previous_blank = False
-        size_of[block] = size_of.get(block, 0) + 1
-        column, in_column = columns[i]
-        out.append(_Line(text, block, 0, visible_width(text), column, in_column, punct[i]))
-    for line in out:
-        line.block_size = size_of[line.block]
-    return out
+def _joins(text: str, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Which breaks between the page's non-blank lines fall inside a paragraph.
 
+    Returns each non-blank line's start and end offsets in `text`, for each break between
+    two of them whether it joins, and the number of blank lines.
+    """
+    newlines = np.flatnonzero(points == 10)
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.append(newlines, len(points))
+    count = len(starts)
+    spaces = _per_line(IS_WHITESPACE[points], starts, ends)
+    blank = spaces == ends - starts
+    widths = _per_line(HALF_CELLS[points], starts, ends) / 2  # `visible_width` of each line
+    clauses = _per_line(IS_CLAUSE_PUNCT[points], starts, ends)
+    punct = clauses > 0  # blank lines have none
+    columns, in_columns = _column_widths(widths, punct)
+    # Display type needs no clause punctuation (byline, letter-spaced headline) or at most
+    # one and a space (phrase-spaced headline), or `#`: only such lines are asked.
+    asked = ~blank & ((clauses == 0) | ((clauses == 1) & (spaces > 0)))
+    if "#" in text:
+        asked |= spaces > 0
+    texts = text.split("\n")
+    display = np.zeros(count, dtype=bool)
+    for i in np.flatnonzero(asked).tolist():
+        display[i] = is_display_type(texts[i])
+    at_starts, at_ends = "\n" + text, text + "\n"
 
-def _is_short(line: _Line) -> bool:
-    return line.width <= line.column - 2
+    rows = np.flatnonzero(~blank)  # the non-blank lines, in order
+    if len(rows) < 2:
+        return starts[rows], ends[rows], np.zeros(0, dtype=bool), count - len(rows)
+    # Blocks: runs of lines between blank lines.
+    new_block = np.ones(len(rows), dtype=bool)
+    new_block[1:] = rows[1:] != rows[:-1] + 1
+    block = np.cumsum(new_block)
+    block_size = np.bincount(block)[block]
+    width, column, in_column = widths[rows], columns[rows], in_columns[rows]
+    punct = punct[rows]
+    lead = _lines_matching(_LEAD_LINE, at_starts, newlines)[rows]
+    ends_sentence = _lines_matching(_ENDS_SENTENCE_LINE, at_ends, newlines)[rows]
+    opens = _lines_matching(_OPENS_PARAGRAPH_LINE, at_starts, newlines)[rows]
+    hard_end = _lines_matching(_ENDS_HARD_BREAK_LINE, at_ends, newlines)[rows]
+    display = display[rows]
 
-
-def _joins(prev: _Line, nxt: _Line, paragraph_is_guide: bool) -> bool:
-    """Whether the break between `prev` and `nxt` falls inside one paragraph."""
-    if prev.text.rstrip().endswith(HARD_BREAK) or opens_paragraph(nxt.text):
-        return False
-    if is_display_type(prev.text) or is_display_type(nxt.text):
-        return False
-    same_block = prev.block == nxt.block
-    if same_block and not prev.in_column:
-        return False  # consecutive lines outside a column are paragraphs already
-    if paragraph_is_guide:
-        return same_block  # a guide item wraps over lines until a blank line
-    if ends_sentence(prev.text):
-        # Only a full column line ending a sentence can be mid-paragraph.
-        return same_block and prev.width >= prev.column - 1
-    # A lead (`本报讯（记者 …）5 月`) is body text even before its first comma.
-    prev_has_punct = prev.punct or bool(LEAD.match(prev.text))
-    if same_block:
-        # A short line without punctuation above a short line is a subhead over an
-        # indented first line; above a full line it is itself an indented first line.
-        return prev_has_punct or not _is_short(prev) or nxt.width >= nxt.column - 1
-    # A blank line between: a column break only if the text runs on.
-    continues = nxt.block_size >= 2 or nxt.width >= UNWRAPPED_WIDTH
-    if not continues and not nxt.punct:
-        return False  # a short line standing alone after a blank is display type
-    if prev.block_size == 1 and prev.width < UNWRAPPED_WIDTH:
-        # A short line standing alone is display type, unless a paragraph runs on from it.
-        return nxt.width >= UNWRAPPED_WIDTH
-    if not prev_has_punct and _is_short(prev):
-        return continues
-    return True
-
-
-def _join(left: str, right: str) -> str:
-    left, right = left.rstrip(), right.lstrip()
-    separator = " " if left[-1:] in _LATIN_LETTERS and right[:1] in _LATIN_LETTERS else ""
-    return left + separator + right
+    # The break between each line `p` and the next line `n`, for all breaks at once.
+    p, n = slice(0, -1), slice(1, None)
+    same_block = ~new_block[n]
+    may_join = ~(hard_end[p] | opens[n] | display[p] | display[n] | (same_block & ~in_column[p]))
+    prev_has_punct = punct[p] | lead[p]  # a lead (`本报讯（记者 …）5 月`) is body text
+    prev_short = width[p] <= column[p] - 2
+    # In a block: a line ending a sentence joins only if it fills the column; a short line
+    # without punctuation above a short line is a subhead over an indented first line, and
+    # above a full line it is itself an indented first line.
+    joins_in_block = np.where(
+        ends_sentence[p],
+        width[p] >= column[p] - 1,
+        prev_has_punct | ~prev_short | (width[n] >= column[n] - 1),
+    )
+    # Over a blank line: a column break only if the text runs on. A short line standing alone
+    # after a blank is display type; before one it is too, unless a paragraph runs on from it.
+    continues = (block_size[n] >= 2) | (width[n] >= UNWRAPPED_WIDTH)
+    prev_alone = (block_size[p] == 1) & (width[p] < UNWRAPPED_WIDTH)
+    joins_over_blank = (
+        ~ends_sentence[p]
+        & (continues | punct[n])
+        & np.where(prev_alone, width[n] >= UNWRAPPED_WIDTH, prev_has_punct | ~prev_short | continues)
+    )
+    joins = may_join & np.where(same_block, joins_in_block, joins_over_blank)
+    guide = _lines_matching(_GUIDE_ITEM_LINE, at_starts, newlines)[rows]
+    if guide.any():
+        # A guide item wraps over lines until a blank line: within a paragraph that opens
+        # with one, a break joins exactly when it may and stays in the block.
+        in_guide_joins = (may_join & same_block).tolist()
+        decided = joins.tolist()
+        paragraph_is_guide = bool(guide[0])
+        for k, is_guide in enumerate(guide[1:].tolist()):
+            if paragraph_is_guide:
+                decided[k] = in_guide_joins[k]
+            if not decided[k]:
+                paragraph_is_guide = is_guide
+        joins = np.array(decided, dtype=bool)
+    return starts[rows], ends[rows], joins, count - len(rows)
 
 
 def reflow_paragraphs(text: str) -> tuple[str, int]:
@@ -169,22 +187,30 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     >>> reflow_paragraphs(column + "\\n\\n李海峰等参加调研")
     ('据悉，我市中心城区目前已完成9 轮全员核酸检测。第九轮检测共发现阳性感染者 23 例，其中社会面仅发现 1例。\\n李海峰等参加调研', 4)
     """
-    texts = text.split("\n")
-    lines = _annotate(texts)
-    paragraphs: list[str] = []
-    joins = 0
-    paragraph_is_guide = False
-    for i, line in enumerate(lines):
-        if i and _joins(lines[i - 1], line, paragraph_is_guide):
-            paragraphs[-1] = _join(paragraphs[-1], line.text)
-            joins += 1
-            continue
-        paragraphs.append(line.text)
-        paragraph_is_guide = bool(GUIDE_ITEM.match(line.text))
-    cleaned = [p.replace(HARD_BREAK, "") for p in paragraphs]
-    cleaned = [p for p in cleaned if p.strip()]
-    blanks = sum(1 for t in texts if not t.strip())
-    return "\n".join(cleaned), joins + blanks
+    points = code_points(text)
+    starts, ends, joins, blanks = _joins(text, points)
+    if not len(starts):
+        return "", blanks
+    # A join drops the line break and the whitespace around it (blank lines too): the line
+    # before ends at its last visible character, the line after starts at its first.
+    ink = np.flatnonzero(IS_WHITESPACE[points] == 0)  # each non-blank line has some
+    first_ink, last_ink = ink[np.searchsorted(ink, starts)], ink[np.searchsorted(ink, ends) - 1]
+    lefts = np.where(np.concatenate(([False], joins)), first_ink, starts)
+    rights = np.where(np.append(joins, False), last_ink + 1, ends)
+    # Latin letters on both sides of a join were two words: one space between them.
+    latin = _is_latin(points[last_ink[:-1]]) & _is_latin(points[first_ink[1:]])
+    separators = np.where(joins, np.where(latin, " ", ""), "\n").tolist()
+    pieces = [text[left:right] for left, right in zip(lefts.tolist(), rights.tolist(), strict=True)]
+    out = pieces[0] + "".join(map(add, separators, pieces[1:]))
+    if HARD_BREAK in out:  # a paragraph may hold nothing else
+        out = "\n".join(p for p in out.replace(HARD_BREAK, "").split("\n") if p.strip())
+    return out, int(joins.sum()) + blanks
+
+
+def _is_latin(points: np.ndarray) -> np.ndarray:
+    """Whether each code point is an ASCII letter."""
+    lower = points | 0x20
+    return (lower >= ord("a")) & (lower <= ord("z"))
 
 
 def separate_trailing_credits(text: str) -> tuple[str, int]:
