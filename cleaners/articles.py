@@ -11,8 +11,9 @@ therefore tied to the one it names (shared Han bigrams: people, places, topic),
 defaulting to the body below it, the usual layout.
 
 Jump markers were removed from the text by the cleaner; `locate_markers` maps each
-marker's raw offset to the cleaned paragraph it belongs to, by cleaning the raw text
-before it (pure, and exact by construction).
+marker's raw offset to the cleaned paragraph it belongs to, by cleaning a few raw lines
+before it and finding their cleaned end among the paragraphs (and, when that end is not
+found once, all the raw text before it).
 
 Not for: column layout recovery (no coordinates here), or pages that are not news.
 """
@@ -77,6 +78,13 @@ HAN_RUN = regex.compile(r"\p{Han}+")
 # Trailing punctuation and spaces, ignored when matching a cleaned prefix to a paragraph.
 TRAILING_NOISE = regex.compile(r"[\s，。、；：！？（）“”‘’…—]+$")
 
+# Raw text cleaned before a marker to find its paragraph: from a line start at least this
+# many lines and characters back.
+WINDOW_LINES = 4
+WINDOW_CHARS = 120
+# Longer tails of the window's cleaned end, tried in turn while the usual 8 characters
+# are in several paragraphs.
+LONGER_TAILS = (24, 64)
 # Prefer the body above a headline only when it shares this much more of the headline.
 ABOVE_MARGIN = 0.15
 # A caption is short (in CJK cells) unless it says `图为`.
@@ -124,17 +132,86 @@ def _tail(paragraph: str, size: int = 8) -> str:
     return TRAILING_NOISE.sub("", paragraph)[-size:]
 
 
+def _window_start(prefix: str) -> int:
+    """Where the window before a marker starts: a line start at least `WINDOW_LINES` lines
+    and `WINDOW_CHARS` characters back (0: the window is the whole prefix)."""
+    start = len(prefix)
+    lines = 0
+    while start > 0 and (lines < WINDOW_LINES or len(prefix) - start < WINDOW_CHARS):
+        start = prefix.rfind("\n", 0, start - 1) + 1
+        lines += 1
+    return start
+
+
+def _place(paragraphs: Sequence[str], found: int, tail: str, starts_line: bool) -> int:
+    if starts_line and _tail(paragraphs[found]).endswith(tail):
+        found += 1  # the prefix ended a paragraph: the marker opens the next one
+    return min(found, len(paragraphs) - 1)
+
+
+def _located_in_window(prefix: str, start: int, paragraphs: Sequence[str],
+                       profile: str | None) -> tuple[int, str] | None:
+    """The one paragraph holding the cleaned end of the window, with the tail that matched;
+    None when the end is in no paragraph, or in several that neither a longer tail nor
+    the window's paragraphs above it tell apart."""
+    before = clean(prefix[start:], profile).paragraphs
+    tail = _tail(before[-1]) if before else ""
+    if not tail:
+        return None
+    hits = [i for i, p in enumerate(paragraphs) if tail in p]
+    for size in LONGER_TAILS:
+        if len(hits) <= 1:
+            break
+        longer = _tail(before[-1], size)
+        hits = [i for i in hits if longer in paragraphs[i]]
+    for back in range(1, len(before)):
+        if len(hits) <= 1:
+            break
+        # The same words end two paragraphs: the paragraphs above them must end alike too.
+        above = _tail(before[-1 - back])
+        hits = [i for i in hits if i >= back and _tail(paragraphs[i - back]).endswith(above)]
+    return (hits[0], tail) if len(hits) == 1 else None
+
+
 def locate_marker(raw: str, paragraphs: Sequence[str], marker: JumpMarker,
                   profile: str | None = None) -> int:
     """Index of the cleaned paragraph a marker belongs to.
 
-    The raw text before the marker is cleaned on its own: a marker that starts a line
-    (`(上接第一版)整改…`) belongs to the paragraph after that prefix, one that ends or
-    sits inside a line (`…教育， （下转第二版）`) to the prefix's last paragraph.
+    A marker that starts a line (`(上接第一版)整改…`) belongs to the paragraph after the
+    text before it, one that ends or sits inside a line (`…教育， （下转第二版）`) to the
+    paragraph holding the end of that text. That end is found by cleaning a few lines of
+    raw text before the marker (`WINDOW_LINES`) and looking for their cleaned tail in the
+    page's paragraphs; when the tail is in no paragraph or in several, the whole raw text
+    before the marker is cleaned instead (`locate_marker_by_prefix`, the method the window
+    stands in for, at the cost of about one more clean of the page).
 
     >>> raw = "第一段。\\n\\n第二段开头，（下转第二版）\\n\\n（上接第一版）第三段。"
     >>> r = clean(raw)
     >>> [locate_marker(raw, r.paragraphs, m) for m in r.markers]
+    [1, 2]
+    """
+    if not paragraphs:
+        return 0
+    prefix = raw[: marker.offset]
+    if not prefix.strip():
+        return 0
+    start = _window_start(prefix)
+    if start > 0:
+        located = _located_in_window(prefix, start, paragraphs, profile)
+        if located is not None:
+            starts_line = prefix.rstrip(" \t\u3000").endswith("\n")
+            return _place(paragraphs, located[0], located[1], starts_line)
+    return locate_marker_by_prefix(raw, paragraphs, marker, profile)
+
+
+def locate_marker_by_prefix(raw: str, paragraphs: Sequence[str], marker: JumpMarker,
+                            profile: str | None = None) -> int:
+    """`locate_marker` by cleaning all the raw text before the marker: the paragraph count
+    of that clean places the marker when its tail is ambiguous or not found.
+
+    >>> raw = "第一段。\\n\\n第二段开头，（下转第二版）\\n\\n（上接第一版）第三段。"
+    >>> r = clean(raw)
+    >>> [locate_marker_by_prefix(raw, r.paragraphs, m) for m in r.markers]
     [1, 2]
     """
     if not paragraphs:
@@ -155,9 +232,7 @@ def locate_marker(raw: str, paragraphs: Sequence[str], marker: JumpMarker,
             found = min(hits, key=lambda i: abs(i - guess))
     if found is None:
         found = min(guess, len(paragraphs) - 1)
-    if starts_line and _tail(paragraphs[found]).endswith(tail):
-        found += 1  # the prefix ended a paragraph: the marker opens the next one
-    return min(found, len(paragraphs) - 1)
+    return _place(paragraphs, found, tail, starts_line)
 
 
 def locate_markers(result: CleanResult) -> list[tuple[int, JumpMarker]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cleaners import clean
-from cleaners.articles import locate_markers, segment_page
+from cleaners.articles import locate_marker, locate_marker_by_prefix, locate_markers, segment_page
 from cleaners.stitching import PageInput, stitch_issue
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -158,6 +158,33 @@ def test_markers_are_located_in_their_paragraphs():
     assert located["（下转第二版）"].endswith("对外出闲逛、逗留群众开展防疫政策教育，")
     assert located["▶▶▶▶22 版版"] == "■我市开通心理疏导热线"
     assert located["▶▶▶▶33 版版"] == "感恩“疫”路有你"
+
+
+def test_window_and_whole_prefix_place_every_seed_marker_alike():
+    pages = [*sorted(SEEDS.glob("*.txt")), *sorted((Path(__file__).parent / "articles").glob("*.txt"))]
+    compared = 0
+    for path in pages:
+        raw = path.read_text(encoding="utf-8")
+        result = clean(raw)
+        for marker in result.markers:
+            window = locate_marker(raw, result.paragraphs, marker)
+            assert window == locate_marker_by_prefix(raw, result.paragraphs, marker), marker
+            compared += 1
+    assert compared >= 10
+
+
+def test_a_sentence_ending_two_paragraphs_places_the_marker_after_the_second():
+    """The window's cleaned end is in two paragraphs: the paragraphs above tell them apart."""
+    closing = ("要坚持坚持再坚持、落实落实再落实，再接再厉、一鼓作气，务必尽快实现社会面清零，"
+               "用最短时间打赢疫情防控阻击战，确保人民群众生命安全和身体健康。")  # > 64 characters
+    first = "本报讯（记者 高伟山）市委书记到中心城区督导疫情防控工作。" + closing
+    middle = "当天，永丰新城国际小区正在进行第十轮全员核酸检测，居民有序排队、依次采样。"
+    second = "会议指出，各级各部门要进一步压实责任，统筹做好常态化疫情防控工作。" + closing
+    raw = "\n\n".join([first, middle, second + "（下转第二版）", "（上接第一版）第四段。"])
+    result = clean(raw)
+    assert result.paragraphs[2].endswith(closing)
+    placed = [locate_marker(raw, result.paragraphs, m) for m in result.markers]
+    assert placed == [2, 3]
 
 
 # ---------------------------------------------------------------- stitching
