@@ -106,16 +106,22 @@ def _bmp_table(pattern: regex.Pattern) -> np.ndarray:
     return table
 
 
-# Width of each code point in half cells, by the rule of `visible_width`: 0, 1 (narrow) or 2.
-HALF_CELLS = np.where(_bmp_table(_NO_WIDTH), 0, np.where(_bmp_table(_NARROW_GLYPH), 1, 2))
-
-# Whether each code point is whitespace (`str.isspace`), or clause punctuation (`CLAUSE_PUNCT`).
-IS_WHITESPACE = _bmp_table(_ANY_SPACE)
-IS_CLAUSE_PUNCT = _bmp_table(CLAUSE_PUNCT)
+# What a line's evidence counts, per BMP code point, as the rows of `CODE_POINT_EVIDENCE`:
+# width in half cells by the rule of `visible_width` (0, 1 narrow or 2 full), whitespace
+# (`str.isspace`), clause punctuation (`CLAUSE_PUNCT`) and sentence punctuation (`SENTENCE_PUNCT`).
+HALF_CELLS, SPACES, CLAUSE_MARKS, SENTENCE_MARKS = range(4)
+CODE_POINT_EVIDENCE = np.stack(
+    [
+        np.where(_bmp_table(_NO_WIDTH), 0, np.where(_bmp_table(_NARROW_GLYPH), 1, 2)),
+        _bmp_table(_ANY_SPACE),
+        _bmp_table(CLAUSE_PUNCT),
+        _bmp_table(SENTENCE_PUNCT),
+    ]
+).astype(np.int32)
 
 
 def code_points(text: str) -> np.ndarray:
-    """The code points of `text`, to index the tables above. Those beyond the BMP read as
+    """The code points of `text`, to index the table above. Those beyond the BMP read as
     U+FFFF, which like them is full-width, not whitespace and not punctuation.
 
     >>> code_points("a核\U00020000").tolist()
@@ -164,12 +170,14 @@ def is_phrase_spaced_heading(line: str) -> bool:
     >>> is_phrase_spaced_heading("个村（社区）共设置卡点 453个，下沉驻点")
     False
     """
+    tokens = PHRASE_GAP.split(line.strip())
+    if len(tokens) < 2:  # no phrases to part: the cheapest test, and most lines fail it
+        return False
     if SENTENCE_PUNCT.search(line) or LEAD.match(line) or visible_width(line) > 80:
         return False
     if len(CLAUSE_PUNCT.findall(line)) > 1 or is_letter_spaced(line):
         return False
-    tokens = PHRASE_GAP.split(line.strip())
-    return len(tokens) >= 2 and all(len(_HAN_GLYPH.findall(t)) >= 2 for t in tokens)
+    return all(len(_HAN_GLYPH.findall(t)) >= 2 for t in tokens)
 
 
 def is_byline(line: str) -> bool:
@@ -189,7 +197,7 @@ def is_display_type(line: str) -> bool:
         return is_byline(line)  # the other kinds all need a space (`# `, letter-spacing, phrases)
     if MARKDOWN_HEADING.match(line) or is_byline(line):
         return True
-    if is_letter_spaced(line) and not CLAUSE_PUNCT.search(line):
+    if not CLAUSE_PUNCT.search(line) and is_letter_spaced(line):
         return True
     return is_phrase_spaced_heading(line)
 

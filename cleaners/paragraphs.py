@@ -13,13 +13,15 @@ import regex
 from numpy.lib.stride_tricks import sliding_window_view
 
 from cleaners.lines import (
+    CLAUSE_MARKS,
+    CODE_POINT_EVIDENCE,
     ENDS_SENTENCE,
     GUIDE_ITEM,
     HALF_CELLS,
-    IS_CLAUSE_PUNCT,
-    IS_WHITESPACE,
     LEAD,
     OPENS_PARAGRAPH,
+    SENTENCE_MARKS,
+    SPACES,
     WHITESPACE,
     code_points,
     is_display_type,
@@ -58,9 +60,10 @@ _ENDS_HARD_BREAK_LINE = regex.compile(rf"{HARD_BREAK}[{WHITESPACE.replace(chr(10
 
 
 def _per_line(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """The sum of `values` (one per code point) over each line."""
-    running = np.concatenate(([0], np.cumsum(values)))
-    return running[ends] - running[starts]
+    """The sums of each row of `values` (a column per code point) over each line."""
+    running = np.zeros((len(values), values.shape[1] + 1), dtype=np.int64)
+    np.cumsum(values, axis=1, out=running[:, 1:])
+    return running[:, ends] - running[:, starts]
 
 
 def _lines_matching(pattern: regex.Pattern, framed: str, newlines: np.ndarray) -> np.ndarray:
@@ -95,7 +98,7 @@ def _column_widths(widths: np.ndarray, body: np.ndarray) -> tuple[np.ndarray, np
     return np.where(enough, column, page), in_column
 
 
-def _joins(text: str, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+def _joins(text: str, points: np.ndarray, evidence: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Which breaks between the page's non-blank lines fall inside a paragraph.
 
     Returns each non-blank line's start and end offsets in `text`, for each break between
@@ -105,17 +108,18 @@ def _joins(text: str, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     starts = np.concatenate(([0], newlines + 1))
     ends = np.append(newlines, len(points))
     count = len(starts)
-    spaces = _per_line(IS_WHITESPACE[points], starts, ends)
+    sums = _per_line(evidence, starts, ends)
+    spaces, clauses = sums[SPACES], sums[CLAUSE_MARKS]
     blank = spaces == ends - starts
-    widths = _per_line(HALF_CELLS[points], starts, ends) / 2  # `visible_width` of each line
-    clauses = _per_line(IS_CLAUSE_PUNCT[points], starts, ends)
+    widths = sums[HALF_CELLS] / 2  # `visible_width` of each line
     punct = clauses > 0  # blank lines have none
     columns, in_columns = _column_widths(widths, punct)
-    # Display type needs no clause punctuation (byline, letter-spaced headline) or at most
-    # one and a space (phrase-spaced headline), or `#`: only such lines are asked.
-    asked = ~blank & ((clauses == 0) | ((clauses == 1) & (spaces > 0)))
+    # Only lines that can be display type are asked: a byline or a letter-spaced headline has
+    # no clause punctuation, a phrase-spaced headline one mark at most (no sentence end) and
+    # a space, a Markdown heading a `#` and a space.
+    asked = ~blank & ((clauses == 0) | ((clauses == 1) & (sums[SENTENCE_MARKS] == 0) & (spaces > 0)))
     if "#" in text:
-        asked |= spaces > 0
+        asked |= ~blank & (spaces > 0)
     texts = text.split("\n")
     display = np.zeros(count, dtype=bool)
     for i in np.flatnonzero(asked).tolist():
@@ -188,12 +192,13 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     ('据悉，我市中心城区目前已完成9 轮全员核酸检测。第九轮检测共发现阳性感染者 23 例，其中社会面仅发现 1例。\\n李海峰等参加调研', 4)
     """
     points = code_points(text)
-    starts, ends, joins, blanks = _joins(text, points)
+    evidence = np.take(CODE_POINT_EVIDENCE, points, axis=1)  # a column per code point
+    starts, ends, joins, blanks = _joins(text, points, evidence)
     if not len(starts):
         return "", blanks
     # A join drops the line break and the whitespace around it (blank lines too): the line
     # before ends at its last visible character, the line after starts at its first.
-    ink = np.flatnonzero(IS_WHITESPACE[points] == 0)  # each non-blank line has some
+    ink = np.flatnonzero(evidence[SPACES] == 0)  # each non-blank line has some
     first_ink, last_ink = ink[np.searchsorted(ink, starts)], ink[np.searchsorted(ink, ends) - 1]
     lefts = np.where(np.concatenate(([False], joins)), first_ink, starts)
     rights = np.where(np.append(joins, False), last_ink + 1, ends)
