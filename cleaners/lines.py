@@ -170,10 +170,10 @@ def is_phrase_spaced_heading(line: str) -> bool:
     >>> is_phrase_spaced_heading("个村（社区）共设置卡点 453个，下沉驻点")
     False
     """
-    tokens = PHRASE_GAP.split(line.strip())
-    if len(tokens) < 2:  # no phrases to part: the cheapest test, and most lines fail it
+    if SENTENCE_PUNCT.search(line):  # cheapest first: most lines fail these two
         return False
-    if SENTENCE_PUNCT.search(line) or LEAD.match(line) or visible_width(line) > 80:
+    tokens = PHRASE_GAP.split(line.strip())
+    if len(tokens) < 2 or LEAD.match(line) or visible_width(line) > 80:
         return False
     if len(CLAUSE_PUNCT.findall(line)) > 1 or is_letter_spaced(line):
         return False

@@ -136,8 +136,9 @@ def _widen_once(text: str) -> tuple[str, int]:
     out = STRAIGHT_DOUBLE_QUOTES.sub(quote_pair, out)
     out, n = STRAIGHT_SINGLE_QUOTES.subn(lambda m: f"‘{m.group('inner')}’", out)
     count += n
-    out, n = LONE_ASCII_BRACKET.subn(lambda m: m.group(0).replace("(", "（").replace(")", "）"), out)
-    count += n
+    if "(" in out or ")" in out:  # a fast test first: this pattern's scan is slow
+        out, n = LONE_ASCII_BRACKET.subn(lambda m: m.group(0).replace("(", "（").replace(")", "）"), out)
+        count += n
     out, n = ASCII_ELLIPSIS.subn("……", out)
     count += n
     out, n = ASCII_CLAUSE_PUNCT.subn(lambda m: "".join(_CLAUSE_TO_FULL[c] for c in m.group(0)), out)
