@@ -6,6 +6,7 @@ from cleaners.charclasses import HAN, HSPACE
 
 # Horizontal whitespace, ignored when comparing the two halves of a line.
 _SPACES = regex.compile(rf"[{HSPACE}]+")
+_HSPACE_CHARS = " \t\u3000\u00a0"  # the characters of HSPACE, one by one
 
 # Han glyphs, counted to tell a doubled phrase from real reduplication.
 _HAN_GLYPH = regex.compile(HAN)
@@ -40,6 +41,18 @@ def undouble_line(line: str) -> str:
     return line  # pragma: no cover - unreachable: the line holds 2*half glyphs
 
 
+def _without_hspace(text: str) -> str:
+    """`text` without its horizontal spaces, as `_SPACES.sub("", text)` (str.replace: faster).
+
+    >>> spaced = "核 酸\\t检\\u3000测\\u00a0"
+    >>> _without_hspace(spaced), _without_hspace(spaced) == _SPACES.sub("", spaced)
+    ('核酸检测', True)
+    """
+    for space in _HSPACE_CHARS:
+        text = text.replace(space, "")
+    return text
+
+
 def remove_doubled_lines(text: str) -> tuple[str, int]:
     """Write each line that OCR doubled once; real reduplication in prose stays.
 
@@ -49,7 +62,7 @@ def remove_doubled_lines(text: str) -> tuple[str, int]:
     lines = text.split("\n")
     # Spaces never hold a line break, so one pass gives every line without its spaces; only a
     # line whose spaceless halves are equal is a candidate, and only a candidate is undoubled.
-    compact = _SPACES.sub("", text).split("\n")
+    compact = _without_hspace(text).split("\n")
     out = list(lines)
     changed = 0
     for i, bare in enumerate(compact):

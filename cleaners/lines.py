@@ -63,8 +63,10 @@ _ANY_SPACE = regex.compile(rf"[{WHITESPACE}]")
 
 # A line that always opens a paragraph, in one match: lead, guide item, Markdown heading,
 # indentation, or the hard break a jump marker left (LEAD, GUIDE_ITEM, MARKDOWN_HEADING, INDENTED).
+# The group `lead` or `guide` is set when the line is a lead or a guide item (at most one is).
 OPENS_PARAGRAPH = regex.compile(
-    rf"[{HSPACE}]*(?:{LEAD_WORDS}|[{GUIDE_BULLETS}]|#{{1,6}}[{HSPACE}])|[{HSPACE}]+\S|{HARD_BREAK}"
+    rf"[{HSPACE}]*(?:(?P<lead>{LEAD_WORDS})|(?P<guide>[{GUIDE_BULLETS}])|#{{1,6}}[{HSPACE}])"
+    rf"|[{HSPACE}]+\S|{HARD_BREAK}"
 )
 
 _TOKEN_CORE = regex.compile(r"[^\p{Han}A-Za-z0-9]")

@@ -16,9 +16,7 @@ from cleaners.lines import (
     CLAUSE_MARKS,
     CODE_POINT_EVIDENCE,
     ENDS_SENTENCE,
-    GUIDE_ITEM,
     HALF_CELLS,
-    LEAD,
     OPENS_PARAGRAPH,
     SENTENCE_MARKS,
     SPACES,
@@ -47,12 +45,10 @@ TRAILING_CREDIT = regex.compile(r"(?<=[。！？”])[ \t\u3000]+(?=[\p{Han}·]{
 # ("\n" + page for tests of a line's start, page + "\n" for its end): no pattern crosses
 # a line break, each match starts inside its line, and the framing "\n" comes first or last
 # in the pattern, where the engine finds it fastest.
-# A line that always opens a paragraph (`opens_paragraph`).
+# A line that always opens a paragraph (`opens_paragraph`); its groups tell a news lead
+# (`LEAD`: body text before its first comma) and a guide item (`GUIDE_ITEM`: wraps over
+# lines until a blank line).
 _OPENS_PARAGRAPH_LINE = regex.compile(rf"\n(?:{OPENS_PARAGRAPH.pattern})")
-# A news lead (`LEAD`), body text before its first comma.
-_LEAD_LINE = regex.compile(rf"\n(?:{LEAD.pattern.removeprefix('^')})")
-# A guide item (`GUIDE_ITEM`), which wraps over lines until a blank line.
-_GUIDE_ITEM_LINE = regex.compile(rf"\n(?:{GUIDE_ITEM.pattern.removeprefix('^')})")
 # A line that ends a sentence (`ends_sentence`).
 _ENDS_SENTENCE_LINE = regex.compile(rf"(?:{ENDS_SENTENCE.pattern.removesuffix('$')})\n")
 # A line that ends with the hard break a jump marker left (whitespace after it aside).
@@ -136,9 +132,14 @@ def _joins(text: str, points: np.ndarray, evidence: np.ndarray) -> tuple[np.ndar
     block_size = np.bincount(block)[block]
     width, column, in_column = widths[rows], columns[rows], in_columns[rows]
     punct = punct[rows]
-    lead = _lines_matching(_LEAD_LINE, at_starts, newlines)[rows]
+    opening = list(_OPENS_PARAGRAPH_LINE.finditer(at_starts))
+    at = np.searchsorted(newlines, [m.start() for m in opening])
+    opens, lead, guide = np.zeros((3, count), dtype=bool)
+    opens[at] = True
+    lead[at] = [m.group("lead") is not None for m in opening]
+    guide[at] = [m.group("guide") is not None for m in opening]
+    opens, lead, guide = opens[rows], lead[rows], guide[rows]
     ends_sentence = _lines_matching(_ENDS_SENTENCE_LINE, at_ends, newlines)[rows]
-    opens = _lines_matching(_OPENS_PARAGRAPH_LINE, at_starts, newlines)[rows]
     hard_end = _lines_matching(_ENDS_HARD_BREAK_LINE, at_ends, newlines)[rows]
     display = display[rows]
 
@@ -166,7 +167,6 @@ def _joins(text: str, points: np.ndarray, evidence: np.ndarray) -> tuple[np.ndar
         & np.where(prev_alone, width[n] >= UNWRAPPED_WIDTH, prev_has_punct | ~prev_short | continues)
     )
     joins = may_join & np.where(same_block, joins_in_block, joins_over_blank)
-    guide = _lines_matching(_GUIDE_ITEM_LINE, at_starts, newlines)[rows]
     if guide.any():
         # A guide item wraps over lines until a blank line: within a paragraph that opens
         # with one, a break joins exactly when it may and stays in the block.

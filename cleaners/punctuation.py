@@ -10,6 +10,11 @@ from cleaners.charclasses import CJK, HAN, HSPACE
 # Full-width letters and digits (`ＧＤＰ２０２２`) are ASCII in any modern typesetting.
 FULLWIDTH_ALNUM = regex.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
 
+# The three blocks of FULLWIDTH_ALNUM one by one: a single range, which the engine scans many
+# times faster than a class of several; a page with none of them has nothing to fold.
+_FULLWIDTH_BLOCKS = [regex.compile(r"[\uff10-\uff19]"), regex.compile(r"[\uff21-\uff3a]"),
+                     regex.compile(r"[\uff41-\uff5a]")]
+
 # Half-width CJK punctuation forms (`､` `｡` `｢` `｣`) are OCR reading full-width marks too narrowly.
 HALFWIDTH_CJK_PUNCT = regex.compile(r"[\uff61-\uff64]")
 _HALFWIDTH_TO_FULL = {"｡": "。", "｢": "「", "｣": "」", "､": "、"}
@@ -61,6 +66,8 @@ def fold_fullwidth_alphanumerics(text: str) -> tuple[str, int]:
     >>> fold_fullwidth_alphanumerics("２０２２年ＧＤＰ增长")
     ('2022年GDP增长', 7)
     """
+    if not any(block.search(text) for block in _FULLWIDTH_BLOCKS):
+        return text, 0
     count = 0
 
     def fold(match: regex.Match) -> str:
