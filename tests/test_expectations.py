@@ -252,3 +252,26 @@ def test_exit_code_also_answers_success(clean_rows, tmp_path):
     code = validate_output_dir(tmp_path, out=open(os.devnull, "w"))
     assert code == 0 and code.success is True
     assert validate_output_dir(tmp_path / "missing") == 1
+
+
+def test_data_docs_compile_no_template_after_warm_up(clean_rows, tmp_path, monkeypatch):
+    import jinja2
+
+    from expectations.data_docs import COMPILED_TEMPLATES
+    from expectations.validate import warm_up
+
+    COMPILED_TEMPLATES.clear()
+    warm_up()
+    assert len(COMPILED_TEMPLATES) > 0
+    compiled = []
+    compile_template = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda env, *args, **kw: compiled.append(args[1:2])
+                        or compile_template(env, *args, **kw))
+    rows = _with(clean_rows, 0, text="核酸检测,居民排队。")
+    validation = validate_pages(table_of(rows), len(rows), tmp_path / "reports", today=TODAY)
+    assert compiled == []
+    page = next((validation.reports_dir / "gx" / "validations").rglob("*.html"))
+    html = page.read_text("utf-8")
+    assert SUITE_NAME in html and "ascii_punct_beside_han" in html
+    assert rows[0]["doc_id"] in html
