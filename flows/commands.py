@@ -113,15 +113,11 @@ def _summary_table(summary: dict, wall: float):
 
 
 def run_command(args: argparse.Namespace) -> int:
-    configure_environment()
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from cleaners import ProfileError, load_profile
     from expectations import Policy, preload
-    from flows import progress
     from flows.inputs import NoInputs, discover
-    from flows.pipeline import clean_pages
 
     console, errors = Console(), Console(stderr=True)
     try:
@@ -131,6 +127,15 @@ def run_command(args: argparse.Namespace) -> int:
     except (ProfileError, NoInputs, ValueError) as err:
         errors.print(f"qingyang: {err}", markup=False, highlight=False)
         return EXIT_USAGE
+    # Great Expectations (~3 s of CPU to import) loads in its own process on the other
+    # core while this one imports Prefect and starts its temporary API.
+    preload()
+    configure_environment()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from flows import progress
+    from flows.pipeline import clean_pages
+
     if args.task_runner != "thread":
         share_temporary_api()
     runner = make_task_runner(args.task_runner, args.workers, args.dask_address)
@@ -142,9 +147,6 @@ def run_command(args: argparse.Namespace) -> int:
         bar.update(job, description=f"cleaning {stage}", completed=done, total=total)
 
     started = time.perf_counter()
-    # Great Expectations (~3 s to import) loads while Prefect's temporary API starts in
-    # its own process; started any earlier, it would compete with our own imports.
-    preload()
     progress.subscribe(on_progress)
     try:
         with bar:
