@@ -2,8 +2,8 @@
 
 import re
 import unicodedata
-from operator import ne
 
+import numpy as np
 import regex
 
 from cleaners.charclasses import HSPACE
@@ -37,6 +37,20 @@ LINE_EDGE_SPACE = regex.compile(rf"^[{HSPACE}]+|[{HSPACE}]+$", regex.MULTILINE)
 MARKDOWN_HEADING_MARK = regex.compile(r"^#{1,6}[ \t\u3000]+(?=\S)", regex.MULTILINE)
 
 
+def count_changed_chars(before: str, after: str) -> int:
+    """Positions, up to the shorter text's length, where two texts differ (as
+    `sum(map(operator.ne, before, after))`, but code points compared in numpy: many times
+    faster on a page).
+
+    >>> count_changed_chars("許昌戰疫", "许昌战疫"), count_changed_chars("ab", "abc")
+    (2, 0)
+    """
+    old = np.frombuffer(before.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    new = np.frombuffer(after.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    shorter = min(len(old), len(new))
+    return int(np.count_nonzero(old[:shorter] != new[:shorter]))
+
+
 def normalize_unicode(text: str) -> tuple[str, int]:
     """NFC; unify line breaks; drop BOM, zero-width and control characters.
 
@@ -51,7 +65,7 @@ def normalize_unicode(text: str) -> tuple[str, int]:
         nfc = text
     else:
         nfc = unicodedata.normalize("NFC", text)
-        count += sum(map(ne, nfc, text)) + abs(len(nfc) - len(text))  # compared in C
+        count += count_changed_chars(text, nfc) + abs(len(nfc) - len(text))
     if not DEBRIS.search(nfc):
         return nfc, count
     out, n = LINE_BREAKS.subn("\n", nfc)

@@ -17,7 +17,8 @@ HARD_BREAK = "\ue000"
 # Between two glyphs of a marker OCR may put spaces, one line break or zero-width debris.
 _GAP = r"[\s\u200b-\u200d\ufeff]{0,3}"
 
-_OPEN = r"[（(〈<\[【〔［]"
+_OPEN_BRACKETS = r"（(〈<\[【〔［"
+_OPEN = rf"[{_OPEN_BRACKETS}]"
 _CLOSE = r"[）)〉>\]】〕］]"
 
 
@@ -32,8 +33,11 @@ def _alternatives(*words: str) -> str:
 
 # A jump marker, bracketed or bare, letter-spaced, split over lines or with doubled glyphs;
 # the kind is read from the named group that matched. Leading spaces on its line go with it.
+# (The lookahead, first, asks for a bracket or the first glyph of a kind after the spaces,
+# as the marker needs: one cheap test rules out most positions of a page.)
 JUMP_MARKER = regex.compile(
     rf"""
+    (?=[{HSPACE}]*[{_OPEN_BRACKETS}下上相继▶►转接详见])
     (?P<lead>[{HSPACE}]*)
     (?P<marker>
       (?P<open>{_OPEN}{_GAP})?

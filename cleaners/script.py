@@ -1,9 +1,10 @@
 """Script normalisation with OpenCC (contract rule 6)."""
 
 from functools import lru_cache
-from operator import ne
 
 import opencc
+
+from cleaners.hygiene import count_changed_chars
 
 
 @lru_cache(maxsize=8)
@@ -26,7 +27,7 @@ def convert_script(text: str, config: str | None) -> tuple[str, int]:
     out = _converter(config).convert(text)
     if out == text:  # most pages: nothing to count
         return out, 0
-    changed = sum(map(ne, out, text))  # compared in C, position by position
+    changed = count_changed_chars(text, out)  # position by position
     if len(out) != len(text):  # a phrase mapping changed the length: count by position anyway
         return out, max(1, changed)
     return out, changed
