@@ -26,6 +26,11 @@ GAP_CJK_ALNUM = regex.compile(
     rf"|(?<=[“‘])[{HSPACE}]+(?=[0-9])|(?<=[0-9])[{HSPACE}]+(?=[”’])"
 )
 
+# GAP_BETWEEN_CJK and GAP_CJK_ALNUM in one pass. Each matches a whole run of spaces by the
+# characters on its two sides, which removing other runs leaves as they are: one pass removes
+# what the two did one after the other, and counts as many.
+_GAP_BESIDE_CJK = regex.compile(f"{GAP_BETWEEN_CJK.pattern}|{GAP_CJK_ALNUM.pattern}")
+
 # Whitespace inside a number or before its unit sign (`4. 2亿元`, `317 .7`, `100 %`).
 GAP_IN_NUMBER = regex.compile(rf"(?<=[0-9][.．])[{HSPACE}]+(?=[0-9])|(?<=[0-9])[{HSPACE}]+(?=[.．][0-9]|[%‰℃])")
 
@@ -84,7 +89,7 @@ def _remove_gaps(protected: str) -> tuple[str, int]:
     """Drop meaningless gaps and collapse space runs in text whose meaningful spaces are
     protected; the kept spaces come back. Returns (text, removals)."""
     count, out = 0, protected
-    for pattern in (GAP_BETWEEN_CJK, GAP_CJK_ALNUM, GAP_IN_NUMBER, GAP_IN_SPACED_DIGITS):
+    for pattern in (_GAP_BESIDE_CJK, GAP_IN_NUMBER, GAP_IN_SPACED_DIGITS):
         out, n = pattern.subn("", out)
         count += n
     out, n = SPACE_RUN.subn(" ", out)
