@@ -293,7 +293,7 @@ def parse_byline(byline: str) -> tuple[list[str], list[str]]:
 def _bigrams(text: str) -> set[str]:
     grams: set[str] = set()
     for run in HAN_RUN.findall(text):
-        grams.update(run[i : i + 2] for i in range(len(run) - 1))
+        grams.update(map(str.__add__, run, run[1:]))  # each glyph with the next
     return grams
 
 
@@ -304,10 +304,13 @@ def headline_score(lines: Sequence[str], body: Sequence[str]) -> float:
     >>> round(headline_score(["刘保新在督导调研疫情防控工作时强调"], body), 2)
     0.69
     """
-    heading = _bigrams(" ".join(lines))
-    if not heading:
-        return 0.0
-    return len(heading & _bigrams("\n".join(body))) / len(heading)
+    return _share_in(_bigrams(" ".join(lines)), "\n".join(body))
+
+
+def _share_in(heading: set[str], body: str) -> float:
+    """Share of the heading's bigrams found in the body text. Two Han glyphs side by side
+    in the body are one of its Han runs' bigrams, so a substring test is a set test."""
+    return sum(gram in body for gram in heading) / len(heading) if heading else 0.0
 
 
 # ---------------------------------------------------------------- units

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 import regex
 from rapidfuzz import fuzz
@@ -69,7 +69,8 @@ class ArticleRecord:
     headline_note: str | None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The fields as a dict, lists shared, not copied (`asdict` deep-copied every row)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def normalize_page(label: str | None) -> str | None:
