@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE, CacheKeyFnPolicy
@@ -48,7 +49,7 @@ from flows.inputs import (
     run_scope,
     source_chunks,
 )
-from flows.rows import build_row, clean_texts
+from flows.rows import CLEANED_SCHEMA, clean_texts, cleaned_table, page_table
 from flows.store import StagedPages, write_pages, write_quarantine
 from qingyang import PIPELINE_VERSION
 from qingyang.schema import ARTICLES_FILE
@@ -111,7 +112,8 @@ class RunSummary:
 def batch_cache_key(context, parameters: dict) -> str:
     """Cache key of a clean batch: its pages' content hashes, the profile, the pipeline version."""
     profile = load_profile(parameters["profile"])
-    payload = json.dumps([sorted(parameters["texts"]), repr(profile), parameters["version"]])
+    payload = json.dumps([sorted(parameters["texts"]), repr(profile), parameters["version"],
+                          str(CLEANED_SCHEMA)])  # what the cached result holds
     return "clean-batch-" + hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -143,9 +145,10 @@ def read_pages(sources: list[SourceFile], path_pattern: str | None
 
 
 @task(name="clean-batch", persist_result=True, cache_result_in_memory=False)
-def clean_batch(texts: dict[str, str], profile: str | None, version: str) -> dict[str, dict]:
-    """Clean a batch of {doc_id: raw text}; cached on (doc_ids, profile, version)."""
-    return clean_texts(texts, profile)
+def clean_batch(texts: dict[str, str], profile: str | None, version: str) -> pa.Table:
+    """Clean a batch of {doc_id: raw text} into a table of `flows.rows.CLEANED_SCHEMA`;
+    cached on (doc_ids, profile, version)."""
+    return cleaned_table(clean_texts(texts, profile))
 
 
 @task(name="validate-pages", cache_policy=NO_CACHE)
@@ -242,8 +245,8 @@ def cached_cleaner(output_dir: str):
 
 def cleaned_chunks(sources: list[SourceFile], profile: str | None, path_pattern: str | None,
                    batch_size: int, output_dir: str, summary: RunSummary
-                   ) -> Iterator[tuple[int, list[Page], list[Rejected], dict[str, dict]]]:
-    """(inputs in the chunk, pages, rejected, {doc_id: cleaned}) per chunk, in input order.
+                   ) -> Iterator[tuple[int, list[Page], list[Rejected], pa.Table]]:
+    """(inputs in the chunk, pages, rejected, cleaned table) per chunk, in input order.
 
     At most READ_AHEAD chunks are being read and CLEANING_AHEAD being cleaned at once, so
     the workers stay busy while memory holds a window of chunks, not the run.
@@ -278,13 +281,14 @@ def cleaned_chunks(sources: list[SourceFile], profile: str | None, path_pattern:
                 cleaning.append((size, pages, rejected, futures))
                 continue
             size, pages, rejected, futures = cleaning.popleft()
-            cleaned = {}
+            tables = []
             for future in futures:
-                cleaned.update(future.result())
+                tables.append(future.result())
                 summary.batches += 1
                 summary.batches_cached += future.state.name == "Cached"
+            cleaned = pa.concat_tables(tables) if tables else CLEANED_SCHEMA.empty_table()
             yield size, pages, rejected, cleaned
-            del pages, rejected, cleaned, futures
+            del pages, rejected, cleaned, futures, tables
             gc.collect()
     finally:
         gc.unfreeze()
@@ -304,8 +308,7 @@ def stage_pages(sources: list[SourceFile], profile: str | None, path_pattern: st
     for chunk_size, pages, bad, cleaned in chunks:
         rejected += bad
         if pages:
-            table = staged.add([build_row(page, cleaned[page.doc_id], PIPELINE_VERSION)
-                                for page in pages])
+            table = staged.add(page_table(pages, cleaned, PIPELINE_VERSION))
             frames.append(validation_frame(table, recompute_metrics=False))
         summary.pages += len(pages)
         summary.bytes_read += sum(page.n_bytes for page in pages)

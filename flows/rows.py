@@ -1,9 +1,18 @@
 """Cleaning pages and shaping them into rows of `qingyang.schema.PAGES_SCHEMA`. No Prefect."""
 
+import pyarrow as pa
+
 from cleaners import clean, load_profile
 from cleaners.metrics import quality_metrics
 from flows.inputs import Page
-from qingyang.schema import EDIT_RULES
+from qingyang.schema import EDIT_RULES, PAGES_SCHEMA
+
+# What cleaning gives a page: the pages table's columns that depend only on its text and
+# the profile, keyed by doc_id.
+CLEANED_SCHEMA = pa.schema([PAGES_SCHEMA.field(name) for name in (
+    "doc_id", "profile", "text", "paragraphs", "markers", "edits", "chars", "han_ratio",
+    "residual_gaps", "ascii_punct_beside_han", "leftover_markers", "trad_chars",
+    "replacement_chars", "unbalanced_brackets")])
 
 
 def clean_texts(texts: dict[str, str], profile: str | None) -> dict[str, dict]:
@@ -43,3 +52,35 @@ def build_row(page: Page, cleaned: dict, pipeline_version: str) -> dict:
         "valid": None,
         "failed_expectations": [],
     }
+
+
+def cleaned_table(cleaned: dict[str, dict]) -> pa.Table:
+    """`clean_texts`' result as a table of CLEANED_SCHEMA, a row per doc_id in its order.
+
+    Built where the pages are cleaned (a worker), it reaches the flow's process as a few
+    buffers rather than thousands of small objects, and rows are then joined in Arrow.
+    """
+    return pa.Table.from_pylist([{"doc_id": doc_id, **columns}
+                                 for doc_id, columns in cleaned.items()], schema=CLEANED_SCHEMA)
+
+
+def page_table(pages: list[Page], cleaned: pa.Table, pipeline_version: str) -> pa.Table:
+    """The rows of `pages`, in their order, as a PAGES_SCHEMA table without verdicts: the
+    same rows as `build_row`, with the cleaned columns taken from `cleaned` by doc_id."""
+    where = {doc_id: i for i, doc_id in enumerate(cleaned.column("doc_id").to_pylist())}
+    picked = cleaned.take(pa.array([where[page.doc_id] for page in pages], pa.int64()))
+    metadata = [page.metadata for page in pages]
+    own = {
+        "source_path": [page.source_path for page in pages],
+        "publication": [meta.get("publication") for meta in metadata],
+        "issue_date": [meta.get("issue_date") for meta in metadata],
+        "page": [meta.get("page") for meta in metadata],
+        "pipeline_version": [pipeline_version] * len(pages),
+        "encoding": [page.encoding for page in pages],
+        "raw_text": [page.raw_text for page in pages],
+        "valid": [None] * len(pages),
+        "failed_expectations": [[]] * len(pages),
+    }
+    columns = [picked.column(field.name) if field.name in CLEANED_SCHEMA.names
+               else pa.array(own[field.name], field.type) for field in PAGES_SCHEMA]
+    return pa.Table.from_arrays(columns, schema=PAGES_SCHEMA)

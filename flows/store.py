@@ -4,8 +4,9 @@ Each run merges into one file per table: rows from this run's input files and fo
 replace the rows they wrote before (changed, deleted or now unreadable pages included),
 other rows stay. Rows are sorted by file (then JSONL line), row groups hold a fixed number
 of rows and nothing time-dependent is written, so the same inputs and config give the same
-bytes. Merging streams a row group at a time: memory does not grow with the table. Every file is written to a temporary
-name in its own folder and renamed over the old one, so a crash leaves the old file whole.
+bytes. Merging streams a row group at a time, in Arrow: memory does not grow with the table.
+Every file is written to a temporary name in its own folder and renamed over the old one,
+so a crash leaves the old file whole.
 """
 
 import heapq
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flows.inputs import Rejected
@@ -68,9 +70,10 @@ class StagedPages:
         self.rows = 0
         self._writer: pq.ParquetWriter | None = None
 
-    def add(self, rows: list[dict]) -> pa.Table:
+    def add(self, rows: list[dict] | pa.Table) -> pa.Table:
         """Stage `rows` (verdict columns still empty); returns them as a table."""
-        table = pa.Table.from_pylist(rows, schema=PAGES_SCHEMA)
+        table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows,
+                                                                             schema=PAGES_SCHEMA)
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._writer = pq.ParquetWriter(self.path, PAGES_SCHEMA, compression="lz4")
@@ -97,7 +100,7 @@ class StagedPages:
         self.path.unlink(missing_ok=True)
 
 
-def _stored_rows(path: Path, run_files: set[str]) -> Iterator[dict]:
+def _stored_tables(path: Path, run_files: set[str]) -> Iterator[pa.Table]:
     """Rows of the stored table that this run does not replace, a row group at a time."""
     if not path.is_file():
         return
@@ -105,14 +108,33 @@ def _stored_rows(path: Path, run_files: set[str]) -> Iterator[dict]:
         raise ValueError(f"{path}: the stored table does not have this version's pages "
                          "schema; move it away or write to a new output folder")
     for table in row_groups(path):
-        for row in table.to_pylist():
-            if not replaced_by(row["source_path"], run_files):
-                yield row
+        kept = [not replaced_by(source_path, run_files)
+                for source_path in table.column("source_path").to_pylist()]
+        yield table.filter(pa.array(kept, pa.bool_()))
 
 
-def _rows_of(tables: Iterable[pa.Table]) -> Iterator[dict]:
+def _keyed_rows(tables: Iterable[pa.Table]) -> Iterator[tuple[tuple[str, int], pa.Table, int]]:
+    """(row_order key, table, row index) of every row of `tables`."""
     for table in tables:
-        yield from table.to_pylist()
+        for index, source_path in enumerate(table.column("source_path").to_pylist()):
+            yield row_order(source_path), table, index
+
+
+def merge_tables(first: Iterable[pa.Table], second: Iterable[pa.Table]) -> Iterator[pa.Table]:
+    """Two streams of tables, each in `row_order`, as one stream in `row_order` (on equal
+    keys `first`'s rows come first): slices of the tables given, merged on their keys
+    alone, so no row becomes Python objects."""
+    current, start, length = None, 0, 0
+    for _, table, index in heapq.merge(_keyed_rows(first), _keyed_rows(second),
+                                       key=lambda keyed: keyed[0]):
+        if table is current and index == start + length:
+            length += 1
+            continue
+        if current is not None:
+            yield current.slice(start, length)
+        current, start, length = table, index, 1
+    if current is not None:
+        yield current.slice(start, length)
 
 
 def write_pages(output_dir: Path, run_tables: Iterable[pa.Table], run_files: set[str]
@@ -126,19 +148,19 @@ def write_pages(output_dir: Path, run_tables: Iterable[pa.Table], run_files: set
     """
     output_dir = Path(output_dir)
     path, bad_path = output_dir / PAGES_FILE, output_dir / QUARANTINE_PAGES
-    merged = heapq.merge(_stored_rows(path, run_files), _rows_of(run_tables),
-                         key=lambda row: row_order(row["source_path"]))
+    merged = merge_tables(_stored_tables(path, run_files), run_tables)
     total = invalid = 0
     try:
         with atomic_target(path) as tmp, atomic_target(bad_path) as bad_tmp:
             with RowGroupWriter(tmp, PAGES_SCHEMA, ROW_GROUP_ROWS) as pages, \
                     RowGroupWriter(bad_tmp, PAGES_SCHEMA, ROW_GROUP_ROWS) as bad:
-                for row in merged:
-                    pages.add(row)
-                    total += 1
-                    if row["valid"] is False:
-                        bad.add(row)
-                        invalid += 1
+                for table in merged:
+                    pages.add_table(table)
+                    total += table.num_rows
+                    failed = table.filter(pc.equal(table.column("valid"), False))
+                    if failed.num_rows:
+                        bad.add_table(failed)
+                        invalid += failed.num_rows
     finally:
         if not invalid:
             bad_path.unlink(missing_ok=True)

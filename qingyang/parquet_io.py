@@ -47,12 +47,15 @@ def row_groups(path: Path) -> Iterator[pa.Table]:
 
 
 class RowGroupWriter:
-    """Rows (dicts) to a Parquet file with PARQUET_OPTIONS, `rows_per_group` rows a row
-    group: the same rows give the same row groups, hence the same bytes."""
+    """Rows to a Parquet file with PARQUET_OPTIONS, `rows_per_group` rows a row group: the
+    same rows give the same row groups, hence the same bytes. Rows come as dicts (`add`)
+    or as tables (`add_table`), one or the other for a file."""
 
     def __init__(self, path: Path, schema: pa.Schema, rows_per_group: int):
         self.schema, self.rows_per_group = schema, rows_per_group
         self.buffer: list[dict] = []
+        self.tables: list[pa.Table] = []  # added by add_table, fewer rows than a group
+        self.table_rows = 0
         self.writer = pq.ParquetWriter(path, schema, **PARQUET_OPTIONS)
 
     def add(self, row: dict) -> None:
@@ -60,10 +63,26 @@ class RowGroupWriter:
         if len(self.buffer) >= self.rows_per_group:
             self._flush()
 
+    def add_table(self, table: pa.Table) -> None:
+        """The rows of `table` (this schema's columns), grouped as `add` would group them."""
+        self.tables.append(pa.Table.from_arrays(table.columns, schema=self.schema))
+        self.table_rows += table.num_rows
+        if self.table_rows < self.rows_per_group:
+            return
+        pending = pa.concat_tables(self.tables)
+        while pending.num_rows >= self.rows_per_group:
+            # One contiguous chunk a group, as a group of dicts gives: the same bytes.
+            self.writer.write_table(pending.slice(0, self.rows_per_group).combine_chunks())
+            pending = pending.slice(self.rows_per_group)
+        self.tables, self.table_rows = [pending], pending.num_rows
+
     def _flush(self) -> None:
         if self.buffer:
             self.writer.write_table(pa.Table.from_pylist(self.buffer, schema=self.schema))
             self.buffer = []
+        if self.table_rows:
+            self.writer.write_table(pa.concat_tables(self.tables).combine_chunks())
+        self.tables, self.table_rows = [], 0
 
     def __enter__(self) -> "RowGroupWriter":
         return self
