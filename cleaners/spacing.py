@@ -34,12 +34,13 @@ _GAP_BESIDE_CJK = regex.compile(f"{GAP_BETWEEN_CJK.pattern}|{GAP_CJK_ALNUM.patte
 # Whitespace inside a number or before its unit sign (`4. 2亿元`, `317 .7`, `100 %`).
 GAP_IN_NUMBER = regex.compile(rf"(?<=[0-9][.．])[{HSPACE}]+(?=[0-9])|(?<=[0-9])[{HSPACE}]+(?=[.．][0-9]|[%‰℃])")
 
-# Single digits spaced apart between Chinese text are one letter-spaced number (`2 0 2 3青阳`);
+# Single digits spaced apart between Chinese text are one letter-spaced number (`2 0 2 3青阳`,
+# `2  0  2  3青阳`: a run of spaces too, or collapsing runs would leave a new match behind);
 # trailing space before a line's end counts as its end (hygiene strips it later: idempotence).
 # (MULTILINE: `^` and `$` are line edges, so one pass over a whole page reads each line alone.)
 GAP_IN_SPACED_DIGITS = regex.compile(
-    rf"(?<=(?:^|[{HAN}{CJK_PUNCT}])[{HSPACE}]*[0-9](?:[{HSPACE}][0-9])*)[{HSPACE}]"
-    rf"(?=[0-9](?:[{HSPACE}][0-9])*[{HSPACE}]*(?:[{HAN}{CJK_PUNCT}]|$))",
+    rf"(?<=(?:^|[{HAN}{CJK_PUNCT}])[{HSPACE}]*[0-9](?:[{HSPACE}]+[0-9])*)[{HSPACE}]+"
+    rf"(?=[0-9](?:[{HSPACE}]+[0-9])*[{HSPACE}]*(?:[{HAN}{CJK_PUNCT}]|$))",
     regex.MULTILINE,
 )
 

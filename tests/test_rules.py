@@ -10,6 +10,9 @@ CASES = [
     ("letter-spaced body collapses", "核 酸 检 测 ，居 民 有 序 排 队", "核酸检测，居民有序排队"),
     ("Han-digit spaces go", "截至 5 月 12 日 8 时，共 23 例。", "截至5月12日8时，共23例。"),
     ("space inside a number goes", "下达资金 4. 2亿元。", "下达资金4.2亿元。"),
+    # found by Hypothesis: `0  0` gave `0 0`, which a second clean joined (not idempotent)
+    ("spaced digits join over runs of spaces", "2  0  2  3青阳", "2023青阳"),
+    ("a line of spaced digits joins in one clean", "0  0", "00"),
     ("letter-spaced headline collapses", "坚 定 信 心", "坚定信心"),
     ("byline names keep their spaces", "本报讯（记者 毛迎 孙江锋）5 月 12 日上午，",
      "本报讯（记者 毛迎 孙江锋）5月12日上午，"),
