@@ -27,7 +27,7 @@ from expectations import (
     validate_output_dir,
     validate_pages,
 )
-from qingyang.schema import EDIT_RULES, PAGES_SCHEMA
+from qingyang.schema import ARTICLES_FILE, EDIT_RULES, PAGES_SCHEMA
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TODAY = date(2026, 1, 1)
@@ -254,11 +254,12 @@ def test_exit_code_also_answers_success(clean_rows, tmp_path):
     assert validate_output_dir(tmp_path / "missing") == 1
 
 
-def test_data_docs_compile_no_template_after_warm_up(clean_rows, tmp_path, monkeypatch):
+def test_data_docs_of_both_suites_compile_no_template_after_warm_up(clean_rows, tmp_path, monkeypatch):
     import jinja2
 
     from expectations.data_docs import COMPILED_TEMPLATES
-    from expectations.validate import warm_up
+    from expectations.validate import validate_articles_file, warm_up
+    from flows.articles_step import build_articles
 
     COMPILED_TEMPLATES.clear()
     warm_up()
@@ -269,9 +270,14 @@ def test_data_docs_compile_no_template_after_warm_up(clean_rows, tmp_path, monke
                         lambda env, *args, **kw: compiled.append(args[1:2])
                         or compile_template(env, *args, **kw))
     rows = _with(clean_rows, 0, text="核酸检测,居民排队。")
+    (tmp_path / "pages").mkdir()
+    pq.write_table(table_of(clean_rows), tmp_path / "pages" / "pages.parquet")
+    build_articles(tmp_path)
     validation = validate_pages(table_of(rows), len(rows), tmp_path / "reports", today=TODAY)
+    articles = validate_articles_file(tmp_path / ARTICLES_FILE, tmp_path / "reports" / "articles")
     assert compiled == []
     page = next((validation.reports_dir / "gx" / "validations").rglob("*.html"))
     html = page.read_text("utf-8")
     assert SUITE_NAME in html and "ascii_punct_beside_han" in html
     assert rows[0]["doc_id"] in html
+    assert list((articles.reports_dir / "gx" / "validations").rglob("*.html"))
