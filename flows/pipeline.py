@@ -265,8 +265,8 @@ def cleaned_chunks(sources: list[SourceFile], profile: str | None, path_pattern:
     # chunk's futures, and the pages and cleaned texts they hold, are freed only by a full
     # garbage collection, which a process holding Prefect's ~350k objects runs rarely:
     # memory grew with the run. So one collection per chunk, and the objects alive now
-    # (imports, Prefect's state) are frozen out of it, making it cheap (~20 ms, not 200).
-    gc.collect()
+    # (imports, Prefect's state) are frozen out of it, making it cheap (~20 ms, not 200);
+    # unfrozen at the end, so whatever of them turns to garbage is collected after all.
     gc.freeze()
     try:
         for _ in range(READ_AHEAD):
