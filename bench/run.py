@@ -11,7 +11,7 @@ What it measures (every ratio from figures taken in this same run):
 - peak resident memory of the `qingyang run` process tree on a small and a large input;
 - Parquet write and DuckDB read-back of the pages written, and validation's share of a run.
 
-    python -m bench.run                      # full: 200 MB corpus, about 10 minutes on 2 cores
+    python -m bench.run                      # full: 200 MB corpus, about 12 minutes on 2 cores
     python -m bench.run --memory-mb 50,500   # and the memory pair on 500 MB (about 25 minutes)
     python -m bench.run --quick              # quick: 20 MB corpus, about 4 minutes
 
@@ -51,8 +51,10 @@ MODES = {
     # The large memory run is the 200 MB overhead run itself (one run fewer: 50 → 200 MB shows
     # growth as well as 50 → 500 MB, and the full run stays within 15 minutes on 2 cores);
     # `--memory-mb 50,500` runs the pair (about 11 minutes more at today's flow speed).
+    # The runner matrix runs 40 MB: on 10 MB the ~13 s of start-up every run pays (Prefect's
+    # temporary server, imports) was most of each run, so 1 vs 2 workers measured start-up.
     "full": {
-        "sample_mb": 20, "profile_mb": 2, "matrix_mb": 10,
+        "sample_mb": 20, "profile_mb": 2, "matrix_mb": 40,
         "overhead_mb": 200, "memory_mb": (50, 200),
     },
     "quick": {
