@@ -43,14 +43,15 @@ TRAILING_CREDIT = regex.compile(r"(?<=[。！？”])[ \t\u3000]+(?=[\p{Han}·]{
 
 # The line tests of `cleaners.lines`, run once over a whole page framed by line breaks
 # ("\n" + page for tests of a line's start, page + "\n" for its end): no pattern crosses
-# a line break, each match starts inside its line, and the framing "\n" comes first or last
-# in the pattern, where the engine finds it fastest.
+# a line break, each match starts inside its line (or at the break that ends it), and the
+# framing "\n" comes first or last in the pattern, where the engine finds it fastest.
 # A line that always opens a paragraph (`opens_paragraph`); its groups tell a news lead
 # (`LEAD`: body text before its first comma) and a guide item (`GUIDE_ITEM`: wraps over
 # lines until a blank line).
 _OPENS_PARAGRAPH_LINE = regex.compile(rf"\n(?:{OPENS_PARAGRAPH.pattern})")
-# A line that ends a sentence (`ends_sentence`).
-_ENDS_SENTENCE_LINE = regex.compile(rf"(?:{ENDS_SENTENCE.pattern.removesuffix('$')})\n")
+# A line that ends a sentence (`ends_sentence`): found at the line break that ends it and
+# read backwards (a lookbehind), so the engine scans for the line break alone.
+_ENDS_SENTENCE_LINE = regex.compile(rf"\n(?<=(?:{ENDS_SENTENCE.pattern.removesuffix('$')})\n)")
 # A line that ends with the hard break a jump marker left (whitespace after it aside).
 _ENDS_HARD_BREAK_LINE = regex.compile(rf"{HARD_BREAK}[{WHITESPACE.replace(chr(10), '')}]*\n")
 
@@ -90,6 +91,8 @@ def _column_widths(widths: np.ndarray, body: np.ndarray) -> tuple[np.ndarray, np
     within = ((near >= (column - tolerance)[:, None]) & (near <= (column + tolerance)[:, None])).sum(axis=1)
     enough = count >= 3
     in_column = enough & (within / np.maximum(count, 1) >= 0.5) & (column <= MAX_COLUMN_WIDTH)
+    if enough.all():  # no line falls back on the page's median
+        return column, in_column
     page = statistics.median(widths[body].tolist()) if body.any() else float("inf")
     return np.where(enough, column, page), in_column
 

@@ -71,9 +71,12 @@ def load_profile(spec: str | Profile | None = None) -> Profile:
         if name not in found:
             raise ProfileError(f"{file}: no profile {name!r} (has {sorted(found)})")
         return found[name]
-    known = dict(builtin_profiles())
+    known = builtin_profiles()
+    if spec in known:  # the common case: no copy, no look at the working directory
+        return known[spec]
+    known = dict(known)
     local = Path("pyproject.toml")
-    if spec not in known and local.is_file():
+    if local.is_file():
         known.update(_user_profiles(local))
     if spec not in known:
         raise ProfileError(f"unknown profile {spec!r}; known: {', '.join(sorted(known))}")

@@ -84,6 +84,9 @@ def repair_lookalike_brackets(text: str) -> tuple[str, int]:
     >>> repair_lookalike_brackets("各县〈市)适时开展")
     ('各县（市）适时开展', 1)
     """
+    if "〈" not in text and "〉" not in text and "(" not in text and ")" not in text:
+        return text, 0  # a fast test first: each pair has one of these four
+
     def pair(match: regex.Match) -> str:
         inner = next(g for g in match.groups() if g is not None)
         return f"（{inner}）"
@@ -129,7 +132,8 @@ def _widen_once(text: str) -> tuple[str, int]:
             return f"（{inner}）"
         return match.group(0)
 
-    out = ASCII_BRACKET_PAIR.sub(bracket_pair, text)
+    # Fast tests first: a pass whose trigger character is absent cannot match.
+    out = ASCII_BRACKET_PAIR.sub(bracket_pair, text) if "(" in text else text
 
     def quote_pair(match: regex.Match) -> str:
         nonlocal count
@@ -140,14 +144,17 @@ def _widen_once(text: str) -> tuple[str, int]:
             return f"“{match.group('inner')}”"
         return match.group(0)
 
-    out = STRAIGHT_DOUBLE_QUOTES.sub(quote_pair, out)
-    out, n = STRAIGHT_SINGLE_QUOTES.subn(lambda m: f"‘{m.group('inner')}’", out)
-    count += n
+    if '"' in out:
+        out = STRAIGHT_DOUBLE_QUOTES.sub(quote_pair, out)
+    if "'" in out:
+        out, n = STRAIGHT_SINGLE_QUOTES.subn(lambda m: f"‘{m.group('inner')}’", out)
+        count += n
     if "(" in out or ")" in out:  # a fast test first: this pattern's scan is slow
         out, n = LONE_ASCII_BRACKET.subn(lambda m: m.group(0).replace("(", "（").replace(")", "）"), out)
         count += n
-    out, n = ASCII_ELLIPSIS.subn("……", out)
-    count += n
+    if "..." in out:
+        out, n = ASCII_ELLIPSIS.subn("……", out)
+        count += n
     out, n = ASCII_CLAUSE_PUNCT.subn(lambda m: "".join(_CLAUSE_TO_FULL[c] for c in m.group(0)), out)
     count += n
     out, n = ASCII_FULL_STOP.subn("。", out)
