@@ -6,7 +6,6 @@ their own lines. The decision for each line break reads the evidence in `lines`.
 """
 
 import statistics
-from operator import add
 
 import numpy as np
 import regex
@@ -207,9 +206,16 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     rights = np.where(np.append(joins, False), last_ink + 1, ends)
     # Latin letters on both sides of a join were two words: one space between them.
     latin = _is_latin(points[last_ink[:-1]]) & _is_latin(points[first_ink[1:]])
-    separators = np.where(joins, np.where(latin, " ", ""), "\n").tolist()
-    pieces = [text[left:right] for left, right in zip(lefts.tolist(), rights.tolist(), strict=True)]
-    out = pieces[0] + "".join(map(add, separators, pieces[1:]))
+    # The pieces text[left:right] are kept; of each gap between two, only its first character
+    # stays as the separator: the line break itself (no join), or made a space (Latin join).
+    # All cut from the page's code points at once: a running sum marks what lies in a piece.
+    edges = np.zeros(len(points) + 1, dtype=np.int8)
+    edges[lefts], edges[rights] = 1, -1  # all distinct: each piece and each gap is non-empty
+    keep = np.cumsum(edges[:-1], dtype=np.int8) > 0
+    keep[rights[:-1][~joins | latin]] = True
+    glyphs = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    glyphs[rights[:-1][joins & latin]] = ord(" ")
+    out = glyphs[keep].tobytes().decode("utf-32-le", "surrogatepass")
     if HARD_BREAK in out:  # a paragraph may hold nothing else
         out = "\n".join(p for p in out.replace(HARD_BREAK, "").split("\n") if p.strip())
     return out, int(joins.sum()) + blanks
