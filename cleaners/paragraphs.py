@@ -20,7 +20,6 @@ from cleaners.lines import (
     SENTENCE_MARKS,
     SPACES,
     WHITESPACE,
-    code_points,
     is_display_type,
 )
 from cleaners.markers import HARD_BREAK
@@ -193,7 +192,8 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     >>> reflow_paragraphs(column + "\\n\\n李海峰等参加调研")
     ('据悉，我市中心城区目前已完成9 轮全员核酸检测。第九轮检测共发现阳性感染者 23 例，其中社会面仅发现 1例。\\n李海峰等参加调研', 4)
     """
-    points = code_points(text)
+    glyphs = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = np.minimum(glyphs, 0xFFFF)  # as `code_points(text)`; `glyphs` cut the output below
     evidence = np.take(CODE_POINT_EVIDENCE, points, axis=1)  # a column per code point
     starts, ends, joins, blanks = _joins(text, points, evidence)
     if not len(starts):
@@ -213,8 +213,10 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     edges[lefts], edges[rights] = 1, -1  # all distinct: each piece and each gap is non-empty
     keep = np.cumsum(edges[:-1], dtype=np.int8) > 0
     keep[rights[:-1][~joins | latin]] = True
-    glyphs = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
-    glyphs[rights[:-1][joins & latin]] = ord(" ")
+    spaced = rights[:-1][joins & latin]
+    if len(spaced):
+        glyphs = glyphs.copy()
+        glyphs[spaced] = ord(" ")
     out = glyphs[keep].tobytes().decode("utf-32-le", "surrogatepass")
     if HARD_BREAK in out:  # a paragraph may hold nothing else
         out = "\n".join(p for p in out.replace(HARD_BREAK, "").split("\n") if p.strip())

@@ -93,8 +93,11 @@ def _remove_gaps(protected: str) -> tuple[str, int]:
     for pattern in (_GAP_BESIDE_CJK, GAP_IN_NUMBER, GAP_IN_SPACED_DIGITS):
         out, n = pattern.subn("", out)
         count += n
-    out, n = SPACE_RUN.subn(" ", out)
-    return out.replace(_KEPT_SPACE, " "), count + n
+    # A fast test first: a run of two needs two ASCII spaces or a space of another kind.
+    if "  " in out or "\t" in out or "\u3000" in out or "\u00a0" in out:
+        out, n = SPACE_RUN.subn(" ", out)
+        count += n
+    return out.replace(_KEPT_SPACE, " "), count
 
 
 def repair_intercharacter_spacing(text: str) -> tuple[str, int]:
