@@ -9,7 +9,6 @@ import statistics
 
 import numpy as np
 import regex
-from numpy.lib.stride_tricks import sliding_window_view
 
 from cleaners.lines import (
     CLAUSE_MARKS,
@@ -69,6 +68,10 @@ def _lines_matching(pattern: regex.Pattern, framed: str, newlines: np.ndarray) -
     return found
 
 
+# Offsets of a line's window from its first line, to gather all windows at once.
+_WINDOW_OFFSETS = np.arange(2 * COLUMN_WINDOW + 1)
+
+
 def _column_widths(widths: np.ndarray, body: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each line: the median width of nearby body lines (lines with clause punctuation),
     and whether they look like a hard-wrapped column (most of them about that wide). Text
@@ -80,13 +83,17 @@ def _column_widths(widths: np.ndarray, body: np.ndarray) -> tuple[np.ndarray, np
     window = 2 * COLUMN_WINDOW + 1
     padded = np.full(len(widths) + window - 1, np.nan)
     padded[COLUMN_WINDOW : COLUMN_WINDOW + len(widths)] = np.where(body, widths, np.nan)
-    near = np.sort(sliding_window_view(padded, window), axis=1)
-    count = window - np.isnan(near).sum(axis=1)
-    rows = np.arange(len(widths))
-    # The median: the middle width, or the mean of the two middle ones (a NaN if none).
-    column = (near[rows, np.maximum(count - 1, 0) // 2] + near[rows, count // 2]) / 2
+    near = padded[np.arange(len(widths))[:, None] + _WINDOW_OFFSETS]  # row i: padded[i : i + window]
+    near.sort(axis=1)
+    count = window - np.count_nonzero(np.isnan(near), axis=1)
+    # The median: the middle width, or the mean of the two middle ones (a NaN if none),
+    # read from the flat table: each row starts `window` cells after the one before.
+    flat, row_starts = near.ravel(), np.arange(0, near.size, window)
+    column = (flat[row_starts + np.maximum(count - 1, 0) // 2] + flat[row_starts + count // 2]) / 2
     tolerance = np.maximum(2.0, COLUMN_TOLERANCE * column)
-    within = ((near >= (column - tolerance)[:, None]) & (near <= (column + tolerance)[:, None])).sum(axis=1)
+    within = np.count_nonzero(
+        (near >= (column - tolerance)[:, None]) & (near <= (column + tolerance)[:, None]), axis=1
+    )
     enough = count >= 3
     in_column = enough & (within / np.maximum(count, 1) >= 0.5) & (column <= MAX_COLUMN_WIDTH)
     if enough.all():  # no line falls back on the page's median
