@@ -67,8 +67,11 @@ def _protect_meaningful_spaces(line: str) -> str:
         return _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, line.strip())
     if is_phrase_spaced_heading(line):
         line = PHRASE_GAP.sub(_KEPT_SPACE, line)
-    line = BYLINE_BRACKET.sub(lambda m: _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, m.group(0)), line)
-    return DATELINE_GAP.sub(_KEPT_SPACE, line)
+    if "（" in line or "(" in line:  # fast tests first: BYLINE_BRACKET opens with one
+        line = BYLINE_BRACKET.sub(lambda m: _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, m.group(0)), line)
+    if "讯" in line:  # DATELINE_GAP follows 本报讯 or 又讯
+        line = DATELINE_GAP.sub(_KEPT_SPACE, line)
+    return line
 
 
 def repair_line_spacing(line: str) -> tuple[str, int]:
