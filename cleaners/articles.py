@@ -143,7 +143,10 @@ def _window_start(prefix: str) -> int:
     return start
 
 
-def _place(paragraphs: Sequence[str], found: int, tail: str, starts_line: bool) -> int:
+def _place(paragraphs: Sequence[str], found: int, tail: str, prefix: str) -> int:
+    """`found`, or the paragraph after it when the raw text before the marker ended a line
+    (`(上接第一版)整改…`) right where the paragraph ends."""
+    starts_line = prefix.rstrip(" \t\u3000").endswith("\n")
     if starts_line and _tail(paragraphs[found]).endswith(tail):
         found += 1  # the prefix ended a paragraph: the marker opens the next one
     return min(found, len(paragraphs) - 1)
@@ -199,8 +202,7 @@ def locate_marker(raw: str, paragraphs: Sequence[str], marker: JumpMarker,
     if start > 0:
         located = _located_in_window(prefix, start, paragraphs, profile)
         if located is not None:
-            starts_line = prefix.rstrip(" \t\u3000").endswith("\n")
-            return _place(paragraphs, located[0], located[1], starts_line)
+            return _place(paragraphs, located[0], located[1], prefix)
     return locate_marker_by_prefix(raw, paragraphs, marker, profile)
 
 
@@ -209,16 +211,13 @@ def locate_marker_by_prefix(raw: str, paragraphs: Sequence[str], marker: JumpMar
     """`locate_marker` by cleaning all the raw text before the marker: the paragraph count
     of that clean places the marker when its tail is ambiguous or not found.
 
-    >>> raw = "第一段。\\n\\n第二段开头，（下转第二版）\\n\\n（上接第一版）第三段。"
+    >>> raw = "导语。\\n\\n正文写到这里， （下转第三版）\\n（上接第一版）另一篇。"
     >>> r = clean(raw)
     >>> [locate_marker_by_prefix(raw, r.paragraphs, m) for m in r.markers]
     [1, 2]
     """
-    if not paragraphs:
-        return 0
     prefix = raw[: marker.offset]
-    before = clean(prefix, profile).paragraphs if prefix.strip() else []
-    starts_line = prefix.rstrip(" \t\u3000").endswith("\n") or not prefix.strip()
+    before = clean(prefix, profile).paragraphs if paragraphs and prefix.strip() else []
     if not before:
         return 0
     tail = _tail(before[-1])
@@ -232,7 +231,7 @@ def locate_marker_by_prefix(raw: str, paragraphs: Sequence[str], marker: JumpMar
             found = min(hits, key=lambda i: abs(i - guess))
     if found is None:
         found = min(guess, len(paragraphs) - 1)
-    return _place(paragraphs, found, tail, starts_line)
+    return _place(paragraphs, found, tail, prefix)
 
 
 def locate_markers(result: CleanResult) -> list[tuple[int, JumpMarker]]:
