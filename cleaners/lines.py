@@ -96,6 +96,72 @@ def visible_width(line: str) -> float:
     return (len(line) - len(_NO_WIDTH.findall(line)) - narrow) + 0.5 * narrow
 
 
+# The opening and closing marks of brackets and quotes, full-width and ASCII (straight quotes
+# are neither: they do not say which side they are on).
+PAIR_OPENERS = "（(“‘《【「『〔〈"
+PAIR_CLOSERS = "）)”’》】」』〕〉"
+_PAIR_OPENER = regex.compile(f"[{regex.escape(PAIR_OPENERS)}]")
+_PAIR_CLOSER = regex.compile(f"[{regex.escape(PAIR_CLOSERS)}]")
+
+# Punctuation a line never starts with in Chinese typesetting (it closes what came before):
+# a line that starts with one continues the line before, across any column break.
+NEVER_STARTS_LINE = "，。、；：！？）》”’】」』〕,.;:!?)%‰"
+
+
+def unclosed_pairs(line: str) -> int:
+    """Brackets and quotes the line opens and does not close (negative: closes more).
+
+    >>> unclosed_pairs("本报讯（记者赵一"), unclosed_pairs("推进“放管服”改革")
+    (1, 0)
+    """
+    return len(_PAIR_OPENER.findall(line)) - len(_PAIR_CLOSER.findall(line))
+
+
+def starts_with_closing(line: str) -> bool:
+    """The line's first glyph closes something: it cannot start a line of its own.
+
+    >>> starts_with_closing("。他说"), starts_with_closing("”改革"), starts_with_closing("改革")
+    (True, True, False)
+    """
+    stripped = line.strip()
+    return bool(stripped) and stripped[0] in NEVER_STARTS_LINE
+
+
+# A line that opens with a clause of one glyph (`作，楼阳生强调`): the glyph ends a word
+# broken at the line before; no paragraph or headline opens so.
+_ONE_GLYPH_CLAUSE = regex.compile(rf"^[{HSPACE}]*\p{{Han}}[{HSPACE}]*[，、；：,;:]")
+
+
+def starts_with_fragment(line: str) -> bool:
+    """The line opens with a closing mark or a one-glyph clause: the end of the line before.
+
+    >>> starts_with_fragment("作,楼阳生强调"), starts_with_fragment("。他说"), starts_with_fragment("但是，")
+    (True, True, False)
+    """
+    return starts_with_closing(line) or bool(_ONE_GLYPH_CLAUSE.match(line))
+
+
+def ends_with_opening(line: str) -> bool:
+    """The line's last glyph opens a bracket or quote: what it opens is on the next line.
+
+    >>> ends_with_opening("推进“"), ends_with_opening("推进“放管服”")
+    (True, False)
+    """
+    stripped = line.strip()
+    return bool(stripped) and stripped[-1] in PAIR_OPENERS
+
+
+def digit_edges(line: str) -> tuple[bool, bool]:
+    """Whether the line starts and whether it ends with an ASCII digit.
+
+    >>> digit_edges("7家企业在12"), digit_edges("共有")
+    ((True, True), (False, False))
+    """
+    stripped = line.strip()
+    return (bool(stripped) and stripped[0].isascii() and stripped[0].isdigit(),
+            bool(stripped) and stripped[-1].isascii() and stripped[-1].isdigit())
+
+
 # -- The same evidence per code point, as look-up tables for whole-page work in numpy. --------
 
 _BMP = "".join(map(chr, range(0x10000)))
@@ -110,14 +176,17 @@ def _bmp_table(pattern: regex.Pattern) -> np.ndarray:
 
 # What a line's evidence counts, per BMP code point, as the rows of `CODE_POINT_EVIDENCE`:
 # width in half cells by the rule of `visible_width` (0, 1 narrow or 2 full), whitespace
-# (`str.isspace`), clause punctuation (`CLAUSE_PUNCT`) and sentence punctuation (`SENTENCE_PUNCT`).
-HALF_CELLS, SPACES, CLAUSE_MARKS, SENTENCE_MARKS = range(4)
+# (`str.isspace`), clause punctuation (`CLAUSE_PUNCT`), sentence punctuation (`SENTENCE_PUNCT`),
+# and the opening and closing marks of bracket and quote pairs (`PAIR_OPENERS`, `PAIR_CLOSERS`).
+HALF_CELLS, SPACES, CLAUSE_MARKS, SENTENCE_MARKS, OPENERS, CLOSERS = range(6)
 CODE_POINT_EVIDENCE = np.stack(
     [
         np.where(_bmp_table(_NO_WIDTH), 0, np.where(_bmp_table(_NARROW_GLYPH), 1, 2)),
         _bmp_table(_ANY_SPACE),
         _bmp_table(CLAUSE_PUNCT),
         _bmp_table(SENTENCE_PUNCT),
+        _bmp_table(_PAIR_OPENER),
+        _bmp_table(_PAIR_CLOSER),
     ]
 ).astype(np.uint8)  # small values: a quarter of the bytes to gather per page
 
@@ -142,14 +211,20 @@ def ends_sentence(line: str) -> bool:
     return bool(ENDS_SENTENCE.search(line))
 
 
+# Spaces beside a digit: OCR sets them around any number, so they say nothing of letter-spacing.
+_SPACE_BESIDE_DIGIT = regex.compile(rf"(?<=[0-9])[{HSPACE}]+|[{HSPACE}]+(?=[0-9])")
+
+
 @lru_cache(maxsize=4096)
 def is_letter_spaced(line: str) -> bool:
     """Display type OCR'd glyph by glyph: most space-separated tokens hold one Han glyph.
 
     >>> is_letter_spaced("坚 定 信 心 再 接 再 厉"), is_letter_spaced("紧盯薄弱环节 落实防控措施")
     (True, False)
+    >>> is_letter_spaced("市初中学业水平体育考试将于 5 月 20 日")
+    False
     """
-    tokens = line.split()
+    tokens = _SPACE_BESIDE_DIGIT.sub("", line).split()
     if len(tokens) < 3:
         return False
     single = sum(1 for t in tokens if len(_TOKEN_CORE.sub("", t)) <= 1)

@@ -1,27 +1,48 @@
-"""Paragraph reflow (contract rule 1): one paragraph per line.
+"""Paragraph reflow (contract rule 1) from text evidence: one paragraph per line.
 
-Hard-wrapped column lines and blank lines that fall mid-sentence (column breaks)
-are joined; headlines, subheads, bylines, captions, credits and guide items keep
-their own lines. The decision for each line break reads the evidence in `lines`.
+Two steps with a clear boundary (`cleaners.roles`): `line_features` reads the evidence of
+every non-blank line of a page, `infer_text_roles` turns it into a role per line, and
+`assemble_paragraphs` joins the lines. Engine files with geometry get their roles from boxes
+instead and share the assembly.
+
+The evidence holds across layouts: a line's width against its column's width (narrower and
+wider), sentence ends, bracket and quote balance across a break, digits across a break,
+punctuation that can never start a line, and the kinds of line that always stand alone
+(leads, guide items, bylines, letter- and phrase-spaced headlines).
 """
 
 import statistics
+from dataclasses import dataclass, fields
 
 import numpy as np
 import regex
 
 from cleaners.lines import (
     CLAUSE_MARKS,
+    CLOSERS,
     CODE_POINT_EVIDENCE,
     ENDS_SENTENCE,
     HALF_CELLS,
+    OPENERS,
     OPENS_PARAGRAPH,
     SENTENCE_MARKS,
     SPACES,
     WHITESPACE,
+    digit_edges,
+    ends_with_opening,
+    is_byline,
     is_display_type,
+    starts_with_fragment,
 )
 from cleaners.markers import HARD_BREAK
+from cleaners.roles import (
+    CONTINUES,
+    STARTS_PARAGRAPH,
+    DisplayKind,
+    LineRole,
+    Role,
+    assemble_paragraphs,
+)
 
 # Lines within this many lines of a break tell the column width there.
 COLUMN_WINDOW = 8
@@ -35,22 +56,84 @@ MAX_COLUMN_WIDTH = 60
 # A line of at least this width is a paragraph, not a column line, whatever its neighbours.
 UNWRAPPED_WIDTH = 40
 
+# A line this many cells or more off its column's width is not a column line: a headline
+# printed across columns (wider) or a short display line (narrower).
+OFF_COLUMN = 1.5
+
+# A display line's wrapped end is at most this wide (a stack's lines are whole phrases, wider).
+WRAPPED_DISPLAY_CELLS = 4.5
+
+# An indented first line whose indentation OCR dropped is this many cells short of its column,
+# give or take the slack that justification and OCR leave.
+INDENT_CELLS = 2
+INDENT_SLACK = 1.5
+
 # A photo credit run on after a paragraph's last sentence (`…检查工作。 冯嘉莹摄`) is its own line.
 TRAILING_CREDIT = regex.compile(r"(?<=[。！？”])[ \t\u3000]+(?=[\p{Han}·]{2,4}[ \t\u3000]*摄$)", regex.MULTILINE)
 
+# A photo caption opens with what the picture shows (`图为…`, `上图：…`).
+CAPTION_START = regex.compile(r"^[ \t\u3000]*(?:图为|图片为|上图|下图|左图|右图|图①|图②)")
+
 # The line tests of `cleaners.lines`, run once over a whole page framed by line breaks
 # ("\n" + page for tests of a line's start, page + "\n" for its end): no pattern crosses
-# a line break, each match starts inside its line (or at the break that ends it), and the
-# framing "\n" comes first or last in the pattern, where the engine finds it fastest.
-# A line that always opens a paragraph (`opens_paragraph`); its groups tell a news lead
-# (`LEAD`: body text before its first comma) and a guide item (`GUIDE_ITEM`: wraps over
-# lines until a blank line).
+# a line break and each match starts inside its line (or at the break that ends it).
+# A line that always opens a paragraph (lead, guide item, heading, indentation, hard break).
 _OPENS_PARAGRAPH_LINE = regex.compile(rf"\n(?:{OPENS_PARAGRAPH.pattern})")
-# A line that ends a sentence (`ends_sentence`): found at the line break that ends it and
-# read backwards (a lookbehind), so the engine scans for the line break alone.
+# A line that ends a sentence: found at the line break that ends it and read backwards.
 _ENDS_SENTENCE_LINE = regex.compile(rf"\n(?<=(?:{ENDS_SENTENCE.pattern.removesuffix('$')})\n)")
 # A line that ends with the hard break a jump marker left (whitespace after it aside).
 _ENDS_HARD_BREAK_LINE = regex.compile(rf"{HARD_BREAK}[{WHITESPACE.replace(chr(10), '')}]*\n")
+
+
+@dataclass(frozen=True)
+class LineFeatures:
+    """Text evidence for each non-blank line of a page, as arrays of one entry per line.
+
+    Each field equals a scalar reference function of `cleaners.lines` applied line by line
+    (a property test holds them equal): `width` is `visible_width`, `clauses` counts
+    `CLAUSE_PUNCT`, `unclosed` is `unclosed_pairs`, `ends_sentence` is `ends_sentence`,
+    `opens` is `opens_paragraph`, `display_type` is `is_display_type`, and so on. `column`
+    and `in_column` read the line's neighbours.
+    """
+
+    width: np.ndarray  # visible width in CJK cells
+    clauses: np.ndarray  # clause or sentence punctuation marks
+    sentences: np.ndarray  # sentence-final marks (。！？)
+    spaces: np.ndarray  # whitespace characters
+    unclosed: np.ndarray  # brackets and quotes opened and not closed
+    ends_sentence: np.ndarray
+    opens: np.ndarray  # lead, guide item, heading, indentation or hard break: always a new line
+    lead: np.ndarray  # a news lead (`本报讯…`): body text however it looks
+    guide: np.ndarray  # a guide item (`■…`): wraps until a blank line
+    hard_end: np.ndarray  # ends where a jump marker was removed: the story jumps away
+    display_type: np.ndarray  # letter- or phrase-spaced headline, byline, `#` heading
+    byline: np.ndarray  # `is_byline`
+    credit: np.ndarray  # a byline that credits a picture (`… 摄`, `…/图`)
+    caption: np.ndarray
+    starts_fragment: np.ndarray  # opens with a closing mark or a one-glyph clause
+    ends_opening: np.ndarray  # last glyph opens a pair
+    starts_digit: np.ndarray
+    ends_digit: np.ndarray
+    after_blank: np.ndarray  # a blank line (or more) before it
+    block_size: np.ndarray  # lines in its run between blank lines
+    column: np.ndarray  # median width of nearby body lines
+    in_column: np.ndarray  # nearby lines look hard-wrapped, about that wide
+
+    def __len__(self) -> int:
+        return len(self.width)
+
+    def row(self, i: int) -> dict:
+        """The evidence of line `i` as plain values (for audits and reports)."""
+        return {f.name: getattr(self, f.name)[i].item() for f in fields(self)}
+
+
+def is_credit(line: str) -> bool:
+    """A picture credit: ends with 摄 or names who made the picture (`连敬春/图`).
+
+    >>> is_credit("签约摄影师 马宁 摄"), is_credit("记者 蔺洋")
+    (True, False)
+    """
+    return line.rstrip().endswith("摄") or "/图" in line
 
 
 def _per_line(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -72,13 +155,14 @@ def _lines_matching(pattern: regex.Pattern, framed: str, newlines: np.ndarray) -
 _WINDOW_OFFSETS = np.arange(2 * COLUMN_WINDOW + 1)
 
 
-def _column_widths(widths: np.ndarray, body: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def column_widths(widths: np.ndarray, body: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each line: the median width of nearby body lines (lines with clause punctuation),
     and whether they look like a hard-wrapped column (most of them about that wide). Text
     already one paragraph per line has no column, so it is never rewrapped.
 
-    All windows at once: each line's window of 2 * COLUMN_WINDOW + 1 lines holds the widths
-    of its body lines and NaN for the others, sorted (NaN last).
+    >>> column, in_column = column_widths(np.array([12, 12, 11.5, 12, 5, 30]), np.ones(6, bool))
+    >>> column.tolist()[:2], in_column.tolist()
+    ([12.0, 12.0], [True, True, True, True, True, True])
     """
     window = 2 * COLUMN_WINDOW + 1
     padded = np.full(len(widths) + window - 1, np.nan)
@@ -102,92 +186,218 @@ def _column_widths(widths: np.ndarray, body: np.ndarray) -> tuple[np.ndarray, np
     return np.where(enough, column, page), in_column
 
 
-def _joins(text: str, points: np.ndarray, evidence: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Which breaks between the page's non-blank lines fall inside a paragraph.
+def line_features(text: str) -> tuple[list[str], LineFeatures]:
+    """The page's non-blank lines and their evidence.
 
-    Returns each non-blank line's start and end offsets in `text`, for each break between
-    two of them whether it joins, and the number of blank lines.
+    Sums over code points (width, punctuation, spaces, pairs) come from one table look-up of
+    the whole page; line-start and line-end tests from one regex pass each; the tests of a
+    line's first and last glyph and of display type line by line (few lines, cheap tests).
     """
+    points = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
+    evidence = np.take(CODE_POINT_EVIDENCE, points, axis=1)  # a column per code point
     newlines = np.flatnonzero(points == 10)
     starts = np.concatenate(([0], newlines + 1))
     ends = np.append(newlines, len(points))
-    count = len(starts)
     sums = _per_line(evidence, starts, ends)
-    spaces, clauses = sums[SPACES], sums[CLAUSE_MARKS]
-    blank = spaces == ends - starts
-    widths = sums[HALF_CELLS] / 2  # `visible_width` of each line
-    punct = clauses > 0  # blank lines have none
-    columns, in_columns = _column_widths(widths, punct)
-    # Only lines that can be display type are asked: a byline or a letter-spaced headline has
-    # no clause punctuation, a phrase-spaced headline one mark at most (no sentence end) and
-    # a space, a Markdown heading a `#` and a space.
-    asked = ~blank & ((clauses == 0) | ((clauses == 1) & (sums[SENTENCE_MARKS] == 0) & (spaces > 0)))
-    if "#" in text:
-        asked |= ~blank & (spaces > 0)
-    texts = text.split("\n")
-    display = np.zeros(count, dtype=bool)
-    for i in np.flatnonzero(asked).tolist():
-        display[i] = is_display_type(texts[i])
-    at_starts, at_ends = "\n" + text, text + "\n"
-
+    blank = sums[SPACES] == ends - starts
     rows = np.flatnonzero(~blank)  # the non-blank lines, in order
-    if len(rows) < 2:
-        return starts[rows], ends[rows], np.zeros(0, dtype=bool), count - len(rows)
-    # Blocks: runs of lines between blank lines.
-    new_block = np.ones(len(rows), dtype=bool)
-    new_block[1:] = rows[1:] != rows[:-1] + 1
-    block = np.cumsum(new_block)
-    block_size = np.bincount(block)[block]
-    width, column, in_column = widths[rows], columns[rows], in_columns[rows]
-    punct = punct[rows]
+    all_lines = text.split("\n")
+    lines = [all_lines[i] for i in rows.tolist()]
+
+    at_starts = "\n" + text
     opening = list(_OPENS_PARAGRAPH_LINE.finditer(at_starts))
     at = np.searchsorted(newlines, [m.start() for m in opening])
-    opens, lead, guide = np.zeros((3, count), dtype=bool)
+    opens, lead, guide = np.zeros((3, len(starts)), dtype=bool)
     opens[at] = True
     lead[at] = [m.group("lead") is not None for m in opening]
     guide[at] = [m.group("guide") is not None for m in opening]
-    opens, lead, guide = opens[rows], lead[rows], guide[rows]
-    ends_sentence = _lines_matching(_ENDS_SENTENCE_LINE, at_ends, newlines)[rows]
-    hard_end = _lines_matching(_ENDS_HARD_BREAK_LINE, at_ends, newlines)[rows]
-    display = display[rows]
+    at_ends = text + "\n"
 
-    # The break between each line `p` and the next line `n`, for all breaks at once.
+    new_block = np.ones(len(rows), dtype=bool)
+    new_block[1:] = rows[1:] != rows[:-1] + 1
+    block = np.cumsum(new_block)
+    width = sums[HALF_CELLS][rows] / 2
+    clauses = sums[CLAUSE_MARKS][rows]
+    column, in_column = column_widths(width, clauses > 0)
+    byline = np.array([is_byline(line) for line in lines], dtype=bool)
+    edges = np.array([digit_edges(line) for line in lines], dtype=bool).reshape(len(lines), 2)
+    return lines, LineFeatures(
+        width=width,
+        clauses=clauses,
+        sentences=sums[SENTENCE_MARKS][rows],
+        spaces=sums[SPACES][rows],
+        unclosed=(sums[OPENERS] - sums[CLOSERS])[rows],
+        ends_sentence=_lines_matching(_ENDS_SENTENCE_LINE, at_ends, newlines)[rows],
+        opens=opens[rows],
+        lead=lead[rows],
+        guide=guide[rows],
+        hard_end=_lines_matching(_ENDS_HARD_BREAK_LINE, at_ends, newlines)[rows],
+        display_type=np.array([is_display_type(line) for line in lines], dtype=bool),
+        byline=byline,
+        credit=byline & np.array([is_credit(line) for line in lines], dtype=bool),
+        caption=np.array([bool(CAPTION_START.match(line)) for line in lines], dtype=bool),
+        starts_fragment=np.array([starts_with_fragment(line) for line in lines], dtype=bool),
+        ends_opening=np.array([ends_with_opening(line) for line in lines], dtype=bool),
+        starts_digit=edges[:, 0],
+        ends_digit=edges[:, 1],
+        after_blank=new_block & (rows > 0),
+        block_size=np.bincount(block)[block],
+        column=column,
+        in_column=in_column,
+    )
+
+
+def display_lines(f: LineFeatures) -> np.ndarray:
+    """Which lines stand alone as display type: spaced headlines, bylines and `#` headings
+    (`is_display_type`), captions, and lines shaped like display type: no punctuation at all,
+    off their column's width (narrower or wider), after a sentence end, a blank line or
+    another such line (a headline stack, a subhead) and not an indented first line (about
+    two cells short, with a full line after it); and a caption: a line opening with `图为`, or
+    a one-line sentence right above a picture credit."""
+    width, column = f.width, f.column
+    bare = (f.clauses == 0) & ~f.ends_sentence & ~f.lead & ~f.opens
+    off_column = (width <= column - OFF_COLUMN) | (width >= column + OFF_COLUMN)
+    indent_short = np.abs(width - (column - INDENT_CELLS)) <= INDENT_SLACK
+    next_full = np.append(width[1:] >= column[1:] - 1, False)  # over a column break too
+    shaped = bare & off_column & ~(indent_short & next_full) & ~f.byline
+    follows_end = np.concatenate(([True], f.ends_sentence[:-1] | f.hard_end[:-1])) | f.after_blank
+    follows_shaped = np.concatenate(([False], shaped[:-1]))
+    # A one-line sentence between a sentence end and a picture credit is the picture's caption.
+    above_credit = np.append(f.credit[1:], False) & f.ends_sentence & follows_end & ~f.byline
+    return f.display_type | f.caption | above_credit | (shaped & (follows_end | follows_shaped))
+
+
+def _breaks_that_join(f: LineFeatures, standalone: np.ndarray) -> np.ndarray:
+    """For each break between two consecutive non-blank lines `p` and `n`: whether `n` goes
+    on with `p`'s paragraph. All breaks at once; the reasons, strongest first:
+
+    1. never: `p` ends where a jump marker was, or `n` always opens a paragraph;
+    2. always: `n` starts with punctuation no line starts with or with a one-glyph clause
+       (the end of a word broken at `p`), `p` ends with an opening
+       bracket or quote, `p` leaves a pair open mid-sentence, a number runs across, or `n`
+       is a few glyphs wrapped from the display line `p`;
+    3. never: either line stands alone (`display_lines`);
+    4. otherwise by width in a block, or by whether the text runs on over a blank line.
+    """
     p, n = slice(0, -1), slice(1, None)
-    same_block = ~new_block[n]
-    may_join = ~(hard_end[p] | opens[n] | display[p] | display[n] | (same_block & ~in_column[p]))
-    prev_has_punct = punct[p] | lead[p]  # a lead (`本报讯（记者 …）5 月`) is body text
+    width, column = f.width, f.column
+    full = width >= column - 1
+    # Exactly two cells short, with a full line after it: an indented first line even after
+    # a sentence that filled its line (a line with digits or Latin may be short by other
+    # amounts: their width is less certain).
+    indent_exact = (np.abs(width - (column - INDENT_CELLS)) <= 0.5) & (width == np.floor(width))
+    next_full = np.append(full[1:], False) & ~np.append(f.after_blank[1:], True)
+    never = f.hard_end[p] | f.opens[n]
+    # A display line of a few glyphs, under half as wide as the display line above it, is that
+    # line's wrapped end (a headline set in one column), not a line of a stack.
+    bare = (f.clauses == 0) & ~f.ends_sentence
+    wrapped_display = (
+        standalone[p] & ~f.byline[p] & ~f.caption[p] & bare[n] & ~f.display_type[n]
+        & (width[n] <= WRAPPED_DISPLAY_CELLS) & (width[n] <= 0.6 * width[p]) & ~f.after_blank[n]
+    )
+    always = (
+        f.starts_fragment[n]
+        | f.ends_opening[p]
+        | ((f.unclosed[p] > 0) & ~f.ends_sentence[p])
+        | (f.ends_digit[p] & f.starts_digit[n])
+        | wrapped_display
+    )
+    apart = standalone[p] | standalone[n]
+
+    same_block = ~f.after_blank[n]
+    prev_has_punct = (f.clauses[p] > 0) | f.lead[p]  # a lead (`本报讯（记者 …）5 月`) is body text
     prev_short = width[p] <= column[p] - 2
-    # In a block: a line ending a sentence joins only if it fills the column; a short line
-    # without punctuation above a short line is a subhead over an indented first line, and
-    # above a full line it is itself an indented first line.
-    joins_in_block = np.where(
-        ends_sentence[p],
-        width[p] >= column[p] - 1,
-        prev_has_punct | ~prev_short | (width[n] >= column[n] - 1),
+    # In a block: only inside a hard-wrapped column. A line ending a sentence joins only if it
+    # fills the column, is not as wide as a whole paragraph and the next line is not an
+    # indented first line; a short line without punctuation above a short line is a subhead,
+    # above a full line an indented first line.
+    joins_in_block = f.in_column[p] & np.where(
+        f.ends_sentence[p],
+        full[p] & (width[p] < UNWRAPPED_WIDTH) & ~(indent_exact[n] & ~f.ends_sentence[n] & next_full[n]),
+        prev_has_punct | ~prev_short | full[n],
     )
-    # Over a blank line: a column break only if the text runs on. A short line standing alone
-    # after a blank is display type; before one it is too, unless a paragraph runs on from it.
-    continues = (block_size[n] >= 2) | (width[n] >= UNWRAPPED_WIDTH)
-    prev_alone = (block_size[p] == 1) & (width[p] < UNWRAPPED_WIDTH)
-    joins_over_blank = (
-        ~ends_sentence[p]
-        & (continues | punct[n])
-        & np.where(prev_alone, width[n] >= UNWRAPPED_WIDTH, prev_has_punct | ~prev_short | continues)
-    )
-    joins = may_join & np.where(same_block, joins_in_block, joins_over_blank)
-    if guide.any():
-        # A guide item wraps over lines until a blank line: within a paragraph that opens
-        # with one, a break joins exactly when it may and stays in the block.
-        in_guide_joins = (may_join & same_block).tolist()
-        decided = joins.tolist()
-        paragraph_is_guide = bool(guide[0])
-        for k, is_guide in enumerate(guide[1:].tolist()):
-            if paragraph_is_guide:
-                decided[k] = in_guide_joins[k]
-            if not decided[k]:
-                paragraph_is_guide = is_guide
-        joins = np.array(decided, dtype=bool)
-    return starts[rows], ends[rows], joins, count - len(rows)
+    # Over a blank line: a column break when a sentence of body text is left unfinished. A line
+    # without punctuation standing alone is display type, unless it is as wide as its column
+    # and body text ran into it from the line before (the pass below).
+    runs_on = (f.block_size[n] >= 2) | (width[n] >= UNWRAPPED_WIDTH)
+    alone = (f.block_size[p] == 1) & (width[p] < UNWRAPPED_WIDTH)
+
+    def over_blank(body: np.ndarray) -> np.ndarray:
+        bare_rule = (runs_on | (f.clauses[n] > 0)) & np.where(
+            alone, width[n] >= UNWRAPPED_WIDTH, ~prev_short | runs_on
+        )
+        return ~f.ends_sentence[p] & (body | bare_rule)
+
+    def decide(body: np.ndarray) -> np.ndarray:
+        by_shape = ~apart & np.where(same_block, joins_in_block, over_blank(body))
+        return ~never & (always | by_shape)
+
+    # A line alone between blank lines right under a display line is part of a headline stack
+    # even with a comma (`第九轮核酸检测，社会面仅1例阳性`).
+    under_display = np.concatenate(([False], standalone[:-2])) if len(standalone) > 1 else standalone[:0]
+    joins = decide(prev_has_punct & ~(alone & under_display))
+    # A full line without punctuation that a sentence of body text ran into is body text too.
+    ran_into = np.concatenate(([False], joins[:-1]))[: len(joins)] & full[p]
+    if ran_into.any():
+        joins = decide((prev_has_punct & ~(alone & under_display)) | ran_into)
+    if f.guide.any():
+        joins = _guide_items_wrap(f, joins, never | (apart & ~always))
+    return joins
+
+
+def _guide_items_wrap(f: LineFeatures, joins: np.ndarray, never: np.ndarray) -> np.ndarray:
+    """A guide item wraps over lines until a blank line: within a paragraph that opens with
+    one, a break joins exactly when nothing forbids it and it stays in the block."""
+    same_block = ~f.after_blank[1:]
+    in_guide_joins = (~never & same_block).tolist()
+    decided = joins.tolist()
+    paragraph_is_guide = bool(f.guide[0])
+    for k, is_guide in enumerate(f.guide[1:].tolist()):
+        if paragraph_is_guide:
+            decided[k] = in_guide_joins[k]
+        if not decided[k]:
+            paragraph_is_guide = is_guide
+    return np.array(decided, dtype=bool)
+
+
+def _standalone_role(f: LineFeatures, i: int, display: bool, stack: int) -> LineRole:
+    """The role of line `i`, which opens a new line of the output; `display`: it stands alone
+    as display type; `stack`: its place in a run of display lines (0 for the first)."""
+    if f.guide[i]:
+        return LineRole(Role.GUIDE)
+    if f.byline[i]:
+        return LineRole(Role.CREDIT if f.credit[i] else Role.BYLINE)
+    if f.caption[i] or (display and f.ends_sentence[i] and i + 1 < len(f) and f.credit[i + 1]):
+        return LineRole(Role.CAPTION)
+    if not display:
+        return STARTS_PARAGRAPH
+    kinds = (DisplayKind.KICKER, DisplayKind.HEADLINE, DisplayKind.SUBHEADLINE)
+    if f.width[i] < f.column[i] and stack == 0:
+        return LineRole(Role.DISPLAY, DisplayKind.SUBHEAD)
+    return LineRole(Role.DISPLAY, kinds[min(stack, 2)])
+
+
+def infer_text_roles(f: LineFeatures) -> list[LineRole]:
+    """A role per line from text evidence (the first line opens a paragraph).
+
+    >>> page = ("今年以来，本市经济运行平\\n稳，一季度增速回升至百分\\n之五点二。\\n让群众“少跑腿”\\n"
+    ...         "市政务服务中心推出“一窗\\n通办”，企业和群众办事更\\n方便，全年减少跑腿六万次。")
+    >>> [str(r) for r in infer_text_roles(line_features(page)[1])]
+    ['starts_paragraph', 'continues', 'continues', 'display:subhead', 'starts_paragraph', 'continues', 'continues']
+    """
+    if not len(f):
+        return []
+    standalone = display_lines(f)
+    joins = _breaks_that_join(f, standalone)
+    roles, stack = [], 0
+    for i, joined in enumerate([False, *joins.tolist()]):
+        if joined:
+            roles.append(CONTINUES)
+            continue
+        role = _standalone_role(f, i, bool(standalone[i]), stack)
+        stack = stack + 1 if role.role is Role.DISPLAY else 0
+        roles.append(role)
+    return roles
 
 
 def reflow_paragraphs(text: str) -> tuple[str, int]:
@@ -199,41 +409,15 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     >>> reflow_paragraphs(column + "\\n\\n李海峰等参加调研")
     ('据悉，我市中心城区目前已完成9 轮全员核酸检测。第九轮检测共发现阳性感染者 23 例，其中社会面仅发现 1例。\\n李海峰等参加调研', 4)
     """
-    glyphs = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    points = np.minimum(glyphs, 0xFFFF)  # as `code_points(text)`; `glyphs` cut the output below
-    evidence = np.take(CODE_POINT_EVIDENCE, points, axis=1)  # a column per code point
-    starts, ends, joins, blanks = _joins(text, points, evidence)
-    if not len(starts):
-        return "", blanks
-    # A join drops the line break and the whitespace around it (blank lines too): the line
-    # before ends at its last visible character, the line after starts at its first.
-    ink = np.flatnonzero(evidence[SPACES] == 0)  # each non-blank line has some
-    first_ink, last_ink = ink[np.searchsorted(ink, starts)], ink[np.searchsorted(ink, ends) - 1]
-    lefts = np.where(np.concatenate(([False], joins)), first_ink, starts)
-    rights = np.where(np.append(joins, False), last_ink + 1, ends)
-    # Latin letters on both sides of a join were two words: one space between them.
-    latin = _is_latin(points[last_ink[:-1]]) & _is_latin(points[first_ink[1:]])
-    # The pieces text[left:right] are kept; of each gap between two, only its first character
-    # stays as the separator: the line break itself (no join), or made a space (Latin join).
-    # All cut from the page's code points at once: a running sum marks what lies in a piece.
-    edges = np.zeros(len(points) + 1, dtype=np.int8)
-    edges[lefts], edges[rights] = 1, -1  # all distinct: each piece and each gap is non-empty
-    keep = np.cumsum(edges[:-1], dtype=np.int8) > 0
-    keep[rights[:-1][~joins | latin]] = True
-    spaced = rights[:-1][joins & latin]
-    if len(spaced):
-        glyphs = glyphs.copy()
-        glyphs[spaced] = ord(" ")
-    out = glyphs[keep].tobytes().decode("utf-32-le", "surrogatepass")
-    if HARD_BREAK in out:  # a paragraph may hold nothing else
-        out = "\n".join(p for p in out.replace(HARD_BREAK, "").split("\n") if p.strip())
-    return out, int(joins.sum()) + blanks
-
-
-def _is_latin(points: np.ndarray) -> np.ndarray:
-    """Whether each code point is an ASCII letter."""
-    lower = points | 0x20
-    return (lower >= ord("a")) & (lower <= ord("z"))
+    lines, features = line_features(text)
+    roles = infer_text_roles(features)
+    paragraphs = assemble_paragraphs(lines, roles)
+    if HARD_BREAK in text:  # a paragraph may hold nothing else
+        paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() for p in paragraphs) if p]
+    out = "\n".join(paragraphs)
+    blanks = text.count("\n") + 1 - len(lines)
+    joins = sum(1 for r in roles[1:] if not r.starts_line)
+    return out, joins + blanks
 
 
 def separate_trailing_credits(text: str) -> tuple[str, int]:

@@ -1,0 +1,90 @@
+"""Line roles: the seam between evidence and paragraphs (contract rule 1).
+
+Reflow is two steps. First each line of a page gets a role from evidence: from the text
+alone (`cleaners.paragraphs.infer_text_roles`) or from the boxes an OCR engine saw (the
+layout package). Then one assembly, `assemble_paragraphs`, turns lines and roles into
+paragraphs, whoever decided the roles.
+
+A role says how a line relates to the line before it:
+
+- `continues`: the same paragraph (or headline, or guide item) goes on: joined to it;
+- `starts_paragraph`: a new body paragraph;
+- `display` (kind kicker, headline, subheadline or subhead), `byline`, `caption`, `credit`,
+  `guide`: a line of its own kind, which starts a new line of the output; a wrapped
+  headline or guide item continues on the next line with `continues`.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a line is, relative to the line before it."""
+
+    CONTINUES = "continues"
+    STARTS_PARAGRAPH = "starts_paragraph"
+    DISPLAY = "display"
+    BYLINE = "byline"
+    CAPTION = "caption"
+    CREDIT = "credit"
+    GUIDE = "guide"
+
+
+class DisplayKind(StrEnum):
+    """Which display line: read from position in a stack (text) or glyph size (geometry)."""
+
+    KICKER = "kicker"
+    HEADLINE = "headline"
+    SUBHEADLINE = "subheadline"
+    SUBHEAD = "subhead"
+
+
+@dataclass(frozen=True)
+class LineRole:
+    """A line's role; `display` is set for display lines only."""
+
+    role: Role
+    display: DisplayKind | None = None
+
+    @property
+    def starts_line(self) -> bool:
+        """Whether the line opens a new line of the output (everything but `continues`)."""
+        return self.role is not Role.CONTINUES
+
+    def __str__(self) -> str:
+        return f"{self.role}:{self.display}" if self.display else str(self.role)
+
+
+CONTINUES = LineRole(Role.CONTINUES)
+STARTS_PARAGRAPH = LineRole(Role.STARTS_PARAGRAPH)
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
+def assemble_paragraphs(lines: list[str], roles: list[LineRole]) -> list[str]:
+    """Join each `continues` line to the one before; every other role opens a new paragraph.
+
+    Lines are stripped; a join puts nothing between CJK glyphs and one space between two
+    Latin letters (two words). The first line opens a paragraph whatever its role.
+
+    >>> assemble_paragraphs(["据悉，我市已完成", "9轮全员核酸检测。", "让群众“少跑腿”", "共有 APP", "users。"],
+    ...     [STARTS_PARAGRAPH, CONTINUES, LineRole(Role.DISPLAY, DisplayKind.SUBHEAD), STARTS_PARAGRAPH, CONTINUES])
+    ['据悉，我市已完成9轮全员核酸检测。', '让群众“少跑腿”', '共有 APP users。']
+    """
+    if len(lines) != len(roles):
+        raise ValueError(f"{len(lines)} lines but {len(roles)} roles")
+    paragraphs: list[list[str]] = []
+    for line, role in zip(lines, roles, strict=True):
+        piece = line.strip()
+        if not piece:
+            continue
+        if paragraphs and not role.starts_line:
+            last = paragraphs[-1][-1]
+            if _is_latin(last[-1]) and _is_latin(piece[0]):
+                piece = " " + piece
+            paragraphs[-1].append(piece)
+        else:
+            paragraphs.append([piece])
+    return ["".join(parts) for parts in paragraphs]

@@ -1,0 +1,126 @@
+"""Line roles: the vectorised evidence equals the scalar reference functions, the assembly
+joins exactly the `continues` lines, and each fault class of column OCR gets its role."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners import clean
+from cleaners.lines import (
+    CLAUSE_PUNCT,
+    digit_edges,
+    ends_sentence,
+    ends_with_opening,
+    is_byline,
+    is_display_type,
+    opens_paragraph,
+    starts_with_fragment,
+    unclosed_pairs,
+    visible_width,
+)
+from cleaners.paragraphs import infer_text_roles, line_features
+from cleaners.roles import (
+    CONTINUES,
+    STARTS_PARAGRAPH,
+    DisplayKind,
+    LineRole,
+    Role,
+    assemble_paragraphs,
+)
+
+# Glyphs that move the evidence: Han, digits, Latin, spaces, both widths of punctuation,
+# brackets and quotes, lead and byline words, a guide bullet, a Markdown mark.
+PIECES = list("核酸检测居民有序排队作工") + list("0127") + list("ab") + [" ", "\u3000", "  "] + \
+    list("，。、；：！？,.;:!?") + list("（）()“”《》〈") + ["本报讯", "记者 ", "摄", "■", "# "]
+pages = st.lists(
+    st.lists(st.sampled_from(PIECES), max_size=14).map("".join), min_size=1, max_size=24
+).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pages)
+def test_vectorised_features_equal_the_scalar_reference_functions(page):
+    lines, f = line_features(page)
+    assert lines == [line for line in page.split("\n") if line.strip()]
+    assert f.width.tolist() == [visible_width(x) for x in lines]
+    assert f.clauses.tolist() == [len(CLAUSE_PUNCT.findall(x)) for x in lines]
+    assert f.unclosed.tolist() == [unclosed_pairs(x) for x in lines]
+    assert f.ends_sentence.tolist() == [ends_sentence(x) for x in lines]
+    assert f.opens.tolist() == [opens_paragraph(x) for x in lines]
+    assert f.display_type.tolist() == [is_display_type(x) for x in lines]
+    assert f.byline.tolist() == [is_byline(x) for x in lines]
+    assert f.starts_fragment.tolist() == [starts_with_fragment(x) for x in lines]
+    assert f.ends_opening.tolist() == [ends_with_opening(x) for x in lines]
+    assert list(zip(f.starts_digit.tolist(), f.ends_digit.tolist(), strict=True)) == [
+        digit_edges(x) for x in lines
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(pages)
+def test_assembly_opens_one_paragraph_per_role_that_starts_a_line(page):
+    lines, f = line_features(page)
+    roles = infer_text_roles(f)
+    assert len(roles) == len(lines)
+    paragraphs = assemble_paragraphs(lines, roles)
+    assert len(paragraphs) == sum(1 for r in roles if r.starts_line) if lines else paragraphs == []
+
+
+def test_assembly_rejects_roles_that_do_not_fit_the_lines():
+    with pytest.raises(ValueError, match="2 lines but 1 roles"):
+        assemble_paragraphs(["a", "b"], [STARTS_PARAGRAPH])
+
+
+def test_a_role_names_its_display_kind():
+    assert str(LineRole(Role.DISPLAY, DisplayKind.KICKER)) == "display:kicker"
+    assert not CONTINUES.starts_line and STARTS_PARAGRAPH.starts_line
+
+
+# A hard-wrapped column of 12 cells, the body around each case.
+BODY_BEFORE = "今年以来，全市经济运行平\n稳，一季度增速回升至百分\n之五点二。"
+BODY_AFTER = "市政务服务中心推出“一窗\n通办”，企业和群众办事更\n方便，全年减少跑腿六万次。"
+
+BEFORE = "今年以来，全市经济运行平稳，一季度增速回升至百分之五点二。"
+AFTER = "市政务服务中心推出“一窗通办”，企业和群众办事更方便，全年减少跑腿六万次。"
+
+# (name, page, expected cleaned lines); the column breaks fall in the middle of a column.
+FAULTS = [
+    ("headline stack after the story's last sentence, wider than the column",
+     BODY_BEFORE + "\n聚焦民生实事\n全市新建便民服务站一百二十个\n打通服务群众最后一公里便民网络\n" + BODY_AFTER,
+     [BEFORE,
+      "聚焦民生实事", "全市新建便民服务站一百二十个", "打通服务群众最后一公里便民网络",
+      AFTER]),
+    ("subhead followed directly by body text",
+     BODY_BEFORE + "\n让群众“少跑腿”\n" + BODY_AFTER,
+     [BEFORE,
+      "让群众“少跑腿”",
+      AFTER]),
+    ("column break after an opening quote",
+     BODY_BEFORE + "\n市政府持续推进“\n\n放管服”改革，企业开办时\n间压缩至一个工作日以内。\n\n" + BODY_AFTER,
+     [BEFORE, "市政府持续推进“放管服”改革，企业开办时间压缩至一个工作日以内。", AFTER]),
+    ("column break inside a number",
+     BODY_BEFORE + "\n截至目前，全市已有12\n\n7家企业完成改造，累计投\n入资金三点六亿元左右。\n\n" + BODY_AFTER,
+     [BEFORE, "截至目前，全市已有127家企业完成改造，累计投入资金三点六亿元左右。", AFTER]),
+    ("column break before closing punctuation",
+     BODY_BEFORE + "\n全市工业用电量同比回升\n\n。与此同时，新增市场主体\n数量也在稳步增长当中。\n\n" + BODY_AFTER,
+     [BEFORE, "全市工业用电量同比回升。与此同时，新增市场主体数量也在稳步增长当中。", AFTER]),
+    ("column break inside a byline bracket",
+     BODY_BEFORE + "\n本报讯（记者赵一\n\n鸣 孙悦）5月8日，全市春\n季植树活动在城郊启动。\n\n" + BODY_AFTER,
+     [BEFORE, "本报讯（记者赵一鸣 孙悦）5月8日，全市春季植树活动在城郊启动。", AFTER]),
+    ("a headline wrapped in its column keeps its end",
+     BODY_BEFORE + "\n\n全民健身设施覆盖城\n乡\n\n" + BODY_AFTER,
+     [BEFORE,
+      "全民健身设施覆盖城乡",
+      AFTER]),
+]
+
+
+@pytest.mark.parametrize(("name", "page", "expected"), FAULTS, ids=[c[0] for c in FAULTS])
+def test_fault_class_gets_its_paragraphs(name, page, expected):
+    assert clean(page).paragraphs == expected
+
+
+def test_cleaning_a_cleaned_page_again_changes_nothing():
+    page = FAULTS[0][1]
+    once = clean(page).text
+    assert clean(once).text == once
