@@ -60,6 +60,9 @@ UNWRAPPED_WIDTH = 40
 # printed across columns (wider) or a short display line (narrower).
 OFF_COLUMN = 1.5
 
+# A guide box's lines are at most this many cells narrower than the body column (its frame).
+GUIDE_BOX_INSET = 3
+
 # A display line's wrapped end is at most this wide (a stack's lines are whole phrases, wider).
 WRAPPED_DISPLAY_CELLS = 4.5
 
@@ -97,6 +100,7 @@ class LineFeatures:
     """
 
     width: np.ndarray  # visible width in CJK cells
+    narrow: np.ndarray  # half-width glyphs (digits, Latin): their printed width is less certain
     clauses: np.ndarray  # clause or sentence punctuation marks
     sentences: np.ndarray  # sentence-final marks (。！？)
     spaces: np.ndarray  # whitespace characters
@@ -221,8 +225,10 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     column, in_column = column_widths(width, clauses > 0)
     byline = np.array([is_byline(line) for line in lines], dtype=bool)
     edges = np.array([digit_edges(line) for line in lines], dtype=bool).reshape(len(lines), 2)
+    visible = (ends - starts - sums[SPACES])[rows]
     return lines, LineFeatures(
         width=width,
+        narrow=2 * visible - sums[HALF_CELLS][rows],
         clauses=clauses,
         sentences=sums[SENTENCE_MARKS][rows],
         spaces=sums[SPACES][rows],
@@ -256,7 +262,8 @@ def display_lines(f: LineFeatures) -> np.ndarray:
     a one-line sentence right above a picture credit."""
     width, column = f.width, f.column
     bare = (f.clauses == 0) & ~f.ends_sentence & ~f.lead & ~f.opens
-    off_column = (width <= column - OFF_COLUMN) | (width >= column + OFF_COLUMN)
+    # Narrower even if each half-width glyph took a whole cell, or wider as counted.
+    off_column = (width + f.narrow / 2 <= column - OFF_COLUMN) | (width >= column + OFF_COLUMN)
     indent_short = np.abs(width - (column - INDENT_CELLS)) <= INDENT_SLACK
     next_full = np.append(width[1:] >= column[1:] - 1, False)  # over a column break too
     shaped = bare & off_column & ~(indent_short & next_full) & ~f.byline
@@ -302,11 +309,16 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray) -> np.ndarray:
         | (f.ends_digit[p] & f.starts_digit[n])
         | wrapped_display
     )
+    # A line that strong evidence joined to the line before is not a display line of its own
+    # (`本报讯〈记者 罗晓梅` / `通讯员 印志远) 连日来，全` looks phrase-spaced alone).
+    standalone = standalone & ~np.concatenate(([False], always & ~wrapped_display))
     apart = standalone[p] | standalone[n]
 
     same_block = ~f.after_blank[n]
     prev_has_punct = (f.clauses[p] > 0) | f.lead[p]  # a lead (`本报讯（记者 …）5 月`) is body text
-    prev_short = width[p] <= column[p] - 2
+    # The widest each line may be printed: a half-width glyph may take up to a whole cell.
+    reach = width + f.narrow / 2
+    prev_short = reach[p] <= column[p] - 2
     # In a block: only inside a hard-wrapped column. A line ending a sentence joins only if it
     # fills the column, is not as wide as a whole paragraph and the next line is not an
     # indented first line; a short line without punctuation above a short line is a subhead,
@@ -314,7 +326,7 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray) -> np.ndarray:
     joins_in_block = f.in_column[p] & np.where(
         f.ends_sentence[p],
         full[p] & (width[p] < UNWRAPPED_WIDTH) & ~(indent_exact[n] & ~f.ends_sentence[n] & next_full[n]),
-        prev_has_punct | ~prev_short | full[n],
+        prev_has_punct | ~prev_short | (reach[n] >= column[n] - 1),
     )
     # Over a blank line: a column break when a sentence of body text is left unfinished. A line
     # without punctuation standing alone is display type, unless it is as wide as its column
@@ -328,18 +340,21 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray) -> np.ndarray:
         )
         return ~f.ends_sentence[p] & (body | bare_rule)
 
-    def decide(body: np.ndarray) -> np.ndarray:
-        by_shape = ~apart & np.where(same_block, joins_in_block, over_blank(body))
+    def decide(body: np.ndarray, continued: np.ndarray) -> np.ndarray:
+        # A short line a sentence ran into is no subhead: its width is less certain than that.
+        in_block = joins_in_block | (f.in_column[p] & continued & ~f.ends_sentence[p])
+        by_shape = ~apart & np.where(same_block, in_block, over_blank(body))
         return ~never & (always | by_shape)
 
     # A line alone between blank lines right under a display line is part of a headline stack
     # even with a comma (`第九轮核酸检测，社会面仅1例阳性`).
-    under_display = np.concatenate(([False], standalone[:-2])) if len(standalone) > 1 else standalone[:0]
-    joins = decide(prev_has_punct & ~(alone & under_display))
-    # A full line without punctuation that a sentence of body text ran into is body text too.
-    ran_into = np.concatenate(([False], joins[:-1]))[: len(joins)] & full[p]
-    if ran_into.any():
-        joins = decide((prev_has_punct & ~(alone & under_display)) | ran_into)
+    under_display = np.concatenate(([False], standalone[:-2]))[: len(width) - 1] & ~f.lead[p]
+    body = prev_has_punct & ~(alone & under_display)
+    joins = decide(body, np.zeros_like(body))
+    # A line a sentence of body text ran into is body text too (when full, even over a blank).
+    continued = np.concatenate(([False], joins[:-1]))[: len(joins)]
+    if continued.any():
+        joins = decide(body | (continued & full[p]), continued)
     if f.guide.any():
         joins = _guide_items_wrap(f, joins, never | (apart & ~always))
     return joins
@@ -349,7 +364,9 @@ def _guide_items_wrap(f: LineFeatures, joins: np.ndarray, never: np.ndarray) -> 
     """A guide item wraps over lines until a blank line: within a paragraph that opens with
     one, a break joins exactly when nothing forbids it and it stays in the block."""
     same_block = ~f.after_blank[1:]
-    in_guide_joins = (~never & same_block).tolist()
+    # A line wraps only when it reached its box's end (a guide box is set inside a frame).
+    full = f.width[:-1] >= f.column[:-1] - GUIDE_BOX_INSET
+    in_guide_joins = (~never & same_block & full).tolist()
     decided = joins.tolist()
     paragraph_is_guide = bool(f.guide[0])
     for k, is_guide in enumerate(f.guide[1:].tolist()):
