@@ -25,7 +25,7 @@ def undouble_line(line: str) -> str:
     >>> undouble_line("落实落实"), undouble_line("坚持坚持再坚持")
     ('落实落实', '坚持坚持再坚持')
     """
-    compact = _SPACES.sub("", line)
+    compact = _SPACES.sub("", line).translate(_ONE_WIDTH)
     half = len(compact) // 2
     if len(compact) % 2 or compact[:half] != compact[half:]:
         return line
@@ -41,6 +41,11 @@ def undouble_line(line: str) -> str:
     return line  # pragma: no cover - unreachable: the line holds 2*half glyphs
 
 
+# Copies are compared with ASCII punctuation read as its full-width form: OCR may print the
+# two copies of a line with different widths (`要求,要` / `要求，要`). One character for one.
+_ONE_WIDTH = str.maketrans(",.;:!?()", "，。；：！？（）")
+
+
 def _without_hspace(text: str) -> str:
     """`text` without its horizontal spaces, as `_SPACES.sub("", text)` (str.replace: faster).
 
@@ -54,15 +59,19 @@ def _without_hspace(text: str) -> str:
 
 
 def remove_doubled_lines(text: str) -> tuple[str, int]:
-    """Write each line that OCR doubled once; real reduplication in prose stays.
+    """Write each line that OCR doubled once, whether the copies share a line or stand on two
+    lines in a row (one of them maybe letter-spaced: the copy with fewer spaces stays); real
+    reduplication in prose stays.
 
     >>> remove_doubled_lines("机关干部下沉抗疫一线机关干部下沉抗疫一线\\n要坚持坚持再坚持")
     ('机关干部下沉抗疫一线\\n要坚持坚持再坚持', 1)
+    >>> remove_doubled_lines("全 力 做 好 核 酸 检 测\\n全力做好核酸检测\\n谢谢\\n谢谢")
+    ('全力做好核酸检测\\n谢谢\\n谢谢', 1)
     """
     lines = text.split("\n")
     # Spaces never hold a line break, so one pass gives every line without its spaces; only a
     # line whose spaceless halves are equal is a candidate, and only a candidate is undoubled.
-    compact = _without_hspace(text).split("\n")
+    compact = _without_hspace(text).translate(_ONE_WIDTH).split("\n")
     out = list(lines)
     changed = 0
     for i, bare in enumerate(compact):
@@ -70,4 +79,27 @@ def remove_doubled_lines(text: str) -> tuple[str, int]:
         if half and bare[:half] == bare[half:]:
             out[i] = undouble_line(lines[i])
             changed += out[i] != lines[i]
-    return "\n".join(out), changed
+            compact[i] = _without_hspace(out[i]).translate(_ONE_WIDTH)
+    kept, dropped = _drop_repeated_lines(out, compact)
+    return "\n".join(kept), changed + dropped
+
+
+def _drop_repeated_lines(lines: list[str], compact: list[str]) -> tuple[list[str], int]:
+    """Lines without a copy of the non-blank line before them (spaces ignored): of two copies
+    the one with fewer spaces stays. Copies need MIN_HAN_PER_HALF Han glyphs."""
+    kept: list[str] = []
+    kept_compact = ""
+    dropped = 0
+    for line, bare in zip(lines, compact, strict=True):
+        if not bare.strip():
+            kept.append(line)
+            continue
+        if bare == kept_compact and len(_HAN_GLYPH.findall(bare)) >= MIN_HAN_PER_HALF:
+            dropped += 1
+            last = max(i for i, x in enumerate(kept) if x.strip())
+            if len(line) < len(kept[last]):  # fewer spaces: the plain copy
+                kept[last] = line
+            continue
+        kept.append(line)
+        kept_compact = bare
+    return kept, dropped

@@ -141,6 +141,12 @@ def starts_with_fragment(line: str) -> bool:
     return starts_with_closing(line) or bool(_ONE_GLYPH_CLAUSE.match(line))
 
 
+# A news lead broken over a line end (`本报` / `讯（记者…`): the head ends a line, the tail
+# opens the next; the pair is joined like a word.
+LEAD_HEAD_AT_END = regex.compile(rf"(?:本报|本|又)[{HSPACE}]*$")
+LEAD_TAIL_AT_START = regex.compile(rf"^[{HSPACE}]*(?:报讯|讯)")
+
+
 def ends_with_opening(line: str) -> bool:
     """The line's last glyph opens a bracket or quote: what it opens is on the next line.
 

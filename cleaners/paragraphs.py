@@ -23,6 +23,9 @@ from cleaners.lines import (
     CODE_POINT_EVIDENCE,
     ENDS_SENTENCE,
     HALF_CELLS,
+    INDENTED,
+    LEAD_HEAD_AT_END,
+    LEAD_TAIL_AT_START,
     OPENERS,
     OPENS_PARAGRAPH,
     SENTENCE_MARKS,
@@ -107,6 +110,7 @@ class LineFeatures:
     unclosed: np.ndarray  # brackets and quotes opened and not closed
     ends_sentence: np.ndarray
     opens: np.ndarray  # lead, guide item, heading, indentation or hard break: always a new line
+    indented: np.ndarray  # opens with indentation: a paragraph start OCR kept, unless stronger evidence
     lead: np.ndarray  # a news lead (`本报讯…`): body text however it looks
     guide: np.ndarray  # a guide item (`■…`): wraps until a blank line
     hard_end: np.ndarray  # ends where a jump marker was removed: the story jumps away
@@ -117,6 +121,8 @@ class LineFeatures:
     starts_fragment: np.ndarray  # opens with a closing mark or a one-glyph clause
     ends_opening: np.ndarray  # last glyph opens a pair
     starts_digit: np.ndarray
+    ends_lead_head: np.ndarray  # ends with the head of a lead word (`本报`)
+    starts_lead_tail: np.ndarray  # opens with its tail (`讯`)
     ends_digit: np.ndarray
     after_blank: np.ndarray  # a blank line (or more) before it
     block_size: np.ndarray  # lines in its run between blank lines
@@ -235,6 +241,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         unclosed=(sums[OPENERS] - sums[CLOSERS])[rows],
         ends_sentence=_lines_matching(_ENDS_SENTENCE_LINE, at_ends, newlines)[rows],
         opens=opens[rows],
+        indented=np.array([bool(INDENTED.match(line)) for line in lines], dtype=bool),
         lead=lead[rows],
         guide=guide[rows],
         hard_end=_lines_matching(_ENDS_HARD_BREAK_LINE, at_ends, newlines)[rows],
@@ -245,6 +252,8 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         starts_fragment=np.array([starts_with_fragment(line) for line in lines], dtype=bool),
         ends_opening=np.array([ends_with_opening(line) for line in lines], dtype=bool),
         starts_digit=edges[:, 0],
+        ends_lead_head=np.array([bool(LEAD_HEAD_AT_END.search(x)) for x in lines], dtype=bool),
+        starts_lead_tail=np.array([bool(LEAD_TAIL_AT_START.match(x)) for x in lines], dtype=bool),
         ends_digit=edges[:, 1],
         after_blank=new_block & (rows > 0),
         block_size=np.bincount(block)[block],
@@ -278,10 +287,12 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray) -> np.ndarray:
     """For each break between two consecutive non-blank lines `p` and `n`: whether `n` goes
     on with `p`'s paragraph. All breaks at once; the reasons, strongest first:
 
-    1. never: `p` ends where a jump marker was, or `n` always opens a paragraph;
+    1. never: `p` ends where a jump marker was, or `n` always opens a paragraph (by indentation
+       only when nothing under 2 says otherwise);
     2. always: `n` starts with punctuation no line starts with or with a one-glyph clause
        (the end of a word broken at `p`), `p` ends with an opening
-       bracket or quote, `p` leaves a pair open mid-sentence, a number runs across, or `n`
+       bracket or quote, `p` leaves a pair open mid-sentence, a number or a lead word
+       (`本报` / `讯`) runs across, or `n`
        is a few glyphs wrapped from the display line `p`;
     3. never: either line stands alone (`display_lines`);
     4. otherwise by width in a block, or by whether the text runs on over a blank line.
@@ -294,7 +305,7 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray) -> np.ndarray:
     # amounts: their width is less certain).
     indent_exact = (np.abs(width - (column - INDENT_CELLS)) <= 0.5) & (width == np.floor(width))
     next_full = np.append(full[1:], False) & ~np.append(f.after_blank[1:], True)
-    never = f.hard_end[p] | f.opens[n]
+    never = f.hard_end[p] | (f.opens[n] & ~f.indented[n])
     # A display line of a few glyphs, under half as wide as the display line above it, is that
     # line's wrapped end (a headline set in one column), not a line of a stack.
     bare = (f.clauses == 0) & ~f.ends_sentence
@@ -307,8 +318,11 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray) -> np.ndarray:
         | f.ends_opening[p]
         | ((f.unclosed[p] > 0) & ~f.ends_sentence[p])
         | (f.ends_digit[p] & f.starts_digit[n])
+        | (f.ends_lead_head[p] & f.starts_lead_tail[n])
         | wrapped_display
     )
+    # Indentation opens a paragraph unless strong evidence says the sentence goes on.
+    never |= f.indented[n] & ~always
     # A line that strong evidence joined to the line before is not a display line of its own
     # (`本报讯〈记者 罗晓梅` / `通讯员 印志远) 连日来，全` looks phrase-spaced alone).
     standalone = standalone & ~np.concatenate(([False], always & ~wrapped_display))

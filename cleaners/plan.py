@@ -8,6 +8,7 @@ Order, and why:
 4. script          - OpenCC, before rules compare glyphs (doubled lines).
 5. doubled lines   - whole OCR lines written twice, before reflow merges lines.
 6. reflow          - reads evidence later rules erase: letter-spacing, indentation, `#` marks.
+   doubled again    - a doubled line that OCR wrapped over lines is one paragraph only now.
 7. credits         - a photo credit run onto a paragraph's end gets its own line.
 8. punctuation     - after reflow, so bracket and quote pairs split over lines are whole.
 9. spacing         - after punctuation, so `，` and `（` are known as CJK punctuation.
@@ -63,6 +64,8 @@ def build_plan(profile: Profile) -> list[tuple[str, Rule]]:
         plan.append(("doubled_lines", remove_doubled_lines))
     if profile.reflow:
         plan.append(("reflow", reflow_paragraphs))
+        if profile.doubled_lines:
+            plan.append(("doubled_paragraphs", remove_doubled_lines))
         plan.append(("credits", separate_trailing_credits))
     if profile.punctuation:
         plan.append(("punctuation", repair_punctuation_width))

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from cleaners import clean
 from cleaners.lines import (
     CLAUSE_PUNCT,
+    INDENTED,
     digit_edges,
     ends_sentence,
     ends_with_opening,
@@ -47,6 +48,7 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
     assert f.unclosed.tolist() == [unclosed_pairs(x) for x in lines]
     assert f.ends_sentence.tolist() == [ends_sentence(x) for x in lines]
     assert f.opens.tolist() == [opens_paragraph(x) for x in lines]
+    assert f.indented.tolist() == [bool(INDENTED.match(x)) for x in lines]
     assert f.display_type.tolist() == [is_display_type(x) for x in lines]
     assert f.byline.tolist() == [is_byline(x) for x in lines]
     assert f.starts_fragment.tolist() == [starts_with_fragment(x) for x in lines]
@@ -124,3 +126,29 @@ def test_cleaning_a_cleaned_page_again_changes_nothing():
     page = FAULTS[0][1]
     once = clean(page).text
     assert clean(once).text == once
+
+
+def _pages_of_record():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "tests" / "gold").glob("*.txt")) + sorted((root / "seeds").glob("*.txt"))
+    return [p for p in files if not p.name.endswith(".gold.txt")]
+
+
+@pytest.mark.parametrize("page", _pages_of_record(), ids=lambda p: p.name)
+def test_every_gold_and_seed_page_is_idempotent_whole(page):
+    once = clean(page.read_text(encoding="utf-8-sig")).text
+    assert clean(once).text == once
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_generated_bench_pages_are_idempotent_whole(seed):
+    from bench.corpus import generate
+
+    failing = []
+    for page_id, text in generate(1_000_000, seed=seed):
+        once = clean(text).text
+        if clean(once).text != once:
+            failing.append(page_id)
+    assert failing == []
