@@ -44,10 +44,13 @@ LEAD = regex.compile(rf"^[{HSPACE}]*(?:{LEAD_WORDS})")
 INDENTED = regex.compile(rf"^[{HSPACE}]+\S")
 
 _NAME = r"[\p{Han}·]{2,4}(?:/[文图])?"
-# A stand-alone byline or photo credit: `记者 蔺洋`, `通讯员 李雪/文 连敬春/图`, `签约摄影师 马宁 摄`.
+# A stand-alone byline or photo credit: `记者 蔺洋`, `通讯员 李雪/文 连敬春/图`, `签约摄影师 马宁 摄`;
+# OCR may drop the spaces before a role word or after a `/文` mark (`记者林晓通讯员周航`).
 BYLINE = regex.compile(
     rf"""^[{HSPACE}]*(?:
-        (?:{BYLINE_ROLES})[{HSPACE}]*{_NAME}(?:[{HSPACE}]+(?:(?:{BYLINE_ROLES})[{HSPACE}]*)?{_NAME}){{0,5}}
+        (?:{BYLINE_ROLES})[{HSPACE}]*{_NAME}
+          (?:(?:[{HSPACE}]+|(?<=/[文图]))(?:(?:{BYLINE_ROLES})[{HSPACE}]*)?{_NAME}
+             |[{HSPACE}]*(?:{BYLINE_ROLES})[{HSPACE}]*{_NAME}){{0,5}}
           (?:[{HSPACE}]*摄)?
       | {_NAME}(?:[{HSPACE}]+{_NAME}){{0,5}}[{HSPACE}]*摄
       | \p{{Han}}{{2,4}}/[文图](?:[{HSPACE}]+\p{{Han}}{{2,4}}/[文图])+
@@ -268,6 +271,8 @@ def is_byline(line: str) -> bool:
     role word has one), 摄 (a credit ends in it) or `/` (a `/文` `/图` credit).
 
     >>> is_byline("通讯员 李雪/文 连敬春/图"), is_byline("签约摄影师 马宁 摄"), is_byline("李海峰等参加调研")
+    (True, True, False)
+    >>> is_byline("记者林晓通讯员周航"), is_byline("通讯员李雪/文连敬春/图"), is_byline("记者从市教育局获悉")
     (True, True, False)
     """
     if not ("记" in line or "摄" in line or "通" in line or "实" in line or "/" in line):

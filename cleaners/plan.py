@@ -12,6 +12,8 @@ Order, and why:
 7. credits         - a photo credit run onto a paragraph's end gets its own line.
 8. punctuation     - after reflow, so bracket and quote pairs split over lines are whole.
 9. spacing         - after punctuation, so `，` and `（` are known as CJK punctuation.
+   dropped spaces   - then the spaces OCR dropped in bylines and after datelines come back
+                      (after the removals, which would take them again).
 10. layout marks   - last: indentation and Markdown `#` marks go, the lines stay.
 
 The composer records an edit count for a rule only when that rule changed the text.
@@ -27,7 +29,7 @@ from cleaners.paragraphs import reflow_paragraphs, separate_trailing_credits
 from cleaners.profiles import Profile, load_profile
 from cleaners.punctuation import fold_fullwidth_alphanumerics, repair_punctuation_width
 from cleaners.script import convert_script
-from cleaners.spacing import repair_intercharacter_spacing
+from cleaners.spacing import repair_intercharacter_spacing, restore_dropped_spaces
 
 Rule = Callable[[str], tuple[str, int]]
 
@@ -71,6 +73,7 @@ def build_plan(profile: Profile) -> list[tuple[str, Rule]]:
         plan.append(("punctuation", repair_punctuation_width))
     if profile.spacing:
         plan.append(("spacing", repair_intercharacter_spacing))
+        plan.append(("dropped_spaces", restore_dropped_spaces))
     plan.append(("layout_marks", strip_layout_marks))
     return plan
 

@@ -31,8 +31,45 @@ GAP_CJK_ALNUM = regex.compile(
 # what the two did one after the other, and counts as many.
 _GAP_BESIDE_CJK = regex.compile(f"{GAP_BETWEEN_CJK.pattern}|{GAP_CJK_ALNUM.pattern}")
 
-# Whitespace inside a number or before its unit sign (`4. 2亿元`, `317 .7`, `100 %`).
-GAP_IN_NUMBER = regex.compile(rf"(?<=[0-9][.．])[{HSPACE}]+(?=[0-9])|(?<=[0-9])[{HSPACE}]+(?=[.．][0-9]|[%‰℃])")
+# Whitespace inside a number or before its unit sign (`4. 2亿元`, `317 .7`, `3 . 5%`, `100 %`).
+GAP_IN_NUMBER = regex.compile(
+    rf"(?<=[0-9][{HSPACE}]*[.．])[{HSPACE}]+(?=[0-9])|(?<=[0-9])[{HSPACE}]+(?=[.．][{HSPACE}]*[0-9]|[%‰℃])"
+)
+
+# Runs of capitals parted by single spaces with no Latin word on either side (`CP I`, `G D P`):
+# one acronym that OCR spaced apart when a run is a lone capital (`_join_acronym` decides).
+SPACED_CAPITALS = regex.compile(r"(?<![A-Za-z][ ]?)[A-Z]{1,3}(?: [A-Z]{1,3})+(?![ ]?[A-Za-z])")
+
+# Acronyms are short: a spaced run of capitals longer than this is Latin text, not one acronym.
+MAX_ACRONYM = 6
+
+
+def _join_acronym(match: regex.Match) -> str:
+    pieces = match.group(0).split(" ")
+    if min(map(len, pieces)) > 1 or sum(map(len, pieces)) > MAX_ACRONYM:
+        return match.group(0)
+    return "".join(pieces)
+
+
+def join_spaced_acronyms(text: str) -> tuple[str, int]:
+    """Write an acronym that OCR spaced apart as one word.
+
+    >>> join_spaced_acronyms("5月份CP I同比上涨2.1%，G D P增长")
+    ('5月份CPI同比上涨2.1%，GDP增长', 2)
+    >>> join_spaced_acronyms("NBA CBA 联赛，in Hello World")[0]
+    'NBA CBA 联赛，in Hello World'
+    """
+    if " " not in text:
+        return text, 0
+    count = 0
+
+    def join(match: regex.Match) -> str:
+        nonlocal count
+        joined = _join_acronym(match)
+        count += joined != match.group(0)
+        return joined
+
+    return SPACED_CAPITALS.sub(join, text), count
 
 # Single digits spaced apart between Chinese text are one letter-spaced number (`2 0 2 3青阳`,
 # `2  0  2  3青阳`: a run of spaces too, or collapsing runs would leave a new match behind);
@@ -96,6 +133,8 @@ def _remove_gaps(protected: str) -> tuple[str, int]:
     for pattern in (_GAP_BESIDE_CJK, GAP_IN_NUMBER, GAP_IN_SPACED_DIGITS):
         out, n = pattern.subn("", out)
         count += n
+    out, n = join_spaced_acronyms(out)
+    count += n
     # A fast test first: a run of two needs two ASCII spaces or a space of another kind.
     if "  " in out or "\t" in out or "\u3000" in out or "\u00a0" in out:
         out, n = SPACE_RUN.subn(" ", out)
@@ -130,3 +169,72 @@ def count_residual_gaps(text: str) -> int:
         for line in text.split("\n")
         if _HAS_HSPACE.search(line)
     )
+
+
+# -- Spaces OCR dropped (contract rule 8), restored where the rule is certain. ---------------
+
+# A byline role word (`记者`, `通讯员`, `本报记者`, `签约摄影师`, ...), the longest first.
+ROLE_WORD = regex.compile(BYLINE_ROLES)
+
+# A picture credit's last word: `摄` after a name (`陈默摄`).
+CREDIT_END = regex.compile(r"(?<=\p{Han})(?<![ ])摄(?=[ ]*[）)]?[ ]*$)")
+
+# A `/文` or `/图` credit mark glued to the next name (`李雪/文连敬春/图`).
+CREDIT_MARK_GLUED = regex.compile(r"(?<=/[文图])(?=\p{Han})")
+
+# A dateline lead glued to the text after it (`又讯为确保`, `本报讯5月8日`): one space after it.
+DATELINE_GLUED = regex.compile(r"^[ \t\u3000]*(?:本报讯|又讯)\K(?=[\p{Han}0-9])", regex.MULTILINE)
+
+
+def space_byline(byline: str) -> str:
+    """One space at each role boundary of a byline and before a final `摄` (when the byline has
+    a role; `冯嘉莹摄` stays as printed): after every role
+    word followed by a name, and before a role word that follows a name (not before the first
+    role: `新华社记者` is one word). Names are never split: where one ends is unknown.
+
+    >>> space_byline("记者林晓通讯员周航"), space_byline("本报记者陈默摄")
+    ('记者 林晓 通讯员 周航', '本报记者 陈默 摄')
+    >>> space_byline("新华社记者王某摄"), space_byline("通讯员李雪/文连敬春/图")
+    ('新华社记者 王某 摄', '通讯员 李雪/文 连敬春/图')
+    """
+    pieces, last, roles = [], 0, 0
+    for match in ROLE_WORD.finditer(byline):
+        start, end = match.span()
+        before = byline[last:start]
+        pieces.append(before)
+        if roles and before and not before.endswith((" ", "（", "(")):
+            pieces.append(" ")
+        pieces.append(match.group(0))
+        if end < len(byline) and HAN_GLYPH.match(byline, end) and not ROLE_WORD.match(byline, end):
+            pieces.append(" ")
+        last, roles = end, roles + 1
+    pieces.append(byline[last:])
+    spaced = "".join(pieces)
+    spaced = CREDIT_MARK_GLUED.sub(" ", spaced)
+    # Before `摄` only after a role: a bare `冯嘉莹摄` is printed so as often as not.
+    return CREDIT_END.sub(" 摄", spaced) if roles else spaced
+
+
+HAN_GLYPH = regex.compile(HAN)
+
+
+def restore_dropped_spaces(text: str) -> tuple[str, int]:
+    """Put back the spaces OCR dropped where the rule is certain: at the role boundaries of
+    bylines and credits (a line of its own or a bracket after a lead) and after a dateline
+    lead with no bracket. Counts the spaces put back.
+
+    >>> restore_dropped_spaces("本报讯（记者林晓通讯员周航）5月8日，开会。\\n又讯为确保安全，开会。\\n本报记者陈默摄")
+    ('本报讯（记者 林晓 通讯员 周航）5月8日，开会。\\n又讯 为确保安全，开会。\\n本报记者 陈默 摄', 6)
+    """
+    if not ("记" in text or "讯" in text or "摄" in text or "通" in text or "实" in text):
+        return text, 0  # a fast test first: every case holds one of these
+    lines = text.split("\n")
+    out = []
+    for line in lines:
+        if is_byline(line):
+            line = space_byline(line)
+        elif "（" in line or "(" in line:
+            line = BYLINE_BRACKET.sub(lambda m: space_byline(m.group(0)), line)
+        out.append(line)
+    spaced = DATELINE_GLUED.sub(" ", "\n".join(out))
+    return spaced, spaced.count(" ") - text.count(" ")

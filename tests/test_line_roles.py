@@ -108,7 +108,7 @@ FAULTS = [
      [BEFORE, "全市工业用电量同比回升。与此同时，新增市场主体数量也在稳步增长当中。", AFTER]),
     ("column break inside a byline bracket",
      BODY_BEFORE + "\n本报讯（记者赵一\n\n鸣 孙悦）5月8日，全市春\n季植树活动在城郊启动。\n\n" + BODY_AFTER,
-     [BEFORE, "本报讯（记者赵一鸣 孙悦）5月8日，全市春季植树活动在城郊启动。", AFTER]),
+     [BEFORE, "本报讯（记者 赵一鸣 孙悦）5月8日，全市春季植树活动在城郊启动。", AFTER]),
     ("a headline wrapped in its column keeps its end",
      BODY_BEFORE + "\n\n全民健身设施覆盖城\n乡\n\n" + BODY_AFTER,
      [BEFORE,
