@@ -144,10 +144,12 @@ def starts_with_fragment(line: str) -> bool:
     return starts_with_closing(line) or bool(_ONE_GLYPH_CLAUSE.match(line))
 
 
-# A news lead broken over a line end (`本报` / `讯（记者…`): the head ends a line, the tail
-# opens the next; the pair is joined like a word.
-LEAD_HEAD_AT_END = regex.compile(rf"(?:本报|本|又)[{HSPACE}]*$")
-LEAD_TAIL_AT_START = regex.compile(rf"^[{HSPACE}]*(?:报讯|讯)")
+# A news lead broken over a line end (`本报` / `讯（记者…`, `本报讯` / `（记者…）`): the head
+# ends a line, the tail (the rest of the word, or the byline bracket) opens the next.
+LEAD_HEAD_AT_END = regex.compile(rf"(?:本报讯|又讯|本报|本|又)[{HSPACE}]*$")
+LEAD_TAIL_AT_START = regex.compile(
+    rf"^[{HSPACE}]*(?:报讯|讯|[（(〈《][^）)\n]{{0,8}}?(?:{BYLINE_ROLES}))"
+)
 
 
 def ends_with_opening(line: str) -> bool:
@@ -240,6 +242,9 @@ def is_letter_spaced(line: str) -> bool:
     return single / len(tokens) >= 0.6
 
 
+# A byline role inside an opening bracket (`（记者 …`): the spaces near it part names.
+BRACKETED_ROLE = regex.compile(rf"[（(〈《][^）)\n]{{0,8}}?(?:{BYLINE_ROLES})")
+
 # A space between two Chinese glyphs: the only kind that can part a headline's phrases
 # (spaces beside digits and Latin are OCR's, not the typesetter's).
 PHRASE_GAP = regex.compile(rf"(?<=[\p{{Han}}”’）》])[{HSPACE}]+(?=[\p{{Han}}“‘（《])")
@@ -262,6 +267,8 @@ def is_phrase_spaced_heading(line: str) -> bool:
     if len(tokens) < 2 or LEAD.match(line) or visible_width(line) > 80:
         return False
     if len(CLAUSE_PUNCT.findall(line)) > 1 or is_letter_spaced(line):
+        return False
+    if BRACKETED_ROLE.search(line):  # `（记者 陶锋芳 谭杰鹏）七是`: a lead's byline, not phrases
         return False
     return all(len(_HAN_GLYPH.findall(t)) >= 2 for t in tokens)
 

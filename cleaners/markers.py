@@ -4,11 +4,13 @@ Markers are found in the text exactly as the user gave it, so each marker's
 `offset` indexes `raw_text`: ``raw_text[m.offset:m.offset + len(m.raw)] == m.raw``.
 """
 
+import unicodedata
 from dataclasses import asdict, dataclass
 
 import regex
 
 from cleaners.charclasses import CHINESE_NUMERALS, HSPACE
+from cleaners.pagelabels import normalize_page_label
 
 # Placeholder left where a marker ended or began a line: reflow must break a
 # paragraph there (a story jumps away or resumes), then removes it.
@@ -72,9 +74,6 @@ _KIND_OF_GROUP = {
     "arrow": "see_page",
 }
 
-_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
 # Whitespace and zero-width debris inside a marker, dropped before reading its page.
 _MARKER_GAPS = regex.compile(r"[\s\u200b-\u200d\ufeff]+")
 
@@ -87,24 +86,10 @@ class JumpMarker:
     page: str  # "2", "12", "A07"
     raw: str  # the marker exactly as it stood in the raw text
     offset: int  # index of `raw` in the raw text
+    paragraph: int = -1  # index of the cleaned paragraph it belongs to (-1: not placed yet)
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def chinese_numeral_to_int(numeral: str) -> int:
-    """Read a Chinese page numeral: 二 → 2, 十二 → 12, 二十 → 20, 二十一 → 21.
-
-    >>> [chinese_numeral_to_int(n) for n in ("二", "十", "十二", "二十", "二十一", "一〇")]
-    [2, 10, 12, 20, 21, 10]
-    """
-    if "十" in numeral:
-        tens, _, units = numeral.partition("十")
-        return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[units] if units else 0)
-    value = 0
-    for ch in numeral:
-        value = value * 10 + _DIGITS[ch]
-    return value
 
 
 def _undouble(page: str) -> str:
@@ -114,24 +99,16 @@ def _undouble(page: str) -> str:
     return page
 
 
-def normalize_page_label(page: str, doubled: bool) -> str:
-    """Page label as stored: Arabic digits, or an upper-case letter prefix kept (`A07`).
+def marker_page_label(page: str, doubled: bool) -> str:
+    """The page label a marker names, its doubled glyphs read once.
 
-    >>> normalize_page_label("二", False), normalize_page_label("22", True)
-    ('2', '2')
-    >>> normalize_page_label("ａ０７", False), normalize_page_label("02", False)
-    ('A07', '2')
+    >>> marker_page_label("二", False), marker_page_label("22", True), marker_page_label("ａ０７", False)
+    ('2', '2', 'A07')
     """
-    import unicodedata
-
     page = unicodedata.normalize("NFKC", _MARKER_GAPS.sub("", page))
     if doubled:
         page = _undouble(page)
-    if page[0] in CHINESE_NUMERALS:
-        return str(chinese_numeral_to_int(page))
-    if page[0].isalpha():
-        return page[0].upper() + page[1:]
-    return str(int(page))
+    return normalize_page_label(page)
 
 
 def _marker_from_match(match: regex.Match) -> JumpMarker | None:
@@ -142,7 +119,7 @@ def _marker_from_match(match: regex.Match) -> JumpMarker | None:
     doubled = len(_MARKER_GAPS.sub("", match.group("ban"))) == 2
     return JumpMarker(
         kind=_KIND_OF_GROUP[group],
-        page=normalize_page_label(match.group("page"), doubled),
+        page=marker_page_label(match.group("page"), doubled),
         raw=match.group("marker"),
         offset=match.start("marker"),
     )

@@ -22,6 +22,7 @@ The composer records an edit count for a rule only when that rule changed the te
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from cleaners.anchors import anchor_markers
 from cleaners.artifacts import remove_doubled_lines
 from cleaners.hygiene import normalize_unicode, strip_layout_marks
 from cleaners.markers import HARD_BREAK, JumpMarker, remove_jump_markers
@@ -107,7 +108,7 @@ def clean(text: str, profile: str | Profile | None = None) -> CleanResult:
         raw=text,
         text="\n".join(paragraphs),
         paragraphs=paragraphs,
-        markers=markers,
+        markers=anchor_markers(text, markers, paragraphs) if markers else markers,
         edits=edits,
         profile=chosen.name,
     )

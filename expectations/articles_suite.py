@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from cleaners.stitching import JUMP_KINDS
+from articles.stitching import JUMP_KINDS
 from expectations import thresholds as th
 from qingyang.schema import ARTICLES_SCHEMA
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 SUITE_NAME = "qingyang.articles"
 # The column that names a row in the results (failing article_ids).
 KEY_COLUMN = "article_id"
-# What an article row can be (cleaners.articles.Article.kind).
+# What an article row can be (articles.segmentation.Article.kind).
 ARTICLE_KINDS = ["story", "notice", "guide", "caption", "heading"]
 
 # Columns shrunk in the validation frame: texts to a preview, lists to their item count.

@@ -65,7 +65,7 @@ DEFAULT_POLICY = Policy()
 
 # Articles (expectations/articles_suite.py).
 # stitch_confidence: 0.0 marks a jump that found no partner; a stitch scores from 0.5 (both
-# markers agree, no other evidence; cleaners.stitching.MARKER_AGREEMENT) up to 1.0.
+# markers agree, no other evidence; articles.stitching.MARKER_AGREEMENT) up to 1.0.
 STITCH_CONFIDENCE_MIN = 0.0
 STITCH_CONFIDENCE_MAX = 1.0
 

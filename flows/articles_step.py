@@ -1,7 +1,7 @@
 """The articles step: output/pages → output/articles, rebuilt whole on every run.
 
-Pages are segmented into articles (`cleaners.articles`) and jump-continued stories are
-stitched within each issue (`cleaners.stitching`). An issue is the pages sharing a
+Pages are segmented into articles (`articles.segmentation`) and jump-continued stories are
+stitched within each issue (`articles.stitching`). An issue is the pages sharing a
 publication and an issue_date. A page whose publication or issue_date is null cannot
 be shown to belong with any other page, so it is an issue of its own: its jumps stay
 unmatched and their stitch_note says why.
@@ -32,16 +32,17 @@ import pyarrow.parquet as pq
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from cleaners import CleanResult, JumpMarker
-from cleaners.articles import segment_page
-from cleaners.stitching import JUMP_KINDS, ArticleRecord, PageInput, page_order, stitch_issue
+from articles.segmentation import segment_page
+from articles.stitching import JUMP_KINDS, ArticleRecord, PageInput, stitch_issue
+from cleaners import JumpMarker
+from cleaners.pagelabels import page_order
 from flows.store import PAGES_FILE
 from qingyang.parquet_io import RowGroupWriter, atomic_target
 from qingyang.schema import ARTICLES_FILE, ARTICLES_SCHEMA
 
 # The pages columns each pass reads; nothing else is loaded.
 KEY_COLUMNS = ["doc_id", "publication", "issue_date", "page", "valid"]
-TEXT_COLUMNS = ["doc_id", "raw_text", "text", "paragraphs", "markers", "profile", "valid"]
+TEXT_COLUMNS = ["doc_id", "text", "markers", "valid"]
 # Articles per Parquet row group.
 ROWS_PER_GROUP = 4096
 # Pages turned into Python rows at once, out of one decoded row group of the pages table.
@@ -132,13 +133,11 @@ def issues_as_read(pages: ds.Dataset, issues: list[Issue]) -> Iterator[tuple[Iss
 
 def page_input(doc_id: str, issue: Issue, row: dict) -> PageInput:
     """A stored page as the stitcher's input: segmented from its stored cleaned columns."""
-    result = CleanResult(
-        raw=row["raw_text"], text=row["text"], paragraphs=list(row["paragraphs"]),
-        markers=[JumpMarker(**m) for m in row["markers"]], profile=row["profile"] or "")
+    markers = [JumpMarker(**m) for m in row["markers"]]  # each knows its paragraph
     return PageInput(
         doc_id=doc_id, publication=issue.publication,
         issue_date=issue.issue_date.isoformat() if issue.issue_date else None,
-        page=issue.pages[doc_id], articles=segment_page(result))
+        page=issue.pages[doc_id], articles=segment_page(row["text"], markers))
 
 
 def issue_records(issue: Issue, rows: dict[str, dict]) -> list[ArticleRecord]:

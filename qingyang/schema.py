@@ -10,7 +10,8 @@ import pyarrow as pa
 # Per-rule edit counts: one field per rule of the plan, null when the rule made no change.
 EDIT_RULES = (
     "jump_markers", "unicode", "fullwidth_alnum", "script", "doubled_lines",
-    "reflow", "credits", "punctuation", "spacing", "layout_marks",
+    "reflow", "doubled_paragraphs", "credits", "punctuation", "spacing", "dropped_spaces",
+    "layout_marks",
 )
 
 MARKER = pa.struct([
@@ -18,6 +19,7 @@ MARKER = pa.struct([
     pa.field("page", pa.string(), nullable=False),
     pa.field("raw", pa.string(), nullable=False),
     pa.field("offset", pa.int64(), nullable=False),
+    pa.field("paragraph", pa.int64(), nullable=False),
 ])
 
 _PAGE_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
@@ -32,7 +34,7 @@ _PAGE_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("raw_text", pa.string(), False, "decoded input text, unchanged"),
     ("text", pa.string(), False, "cleaned text, one paragraph per line"),
     ("paragraphs", pa.list_(pa.string()), False, "cleaned paragraphs"),
-    ("markers", pa.list_(MARKER), False, "jump markers removed from the text; offset indexes raw_text"),
+    ("markers", pa.list_(MARKER), False, "jump markers removed from the text; offset indexes raw_text, paragraph the cleaned paragraphs"),
     ("edits", pa.struct([pa.field(r, pa.int64()) for r in EDIT_RULES]), False,
      "per-rule edit counts (null: the rule changed nothing)"),
     ("chars", pa.int64(), False, "length of text"),
@@ -58,6 +60,7 @@ ARTICLE_MARKER = pa.struct([
     pa.field("page", pa.string(), nullable=False),
     pa.field("raw", pa.string(), nullable=False),
     pa.field("offset", pa.int64(), nullable=False),
+    pa.field("paragraph", pa.int64(), nullable=False),
     pa.field("page_of_fragment", pa.string(), nullable=True),
 ])
 

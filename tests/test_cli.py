@@ -30,7 +30,7 @@ def test_clean_json_has_text_paragraphs_markers_and_edits():
     record = json.loads(done.stdout)
     assert set(record) == {"text", "paragraphs", "markers", "edits"}
     assert record["markers"][0] == {"kind": "continued_to", "page": "2",
-                                    "raw": "（下转第二版）", "offset": 4181}
+                                    "raw": "（下转第二版）", "offset": 4181, "paragraph": 29}
     assert record["edits"]["spacing"] > 0
 
 

@@ -15,14 +15,11 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 
-import regex
 from rapidfuzz import fuzz
 
-from cleaners.articles import Article
-
-# A page label's letter prefix and number (`A07` → A, 7; `2` → "", 2): `第二版` gives 2, a
-# manifest may say `02` or `A02`; compared without leading zeros.
-PAGE_LABEL = regex.compile(r"^\s*(?P<prefix>[A-Za-z]*)\s*0*(?P<number>\d+)\s*$")
+from articles.bigrams import han_bigrams
+from articles.segmentation import Article
+from cleaners.pagelabels import page_key
 
 # The marker kinds a stitch joins and consumes; `see_page` is a cross-reference, never joined.
 JUMP_KINDS = ("continued_to", "continued_from")
@@ -73,34 +70,6 @@ class ArticleRecord:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def normalize_page(label: str | None) -> str | None:
-    """A page label compared across markers and manifests.
-
-    >>> normalize_page("A07"), normalize_page("02"), normalize_page("2"), normalize_page(None)
-    ('A7', '2', '2', None)
-    """
-    if label is None:
-        return None
-    match = PAGE_LABEL.match(str(label))
-    if not match:
-        return str(label).strip().upper()
-    return f"{match['prefix'].upper()}{int(match['number'])}"
-
-
-def page_order(label: str | None) -> tuple[int, str, int, str]:
-    """Sort key of a page label: letter prefix, then number (2 before 10); unknown last.
-
-    >>> sorted(["10", "2", "A07", None, "A1", "01"], key=page_order)
-    ['01', '2', '10', 'A1', 'A07', None]
-    """
-    if label is None:
-        return (1, "", 0, "")
-    match = PAGE_LABEL.match(str(label))
-    if not match:
-        return (0, str(label), 0, str(label))
-    return (0, match["prefix"].upper(), int(match["number"]), str(label))
-
-
 def _evidence(source: Article, target: Article) -> float:
     """How surely `target` continues `source`: repeated headline, else shared wording."""
     heads = [h for h in (source.headline, *source.subheadlines) if h]
@@ -109,14 +78,8 @@ def _evidence(source: Article, target: Article) -> float:
     if not source.body or not target.body:
         return headline
     # The jump cuts a sentence: the story's wording (names, places, terms) runs on.
-    content = fuzz.token_set_ratio(_grams(source.text), _grams(target.text)) / 100
+    content = fuzz.token_set_ratio(" ".join(han_bigrams(source.text)), " ".join(han_bigrams(target.text))) / 100
     return max(headline, content * 0.8)
-
-
-def _grams(text: str) -> str:
-    """Han bigrams as tokens, so that rapidfuzz compares wording, not single glyphs."""
-    runs = regex.findall(r"\p{Han}+", text)
-    return " ".join(run[i : i + 2] for run in runs for i in range(len(run) - 1))
 
 
 @dataclass
@@ -147,25 +110,26 @@ def _stitch_one_issue(pages: list[PageInput]) -> list[ArticleRecord]:
     fragments = [_Fragment(page, a) for page in pages for a in page.articles]
     by_page: dict[str | None, list[_Fragment]] = {}
     for frag in fragments:
-        by_page.setdefault(normalize_page(frag.page.page), []).append(frag)
+        by_page.setdefault(page_key(frag.page.page), []).append(frag)
 
     # Candidate pairs: a jump to page N and a resumption on page N from this page.
-    pairs: list[tuple[float, int, int, str | None]] = []
+    pairs: list[tuple[float, int, int, tuple[str, int] | None]] = []
     jumps = [(i, f) for i, f in enumerate(fragments) if f.article.jumps("continued_to")]
     for i, source in jumps:
-        target_page = normalize_page(source.article.jumps("continued_to")[-1].page)
-        here = normalize_page(source.page.page)
+        target_label = source.article.jumps("continued_to")[-1].page
+        target_page, here = page_key(target_label), page_key(source.page.page)
         if target_page not in by_page:
-            source.notes.append(f"target page {target_page} not in this issue")
+            source.notes.append(f"target page {target_label} not in this issue")
             continue
         candidates = [
             (j, f) for j, f in enumerate(fragments)
-            if normalize_page(f.page.page) == target_page and f is not source
-            and any(here is None or normalize_page(m.page) == here
+            if page_key(f.page.page) == target_page and f is not source
+            and any(here is None or page_key(m.page) == here
                     for m in f.article.jumps("continued_from"))
         ]
         if not candidates:
-            source.notes.append(f"no fragment on page {target_page} resumes from page {here}")
+            source.notes.append(
+                f"no fragment on page {target_label} resumes from page {source.page.page}")
             continue
         for j, target in candidates:
             pairs.append((_evidence(source.article, target.article), i, j, target_page))
@@ -188,8 +152,8 @@ def _stitch_one_issue(pages: list[PageInput]) -> list[ArticleRecord]:
             source.notes.append("no continuation matched well enough")
     for frag in fragments:
         if frag.article.jumps("continued_from") and frag.previous is None:
-            froms = {normalize_page(m.page) for m in frag.article.jumps("continued_from")}
-            missing = [p for p in sorted(froms, key=str) if p not in by_page]
+            froms = {m.page for m in frag.article.jumps("continued_from")}
+            missing = [p for p in sorted(froms) if page_key(p) not in by_page]
             frag.notes.append(
                 f"source page {', '.join(map(str, missing))} not in this issue" if missing
                 else "no jump on the source page matched this continuation"

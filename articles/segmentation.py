@@ -10,10 +10,8 @@ headline block can come AFTER its body. A headline block between two bodies is
 therefore tied to the one it names (shared Han bigrams: people, places, topic),
 defaulting to the body below it, the usual layout.
 
-Jump markers were removed from the text by the cleaner; `locate_markers` maps each
-marker's raw offset to the cleaned paragraph it belongs to, by cleaning a few raw lines
-before it and finding their cleaned end among the paragraphs (and, when that end is not
-found once, all the raw text before it).
+Jump markers were removed from the text by the cleaner, which recorded the paragraph
+each belongs to (`JumpMarker.paragraph`).
 
 Not for: column layout recovery (no coordinates here), or pages that are not news.
 """
@@ -25,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 
 import regex
 
+from articles.bigrams import han_bigrams
 from cleaners.charclasses import BYLINE_ROLES, HSPACE, LEAD_WORDS
 from cleaners.lines import (
     CLAUSE_PUNCT,
@@ -35,7 +34,7 @@ from cleaners.lines import (
     visible_width,
 )
 from cleaners.markers import JumpMarker
-from cleaners.plan import CleanResult, clean
+from cleaners.plan import CleanResult
 
 # A lead with its bracketed byline: `本报讯（郑报全媒体记者 陈锋 孙亚文）`, `又讯（…）`, `新华社北京电（…）`.
 LEAD_BYLINE = regex.compile(
@@ -72,19 +71,6 @@ KICKER_IN_LINE = regex.compile(
     r"^(?P<kicker>\S{6,60}?(?:强调|要求|指出|表示))[ ]+(?P<main>\S.*)$"
 )
 
-# Han runs, for bigram overlap between a headline and a body.
-HAN_RUN = regex.compile(r"\p{Han}+")
-
-# Trailing punctuation and spaces, ignored when matching a cleaned prefix to a paragraph.
-TRAILING_NOISE = regex.compile(r"[\s，。、；：！？（）“”‘’…—]+$")
-
-# Raw text cleaned before a marker to find its paragraph: from a line start at least this
-# many lines and characters back.
-WINDOW_LINES = 4
-WINDOW_CHARS = 120
-# Longer tails of the window's cleaned end, tried in turn while the usual 8 characters
-# are in several paragraphs.
-LONGER_TAILS = (24, 64)
 # Prefer the body above a headline only when it shares this much more of the headline.
 ABOVE_MARGIN = 0.15
 # A caption is short (in CJK cells) unless it says `图为`.
@@ -123,121 +109,6 @@ class Article:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-# ---------------------------------------------------------------- markers → paragraphs
-
-
-def _tail(paragraph: str, size: int = 8) -> str:
-    return TRAILING_NOISE.sub("", paragraph)[-size:]
-
-
-def _window_start(prefix: str) -> int:
-    """Where the window before a marker starts: a line start at least `WINDOW_LINES` lines
-    and `WINDOW_CHARS` characters back (0: the window is the whole prefix)."""
-    start = len(prefix)
-    lines = 0
-    while start > 0 and (lines < WINDOW_LINES or len(prefix) - start < WINDOW_CHARS):
-        start = prefix.rfind("\n", 0, start - 1) + 1
-        lines += 1
-    return start
-
-
-def _place(paragraphs: Sequence[str], found: int, tail: str, prefix: str) -> int:
-    """`found`, or the paragraph after it when the raw text before the marker ended a line
-    (`(上接第一版)整改…`) right where the paragraph ends."""
-    starts_line = prefix.rstrip(" \t\u3000").endswith("\n")
-    if starts_line and _tail(paragraphs[found]).endswith(tail):
-        found += 1  # the prefix ended a paragraph: the marker opens the next one
-    return min(found, len(paragraphs) - 1)
-
-
-def _located_in_window(prefix: str, start: int, paragraphs: Sequence[str],
-                       profile: str | None) -> tuple[int, str] | None:
-    """The one paragraph holding the cleaned end of the window, with the tail that matched;
-    None when the end is in no paragraph, or in several that neither a longer tail nor
-    the window's paragraphs above it tell apart."""
-    before = clean(prefix[start:], profile).paragraphs
-    tail = _tail(before[-1]) if before else ""
-    if not tail:
-        return None
-    hits = [i for i, p in enumerate(paragraphs) if tail in p]
-    for size in LONGER_TAILS:
-        if len(hits) <= 1:
-            break
-        longer = _tail(before[-1], size)
-        hits = [i for i in hits if longer in paragraphs[i]]
-    for back in range(1, len(before)):
-        if len(hits) <= 1:
-            break
-        # The same words end two paragraphs: the paragraphs above them must end alike too.
-        above = _tail(before[-1 - back])
-        hits = [i for i in hits if i >= back and _tail(paragraphs[i - back]).endswith(above)]
-    return (hits[0], tail) if len(hits) == 1 else None
-
-
-def locate_marker(raw: str, paragraphs: Sequence[str], marker: JumpMarker,
-                  profile: str | None = None) -> int:
-    """Index of the cleaned paragraph a marker belongs to.
-
-    A marker that starts a line (`(上接第一版)整改…`) belongs to the paragraph after the
-    text before it, one that ends or sits inside a line (`…教育， （下转第二版）`) to the
-    paragraph holding the end of that text. That end is found by cleaning a few lines of
-    raw text before the marker (`WINDOW_LINES`) and looking for their cleaned tail in the
-    page's paragraphs; when the tail is in no paragraph or in several, the whole raw text
-    before the marker is cleaned instead (`locate_marker_by_prefix`, the method the window
-    stands in for, at the cost of about one more clean of the page).
-
-    >>> raw = "第一段。\\n\\n第二段开头，（下转第二版）\\n\\n（上接第一版）第三段。"
-    >>> r = clean(raw)
-    >>> [locate_marker(raw, r.paragraphs, m) for m in r.markers]
-    [1, 2]
-    """
-    if not paragraphs:
-        return 0
-    prefix = raw[: marker.offset]
-    if not prefix.strip():
-        return 0
-    start = _window_start(prefix)
-    if start > 0:
-        located = _located_in_window(prefix, start, paragraphs, profile)
-        if located is not None:
-            return _place(paragraphs, located[0], located[1], prefix)
-    return locate_marker_by_prefix(raw, paragraphs, marker, profile)
-
-
-def locate_marker_by_prefix(raw: str, paragraphs: Sequence[str], marker: JumpMarker,
-                            profile: str | None = None) -> int:
-    """`locate_marker` by cleaning all the raw text before the marker: the paragraph count
-    of that clean places the marker when its tail is ambiguous or not found.
-
-    >>> raw = "导语。\\n\\n正文写到这里， （下转第三版）\\n（上接第一版）另一篇。"
-    >>> r = clean(raw)
-    >>> [locate_marker_by_prefix(raw, r.paragraphs, m) for m in r.markers]
-    [1, 2]
-    """
-    prefix = raw[: marker.offset]
-    before = clean(prefix, profile).paragraphs if paragraphs and prefix.strip() else []
-    if not before:
-        return 0
-    tail = _tail(before[-1])
-    guess = len(before) - 1
-    found = None
-    if tail:
-        window = range(max(0, guess - 3), min(len(paragraphs), guess + 4))
-        hits = [i for i in window if tail in paragraphs[i]]
-        hits = hits or [i for i, p in enumerate(paragraphs) if tail in p]
-        if hits:
-            found = min(hits, key=lambda i: abs(i - guess))
-    if found is None:
-        found = min(guess, len(paragraphs) - 1)
-    return _place(paragraphs, found, tail, prefix)
-
-
-def locate_markers(result: CleanResult) -> list[tuple[int, JumpMarker]]:
-    """Each marker of a clean result with the index of its paragraph."""
-    return [(locate_marker(result.raw, result.paragraphs, m, result.profile or None), m)
-            for m in result.markers]
 
 
 # ---------------------------------------------------------------- line classes
@@ -289,13 +160,6 @@ def parse_byline(byline: str) -> tuple[list[str], list[str]]:
     return reporters, photographers
 
 
-def _bigrams(text: str) -> set[str]:
-    grams: set[str] = set()
-    for run in HAN_RUN.findall(text):
-        grams.update(map(str.__add__, run, run[1:]))  # each glyph with the next
-    return grams
-
-
 def headline_score(lines: Sequence[str], body: Sequence[str]) -> float:
     """Share of a headline block's Han bigrams found in a body: how much it names the story.
 
@@ -303,7 +167,7 @@ def headline_score(lines: Sequence[str], body: Sequence[str]) -> float:
     >>> round(headline_score(["刘保新在督导调研疫情防控工作时强调"], body), 2)
     0.69
     """
-    return _share_in(_bigrams(" ".join(lines)), "\n".join(body))
+    return _share_in(set(han_bigrams(" ".join(lines))), "\n".join(body))
 
 
 def _share_in(heading: set[str], body: str) -> float:
@@ -410,48 +274,37 @@ def _story_from(unit: _Unit, paragraphs: Sequence[str]) -> Article:
     return article
 
 
-def segment_page(
-    page: CleanResult | str,
-    markers: Sequence[JumpMarker] | Sequence[tuple[int, JumpMarker]] | None = None,
-    raw: str | None = None,
-) -> list[Article]:
+def segment_page(page: CleanResult | str, markers: Sequence[JumpMarker] = ()) -> list[Article]:
     """Split a cleaned page into articles, in reading order.
 
-    `page` is a `CleanResult` (its markers are located through its raw text) or cleaned
-    text; with text, give `markers` as `(paragraph index, marker)` pairs, or as markers
-    plus the `raw` text they index.
+    `page` is a `CleanResult`, whose markers carry the paragraph they belong to, or cleaned
+    text with its `markers`. A marker not placed by the cleaner (`paragraph` -1) goes where a
+    story resumes (the top) or jumps away (the bottom).
 
+    >>> from cleaners import clean
     >>> page = clean("坚定必胜信心\\n\\n本报讯（记者 付家宝）5月12日，刘保新到城区督导。\\n\\n"
     ...              "■我市开通心理疏导热线 ▶▶▶▶22 版版")
     >>> [(a.kind, a.headline, a.byline, a.pages) for a in segment_page(page)]
     [('story', '坚定必胜信心', '记者 付家宝', []), ('guide', '我市开通心理疏导热线', None, ['2'])]
     """
     if isinstance(page, CleanResult):
-        paragraphs = page.paragraphs
-        pairs = locate_markers(page) if markers is None else _pairs(markers, page.raw, paragraphs)
+        paragraphs, markers = page.paragraphs, page.markers
     else:
         paragraphs = [line for line in page.split("\n") if line.strip()]
-        pairs = _pairs(markers or [], raw, paragraphs)
     anchored: dict[int, list[JumpMarker]] = {}
-    for index, marker in pairs:
-        anchored.setdefault(index, []).append(marker)
+    for marker in markers:
+        anchored.setdefault(_paragraph_of(marker, len(paragraphs)), []).append(marker)
 
     kinds = _classify(paragraphs, anchored)
     units = _units(paragraphs, kinds, anchored)
     return _assemble(paragraphs, units, anchored)
 
 
-def _pairs(markers, raw: str | None, paragraphs: Sequence[str]) -> list[tuple[int, JumpMarker]]:
-    pairs: list[tuple[int, JumpMarker]] = []
-    for item in markers:
-        if isinstance(item, tuple):
-            pairs.append(item)
-        elif raw is not None:
-            pairs.append((locate_marker(raw, paragraphs, item), item))
-        else:  # no raw text: a story resumes at the top and jumps away at the bottom
-            last = max(len(paragraphs) - 1, 0)
-            pairs.append((0 if item.kind == "continued_from" else last, item))
-    return pairs
+def _paragraph_of(marker: JumpMarker, count: int) -> int:
+    """The marker's paragraph, within the page; unplaced: the top or the bottom."""
+    if 0 <= marker.paragraph < count:
+        return marker.paragraph
+    return 0 if marker.kind == "continued_from" or count == 0 else count - 1
 
 
 def _assemble(paragraphs: Sequence[str], units: list[_Unit],
