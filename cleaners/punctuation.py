@@ -5,7 +5,7 @@ mapped to ASCII (`，` and `、` would both become `,` and the difference is los
 
 import regex
 
-from cleaners.charclasses import CJK, HAN, HSPACE
+from cleaners.charclasses import BYLINE_ROLES, CJK, HAN, HSPACE
 
 # Full-width letters and digits (`ＧＤＰ２０２２`) are ASCII in any modern typesetting.
 FULLWIDTH_ALNUM = regex.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
@@ -19,12 +19,14 @@ _FULLWIDTH_BLOCKS = [regex.compile(r"[\uff10-\uff19]"), regex.compile(r"[\uff21-
 HALFWIDTH_CJK_PUNCT = regex.compile(r"[\uff61-\uff64]")
 _HALFWIDTH_TO_FULL = {"｡": "。", "｢": "「", "｣": "」", "､": "、"}
 
-# Mismatched brackets from OCR (`〈…)`, `(…〉`, `（…)`, `(…）`) are one pair of round brackets.
+# Mismatched brackets from OCR (`〈…)`, `(…〉`, `（…)`, `(…）`) are one pair of round brackets;
+# so is a book-title mark OCR read for a byline's bracket (`《记者 周晓燕）`: no title opens so).
 LOOKALIKE_BRACKET_PAIR = regex.compile(
     r"(?:〈(?P<a>[^〈〉()（）\n]{0,80})[)）]"
     r"|[(（](?P<b>[^〈〉()（）\n]{0,80})〉"
     r"|（(?P<c>[^()（）\n]{0,80})\)"
-    r"|\((?P<d>[^()（）\n]{0,80})）)"
+    r"|\((?P<d>[^()（）\n]{0,80})）"
+    rf"|《(?P<e>(?:{BYLINE_ROLES})[^《》()（）\n]{{0,40}})[)）])"
 )
 
 # An ASCII bracket pair; converted when it holds Han or stands beside Han (`县(市)` → `县（市）`).
@@ -83,9 +85,11 @@ def repair_lookalike_brackets(text: str) -> tuple[str, int]:
 
     >>> repair_lookalike_brackets("各县〈市)适时开展")
     ('各县（市）适时开展', 1)
+    >>> repair_lookalike_brackets("本报讯《记者周晓燕陈立新）5月12日，《人民日报》")
+    ('本报讯（记者周晓燕陈立新）5月12日，《人民日报》', 1)
     """
-    if "〈" not in text and "〉" not in text and "(" not in text and ")" not in text:
-        return text, 0  # a fast test first: each pair has one of these four
+    if "〈" not in text and "〉" not in text and "(" not in text and ")" not in text and "《" not in text:
+        return text, 0  # a fast test first: each pair has one of these five
 
     def pair(match: regex.Match) -> str:
         inner = next(g for g in match.groups() if g is not None)

@@ -49,7 +49,7 @@ def eval_command(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from qingyang.evaluation import evaluate_pair, gold_pairs, totals
+    from qingyang.evaluation import evaluate_pair, gold_pairs, page_kinds, totals
     from qingyang.textio import UnreadableInput, read_text_file
 
     directory = Path(args.gold)
@@ -66,6 +66,10 @@ def eval_command(args: argparse.Namespace) -> int:
             print(f"qingyang: {err}", file=sys.stderr)
             return EXIT_FAILED
     rows = [(p.name, p.raw, p.cleaned) for p in pages]
+    kinds = page_kinds(directory)
+    for kind in sorted(set(kinds.get(p.name, "") for p in pages) - {""}):
+        group = [p for p in pages if kinds.get(p.name) == kind]
+        rows.append((f"TOTAL {kind}", totals(group, "raw"), totals(group, "cleaned")))
     rows.append(("TOTAL", totals(pages, "raw"), totals(pages, "cleaned")))
     if args.json:
         print(json.dumps([
@@ -73,12 +77,13 @@ def eval_command(args: argparse.Namespace) -> int:
                               for k, v in (("cer", s.cer), ("residual_gaps", s.residual_gaps),
                                            ("ascii_punct_beside_han", s.ascii_punct_beside_han),
                                            ("leftover_markers", s.leftover_markers),
-                                           ("paragraph_f1", s.paragraph_f1))}}
+                                           ("paragraph_f1", s.paragraph_f1),
+                                           ("spaces_kept", s.spaces_kept_share))}}
             for name, raw, done in rows
         ], ensure_ascii=False, indent=1))
         return EXIT_OK
     table = Table(title=f"qingyang eval --gold {directory}  (raw → cleaned)")
-    for column in ("page", "CER %", "CJK gaps", "ASCII punct", "markers", "para F1"):
+    for column in ("page", "CER %", "CJK gaps", "ASCII punct", "markers", "para F1", "spaces kept"):
         table.add_column(column, justify="left" if column == "page" else "right")
     for name, raw, done in rows:
         table.add_row(
@@ -88,8 +93,9 @@ def eval_command(args: argparse.Namespace) -> int:
             f"{raw.ascii_punct_beside_han} → {done.ascii_punct_beside_han}",
             f"{raw.leftover_markers} → {done.leftover_markers}",
             f"{raw.paragraph_f1:.3f} → {done.paragraph_f1:.3f}",
+            f"{raw.spaces_kept_share:.2f} → {done.spaces_kept_share:.2f}",
         )
-    Console(width=120).print(table)
+    Console(width=140).print(table)
     return EXIT_OK
 
 

@@ -21,6 +21,8 @@ class PageScore:
     boundary_tp: int
     boundary_fp: int
     boundary_fn: int
+    spaces_kept: int = 0  # spaces of the gold (bylines, headline phrases, Latin) found aligned
+    gold_spaces: int = 0
 
     @property
     def cer(self) -> float:
@@ -29,6 +31,11 @@ class PageScore:
     @property
     def paragraph_f1(self) -> float:
         return f1(self.boundary_tp, self.boundary_fp, self.boundary_fn)
+
+    @property
+    def spaces_kept_share(self) -> float:
+        """Share of the gold's spaces the text has in the same place (1.0 when it has none)."""
+        return self.spaces_kept / self.gold_spaces if self.gold_spaces else 1.0
 
 
 def f1(tp: int, fp: int, fn: int) -> float:
@@ -48,10 +55,10 @@ def _stream_and_boundaries(text: str) -> tuple[str, set[int]]:
     return "".join(paragraphs), boundaries
 
 
-def _position_map(source: str, target: str) -> list[int]:
+def _position_map(source: str, target: str, opcodes) -> list[int]:
     """For each index 0..len(source) of `source`, the aligned index in `target`."""
     mapping = [0] * (len(source) + 1)
-    for tag, s1, s2, d1, d2 in Levenshtein.opcodes(source, target):
+    for tag, s1, s2, d1, d2 in opcodes:
         for k in range(s1, s2 + 1):
             if tag in ("equal", "replace"):
                 mapping[k] = min(d1 + (k - s1), d2)
@@ -61,16 +68,24 @@ def _position_map(source: str, target: str) -> list[int]:
     return mapping
 
 
+def _spaces_kept(target: str, opcodes) -> int:
+    """Spaces of `target` that an `equal` block of the alignment covers."""
+    return sum(target.count(" ", d1, d2) for tag, _, _, d1, d2 in opcodes if tag == "equal")
+
+
 def score_text(hypothesis: str, gold: str) -> PageScore:
     """CER with line breaks ignored, residual defects, and paragraph-boundary counts.
 
     >>> s = score_text("核酸检测，\\n居民有序排队。", "核酸检测，居民有序排队。")
     >>> s.cer, s.boundary_fp, s.paragraph_f1
     (0.0, 1, 0.0)
+    >>> score_text("记者林晓 通讯员 周航", "记者 林晓 通讯员 周航").spaces_kept_share
+    0.6666666666666666
     """
     hyp_stream, hyp_bounds = _stream_and_boundaries(hypothesis)
     gold_stream, gold_bounds = _stream_and_boundaries(gold)
-    mapping = _position_map(hyp_stream, gold_stream)
+    opcodes = Levenshtein.opcodes(hyp_stream, gold_stream)
+    mapping = _position_map(hyp_stream, gold_stream, opcodes)
     mapped = {mapping[b] for b in hyp_bounds}
     tp = len(mapped & gold_bounds)
     return PageScore(
@@ -82,6 +97,8 @@ def score_text(hypothesis: str, gold: str) -> PageScore:
         boundary_tp=tp,
         boundary_fp=len(mapped) - tp,
         boundary_fn=len(gold_bounds) - tp,
+        spaces_kept=_spaces_kept(gold_stream, opcodes),
+        gold_spaces=gold_stream.count(" "),
     )
 
 
@@ -90,6 +107,19 @@ class GoldPage:
     name: str
     raw: PageScore
     cleaned: PageScore
+
+
+def page_kinds(directory: Path) -> dict[str, str]:
+    """Page name → kind, from a `manifest.csv` (columns name, kind) in the folder or above it."""
+    import csv
+
+    for folder in (directory, directory.parent):
+        manifest = folder / "manifest.csv"
+        if manifest.is_file():
+            with manifest.open(encoding="utf-8", newline="") as handle:
+                return {row["name"]: row["kind"] for row in csv.DictReader(handle)
+                        if row.get("name") and row.get("kind")}
+    return {}
 
 
 def gold_pairs(directory: Path) -> list[tuple[str, Path, Path]]:
