@@ -20,7 +20,7 @@ The composer records an edit count for a rule only when that rule changed the te
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cleaners.anchors import anchor_markers
 from cleaners.artifacts import remove_doubled_lines
@@ -79,8 +79,11 @@ def build_plan(profile: Profile) -> list[tuple[str, Rule]]:
     return plan
 
 
-def clean(text: str, profile: str | Profile | None = None) -> CleanResult:
+def clean(text: str, profile: str | Profile | None = None, paragraphs_given: bool = False) -> CleanResult:
     """Clean one OCR'd page under `profile` (default `zh-Hans-newspaper`).
+
+    `paragraphs_given`: the text is already one paragraph per line (laid out from an OCR
+    engine's geometry, `layout`), so reflow does not run; every other rule does.
 
     >>> r = clean("本报讯（记者 高伟山）5 月 12 日\\n是国际护士节,也是许昌战“疫”最紧\\n"
     ...           "张的时候。市委书记史根治到中心\\n城区调研疫情防控工作。 （下转第二版）")
@@ -90,6 +93,8 @@ def clean(text: str, profile: str | Profile | None = None) -> CleanResult:
     ([('continued_to', '2')], ['jump_markers', 'punctuation', 'reflow', 'spacing'])
     """
     chosen = load_profile(profile)
+    if paragraphs_given and chosen.reflow:
+        chosen = replace(chosen, reflow=False)
     edits: dict[str, int] = {}
     markers: list[JumpMarker] = []
     out = text

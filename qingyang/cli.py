@@ -49,20 +49,30 @@ def eval_command(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from qingyang.evaluation import evaluate_pair, gold_pairs, page_kinds, totals
+    from qingyang.evaluation import (
+        evaluate_engine_file,
+        evaluate_pair,
+        gold_pairs,
+        page_kinds,
+        totals,
+    )
     from qingyang.textio import UnreadableInput, read_text_file
+    from readers import OcrFormatError
 
     directory = Path(args.gold)
-    pairs = gold_pairs(directory) if directory.is_dir() else []
+    pairs = gold_pairs(directory, args.input) if directory.is_dir() else []
     if not pairs:
         print(f"qingyang: {directory}: no NAME.txt / NAME.gold.txt pairs", file=sys.stderr)
         return EXIT_USAGE
     pages = []
     for name, source, gold in pairs:
         try:
-            pages.append(evaluate_pair(name, read_text_file(source).text,
-                                       read_text_file(gold).text, args.profile))
-        except UnreadableInput as err:
+            gold_text = read_text_file(gold).text
+            if args.input == "text":
+                pages.append(evaluate_pair(name, read_text_file(source).text, gold_text, args.profile))
+            else:
+                pages.append(evaluate_engine_file(name, source, gold_text, args.profile))
+        except (UnreadableInput, OcrFormatError) as err:
             print(f"qingyang: {err}", file=sys.stderr)
             return EXIT_FAILED
     rows = [(p.name, p.raw, p.cleaned) for p in pages]
@@ -120,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="score the cleaner on NAME.txt / NAME.gold.txt pairs")
     p.add_argument("--gold", required=True, metavar="DIR")
+    p.add_argument("--input", choices=["text", "hocr", "alto", "paddleocr"], default="text",
+                   help="which input of each gold page to clean: NAME.txt (default) or the OCR "
+                        "engine's own file (NAME.hocr, NAME.alto.xml, NAME.paddle.json)")
     p.add_argument("--profile", default=None)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=eval_command)

@@ -122,12 +122,18 @@ def page_kinds(directory: Path) -> dict[str, str]:
     return {}
 
 
-def gold_pairs(directory: Path) -> list[tuple[str, Path, Path]]:
-    """(name, input, gold) for every `NAME.txt` with a `NAME.gold.txt` beside it."""
+# The input file of a gold pair, by input format: plain text or an OCR engine's own file.
+INPUT_SUFFIXES = {"text": ".txt", "hocr": ".hocr", "alto": ".alto.xml", "paddleocr": ".paddle.json"}
+
+
+def gold_pairs(directory: Path, input_format: str = "text") -> list[tuple[str, Path, Path]]:
+    """(name, input, gold) for every `NAME.gold.txt` with an input beside it: `NAME.txt`, or
+    the engine file of `input_format` (`NAME.hocr`, `NAME.alto.xml`, `NAME.paddle.json`)."""
+    suffix = INPUT_SUFFIXES[input_format]
     pairs = []
     for gold in sorted(directory.glob("*.gold.txt")):
         name = gold.name.removesuffix(".gold.txt")
-        source = gold.with_name(f"{name}.txt")
+        source = gold.with_name(f"{name}{suffix}")
         if source.is_file():
             pairs.append((name, source, gold))
     return pairs
@@ -136,6 +142,18 @@ def gold_pairs(directory: Path) -> list[tuple[str, Path, Path]]:
 def evaluate_pair(name: str, raw_text: str, gold_text: str, profile: str | None = None) -> GoldPage:
     cleaned = clean(raw_text, profile=profile).text
     return GoldPage(name, score_text(raw_text, gold_text), score_text(cleaned, gold_text))
+
+
+def evaluate_engine_file(name: str, source: Path, gold_text: str, profile: str | None = None) -> GoldPage:
+    """Score an engine file: raw is its lines in the engine's order, cleaned what the geometry
+    path makes of it."""
+    from layout.compose import clean_ocr_page
+    from readers import read_ocr_file
+
+    page = read_ocr_file(source)
+    raw = "\n".join(line.text for line in page.lines)
+    cleaned, _ = clean_ocr_page(page, profile)
+    return GoldPage(name, score_text(raw, gold_text), score_text(cleaned.text, gold_text))
 
 
 def totals(pages: list[GoldPage], which: str) -> PageScore:

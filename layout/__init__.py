@@ -1,0 +1,56 @@
+"""qingyang layout: the page model (readers) to lines with roles, in reading order.
+
+`lay_out(page)` orders the engine's lines column by column (`layout.order`), rebuilds each
+line's text from its word gaps (`layout.spacing`), gives each line a role from its box
+(`layout.roles`) and assembles paragraphs with the text path's assembly. The cleaning rules
+then run on those paragraphs as on any text, reflow aside.
+"""
+
+from dataclasses import dataclass
+
+from cleaners.roles import LineRole, assemble_paragraphs
+from layout.order import reading_order
+from layout.roles import ColumnLine, geometry_roles
+from layout.spacing import line_text
+from readers.model import OcrPage
+
+
+@dataclass(frozen=True)
+class LaidOutLine:
+    """A line in reading order, as stored in the pages table's `lines` column."""
+
+    text: str
+    bbox: list[float]
+    confidence: float | None
+    block: int
+    column: int
+    role: str
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "bbox": self.bbox, "confidence": self.confidence,
+                "block": self.block, "column": self.column, "role": self.role}
+
+
+@dataclass(frozen=True)
+class LaidOutPage:
+    """A page's lines in reading order with roles, and its text one paragraph per line."""
+
+    lines: list[LaidOutLine]
+    text: str
+    merged_lines: int  # lines the engine merged across a column gutter (kept whole)
+
+
+def lay_out(page: OcrPage) -> LaidOutPage:
+    """Reading order, line texts, roles and paragraphs of an engine's page."""
+    placed, merged = reading_order([line.box for line in page.lines])
+    column_lines = [ColumnLine(line_text(page.lines[p.index]), page.lines[p.index].box, p.block, p.column)
+                    for p in placed]
+    roles: list[LineRole] = geometry_roles(column_lines)
+    paragraphs = assemble_paragraphs([line.text for line in column_lines], roles)
+    lines = [LaidOutLine(cl.text, [float(v) for v in cl.box.as_list()], page.lines[p.index].confidence,
+                         cl.block, cl.column, str(role))
+             for p, cl, role in zip(placed, column_lines, roles, strict=True)]
+    return LaidOutPage(lines, "\n".join(paragraphs), merged)
+
+
+__all__ = ["LaidOutLine", "LaidOutPage", "lay_out"]

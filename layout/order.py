@@ -1,0 +1,173 @@
+"""Reading order from boxes: blocks and columns, so a page the engine read across comes out
+column by column.
+
+A region is first cut across at the horizontal gaps that all its lines leave (the white
+space between stories set as rectangles). The page's gutters are the x-ranges that body
+lines leave empty; a region is then cut down those
+gutters when no line crosses them there; when lines do cross (a headline set across the
+columns), the region is first cut above and below each crossing band, and the bands between
+are cut into columns again. A line of body height that crosses a gutter in the middle of
+body text is one the engine merged across the gutter: it stays one line, in the column it
+starts in, and is counted.
+"""
+
+from dataclasses import dataclass
+from statistics import median
+
+from readers.model import Box
+
+# A gutter is at least this many body-line heights wide (a CJK glyph is about one height).
+MIN_GUTTER = 0.4
+
+# A horizontal gap that every line of a region leaves, at least this many body-line heights
+# tall, parts two bands (stories are set as rectangles with white space between them).
+BAND_GAP = 0.5
+
+# At most one body line in this many may cross a gutter (set across columns, or merged).
+GUTTER_CROSSINGS = 20
+
+# A line at least this much taller than the body lines is display type, set across columns
+# when it crosses a gutter; a line of body height crossing one was merged by the engine.
+DISPLAY_HEIGHT = 1.25
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A line's place in reading order: its block (a run between cuts) and its column."""
+
+    index: int  # the line's index in the engine's order
+    block: int
+    column: int
+
+
+def body_height(boxes: list[Box]) -> float:
+    """The height of a body line: the median line height (body lines are most lines)."""
+    return median(b.height for b in boxes) if boxes else 1.0
+
+
+def _sparse_runs(boxes: list[Box], x0: float, x1: float, min_width: float, allowed: int) -> list[tuple[float, float]]:
+    """The x-ranges inside (x0, x1) that at most `allowed` boxes cover, at least `min_width`
+    wide, away from the edges (margins are not gutters)."""
+    events = sorted([(b.x0, 1) for b in boxes] + [(b.x1, -1) for b in boxes])
+    runs, depth, start = [], 0, None
+    for x, step in events:
+        if depth <= allowed and start is not None and x - start >= min_width and start > x0 and x < x1:
+            runs.append((start, x))
+        depth += step
+        start = x if depth <= allowed else None
+    return runs
+
+
+def _gutters(boxes: list[Box], h: float) -> list[tuple[float, float]]:
+    """The page's gutters: x-ranges the body lines leave empty, but for a few that cross them
+    (guide items set across columns, lines the engine merged); display lines may cross."""
+    body = [b for b in boxes if b.height < DISPLAY_HEIGHT * h]
+    if not body:
+        return []
+    allowed = max(1, len(body) // GUTTER_CROSSINGS)
+    return _sparse_runs(body, min(b.x0 for b in body), max(b.x1 for b in body), MIN_GUTTER * h, allowed)
+
+
+def _crosses(box: Box, gutter: tuple[float, float]) -> bool:
+    return box.x0 < gutter[0] and box.x1 > gutter[1]
+
+
+class _Orderer:
+    def __init__(self, boxes: list[Box]):
+        self.boxes = boxes
+        self.h = body_height(boxes)
+        self.gutters = _gutters(boxes, self.h)
+        self.merged: set[int] = set()
+        self.leaves: list[list[int]] = []
+
+    def order(self, idx: list[int]) -> None:
+        """Append the leaves of region `idx` (lines in one column of one band) in reading order."""
+        if len(idx) <= 1:
+            self.leaves.append(idx) if idx else None
+            return
+        boxes = [self.boxes[i] for i in idx]
+        bands = self._bands_by_gaps(idx)
+        if len(bands) > 1:
+            for band in bands:
+                self.order(band)
+            return
+        left, right = min(b.x0 for b in boxes), max(b.x1 for b in boxes)
+        inside = [g for g in self.gutters if left < g[0] and g[1] < right]
+        free = [g for g in inside if not any(_crosses(b, g) for b in boxes)]
+        if free:
+            self._by_columns(idx, free)
+            return
+        crossing = [i for i in idx if any(_crosses(self.boxes[i], g) for g in inside)]
+        display = [i for i in crossing if self.boxes[i].height >= DISPLAY_HEIGHT * self.h]
+        if display and len(display) < len(idx):
+            self._by_bands(idx, set(display))
+            return
+        if crossing and len(crossing) <= max(1, len(idx) // 10):
+            # Body-height lines across a gutter: merged by the engine; the gutter still holds.
+            self.merged.update(crossing)
+            self._by_columns(idx, inside)
+            return
+        self.leaves.append(sorted(idx, key=lambda i: (self.boxes[i].y0, self.boxes[i].x0)))
+
+    def _bands_by_gaps(self, idx: list[int]) -> list[list[int]]:
+        """The region cut at each horizontal gap that every line leaves (the white space
+        between stories set as rectangles), top to bottom."""
+        ordered = sorted(idx, key=lambda i: self.boxes[i].y0)
+        bands, reach = [[ordered[0]]], self.boxes[ordered[0]].y1
+        for i in ordered[1:]:
+            if self.boxes[i].y0 - reach >= BAND_GAP * self.h:
+                bands.append([])
+            bands[-1].append(i)
+            reach = max(reach, self.boxes[i].y1)
+        return bands
+
+    def _by_columns(self, idx: list[int], gutters: list[tuple[float, float]]) -> None:
+        cuts = sorted(g[0] for g in gutters)
+        columns: list[list[int]] = [[] for _ in range(len(cuts) + 1)]
+        for i in idx:
+            columns[sum(self.boxes[i].x0 >= cut for cut in cuts)].append(i)
+        for column in columns:
+            if column:
+                if len(column) == len(idx):  # nothing was cut: stop here
+                    self.leaves.append(sorted(column, key=lambda i: (self.boxes[i].y0, self.boxes[i].x0)))
+                else:
+                    self.order(column)
+
+    def _by_bands(self, idx: list[int], display: set[int]) -> None:
+        """Cut above and below each run of display lines crossing a gutter."""
+        ordered = sorted(idx, key=lambda i: (self.boxes[i].y0, self.boxes[i].x0))
+        bands: list[list[int]] = []
+        for i in ordered:
+            spanning = i in display
+            if bands and (bands[-1][0] in display) == spanning:
+                bands[-1].append(i)
+            else:
+                bands.append([i])
+        for band in bands:
+            if band[0] in display:
+                self.leaves.append(band)
+            else:
+                self.order(band)
+
+
+def reading_order(boxes: list[Box]) -> tuple[list[Placed], int]:
+    """The lines' reading order (each with its block and column) and how many lines the
+    engine merged across a gutter.
+
+    >>> two_columns = [Box(0, 0, 100, 10), Box(120, 0, 220, 10), Box(0, 14, 100, 24), Box(120, 14, 220, 24)]
+    >>> [p.index for p in reading_order(two_columns)[0]]
+    [0, 2, 1, 3]
+    >>> with_headline = [Box(0, 0, 220, 20), *[Box(b.x0, b.y0 + 30, b.x1, b.y1 + 30) for b in two_columns]]
+    >>> [(p.index, p.column) for p in reading_order(with_headline)[0]]
+    [(0, 0), (1, 0), (3, 0), (2, 1), (4, 1)]
+    """
+    if not boxes:
+        return [], 0
+    orderer = _Orderer(boxes)
+    orderer.order(list(range(len(boxes))))
+    placed: list[Placed] = []
+    for block, leaf in enumerate(orderer.leaves):
+        cuts = sorted(g[0] for g in orderer.gutters)
+        for i in leaf:
+            placed.append(Placed(i, block, sum(boxes[i].x0 >= cut for cut in cuts)))
+    return placed, len(orderer.merged)

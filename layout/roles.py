@@ -1,0 +1,104 @@
+"""Line roles from geometry, through the same boundary as the text path (`cleaners.roles`).
+
+Within a column: a line indented from the column's left edge, or after a line that stopped
+short of its right edge, starts a paragraph; a line of display height (taller than the body
+lines) is a display line, and a caption is set smaller. What only the text tells (a lead, a
+guide bullet, a byline) still counts.
+"""
+
+from dataclasses import dataclass
+from statistics import median
+
+from cleaners.lines import GUIDE_ITEM, LEAD, is_byline
+from cleaners.roles import CONTINUES, STARTS_PARAGRAPH, DisplayKind, LineRole, Role
+from readers.model import Box
+
+# Taller than the body lines by this share: display type. Smaller: a caption.
+DISPLAY_HEIGHT = 1.25
+CAPTION_HEIGHT = 0.85
+
+# An indentation or a short end, in glyph widths (a glyph is about a body line's height).
+INDENT_GLYPHS = 1.2
+SHORT_END_GLYPHS = 1.5
+
+
+@dataclass(frozen=True)
+class ColumnLine:
+    """A line in reading order with its box and place."""
+
+    text: str
+    box: Box
+    block: int
+    column: int
+
+
+def _column_edges(lines: list[ColumnLine], h: float) -> dict[tuple[int, int], tuple[float, float]]:
+    """Each (block, column)'s left and right edge, read off its body lines."""
+    edges: dict[tuple[int, int], tuple[float, float]] = {}
+    groups: dict[tuple[int, int], list[Box]] = {}
+    for line in lines:
+        if line.box.height < DISPLAY_HEIGHT * h:
+            groups.setdefault((line.block, line.column), []).append(line.box)
+    for key, boxes in groups.items():
+        edges[key] = (min(b.x0 for b in boxes), max(b.x1 for b in boxes))
+    return edges
+
+
+def _display_kind(heights: list[float], i: int, start: int, end: int) -> DisplayKind:
+    """In a stack of display lines [start, end), the tallest is the headline; above it a
+    kicker, below it a subheadline."""
+    tallest = max(range(start, end), key=lambda k: heights[k])
+    if i == tallest:
+        return DisplayKind.HEADLINE
+    return DisplayKind.KICKER if i < tallest else DisplayKind.SUBHEADLINE
+
+
+def geometry_roles(lines: list[ColumnLine]) -> list[LineRole]:
+    """A role per line in reading order.
+
+    >>> body = [ColumnLine(t, Box(x0, y, x1, y + 20), 0, 0) for t, x0, x1, y in [
+    ...     ("标题在这里", 0, 300, 0), ("第一段开头，", 40, 200, 40), ("接着写完。", 0, 120, 62),
+    ...     ("第二段正文", 40, 200, 84), ("写到这里。", 0, 200, 106)]]
+    >>> tall = ColumnLine("标题在这里", Box(0, 0, 300, 36), 0, 0)
+    >>> [str(r) for r in geometry_roles([tall, *body[1:]])]
+    ['display:headline', 'starts_paragraph', 'continues', 'starts_paragraph', 'continues']
+    """
+    if not lines:
+        return []
+    h = median(line.box.height for line in lines)
+    edges = _column_edges(lines, h)
+    heights = [line.box.height for line in lines]
+    display = [height >= DISPLAY_HEIGHT * h for height in heights]
+    roles: list[LineRole] = []
+    for i, line in enumerate(lines):
+        left, right = edges.get((line.block, line.column), (line.box.x0, line.box.x1))
+        previous = lines[i - 1] if i else None
+        if GUIDE_ITEM.match(line.text):
+            roles.append(LineRole(Role.GUIDE))
+        elif display[i]:
+            start = i
+            while start > 0 and display[start - 1]:
+                start -= 1
+            end = i
+            while end < len(lines) and display[end]:
+                end += 1
+            wrapped = (previous is not None and display[i - 1]
+                       and abs(heights[i - 1] - heights[i]) <= 0.1 * heights[i]
+                       and previous.box.x1 >= right - 2 * h and line.box.x0 <= left + h)
+            roles.append(CONTINUES if wrapped else LineRole(Role.DISPLAY, _display_kind(heights, i, start, end)))
+        elif is_byline(line.text):
+            roles.append(LineRole(Role.CREDIT if line.text.rstrip().endswith("摄") or "/图" in line.text
+                                  else Role.BYLINE))
+        elif heights[i] <= CAPTION_HEIGHT * h:
+            roles.append(CONTINUES if previous is not None and roles[-1].role is Role.CAPTION
+                         and previous.box.x1 >= right - SHORT_END_GLYPHS * h else LineRole(Role.CAPTION))
+        elif previous is None or display[i - 1] or LEAD.match(line.text):
+            roles.append(STARTS_PARAGRAPH)
+        elif line.box.x0 >= left + INDENT_GLYPHS * h:
+            roles.append(STARTS_PARAGRAPH)
+        elif previous.box.x1 <= right - SHORT_END_GLYPHS * h or roles[-1].role in (
+                Role.BYLINE, Role.CREDIT, Role.CAPTION):
+            roles.append(STARTS_PARAGRAPH)
+        else:
+            roles.append(CONTINUES)
+    return roles

@@ -1,0 +1,66 @@
+"""ALTO XML (v2–v4, as Tesseract and library workflows write it) to the page model.
+
+`TextLine` elements hold `String` (CONTENT, WC 0–1) and `SP` children, each with HPOS,
+VPOS, WIDTH and HEIGHT; the namespace differs by version, so elements are matched by local
+name. Parsed with lxml, entities and network access off.
+"""
+
+from lxml import etree
+
+from readers.errors import OcrFormatError
+from readers.model import Box, OcrLine, OcrPage, OcrWord
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def _local(element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _box(element, source: str) -> Box:
+    try:
+        x, y = float(element.get("HPOS")), float(element.get("VPOS"))
+        return Box(x, y, x + float(element.get("WIDTH")), y + float(element.get("HEIGHT")))
+    except (TypeError, ValueError):
+        raise OcrFormatError(source, f"ALTO {_local(element)} {element.get('ID') or ''} has no position")
+
+
+def read_alto(data: bytes, source: str) -> OcrPage:
+    """The text lines of an ALTO page, blocks numbered by `TextBlock`.
+
+    >>> page = read_alto(b'<alto xmlns="http://www.loc.gov/standards/alto/ns-v3#"><Layout><Page WIDTH="200" '
+    ...   b'HEIGHT="100"><PrintSpace><TextBlock><TextLine HPOS="10" VPOS="10" WIDTH="80" HEIGHT="20">'
+    ...   b'<String HPOS="10" VPOS="10" WIDTH="20" HEIGHT="20" WC="0.9" CONTENT="AB"/><SP/>'
+    ...   b'<String HPOS="40" VPOS="10" WIDTH="20" HEIGHT="20" WC="0.7" CONTENT="CD"/>'
+    ...   b'</TextLine></TextBlock></PrintSpace></Page></Layout></alto>', "p.xml")
+    >>> [(l.text, l.box.as_list(), round(l.confidence, 2)) for l in page.lines], page.height
+    ([('AB CD', [10.0, 10.0, 90.0, 30.0], 0.8)], 100.0)
+    """
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as err:
+        raise OcrFormatError(source, f"not well-formed XML: {err}") from None
+    if _local(root) != "alto":
+        raise OcrFormatError(source, f"not ALTO: the root element is <{_local(root)}>")
+    page = next((e for e in root.iter() if _local(e) == "Page"), None)
+    lines, block = [], -1
+    for element in root.iter():
+        name = _local(element)
+        if name == "TextBlock":
+            block += 1
+        elif name == "TextLine":
+            words = []
+            for child in element:
+                if _local(child) == "String" and (child.get("CONTENT") or "").strip():
+                    wc = child.get("WC")
+                    words.append(OcrWord(child.get("CONTENT").strip(), _box(child, source),
+                                         float(wc) if wc else None))
+            if not words:
+                continue
+            scores = [w.confidence for w in words if w.confidence is not None]
+            lines.append(OcrLine(" ".join(w.text for w in words), _box(element, source),
+                                 sum(scores) / len(scores) if scores else None, tuple(words),
+                                 max(block, 0)))
+    width = float(page.get("WIDTH")) if page is not None and page.get("WIDTH") else None
+    height = float(page.get("HEIGHT")) if page is not None and page.get("HEIGHT") else None
+    return OcrPage(tuple(lines), "alto", width, height)
