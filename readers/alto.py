@@ -22,7 +22,7 @@ def _box(element, source: str) -> Box:
         x, y = float(element.get("HPOS")), float(element.get("VPOS"))
         return Box(x, y, x + float(element.get("WIDTH")), y + float(element.get("HEIGHT")))
     except (TypeError, ValueError):
-        raise OcrFormatError(source, f"ALTO {_local(element)} {element.get('ID') or ''} has no position")
+        raise OcrFormatError(source, f"ALTO {_local(element)} {element.get('ID') or ''} has no position") from None
 
 
 def read_alto(data: bytes, source: str) -> OcrPage:
