@@ -1,8 +1,9 @@
 """Reading order from boxes: blocks and columns, so a page the engine read across comes out
 column by column.
 
-A region is first cut across at the horizontal gaps that all its lines leave (the white
-space between stories set as rectangles). The page's gutters are the x-ranges that body
+Columns that each hold display lines of their own (a sidebar beside the stories) are read
+whole, one after the other; otherwise a region is first cut across at the horizontal gaps
+that all its lines leave (the white space between stories set as rectangles). The gutters are the x-ranges that body
 lines leave empty; a region is then cut down those
 gutters when no line crosses them there; when lines do cross (a headline set across the
 columns), the region is first cut above and below each crossing band, and the bands between
@@ -24,7 +25,7 @@ MIN_GUTTER = 0.4
 BAND_GAP = 0.5
 
 # At most one body line in this many may cross a gutter (set across columns, or merged).
-GUTTER_CROSSINGS = 20
+GUTTER_CROSSINGS = 12
 
 # A line at least this much taller than the body lines is display type, set across columns
 # when it crosses a gutter; a line of body height crossing one was merged by the engine.
@@ -64,7 +65,7 @@ def _gutters(boxes: list[Box], h: float) -> list[tuple[float, float]]:
     body = [b for b in boxes if b.height < DISPLAY_HEIGHT * h]
     if not body:
         return []
-    allowed = max(1, len(body) // GUTTER_CROSSINGS)
+    allowed = max(2, len(body) // GUTTER_CROSSINGS)
     return _sparse_runs(body, min(b.x0 for b in body), max(b.x1 for b in body), MIN_GUTTER * h, allowed)
 
 
@@ -86,14 +87,19 @@ class _Orderer:
             self.leaves.append(idx) if idx else None
             return
         boxes = [self.boxes[i] for i in idx]
+        left, right = min(b.x0 for b in boxes), max(b.x1 for b in boxes)
+        inside = [g for g in self.gutters if left < g[0] and g[1] < right]
+        free = [g for g in inside if not any(_crosses(b, g) for b in boxes)]
+        # Columns that each hold display lines are separate (a sidebar beside the stories):
+        # read each whole. Otherwise stories set as rectangles are read band by band first.
+        if free and self._each_has_display(idx, free):
+            self._by_columns(idx, free)
+            return
         bands = self._bands_by_gaps(idx)
         if len(bands) > 1:
             for band in bands:
                 self.order(band)
             return
-        left, right = min(b.x0 for b in boxes), max(b.x1 for b in boxes)
-        inside = [g for g in self.gutters if left < g[0] and g[1] < right]
-        free = [g for g in inside if not any(_crosses(b, g) for b in boxes)]
         if free:
             self._by_columns(idx, free)
             return
@@ -108,6 +114,15 @@ class _Orderer:
             self._by_columns(idx, inside)
             return
         self.leaves.append(sorted(idx, key=lambda i: (self.boxes[i].y0, self.boxes[i].x0)))
+
+    def _each_has_display(self, idx: list[int], gutters: list[tuple[float, float]]) -> bool:
+        """Whether every column the gutters part holds a display line of its own."""
+        cuts = sorted(g[0] for g in gutters)
+        has = [False] * (len(cuts) + 1)
+        for i in idx:
+            if self.boxes[i].height >= DISPLAY_HEIGHT * self.h:
+                has[sum(self.boxes[i].x0 >= cut for cut in cuts)] = True
+        return all(has)
 
     def _bands_by_gaps(self, idx: list[int]) -> list[list[int]]:
         """The region cut at each horizontal gap that every line leaves (the white space
