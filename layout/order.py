@@ -52,10 +52,14 @@ def _sparse_runs(boxes: list[Box], x0: float, x1: float, min_width: float, allow
     events = sorted([(b.x0, 1) for b in boxes] + [(b.x1, -1) for b in boxes])
     runs, depth, start = [], 0, None
     for x, step in events:
-        if depth <= allowed and start is not None and x - start >= min_width and start > x0 and x < x1:
-            runs.append((start, x))
+        was_sparse = depth <= allowed
         depth += step
-        start = x if depth <= allowed else None
+        if was_sparse and depth > allowed:  # a sparse run ends here
+            if start is not None and x - start >= min_width and start > x0 and x < x1:
+                runs.append((start, x))
+            start = None
+        elif not was_sparse and depth <= allowed:  # one begins
+            start = x
     return runs
 
 
@@ -65,7 +69,7 @@ def _gutters(boxes: list[Box], h: float) -> list[tuple[float, float]]:
     body = [b for b in boxes if b.height < DISPLAY_HEIGHT * h]
     if not body:
         return []
-    allowed = max(2, len(body) // GUTTER_CROSSINGS)
+    allowed = max(1, len(body) // GUTTER_CROSSINGS)
     return _sparse_runs(body, min(b.x0 for b in body), max(b.x1 for b in body), MIN_GUTTER * h, allowed)
 
 
