@@ -20,9 +20,11 @@ from readers.model import Box
 # A gutter is at least this many body-line heights wide (a CJK glyph is about one height).
 MIN_GUTTER = 0.4
 
-# A horizontal gap that every line of a region leaves, at least this many body-line heights
-# tall, parts two bands (stories are set as rectangles with white space between them).
-BAND_GAP = 0.5
+# A horizontal gap that every line of a region leaves, wider than the usual gap between two
+# lines of a column by this many body-line heights, parts two bands (stories are set as
+# rectangles with white space between them). Engines box lines tightly or loosely, so the
+# usual gap is measured, not assumed.
+BAND_GAP = 0.4
 
 # At most one body line in this many may cross a gutter (set across columns, or merged).
 GUTTER_CROSSINGS = 12
@@ -73,6 +75,24 @@ def _gutters(boxes: list[Box], h: float) -> list[tuple[float, float]]:
     return _sparse_runs(body, min(b.x0 for b in body), max(b.x1 for b in body), MIN_GUTTER * h, allowed)
 
 
+def line_gap(boxes: list[Box]) -> float:
+    """The usual white space between a line and the next one below it in its column (the
+    median over lines; 0 when no line has one below).
+
+    >>> line_gap([Box(0, 0, 100, 10), Box(0, 14, 100, 24), Box(0, 30, 100, 40)])
+    5.0
+    """
+    ordered = sorted(boxes, key=lambda b: b.y0)
+    gaps = []
+    for k, box in enumerate(ordered):
+        for below in ordered[k + 1 : k + 40]:
+            overlap = min(box.x1, below.x1) - max(box.x0, below.x0)
+            if below.y0 >= box.y1 - 1 and overlap >= 0.5 * min(box.width, below.width):
+                gaps.append(max(below.y0 - box.y1, 0.0))
+                break
+    return median(gaps) if gaps else 0.0
+
+
 def _crosses(box: Box, gutter: tuple[float, float]) -> bool:
     return box.x0 < gutter[0] and box.x1 > gutter[1]
 
@@ -82,6 +102,7 @@ class _Orderer:
         self.boxes = boxes
         self.h = body_height(boxes)
         self.gutters = _gutters(boxes, self.h)
+        self.band_gap = line_gap(boxes) + BAND_GAP * self.h
         self.merged: set[int] = set()
         self.leaves: list[list[int]] = []
 
@@ -134,7 +155,7 @@ class _Orderer:
         ordered = sorted(idx, key=lambda i: self.boxes[i].y0)
         bands, reach = [[ordered[0]]], self.boxes[ordered[0]].y1
         for i in ordered[1:]:
-            if self.boxes[i].y0 - reach >= BAND_GAP * self.h:
+            if self.boxes[i].y0 - reach >= self.band_gap:
                 bands.append([])
             bands[-1].append(i)
             reach = max(reach, self.boxes[i].y1)
