@@ -159,7 +159,22 @@ class _Orderer:
                 bands.append([])
             bands[-1].append(i)
             reach = max(reach, self.boxes[i].y1)
-        return bands
+        # A band below a gap is a new band of stories only if it has a display line or spans
+        # columns; one column's text alone goes on from the band above (a story running down
+        # its column past white space beside it).
+        merged = [bands[0]]
+        for band in bands[1:]:
+            if self._opens_band(band):
+                merged.append(band)
+            else:
+                merged[-1].extend(band)
+        return merged
+
+    def _opens_band(self, band: list[int]) -> bool:
+        if any(self.boxes[i].height >= DISPLAY_HEIGHT * self.h for i in band):
+            return True
+        cuts = sorted(g[0] for g in self.gutters)
+        return len({sum(self.boxes[i].x0 >= cut for cut in cuts) for i in band}) >= 2
 
     def _by_columns(self, idx: list[int], gutters: list[tuple[float, float]]) -> None:
         cuts = sorted(g[0] for g in gutters)
