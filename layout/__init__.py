@@ -9,7 +9,7 @@ then run on those paragraphs as on any text, reflow aside.
 from dataclasses import dataclass
 
 from cleaners.roles import LineRole, assemble_paragraphs
-from layout.order import reading_order
+from layout.order import reading_order, split_at_gutters
 from layout.roles import ColumnLine, geometry_roles
 from layout.spacing import line_text
 from readers.model import OcrPage
@@ -37,20 +37,22 @@ class LaidOutPage:
 
     lines: list[LaidOutLine]
     text: str
-    merged_lines: int  # lines the engine merged across a column gutter (kept whole)
+    merged_lines: int  # lines the engine merged across a column gutter, kept whole (no words)
+    split_lines: int = 0  # lines the engine merged across a gutter, cut there by their words
 
 
 def lay_out(page: OcrPage) -> LaidOutPage:
     """Reading order, line texts, roles and paragraphs of an engine's page."""
-    placed, merged = reading_order([line.box for line in page.lines])
-    column_lines = [ColumnLine(line_text(page.lines[p.index]), page.lines[p.index].box, p.block, p.column)
+    ocr_lines, split = split_at_gutters(list(page.lines))
+    placed, merged = reading_order([line.box for line in ocr_lines])
+    column_lines = [ColumnLine(line_text(ocr_lines[p.index]), ocr_lines[p.index].box, p.block, p.column)
                     for p in placed]
     roles: list[LineRole] = geometry_roles(column_lines)
     paragraphs = assemble_paragraphs([line.text for line in column_lines], roles)
-    lines = [LaidOutLine(cl.text, [float(v) for v in cl.box.as_list()], page.lines[p.index].confidence,
+    lines = [LaidOutLine(cl.text, [float(v) for v in cl.box.as_list()], ocr_lines[p.index].confidence,
                          cl.block, cl.column, str(role))
              for p, cl, role in zip(placed, column_lines, roles, strict=True)]
-    return LaidOutPage(lines, "\n".join(paragraphs), merged)
+    return LaidOutPage(lines, "\n".join(paragraphs), merged, split)
 
 
 __all__ = ["LaidOutLine", "LaidOutPage", "lay_out"]

@@ -12,10 +12,10 @@ body text is one the engine merged across the gutter: it stays one line, in the 
 starts in, and is counted.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 
-from readers.model import Box
+from readers.model import Box, OcrLine
 
 # A gutter is at least this many body-line heights wide (a CJK glyph is about one height).
 MIN_GUTTER = 0.4
@@ -226,3 +226,42 @@ def reading_order(boxes: list[Box]) -> tuple[list[Placed], int]:
         for i in leaf:
             placed.append(Placed(i, block, sum(boxes[i].x0 >= cut for cut in cuts)))
     return placed, len(orderer.merged)
+
+
+def split_at_gutters(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
+    """Lines of body height that cross a gutter, cut there when their word boxes allow (words
+    on both sides of it), and how many were cut. Display lines set across columns stay whole.
+
+    >>> from readers.model import OcrWord
+    >>> body = [OcrLine("左栏正文", Box(0, y, 100, y + 10)) for y in range(0, 60, 14)]
+    >>> body += [OcrLine("右栏正文", Box(120, y, 220, y + 10)) for y in range(0, 60, 14)]
+    >>> words = (OcrWord("左", Box(0, 70, 100, 80)), OcrWord("右", Box(120, 70, 220, 80)))
+    >>> lines, cut = split_at_gutters([*body, OcrLine("左 右", Box(0, 70, 220, 80), None, words)])
+    >>> cut, [line.text for line in lines[-2:]], [line.box.x1 for line in lines[-2:]]
+    (1, ['左', '右'], [100, 220])
+    """
+    boxes = [line.box for line in lines]
+    h = body_height(boxes)
+    gutters = _gutters(boxes, h)
+    out, cut = [], 0
+    for line in lines:
+        crossed = [g for g in gutters if _crosses(line.box, g)] if line.box.height < DISPLAY_HEIGHT * h else []
+        if not crossed or not line.words:
+            out.append(line)
+            continue
+        edges = sorted((g[0] + g[1]) / 2 for g in crossed)
+        parts: list[list] = [[] for _ in range(len(edges) + 1)]
+        for word in line.words:
+            parts[sum((word.box.x0 + word.box.x1) / 2 >= e for e in edges)].append(word)
+        pieces = [p for p in parts if p]
+        if len(pieces) < 2:
+            out.append(line)
+            continue
+        cut += 1
+        for words in pieces:
+            box = Box(min(w.box.x0 for w in words), min(w.box.y0 for w in words),
+                      max(w.box.x1 for w in words), max(w.box.y1 for w in words))
+            scores = [w.confidence for w in words if w.confidence is not None]
+            out.append(replace(line, text=" ".join(w.text for w in words), box=box, words=tuple(words),
+                               confidence=sum(scores) / len(scores) if scores else line.confidence))
+    return out, cut
