@@ -1,0 +1,78 @@
+"""Readers and the geometry path: engine files to the page model, to lines with roles, to
+cleaned text; malformed files named with their problem."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from layout import lay_out
+from layout.compose import clean_ocr_page
+from readers import OcrFormatError, read_ocr_file, sniff_format
+
+OCR = Path(__file__).resolve().parent / "ocr"
+FORMATS = {"hocr": "two_columns.hocr", "alto": "two_columns.alto.xml", "paddleocr": "two_columns.paddle.json"}
+GOLD = (OCR / "two_columns.gold.txt").read_text(encoding="utf-8").strip()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_format_reads_lines_with_boxes_and_confidences(fmt):
+    page = read_ocr_file(OCR / FORMATS[fmt])
+    assert page.source_format == fmt
+    assert len(page.lines) == 6
+    assert all(line.box.x1 > line.box.x0 and line.box.y1 > line.box.y0 for line in page.lines)
+    assert 0.88 <= page.confidence <= 0.95
+    headline = next(line for line in page.lines if line.box.y0 == 10)
+    assert headline.box.as_list() == [20, 10, 460, 50]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_two_columns_come_out_column_by_column_in_the_text_contract(fmt):
+    cleaned, laid = clean_ocr_page(read_ocr_file(OCR / FORMATS[fmt]))
+    assert cleaned.text == GOLD
+    assert [line.column for line in laid.lines] == [0, 0, 0, 0, 1, 1]
+    assert laid.lines[0].role == "display:headline"
+
+
+def test_word_gaps_keep_a_headline_phrase_space_and_drop_touching_glyphs():
+    laid = lay_out(read_ocr_file(OCR / "two_columns.hocr"))
+    assert laid.lines[0].text == "紧盯薄弱环节 落实防控措施"
+
+
+def test_sniffing_reads_content_when_the_extension_is_generic():
+    assert sniff_format("x.xml", (OCR / "two_columns.alto.xml").read_bytes()[:4096]) == "alto"
+    assert sniff_format("x.html", (OCR / "two_columns.hocr").read_bytes()[:4096]) == "hocr"
+    assert sniff_format("x.json", (OCR / "two_columns.paddle.json").read_bytes()[:4096]) == "paddleocr"
+    assert sniff_format("x.json", b'{"text": "a page"}') is None
+    assert sniff_format("notes.txt", b"<alto>") is None
+
+
+MALFORMED = [
+    ("cut.alto.xml", b'<?xml version="1.0"?><alto xmlns="x"><Layout><Page>', "not well-formed XML"),
+    ("other.xml", b'<?xml version="1.0"?><svg/>', "not ALTO"),
+    ("page.hocr", b"<html><body><p>no ocr classes</p></body></html>", "no element of class ocr_page"),
+    ("page.json", b'{"rec_texts": ["a", "b"], "rec_scores": [1, 1], "rec_boxes": [[0, 0, 1, 1]]}',
+     "2 texts but no box or polygon for each"),
+    ("cut.json", b'{"rec_texts": ["a"', "not JSON"),
+    ("nopos.xml", b'<alto><Layout><Page><TextBlock><TextLine><String CONTENT="a"/></TextLine>'
+                  b'</TextBlock></Page></Layout></alto>', "has no position"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "problem"), MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_a_malformed_engine_file_is_named_with_its_problem(tmp_path, name, data, problem):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(OcrFormatError) as caught:
+        read_ocr_file(path)
+    message = str(caught.value)
+    assert message.startswith(str(path)) and problem in message
+    assert "\n" not in message
+
+
+def test_paddle_json_nested_under_res_and_with_polygons_reads(tmp_path):
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps({"res": {"rec_texts": ["核酸检测"], "rec_scores": [0.97],
+                                        "rec_polys": [[[5, 5], [85, 6], [85, 25], [5, 24]]]}}))
+    (line,) = read_ocr_file(path).lines
+    assert (line.text, line.box.as_list(), line.confidence) == ("核酸检测", [5, 5, 85, 25], 0.97)
