@@ -28,6 +28,20 @@ ENDS_SENTENCE = regex.compile(
     rf"(?:[{SENTENCE_END}]|(?<={HAN})[.!?;])[{CLOSING_AFTER_END}\"')]*[{HSPACE}]*$"
 )
 
+# An ASCII comma or colon between digits groups a number or writes a time (`1,083`, `9:00`):
+# not clause punctuation.
+NUMBER_SEPARATOR = regex.compile(r"(?<=[0-9])[,:](?=[0-9])")
+
+
+def clause_marks(line: str) -> int:
+    """Clause or sentence punctuation marks in the line, number separators not counted.
+
+    >>> clause_marks("各地排查整改隐患点位1,083处"), clause_marks("上午9:00开始，下午结束。")
+    (0, 2)
+    """
+    return len(CLAUSE_PUNCT.findall(line)) - len(NUMBER_SEPARATOR.findall(line))
+
+
 # Sentence-final punctuation anywhere: a headline has none.
 SENTENCE_PUNCT = regex.compile(r"[。！？]")
 
@@ -143,6 +157,9 @@ def starts_with_fragment(line: str) -> bool:
     """
     return starts_with_closing(line) or bool(_ONE_GLYPH_CLAUSE.match(line))
 
+
+# A line that opens with a byline role word (`本报记者苏晴通讯员卞`): a byline, maybe wrapped.
+ROLE_AT_START = regex.compile(rf"^[{HSPACE}]*(?:{BYLINE_ROLES})")
 
 # A news lead broken over a line end (`本报` / `讯（记者…`, `本报讯` / `（记者…）`): the head
 # ends a line, the tail (the rest of the word, or the byline bracket) opens the next.

@@ -125,6 +125,36 @@ def _marker_from_match(match: regex.Match) -> JumpMarker | None:
     )
 
 
+# A guide item's page reference whose arrow OCR lost (`一条河的“逆袭”6版`): a page number and
+# 版 ending a short line without clause punctuation, after Han or a closing mark, or a line
+# of its own (`3版`). Prose puts 第 or 见 before a page, and punctuation after it.
+ORPHAN_PAGE_REF = regex.compile(
+    rf"(?:^[{HSPACE}]*|(?<=^[^，。；：！？,;:!?\n]{{0,30}}[\p{{Han}}”’》」』）)]))"
+    rf"[{HSPACE}]*(?P<page>[A-Z]?[0-9]{{1,2}})[{HSPACE}]*版[{HSPACE}]*$",
+    regex.MULTILINE,
+)
+
+
+def _orphan_marker(match: regex.Match) -> JumpMarker:
+    raw = match.group(0).strip()
+    return JumpMarker(kind="see_page", page=marker_page_label(match.group("page"), False),
+                      raw=raw, offset=match.start() + match.group(0).index(raw))
+
+
+def _all_markers(text: str) -> list[tuple[int, int, JumpMarker]]:
+    """(start, end, marker) of every marker, the orphan page references among them, in order."""
+    found = []
+    for match in JUMP_MARKER.finditer(text):
+        marker = _marker_from_match(match)
+        if marker is not None:
+            found.append((match.start(), match.end(), marker))
+    taken = [(start, end) for start, end, _ in found]
+    for match in ORPHAN_PAGE_REF.finditer(text):
+        if not any(start < match.end() and match.start() < end for start, end in taken):
+            found.append((match.start(), match.end(), _orphan_marker(match)))
+    return sorted(found, key=lambda item: item[0])
+
+
 def find_jump_markers(text: str) -> list[JumpMarker]:
     """All jump markers in `text`, in order.
 
@@ -132,20 +162,22 @@ def find_jump_markers(text: str) -> list[JumpMarker]:
     [('continued_to', '2')]
     >>> [(m.kind, m.page) for m in find_jump_markers("■我市开通心理疏导热线 ▶▶▶▶22 版版")]
     [('see_page', '2')]
+    >>> [(m.raw, m.page) for m in find_jump_markers("一条河的“逆袭”6版\\n3版\\n全市共有12版。")]
+    [('6版', '6'), ('3版', '3')]
     """
-    found = []
-    for match in JUMP_MARKER.finditer(text):
-        marker = _marker_from_match(match)
-        if marker is not None:
-            found.append(marker)
-    return found
+    return [marker for _, _, marker in _all_markers(text)]
 
 
 def _touches_line_edge(text: str, start: int, end: int) -> bool:
-    before = text[text.rfind("\n", 0, start) + 1 : start]
-    after_end = text.find("\n", end)
-    after = text[end : len(text) if after_end < 0 else after_end]
-    return not before.strip() or not after.strip()
+    """Whether only whitespace stands between the marker and its line's start or end (read
+    over that whitespace only: linear in the page however many markers it has)."""
+    before = start
+    while before > 0 and text[before - 1] in " \t\u3000\u00a0\r":
+        before -= 1
+    after = end
+    while after < len(text) and text[after] in " \t\u3000\u00a0\r":
+        after += 1
+    return before == 0 or text[before - 1] == "\n" or after == len(text) or text[after] == "\n"
 
 
 def remove_jump_markers(text: str) -> tuple[str, int, list[JumpMarker]]:
@@ -163,14 +195,11 @@ def remove_jump_markers(text: str) -> tuple[str, int, list[JumpMarker]]:
     pieces: list[str] = []
     found: list[JumpMarker] = []
     last = 0
-    for match in JUMP_MARKER.finditer(text):
-        marker = _marker_from_match(match)
-        if marker is None:
-            continue
+    for start, end, marker in _all_markers(text):
         found.append(marker)
-        pieces.append(text[last : match.start()])
-        if _touches_line_edge(text, match.start(), match.end()):
+        pieces.append(text[last:start])
+        if _touches_line_edge(text, start, end):
             pieces.append(HARD_BREAK)
-        last = match.end()
+        last = end
     pieces.append(text[last:])
     return "".join(pieces), len(found), found

@@ -26,8 +26,10 @@ from cleaners.lines import (
     INDENTED,
     LEAD_HEAD_AT_END,
     LEAD_TAIL_AT_START,
+    NUMBER_SEPARATOR,
     OPENERS,
     OPENS_PARAGRAPH,
+    ROLE_AT_START,
     SENTENCE_MARKS,
     SPACES,
     WHITESPACE,
@@ -63,6 +65,9 @@ UNWRAPPED_WIDTH = 40
 # printed across columns (wider) or a short display line (narrower).
 OFF_COLUMN = 1.5
 
+# A byline's wrapped end: at most the end of a name (`本报记者苏晴通讯员卞` / `晓丹`).
+WRAPPED_NAME_CELLS = 3
+
 # A guide box's lines are at most this many cells narrower than the body column (its frame).
 GUIDE_BOX_INSET = 3
 
@@ -97,14 +102,14 @@ class LineFeatures:
 
     Each field equals a scalar reference function of `cleaners.lines` applied line by line
     (a property test holds them equal): `width` is `visible_width`, `clauses` counts
-    `CLAUSE_PUNCT`, `unclosed` is `unclosed_pairs`, `ends_sentence` is `ends_sentence`,
+    `clause_marks`, `unclosed` is `unclosed_pairs`, `ends_sentence` is `ends_sentence`,
     `opens` is `opens_paragraph`, `display_type` is `is_display_type`, and so on. `column`
     and `in_column` read the line's neighbours.
     """
 
     width: np.ndarray  # visible width in CJK cells
     narrow: np.ndarray  # half-width glyphs (digits, Latin): their printed width is less certain
-    clauses: np.ndarray  # clause or sentence punctuation marks
+    clauses: np.ndarray  # clause or sentence punctuation marks (`clause_marks`)
     sentences: np.ndarray  # sentence-final marks (。！？)
     spaces: np.ndarray  # whitespace characters
     unclosed: np.ndarray  # brackets and quotes opened and not closed
@@ -121,6 +126,7 @@ class LineFeatures:
     starts_fragment: np.ndarray  # opens with a closing mark or a one-glyph clause
     ends_opening: np.ndarray  # last glyph opens a pair
     starts_digit: np.ndarray
+    role_start: np.ndarray  # opens with a byline role word (`本报记者…`)
     ends_lead_head: np.ndarray  # ends with the head of a lead word (`本报`)
     starts_lead_tail: np.ndarray  # opens with its tail (`讯`)
     ends_digit: np.ndarray
@@ -159,6 +165,12 @@ def _lines_matching(pattern: regex.Pattern, framed: str, newlines: np.ndarray) -
     found = np.zeros(len(newlines) + 1, dtype=bool)
     found[np.searchsorted(newlines, [m.start() for m in pattern.finditer(framed)])] = True
     return found
+
+
+def _lines_counting(pattern: regex.Pattern, text: str, newlines: np.ndarray) -> np.ndarray:
+    """For each line of the page, how many matches of `pattern` start in it."""
+    starts = [m.start() for m in pattern.finditer(text)]
+    return np.bincount(np.searchsorted(newlines, starts), minlength=len(newlines) + 1)
 
 
 # Offsets of a line's window from its first line, to gather all windows at once.
@@ -228,6 +240,8 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     block = np.cumsum(new_block)
     width = sums[HALF_CELLS][rows] / 2
     clauses = sums[CLAUSE_MARKS][rows]
+    if "," in text or ":" in text:  # number separators (`1,083`, `9:00`) are no clause marks
+        clauses = clauses - _lines_counting(NUMBER_SEPARATOR, text, newlines)[rows]
     column, in_column = column_widths(width, clauses > 0)
     byline = np.array([is_byline(line) for line in lines], dtype=bool)
     edges = np.array([digit_edges(line) for line in lines], dtype=bool).reshape(len(lines), 2)
@@ -252,6 +266,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         starts_fragment=np.array([starts_with_fragment(line) for line in lines], dtype=bool),
         ends_opening=np.array([ends_with_opening(line) for line in lines], dtype=bool),
         starts_digit=edges[:, 0],
+        role_start=np.array([bool(ROLE_AT_START.match(x)) for x in lines], dtype=bool),
         ends_lead_head=np.array([bool(LEAD_HEAD_AT_END.search(x)) for x in lines], dtype=bool),
         starts_lead_tail=np.array([bool(LEAD_TAIL_AT_START.match(x)) for x in lines], dtype=bool),
         ends_digit=edges[:, 1],
@@ -276,7 +291,11 @@ def display_lines(f: LineFeatures) -> np.ndarray:
     indent_short = np.abs(width - (column - INDENT_CELLS)) <= INDENT_SLACK
     next_full = np.append(width[1:] >= column[1:] - 1, False)  # over a column break too
     shaped = bare & off_column & ~(indent_short & next_full) & ~f.byline
-    follows_end = np.concatenate(([True], f.ends_sentence[:-1] | f.hard_end[:-1])) | f.after_blank
+    # After a sentence end, a jump marker, or white space below anything but a sentence of
+    # body text left unfinished (a column break runs on).
+    unfinished = np.concatenate(([False], (f.clauses[:-1] > 0) & ~f.ends_sentence[:-1]))
+    follows_end = np.concatenate(([True], f.ends_sentence[:-1] | f.hard_end[:-1])) | (
+        f.after_blank & ~unfinished)
     follows_shaped = np.concatenate(([False], shaped[:-1]))
     # A one-line sentence between a sentence end and a picture credit is the picture's caption.
     above_credit = np.append(f.credit[1:], False) & f.ends_sentence & follows_end & ~f.byline
@@ -292,7 +311,7 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray) -> np.ndarray:
     2. always: `n` starts with punctuation no line starts with or with a one-glyph clause
        (the end of a word broken at `p`), `p` ends with an opening
        bracket or quote, `p` leaves a pair open mid-sentence, a number or a lead word
-       (`本报` / `讯`) runs across, or `n`
+       (`本报` / `讯`) runs across, a byline's last name wraps, or `n`
        is a few glyphs wrapped from the display line `p`;
     3. never: either line stands alone (`display_lines`);
     4. otherwise by width in a block, or by whether the text runs on over a blank line.
@@ -313,8 +332,14 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray) -> np.ndarray:
         standalone[p] & ~f.byline[p] & ~f.caption[p] & bare[n] & ~f.display_type[n]
         & (width[n] <= WRAPPED_DISPLAY_CELLS) & (width[n] <= 0.6 * width[p]) & ~f.after_blank[n]
     )
+    # A byline OCR wrapped in a narrow column: the last name's end alone on the next line.
+    wrapped_byline = (
+        f.role_start[p] & (f.clauses[p] == 0) & bare[n] & (width[n] <= WRAPPED_NAME_CELLS)
+        & ~f.after_blank[n] & ~f.display_type[n] & ~f.credit[p]
+    )
     always = (
         f.starts_fragment[n]
+        | wrapped_byline
         | f.ends_opening[p]
         | ((f.unclosed[p] > 0) & ~f.ends_sentence[p])
         | (f.ends_digit[p] & f.starts_digit[n])
