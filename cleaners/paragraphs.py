@@ -66,7 +66,13 @@ UNWRAPPED_WIDTH = 40
 OFF_COLUMN = 1.5
 
 # A byline's wrapped end: at most the end of a name (`本报记者苏晴通讯员卞` / `晓丹`).
-WRAPPED_NAME_CELLS = 3
+WRAPPED_NAME_CELLS = 4
+
+# A display line's wrapped end, seen from the line above it (a few glyphs, no punctuation).
+WRAPPED_TAIL_CELLS = 2
+
+# A headline stack above a lead has at most this many lines (kicker, headline, subheadlines).
+MAX_STACK = 4
 
 # A guide box's lines are at most this many cells narrower than the body column (its frame).
 GUIDE_BOX_INSET = 3
@@ -289,8 +295,11 @@ def display_lines(f: LineFeatures) -> np.ndarray:
     # Narrower even if each half-width glyph took a whole cell, or wider as counted.
     off_column = (width + f.narrow / 2 <= column - OFF_COLUMN) | (width >= column + OFF_COLUMN)
     indent_short = np.abs(width - (column - INDENT_CELLS)) <= INDENT_SLACK
-    next_full = np.append(width[1:] >= column[1:] - 1, False)  # over a column break too
-    shaped = bare & off_column & ~(indent_short & next_full) & ~f.byline
+    # The next line is a column line (over a column break too), neither short nor wider.
+    next_in_column = np.append(np.abs(width[1:] - column[1:]) <= 1, False)
+    # The next line is a wrapped display line's end: a few glyphs without punctuation.
+    next_tail = np.append(bare[1:] & (width[1:] <= WRAPPED_TAIL_CELLS) & ~f.after_blank[1:], False)
+    shaped = bare & (off_column | next_tail) & ~(indent_short & next_in_column) & ~f.byline
     # After a sentence end, a jump marker, or white space below anything but a sentence of
     # body text left unfinished (a column break runs on).
     unfinished = np.concatenate(([False], (f.clauses[:-1] > 0) & ~f.ends_sentence[:-1]))
@@ -299,7 +308,20 @@ def display_lines(f: LineFeatures) -> np.ndarray:
     follows_shaped = np.concatenate(([False], shaped[:-1]))
     # A one-line sentence between a sentence end and a picture credit is the picture's caption.
     above_credit = np.append(f.credit[1:], False) & f.ends_sentence & follows_end & ~f.byline
-    return f.display_type | f.caption | above_credit | (shaped & (follows_end | follows_shaped))
+    display = f.display_type | f.caption | above_credit | (shaped & (follows_end | follows_shaped))
+    return display | _above_leads(f, bare)
+
+
+def _above_leads(f: LineFeatures, bare: np.ndarray) -> np.ndarray:
+    """The lines without punctuation right above a lead (`本报讯…`), back to the last sentence
+    end: the story's headline stack, whatever their width."""
+    above = np.zeros(len(f), dtype=bool)
+    for lead in np.flatnonzero(f.lead).tolist():
+        i = lead - 1
+        while i >= 0 and bare[i] and not f.hard_end[i] and lead - i <= MAX_STACK:
+            above[i] = True
+            i -= 1
+    return above
 
 
 def _breaks_that_join(f: LineFeatures, standalone: np.ndarray) -> np.ndarray:
@@ -337,9 +359,13 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray) -> np.ndarray:
         f.role_start[p] & (f.clauses[p] == 0) & bare[n] & (width[n] <= WRAPPED_NAME_CELLS)
         & ~f.after_blank[n] & ~f.display_type[n] & ~f.credit[p]
     )
+    # A caption wrapped in its column goes on until its sentence ends (`图为…志` / `愿者为老人打饭。`).
+    caption_runs_on = (f.caption[p] & (f.sentences[p] == 0) & f.in_column[p] & (width[p] >= column[p] - 1)
+                       & ~f.after_blank[n] & ~f.byline[n])
     always = (
         f.starts_fragment[n]
         | wrapped_byline
+        | caption_runs_on
         | f.ends_opening[p]
         | ((f.unclosed[p] > 0) & ~f.ends_sentence[p])
         | (f.ends_digit[p] & f.starts_digit[n])
