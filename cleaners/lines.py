@@ -58,11 +58,13 @@ LEAD = regex.compile(rf"^[{HSPACE}]*(?:{LEAD_WORDS})")
 INDENTED = regex.compile(rf"^[{HSPACE}]+\S")
 
 _NAME = r"[\p{Han}·]{2,4}(?:/[文图])?"
+# An outlet before a role in a byline (`本报通讯员 葛宁`, `新华社记者 王某 摄`).
+OUTLETS = r"本报|新华社|中新社|人民日报|新华网"
 # A stand-alone byline or photo credit: `记者 蔺洋`, `通讯员 李雪/文 连敬春/图`, `签约摄影师 马宁 摄`;
 # OCR may drop the spaces before a role word or after a `/文` mark (`记者林晓通讯员周航`).
 BYLINE = regex.compile(
     rf"""^[{HSPACE}]*(?:
-        (?:{BYLINE_ROLES})[{HSPACE}]*{_NAME}
+        (?:{OUTLETS})?(?:{BYLINE_ROLES})[{HSPACE}]*{_NAME}
           (?:(?:[{HSPACE}]+|(?<=/[文图]))(?:(?:{BYLINE_ROLES})[{HSPACE}]*)?{_NAME}
              |[{HSPACE}]*(?:{BYLINE_ROLES})[{HSPACE}]*{_NAME}){{0,5}}
           (?:[{HSPACE}]*摄)?

@@ -22,6 +22,8 @@ CASES = [
      "本报讯（记者 林晓 通讯员 周航）5月8日，"),
     ("credit with a role gets spaces", "本报记者陈默摄", "本报记者 陈默 摄"),
     ("credit without a role stays as printed", "冯嘉莹摄", "冯嘉莹摄"),
+    ("an outlet before the role is one word", "新华社记者王某摄", "新华社记者 王某 摄"),
+    ("an outlet before a correspondent", "本报通讯员葛宁", "本报通讯员 葛宁"),
     ("dateline lead gets its space", "又讯为确保安全，全市开会。", "又讯 为确保安全，全市开会。"),
     ("picture and text credits part", "通讯员李雪/文连敬春/图", "通讯员 李雪/文 连敬春/图"),
     ("prose about a reporter is untouched", "记者从市教育局获悉，", "记者从市教育局获悉，"),
