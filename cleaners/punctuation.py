@@ -35,6 +35,11 @@ ASCII_BRACKET_PAIR = regex.compile(r"\((?P<inner>[^()\n]{0,200})\)")
 # A straight double-quote pair; converted to “…” when it holds Han or stands beside it.
 STRAIGHT_DOUBLE_QUOTES = regex.compile(r'"(?P<inner>[^"\n]{1,200})"')
 
+# A lone straight double quote before Han whose partner OCR read curly (`"没想到…。”`) opens
+# the pair; one after Han whose partner is a curly opening (`“没想到…"`) closes it.
+LONE_STRAIGHT_OPENING = regex.compile(r'"(?=\p{Han}[^"“”\n]{0,200}”)')
+LONE_STRAIGHT_CLOSING = regex.compile(r'(?<=“[^"“”\n]{0,200}[\p{Han}。！？，])"')
+
 # A straight single-quote pair holding Han (`'一盘棋'`); Latin apostrophes are left alone, and
 # so is a pair around text already in curly quotes (`'‘核’'`, from `''核''`: idempotence).
 STRAIGHT_SINGLE_QUOTES = regex.compile(
@@ -150,6 +155,10 @@ def _widen_once(text: str) -> tuple[str, int]:
 
     if '"' in out:
         out = STRAIGHT_DOUBLE_QUOTES.sub(quote_pair, out)
+    if '"' in out:
+        out, n = LONE_STRAIGHT_OPENING.subn("“", out)
+        out, m = LONE_STRAIGHT_CLOSING.subn("”", out)
+        count += n + m
     if "'" in out:
         out, n = STRAIGHT_SINGLE_QUOTES.subn(lambda m: f"‘{m.group('inner')}’", out)
         count += n

@@ -9,7 +9,13 @@ phrases, after a dateline lead with no bracket, and between Latin words.
 import regex
 
 from cleaners.charclasses import BYLINE_ROLES, CJK_PUNCT, CJK_QUOTES, HAN, HSPACE
-from cleaners.lines import PHRASE_GAP, is_byline, is_phrase_spaced_heading
+from cleaners.lines import CLAUSE_PUNCT as CLAUSE_PUNCT_IN_LINE
+from cleaners.lines import (
+    PHRASE_GAP,
+    is_byline,
+    is_letter_spaced,
+    is_phrase_spaced_heading,
+)
 
 # Placeholder for a space that carries meaning, set before the removals and restored after.
 _KEPT_SPACE = "\ue001"
@@ -99,9 +105,32 @@ _GAP_BETWEEN_HAN = regex.compile(rf"(?<={HAN})[{HSPACE}]+(?={HAN})")
 DATELINE_GAP = regex.compile(rf"^[{HSPACE}]*(?:本报讯|又讯)\K[{HSPACE}]+(?=[^（(\s])")
 
 
+# A letter-spaced headline's phrase break: a gap between Han glyphs at least twice the line's
+# usual gap (`以 赛 促 练   人 人 参 与`); the usual gaps are the typesetter's letter-spacing.
+_HAN_GAP = regex.compile(rf"(?<=[\p{{Han}}”’）》])[{HSPACE}]+(?=[\p{{Han}}“‘（《])")
+
+
+def keep_wide_gaps(line: str) -> str:
+    """A letter-spaced line with its phrase breaks (gaps twice the usual) protected.
+
+    >>> keep_wide_gaps("以 赛 促 练   人 人 参 与").replace(_KEPT_SPACE, "|")
+    '以 赛 促 练|人 人 参 与'
+    >>> keep_wide_gaps("坚 定 信 心 再 接 再 厉").replace(_KEPT_SPACE, "|")
+    '坚 定 信 心 再 接 再 厉'
+    """
+    gaps = sorted(len(m.group(0)) for m in _HAN_GAP.finditer(line))
+    if len(gaps) < 3:
+        return line
+    usual = gaps[len(gaps) // 2]
+    wide = max(2, 2 * usual)
+    return _HAN_GAP.sub(lambda m: _KEPT_SPACE if len(m.group(0)) >= wide else m.group(0), line)
+
+
 def _protect_meaningful_spaces(line: str) -> str:
     if is_byline(line):
         return _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, line.strip())
+    if is_letter_spaced(line) and not CLAUSE_PUNCT_IN_LINE.search(line):
+        return keep_wide_gaps(line)
     if is_phrase_spaced_heading(line):
         line = PHRASE_GAP.sub(_KEPT_SPACE, line)
     if "（" in line or "(" in line:  # fast tests first: BYLINE_BRACKET opens with one
