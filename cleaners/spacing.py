@@ -9,8 +9,8 @@ phrases, after a dateline lead with no bracket, and between Latin words.
 import regex
 
 from cleaners.charclasses import BYLINE_ROLES, CJK_PUNCT, CJK_QUOTES, HAN, HSPACE
-from cleaners.lines import CLAUSE_PUNCT as CLAUSE_PUNCT_IN_LINE
 from cleaners.lines import (
+    CLAUSE_PUNCT,
     PHRASE_GAP,
     is_byline,
     is_letter_spaced,
@@ -129,7 +129,7 @@ def keep_wide_gaps(line: str) -> str:
 def _protect_meaningful_spaces(line: str) -> str:
     if is_byline(line):
         return _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, line.strip())
-    if is_letter_spaced(line) and not CLAUSE_PUNCT_IN_LINE.search(line):
+    if is_letter_spaced(line) and not CLAUSE_PUNCT.search(line):
         return keep_wide_gaps(line)
     if is_phrase_spaced_heading(line):
         line = PHRASE_GAP.sub(_KEPT_SPACE, line)
