@@ -173,6 +173,7 @@ def plan_pages() -> list[PageSpec]:
     gpools = {"heldout": [guides[i] for i in g_order[:g_held]],
               "dev": [guides[i] for i in g_order[g_held:]]}
     specs = []
+    used: Counter = Counter()
     for kind, count in PAGE_COUNTS.items():
         idx = list(range(1, count + 1))
         rng.shuffle(idx)
@@ -187,7 +188,12 @@ def plan_pages() -> list[PageSpec]:
             else:
                 columns, width = prng.randint(2, 4), prng.randint(8, 16)
                 n_units = {2: 2, 3: prng.randint(2, 3), 4: prng.randint(3, 4)}[columns]
-            chosen = prng.sample(pools[split], n_units)
+            # The least-used stories of the split for this kind first (ties at random),
+            # so every story is printed before any is printed again.
+            chosen = sorted(pools[split], key=lambda u: (used[split, kind, u[0].name],
+                                                         prng.random()))[:n_units]
+            prng.shuffle(chosen)
+            used.update((split, kind, u[0].name) for u in chosen)
             arts = [a for unit in chosen for a in unit]
             page_guides = []
             if prng.random() < 0.5:
@@ -467,18 +473,19 @@ def tok_width(tok: str, font) -> float:
     return font.size * 0.5 if tok == " " else font.getlength(tok)
 
 
-def layout_line_tokens(text: str, font, width: float, indent: float) -> list[list[str]]:
+def layout_line_tokens(text: str, font, width: float, indent: float,
+                       tracking: float = 0.0) -> list[list[str]]:
     """Greedy line breaking by measured width with simple kinsoku."""
     tokens = UNBREAKABLE.findall(text)
     lines, cur, used = [], [], indent
     for tok in tokens:
-        w = tok_width(tok, font)
+        w = tok_width(tok, font) + tracking
         if cur and used + w > width and tok not in NO_LINE_START:
             carry = []
             while cur and cur[-1] in NO_LINE_END:
                 carry.insert(0, cur.pop())
             lines.append(cur)
-            cur, used = carry, sum(tok_width(t, font) for t in carry)
+            cur, used = carry, sum(tok_width(t, font) + tracking for t in carry)
         cur.append(tok)
         used += w
     if cur:
@@ -487,8 +494,8 @@ def layout_line_tokens(text: str, font, width: float, indent: float) -> list[lis
 
 
 def place_tokens(tokens: list[str], font, x0: float, width: float, y: float,
-                 align: str, justify: bool) -> list[Glyph]:
-    widths = [tok_width(t, font) for t in tokens]
+                 align: str, justify: bool, tracking: float = 0.0) -> list[Glyph]:
+    widths = [tok_width(t, font) + tracking for t in tokens]
     total = sum(widths)
     if align == "center":
         x, extra = x0 + (width - total) / 2, 0.0
@@ -518,13 +525,14 @@ class Style:
 
 
 def text_rows(text: str, font, width: float, line_h: int, align: str, first_indent: float,
-              justify: bool) -> list[Row]:
+              justify: bool, tracking: float = 0.0) -> list[Row]:
     rows = []
-    token_lines = layout_line_tokens(text, font, width, first_indent)
+    token_lines = layout_line_tokens(text, font, width, first_indent, tracking)
     for k, toks in enumerate(token_lines):
         indent = first_indent if k == 0 else 0.0
         last = k == len(token_lines) - 1
-        glyphs = place_tokens(toks, font, indent, width - indent, 0, align, justify and not last)
+        glyphs = place_tokens(toks, font, indent, width - indent, 0, align, justify and not last,
+                              tracking)
         rows.append(Row(line_h, glyphs))
     return rows
 
@@ -554,18 +562,23 @@ def flow_rows(blocks: list[Block], style: Style, col_w: float) -> list[Row]:
     return rows
 
 
-def head_rows(blocks: list[Block], style: Style, width: float) -> list[Row]:
-    """The headline stack across the module: shrink to fit, wrap if still too wide."""
+def head_rows(blocks: list[Block], style: Style, width: float, tracked: bool) -> list[Row]:
+    """The headline stack across the module: shrink to fit, wrap if still too wide.
+    A `tracked` headline is set letter-spaced (0.4 em between glyphs)."""
     rows: list[Row] = []
     scale = {"kicker": 1.15, "headline": 1.9, "subheadline": 1.2}
     for b in blocks:
         size = int(style.em * scale[b.role])
         file = style.head if b.role == "headline" else style.bold
         font = load_font(file, size)
-        while sum(tok_width(t, font) for t in b.raw) > width and size > style.em * 1.25:
+        tracking = size * 0.4 if tracked and b.role == "headline" else 0.0
+        while (sum(tok_width(t, font) + tracking for t in b.raw) > width
+               and size > style.em * 1.25):
             size -= 2
             font = load_font(file, size)
-        rows += text_rows(b.raw, font, width, int(size * 1.45), style.align_head, 0, False)
+            tracking = size * 0.4 if tracking else 0.0
+        rows += text_rows(b.raw, font, width, int(size * 1.45), style.align_head, 0, False,
+                          tracking)
     return rows
 
 
@@ -656,7 +669,7 @@ def render_page(spec: PageSpec):
             n_head = 0
             while n_head < len(art.blocks) and art.blocks[n_head].role in HEAD_ROLES:
                 n_head += 1
-            hrows = head_rows(art.blocks[:n_head], style, mod_w)
+            hrows = head_rows(art.blocks[:n_head], style, mod_w, rng.random() < 0.25)
             top = y
             for r in hrows:
                 for gl in r.glyphs:
