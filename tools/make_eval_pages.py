@@ -251,7 +251,7 @@ def degrade_text(text: str, rng: random.Random, knobs: dict, role: str) -> str:
             head, sep, tail = text.partition("）")
             if head.startswith(("本报讯（", "据新华社电（")) and sep:
                 text = BYLINE_SPACE.sub("", head) + sep + tail
-            text = text.replace("又讯 ", "又讯")
+            text = text.replace("又讯 ", "又讯").replace("本报讯 ", "本报讯")
         else:
             text = BYLINE_SPACE.sub("", text)
     if rng.random() < knobs["spaced_latin"]:
@@ -550,6 +550,10 @@ def flow_rows(blocks: list[Block], style: Style, col_w: float) -> list[Row]:
         elif b.role == "subhead":
             rows.append(Row(int(em * 0.6), []))
             rows += text_rows(b.raw, bold, col_w, int(em * 1.6), "center", 0, False)
+        elif b.role in HEAD_ROLES:  # a brief's own headline inside the column
+            rows.append(Row(int(em * 0.8), []))
+            big = load_font(style.head, int(em * 1.3))
+            rows += text_rows(b.raw, big, col_w, int(em * 2.0), "left", 0, False)
         elif b.role == "byline":
             rows += text_rows(b.raw, bold, col_w, int(em * 1.6), "right", 0, False)
         elif b.role == "caption":
