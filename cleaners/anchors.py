@@ -11,6 +11,7 @@ from bisect import bisect_right
 from dataclasses import replace
 from itertools import accumulate
 
+import numpy as np
 import regex
 
 from cleaners.markers import JumpMarker
@@ -61,20 +62,44 @@ def anchor_markers(raw: str, markers: list[JumpMarker], paragraphs: list[str]) -
     """
     if not markers or not paragraphs:
         return [replace(m, paragraph=0) for m in markers]
-    inks = ["".join(INK.findall(p)) for p in paragraphs]
-    ends = list(accumulate(map(len, inks)))  # ink up to each paragraph's end
-    anchored, ink, done, before = [], 0, 0, ""
+    raw_ink = _running_ink(raw)  # raw_ink[k]: ink glyphs in raw[:k]
+    ends = list(accumulate(int(_running_ink(p)[-1]) for p in paragraphs))  # ink to each end
+    inks: dict[int, str] = {}
+
+    def ink_of(j: int) -> str:  # a paragraph's ink, only for the few paragraphs checked
+        if j not in inks:
+            inks[j] = "".join(INK.findall(paragraphs[j]))
+        return inks[j]
+
+    anchored, inside = [], 0  # ink inside the markers before this one
     for marker in sorted(markers, key=lambda m: m.offset):
-        between = "".join(INK.findall(raw, done, marker.offset))
-        ink, before = ink + len(between), (before + between)[-CONTEXT_INK:]
+        ink = int(raw_ink[marker.offset]) - inside
         done = marker.offset + len(marker.raw)
+        inside += int(raw_ink[done] - raw_ink[marker.offset])
         if _starts_line(raw, marker.offset):
             context = "".join(INK.findall(raw[done : done + 4 * CONTEXT_INK]))[:CONTEXT_INK]
-            counted, fits = bisect_right(ends, ink), lambda j, c=context: _meets(inks[j], c, str.startswith)
+            counted, edge = bisect_right(ends, ink), str.startswith
         else:
-            counted, fits = bisect_right(ends, max(ink - 1, 0)), lambda j, c=before: _meets(inks[j], c, str.endswith)
+            context = "".join(INK.findall(raw[max(0, marker.offset - 4 * CONTEXT_INK) : marker.offset]))[-CONTEXT_INK:]
+            counted, edge = bisect_right(ends, max(ink - 1, 0)), str.endswith
         counted = min(counted, len(paragraphs) - 1)
-        near = [j for j in range(max(0, counted - NEARBY), min(len(paragraphs), counted + NEARBY + 1)) if fits(j)]
-        index = min(near, key=lambda j: abs(j - counted)) if near and not fits(counted) else counted
+        near = range(max(0, counted - NEARBY), min(len(paragraphs), counted + NEARBY + 1))
+        fitting = [j for j in near if _meets(ink_of(j), context, edge)]
+        index = min(fitting, key=lambda j: abs(j - counted)) if fitting and not _meets(
+            ink_of(counted), context, edge) else counted
         anchored.append(replace(marker, paragraph=index))
     return anchored
+
+
+# 1 for each BMP code point that is ink (a letter or a digit of any script).
+_INK_TABLE = np.zeros(0x10000, dtype=np.int32)
+_INK_TABLE[[m.start() for m in INK.finditer("".join(map(chr, range(0x10000))))]] = 1
+
+
+def _running_ink(text: str) -> np.ndarray:
+    """Ink glyphs before each index of `text` (length len(text) + 1); beyond the BMP, Han."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ink = np.where(points > 0xFFFF, 1, _INK_TABLE[np.minimum(points, 0xFFFF)])
+    running = np.zeros(len(points) + 1, dtype=np.int64)
+    np.cumsum(ink, out=running[1:])
+    return running

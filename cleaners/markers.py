@@ -5,6 +5,7 @@ Markers are found in the text exactly as the user gave it, so each marker's
 """
 
 import unicodedata
+from bisect import bisect_right
 from dataclasses import asdict, dataclass
 
 import regex
@@ -126,19 +127,37 @@ def _marker_from_match(match: regex.Match) -> JumpMarker | None:
 
 
 # A guide item's page reference whose arrow OCR lost (`一条河的“逆袭”6版`): a page number and
-# 版 ending a short line without clause punctuation, after Han or a closing mark, or a line
-# of its own (`3版`). Prose puts 第 or 见 before a page, and punctuation after it.
-ORPHAN_PAGE_REF = regex.compile(
-    rf"(?:^[{HSPACE}]*|(?<=^[^，。；：！？,;:!?\n]{{0,30}}[\p{{Han}}”’》」』）)]))"
-    rf"[{HSPACE}]*(?P<page>[A-Z]?[0-9]{{1,2}})[{HSPACE}]*版[{HSPACE}]*$",
-    regex.MULTILINE,
+# 版 ending a line; it counts when the line holds nothing else (`3版`) or is short, without
+# clause punctuation and with Han or a closing mark before the number (`_orphan_markers`).
+# Prose puts 第 or 见 before a page, and punctuation after it.
+PAGE_REF_AT_LINE_END = regex.compile(
+    rf"[{HSPACE}]*(?P<page>[A-Z]?[0-9]{{1,2}})[{HSPACE}]*版[{HSPACE}]*$", regex.MULTILINE
 )
 
+# What a line before an orphan page reference may hold: no clause punctuation, and it ends in
+# Han or a closing mark.
+_ORPHAN_HEAD = regex.compile(r"[^，。；：！？,;:!?]{0,30}[\p{Han}”’》」』）)]")
 
-def _orphan_marker(match: regex.Match) -> JumpMarker:
-    raw = match.group(0).strip()
-    return JumpMarker(kind="see_page", page=marker_page_label(match.group("page"), False),
-                      raw=raw, offset=match.start() + match.group(0).index(raw))
+# The longest line head an orphan page reference may have (a guide item's width).
+_ORPHAN_HEAD_CHARS = 32
+
+
+def _orphan_markers(text: str) -> list[tuple[int, int, JumpMarker]]:
+    """Page references at line ends whose arrow OCR lost, as (start, end, marker)."""
+    found = []
+    for match in PAGE_REF_AT_LINE_END.finditer(text):
+        start = match.start()
+        line_start = text.rfind("\n", max(0, start - _ORPHAN_HEAD_CHARS - 1), start) + 1
+        if line_start == 0 and start > _ORPHAN_HEAD_CHARS:
+            continue  # the line is longer than a guide item
+        head = text[line_start:start].strip(" \t\u3000\u00a0")
+        if head and not _ORPHAN_HEAD.fullmatch(head):
+            continue
+        raw = match.group(0).strip(" \t\u3000\u00a0")
+        marker = JumpMarker(kind="see_page", page=marker_page_label(match.group("page"), False),
+                            raw=raw, offset=start + match.group(0).index(raw))
+        found.append((start, match.end(), marker))
+    return found
 
 
 def _all_markers(text: str) -> list[tuple[int, int, JumpMarker]]:
@@ -148,10 +167,14 @@ def _all_markers(text: str) -> list[tuple[int, int, JumpMarker]]:
         marker = _marker_from_match(match)
         if marker is not None:
             found.append((match.start(), match.end(), marker))
-    taken = [(start, end) for start, end, _ in found]
-    for match in ORPHAN_PAGE_REF.finditer(text):
-        if not any(start < match.end() and match.start() < end for start, end in taken):
-            found.append((match.start(), match.end(), _orphan_marker(match)))
+    orphans = _orphan_markers(text)
+    if not orphans:
+        return found
+    taken = sorted((start, end) for start, end, _ in found)
+    for start, end, marker in orphans:
+        k = bisect_right(taken, (start, end))
+        if not any(a < end and start < b for a, b in taken[max(0, k - 1) : k + 1]):
+            found.append((start, end, marker))
     return sorted(found, key=lambda item: item[0])
 
 

@@ -26,18 +26,17 @@ from cleaners.lines import (
     INDENTED,
     LEAD_HEAD_AT_END,
     LEAD_TAIL_AT_START,
+    NEVER_STARTS_LINE,
     NUMBER_SEPARATOR,
     OPENERS,
     OPENS_PARAGRAPH,
+    PAIR_OPENERS,
     ROLE_AT_START,
     SENTENCE_MARKS,
     SPACES,
     WHITESPACE,
-    digit_edges,
-    ends_with_opening,
     is_byline,
     is_display_type,
-    starts_with_fragment,
 )
 from cleaners.markers import HARD_BREAK
 from cleaners.roles import (
@@ -88,6 +87,7 @@ INDENT_SLACK = 1.5
 # A photo credit run on after a paragraph's last sentence (`…检查工作。 冯嘉莹摄`) is its own line.
 TRAILING_CREDIT = regex.compile(r"(?<=[。！？”])[ \t\u3000]+(?=[\p{Han}·]{2,4}[ \t\u3000]*摄$)", regex.MULTILINE)
 
+
 # A photo caption opens with what the picture shows (`图为…`, `上图：…`).
 CAPTION_START = regex.compile(r"^[ \t\u3000]*(?:图为|图片为|上图|下图|左图|右图|图①|图②)")
 
@@ -100,6 +100,22 @@ _OPENS_PARAGRAPH_LINE = regex.compile(rf"\n(?:{OPENS_PARAGRAPH.pattern})")
 _ENDS_SENTENCE_LINE = regex.compile(rf"\n(?<=(?:{ENDS_SENTENCE.pattern.removesuffix('$')})\n)")
 # A line that ends with the hard break a jump marker left (whitespace after it aside).
 _ENDS_HARD_BREAK_LINE = regex.compile(rf"{HARD_BREAK}[{WHITESPACE.replace(chr(10), '')}]*\n")
+_SPACE = f"[{WHITESPACE.replace(chr(10), '')}]*"
+# The per-line tests of `cleaners.lines` as framed page patterns (each the scalar function's
+# rule at a line's start or end): indentation, a caption's opening, a fragment (a closing
+# mark or a one-glyph clause), a digit, a byline role or a lead word's tail at the start; an
+# opening mark, a digit or a lead word's head at the end.
+_INDENTED_LINE = regex.compile(rf"\n(?:{INDENTED.pattern.removeprefix('^')})")
+_CAPTION_LINE = regex.compile(rf"\n(?:{CAPTION_START.pattern.removeprefix('^')})")
+_STARTS_FRAGMENT_LINE = regex.compile(
+    rf"\n{_SPACE}(?:[{regex.escape(NEVER_STARTS_LINE)}]|\p{{Han}}{_SPACE}[，、；：,;:])"
+)
+_STARTS_DIGIT_LINE = regex.compile(rf"\n{_SPACE}[0-9]")
+_ROLE_LINE = regex.compile(rf"\n(?:{ROLE_AT_START.pattern.removeprefix('^')})")
+_LEAD_TAIL_LINE = regex.compile(rf"\n(?:{LEAD_TAIL_AT_START.pattern.removeprefix('^')})")
+_ENDS_OPENING_LINE = regex.compile(rf"[{regex.escape(PAIR_OPENERS)}]{_SPACE}\n")
+_ENDS_DIGIT_LINE = regex.compile(rf"[0-9]{_SPACE}\n")
+_LEAD_HEAD_LINE = regex.compile(rf"(?:{LEAD_HEAD_AT_END.pattern.removesuffix('$')})\n")
 
 
 @dataclass(frozen=True)
@@ -214,6 +230,21 @@ def column_widths(widths: np.ndarray, body: np.ndarray) -> tuple[np.ndarray, np.
     return np.where(enough, column, page), in_column
 
 
+class _LineTests:
+    """Line tests run once over the whole page framed by line breaks, read per non-blank line."""
+
+    def __init__(self, at_starts: str, at_ends: str, newlines: np.ndarray, rows: np.ndarray):
+        self.at_starts, self.at_ends, self.newlines, self.rows = at_starts, at_ends, newlines, rows
+
+    def start(self, pattern: regex.Pattern) -> np.ndarray:
+        """Lines whose start `pattern` (opening with the framing line break) matches."""
+        return _lines_matching(pattern, self.at_starts, self.newlines)[self.rows]
+
+    def end(self, pattern: regex.Pattern) -> np.ndarray:
+        """Lines whose end `pattern` (closing with the framing line break) matches."""
+        return _lines_matching(pattern, self.at_ends, self.newlines)[self.rows]
+
+
 def line_features(text: str) -> tuple[list[str], LineFeatures]:
     """The page's non-blank lines and their evidence.
 
@@ -249,33 +280,43 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     if "," in text or ":" in text:  # number separators (`1,083`, `9:00`) are no clause marks
         clauses = clauses - _lines_counting(NUMBER_SEPARATOR, text, newlines)[rows]
     column, in_column = column_widths(width, clauses > 0)
-    byline = np.array([is_byline(line) for line in lines], dtype=bool)
-    edges = np.array([digit_edges(line) for line in lines], dtype=bool).reshape(len(lines), 2)
     visible = (ends - starts - sums[SPACES])[rows]
+    sentences = sums[SENTENCE_MARKS][rows]
+    # Display type and bylines only where they can be: a byline has no clause punctuation, a
+    # spaced headline one mark at most and no sentence end, a Markdown heading a `#`.
+    asked = (clauses == 0) | ((clauses == 1) & (sentences == 0) & (sums[SPACES][rows] > 0))
+    if "#" in text:
+        asked |= sums[SPACES][rows] > 0
+    display_type, byline, credit = np.zeros((3, len(rows)), dtype=bool)
+    for i in np.flatnonzero(asked).tolist():
+        display_type[i] = is_display_type(lines[i])
+        byline[i] = clauses[i] == 0 and is_byline(lines[i])
+        credit[i] = byline[i] and is_credit(lines[i])
+    at = _LineTests(at_starts, at_ends, newlines, rows)
     return lines, LineFeatures(
         width=width,
         narrow=2 * visible - sums[HALF_CELLS][rows],
         clauses=clauses,
-        sentences=sums[SENTENCE_MARKS][rows],
+        sentences=sentences,
         spaces=sums[SPACES][rows],
         unclosed=(sums[OPENERS] - sums[CLOSERS])[rows],
-        ends_sentence=_lines_matching(_ENDS_SENTENCE_LINE, at_ends, newlines)[rows],
+        ends_sentence=at.end(_ENDS_SENTENCE_LINE),
         opens=opens[rows],
-        indented=np.array([bool(INDENTED.match(line)) for line in lines], dtype=bool),
+        indented=at.start(_INDENTED_LINE),
         lead=lead[rows],
         guide=guide[rows],
-        hard_end=_lines_matching(_ENDS_HARD_BREAK_LINE, at_ends, newlines)[rows],
-        display_type=np.array([is_display_type(line) for line in lines], dtype=bool),
+        hard_end=at.end(_ENDS_HARD_BREAK_LINE),
+        display_type=display_type,
         byline=byline,
-        credit=byline & np.array([is_credit(line) for line in lines], dtype=bool),
-        caption=np.array([bool(CAPTION_START.match(line)) for line in lines], dtype=bool),
-        starts_fragment=np.array([starts_with_fragment(line) for line in lines], dtype=bool),
-        ends_opening=np.array([ends_with_opening(line) for line in lines], dtype=bool),
-        starts_digit=edges[:, 0],
-        role_start=np.array([bool(ROLE_AT_START.match(x)) for x in lines], dtype=bool),
-        ends_lead_head=np.array([bool(LEAD_HEAD_AT_END.search(x)) for x in lines], dtype=bool),
-        starts_lead_tail=np.array([bool(LEAD_TAIL_AT_START.match(x)) for x in lines], dtype=bool),
-        ends_digit=edges[:, 1],
+        credit=credit,
+        caption=at.start(_CAPTION_LINE),
+        starts_fragment=at.start(_STARTS_FRAGMENT_LINE),
+        ends_opening=at.end(_ENDS_OPENING_LINE),
+        starts_digit=at.start(_STARTS_DIGIT_LINE),
+        role_start=at.start(_ROLE_LINE),
+        ends_lead_head=at.end(_LEAD_HEAD_LINE),
+        starts_lead_tail=at.start(_LEAD_TAIL_LINE),
+        ends_digit=at.end(_ENDS_DIGIT_LINE),
         after_blank=new_block & (rows > 0),
         block_size=np.bincount(block)[block],
         column=column,
