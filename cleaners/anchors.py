@@ -9,7 +9,6 @@ counted again through the cleaned paragraphs.
 
 from bisect import bisect_right
 from dataclasses import replace
-from itertools import accumulate
 
 import numpy as np
 import regex
@@ -63,7 +62,9 @@ def anchor_markers(raw: str, markers: list[JumpMarker], paragraphs: list[str]) -
     if not markers or not paragraphs:
         return [replace(m, paragraph=0) for m in markers]
     raw_ink = _running_ink(raw)  # raw_ink[k]: ink glyphs in raw[:k]
-    ends = list(accumulate(int(_running_ink(p)[-1]) for p in paragraphs))  # ink to each end
+    joined = "\n".join(paragraphs)
+    breaks = np.append(np.cumsum([len(p) + 1 for p in paragraphs]) - 1, len(joined))[: len(paragraphs)]
+    ends = _running_ink(joined)[breaks].tolist()  # ink up to each paragraph's end
     inks: dict[int, str] = {}
 
     def ink_of(j: int) -> str:  # a paragraph's ink, only for the few paragraphs checked

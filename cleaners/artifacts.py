@@ -25,9 +25,9 @@ def undouble_line(line: str) -> str:
     >>> undouble_line("落实落实"), undouble_line("坚持坚持再坚持")
     ('落实落实', '坚持坚持再坚持')
     """
-    compact = _SPACES.sub("", line).translate(_ONE_WIDTH)
+    compact = _SPACES.sub("", line)
     half = len(compact) // 2
-    if len(compact) % 2 or compact[:half] != compact[half:]:
+    if len(compact) % 2 or not _same(compact[:half], compact[half:]):
         return line
     if len(_HAN_GLYPH.findall(compact[:half])) < MIN_HAN_PER_HALF:
         return line
@@ -44,6 +44,16 @@ def undouble_line(line: str) -> str:
 # Copies are compared with ASCII punctuation read as its full-width form: OCR may print the
 # two copies of a line with different widths (`要求,要` / `要求，要`). One character for one.
 _ONE_WIDTH = str.maketrans(",.;:!?()", "，。；：！？（）")
+_FOLD_ONE = dict(zip(",.;:!?()", "，。；：！？（）", strict=True))
+
+
+# ASCII punctuation that `_ONE_WIDTH` folds: a page without any needs no folding.
+_ASCII_MARKS = regex.compile(r"[,.;:!?()]")
+
+
+def _fold(line: str) -> str:
+    """The line with ASCII punctuation read as full-width, when it has any."""
+    return line.translate(_ONE_WIDTH) if _ASCII_MARKS.search(line) else line
 
 
 def _without_hspace(text: str) -> str:
@@ -70,18 +80,31 @@ def remove_doubled_lines(text: str) -> tuple[str, int]:
     """
     lines = text.split("\n")
     # Spaces never hold a line break, so one pass gives every line without its spaces; only a
-    # line whose spaceless halves are equal is a candidate, and only a candidate is undoubled.
-    compact = _without_hspace(text).translate(_ONE_WIDTH).split("\n")
+    # line whose spaceless halves are equal (ASCII punctuation read as full-width) is a
+    # candidate, and only a candidate is undoubled.
+    compact = _without_hspace(text).split("\n")
     out = list(lines)
     changed = 0
     for i, bare in enumerate(compact):
         half = len(bare) // 2
-        if half and bare[:half] == bare[half:]:
+        if half and not len(bare) % 2 and _same(bare[:half], bare[half:]):
             out[i] = undouble_line(lines[i])
             changed += out[i] != lines[i]
-            compact[i] = _without_hspace(out[i]).translate(_ONE_WIDTH)
+            compact[i] = _without_hspace(out[i])
     kept, dropped = _drop_repeated_lines(out, compact)
     return "\n".join(kept), changed + dropped
+
+
+def _same(a: str, b: str) -> bool:
+    """Two copies of one string, ASCII punctuation read as full-width (cheap tests first)."""
+    if a == b:
+        return True
+    if len(a) != len(b) or not a:
+        return False
+    first_a, first_b = a[0], b[0]
+    if _FOLD_ONE.get(first_a, first_a) != _FOLD_ONE.get(first_b, first_b):
+        return False
+    return _fold(a) == _fold(b)
 
 
 def _drop_repeated_lines(lines: list[str], compact: list[str]) -> tuple[list[str], int]:
@@ -94,7 +117,7 @@ def _drop_repeated_lines(lines: list[str], compact: list[str]) -> tuple[list[str
         if not bare.strip():
             kept.append(line)
             continue
-        if bare == kept_compact and len(_HAN_GLYPH.findall(bare)) >= MIN_HAN_PER_HALF:
+        if _same(bare, kept_compact) and len(_HAN_GLYPH.findall(bare)) >= MIN_HAN_PER_HALF:
             dropped += 1
             last = max(i for i, x in enumerate(kept) if x.strip())
             if len(line) < len(kept[last]):  # fewer spaces: the plain copy

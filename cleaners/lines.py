@@ -125,6 +125,7 @@ _PAIR_CLOSER = regex.compile(f"[{regex.escape(PAIR_CLOSERS)}]")
 # Punctuation a line never starts with in Chinese typesetting (it closes what came before):
 # a line that starts with one continues the line before, across any column break.
 NEVER_STARTS_LINE = "，。、；：！？）》”’】」』〕,.;:!?)%‰"
+NEVER_STARTS_LINE_SET = frozenset(NEVER_STARTS_LINE)
 
 
 def unclosed_pairs(line: str) -> int:

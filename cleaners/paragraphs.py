@@ -18,18 +18,19 @@ import numpy as np
 import regex
 
 from cleaners.lines import (
+    BYLINE_ROLES,
     CLAUSE_MARKS,
     CLOSERS,
     CODE_POINT_EVIDENCE,
     ENDS_SENTENCE,
     HALF_CELLS,
-    INDENTED,
     LEAD_HEAD_AT_END,
     LEAD_TAIL_AT_START,
-    NEVER_STARTS_LINE,
+    NEVER_STARTS_LINE_SET,
     NUMBER_SEPARATOR,
     OPENERS,
     OPENS_PARAGRAPH,
+    OUTLETS,
     PAIR_OPENERS,
     ROLE_AT_START,
     SENTENCE_MARKS,
@@ -37,6 +38,7 @@ from cleaners.lines import (
     WHITESPACE,
     is_byline,
     is_display_type,
+    starts_with_fragment,
 )
 from cleaners.markers import HARD_BREAK
 from cleaners.roles import (
@@ -100,22 +102,49 @@ _OPENS_PARAGRAPH_LINE = regex.compile(rf"\n(?:{OPENS_PARAGRAPH.pattern})")
 _ENDS_SENTENCE_LINE = regex.compile(rf"\n(?<=(?:{ENDS_SENTENCE.pattern.removesuffix('$')})\n)")
 # A line that ends with the hard break a jump marker left (whitespace after it aside).
 _ENDS_HARD_BREAK_LINE = regex.compile(rf"{HARD_BREAK}[{WHITESPACE.replace(chr(10), '')}]*\n")
-_SPACE = f"[{WHITESPACE.replace(chr(10), '')}]*"
-# The per-line tests of `cleaners.lines` as framed page patterns (each the scalar function's
-# rule at a line's start or end): indentation, a caption's opening, a fragment (a closing
-# mark or a one-glyph clause), a digit, a byline role or a lead word's tail at the start; an
-# opening mark, a digit or a lead word's head at the end.
-_INDENTED_LINE = regex.compile(rf"\n(?:{INDENTED.pattern.removeprefix('^')})")
-_CAPTION_LINE = regex.compile(rf"\n(?:{CAPTION_START.pattern.removeprefix('^')})")
-_STARTS_FRAGMENT_LINE = regex.compile(
-    rf"\n{_SPACE}(?:[{regex.escape(NEVER_STARTS_LINE)}]|\p{{Han}}{_SPACE}[，、；：,;:])"
-)
-_STARTS_DIGIT_LINE = regex.compile(rf"\n{_SPACE}[0-9]")
-_ROLE_LINE = regex.compile(rf"\n(?:{ROLE_AT_START.pattern.removeprefix('^')})")
-_LEAD_TAIL_LINE = regex.compile(rf"\n(?:{LEAD_TAIL_AT_START.pattern.removeprefix('^')})")
-_ENDS_OPENING_LINE = regex.compile(rf"[{regex.escape(PAIR_OPENERS)}]{_SPACE}\n")
-_ENDS_DIGIT_LINE = regex.compile(rf"[0-9]{_SPACE}\n")
-_LEAD_HEAD_LINE = regex.compile(rf"(?:{LEAD_HEAD_AT_END.pattern.removesuffix('$')})\n")
+
+# The first glyphs of what `ROLE_AT_START`, `LEAD_TAIL_AT_START` and `CAPTION_START` match, and
+# the last glyphs of what `LEAD_HEAD_AT_END` matches: the per-line tests ask their regex only
+# when a line's edge glyph is one of these (most lines are plain body text).
+_ROLE_FIRST = frozenset(role[0] for role in BYLINE_ROLES.split("|")) | frozenset(
+    outlet[0] for outlet in OUTLETS.split("|"))
+_LEAD_TAIL_FIRST = frozenset("报讯（(〈《")
+_LEAD_HEAD_LAST = frozenset("本报又讯")
+_CAPTION_FIRST = frozenset("图上下左右")
+_DIGITS = frozenset("0123456789")
+_OPENERS = frozenset(PAIR_OPENERS)
+_INDENT = frozenset(" \t\u3000\u00a0")
+_CLAUSE_SET = frozenset("，、；：,;:")
+
+
+def _edge_tests(lines: list[str]) -> dict[str, np.ndarray]:
+    """The tests of a line's first and last glyphs, line by line (cheap character tests,
+    a regex only where the edge glyph allows a match); each equals its scalar function."""
+    stripped = [line.strip() for line in lines]
+    firsts = [x[:1] for x in stripped]
+    lasts = [x[-1:] for x in stripped]
+
+    def flags(values: list) -> np.ndarray:
+        return np.array(values, dtype=bool)
+
+    return {
+        "indented": flags([line[:1] in _INDENT for line in lines]),
+        "caption": flags([f in _CAPTION_FIRST and CAPTION_START.match(line) is not None
+                          for f, line in zip(firsts, lines, strict=True)]),
+        "starts_fragment": flags([
+            f in NEVER_STARTS_LINE_SET
+            or (not _CLAUSE_SET.isdisjoint(x[1:4]) and starts_with_fragment(line))
+            for f, x, line in zip(firsts, stripped, lines, strict=True)]),
+        "starts_digit": flags([f in _DIGITS for f in firsts]),
+        "role_start": flags([f in _ROLE_FIRST and ROLE_AT_START.match(line) is not None
+                             for f, line in zip(firsts, lines, strict=True)]),
+        "starts_lead_tail": flags([f in _LEAD_TAIL_FIRST and LEAD_TAIL_AT_START.match(line) is not None
+                                   for f, line in zip(firsts, lines, strict=True)]),
+        "ends_opening": flags([x in _OPENERS for x in lasts]),
+        "ends_digit": flags([x in _DIGITS for x in lasts]),
+        "ends_lead_head": flags([x in _LEAD_HEAD_LAST and LEAD_HEAD_AT_END.search(line) is not None
+                                 for x, line in zip(lasts, lines, strict=True)]),
+    }
 
 
 @dataclass(frozen=True)
@@ -230,21 +259,6 @@ def column_widths(widths: np.ndarray, body: np.ndarray) -> tuple[np.ndarray, np.
     return np.where(enough, column, page), in_column
 
 
-class _LineTests:
-    """Line tests run once over the whole page framed by line breaks, read per non-blank line."""
-
-    def __init__(self, at_starts: str, at_ends: str, newlines: np.ndarray, rows: np.ndarray):
-        self.at_starts, self.at_ends, self.newlines, self.rows = at_starts, at_ends, newlines, rows
-
-    def start(self, pattern: regex.Pattern) -> np.ndarray:
-        """Lines whose start `pattern` (opening with the framing line break) matches."""
-        return _lines_matching(pattern, self.at_starts, self.newlines)[self.rows]
-
-    def end(self, pattern: regex.Pattern) -> np.ndarray:
-        """Lines whose end `pattern` (closing with the framing line break) matches."""
-        return _lines_matching(pattern, self.at_ends, self.newlines)[self.rows]
-
-
 def line_features(text: str) -> tuple[list[str], LineFeatures]:
     """The page's non-blank lines and their evidence.
 
@@ -292,7 +306,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         display_type[i] = is_display_type(lines[i])
         byline[i] = clauses[i] == 0 and is_byline(lines[i])
         credit[i] = byline[i] and is_credit(lines[i])
-    at = _LineTests(at_starts, at_ends, newlines, rows)
+    edges = _edge_tests(lines)
     return lines, LineFeatures(
         width=width,
         narrow=2 * visible - sums[HALF_CELLS][rows],
@@ -300,23 +314,23 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         sentences=sentences,
         spaces=sums[SPACES][rows],
         unclosed=(sums[OPENERS] - sums[CLOSERS])[rows],
-        ends_sentence=at.end(_ENDS_SENTENCE_LINE),
+        ends_sentence=_lines_matching(_ENDS_SENTENCE_LINE, at_ends, newlines)[rows],
         opens=opens[rows],
-        indented=at.start(_INDENTED_LINE),
+        indented=edges["indented"],
         lead=lead[rows],
         guide=guide[rows],
-        hard_end=at.end(_ENDS_HARD_BREAK_LINE),
+        hard_end=_lines_matching(_ENDS_HARD_BREAK_LINE, at_ends, newlines)[rows],
         display_type=display_type,
         byline=byline,
         credit=credit,
-        caption=at.start(_CAPTION_LINE),
-        starts_fragment=at.start(_STARTS_FRAGMENT_LINE),
-        ends_opening=at.end(_ENDS_OPENING_LINE),
-        starts_digit=at.start(_STARTS_DIGIT_LINE),
-        role_start=at.start(_ROLE_LINE),
-        ends_lead_head=at.end(_LEAD_HEAD_LINE),
-        starts_lead_tail=at.start(_LEAD_TAIL_LINE),
-        ends_digit=at.end(_ENDS_DIGIT_LINE),
+        caption=edges["caption"],
+        starts_fragment=edges["starts_fragment"],
+        ends_opening=edges["ends_opening"],
+        starts_digit=edges["starts_digit"],
+        role_start=edges["role_start"],
+        ends_lead_head=edges["ends_lead_head"],
+        starts_lead_tail=edges["starts_lead_tail"],
+        ends_digit=edges["ends_digit"],
         after_blank=new_block & (rows > 0),
         block_size=np.bincount(block)[block],
         column=column,
