@@ -115,6 +115,7 @@ _DIGITS = frozenset("0123456789")
 _OPENERS = frozenset(PAIR_OPENERS)
 _INDENT = frozenset(" \t\u3000\u00a0")
 _CLAUSE_SET = frozenset("，、；：,;:")
+_HSPACE_CHARS = " \t\u3000\u00a0"
 
 
 def _edge_tests(lines: list[str]) -> dict[str, np.ndarray]:
@@ -133,7 +134,7 @@ def _edge_tests(lines: list[str]) -> dict[str, np.ndarray]:
                           for f, line in zip(firsts, lines, strict=True)]),
         "starts_fragment": flags([
             f in NEVER_STARTS_LINE_SET
-            or (not _CLAUSE_SET.isdisjoint(x[1:4]) and starts_with_fragment(line))
+            or (x[1:].lstrip(_HSPACE_CHARS)[:1] in _CLAUSE_SET and starts_with_fragment(line))
             for f, x, line in zip(firsts, stripped, lines, strict=True)]),
         "starts_digit": flags([f in _DIGITS for f in firsts]),
         "role_start": flags([f in _ROLE_FIRST and ROLE_AT_START.match(line) is not None
