@@ -9,12 +9,14 @@ guide bullet, a byline) still counts.
 from dataclasses import dataclass
 from statistics import median
 
-from cleaners.lines import GUIDE_ITEM, LEAD, is_byline
+from cleaners.lines import GUIDE_ITEM, LEAD, ends_sentence, is_byline, visible_width
 from cleaners.roles import CONTINUES, STARTS_PARAGRAPH, DisplayKind, LineRole, Role
 from readers.model import Box
 
-# Taller than the body lines by this share: display type. Smaller: a caption.
+# Taller than the body lines by this share, glyphs wider by the second: display type.
+# Smaller: a caption.
 DISPLAY_HEIGHT = 1.25
+DISPLAY_GLYPH = 1.1
 CAPTION_HEIGHT = 0.85
 
 # An indentation or a short end, in glyph widths (a glyph is about a body line's height).
@@ -68,7 +70,13 @@ def geometry_roles(lines: list[ColumnLine]) -> list[LineRole]:
     h = median(line.box.height for line in lines)
     edges = _column_edges(lines, h)
     heights = [line.box.height for line in lines]
-    display = [height >= DISPLAY_HEIGHT * h for height in heights]
+    # Display type is taller and its glyphs wider than body type (a short line's box is padded
+    # taller by some engines, its glyphs are not wider), and it ends no sentence.
+    glyph_widths = [line.box.width / max(visible_width(line.text), 1.0) for line in lines]
+    body_glyph = median(glyph_widths)
+    display = [height >= DISPLAY_HEIGHT * h and glyph >= DISPLAY_GLYPH * body_glyph
+               and not ends_sentence(line.text)
+               for height, glyph, line in zip(heights, glyph_widths, lines, strict=True)]
     roles: list[LineRole] = []
     for i, line in enumerate(lines):
         left, right = edges.get((line.block, line.column), (line.box.x0, line.box.x1))
@@ -86,6 +94,9 @@ def geometry_roles(lines: list[ColumnLine]) -> list[LineRole]:
                        and abs(heights[i - 1] - heights[i]) <= 0.1 * heights[i]
                        and previous.box.x1 >= right - 2 * h and line.box.x0 <= left + h)
             roles.append(CONTINUES if wrapped else LineRole(Role.DISPLAY, _display_kind(heights, i, start, end)))
+        elif (previous is not None and roles[-1].role is Role.BYLINE
+              and previous.box.x1 >= right - SHORT_END_GLYPHS * h and len(line.text.strip()) <= 4):
+            roles.append(CONTINUES)  # a byline wrapped at the column's end: its last name's end
         elif is_byline(line.text):
             roles.append(LineRole(Role.CREDIT if line.text.rstrip().endswith("摄") or "/图" in line.text
                                   else Role.BYLINE))

@@ -76,3 +76,30 @@ def test_paddle_json_nested_under_res_and_with_polygons_reads(tmp_path):
                                         "rec_polys": [[[5, 5], [85, 6], [85, 25], [5, 24]]]}}))
     (line,) = read_ocr_file(path).lines
     assert (line.text, line.box.as_list(), line.confidence) == ("核酸检测", [5, 5, 85, 25], 0.97)
+
+
+def test_a_page_image_is_read_by_rapidocr_through_the_geometry_path():
+    pytest.importorskip("rapidocr", reason="the ocr extra is not installed")
+    cleaned, laid = clean_ocr_page(read_ocr_file(OCR / "page.png"))
+    assert laid.lines and all(line.confidence and line.confidence > 0.5 for line in laid.lines)
+    # PP-OCR reads the page across; the layout puts it back column by column.
+    assert cleaned.paragraphs[1:] == ["本报讯 全市开展核酸检测，居民有序排队、依次采样。",
+                                      "记者从市卫健委获悉，检测工作有序推进。"]
+    assert cleaned.paragraphs[0].replace(" ", "") == "紧盯薄弱环节落实防控措施"
+
+
+def test_an_image_without_the_ocr_extra_says_how_to_get_it(monkeypatch, tmp_path):
+    import builtins
+
+    from readers import OcrExtraMissing
+
+    real_import = builtins.__import__
+
+    def no_rapidocr(name, *args, **kwargs):
+        if name == "rapidocr":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_rapidocr)
+    with pytest.raises(OcrExtraMissing, match=r"pip install 'qingyang\[ocr\]'"):
+        read_ocr_file(OCR / "page.png")
