@@ -9,7 +9,7 @@ then run on those paragraphs as on any text, reflow aside.
 from dataclasses import dataclass
 
 from cleaners.roles import LineRole, assemble_paragraphs
-from layout.order import reading_order, split_at_gutters
+from layout.order import page_gutters, reading_order, split_at_gutters
 from layout.roles import ColumnLine, geometry_roles
 from layout.spacing import line_text
 from readers.model import OcrPage
@@ -44,7 +44,7 @@ class LaidOutPage:
 def lay_out(page: OcrPage) -> LaidOutPage:
     """Reading order, line texts, roles and paragraphs of an engine's page."""
     ocr_lines, split = split_at_gutters(list(page.lines))
-    placed, merged = reading_order([line.box for line in ocr_lines])
+    placed, merged = reading_order([line.box for line in ocr_lines], page_gutters(ocr_lines))
     column_lines = [ColumnLine(line_text(ocr_lines[p.index]), ocr_lines[p.index].box, p.block, p.column)
                     for p in placed]
     roles: list[LineRole] = geometry_roles(column_lines)

@@ -75,6 +75,25 @@ def _gutters(boxes: list[Box], h: float) -> list[tuple[float, float]]:
     return _sparse_runs(body, min(b.x0 for b in body), max(b.x1 for b in body), MIN_GUTTER * h, allowed)
 
 
+def page_gutters(lines: list[OcrLine]) -> list[tuple[float, float]]:
+    """The page's gutters, from word boxes where the engine gave them (a word never crosses a
+    gutter, a line the engine merged does), else from line boxes.
+
+    >>> from readers.model import OcrWord
+    >>> merged = [OcrLine("左 右", Box(0, y, 220, y + 10), None, (OcrWord("左", Box(0, y, 100, y + 10)),
+    ...           OcrWord("右", Box(120, y, 220, y + 10)))) for y in range(0, 60, 14)]
+    >>> page_gutters(merged), _gutters([line.box for line in merged], 10)
+    ([(100, 120)], [])
+    """
+    h = body_height([line.box for line in lines])
+    body = [line for line in lines if line.box.height < DISPLAY_HEIGHT * h]
+    if body and all(line.words for line in body):
+        words = [w.box for line in body for w in line.words]
+        allowed = max(1, len(body) // GUTTER_CROSSINGS)
+        return _sparse_runs(words, min(b.x0 for b in words), max(b.x1 for b in words), MIN_GUTTER * h, allowed)
+    return _gutters([line.box for line in lines], h)
+
+
 def line_gap(boxes: list[Box]) -> float:
     """The usual white space between a line and the next one below it in its column (the
     median over lines; 0 when no line has one below).
@@ -98,10 +117,10 @@ def _crosses(box: Box, gutter: tuple[float, float]) -> bool:
 
 
 class _Orderer:
-    def __init__(self, boxes: list[Box]):
+    def __init__(self, boxes: list[Box], gutters: list[tuple[float, float]] | None):
         self.boxes = boxes
         self.h = body_height(boxes)
-        self.gutters = _gutters(boxes, self.h)
+        self.gutters = _gutters(boxes, self.h) if gutters is None else gutters
         self.band_gap = line_gap(boxes) + BAND_GAP * self.h
         self.merged: set[int] = set()
         self.leaves: list[list[int]] = []
@@ -205,9 +224,11 @@ class _Orderer:
                 self.order(band)
 
 
-def reading_order(boxes: list[Box]) -> tuple[list[Placed], int]:
+def reading_order(boxes: list[Box], gutters: list[tuple[float, float]] | None = None,
+                  ) -> tuple[list[Placed], int]:
     """The lines' reading order (each with its block and column) and how many lines the
-    engine merged across a gutter.
+    engine merged across a gutter. `gutters`: the page's (`page_gutters`), else read off the
+    line boxes.
 
     >>> two_columns = [Box(0, 0, 100, 10), Box(120, 0, 220, 10), Box(0, 14, 100, 24), Box(120, 14, 220, 24)]
     >>> [p.index for p in reading_order(two_columns)[0]]
@@ -218,7 +239,7 @@ def reading_order(boxes: list[Box]) -> tuple[list[Placed], int]:
     """
     if not boxes:
         return [], 0
-    orderer = _Orderer(boxes)
+    orderer = _Orderer(boxes, gutters)
     orderer.order(list(range(len(boxes))))
     placed: list[Placed] = []
     for block, leaf in enumerate(orderer.leaves):
@@ -240,9 +261,8 @@ def split_at_gutters(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
     >>> cut, [line.text for line in lines[-2:]], [line.box.x1 for line in lines[-2:]]
     (1, ['左', '右'], [100, 220])
     """
-    boxes = [line.box for line in lines]
-    h = body_height(boxes)
-    gutters = _gutters(boxes, h)
+    h = body_height([line.box for line in lines])
+    gutters = page_gutters(lines)
     out, cut = [], 0
     for line in lines:
         crossed = [g for g in gutters if _crosses(line.box, g)] if line.box.height < DISPLAY_HEIGHT * h else []
