@@ -27,16 +27,11 @@ from prefect.states import Failed
 from prefect.tasks import exponential_backoff
 
 from cleaners import load_profile
-from expectations import Policy, apply_validation, preload
-from expectations.validate import (
-    ARTICLES_REPORTS,
-    Validation,
-    in_validator,
-    validate_articles_file,
-    validate_frame,
-    validation_frame,
-    write_index,
-)
+from expectations import Policy, Validation, apply_validation, preload
+from expectations.frames import validation_frame
+from expectations.report import write_index
+from expectations.runner import ARTICLES_REPORTS, validate_articles_file, validate_frame
+from expectations.worker import in_validator
 from flows import progress
 from flows.articles_step import write_articles
 from flows.inputs import (

@@ -93,6 +93,12 @@ def eval_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def validate_command(args: argparse.Namespace) -> int:
+    from qingyang.validate_command import validate_output_dir
+
+    return validate_output_dir(args.output_dir)
+
+
 def _flow_command(name: str):
     def run(args: argparse.Namespace) -> int:
         from flows import commands
@@ -136,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="run the expectation suites on existing Parquet")
     p.add_argument("output_dir", metavar="OUTPUT_DIR")
-    p.set_defaults(func=_flow_command("validate_command"))
+    p.set_defaults(func=validate_command)
 
     p = sub.add_parser("serve", help="serve a scheduled deployment of the flow")
     p.add_argument("inputs", nargs="+", metavar="INPUT")

@@ -293,7 +293,7 @@ def test_validate_judges_hand_edited_output(seeds_run, tmp_path, capsys):
     assert main(["validate", str(copy)]) == 1
     report = capsys.readouterr().out
     for guard in ("residual_gaps", "ascii_punct_beside_han", "leftover_markers"):
-        assert f"❌ | `expect_column_values_to_be_between({guard})`" in report
+        assert f"failed expect_column_values_to_be_between({guard})" in report
     assert (copy / "reports" / "index.html").is_file()
     bad = pq.read_table(copy / "quarantine" / "pages" / "pages.parquet")
     assert bad.column("doc_id").to_pylist() == [table.column("doc_id")[0].as_py()]
