@@ -13,13 +13,15 @@ Order, and why:
 9. spacing         - after punctuation, so `，` and `（` are known as CJK punctuation.
 10. layout marks   - last: indentation and Markdown `#` marks go, the lines stay.
 
-The composer records an edit count for a rule only when that rule changed the text.
+The composer records an edit count for a rule only when that rule changed the text;
+asked to explain, it also keeps each changed text for `cleaners.explain` to turn into spans.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cleaners.artifacts import remove_doubled_lines
+from cleaners.explain import FINAL_STEP, Edit, explain_chain
 from cleaners.hygiene import normalize_unicode, strip_layout_marks
 from cleaners.markers import HARD_BREAK, JumpMarker, remove_jump_markers
 from cleaners.paragraphs import reflow_paragraphs, separate_trailing_credits
@@ -41,14 +43,18 @@ class CleanResult:
     markers: list[JumpMarker]
     edits: dict[str, int] = field(default_factory=dict)
     profile: str = ""
+    spans: list[Edit] | None = None  # only from clean(..., explain=True)
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "text": self.text,
             "paragraphs": self.paragraphs,
             "markers": [m.to_dict() for m in self.markers],
             "edits": self.edits,
         }
+        if self.spans is not None:
+            out["spans"] = [span.to_dict() for span in self.spans]
+        return out
 
 
 def build_plan(profile: Profile) -> list[tuple[str, Rule]]:
@@ -72,8 +78,10 @@ def build_plan(profile: Profile) -> list[tuple[str, Rule]]:
     return plan
 
 
-def clean(text: str, profile: str | Profile | None = None) -> CleanResult:
-    """Clean one OCR'd page under `profile` (default `zh-Hans-newspaper`).
+def clean(text: str, profile: str | Profile | None = None, explain: bool = False
+          ) -> CleanResult:
+    """Clean one OCR'd page under `profile` (default `zh-Hans-newspaper`). With `explain`,
+    `spans` lists every edit (rule, raw and clean offsets, before, after; cleaners.explain).
 
     >>> r = clean("本报讯（记者 高伟山）5 月 12 日\\n是国际护士节,也是许昌战“疫”最紧\\n"
     ...           "张的时候。市委书记史根治到中心\\n城区调研疫情防控工作。 （下转第二版）")
@@ -81,22 +89,31 @@ def clean(text: str, profile: str | Profile | None = None) -> CleanResult:
     '本报讯（记者 高伟山）5月12日是国际护士节，也是许昌战“疫”最紧张的时候。市委书记史根治到中心城区调研疫情防控工作。'
     >>> [(m.kind, m.page) for m in r.markers], sorted(r.edits)
     ([('continued_to', '2')], ['jump_markers', 'punctuation', 'reflow', 'spacing'])
+    >>> [(s.rule, s.before, s.after) for s in clean("5 月 12 日,晴", explain=True).spans]
+    [('spacing', ' ', ''), ('spacing', ' ', ''), ('spacing', ' ', ''), ('punctuation', ',', '，')]
     """
     chosen = load_profile(profile)
     edits: dict[str, int] = {}
     markers: list[JumpMarker] = []
+    steps: list[tuple[str, str]] | None = [] if explain else None
     out = text
     if chosen.jump_markers:
         out, count, markers = remove_jump_markers(out)
         if count:
             edits["jump_markers"] = count
+            if steps is not None:
+                steps.append(("jump_markers", out))
     for name, rule in build_plan(chosen):
         changed, count = rule(out)
         if changed != out:
             edits[name] = max(count, 1)
+            if steps is not None:
+                steps.append((name, changed))
         out = changed
     out = out.replace(HARD_BREAK, "")  # left by markers when reflow is off
     paragraphs = [line for line in out.split("\n") if line.strip()]
+    if steps is not None:
+        steps.append((FINAL_STEP, "\n".join(paragraphs)))
     return CleanResult(
         raw=text,
         text="\n".join(paragraphs),
@@ -104,4 +121,5 @@ def clean(text: str, profile: str | Profile | None = None) -> CleanResult:
         markers=markers,
         edits=edits,
         profile=chosen.name,
+        spans=explain_chain(text, steps) if steps is not None else None,
     )
