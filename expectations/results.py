@@ -7,6 +7,7 @@ the report, the flow and the CLI read them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -53,13 +54,23 @@ class ExpectationOutcome:
         'exactly 0'
         """
         if self.bounds is not None:
-            low, high = self.bounds
+            low, high = (_number(bound) for bound in self.bounds)
             if low is not None and high is not None:
                 return f"exactly {low}" if low == high else f"between {low} and {high}"
             return f"at least {low}" if low is not None else f"at most {high}"
         if self.regex is not None:
             return f"matches {self.regex}"
         return ""
+
+
+def _number(value):
+    """A bound as written in a suite (GX may hand 0 back as 0.0; a date bound is a datetime
+    at midnight)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, datetime) and value.time() == time():
+        return value.date()
+    return value
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,12 @@ def validate_command(args: argparse.Namespace) -> int:
     return validate_output_dir(args.output_dir)
 
 
+def proof_command(args: argparse.Namespace) -> int:
+    from qingyang.proof_command import proof_command as write
+
+    return write(args.target, args.output, args.profile)
+
+
 def _flow_command(name: str):
     def run(args: argparse.Namespace) -> int:
         from flows import commands
@@ -218,6 +224,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = _add_parser(sub, "validate", "run the expectation suites on existing Parquet")
     p.add_argument("output_dir", metavar="OUTPUT_DIR", help="a folder `qingyang run` wrote")
     p.set_defaults(func=validate_command)
+
+    p = _add_parser(sub, "proof", "write the proof view of one page: what the cleaner did")
+    p.add_argument("target", metavar="FILE|DOC_ID",
+                   help="an input file, or a doc_id (8+ leading hex digits) of a page in DIR")
+    p.add_argument("--output", default="output", metavar="DIR",
+                   help="the run's output folder: pages are looked up in DIR/pages, the "
+                        "view is written to DIR/reports/proofs/")
+    p.add_argument("--profile", default=None, help=profile_help)
+    p.set_defaults(func=proof_command)
 
     p = _add_parser(sub, "serve", "serve a scheduled deployment of the flow")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or globs")

@@ -37,6 +37,7 @@ def validate_output_dir(output_dir: Path | str, *, out=None) -> ExitCode:
     import pandas as pd
 
     from expectations.frames import validation_frame
+    from expectations.report.pages import write_report
     from expectations.results import quarantine_rows
     from expectations.runner import ARTICLES_REPORTS, validate_articles_file, validate_frame
 
@@ -61,6 +62,7 @@ def validate_output_dir(output_dir: Path | str, *, out=None) -> ExitCode:
             write_parquet_atomic(pa.concat_tables(bad), target)
         else:
             target.unlink(missing_ok=True)
+    write_report(output_dir, validation)
     print_summary(validation, articles, out or sys.stdout)
     return EXIT_OK if validation.success and (articles is None or articles.success) \
         else EXIT_FAILED

@@ -231,8 +231,9 @@ def test_data_docs_open_in_headless_chromium(clean_rows, tmp_path):
     validation = validate_pages(table_of(rows), len(rows), tmp_path / "reports", today=TODAY)
     index = validation.index_html.resolve()
     dom = _chromium("--dump-dom", index.as_uri(), tmp_path=tmp_path).stdout
-    assert f"Validation of suite <code>{SUITE_NAME}</code>" in dom
-    assert dom.count(">passed<") == 16 and dom.count(">FAILED<") == 2  # verdict + 1 row
+    assert f"Validation report</span> · <code>{SUITE_NAME}</code>" in dom
+    assert "未通过 FAILED" in dom  # the verdict
+    assert dom.count(">passed<") == 16 and dom.count(">FAILED<") == 1  # 1 expectation
     assert ASCII in dom and rows[0]["doc_id"] in dom
     page = next((validation.reports_dir / "gx" / "validations").rglob("*.html")).resolve()
     assert page.as_uri().endswith(

@@ -258,6 +258,11 @@ def test_rows_failing_validation_are_marked_quarantined_and_judged_by_policy(tmp
     assert frame.filter(pl.col("valid")).height == 5
     quarantined = pl.read_parquet(out / "quarantine" / "pages" / "pages.parquet")
     assert quarantined["doc_id"].to_list() == bad["doc_id"].to_list()
+    report = (out / "reports" / "index.html").read_text("utf-8")
+    assert "english.txt" in report and "between 0.4 and 0.99" in report
+    proof = out / "reports" / "proofs" / f"{bad['doc_id'][0][:16]}.html"
+    assert proof.is_file() and f'href="proofs/{proof.name}"' in report
+    assert "Reuters report on the harbour works" in proof.read_text("utf-8")
 
     artifacts = _flow_run_artifacts(state)
     assert {"qingyang-run-summary", "qingyang-run-table", "qingyang-validation",
@@ -276,6 +281,7 @@ def test_rows_failing_validation_are_marked_quarantined_and_judged_by_policy(tmp
     assert main(["run", str(inputs), "--output", str(out), "--no-progress",
                  "--on-invalid", "fail"]) == 0
     assert not (out / "quarantine" / "pages").exists()
+    assert not list((out / "reports" / "proofs").glob("*.html"))  # no failing page now
 
 
 def test_validate_judges_hand_edited_output(seeds_run, tmp_path, capsys):

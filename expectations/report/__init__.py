@@ -1,6 +1,9 @@
 """The validation report a reader opens: reports_dir/index.html, from Jinja2 templates.
 
 Self-contained (no script, no CDN, styles inline): it reads the same offline as online.
+`write_index` writes it from a validation alone (the suite runner, the articles suite);
+`expectations.report.pages.write_report` adds the failing pages, their faults in context
+and proof views (`expectations.report.proof`).
 """
 
 from __future__ import annotations
@@ -42,9 +45,8 @@ def write_index(validation: Validation, note: str = PAGES_NOTE) -> None:
                        index_html(validation, note).encode())
 
 
-def index_html(validation: Validation, note: str = "") -> str:
-    """reports_dir/index.html: the suite, every expectation's result, links to GX's pages
-    and to the reports of other suites in subfolders (reports/articles/index.html)."""
+def report_links(validation: Validation) -> list[tuple[str, str]]:
+    """(href, label) of the JSON, GX's own pages and other suites' reports beside it."""
     reports_dir = validation.reports_dir
     site = reports_dir / GX_SITE
 
@@ -52,12 +54,19 @@ def index_html(validation: Validation, note: str = "") -> str:
         found = sorted(site.glob(pattern))
         return found[0].relative_to(reports_dir).as_posix() if found else ""
 
-    others = [(p.relative_to(reports_dir).as_posix(), f"{p.parent.name} report")
-              for p in sorted(reports_dir.glob("*/index.html")) if p.parent.name != GX_SITE]
-    links = [(href, label) for href, label in (
-        (link("validations/**/*.html"), "Great Expectations validation result"),
-        (link("expectations/**/*.html"), "expectation suite"),
-        (validation.json_name, "validation JSON"), *others) if href]
-    return render("index.html.j2", validation=validation, note=note, links=links,
-                  shown=_SHOWN_IDS,
-                  passed=sum(e.success for e in validation.expectations))
+    others = [(p.relative_to(reports_dir).as_posix(), f"{p.parent.name} report 报告")
+              for p in sorted(reports_dir.glob("*/index.html"))
+              if p.parent.name not in (GX_SITE, "proofs", "docs")]
+    return [(href, label) for href, label in (
+        (validation.json_name, "验证结果 JSON validation JSON"), *others,
+        (link("validations/**/*.html"), "Great Expectations 结果页 GX result page (needs a network)"),
+        (link("expectations/**/*.html"), "Great Expectations 规则页 GX suite page (needs a network)"),
+    ) if href]
+
+
+def index_html(validation: Validation, note: str = "") -> str:
+    """reports_dir/index.html without rows or proofs (`expectations.report.pages` adds
+    them): counts, every expectation with its threshold, links."""
+    return render("index.html.j2", validation=validation, note=note,
+                  links=report_links(validation), docs=[], rows=[], rows_total=0, inputs=None,
+                  shown=_SHOWN_IDS, passed=sum(e.success for e in validation.expectations))
