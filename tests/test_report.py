@@ -151,3 +151,13 @@ def test_report_and_proof_in_headless_chromium(crafted_output, tmp_path):
     for shot in ("report-1400.png", "report-phone.png", "proof-1400.png"):
         assert (tmp_path / shot).stat().st_size > 10_000
         shutil.copy(tmp_path / shot, shots / shot)
+
+
+def test_schema_doc_lists_every_declared_column():
+    from qingyang.schema import ARTICLES_SCHEMA, PAGES_SCHEMA
+
+    doc = (ROOT / "docs" / "schema.md").read_text("utf-8")
+    pages, articles = doc.split("## `articles`")
+    for table, schema in ((pages, PAGES_SCHEMA), (articles, ARTICLES_SCHEMA)):
+        for field in schema:
+            assert f"| `{field.name}` |" in table, f"{field.name} is not in docs/schema.md"
