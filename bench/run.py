@@ -320,7 +320,7 @@ def validation_time(output: Path) -> dict:
     started = time.perf_counter()
     import great_expectations  # noqa: F401  (its import is timed apart: the flow overlaps it)
 
-    from expectations.validate import validate_pages
+    from expectations.runner import validate_pages
 
     import_s = time.perf_counter() - started
     seconds, rows = 0.0, 0

@@ -16,7 +16,8 @@ Order, and why:
                       (after the removals, which would take them again).
 10. layout marks   - last: indentation and Markdown `#` marks go, the lines stay.
 
-The composer records an edit count for a rule only when that rule changed the text.
+The composer records an edit count for a rule only when that rule changed the text;
+asked to explain, it also keeps each changed text for `cleaners.explain` to turn into spans.
 """
 
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field, replace
 
 from cleaners.anchors import anchor_markers
 from cleaners.artifacts import remove_doubled_lines
+from cleaners.explain import FINAL_STEP, Edit, explain_chain
 from cleaners.hygiene import normalize_unicode, strip_layout_marks
 from cleaners.markers import HARD_BREAK, JumpMarker, remove_jump_markers
 from cleaners.paragraphs import reflow_paragraphs, separate_trailing_credits
@@ -45,14 +47,18 @@ class CleanResult:
     markers: list[JumpMarker]
     edits: dict[str, int] = field(default_factory=dict)
     profile: str = ""
+    spans: list[Edit] | None = None  # only from clean(..., explain=True)
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "text": self.text,
             "paragraphs": self.paragraphs,
             "markers": [m.to_dict() for m in self.markers],
             "edits": self.edits,
         }
+        if self.spans is not None:
+            out["spans"] = [span.to_dict() for span in self.spans]
+        return out
 
 
 def build_plan(profile: Profile) -> list[tuple[str, Rule]]:
@@ -79,8 +85,10 @@ def build_plan(profile: Profile) -> list[tuple[str, Rule]]:
     return plan
 
 
-def clean(text: str, profile: str | Profile | None = None, paragraphs_given: bool = False) -> CleanResult:
-    """Clean one OCR'd page under `profile` (default `zh-Hans-newspaper`).
+def clean(text: str, profile: str | Profile | None = None, explain: bool = False,
+          paragraphs_given: bool = False) -> CleanResult:
+    """Clean one OCR'd page under `profile` (default `zh-Hans-newspaper`). With `explain`,
+    `spans` lists every edit (rule, raw and clean offsets, before, after; cleaners.explain).
 
     `paragraphs_given`: the text is already one paragraph per line (laid out from an OCR
     engine's geometry, `layout`), so reflow does not run; every other rule does.
@@ -91,24 +99,33 @@ def clean(text: str, profile: str | Profile | None = None, paragraphs_given: boo
     '本报讯（记者 高伟山）5月12日是国际护士节，也是许昌战“疫”最紧张的时候。市委书记史根治到中心城区调研疫情防控工作。'
     >>> [(m.kind, m.page) for m in r.markers], sorted(r.edits)
     ([('continued_to', '2')], ['jump_markers', 'punctuation', 'reflow', 'spacing'])
+    >>> [(s.rule, s.before, s.after) for s in clean("5 月 12 日,晴", explain=True).spans]
+    [('spacing', ' ', ''), ('spacing', ' ', ''), ('spacing', ' ', ''), ('punctuation', ',', '，')]
     """
     chosen = load_profile(profile)
     if paragraphs_given and chosen.reflow:
         chosen = replace(chosen, reflow=False)
     edits: dict[str, int] = {}
     markers: list[JumpMarker] = []
+    steps: list[tuple[str, str]] | None = [] if explain else None
     out = text
     if chosen.jump_markers:
         out, count, markers = remove_jump_markers(out)
         if count:
             edits["jump_markers"] = count
+            if steps is not None:
+                steps.append(("jump_markers", out))
     for name, rule in build_plan(chosen):
         changed, count = rule(out)
         if changed != out:
             edits[name] = max(count, 1)
+            if steps is not None:
+                steps.append((name, changed))
         out = changed
     out = out.replace(HARD_BREAK, "")  # left by markers when reflow is off
     paragraphs = [line for line in out.split("\n") if line.strip()]
+    if steps is not None:
+        steps.append((FINAL_STEP, "\n".join(paragraphs)))
     return CleanResult(
         raw=text,
         text="\n".join(paragraphs),
@@ -116,4 +133,5 @@ def clean(text: str, profile: str | Profile | None = None, paragraphs_given: boo
         markers=anchor_markers(text, markers, paragraphs) if markers else markers,
         edits=edits,
         profile=chosen.name,
+        spans=explain_chain(text, steps) if steps is not None else None,
     )

@@ -4,7 +4,7 @@ The suite runs on a validation frame (`articles_frame`): the Parquet rows plus t
 derived columns in DERIVED_COLUMNS, each computed from the row itself, so that rules
 spanning several columns ("a headline, or a note saying why not") are one column each.
 The frame keeps a preview of `text` and the item count of each list column, so a whole
-table's frame stays small; `validate_articles` (expectations.validate) runs the suite.
+table's frame stays small; `validate_articles` (expectations.runner) runs the suite.
 Great Expectations is imported inside the factory: it costs ~4 s at import.
 """
 
@@ -96,7 +96,7 @@ def articles_frame(table: pa.Table) -> pd.DataFrame:
     every list column to its item count."""
     import pandas as pd
 
-    from expectations.validate import schema_mismatch, shrink_columns
+    from expectations.frames import schema_mismatch, shrink_columns
 
     rows = table.to_pylist()
     frame = table.drop_columns([c for c in (*TEXT_COLUMNS, *LIST_COLUMNS)

@@ -4,7 +4,7 @@ Each Data Docs build makes new view objects, each with a Jinja environment of it
 and compiles every page template again (~0.3 s of a suite's ~0.45 s run). The views
 here keep the compiled templates in one in-memory Jinja bytecode cache shared by the
 whole process: a build after the first renders the same pages without compiling them.
-`site_config` is the Data Docs site that uses them (`expectations.validate.run_suite`).
+`site_config` is the Data Docs site that uses them (`expectations.runner.run_suite`).
 """
 
 from __future__ import annotations

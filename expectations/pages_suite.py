@@ -1,6 +1,6 @@
 """The expectation suite for the `pages` table, as one list literal.
 
-The suite runs on a validation frame built by `expectations.validate`: the Parquet
+The suite runs on a validation frame built by `expectations.frames`: the Parquet
 rows with every quality metric recomputed from `text` (so the suite judges the text,
 not numbers stored beside it) plus the derived columns in DERIVED_COLUMNS.
 Great Expectations is imported inside the factory: it costs ~4 s at import.

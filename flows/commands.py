@@ -193,11 +193,3 @@ def serve_command(args: argparse.Namespace) -> int:
     }
     clean_pages.serve(name=args.name, cron=args.cron, parameters=parameters)
     return EXIT_OK
-
-
-def validate_command(args: argparse.Namespace) -> int:
-    """Re-run the expectation suites over an output folder; 0 passed, 1 failed."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    from expectations import validate_output_dir
-
-    return int(validate_output_dir(args.output_dir))

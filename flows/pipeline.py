@@ -27,16 +27,11 @@ from prefect.states import Failed
 from prefect.tasks import exponential_backoff
 
 from cleaners import load_profile
-from expectations import Policy, apply_validation, preload
-from expectations.validate import (
-    ARTICLES_REPORTS,
-    Validation,
-    in_validator,
-    validate_articles_file,
-    validate_frame,
-    validation_frame,
-    write_index,
-)
+from expectations import Policy, Validation, apply_validation, preload
+from expectations.frames import validation_frame
+from expectations.report.pages import write_report
+from expectations.runner import ARTICLES_REPORTS, validate_articles_file, validate_frame
+from expectations.worker import in_validator
 from flows import progress
 from flows.articles_step import write_articles
 from flows.inputs import (
@@ -174,12 +169,13 @@ def write_parquet(output_dir: str, staged: StagedPages, validation: Validation |
 @task(name="validate-articles", cache_policy=NO_CACHE)
 def check_articles(output_dir: str, pages_validation: Validation | None) -> Validation | None:
     """The articles suite over articles.parquet; reports into reports/articles/, linked
-    from the pages' reports index (rewritten now that the sub-report exists)."""
+    from the pages' report (rewritten now that the sub-report and the quarantine exist,
+    with the failing pages in context and their proof views)."""
     reports_dir = Path(output_dir) / REPORTS_DIR
     validation = in_validator(validate_articles_file, Path(output_dir) / ARTICLES_FILE,
                               reports_dir / ARTICLES_REPORTS)
     if pages_validation is not None and pages_validation.reports_dir is not None:
-        write_index(pages_validation)
+        write_report(Path(output_dir), pages_validation)
     return validation
 
 

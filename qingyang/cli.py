@@ -1,10 +1,13 @@
-"""The `qingyang` command: clean, eval, run, validate, serve."""
+"""The `qingyang` command: clean, eval, run, validate, proof, serve."""
 
 import argparse
 import json
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from qingyang import __version__
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -39,7 +42,7 @@ def clean_command(args: argparse.Namespace) -> int:
             continue
         result = clean(text, profile=profile)
         if args.json:
-            print(json.dumps(result.to_json(), ensure_ascii=False))
+            print(json.dumps({"source": name, **result.to_json()}, ensure_ascii=False))
         else:
             print(result.text)
     return status
@@ -109,6 +112,18 @@ def eval_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def validate_command(args: argparse.Namespace) -> int:
+    from qingyang.validate_command import validate_output_dir
+
+    return validate_output_dir(args.output_dir)
+
+
+def proof_command(args: argparse.Namespace) -> int:
+    from qingyang.proof_command import proof_command as write
+
+    return write(args.target, args.output, args.profile)
+
+
 def _flow_command(name: str):
     def run(args: argparse.Namespace) -> int:
         from flows import commands
@@ -118,50 +133,132 @@ def _flow_command(name: str):
     return run
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qingyang", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (exit 2), before anything starts."""
 
-    p = sub.add_parser("clean", help="print cleaned text (or JSON) for files or stdin")
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"qingyang: {message} (see {self.prog} --help)\n")
+
+
+def at_least_one(value: str) -> int:
+    """`--workers`, `--batch-size`: an integer >= 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def share(value: str) -> float:
+    """`--max-invalid-share`: a number within [0, 1]."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be within [0, 1], not {value}")
+    return number
+
+
+DASK_SCHEMES = ("tcp", "tls", "ucx", "ws", "wss")
+
+
+def dask_address(value: str) -> str:
+    """`--dask-address`: SCHEME://HOST:PORT of a Dask scheduler (tcp://10.0.0.5:8786)."""
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        port, parts = None, None
+    if (parts is None or parts.scheme not in DASK_SCHEMES or not parts.hostname
+            or port is None or parts.path not in ("", "/")):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a scheduler address like tcp://HOST:PORT")
+    return value
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Every option's help ends with its default, unless it has none to show."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default in (None, False, argparse.SUPPRESS) or action.required:
+            return action.help or ""
+        return super()._get_help_string(action)
+
+
+def _add_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=help_text, description=help_text,
+                          formatter_class=_HelpFormatter)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="qingyang", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"qingyang {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    profile_help = "cleaning profile: a name in cleaners/profiles.toml or FILE.toml:NAME " \
+                   "(default: zh-Hans-newspaper)"
+
+    p = _add_parser(sub, "clean", "print cleaned text (or JSON) for files or stdin")
     p.add_argument("files", nargs="*", metavar="FILE", help="files to clean; - or none for stdin")
-    p.add_argument("--json", action="store_true", help="one JSON object per file")
-    p.add_argument("--profile", default=None, help="profile name or FILE.toml:NAME")
+    p.add_argument("--json", action="store_true",
+                   help='one JSON object per file: {"source", "text", "paragraphs", "markers", '
+                        '"edits"}')
+    p.add_argument("--profile", default=None, help=profile_help)
     p.set_defaults(func=clean_command)
 
-    p = sub.add_parser("eval", help="score the cleaner on NAME.txt / NAME.gold.txt pairs")
-    p.add_argument("--gold", required=True, metavar="DIR")
+    p = _add_parser(sub, "eval", "score the cleaner on NAME.txt / NAME.gold.txt pairs")
+    p.add_argument("--gold", required=True, metavar="DIR",
+                   help="folder of NAME.txt / NAME.gold.txt pairs (required)")
     p.add_argument("--input", choices=["text", "hocr", "alto", "paddleocr"], default="text",
                    help="which input of each gold page to clean: NAME.txt (default) or the OCR "
                         "engine's own file (NAME.hocr, NAME.alto.xml, NAME.paddle.json)")
-    p.add_argument("--profile", default=None)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--profile", default=None, help=profile_help)
+    p.add_argument("--json", action="store_true", help="figures as JSON, not a table")
     p.set_defaults(func=eval_command)
 
-    p = sub.add_parser("run", help="the Prefect flow: inputs to validated Parquet")
+    p = _add_parser(sub, "run", "the Prefect flow: inputs to validated Parquet")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or globs")
-    p.add_argument("--output", default="output", metavar="DIR")
-    p.add_argument("--profile", default=None)
-    p.add_argument("--task-runner", choices=["thread", "process", "dask"], default="thread")
-    p.add_argument("--dask-address", default=None, metavar="tcp://HOST:PORT")
-    p.add_argument("--workers", type=int, default=2, metavar="N")
-    p.add_argument("--batch-size", type=int, default=64, metavar="PAGES")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--output", default="output", metavar="DIR",
+                   help="folder for pages/, articles/, reports/, quarantine/")
+    p.add_argument("--profile", default=None, help=profile_help)
+    p.add_argument("--task-runner", choices=["thread", "process", "dask"], default="thread",
+                   help="where batches are cleaned: threads, processes or a Dask cluster")
+    p.add_argument("--dask-address", type=dask_address, default=None, metavar="tcp://HOST:PORT",
+                   help="with --task-runner dask: a running scheduler (none: a local cluster)")
+    p.add_argument("--workers", type=at_least_one, default=2, metavar="N",
+                   help="worker threads or processes (local Dask cluster: workers)")
+    p.add_argument("--batch-size", type=at_least_one, default=64, metavar="PAGES",
+                   help="pages per cleaning task")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress bar (default: a bar on the terminal)")
     p.add_argument("--on-invalid", choices=["warn", "fail"], default="warn",
                    help="rows failing validation: warn (fail only above --max-invalid-share) "
                         "or fail the run")
-    p.add_argument("--max-invalid-share", type=float, default=0.10, metavar="SHARE",
+    p.add_argument("--max-invalid-share", type=share, default=0.10, metavar="SHARE",
                    help="with --on-invalid warn: the share of failing rows that fails the run")
     p.set_defaults(func=_flow_command("run_command"))
 
-    p = sub.add_parser("validate", help="run the expectation suites on existing Parquet")
-    p.add_argument("output_dir", metavar="OUTPUT_DIR")
-    p.set_defaults(func=_flow_command("validate_command"))
+    p = _add_parser(sub, "validate", "run the expectation suites on existing Parquet")
+    p.add_argument("output_dir", metavar="OUTPUT_DIR", help="a folder `qingyang run` wrote")
+    p.set_defaults(func=validate_command)
 
-    p = sub.add_parser("serve", help="serve a scheduled deployment of the flow")
-    p.add_argument("inputs", nargs="+", metavar="INPUT")
-    p.add_argument("--cron", required=True, help='e.g. "0 2 * * *"')
-    p.add_argument("--output", default="output", metavar="DIR")
-    p.add_argument("--profile", default=None)
+    p = _add_parser(sub, "proof", "write the proof view of one page: what the cleaner did")
+    p.add_argument("target", metavar="FILE|DOC_ID",
+                   help="an input file, or a doc_id (8+ leading hex digits) of a page in DIR")
+    p.add_argument("--output", default="output", metavar="DIR",
+                   help="the run's output folder: pages are looked up in DIR/pages, the "
+                        "view is written to DIR/reports/proofs/")
+    p.add_argument("--profile", default=None, help=profile_help)
+    p.set_defaults(func=proof_command)
+
+    p = _add_parser(sub, "serve", "serve a scheduled deployment of the flow")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or globs")
+    p.add_argument("--cron", required=True, help='schedule, e.g. "0 2 * * *" (required)')
+    p.add_argument("--output", default="output", metavar="DIR",
+                   help="folder for pages/, articles/, reports/, quarantine/")
+    p.add_argument("--profile", default=None, help=profile_help)
     p.add_argument("--name", default="qingyang-nightly", help="deployment name")
     p.set_defaults(func=_flow_command("serve_command"))
     return parser

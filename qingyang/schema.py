@@ -94,5 +94,5 @@ ARTICLES_SCHEMA = pa.schema(
 )
 
 # Where the articles table lives under the output folder (written by flows.articles_step,
-# read by expectations.validate).
+# read by expectations.runner).
 ARTICLES_FILE = Path("articles") / "articles.parquet"

@@ -374,7 +374,7 @@ def test_a_wrongly_typed_column_fails_the_schema_expectation_only(article_rows):
 def test_qingyang_validate_checks_articles_too(seed_output, tmp_path, capsys):
     import shutil
 
-    from expectations import validate_output_dir
+    from qingyang.validate_command import validate_output_dir
 
     output = tmp_path / "output"
     shutil.copytree(seed_output[0], output)

@@ -28,7 +28,8 @@ def test_clean_prints_the_cleaned_text():
 def test_clean_json_has_text_paragraphs_markers_and_edits():
     done = qingyang("clean", "--json", str(SEED))
     record = json.loads(done.stdout)
-    assert set(record) == {"text", "paragraphs", "markers", "edits"}
+    assert set(record) == {"source", "text", "paragraphs", "markers", "edits"}
+    assert record["source"] == str(SEED)
     assert record["markers"][0] == {"kind": "continued_to", "page": "2",
                                     "raw": "（下转第二版）", "offset": 4181, "paragraph": 29}
     assert record["edits"]["spacing"] > 0
@@ -86,3 +87,55 @@ def test_gold_pages_meet_the_contract_targets():
         if page.name.startswith("synth_"):
             assert page.cleaned.cer < 0.005, (page.name, page.cleaned.cer)
     assert totals(pages, "cleaned").paragraph_f1 >= 0.85
+
+
+@pytest.mark.parametrize(("option", "value", "says"), [
+    ("--workers", "0", "must be at least 1, not 0"),
+    ("--batch-size", "0", "must be at least 1, not 0"),
+    ("--batch-size", "x", "'x' is not a whole number"),
+    ("--max-invalid-share", "1.5", "must be within [0, 1], not 1.5"),
+    ("--max-invalid-share", "-0.1", "must be within [0, 1], not -0.1"),
+    ("--dask-address", "localhost:8786", "is not a scheduler address like tcp://HOST:PORT"),
+    ("--dask-address", "tcp://host", "is not a scheduler address like tcp://HOST:PORT"),
+])
+def test_run_rejects_bad_arguments_in_one_line_before_starting(tmp_path, option, value, says):
+    done = qingyang("run", str(SEED), "--output", str(tmp_path / "out"), option, value)
+    lines = done.stderr.decode().splitlines()
+    assert done.returncode == 2
+    assert lines == [f"qingyang: argument {option}: {lines[0].split(': ', 2)[2]}"]
+    assert says in lines[0] and "qingyang run --help" in lines[0]
+    assert not (tmp_path / "out").exists()  # nothing started
+
+
+def test_run_accepts_a_well_formed_dask_address():
+    from qingyang.cli import build_parser
+
+    args = build_parser().parse_args(["run", "x", "--dask-address", "tcp://10.0.0.5:8786"])
+    assert args.dask_address == "tcp://10.0.0.5:8786" and args.workers == 2
+
+
+def test_every_option_has_help_with_its_default():
+    from qingyang.cli import build_parser
+
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    for name, command in commands.items():
+        for action in command._actions:
+            if action.option_strings and action.dest != "help":
+                assert action.help, f"{name} {action.option_strings[0]} has no help"
+        text = command.format_help()
+        for action in command._actions:
+            if action.default not in (None, False) and action.dest != "help":
+                assert f"(default: {action.default})" in " ".join(text.split()), \
+                    f"{name} {action.option_strings} does not show its default"
+
+
+def test_version_and_python_dash_m():
+    from qingyang import __version__
+
+    done = subprocess.run([sys.executable, "-m", "qingyang", "--version"],
+                          capture_output=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0 and done.stdout.decode().strip() == f"qingyang {__version__}"
+    done = subprocess.run([sys.executable, "-m", "qingyang", "clean", "-"], input="核 酸".encode(),
+                          capture_output=True, cwd=ROOT, timeout=60)
+    assert done.stdout.decode() == "核酸\n"

@@ -258,6 +258,11 @@ def test_rows_failing_validation_are_marked_quarantined_and_judged_by_policy(tmp
     assert frame.filter(pl.col("valid")).height == 5
     quarantined = pl.read_parquet(out / "quarantine" / "pages" / "pages.parquet")
     assert quarantined["doc_id"].to_list() == bad["doc_id"].to_list()
+    report = (out / "reports" / "index.html").read_text("utf-8")
+    assert "english.txt" in report and "between 0.4 and 0.99" in report
+    proof = out / "reports" / "proofs" / f"{bad['doc_id'][0][:16]}.html"
+    assert proof.is_file() and f'href="proofs/{proof.name}"' in report
+    assert "Reuters report on the harbour works" in proof.read_text("utf-8")
 
     artifacts = _flow_run_artifacts(state)
     assert {"qingyang-run-summary", "qingyang-run-table", "qingyang-validation",
@@ -276,6 +281,7 @@ def test_rows_failing_validation_are_marked_quarantined_and_judged_by_policy(tmp
     assert main(["run", str(inputs), "--output", str(out), "--no-progress",
                  "--on-invalid", "fail"]) == 0
     assert not (out / "quarantine" / "pages").exists()
+    assert not list((out / "reports" / "proofs").glob("*.html"))  # no failing page now
 
 
 def test_validate_judges_hand_edited_output(seeds_run, tmp_path, capsys):
@@ -293,7 +299,7 @@ def test_validate_judges_hand_edited_output(seeds_run, tmp_path, capsys):
     assert main(["validate", str(copy)]) == 1
     report = capsys.readouterr().out
     for guard in ("residual_gaps", "ascii_punct_beside_han", "leftover_markers"):
-        assert f"❌ | `expect_column_values_to_be_between({guard})`" in report
+        assert f"failed expect_column_values_to_be_between({guard})" in report
     assert (copy / "reports" / "index.html").is_file()
     bad = pq.read_table(copy / "quarantine" / "pages" / "pages.parquet")
     assert bad.column("doc_id").to_pylist() == [table.column("doc_id")[0].as_py()]
