@@ -133,6 +133,11 @@ def _marker_from_match(match: regex.Match) -> JumpMarker | None:
 PAGE_REF_AT_LINE_END = regex.compile(
     rf"[{HSPACE}]*(?P<page>[A-Z]?[0-9]{{1,2}})[{HSPACE}]*版[{HSPACE}]*$", regex.MULTILINE
 )
+# 版 ending a line: where an orphan reference can end (found first: few per page).
+_BAN_AT_LINE_END = regex.compile(rf"版[{HSPACE}]*$", regex.MULTILINE)
+
+# Characters a page reference before 版 may span (spaces, a letter, two digits).
+_REF_SPAN = 12
 
 # What a line before an orphan page reference may hold: no clause punctuation, and it ends in
 # Han or a closing mark.
@@ -145,7 +150,12 @@ _ORPHAN_HEAD_CHARS = 32
 def _orphan_markers(text: str) -> list[tuple[int, int, JumpMarker]]:
     """Page references at line ends whose arrow OCR lost, as (start, end, marker)."""
     found = []
-    for match in PAGE_REF_AT_LINE_END.finditer(text):
+    for ban in _BAN_AT_LINE_END.finditer(text):
+        window = max(0, ban.start() - _REF_SPAN)
+        window = text.rfind("\n", window, ban.start()) + 1 or window  # not into the line above
+        match = PAGE_REF_AT_LINE_END.search(text, window, ban.end())
+        if match is None or match.end() != ban.end():
+            continue
         start = match.start()
         line_start = text.rfind("\n", max(0, start - _ORPHAN_HEAD_CHARS - 1), start) + 1
         if line_start == 0 and start > _ORPHAN_HEAD_CHARS:
