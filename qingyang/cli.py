@@ -1,4 +1,4 @@
-"""The `qingyang` command: clean, eval, run, validate, proof, serve."""
+"""The `qingyang` command: clean, eval, ocr, run, validate, proof, serve."""
 
 import argparse
 import json
@@ -23,9 +23,30 @@ def _read_input(name: str) -> str:
     return read_text_file(name).text
 
 
+def _clean_input(name: str, profile):
+    """One input cleaned: an OCR engine's file (or page image) through its geometry, text as
+    text."""
+    from cleaners import clean
+    from readers import read_ocr_file, sniff_format
+
+    if name != "-":
+        try:
+            with open(name, "rb") as handle:
+                head = handle.read(4096)
+        except OSError:  # unreadable: the text reader names the file and the problem
+            return clean(_read_input(name), profile=profile)
+        fmt = sniff_format(name, head)
+        if fmt is not None:
+            from layout.compose import clean_ocr_page
+
+            return clean_ocr_page(read_ocr_file(name, fmt=fmt), profile)[0]
+    return clean(_read_input(name), profile=profile)
+
+
 def clean_command(args: argparse.Namespace) -> int:
-    from cleaners import ProfileError, clean, load_profile
+    from cleaners import ProfileError, load_profile
     from qingyang.textio import UnreadableInput
+    from readers import OcrFormatError
 
     try:
         profile = load_profile(args.profile)
@@ -35,12 +56,11 @@ def clean_command(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for name in args.files or ["-"]:
         try:
-            text = _read_input(name)
-        except UnreadableInput as err:
+            result = _clean_input(name, profile)
+        except (UnreadableInput, OcrFormatError) as err:
             print(f"qingyang: {err}", file=sys.stderr)
             status = EXIT_FAILED
             continue
-        result = clean(text, profile=profile)
         if args.json:
             print(json.dumps({"source": name, **result.to_json()}, ensure_ascii=False))
         else:
@@ -116,6 +136,12 @@ def validate_command(args: argparse.Namespace) -> int:
     from qingyang.validate_command import validate_output_dir
 
     return validate_output_dir(args.output_dir)
+
+
+def ocr_command(args: argparse.Namespace) -> int:
+    from qingyang.ocr_command import ocr_command as recognise
+
+    return recognise(args.images, args.output)
 
 
 def proof_command(args: argparse.Namespace) -> int:
@@ -243,6 +269,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = _add_parser(sub, "validate", "run the expectation suites on existing Parquet")
     p.add_argument("output_dir", metavar="OUTPUT_DIR", help="a folder `qingyang run` wrote")
     p.set_defaults(func=validate_command)
+
+    p = _add_parser(sub, "ocr", "page images to PaddleOCR-style JSON (needs the ocr extra)")
+    p.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG or TIFF pages")
+    p.add_argument("--output", default=None, metavar="DIR",
+                   help="folder for NAME.paddle.json (default: beside each image)")
+    p.set_defaults(func=ocr_command)
 
     p = _add_parser(sub, "proof", "write the proof view of one page: what the cleaner did")
     p.add_argument("target", metavar="FILE|DOC_ID",

@@ -103,3 +103,26 @@ def test_an_image_without_the_ocr_extra_says_how_to_get_it(monkeypatch, tmp_path
     monkeypatch.setattr(builtins, "__import__", no_rapidocr)
     with pytest.raises(OcrExtraMissing, match=r"pip install 'qingyang\[ocr\]'"):
         read_ocr_file(OCR / "page.png")
+
+
+def test_qingyang_clean_reads_an_engine_file_through_its_geometry(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "qingyang", "clean", str(OCR / "two_columns.paddle.json"),
+                           str(tmp_path / "missing.hocr")], capture_output=True, text=True)
+    assert done.stdout.strip() == GOLD
+    assert done.returncode == 1 and "missing.hocr" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_qingyang_ocr_writes_paddle_json_the_geometry_path_reads(tmp_path):
+    pytest.importorskip("rapidocr", reason="the ocr extra is not installed")
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "qingyang", "ocr", str(OCR / "page.png"),
+                           "--output", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    page = read_ocr_file(tmp_path / "page.paddle.json")
+    assert page.source_format == "paddleocr" and len(page.lines) == 6
+    assert clean_ocr_page(page)[0].paragraphs[-1] == "记者从市卫健委获悉，检测工作有序推进。"
