@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 # (its first PREVIEW_CHARS non-blank characters: still null, blank or not as the text is)
 # and the item count of each list.
 TEXT_COLUMNS = ("raw_text", "text")
-LIST_COLUMNS = ("paragraphs", "markers")
+LIST_COLUMNS = ("paragraphs", "markers", "lines")
 PREVIEW_CHARS = 40
 
 

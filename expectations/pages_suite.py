@@ -81,6 +81,9 @@ def pages_suite(expected_rows: int | None = None, today=None) -> "ExpectationSui
         gxe.ExpectColumnValuesToBeBetween(
             column="trad_share", min_value=0, max_value=th.TRAD_SHARE_MAX,
             description="Simplified profiles: almost no traditional characters left."),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="ocr_confidence", min_value=th.OCR_CONFIDENCE_MIN, max_value=1,
+            description="An OCR engine's page: its mean line confidence is high enough to trust."),
         gxe.ExpectColumnValuesToMatchRegex(
             column="page", regex=th.PAGE_LABEL_PATTERN,
             description="page is a page label (1, 12, A07) when present."),

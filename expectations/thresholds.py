@@ -18,6 +18,11 @@ HAN_RATIO_MAX = 0.99
 # page measures 0; a few per thousand is tolerated for phrase-level conversions.
 TRAD_SHARE_MAX = 0.002
 
+# An OCR engine's mean line confidence (0-1) below this: the page was read too poorly to
+# trust its text (PP-OCR and Tesseract score clean newspaper pages 0.85-0.99). Text input
+# has none, and passes.
+OCR_CONFIDENCE_MIN = 0.6
+
 # An OpenCC config converting to simplified ends in "s" (t2s, tw2s, hk2s): rows of a
 # profile with such a config are held to TRAD_SHARE_MAX.
 SIMPLIFIED_OPENCC_SUFFIX = "s"

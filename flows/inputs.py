@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from qingyang.textio import UnreadableInput, decode_bytes, read_text_file
+from readers.image import IMAGE_SUFFIXES
 
 # What one read task takes at most, about: files are grouped up to this size and JSONL
 # files above it are read in parts of this size (whole lines), so a large dump streams
@@ -21,6 +22,9 @@ from qingyang.textio import UnreadableInput, decode_bytes, read_text_file
 CHUNK_BYTES = 4 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl",)
+# OCR engines' files, read with their geometry (`readers`): a file with one of these
+# suffixes is an engine's file; its content says which (a stray one is quarantined).
+OCR_SUFFIXES = (".hocr", ".xml", ".alto", ".json", *IMAGE_SUFFIXES)
 MANIFEST_NAME = "manifest.csv"
 METADATA_FIELDS = ("publication", "issue_date", "page")
 
@@ -31,7 +35,8 @@ class SourceFile:
 
     path: str
     source_path: str
-    kind: str  # "text": the file is a page; "jsonl": each line with a "text" field is a page
+    kind: str  # "text": the file is a page; "jsonl": each line with a "text" field is a page;
+    # "ocr": an OCR engine's file (hOCR, ALTO, PaddleOCR JSON) or a page image
     n_bytes: int = 0  # bytes to read (the whole file, or this part of it)
     # A part of a large JSONL file: bytes [start, start + n_bytes), first line number.
     start: int = 0
@@ -49,6 +54,9 @@ class Page:
     raw_text: str
     n_bytes: int
     metadata: dict = field(default_factory=dict)
+    source_format: str = "text"
+    lines: tuple[dict, ...] = ()  # an engine's lines with geometry (`layout.LaidOutLine`)
+    ocr_confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,8 @@ def _kind(path: Path) -> str | None:
         return "jsonl"
     if suffix in TEXT_SUFFIXES:
         return "text"
+    if suffix in OCR_SUFFIXES:
+        return "ocr"
     return None
 
 
@@ -93,7 +103,8 @@ def discover(inputs: list[str]) -> list[SourceFile]:
     """Files, folders (recursively) and globs to sorted, de-duplicated `SourceFile`s.
 
     A file named directly is read as text unless it ends in `.jsonl`; in folders and
-    globs only `.txt`, `.md` and `.jsonl` count. Raises `NoInputs` for an input that
+    globs only `.txt`, `.md`, `.jsonl` and OCR engines' files (`.hocr`, `.xml`, `.json`,
+    page images) count. Raises `NoInputs` for an input that
     matches nothing.
     """
     found: dict[str, SourceFile] = {}
@@ -110,7 +121,7 @@ def discover(inputs: list[str]) -> list[SourceFile]:
                 candidates += _files_in(matched) if matched.is_dir() else [matched]
             candidates = [p for p in candidates if p.is_file() and _kind(p)]
             if not candidates:
-                raise NoInputs(f"{spec}: no such file, folder or matching .txt/.md/.jsonl")
+                raise NoInputs(f"{spec}: no such file, folder or matching input file")
         for candidate in candidates:
             key = candidate.resolve().as_posix()
             found.setdefault(key, SourceFile(
@@ -258,6 +269,8 @@ def read_source(source: SourceFile, manifests: dict[str, dict],
     """Pages of one file (or part), or why it has none. OSError propagates (the caller
     retries)."""
     data = read_range(source)  # an OSError propagates: the read task retries
+    if source.kind == "ocr":
+        return read_ocr_source(source, data, manifests, path_pattern)
     try:
         decoded = decode_bytes(data, source.source_path)
     except UnreadableInput as err:
@@ -291,3 +304,29 @@ def read_source(source: SourceFile, manifests: dict[str, dict],
         rejected.append(Rejected(source.source_path, "no pages", source.path,
                                  sha256(decoded.raw_bytes), len(decoded.raw_bytes)))
     return pages, rejected
+
+
+def read_ocr_source(source: SourceFile, data: bytes, manifests: dict[str, dict],
+                    path_pattern: str | None) -> tuple[list[Page], list[Rejected]]:
+    """An OCR engine's file as a page: its lines laid out in reading order with roles (the
+    page's raw text, one paragraph per line), or why it is not one."""
+    from layout import lay_out
+    from readers import OcrFormatError, read_ocr_file, sniff_format
+
+    doc_id = sha256(data)
+    fmt = sniff_format(source.path, data[:4096])
+    if fmt is None:
+        return [], [Rejected(source.source_path, "not an OCR engine's file (hOCR, ALTO or "
+                             "PaddleOCR JSON with rec_texts)", source.path, doc_id, len(data))]
+    try:
+        page = read_ocr_file(source.path, data, fmt)
+    except OcrFormatError as err:
+        return [], [Rejected(source.source_path, err.problem, source.path, doc_id, len(data))]
+    laid = lay_out(page)
+    if not laid.text.strip():
+        return [], [Rejected(source.source_path, "no text", source.path, doc_id, len(data))]
+    meta = page_metadata(source, manifests, path_pattern)
+    encoding = "image" if fmt == "image" else "utf-8"  # XML and JSON are UTF-8
+    return [Page(doc_id, source.source_path, encoding, laid.text, len(data), meta, source_format=fmt,
+                 lines=tuple(line.to_dict() for line in laid.lines),
+                 ocr_confidence=page.confidence)], []

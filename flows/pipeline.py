@@ -108,6 +108,7 @@ def batch_cache_key(context, parameters: dict) -> str:
     """Cache key of a clean batch: its pages' content hashes, the profile, the pipeline version."""
     profile = load_profile(parameters["profile"])
     payload = json.dumps([sorted(parameters["texts"]), repr(profile), parameters["version"],
+                          sorted(parameters.get("laid_out") or []),
                           str(CLEANED_SCHEMA)])  # what the cached result holds
     return "clean-batch-" + hashlib.sha256(payload.encode()).hexdigest()
 
@@ -140,10 +141,11 @@ def read_pages(sources: list[SourceFile], path_pattern: str | None
 
 
 @task(name="clean-batch", persist_result=True, cache_result_in_memory=False)
-def clean_batch(texts: dict[str, str], profile: str | None, version: str) -> pa.Table:
+def clean_batch(texts: dict[str, str], profile: str | None, version: str,
+                laid_out: list[str] | None = None) -> pa.Table:
     """Clean a batch of {doc_id: raw text} into a table of `flows.rows.CLEANED_SCHEMA`;
-    cached on (doc_ids, profile, version)."""
-    return cleaned_table(clean_texts(texts, profile))
+    cached on (doc_ids, profile, version). `laid_out`: doc_ids laid out from geometry."""
+    return cleaned_table(clean_texts(texts, profile, frozenset(laid_out or ())))
 
 
 @task(name="validate-pages", cache_policy=NO_CACHE)
@@ -272,7 +274,9 @@ def cleaned_chunks(sources: list[SourceFile], profile: str | None, path_pattern:
                 size, read = reads.popleft()
                 pages, rejected = read.result()
                 read_next()
-                futures = [cleaner.submit(texts, profile, PIPELINE_VERSION)
+                laid_out = {page.doc_id for page in pages if page.source_format != "text"}
+                futures = [cleaner.submit(texts, profile, PIPELINE_VERSION,
+                                          sorted(laid_out.intersection(texts)))
                            for texts in batch_texts(pages, batch_size)]
                 cleaning.append((size, pages, rejected, futures))
                 continue

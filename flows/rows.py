@@ -15,12 +15,15 @@ CLEANED_SCHEMA = pa.schema([PAGES_SCHEMA.field(name) for name in (
     "replacement_chars", "unbalanced_brackets")])
 
 
-def clean_texts(texts: dict[str, str], profile: str | None) -> dict[str, dict]:
-    """{doc_id: raw text} → {doc_id: cleaned columns}; depends only on text and profile."""
+def clean_texts(texts: dict[str, str], profile: str | None, laid_out: frozenset[str] = frozenset(),
+                ) -> dict[str, dict]:
+    """{doc_id: raw text} → {doc_id: cleaned columns}; depends only on text and profile.
+    `laid_out`: the doc_ids whose text an engine's geometry already put one paragraph per
+    line (no reflow)."""
     chosen = load_profile(profile)
     cleaned = {}
     for doc_id, raw in sorted(texts.items()):
-        result = clean(raw, profile=chosen)
+        result = clean(raw, profile=chosen, paragraphs_given=doc_id in laid_out)
         unknown = set(result.edits) - set(EDIT_RULES)
         if unknown:
             raise ValueError(f"cleaner rules {sorted(unknown)} have no column in EDIT_RULES")
@@ -46,7 +49,10 @@ def build_row(page: Page, cleaned: dict, pipeline_version: str) -> dict:
         "profile": cleaned["profile"],
         "pipeline_version": pipeline_version,
         "encoding": page.encoding,
+        "source_format": page.source_format,
         "raw_text": page.raw_text,
+        "lines": list(page.lines),
+        "ocr_confidence": page.ocr_confidence,
         **{k: v for k, v in cleaned.items() if k != "profile"},
         # Set by the validation step (expectations) once it lands; null means "not validated".
         "valid": None,
@@ -77,7 +83,10 @@ def page_table(pages: list[Page], cleaned: pa.Table, pipeline_version: str) -> p
         "page": [meta.get("page") for meta in metadata],
         "pipeline_version": [pipeline_version] * len(pages),
         "encoding": [page.encoding for page in pages],
+        "source_format": [page.source_format for page in pages],
         "raw_text": [page.raw_text for page in pages],
+        "lines": [list(page.lines) for page in pages],
+        "ocr_confidence": [page.ocr_confidence for page in pages],
         "valid": [None] * len(pages),
         "failed_expectations": [[]] * len(pages),
     }

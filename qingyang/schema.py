@@ -22,6 +22,20 @@ MARKER = pa.struct([
     pa.field("paragraph", pa.int64(), nullable=False),
 ])
 
+# A line as the OCR engine saw it, in reading order: its box (x0, y0, x1, y1 in the engine's
+# pixels), confidence (0-1), block and column from the layout, and its role.
+LINE = pa.struct([
+    pa.field("text", pa.string(), nullable=False),
+    pa.field("bbox", pa.list_(pa.float64()), nullable=False),
+    pa.field("confidence", pa.float64(), nullable=True),
+    pa.field("block", pa.int32(), nullable=False),
+    pa.field("column", pa.int32(), nullable=False),
+    pa.field("role", pa.string(), nullable=False),
+])
+
+# Where a page's text came from: plain text, or an OCR engine's file read with its geometry.
+SOURCE_FORMATS = ("text", "hocr", "alto", "paddleocr", "image")
+
 _PAGE_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("doc_id", pa.string(), False, "sha256 of the raw input bytes (hex)"),
     ("source_path", pa.string(), False, "input file as given (relative when possible)"),
@@ -31,9 +45,13 @@ _PAGE_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("profile", pa.string(), False, "cleaning profile name"),
     ("pipeline_version", pa.string(), False, "qingyang version that wrote the row"),
     ("encoding", pa.string(), False, "encoding the input was decoded from"),
-    ("raw_text", pa.string(), False, "decoded input text, unchanged"),
+    ("source_format", pa.string(), False, "text, hocr, alto, paddleocr or image"),
+    ("raw_text", pa.string(), False,
+     "decoded input text, unchanged; for an engine's file its lines laid out in reading order"),
     ("text", pa.string(), False, "cleaned text, one paragraph per line"),
     ("paragraphs", pa.list_(pa.string()), False, "cleaned paragraphs"),
+    ("lines", pa.list_(LINE), False, "the engine's lines with geometry, in reading order (empty for text)"),
+    ("ocr_confidence", pa.float64(), True, "mean line confidence of the engine (null for text)"),
     ("markers", pa.list_(MARKER), False, "jump markers removed from the text; offset indexes raw_text, paragraph the cleaned paragraphs"),
     ("edits", pa.struct([pa.field(r, pa.int64()) for r in EDIT_RULES]), False,
      "per-rule edit counts (null: the rule changed nothing)"),

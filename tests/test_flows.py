@@ -134,7 +134,8 @@ def test_stored_rows_merge_in_file_order_a_row_group_at_a_time(tmp_path, monkeyp
     def row(source, text, valid=True):
         return {"doc_id": source, "source_path": source, "publication": None,
                 "issue_date": None, "page": None, "profile": "p", "pipeline_version": "v",
-                "encoding": "utf-8", "raw_text": text, "text": text, "paragraphs": [text],
+                "encoding": "utf-8", "source_format": "text", "raw_text": text, "text": text,
+                "paragraphs": [text], "lines": [], "ocr_confidence": None,
                 "markers": [], "edits": {}, "chars": len(text), "han_ratio": 1.0,
                 "residual_gaps": 0, "ascii_punct_beside_han": 0, "leftover_markers": 0,
                 "trad_chars": 0, "replacement_chars": 0, "unbalanced_brackets": 0,
@@ -324,3 +325,36 @@ def test_a_large_jsonl_file_streams_in_parts_with_the_same_rows(tmp_path, monkey
               for name in ("whole", "split")]
     assert frames[0].equals(frames[1]) and whole["pages"] == 38
     assert frames[1]["source_path"][-1].endswith("dump.jsonl#40")
+
+
+def test_a_folder_mixing_text_and_engine_files_writes_one_pages_table(tmp_path):
+    ocr = Path(__file__).resolve().parent / "ocr"
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED_FILES[0], inputs)
+    for name in ("two_columns.hocr", "two_columns.alto.xml", "two_columns.paddle.json"):
+        shutil.copy(ocr / name, inputs / name)
+    (inputs / "notes.json").write_text('{"title": "not an engine file"}', "utf-8")
+    (inputs / "cut.alto.xml").write_text('<?xml version="1.0"?><alto><Layout>', "utf-8")
+    images = pytest.importorskip("rapidocr", reason="the ocr extra is not installed") and ["page.png"]
+    for name in images:
+        shutil.copy(ocr / name, inputs / name)
+    # The three engine files are one page: their articles repeat, which the articles suite
+    # flags; this test is about reading them, so the policy tolerates it.
+    summary = clean_pages([str(inputs)], str(tmp_path / "out"), max_invalid_share=1.0)
+    reasons = {Path(q["source_path"]).name: q["reason"] for q in summary["quarantined"]}
+    assert set(reasons) == {"notes.json", "cut.alto.xml"}
+    assert "not an OCR engine's file" in reasons["notes.json"]
+    assert "not well-formed XML" in reasons["cut.alto.xml"]
+    frame = duckdb.sql(f"select source_format, text, ocr_confidence, len(lines) as n_lines "
+                       f"from read_parquet('{tmp_path / 'out' / 'pages'}/**/*.parquet') "
+                       f"order by source_format").fetchall()
+    formats = [row[0] for row in frame]
+    assert formats == ["alto", "hocr", "image", "paddleocr", "text"]
+    gold = (ocr / "two_columns.gold.txt").read_text("utf-8").strip()
+    by_format = {row[0]: row for row in frame}
+    for fmt in ("alto", "hocr", "paddleocr"):
+        assert by_format[fmt][1] == gold and by_format[fmt][3] == 6
+        assert 0.85 < by_format[fmt][2] < 0.95
+    assert by_format["text"][2] is None and by_format["text"][3] == 0
+    assert by_format["image"][1].endswith("记者从市卫健委获悉，检测工作有序推进。")
