@@ -498,21 +498,46 @@ def _guide_items_wrap(f: LineFeatures, joins: np.ndarray, never: np.ndarray) -> 
     return np.array(decided, dtype=bool)
 
 
-def _standalone_role(f: LineFeatures, i: int, display: bool, stack: int) -> LineRole:
+def _standalone_role(f: LineFeatures, i: int, display: bool) -> LineRole:
     """The role of line `i`, which opens a new line of the output; `display`: it stands alone
-    as display type; `stack`: its place in a run of display lines (0 for the first)."""
+    as display type (its kind is read from its stack afterwards, `_name_stacks`)."""
     if f.guide[i]:
         return LineRole(Role.GUIDE)
     if f.byline[i]:
         return LineRole(Role.CREDIT if f.credit[i] else Role.BYLINE)
     if f.caption[i] or (display and f.ends_sentence[i] and i + 1 < len(f) and f.credit[i + 1]):
         return LineRole(Role.CAPTION)
-    if not display:
-        return STARTS_PARAGRAPH
-    kinds = (DisplayKind.KICKER, DisplayKind.HEADLINE, DisplayKind.SUBHEADLINE)
-    if f.width[i] < f.column[i] and stack == 0:
-        return LineRole(Role.DISPLAY, DisplayKind.SUBHEAD)
-    return LineRole(Role.DISPLAY, kinds[min(stack, 2)])
+    return LineRole(Role.DISPLAY, DisplayKind.HEADLINE) if display else STARTS_PARAGRAPH
+
+
+# The display kinds of a stack of display lines, by its length (more lines: subheadlines).
+_STACKS = {1: (DisplayKind.HEADLINE,), 2: (DisplayKind.HEADLINE, DisplayKind.SUBHEADLINE),
+           3: (DisplayKind.KICKER, DisplayKind.HEADLINE, DisplayKind.SUBHEADLINE)}
+
+
+def _name_stacks(f: LineFeatures, roles: list[LineRole]) -> list[LineRole]:
+    """Each run of display lines named by its length: one line is a headline (a subhead when
+    it stands inside a story, narrower than the column, between body paragraphs), two a
+    headline and its subheadline, three a kicker, headline and subheadline."""
+    named = list(roles)
+    runs: list[list[int]] = []  # display lines with nothing but their wrapped ends between
+    for i, role in enumerate(roles):
+        if role.role is Role.DISPLAY:
+            if runs and all(r.role is Role.CONTINUES for r in roles[runs[-1][-1] + 1 : i]):
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    for run in runs:
+        first, after = run[0], run[-1] + 1
+        while after < len(roles) and roles[after].role is Role.CONTINUES:
+            after += 1
+        inside_story = (len(run) == 1 and first > 0 and f.width[first] < f.column[first]
+                        and roles[first - 1].role in (Role.CONTINUES, Role.STARTS_PARAGRAPH)
+                        and after < len(roles) and roles[after].role is Role.STARTS_PARAGRAPH)
+        kinds = _STACKS.get(len(run), (DisplayKind.KICKER, DisplayKind.HEADLINE, *[DisplayKind.SUBHEADLINE] * len(run)))
+        for i, kind in zip(run, kinds, strict=False):
+            named[i] = LineRole(Role.DISPLAY, DisplayKind.SUBHEAD if inside_story else kind)
+    return named
 
 
 def infer_text_roles(f: LineFeatures) -> list[LineRole]:
@@ -527,15 +552,9 @@ def infer_text_roles(f: LineFeatures) -> list[LineRole]:
         return []
     standalone = display_lines(f)
     joins = _breaks_that_join(f, standalone)
-    roles, stack = [], 0
-    for i, joined in enumerate([False, *joins.tolist()]):
-        if joined:
-            roles.append(CONTINUES)
-            continue
-        role = _standalone_role(f, i, bool(standalone[i]), stack)
-        stack = stack + 1 if role.role is Role.DISPLAY else 0
-        roles.append(role)
-    return roles
+    roles = [CONTINUES if joined else _standalone_role(f, i, bool(standalone[i]))
+             for i, joined in enumerate([False, *joins.tolist()])]
+    return _name_stacks(f, roles) if any(r.role is Role.DISPLAY for r in roles) else roles
 
 
 def reflow_paragraphs(text: str) -> tuple[str, int]:

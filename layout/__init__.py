@@ -3,7 +3,9 @@
 `lay_out(page)` orders the engine's lines column by column (`layout.order`), rebuilds each
 line's text from its word gaps (`layout.spacing`), gives each line a role from its box
 (`layout.roles`) and assembles paragraphs with the text path's assembly. The cleaning rules
-then run on those paragraphs as on any text, reflow aside.
+then run on those paragraphs as on any text, reflow aside. Without word boxes (PP-OCR)
+the line roles come from the text evidence on the lines in that reading order
+(`line_roles` says why).
 """
 
 from dataclasses import dataclass
@@ -41,13 +43,29 @@ class LaidOutPage:
     split_lines: int = 0  # lines the engine merged across a gutter, cut there by their words
 
 
+def line_roles(lines: list[ColumnLine], with_words: bool) -> list[LineRole]:
+    """The roles the paragraphs are built from. With word boxes (hOCR, ALTO) the boxes tell
+    indentation and type size; PP-OCR pads each line's box (a short line's box is taller,
+    its left edge loose), so without words the text evidence decides, on the lines in the
+    reading order the boxes gave (on the dev split: paragraph F1 0.88 against 0.73 by box)."""
+    if with_words:
+        return geometry_roles(lines)
+    from cleaners.paragraphs import infer_text_roles, line_features
+
+    texts = [line.text for line in lines]
+    kept, features = line_features("\n".join(texts))
+    if len(kept) != len(texts):  # a blank line (an engine's empty box): fall back on the boxes
+        return geometry_roles(lines)
+    return infer_text_roles(features)
+
+
 def lay_out(page: OcrPage) -> LaidOutPage:
     """Reading order, line texts, roles and paragraphs of an engine's page."""
     ocr_lines, split = split_at_gutters(list(page.lines))
     placed, merged = reading_order([line.box for line in ocr_lines], page_gutters(ocr_lines))
     column_lines = [ColumnLine(line_text(ocr_lines[p.index]), ocr_lines[p.index].box, p.block, p.column)
                     for p in placed]
-    roles: list[LineRole] = geometry_roles(column_lines)
+    roles = line_roles(column_lines, with_words=any(line.words for line in ocr_lines))
     paragraphs = assemble_paragraphs([line.text for line in column_lines], roles)
     lines = [LaidOutLine(cl.text, [float(v) for v in cl.box.as_list()], ocr_lines[p.index].confidence,
                          cl.block, cl.column, str(role))
