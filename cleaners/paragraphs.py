@@ -38,7 +38,6 @@ from cleaners.lines import (
     WHITESPACE,
     is_byline,
     is_display_type,
-    starts_with_fragment,
 )
 from cleaners.markers import HARD_BREAK
 from cleaners.roles import (
@@ -111,40 +110,56 @@ _ROLE_FIRST = frozenset(role[0] for role in BYLINE_ROLES.split("|")) | frozenset
 _LEAD_TAIL_FIRST = frozenset("报讯（(〈《")
 _LEAD_HEAD_LAST = frozenset("本报又讯")
 _CAPTION_FIRST = frozenset("图上下左右")
-_DIGITS = frozenset("0123456789")
-_OPENERS = frozenset(PAIR_OPENERS)
-_INDENT = frozenset(" \t\u3000\u00a0")
-_CLAUSE_SET = frozenset("，、；：,;:")
-_HSPACE_CHARS = " \t\u3000\u00a0"
 
 
-def _edge_tests(lines: list[str]) -> dict[str, np.ndarray]:
-    """The tests of a line's first and last glyphs, line by line (cheap character tests,
-    a regex only where the edge glyph allows a match); each equals its scalar function."""
-    stripped = [line.strip() for line in lines]
-    firsts = [x[:1] for x in stripped]
-    lasts = [x[-1:] for x in stripped]
+def _table(chars) -> np.ndarray:
+    """A BMP look-up table: True at each of `chars`' code points."""
+    table = np.zeros(0x10000, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
 
-    def flags(values: list) -> np.ndarray:
-        return np.array(values, dtype=bool)
+
+_IS_DIGIT = _table("0123456789")
+_IS_OPENER = _table(PAIR_OPENERS)
+_IS_HSPACE = _table(" \t\u3000\u00a0")
+_IS_NEVER_FIRST = _table(NEVER_STARTS_LINE_SET)
+_IS_CLAUSE = _table("，、；：,;:")
+_IS_HAN = np.zeros(0x10000, dtype=bool)
+_IS_HAN[[m.start() for m in regex.finditer(r"\p{Han}", "".join(map(chr, range(0x10000))))]] = True
+_IS_ROLE_FIRST = _table(_ROLE_FIRST)
+_IS_LEAD_TAIL_FIRST = _table(_LEAD_TAIL_FIRST)
+_IS_LEAD_HEAD_LAST = _table(_LEAD_HEAD_LAST)
+_IS_CAPTION_FIRST = _table(_CAPTION_FIRST)
+
+
+def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts: np.ndarray,
+                ends: np.ndarray) -> dict[str, np.ndarray]:
+    """The tests of each line's first and last glyphs (its `starts`/`ends` in the page's code
+    `points`; `spaces`: whitespace per code point) by table look-up; a line's regex runs only
+    where its edge glyph allows a match. Each equals its scalar function of `cleaners.lines`."""
+    ink = np.flatnonzero(spaces == 0)  # every non-blank line has some
+    at = np.searchsorted(ink, starts)
+    first, last = ink[at], ink[np.searchsorted(ink, ends) - 1]
+    second = ink[np.minimum(at + 1, len(ink) - 1)]
+    first_point, last_point = points[first], points[last]
+    one_glyph_clause = _IS_HAN[first_point] & (second < ends) & _IS_CLAUSE[points[second]]
+
+    def asked(candidates: np.ndarray, test) -> np.ndarray:
+        found = np.zeros(len(lines), dtype=bool)
+        for i in np.flatnonzero(candidates).tolist():
+            found[i] = test(lines[i]) is not None
+        return found
 
     return {
-        "indented": flags([line[:1] in _INDENT for line in lines]),
-        "caption": flags([f in _CAPTION_FIRST and CAPTION_START.match(line) is not None
-                          for f, line in zip(firsts, lines, strict=True)]),
-        "starts_fragment": flags([
-            f in NEVER_STARTS_LINE_SET
-            or (x[1:].lstrip(_HSPACE_CHARS)[:1] in _CLAUSE_SET and starts_with_fragment(line))
-            for f, x, line in zip(firsts, stripped, lines, strict=True)]),
-        "starts_digit": flags([f in _DIGITS for f in firsts]),
-        "role_start": flags([f in _ROLE_FIRST and ROLE_AT_START.match(line) is not None
-                             for f, line in zip(firsts, lines, strict=True)]),
-        "starts_lead_tail": flags([f in _LEAD_TAIL_FIRST and LEAD_TAIL_AT_START.match(line) is not None
-                                   for f, line in zip(firsts, lines, strict=True)]),
-        "ends_opening": flags([x in _OPENERS for x in lasts]),
-        "ends_digit": flags([x in _DIGITS for x in lasts]),
-        "ends_lead_head": flags([x in _LEAD_HEAD_LAST and LEAD_HEAD_AT_END.search(line) is not None
-                                 for x, line in zip(lasts, lines, strict=True)]),
+        "indented": _IS_HSPACE[points[starts]],
+        "caption": asked(_IS_CAPTION_FIRST[first_point], CAPTION_START.match),
+        "starts_fragment": _IS_NEVER_FIRST[first_point] | one_glyph_clause,
+        "starts_digit": _IS_DIGIT[first_point],
+        "role_start": asked(_IS_ROLE_FIRST[first_point], ROLE_AT_START.match),
+        "starts_lead_tail": asked(_IS_LEAD_TAIL_FIRST[first_point], LEAD_TAIL_AT_START.match),
+        "ends_opening": _IS_OPENER[last_point],
+        "ends_digit": _IS_DIGIT[last_point],
+        "ends_lead_head": asked(_IS_LEAD_HEAD_LAST[last_point], LEAD_HEAD_AT_END.search),
     }
 
 
@@ -307,7 +322,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         display_type[i] = is_display_type(lines[i])
         byline[i] = clauses[i] == 0 and is_byline(lines[i])
         credit[i] = byline[i] and is_credit(lines[i])
-    edges = _edge_tests(lines)
+    edges = _edge_tests(lines, points, evidence[SPACES], starts[rows], ends[rows])
     return lines, LineFeatures(
         width=width,
         narrow=2 * visible - sums[HALF_CELLS][rows],
@@ -573,7 +588,7 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
         paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() for p in paragraphs) if p]
     out = "\n".join(paragraphs)
     blanks = text.count("\n") + 1 - len(lines)
-    joins = sum(1 for r in roles[1:] if not r.starts_line)
+    joins = sum(r.role is Role.CONTINUES for r in roles[1:])
     return out, joins + blanks
 
 

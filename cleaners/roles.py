@@ -59,8 +59,8 @@ CONTINUES = LineRole(Role.CONTINUES)
 STARTS_PARAGRAPH = LineRole(Role.STARTS_PARAGRAPH)
 
 
-def _is_latin(char: str) -> bool:
-    return char.isascii() and char.isalpha()
+# ASCII letters: two words when a join puts them side by side.
+_LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 def assemble_paragraphs(lines: list[str], roles: list[LineRole]) -> list[str]:
@@ -75,16 +75,20 @@ def assemble_paragraphs(lines: list[str], roles: list[LineRole]) -> list[str]:
     """
     if len(lines) != len(roles):
         raise ValueError(f"{len(lines)} lines but {len(roles)} roles")
-    paragraphs: list[list[str]] = []
+    paragraphs: list[str] = []
+    current: list[str] = []
     for line, role in zip(lines, roles, strict=True):
         piece = line.strip()
         if not piece:
             continue
-        if paragraphs and not role.starts_line:
-            last = paragraphs[-1][-1]
-            if _is_latin(last[-1]) and _is_latin(piece[0]):
+        if current and role.role is Role.CONTINUES:
+            if piece[0] in _LATIN and current[-1][-1] in _LATIN:
                 piece = " " + piece
-            paragraphs[-1].append(piece)
+            current.append(piece)
         else:
-            paragraphs.append([piece])
-    return ["".join(parts) for parts in paragraphs]
+            if current:
+                paragraphs.append("".join(current))
+            current = [piece]
+    if current:
+        paragraphs.append("".join(current))
+    return paragraphs
