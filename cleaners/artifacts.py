@@ -85,14 +85,27 @@ def remove_doubled_lines(text: str) -> tuple[str, int]:
     compact = _without_hspace(text).split("\n")
     out = list(lines)
     changed = 0
-    for i, bare in enumerate(compact):
-        half = len(bare) // 2
-        if half and not len(bare) % 2 and _same(bare[:half], bare[half:]):
+    for i in [i for i, bare in enumerate(compact) if _may_be_doubled(bare)]:
+        half = len(compact[i]) // 2
+        if _same(compact[i][:half], compact[i][half:]):
             out[i] = undouble_line(lines[i])
             changed += out[i] != lines[i]
             compact[i] = _without_hspace(out[i])
+    # Two copies on two lines in a row need equal lengths and first glyphs: most pages have none.
+    keys = [(len(bare), _FOLD_ONE.get(bare[0], bare[0])) for bare in compact if bare]
+    if len(set(keys)) == len(keys) or all(a != b for a, b in zip(keys, keys[1:], strict=False)):
+        return "\n".join(out), changed
     kept, dropped = _drop_repeated_lines(out, compact)
     return "\n".join(kept), changed + dropped
+
+
+def _may_be_doubled(bare: str) -> bool:
+    """A cheap first test of a doubled line: even, long enough, the halves' first glyphs equal."""
+    size = len(bare)
+    if size < 2 * MIN_HAN_PER_HALF or size % 2:
+        return False
+    first, middle = bare[0], bare[size // 2]
+    return _FOLD_ONE.get(first, first) == _FOLD_ONE.get(middle, middle)
 
 
 def _same(a: str, b: str) -> bool:
@@ -117,7 +130,8 @@ def _drop_repeated_lines(lines: list[str], compact: list[str]) -> tuple[list[str
         if not bare.strip():
             kept.append(line)
             continue
-        if _same(bare, kept_compact) and len(_HAN_GLYPH.findall(bare)) >= MIN_HAN_PER_HALF:
+        if (len(bare) == len(kept_compact) and _same(bare, kept_compact)
+                and len(_HAN_GLYPH.findall(bare)) >= MIN_HAN_PER_HALF):
             dropped += 1
             last = max(i for i, x in enumerate(kept) if x.strip())
             if len(line) < len(kept[last]):  # fewer spaces: the plain copy
