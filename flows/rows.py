@@ -45,7 +45,8 @@ def build_row(page: Page, cleaned: dict, pipeline_version: str) -> dict:
         "page": page.metadata.get("page"),
         "profile": cleaned["profile"],
         "pipeline_version": pipeline_version,
-        "encoding": page.encoding,
+        # A repair made while decoding travels with the row: "utf-8 (incomplete last …)".
+        "encoding": f"{page.encoding} ({page.repair})" if page.repair else page.encoding,
         "raw_text": page.raw_text,
         **{k: v for k, v in cleaned.items() if k != "profile"},
         # Set by the validation step (expectations) once it lands; null means "not validated".
