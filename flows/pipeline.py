@@ -126,13 +126,14 @@ def discover_inputs(inputs: list[str]) -> list[SourceFile]:
 
 @task(name="read-pages", retries=READ_RETRIES, cache_result_in_memory=False,
       retry_delay_seconds=exponential_backoff(backoff_factor=0.5))
-def read_pages(sources: list[SourceFile], path_pattern: str | None
-               ) -> tuple[list[Page], list[Rejected]]:
-    """Read and decode files; an I/O error is retried, then the file is quarantined."""
+def read_pages(sources: list[SourceFile], path_pattern: str | None,
+               max_chars: int | None = None) -> tuple[list[Page], list[Rejected]]:
+    """Read and decode files; an I/O error is retried, then the file is quarantined, as is
+    a page over `max_chars` characters (the profile's `max_page_chars`)."""
     pages, rejected, manifests = [], [], {}
     for source in sources:
         try:
-            got, bad = read_source(source, manifests, path_pattern)
+            got, bad = read_source(source, manifests, path_pattern, max_chars)
         except OSError as err:
             if (task_run.run_count or 1) <= READ_RETRIES:
                 raise
@@ -141,6 +142,9 @@ def read_pages(sources: list[SourceFile], path_pattern: str | None
         rejected += bad
     for item in rejected:
         get_run_logger().warning("quarantined %s: %s", item.source_path, item.reason)
+    for page in pages:
+        if page.repair:
+            get_run_logger().warning("repaired %s: %s", page.source_path, page.repair)
     return pages, rejected
 
 
@@ -234,11 +238,15 @@ def batch_texts(pages: list[Page], size: int) -> list[dict[str, str]]:
 
 
 def cached_cleaner(output_dir: str):
-    """`clean_batch` cached on its batch's content, with keys and results under OUTPUT/.cache."""
+    """`clean_batch` cached on its batch's content, results under OUTPUT/.cache/results.
+
+    No separate key storage: Prefect's key records name their result by absolute path, so
+    a moved output folder could not read its own cache. Without one, a result is found
+    by its key's file name under the current folder, and the folder can move.
+    """
     cache = Path(output_dir).resolve() / CACHE_DIR
     return clean_batch.with_options(
-        cache_policy=CacheKeyFnPolicy(cache_key_fn=batch_cache_key).configure(
-            key_storage=cache / "keys"),
+        cache_policy=CacheKeyFnPolicy(cache_key_fn=batch_cache_key),
         result_storage=cache / "results",
     )
 
@@ -252,6 +260,7 @@ def cleaned_chunks(sources: list[SourceFile], profile: str | None, path_pattern:
     the workers stay busy while memory holds a window of chunks, not the run.
     """
     cleaner = cached_cleaner(output_dir)
+    max_chars = load_profile(profile).max_page_chars
     upcoming = iter(source_chunks(sources, batch_size))
     reads: deque = deque()
     cleaning: deque = deque()
@@ -259,7 +268,7 @@ def cleaned_chunks(sources: list[SourceFile], profile: str | None, path_pattern:
     def read_next() -> None:
         chunk = next(upcoming, None)
         if chunk is not None:
-            reads.append((len(chunk), read_pages.submit(chunk, path_pattern)))
+            reads.append((len(chunk), read_pages.submit(chunk, path_pattern, max_chars)))
 
     # Prefect's task futures refer to themselves through their done-callbacks, so a
     # chunk's futures, and the pages and cleaned texts they hold, are freed only by a full
