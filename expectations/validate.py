@@ -32,6 +32,7 @@ import pyarrow as pa
 
 from expectations import thresholds as th
 from expectations.pages_suite import pages_suite
+from qingyang.exitcodes import Exit
 from qingyang.parquet_io import row_groups, write_bytes_atomic, write_parquet_atomic
 from qingyang.schema import ARTICLES_FILE, PAGES_SCHEMA
 
@@ -553,7 +554,7 @@ def validate_output_dir(output_dir: Path | str, *, out=None) -> int:
                    ) if pages_dir.is_dir() else []
     if not files:
         print(f"qingyang: {pages_dir}: no Parquet files to validate", file=sys.stderr)
-        return ExitCode(1)
+        return ExitCode(Exit.FAILED)
     articles = validate_articles_file(output_dir / ARTICLES_FILE,
                                       output_dir / "reports" / ARTICLES_REPORTS)
     frames = [validation_frame(table) for path in files for table in row_groups(path)]
@@ -571,7 +572,8 @@ def validate_output_dir(output_dir: Path | str, *, out=None) -> int:
     print(validation.markdown(), file=out)
     if articles is not None:
         print("\n" + articles.markdown(), file=out)
-    return ExitCode(0 if validation.success and (articles is None or articles.success) else 1)
+    passed = validation.success and (articles is None or articles.success)
+    return ExitCode(Exit.OK if passed else Exit.FAILED)
 
 
 def validate_articles_file(path: Path, reports_dir: Path | None) -> Validation | None:

@@ -9,7 +9,9 @@ from pathlib import Path
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from qingyang.exitcodes import Exit, QingyangError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = Exit.OK, Exit.FAILED, Exit.USAGE
 
 
 def _read_input(name: str) -> str:
@@ -152,8 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except QingyangError as err:  # a full disk, a corrupt Parquet file, a dead API: one line
+        print(f"qingyang: {err}", file=sys.stderr)
+        return err.exit_code
     except KeyboardInterrupt:
-        return 130
+        return Exit.INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
 
