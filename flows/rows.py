@@ -35,6 +35,12 @@ def clean_texts(texts: dict[str, str], profile: str | None) -> dict[str, dict]:
     return cleaned
 
 
+def recorded_encoding(page: Page) -> str:
+    """The encoding column: a repair made while decoding travels with the row
+    ("utf-8 (incomplete last character (2 bytes) dropped)")."""
+    return f"{page.encoding} ({page.repair})" if page.repair else page.encoding
+
+
 def build_row(page: Page, cleaned: dict, pipeline_version: str) -> dict:
     """One output row: the page's identity and metadata, its cleaned columns, no verdict yet."""
     return {
@@ -45,8 +51,7 @@ def build_row(page: Page, cleaned: dict, pipeline_version: str) -> dict:
         "page": page.metadata.get("page"),
         "profile": cleaned["profile"],
         "pipeline_version": pipeline_version,
-        # A repair made while decoding travels with the row: "utf-8 (incomplete last …)".
-        "encoding": f"{page.encoding} ({page.repair})" if page.repair else page.encoding,
+        "encoding": recorded_encoding(page),
         "raw_text": page.raw_text,
         **{k: v for k, v in cleaned.items() if k != "profile"},
         # Set by the validation step (expectations) once it lands; null means "not validated".
@@ -77,7 +82,7 @@ def page_table(pages: list[Page], cleaned: pa.Table, pipeline_version: str) -> p
         "issue_date": [meta.get("issue_date") for meta in metadata],
         "page": [meta.get("page") for meta in metadata],
         "pipeline_version": [pipeline_version] * len(pages),
-        "encoding": [page.encoding for page in pages],
+        "encoding": [recorded_encoding(page) for page in pages],
         "raw_text": [page.raw_text for page in pages],
         "valid": [None] * len(pages),
         "failed_expectations": [[]] * len(pages),
