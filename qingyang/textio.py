@@ -66,8 +66,11 @@ def common_han() -> frozenset[str]:
     return frozenset(chars)
 
 
-def implausibility(text: str) -> str | None:
-    """Why `text` cannot be a real page (mojibake), or None when it can.
+def implausibility(text: str, min_han: int = MIN_HAN) -> str | None:
+    """Why `text` cannot be a real page (mojibake), or None when it can. The share of
+    common Han is judged from `min_han` Han characters on: from MIN_HAN for a decoding the
+    bytes prove (UTF-8, a BOM), from the first for a guessed one (GB18030 and others),
+    where two bytes of a cut UTF-8 character already make one rare Han (`鏍`).
 
     >>> implausibility("许昌日报专讯（记者 毛迎）5月12日，市委书记") is None
     True
@@ -80,7 +83,7 @@ def implausibility(text: str) -> str | None:
     if private:
         return f"Private Use Area characters ({private})"
     han = _HAN.findall(text)
-    if len(han) < MIN_HAN:
+    if len(han) < max(min_han, 1):
         return None
     common = common_han()
     share = sum(char in common for char in han) / len(han)
@@ -107,7 +110,7 @@ def decode_repairing_tail(data: bytes, encoding: str) -> tuple[str, str | None] 
     try:
         return data.decode(encoding), None
     except UnicodeDecodeError as err:
-        if err.reason not in _TRUNCATED or err.end != len(data) or err.start == 0:
+        if err.reason not in _TRUNCATED or err.end != len(data):
             return None
         cut = err.start
     try:
@@ -140,13 +143,18 @@ def decode_bytes(data: bytes, name: str) -> DecodedText:
         decoded = decode_repairing_tail(data, encoding)
         if decoded is None or _looks_binary(decoded[0]):
             continue
-        problem = implausibility(decoded[0])
+        text, repair = decoded
+        if repair and not text.strip():
+            raise UnreadableInput(f"{name}: no text, only an incomplete {encoding} character")
+        problem = implausibility(text, 1 if encoding == "gb18030" else MIN_HAN)
         if problem is None:
-            return DecodedText(decoded[0], encoding, data, decoded[1])
+            return DecodedText(text, encoding, data, repair)
         problems.append(f"as {encoding}: {problem}")
+        if repair:  # valid up to a cut last character: this encoding, garbled or not
+            break
     best = from_bytes(data).best()
     if best is not None and best.encoding and not _looks_binary(str(best)):
-        problem = implausibility(str(best))
+        problem = implausibility(str(best), 1)
         if problem is None:
             return DecodedText(str(best), best.encoding, data)
         problems.append(f"as {best.encoding}: {problem}")

@@ -49,3 +49,8 @@ def pytest_terminal_summary(terminalreporter):
                                               for cell, width in zip(row, widths, strict=True)))
     lost = sum(int(row[2]) for row in rows if row[2].isdigit())
     terminalreporter.write_line(f"pages lost in all: {lost}")
+
+
+# The atheris fuzzer is a program run by `make faults`, not a test module (atheris is in
+# the `faults` extra only).
+collect_ignore = ["fuzz_decoder.py"]

@@ -190,3 +190,18 @@ def _alive(pid: int) -> bool:
             return stream.read().split()[2] != "Z"  # a zombie is dead, awaiting its reaper
     except OSError:
         return False
+
+
+def test_dead_prefect_api_url_one_line_and_its_code(tmp_path):
+    page = tmp_path / "a.txt"
+    page.write_text("许昌日报专讯（记者 毛迎）5月12日，市委书记到建安区调研。", "utf-8")
+    dead = "http://127.0.0.1:9/api"  # port 9 (discard): nothing listens
+    result = subprocess.run(
+        [sys.executable, "-m", "qingyang.cli", "run", str(page), "--output",
+         str(tmp_path / "out"), "--no-progress"],
+        env={**os.environ, "PREFECT_API_URL": dead}, capture_output=True, text=True, timeout=300)
+    assert result.returncode == Exit.API_UNREACHABLE
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        f"qingyang: PREFECT_API_URL {dead}: no Prefect API answers (")
+    assert not (tmp_path / "out").exists()  # nothing written before the check
