@@ -21,8 +21,11 @@ POLL_SECONDS = 0.5
 
 
 def start() -> subprocess.Popen | None:
-    """Mark this process's environment and start its watchdog (None where /proc is not)."""
-    if not os.path.isdir("/proc/self") or MARK in os.environ:
+    """Mark this process's environment and start its watchdog (None where /proc is not,
+    or when this process has one already). A mark inherited from a parent is replaced:
+    this process gets a watchdog of its own."""
+    if not os.path.isdir("/proc/self") or \
+            os.environ.get(MARK, "").startswith(f"{os.getpid()}-"):
         return None
     mark = f"{os.getpid()}-{time.time_ns()}"
     os.environ[MARK] = mark

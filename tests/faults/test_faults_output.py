@@ -166,6 +166,19 @@ def test_reports_leave_before_the_data_and_come_after(tmp_path):
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="the watchdog reads /proc (Linux)")
+def test_watchdog_is_started_once_per_process_and_a_childs_own(monkeypatch):
+    monkeypatch.setenv(watchdog.MARK, f"{os.getpid()}-1")
+    assert watchdog.start() is None  # this process has one
+    monkeypatch.setenv(watchdog.MARK, "1-1")  # inherited from a parent: a new one
+    guard = watchdog.start()
+    try:
+        assert guard is not None and os.environ[watchdog.MARK].startswith(f"{os.getpid()}-")
+    finally:
+        guard.kill()
+        guard.wait(10)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="the watchdog reads /proc (Linux)")
 def test_watchdog_kills_the_children_of_a_killed_parent(tmp_path):
     """A parent starts the watchdog and a child that would outlive it; kill -9 the parent."""
     code = ("import subprocess, sys, time; from qingyang import watchdog\n"
@@ -181,7 +194,6 @@ def test_watchdog_kills_the_children_of_a_killed_parent(tmp_path):
     while time.monotonic() < deadline and _alive(child):
         time.sleep(0.1)
     assert not _alive(child)
-    assert watchdog.MARK not in os.environ
 
 
 def _alive(pid: int) -> bool:
