@@ -5,8 +5,9 @@ Pages stream through: a bounded window of file chunks is read and cleaned at a t
 staged to disk as they arrive, the run is validated once on a small frame (metrics and
 previews, not texts), and the staged rows are merged into the table with their verdicts.
 Memory holds the window, never the run. Cleaning is cached by Prefect on the batch's
-content hashes + profile + pipeline version, with keys and results persisted under
-`OUTPUT/.cache/`, so an unchanged page is not cleaned twice.
+content hashes + profile + pipeline version, with results persisted under
+`OUTPUT/.cache/results/` (named by their keys), so an unchanged page is not cleaned twice.
+A run holds the output folder's lock (`qingyang.outputdir`) from start to end.
 """
 
 import gc

@@ -104,3 +104,17 @@ def test_a_moved_output_folder_reruns_from_its_cache(tmp_path):
     again = clean_pages([str(inputs)], str(tmp_path / "new"))
     assert first["batches_cleaned"] == 1 and again["batches_cached"] == 1
     assert again["rows_in_table"] == 1 and again["ok"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
+def test_an_unreadable_file_is_quarantined_and_the_run_goes_on(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text(PAGE, "utf-8")
+    locked = inputs / "locked.txt"
+    locked.write_text(PAGE * 2, "utf-8")
+    locked.chmod(0)
+    summary = clean_pages([str(inputs)], str(tmp_path / "out"))
+    assert summary["rows_in_table"] == 1
+    [item] = summary["quarantined"]
+    assert item["source_path"].endswith("locked.txt") and "cannot read" in item["reason"]

@@ -137,7 +137,9 @@ def test_kill_9_then_rerun_gives_the_same_bytes(tmp_path, point, pages_lost):
     assert code == Exit.OK, err
     pages_lost(table_rows(undisturbed) - table_rows(out))
     for name in OUTPUTS:
-        assert (out / name).read_bytes() == (undisturbed / name).read_bytes(), name
+        assert (out / name).exists() == (undisturbed / name).exists(), name
+        if (out / name).exists():
+            assert (out / name).read_bytes() == (undisturbed / name).read_bytes(), name
     assert json.loads((out / "reports" / "pages_validation.json").read_text())[
         "summary"]["rows"] == len(SEEDS)
 
