@@ -255,8 +255,20 @@ def serve_command(args: argparse.Namespace) -> int:
 
 def validate_command(args: argparse.Namespace) -> int:
     """Re-run the expectation suites over an output folder; 0 passed, 1 failed (a corrupt
-    Parquet file raises CorruptParquet, which `qingyang.cli.main` turns into its code)."""
+    Parquet file raises CorruptParquet, which `qingyang.cli.main` turns into its code).
+    It rewrites reports/ and quarantine/pages/, so it holds the folder's lock as a run does."""
+    import sys
+
+    from qingyang.outputdir import locked_output
+
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     from expectations import validate_output_dir
 
-    return int(validate_output_dir(args.output_dir))
+    if not Path(args.output_dir).is_dir():  # said by validate_output_dir; nothing to lock
+        return int(validate_output_dir(args.output_dir))
+
+    def waiting(message: str) -> None:
+        print(f"qingyang: {message}", file=sys.stderr)
+
+    with locked_output(Path(args.output_dir), on_wait=waiting):
+        return int(validate_output_dir(args.output_dir))
