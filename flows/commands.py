@@ -14,7 +14,8 @@ from qingyang.exitcodes import ApiUnreachable, Exit, QingyangError, write_error
 API_CHECK_SECONDS = 10
 
 # What Prefect's temporary local API says while it shuts down; not the user's problem.
-_SHUTDOWN_NOISE = ("database is locked", "CancelledError", "Event loop is closed")
+_SHUTDOWN_NOISE = ("database is locked", "CancelledError", "Event loop is closed",
+                   "Still processing items")
 
 
 class _DropShutdownNoise(logging.Filter):
@@ -55,7 +56,8 @@ def configure_environment(verbose: bool = False) -> None:
 
     quiet = _DropShutdownNoise()
     # The run loggers exist only once a run starts; their records carry the tracebacks.
-    names = {*logging.root.manager.loggerDict, "prefect.flow_runs", "prefect.task_runs"}
+    names = {*logging.root.manager.loggerDict, "prefect.flow_runs", "prefect.task_runs",
+             "EventsWorker"}  # its "Still processing items" at exit after a failed run
     loggers = [logging.getLogger(), *(logging.getLogger(name) for name in sorted(names))]
     for logger in loggers:
         logger.addFilter(quiet)
