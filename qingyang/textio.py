@@ -33,6 +33,9 @@ MIN_COMMON_HAN_SHARE = 0.6
 CLEAR_COMMON_HAN_SHARE = 0.9
 MIN_HAN = 8
 COHERENCE_SAMPLE_CHARS = 4000
+# The common-Han share is taken over a page's first this many characters: a wrong
+# decoding garbles a whole page alike, and the check stays cheap on a long one.
+SHARE_SAMPLE_CHARS = 20_000
 CJK_LANGUAGES = ("Chinese", "Japanese", "Korean")
 # What a decoding error at the end of the data says when only the last character is cut.
 _TRUNCATED = ("unexpected end of data", "truncated data", "incomplete multibyte sequence")
@@ -82,7 +85,7 @@ def implausibility(text: str, min_han: int = MIN_HAN) -> str | None:
     private = len(_PRIVATE_USE.findall(text))
     if private:
         return f"Private Use Area characters ({private})"
-    han = _HAN.findall(text)
+    han = _HAN.findall(text, 0, SHARE_SAMPLE_CHARS)
     if len(han) < max(min_han, 1):
         return None
     common = common_han()
