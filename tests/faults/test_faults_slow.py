@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from qingyang.exitcodes import Exit
+from qingyang.outputdir import locked_output
 from qingyang.watchdog import MARK
 
 pytestmark = pytest.mark.faults
@@ -144,19 +146,37 @@ def test_kill_9_then_rerun_gives_the_same_bytes(tmp_path, point, pages_lost):
         "summary"]["rows"] == len(SEEDS)
 
 
+WAITING = "another qingyang run is writing here; waiting for it to finish"
+
+
 def test_two_runs_at_once_lose_no_rows(tmp_path, pages_lost):
-    first, second = tmp_path / "a", tmp_path / "b"
+    """Two runs into one folder, made to overlap: the test holds the folder's lock until
+    both say they wait, then lets go; one writes, then the other, and no row is lost."""
+    first, second, out = tmp_path / "a", tmp_path / "b", tmp_path / "out"
     first.mkdir()
     second.mkdir()
     for index, seed in enumerate(SEEDS):
         shutil.copy(seed, (first if index < 3 else second) / seed.name)
-    runs = [qingyang(tmp_path, "run", folder.name, "--output", "out", wait=False)
-            for folder in (first, second)]
-    results = [(run.wait(600), *run.communicate()) for run in runs]
-    assert [code for code, _, _ in results] == [Exit.OK, Exit.OK], results
-    assert pages_lost(len(SEEDS) - table_rows(tmp_path / "out")) == 0
-    said = "".join(out + err for _, out, err in results)
-    assert "another qingyang run is writing here; waiting for it to finish" in said
+    said: list[list[str]] = [[], []]
+    with locked_output(out):
+        runs = [qingyang(tmp_path, "run", folder.name, "--output", "out", wait=False)
+                for folder in (first, second)]
+        readers = [threading.Thread(target=lambda s=stream, lines=said[i]: lines.extend(s))
+                   for i, run in enumerate(runs) for stream in (run.stdout, run.stderr)]
+        for reader in readers:
+            reader.start()
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and not all(
+                any(WAITING in line for line in lines) for lines in said):
+            if any(run.poll() is not None for run in runs):
+                break
+            time.sleep(0.2)
+    codes = [run.wait(600) for run in runs]
+    for reader in readers:
+        reader.join(60)
+    assert all(any(WAITING in line for line in lines) for lines in said), said
+    assert codes == [Exit.OK, Exit.OK], said
+    assert pages_lost(len(SEEDS) - table_rows(out)) == 0
 
 
 def _mount_tmpfs(where: Path, options: str) -> str | None:
