@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export GX_ANALYTICS_ENABLED := False
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: run test lint eval clean-output setup bench bench-quick
+.PHONY: run test lint eval clean-output setup bench bench-quick faults
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,6 +33,27 @@ lint: $(STAMP)
 
 clean-output:
 	rm -rf output/pages output/articles output/reports output/quarantine
+
+# The fault suite (tests/faults/): the fast cases run in `make test`; `make faults` runs
+# them all, the slow ones too (kill -9 at four points, two runs at once, read-only output,
+# disk full on a tmpfs), prints the table (case, outcome, pages lost, time), then fuzzes the
+# decoder and the JSONL reader with atheris for FUZZ_RUNS inputs (at most FUZZ_SECONDS s).
+FAULTS_STAMP := $(VENV)/.faults-installed
+FUZZ_RUNS ?= 20000
+FUZZ_SECONDS ?= 120
+
+$(FAULTS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,faults]'
+	touch $(FAULTS_STAMP)
+
+faults: $(FAULTS_STAMP)
+	QINGYANG_FAULT_TABLE=1 $(BIN)/python -m pytest -q -m "faults or not faults" tests/faults
+	rm -rf $(VENV)/fuzz-corpus && mkdir -p $(VENV)/fuzz-corpus && cp seeds/*.txt $(VENV)/fuzz-corpus/
+	cd $(VENV) && $(CURDIR)/$(BIN)/python $(CURDIR)/tests/faults/fuzz_decoder.py \
+		-runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 fuzz-corpus \
+		> fuzz.log 2>&1; status=$$?; \
+		grep -E "DONE|Done [0-9]+ runs|ERROR|Error|crash-" fuzz.log; \
+		echo "atheris: exit $$status (full log: $(VENV)/fuzz.log)"; exit $$status
 
 # Benchmarks (bench/, BENCHMARKS.md): `make bench` is the full run (200 MB corpus, built once
 # into bench/corpus/, ~10 min on 2 cores); `make bench-quick` the same on 20 MB (~4 min);

@@ -1,5 +1,7 @@
 """Doubled OCR artifacts (contract rule 5): a line printed twice in a row."""
 
+from itertools import pairwise
+
 import regex
 
 from cleaners.charclasses import HAN, HSPACE
@@ -93,7 +95,7 @@ def remove_doubled_lines(text: str) -> tuple[str, int]:
             compact[i] = _without_hspace(out[i])
     # Two copies on two lines in a row need equal lengths and first glyphs: most pages have none.
     keys = [(len(bare), _FOLD_ONE.get(bare[0], bare[0])) for bare in compact if bare]
-    if len(set(keys)) == len(keys) or all(a != b for a, b in zip(keys, keys[1:], strict=False)):
+    if all(a != b for a, b in pairwise(keys)):
         return "\n".join(out), changed
     kept, dropped = _drop_repeated_lines(out, compact)
     return "\n".join(kept), changed + dropped

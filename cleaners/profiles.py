@@ -7,6 +7,8 @@ from importlib import resources
 from pathlib import Path
 
 DEFAULT_PROFILE = "zh-Hans-newspaper"
+# Characters a page may have (the text contract's size limit): longer pages are quarantined.
+MAX_PAGE_CHARS = 200_000
 
 
 class ProfileError(ValueError):
@@ -22,6 +24,7 @@ class Profile:
     reflow: bool = True
     punctuation: bool = True
     spacing: bool = True
+    max_page_chars: int = MAX_PAGE_CHARS
     description: str = ""
 
 
@@ -34,6 +37,10 @@ def _profiles_in(table: dict, source: str) -> dict[str, Profile]:
             raise ProfileError(f"{source}: profile {name!r} has unknown settings {sorted(unknown)}")
         settings = dict(settings)
         settings["opencc"] = settings.get("opencc") or None
+        limit = settings.get("max_page_chars", MAX_PAGE_CHARS)
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise ProfileError(f"{source}: profile {name!r}: max_page_chars must be a "
+                               f"positive integer, not {limit!r}")
         out[name] = Profile(name=name, **settings)
     return out
 

@@ -7,19 +7,35 @@ import os
 import time
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+from qingyang import watchdog
+from qingyang.exitcodes import ApiUnreachable, Exit, QingyangError, write_error
+
+# How long the check of a user's PREFECT_API_URL waits for an answer.
+API_CHECK_SECONDS = 10
 
 # What Prefect's temporary local API says while it shuts down; not the user's problem.
-_SHUTDOWN_NOISE = ("database is locked", "CancelledError", "Event loop is closed")
+_SHUTDOWN_NOISE = ("database is locked", "CancelledError", "Event loop is closed",
+                   "Still processing items")
 
 
 class _DropShutdownNoise(logging.Filter):
+    """Drops Prefect's shutdown noise, and its tracebacks of the named errors that the
+    CLI prints as one line (`qingyang.exitcodes`)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, asyncio.CancelledError):
+        if isinstance(exc, asyncio.CancelledError | QingyangError):
             return False
+        if isinstance(exc, OSError) and write_error("", exc) is not None:
+            return False  # a full disk met while Prefect writes the cache: the run says it
         text = record.getMessage() + (f" {exc!r}" if exc else "")
+        if any(f"{name}(" in text or f"{name}:" in text for name in _named_errors()):
+            return False  # "Finished in state Failed('… CorruptParquet: …')"
         return not any(noise in text for noise in _SHUTDOWN_NOISE)
+
+
+def _named_errors() -> list[str]:
+    return [kind.__name__ for kind in QingyangError.__subclasses__()]
 
 
 def configure_environment(verbose: bool = False) -> None:
@@ -39,8 +55,10 @@ def configure_environment(verbose: bool = False) -> None:
     import prefect  # noqa: F401  (sets up Prefect's logging, which the filter attaches to)
 
     quiet = _DropShutdownNoise()
-    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in
-                                      list(logging.root.manager.loggerDict))]
+    # The run loggers exist only once a run starts; their records carry the tracebacks.
+    names = {*logging.root.manager.loggerDict, "prefect.flow_runs", "prefect.task_runs",
+             "EventsWorker"}  # its "Still processing items" at exit after a failed run
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in sorted(names))]
     for logger in loggers:
         logger.addFilter(quiet)
         for handler in logger.handlers:
@@ -68,6 +86,42 @@ def make_task_runner(kind: str, workers: int, dask_address: str | None = None):
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
                                               "dashboard_address": None})
     raise ValueError(f"unknown task runner {kind!r}")
+
+
+def check_api() -> None:
+    """A PREFECT_API_URL that nothing answers at is named in one line (ApiUnreachable),
+    before any work; only a failed connection counts, not what a server answers."""
+    import httpx
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        return
+    try:
+        httpx.get(f"{url.rstrip('/')}/health", timeout=API_CHECK_SECONDS)
+    except httpx.TransportError as err:
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ApiUnreachable(f"PREFECT_API_URL {url}: no Prefect API answers ({reason})"
+                             ) from err
+
+
+def failure_of(state) -> QingyangError | None:
+    """The named error a failed flow run ended with, if it is one (disk full, corrupt
+    Parquet, a lost API), else None."""
+    try:
+        error = state.result(raise_on_failure=False)
+    except Exception:  # the result itself cannot be read back
+        return None
+    if isinstance(error, QingyangError):
+        return error
+    import httpx
+
+    if isinstance(error, httpx.TransportError):
+        from prefect.settings import PREFECT_API_URL
+
+        return ApiUnreachable(f"PREFECT_API_URL {PREFECT_API_URL.value()}: the Prefect API "
+                              f"stopped answering ({type(error).__name__})")
+    return None
 
 
 def share_temporary_api() -> None:
@@ -129,7 +183,8 @@ def run_command(args: argparse.Namespace) -> int:
         discover(args.inputs)
     except (ProfileError, NoInputs, ValueError) as err:
         errors.print(f"qingyang: {err}", markup=False, highlight=False)
-        return EXIT_USAGE
+        return Exit.USAGE
+    watchdog.start()  # the children started from here on die with this process
     # Great Expectations (~3 s of CPU to import) loads in its own process on the other
     # core while this one imports Prefect and starts its temporary API.
     preload()
@@ -139,6 +194,7 @@ def run_command(args: argparse.Namespace) -> int:
     from flows import progress
     from flows.pipeline import clean_pages
 
+    check_api()
     if args.task_runner != "thread":
         share_temporary_api()
     runner = make_task_runner(args.task_runner, args.workers, args.dask_address)
@@ -162,8 +218,11 @@ def run_command(args: argparse.Namespace) -> int:
     wall = time.perf_counter() - started
     summary = state.result(raise_on_failure=False)
     if not isinstance(summary, dict):  # the flow itself failed: no summary to show
+        named = failure_of(state)
+        if named is not None:
+            raise named
         errors.print(f"qingyang: run failed: {state.message}", markup=False, highlight=False)
-        return EXIT_FAILED
+        return Exit.FAILED
     console.print(_summary_table(summary, wall))
     if summary["validation_failed"]:
         errors.print(f"qingyang: pages {summary['validation']}; articles "
@@ -177,13 +236,14 @@ def run_command(args: argparse.Namespace) -> int:
                      f"quarantined, see {summary['quarantine_path']}",
                      markup=False, highlight=False)
     if summary["validation_failed"]:
-        return EXIT_FAILED
-    return EXIT_PARTIAL if summary["quarantined"] else EXIT_OK
+        return Exit.FAILED
+    return Exit.PARTIAL if summary["quarantined"] else Exit.OK
 
 
 def serve_command(args: argparse.Namespace) -> int:
     """Serve `clean_pages` as a deployment on `--cron` until interrupted (`flow.serve`)."""
     configure_environment(verbose=True)
+    check_api()
     from flows.pipeline import clean_pages
 
     parameters = {
@@ -192,4 +252,4 @@ def serve_command(args: argparse.Namespace) -> int:
         "profile": args.profile,
     }
     clean_pages.serve(name=args.name, cron=args.cron, parameters=parameters)
-    return EXIT_OK
+    return Exit.OK

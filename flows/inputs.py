@@ -8,6 +8,7 @@ import csv
 import glob
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -54,6 +55,7 @@ class Page:
     raw_text: str
     n_bytes: int
     metadata: dict = field(default_factory=dict)
+    repair: str | None = None  # what decoding repaired (an incomplete last character)
     source_format: str = "text"
     lines: tuple[dict, ...] = ()  # an engine's lines with geometry (`layout.LaidOutLine`)
     ocr_confidence: float | None = None
@@ -76,8 +78,9 @@ class NoInputs(ValueError):
 
 
 def display_path(path: Path) -> str:
-    """The path relative to the working directory when it is under it, else absolute."""
-    resolved = path.resolve()
+    """The path relative to the working directory when it is under it, else absolute.
+    A dangling symbolic link is named as the link (its folder resolved), not its target."""
+    resolved = path.parent.resolve() / path.name if is_dangling(path) else path.resolve()
     try:
         return resolved.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
@@ -95,8 +98,17 @@ def _kind(path: Path) -> str | None:
     return None
 
 
+def is_dangling(path: Path) -> bool:
+    """A symbolic link whose target does not exist (reported and quarantined, not skipped)."""
+    return path.is_symlink() and not path.exists()
+
+
+def _is_input(path: Path) -> bool:
+    return (path.is_file() or is_dangling(path)) and _kind(path) is not None
+
+
 def _files_in(directory: Path) -> list[Path]:
-    return [p for p in directory.rglob("*") if p.is_file() and _kind(p)]
+    return [p for p in directory.rglob("*") if _is_input(p)]
 
 
 def discover(inputs: list[str]) -> list[SourceFile]:
@@ -110,7 +122,7 @@ def discover(inputs: list[str]) -> list[SourceFile]:
     found: dict[str, SourceFile] = {}
     for spec in inputs:
         path = Path(spec)
-        if path.is_file():
+        if path.is_file() or is_dangling(path):
             candidates = [path]
         elif path.is_dir():
             candidates = _files_in(path)
@@ -119,14 +131,16 @@ def discover(inputs: list[str]) -> list[SourceFile]:
             for match in sorted(glob.glob(spec, recursive=True)):
                 matched = Path(match)
                 candidates += _files_in(matched) if matched.is_dir() else [matched]
-            candidates = [p for p in candidates if p.is_file() and _kind(p)]
+            candidates = [p for p in candidates if _is_input(p)]
             if not candidates:
                 raise NoInputs(f"{spec}: no such file, folder or matching input file")
         for candidate in candidates:
-            key = candidate.resolve().as_posix()
+            dangling = is_dangling(candidate)
+            key = (candidate.parent.resolve() / candidate.name if dangling
+                   else candidate.resolve()).as_posix()
             found.setdefault(key, SourceFile(
                 path=key, source_path=display_path(candidate), kind=_kind(candidate) or "text",
-                n_bytes=candidate.stat().st_size))
+                n_bytes=0 if dangling else candidate.stat().st_size))
     whole_files = sorted(found.values(), key=lambda s: s.source_path)
     return [part for source in whole_files for part in split_large_jsonl(source)]
 
@@ -264,10 +278,23 @@ def read_range(source: SourceFile) -> bytes:
         return stream.read(source.n_bytes)
 
 
+def too_big(text: str, max_chars: int | None) -> str | None:
+    """Why a page is too big for the contract (over the profile's `max_page_chars`), or None."""
+    if max_chars is None or len(text) <= max_chars:
+        return None
+    return f"page too big: {len(text):,} characters (profile limit max_page_chars {max_chars:,})"
+
+
 def read_source(source: SourceFile, manifests: dict[str, dict],
-                path_pattern: str | None = None) -> tuple[list[Page], list[Rejected]]:
+                path_pattern: str | None = None, max_chars: int | None = None
+                ) -> tuple[list[Page], list[Rejected]]:
     """Pages of one file (or part), or why it has none. OSError propagates (the caller
-    retries)."""
+    retries), except for a dangling symbolic link, which no retry mends: it is rejected.
+    A page over `max_chars` characters is rejected as too big."""
+    link = Path(source.path)
+    if is_dangling(link):
+        return [], [Rejected(source.source_path,
+                             f"cannot read: dangling symbolic link to {os.readlink(link)}")]
     data = read_range(source)  # an OSError propagates: the read task retries
     if source.kind == "ocr":
         return read_ocr_source(source, data, manifests, path_pattern)
@@ -280,9 +307,12 @@ def read_source(source: SourceFile, manifests: dict[str, dict],
         if not decoded.text.strip():
             return [], [Rejected(source.source_path, "no text", source.path,
                                  sha256(decoded.raw_bytes), len(decoded.raw_bytes))]
+        if reason := too_big(decoded.text, max_chars):
+            return [], [Rejected(source.source_path, reason, source.path,
+                                 sha256(decoded.raw_bytes), len(decoded.raw_bytes))]
         meta = page_metadata(source, manifests, path_pattern)
         return [Page(sha256(decoded.raw_bytes), source.source_path, decoded.encoding,
-                     decoded.text, len(decoded.raw_bytes), meta)], []
+                     decoded.text, len(decoded.raw_bytes), meta, decoded.repair)], []
     pages, rejected = [], []
     for number, line in enumerate(decoded.text.splitlines(), start=source.first_line):
         if not line.strip():
@@ -296,6 +326,9 @@ def read_source(source: SourceFile, manifests: dict[str, dict],
         text = record.get("text") if isinstance(record, dict) else None
         if not isinstance(text, str) or not text.strip():
             rejected.append(Rejected(name, 'no "text" field with text', raw=line[:10_000]))
+            continue
+        if reason := too_big(text, max_chars):
+            rejected.append(Rejected(name, reason, raw=line[:10_000]))
             continue
         data = text.encode("utf-8")
         meta = page_metadata(source, manifests, path_pattern, own=record)

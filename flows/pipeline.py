@@ -5,8 +5,9 @@ Pages stream through: a bounded window of file chunks is read and cleaned at a t
 staged to disk as they arrive, the run is validated once on a small frame (metrics and
 previews, not texts), and the staged rows are merged into the table with their verdicts.
 Memory holds the window, never the run. Cleaning is cached by Prefect on the batch's
-content hashes + profile + pipeline version, with keys and results persisted under
-`OUTPUT/.cache/`, so an unchanged page is not cleaned twice.
+content hashes + profile + pipeline version, with results persisted under
+`OUTPUT/.cache/results/` (named by their keys), so an unchanged page is not cleaned twice.
+A run holds the output folder's lock (`qingyang.outputdir`) from start to end.
 """
 
 import gc
@@ -15,7 +16,7 @@ import json
 import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -45,8 +46,17 @@ from flows.inputs import (
     source_chunks,
 )
 from flows.rows import CLEANED_SCHEMA, clean_texts, cleaned_table, page_table
-from flows.store import StagedPages, write_pages, write_quarantine
+from flows.store import (
+    StagedPages,
+    publish_folder,
+    removed_on_error,
+    retire_folder,
+    write_pages,
+    write_quarantine,
+)
 from qingyang import PIPELINE_VERSION
+from qingyang.exitcodes import NoSpace
+from qingyang.outputdir import STAGING_DIR, locked_output
 from qingyang.schema import ARTICLES_FILE
 
 READ_RETRIES = 2
@@ -122,13 +132,14 @@ def discover_inputs(inputs: list[str]) -> list[SourceFile]:
 
 @task(name="read-pages", retries=READ_RETRIES, cache_result_in_memory=False,
       retry_delay_seconds=exponential_backoff(backoff_factor=0.5))
-def read_pages(sources: list[SourceFile], path_pattern: str | None
-               ) -> tuple[list[Page], list[Rejected]]:
-    """Read and decode files; an I/O error is retried, then the file is quarantined."""
+def read_pages(sources: list[SourceFile], path_pattern: str | None,
+               max_chars: int | None = None) -> tuple[list[Page], list[Rejected]]:
+    """Read and decode files; an I/O error is retried, then the file is quarantined, as is
+    a page over `max_chars` characters (the profile's `max_page_chars`)."""
     pages, rejected, manifests = [], [], {}
     for source in sources:
         try:
-            got, bad = read_source(source, manifests, path_pattern)
+            got, bad = read_source(source, manifests, path_pattern, max_chars)
         except OSError as err:
             if (task_run.run_count or 1) <= READ_RETRIES:
                 raise
@@ -137,6 +148,9 @@ def read_pages(sources: list[SourceFile], path_pattern: str | None
         rejected += bad
     for item in rejected:
         get_run_logger().warning("quarantined %s: %s", item.source_path, item.reason)
+    for page in pages:
+        if page.repair:
+            get_run_logger().warning("repaired %s: %s", page.source_path, page.repair)
     return pages, rejected
 
 
@@ -232,13 +246,26 @@ def batch_texts(pages: list[Page], size: int) -> list[dict[str, str]]:
 
 
 def cached_cleaner(output_dir: str):
-    """`clean_batch` cached on its batch's content, with keys and results under OUTPUT/.cache."""
+    """`clean_batch` cached on its batch's content, results under OUTPUT/.cache/results.
+
+    No separate key storage: Prefect's key records name their result by absolute path, so
+    a moved output folder could not read its own cache. Without one, a result is found
+    by its key's file name under the current folder, and the folder can move.
+    """
     cache = Path(output_dir).resolve() / CACHE_DIR
     return clean_batch.with_options(
-        cache_policy=CacheKeyFnPolicy(cache_key_fn=batch_cache_key).configure(
-            key_storage=cache / "keys"),
+        cache_policy=CacheKeyFnPolicy(cache_key_fn=batch_cache_key),
         result_storage=cache / "results",
     )
+
+
+def drop_cache_since(output_dir: str, since: float) -> None:
+    """Remove the cached results written since `since` (a run the disk filled up): Prefect
+    writes them in place, so any of them may be cut short."""
+    results = Path(output_dir) / CACHE_DIR / "results"
+    for path in results.iterdir() if results.is_dir() else []:
+        if path.stat().st_mtime >= since:
+            path.unlink(missing_ok=True)
 
 
 def cleaned_chunks(sources: list[SourceFile], profile: str | None, path_pattern: str | None,
@@ -250,6 +277,7 @@ def cleaned_chunks(sources: list[SourceFile], profile: str | None, path_pattern:
     the workers stay busy while memory holds a window of chunks, not the run.
     """
     cleaner = cached_cleaner(output_dir)
+    max_chars = load_profile(profile).max_page_chars
     upcoming = iter(source_chunks(sources, batch_size))
     reads: deque = deque()
     cleaning: deque = deque()
@@ -257,7 +285,7 @@ def cleaned_chunks(sources: list[SourceFile], profile: str | None, path_pattern:
     def read_next() -> None:
         chunk = next(upcoming, None)
         if chunk is not None:
-            reads.append((len(chunk), read_pages.submit(chunk, path_pattern)))
+            reads.append((len(chunk), read_pages.submit(chunk, path_pattern, max_chars)))
 
     # Prefect's task futures refer to themselves through their done-callbacks, so a
     # chunk's futures, and the pages and cleaned texts they hold, are freed only by a full
@@ -337,6 +365,36 @@ def describe(validation: Validation | None, policy: Policy, fails: bool,
     return f"warning: {verdict}; {kept}"
 
 
+def write_outputs(inputs: list[str], output_dir: str, profile: str | None, batch_size: int,
+                  path_pattern: str | None, summary: RunSummary
+                  ) -> tuple[Validation | None, Validation | None]:
+    """The body of a run, holding the output folder's lock: read, clean and stage the pages,
+    validate them, write pages, quarantine and articles, then the reports that describe
+    them (validated into staging; the old reports leave before the table changes and the
+    new ones come in after, so no report ever describes a table that is not there)."""
+    sources = discover_inputs(inputs)
+    run_files = run_scope(inputs, sources)
+    reports_dir = Path(output_dir) / REPORTS_DIR
+    staged_reports = Path(output_dir) / STAGING_DIR / REPORTS_DIR
+    with StagedPages(Path(output_dir)) as staged, removed_on_error(staged_reports):
+        rejected, frames = stage_pages(sources, profile, path_pattern, batch_size,
+                                       output_dir, staged, summary)
+        validation = validate_run(frames, summary.pages, str(staged_reports)) if frames else None
+        retire_folder(reports_dir)
+        summary.pages_path, summary.rows_in_table, summary.invalid_rows = write_parquet(
+            output_dir, staged, validation, run_files)
+    if validation is not None:
+        validation = replace(validation, reports_dir=publish_folder(staged_reports, reports_dir))
+    summary.quarantine_path = quarantine(output_dir, rejected, run_files)
+    summary.files = len({source.path for source in sources})
+    summary.rows_written = summary.pages
+    summary.quarantined = [{"source_path": r.source_path, "reason": r.reason} for r in rejected]
+    summary.add_articles(write_articles(output_dir))
+    articles = check_articles(output_dir, validation)
+    summary.reports_path = str(reports_dir / "index.html") if validation else ""
+    return validation, articles
+
+
 @flow(name="clean-pages")
 def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | None = None,
                 batch_size: int = 64, path_pattern: str | None = None,
@@ -356,28 +414,22 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
     load_profile(profile)  # an unknown profile or policy fails here, before any work
     policy = Policy(on_invalid, max_invalid_share)
     preload()  # Great Expectations imports in its own process while pages are cleaned
-    sources = discover_inputs(inputs)
-    run_files = run_scope(inputs, sources)
-    reports_dir = Path(output_dir) / REPORTS_DIR
-    with StagedPages(Path(output_dir)) as staged:
-        rejected, frames = stage_pages(sources, profile, path_pattern, batch_size,
-                                       output_dir, staged, summary)
-        validation = validate_run(frames, summary.pages, str(reports_dir)) if frames else None
-        summary.pages_path, summary.rows_in_table, summary.invalid_rows = write_parquet(
-            output_dir, staged, validation, run_files)
-    summary.quarantine_path = quarantine(output_dir, rejected, run_files)
-    summary.files = len({source.path for source in sources})
-    summary.rows_written = summary.pages
-    summary.quarantined = [{"source_path": r.source_path, "reason": r.reason} for r in rejected]
-    summary.add_articles(write_articles(output_dir))
-    articles = check_articles(output_dir, validation)
+    with locked_output(Path(output_dir), on_wait=get_run_logger().warning) as swept:
+        if swept:
+            get_run_logger().info("removed %d temporary files a killed run left", len(swept))
+        begun = time.time()
+        try:
+            validation, articles = write_outputs(inputs, output_dir, profile, batch_size,
+                                                 path_pattern, summary)
+        except NoSpace:
+            drop_cache_since(output_dir, begun)
+            raise
     pages_fail = validation is not None and validation.fails_run(policy)
     articles_fail = articles is not None and articles.fails_run(policy)
     summary.validation_failed = pages_fail or articles_fail
     summary.validation = describe(validation, policy, pages_fail)
     summary.articles_validation = describe(articles, policy, articles_fail,
                                            kept="rows kept, see the report")
-    summary.reports_path = str(reports_dir / "index.html") if validation else ""
     summary.seconds = time.perf_counter() - started
     publish_summary(summary, validation, articles)
     if summary.validation_failed:

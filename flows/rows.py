@@ -38,6 +38,12 @@ def clean_texts(texts: dict[str, str], profile: str | None, laid_out: frozenset[
     return cleaned
 
 
+def recorded_encoding(page: Page) -> str:
+    """The encoding column: a repair made while decoding travels with the row
+    ("utf-8 (incomplete last character (2 bytes) dropped)")."""
+    return f"{page.encoding} ({page.repair})" if page.repair else page.encoding
+
+
 def build_row(page: Page, cleaned: dict, pipeline_version: str) -> dict:
     """One output row: the page's identity and metadata, its cleaned columns, no verdict yet."""
     return {
@@ -48,7 +54,7 @@ def build_row(page: Page, cleaned: dict, pipeline_version: str) -> dict:
         "page": page.metadata.get("page"),
         "profile": cleaned["profile"],
         "pipeline_version": pipeline_version,
-        "encoding": page.encoding,
+        "encoding": recorded_encoding(page),
         "source_format": page.source_format,
         "raw_text": page.raw_text,
         "lines": list(page.lines),
@@ -82,7 +88,7 @@ def page_table(pages: list[Page], cleaned: pa.Table, pipeline_version: str) -> p
         "issue_date": [meta.get("issue_date") for meta in metadata],
         "page": [meta.get("page") for meta in metadata],
         "pipeline_version": [pipeline_version] * len(pages),
-        "encoding": [page.encoding for page in pages],
+        "encoding": [recorded_encoding(page) for page in pages],
         "source_format": [page.source_format for page in pages],
         "raw_text": [page.raw_text for page in pages],
         "lines": [list(page.lines) for page in pages],

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,7 +22,15 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flows.inputs import Rejected
-from qingyang.parquet_io import RowGroupWriter, atomic_target, row_groups, write_parquet_atomic
+from qingyang.outputdir import STAGING_DIR
+from qingyang.parquet_io import (
+    RowGroupWriter,
+    atomic_target,
+    named_write_errors,
+    read_schema,
+    row_groups,
+    write_parquet_atomic,
+)
 from qingyang.schema import PAGES_SCHEMA
 
 __all__ = ["PAGES_FILE", "StagedPages", "atomic_target", "write_pages", "write_parquet_atomic",
@@ -30,7 +39,6 @@ __all__ = ["PAGES_FILE", "StagedPages", "atomic_target", "write_pages", "write_p
 PAGES_FILE = Path("pages") / "pages.parquet"
 QUARANTINE_INDEX = Path("quarantine") / "quarantine.jsonl"
 QUARANTINE_FILES = Path("quarantine") / "files"
-STAGING_DIR = Path(".cache") / "staging"
 QUARANTINE_PAGES = Path("quarantine") / "pages" / "pages.parquet"
 # Rows per Parquet row group: bounds the memory of a merge, and fixes the file's layout.
 ROW_GROUP_ROWS = 512
@@ -74,10 +82,11 @@ class StagedPages:
         """Stage `rows` (verdict columns still empty); returns them as a table."""
         table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows,
                                                                              schema=PAGES_SCHEMA)
-        if self._writer is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._writer = pq.ParquetWriter(self.path, PAGES_SCHEMA, compression="lz4")
-        self._writer.write_table(table)
+        with named_write_errors(self.path):
+            if self._writer is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._writer = pq.ParquetWriter(self.path, PAGES_SCHEMA, compression="lz4")
+            self._writer.write_table(table)
         self.rows += table.num_rows
         return table
 
@@ -89,22 +98,25 @@ class StagedPages:
 
     def close(self) -> None:
         if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+            writer, self._writer = self._writer, None
+            with named_write_errors(self.path):
+                writer.close()
 
     def __enter__(self) -> "StagedPages":
         return self
 
     def __exit__(self, *exc) -> None:
-        self.close()
-        self.path.unlink(missing_ok=True)
+        try:
+            self.close()
+        finally:  # a full disk fails the close: the file goes all the same
+            self.path.unlink(missing_ok=True)
 
 
 def _stored_tables(path: Path, run_files: set[str]) -> Iterator[pa.Table]:
     """Rows of the stored table that this run does not replace, a row group at a time."""
     if not path.is_file():
         return
-    if not pq.read_schema(path).equals(PAGES_SCHEMA):
+    if not read_schema(path).equals(PAGES_SCHEMA):
         raise ValueError(f"{path}: the stored table does not have this version's pages "
                          "schema; move it away or write to a new output folder")
     for table in row_groups(path):
@@ -168,6 +180,41 @@ def write_pages(output_dir: Path, run_tables: Iterable[pa.Table], run_files: set
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
     return path, total, invalid
+
+
+@contextmanager
+def removed_on_error(folder: Path) -> Iterator[None]:
+    """`folder` (staged reports) is removed if the block fails: no half-made output stays."""
+    try:
+        yield
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def retire_folder(folder: Path) -> None:
+    """Take `folder` (reports) out of the output before the data it describes changes: it
+    is renamed into the staging folder at once, then removed."""
+    folder = Path(folder)
+    if not folder.exists():
+        return
+    aside = folder.parent / STAGING_DIR / f"{folder.name}-retired"
+    shutil.rmtree(aside, ignore_errors=True)
+    with named_write_errors(folder):
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(folder, aside)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def publish_folder(staged: Path, folder: Path) -> Path:
+    """Rename the staged folder (new reports) to `folder`, once the data it describes is
+    written; returns `folder`."""
+    staged, folder = Path(staged), Path(folder)
+    retire_folder(folder)
+    if staged.exists():
+        with named_write_errors(folder):
+            os.replace(staged, folder)
+    return folder
 
 
 def write_quarantine(output_dir: Path, rejected: list[Rejected], run_files: set[str]) -> Path:

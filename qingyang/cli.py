@@ -12,7 +12,9 @@ from qingyang import __version__
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from qingyang.exitcodes import Exit, QingyangError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = Exit.OK, Exit.FAILED, Exit.USAGE
 
 
 def _read_input(name: str) -> str:
@@ -133,9 +135,9 @@ def eval_command(args: argparse.Namespace) -> int:
 
 
 def validate_command(args: argparse.Namespace) -> int:
-    from qingyang.validate_command import validate_output_dir
+    from qingyang.validate_command import validate_command as validate
 
-    return validate_output_dir(args.output_dir)
+    return validate(args.output_dir)
 
 
 def ocr_command(args: argparse.Namespace) -> int:
@@ -300,8 +302,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except QingyangError as err:  # a full disk, a corrupt Parquet file, a dead API: one line
+        print(f"qingyang: {err}", file=sys.stderr)
+        return err.exit_code
     except KeyboardInterrupt:
-        return 130
+        return Exit.INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
 

@@ -11,7 +11,9 @@ import json
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED = 0, 1
+from qingyang.exitcodes import Exit
+
+EXIT_OK, EXIT_FAILED = Exit.OK, Exit.FAILED
 
 
 def ocr_command(images: list[str], output_dir: str | None) -> int:

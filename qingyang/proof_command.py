@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pyarrow.compute as pc
 
+from qingyang.exitcodes import Exit
 from qingyang.parquet_io import row_groups
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = Exit.OK, Exit.FAILED, Exit.USAGE
 MIN_PREFIX = 8
 
 

@@ -10,22 +10,27 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from qingyang.exitcodes import Exit
 from qingyang.parquet_io import row_groups, write_parquet_atomic
 from qingyang.schema import ARTICLES_FILE
 
 
-class ExitCode(int):
-    """An exit code (0 passed, 1 failed) that also answers `.success`."""
+def validate_command(output_dir: str) -> Exit:
+    """`validate_output_dir` holding the folder's lock, as a run does: it rewrites reports/
+    and quarantine/pages/, which a run writing the same folder must not see half done."""
+    from qingyang.outputdir import locked_output
 
-    @property
-    def success(self) -> bool:
-        return self == 0
+    if not Path(output_dir).is_dir():  # validate_output_dir says so; nothing to lock
+        return validate_output_dir(output_dir)
+
+    def waiting(message: str) -> None:
+        print(f"qingyang: {message}", file=sys.stderr)
+
+    with locked_output(Path(output_dir), on_wait=waiting):
+        return validate_output_dir(output_dir)
 
 
-EXIT_OK, EXIT_FAILED = ExitCode(0), ExitCode(1)
-
-
-def validate_output_dir(output_dir: Path | str, *, out=None) -> ExitCode:
+def validate_output_dir(output_dir: Path | str, *, out=None) -> Exit:
     """Re-validate output/pages (and output/articles when it exists), rebuild
     output/reports, rewrite output/quarantine/pages, print a summary table. Exit code: 0
     every expectation of both suites passed, 1 otherwise.
@@ -47,7 +52,7 @@ def validate_output_dir(output_dir: Path | str, *, out=None) -> ExitCode:
                    ) if pages_dir.is_dir() else []
     if not files:
         print(f"qingyang: {pages_dir}: no Parquet files to validate", file=sys.stderr)
-        return EXIT_FAILED
+        return Exit.FAILED
     articles = validate_articles_file(output_dir / ARTICLES_FILE,
                                       output_dir / "reports" / ARTICLES_REPORTS)
     frames = [validation_frame(table) for path in files for table in row_groups(path)]
@@ -64,8 +69,7 @@ def validate_output_dir(output_dir: Path | str, *, out=None) -> ExitCode:
             target.unlink(missing_ok=True)
     write_report(output_dir, validation)
     print_summary(validation, articles, out or sys.stdout)
-    return EXIT_OK if validation.success and (articles is None or articles.success) \
-        else EXIT_FAILED
+    return Exit.OK if validation.success and (articles is None or articles.success) else Exit.FAILED
 
 
 def print_summary(validation, articles, out) -> None:

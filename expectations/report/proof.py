@@ -112,12 +112,25 @@ def clean_paragraphs(text: str, spans, faults: list[tuple[int, int]],
     return paragraphs
 
 
+def _profile_of(row: dict):
+    """The row's profile when it can be loaded by name; a profile read from a user's file
+    (`FILE.toml:NAME`) is stored by name only, so the default stands in (the stored text is
+    shown if the cleaner gives another)."""
+    from cleaners import ProfileError, load_profile
+
+    try:
+        return load_profile(row.get("profile"))
+    except ProfileError:
+        return None
+
+
 def proof_html(row: dict, *, report_href: str | None = None) -> str:
     """The proof view of one page. `row`: a pages row (raw_text, doc_id, source_path,
     publication, issue_date, page, profile, failed_expectations), or a quarantined input
     ({source_path, reason, raw?}); `report_href` links back to the report."""
     raw = row.get("raw_text") or row.get("raw") or ""
-    result = clean(raw, profile=row.get("profile"), explain=True)
+    result = clean(raw, profile=_profile_of(row), explain=True,
+                   paragraphs_given=(row.get("source_format") or "text") != "text")
     failed = list(row.get("failed_expectations") or [])
     columns = {name[name.find("(") + 1:-1] for name in failed if "(" in name}
     # A stored text that is not what the cleaner gives now (edited by hand, or written by

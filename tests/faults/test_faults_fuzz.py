@@ -1,0 +1,107 @@
+"""Hypothesis on what a real archive throws at the pipeline: any Unicode into `clean()`,
+any bytes into the decoder (tests/test_properties.py covers a newspaper alphabet; this is
+the rest of Unicode: controls, combining marks, PUA, astral planes, odd line breaks)."""
+
+import codecs
+import unicodedata
+from collections import Counter
+
+import regex
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaners import clean
+from qingyang.textio import UnreadableInput, decode_bytes, implausibility
+
+# Any text, weighted towards what newspaper OCR gives: Han, CJK punctuation, digits.
+NEWS = list("核酸检测居民有序排队许昌战疫坚持落实，。、；：！？（）“”0123456789 \n下转第二版▶")
+any_text = st.lists(st.one_of(st.sampled_from(NEWS), st.characters(exclude_categories=["Cs"])),
+                    max_size=120).map("".join)
+_KEEP = regex.compile(r"[\p{Han}0-9A-Za-z]")  # what the contract says is never lost
+_HAN = regex.compile(r"\p{Han}")  # Han characters: how long a page is, for the decoder
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_text)
+def test_clean_never_crashes_and_returns_text(text):
+    result = clean(text)
+    assert isinstance(result.text, str) and "\x00" not in result.text
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_text.map(lambda t: t.replace("\n", "").replace("\r", "")))
+def test_clean_is_idempotent_on_lines(line):
+    """Known exception (found here): a line of one character repeated 2^n times is a
+    "doubled artifact" at every pass (核×16 → 核×8 → 核×4); the doubled-lines rule alone
+    may change a clean line again."""
+    once = clean(line).text
+    twice = clean(once)
+    assert twice.text == once or set(twice.edits) == {"doubled_lines"}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(list("核酸检测居民许昌战疫0123abcXYZ")), min_size=1,
+                max_size=40).map("".join),
+       st.lists(st.characters(categories=["Cc", "Cf", "Zs", "Mn", "Co"]), max_size=20))
+def test_no_han_digit_or_latin_lost_among_invisible_characters(core, noise):
+    """Controls, format characters, odd spaces, combining marks and PUA mixed into a line:
+    hygiene may drop them, never a Han character, digit or Latin letter."""
+    mixed = "".join(a + b for a, b in zip(core, noise + [""] * len(core), strict=False))
+    result = clean(mixed)
+    kept = _glyphs(result.text)
+    for marker in result.markers:
+        kept += _glyphs(marker.raw)
+    if result.edits.get("doubled_lines"):
+        return  # a doubled line is written once by design
+    assert _glyphs(core) - kept == Counter(), (mixed, result.text)
+
+
+def _glyphs(text: str) -> Counter:
+    """Han, digits and Latin letters, accents apart (NFC composes `a` + U+030F into `ȁ`)."""
+    return Counter(_KEEP.findall(unicodedata.normalize("NFD", text)))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=400))
+def test_decoder_on_any_bytes_gives_plausible_text_or_a_named_reason(data):
+    try:
+        decoded = decode_bytes(data, "fuzz.txt")
+    except UnreadableInput as err:
+        assert str(err).startswith("fuzz.txt: ")
+        return
+    assert implausibility(decoded.text) is None
+
+
+page_text = st.lists(st.sampled_from(NEWS + list("國與戰")), min_size=1, max_size=200).map(
+    "".join).filter(str.strip)
+
+
+@settings(max_examples=300, deadline=None)
+@given(page_text.filter(lambda t: len(_HAN.findall(t)) >= 4),
+       st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]))
+def test_decoder_round_trips_real_pages(text, encoding):
+    """From four Han on (found here: GB18030 `转` is D7 AA, valid UTF-8 for Hebrew `ת`:
+    a page of one or two characters can be valid UTF-8 and is read as such)."""
+    decoded = decode_bytes(text.encode(encoding), "p.txt")
+    assert decoded.text == text and decoded.repair is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(page_text.filter(lambda t: len(t.encode()) > 3), st.integers(1, 3))
+def test_decoder_cut_utf8_gives_a_prefix_never_garble(text, cut):
+    data = text.encode()[:-cut]
+    try:
+        decoded = decode_bytes(data, "p.txt")
+    except UnreadableInput:
+        return
+    assert decoded.encoding in ("utf-8", "ascii") and text.startswith(decoded.text)
+    assert (decoded.repair is None) == (decoded.text.encode() == data)
+
+
+def test_bom_alone_is_empty_not_text():
+    try:
+        decoded = decode_bytes(codecs.BOM_UTF8, "p.txt")
+    except UnreadableInput as err:
+        assert "p.txt" in str(err)
+    else:
+        assert decoded.text == ""

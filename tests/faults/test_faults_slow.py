@@ -1,0 +1,237 @@
+"""The slow fault cases, each through the real `qingyang run` in a process of its own:
+kill -9 at several points of a run, two runs at once, a read-only output folder, a full
+disk, a truncated table. `make faults` runs them (marker `faults`) and prints the table.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from qingyang.exitcodes import Exit
+from qingyang.outputdir import locked_output
+from qingyang.watchdog import MARK
+
+pytestmark = pytest.mark.faults
+
+SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
+# The point of a run where the process kills itself: (module, attribute, when).
+KILL_POINTS = {
+    "staging": ("flows.store", "StagedPages.add", "after"),
+    "write": ("qingyang.parquet_io", "_sync", "pages-tmp"),
+    "reports": ("flows.pipeline", "publish_folder", "before"),
+    "articles": ("flows.pipeline", "write_articles", "before"),
+}
+KILLER = """
+import os, signal, sys, importlib
+module, name, when = sys.argv[1:4]
+target = importlib.import_module(module)
+owner, _, attr = name.rpartition(".")
+holder = getattr(target, owner) if owner else target
+original = getattr(holder, attr)
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+def patched(*args, **kwargs):
+    if when == "before":
+        die()
+    if when == "pages-tmp" and str(args[0]).rpartition("/")[2].startswith(".pages.parquet"):
+        die()
+    result = original(*args, **kwargs)
+    if when == "after":
+        die()
+    return result
+setattr(holder, attr, patched)
+from qingyang.cli import main
+sys.exit(main(sys.argv[4:]))
+"""
+
+
+def qingyang(cwd: Path, *args: str, kill: str | None = None, env: dict | None = None,
+             wait: bool = True):
+    """`qingyang ARGS` in `cwd`, optionally killing itself at KILL_POINTS[kill]."""
+    command = [sys.executable, "-c", KILLER, *KILL_POINTS[kill]] if kill else [
+        sys.executable, "-m", "qingyang.cli"]
+    process = subprocess.Popen([*command, *args, "--no-progress"], cwd=cwd,
+                               env={**os.environ, **(env or {})}, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if not wait:
+        return process
+    out, err = process.communicate(timeout=600)
+    return process.returncode, out, err
+
+
+def inputs(tmp_path: Path, count: int = len(SEEDS)) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir(exist_ok=True)
+    for seed in SEEDS[:count]:
+        shutil.copy(seed, folder / seed.name)
+    return folder
+
+
+def table_rows(out: Path) -> int:
+    path = out / "pages" / "pages.parquet"
+    return pq.read_metadata(path).num_rows if path.exists() else 0
+
+
+def orphans(pid: int) -> list[int]:
+    """Processes still carrying the mark of run `pid` (its children, if the watchdog failed)."""
+    prefix = f"{MARK}={pid}-".encode()
+    found = []
+    for name in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            environ = Path(f"/proc/{name}/environ").read_bytes()
+            state = Path(f"/proc/{name}/stat").read_text().split()[2]
+        except OSError:
+            continue
+        if state != "Z" and any(v.startswith(prefix) for v in environ.split(b"\0")):
+            found.append(int(name))
+    return found
+
+
+def litter(out: Path) -> list[Path]:
+    staging = out / ".cache" / "staging"
+    return [*out.rglob(".*.tmp"), *(staging.iterdir() if staging.is_dir() else [])]
+
+
+OUTPUTS = ("pages/pages.parquet", "articles/articles.parquet", "quarantine/quarantine.jsonl")
+
+
+@pytest.mark.parametrize("point", list(KILL_POINTS))
+def test_kill_9_then_rerun_gives_the_same_bytes(tmp_path, point, pages_lost):
+    work, out = tmp_path, tmp_path / "killed"
+    # The output holds an older table of three pages; the killed run adds two.
+    staged = work / "in"
+    staged.mkdir()
+    for seed in SEEDS[:3]:
+        shutil.copy(seed, staged / seed.name)
+    first = qingyang(work, "run", "in", "--output", str(out))
+    assert first[0] == Exit.OK, first[2]
+    for seed in SEEDS[3:]:
+        shutil.copy(seed, staged / seed.name)
+
+    process = qingyang(work, "run", "in", "--output", str(out), kill=point, wait=False)
+    process.communicate(timeout=600)
+    assert process.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 20
+    while orphans(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert orphans(process.pid) == []  # the temporary server and workers died with it
+    rows = table_rows(out)
+    assert rows in (3, 5)  # the old table whole, or the new one: never a part
+    report = out / "reports" / "pages_validation.json"
+    if report.exists():  # a report only with the table it describes
+        assert json.loads(report.read_text())["summary"]["rows"] == rows
+
+    code, _, err = qingyang(work, "run", "in", "--output", str(out))
+    assert code == Exit.OK, err
+    assert litter(out) == []
+    # Same inputs, same bytes: compare with an undisturbed run over the same path.
+    undisturbed = work / "undisturbed"
+    code, _, err = qingyang(work, "run", "in", "--output", str(undisturbed))
+    assert code == Exit.OK, err
+    pages_lost(table_rows(undisturbed) - table_rows(out))
+    for name in OUTPUTS:
+        assert (out / name).exists() == (undisturbed / name).exists(), name
+        if (out / name).exists():
+            assert (out / name).read_bytes() == (undisturbed / name).read_bytes(), name
+    assert json.loads((out / "reports" / "pages_validation.json").read_text())[
+        "summary"]["rows"] == len(SEEDS)
+
+
+WAITING = "another qingyang run is writing here; waiting for it to finish"
+
+
+def test_two_runs_at_once_lose_no_rows(tmp_path, pages_lost):
+    """Two runs into one folder, made to overlap: the test holds the folder's lock until
+    both say they wait, then lets go; one writes, then the other, and no row is lost."""
+    first, second, out = tmp_path / "a", tmp_path / "b", tmp_path / "out"
+    first.mkdir()
+    second.mkdir()
+    for index, seed in enumerate(SEEDS):
+        shutil.copy(seed, (first if index < 3 else second) / seed.name)
+    said: list[list[str]] = [[], []]
+    with locked_output(out):
+        runs = [qingyang(tmp_path, "run", folder.name, "--output", "out", wait=False)
+                for folder in (first, second)]
+        readers = [threading.Thread(target=lambda s=stream, lines=said[i]: lines.extend(s))
+                   for i, run in enumerate(runs) for stream in (run.stdout, run.stderr)]
+        for reader in readers:
+            reader.start()
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and not all(
+                any(WAITING in line for line in lines) for lines in said):
+            if any(run.poll() is not None for run in runs):
+                break
+            time.sleep(0.2)
+    codes = [run.wait(600) for run in runs]
+    for reader in readers:
+        reader.join(60)
+    assert all(any(WAITING in line for line in lines) for lines in said), said
+    assert codes == [Exit.OK, Exit.OK], said
+    assert pages_lost(len(SEEDS) - table_rows(out)) == 0
+
+
+def _mount_tmpfs(where: Path, options: str) -> str | None:
+    """Mount a tmpfs at `where`; None, or why it cannot be done here."""
+    where.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)],
+                            capture_output=True, text=True)
+    return None if result.returncode == 0 else (result.stderr.strip() or "mount failed")
+
+
+def _one_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_read_only_output_folder(tmp_path):
+    folder = tmp_path / "ro"
+    why = _mount_tmpfs(folder, "ro,size=1m")
+    if why:
+        pytest.skip(f"cannot mount a read-only tmpfs here: {why}")
+    try:
+        inputs(tmp_path, 1)
+        code, _, err = qingyang(tmp_path, "run", "in", "--output", str(folder / "out"))
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+    assert code == Exit.CANNOT_WRITE
+    assert _one_line(err) == f"qingyang: {folder / 'out'}: cannot write: Read-only file system"
+
+
+def test_disk_full_one_line_and_nothing_half_written(tmp_path):
+    folder = tmp_path / "full"
+    why = _mount_tmpfs(folder, "size=96k")
+    if why:
+        pytest.skip(f"cannot mount a small tmpfs here: {why}")
+    try:
+        inputs(tmp_path)
+        code, _, err = qingyang(tmp_path, "run", "in", "--output", str(folder / "out"))
+        left = litter(folder / "out")
+        results = list((folder / "out" / ".cache" / "results").glob("*"))
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+    assert code == Exit.NO_SPACE
+    line = _one_line(err)
+    assert line.startswith(f"qingyang: {folder / 'out'}/") and line.endswith(
+        ": no space left on device")
+    assert left == [] and results == []
+
+
+def test_truncated_table_one_line_and_its_code(tmp_path):
+    inputs(tmp_path, 2)
+    code, _, err = qingyang(tmp_path, "run", "in", "--output", "out")
+    assert code == Exit.OK, err
+    table = tmp_path / "out" / "pages" / "pages.parquet"
+    table.write_bytes(table.read_bytes()[:1000])
+    code, _, err = qingyang(tmp_path, "run", "in", "--output", "out")
+    assert code == Exit.CORRUPT_PARQUET
+    assert _one_line(err).startswith("qingyang: out/pages/pages.parquet: not a readable Parquet")
