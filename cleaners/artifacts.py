@@ -33,6 +33,8 @@ def undouble_line(line: str) -> str:
         return line
     if len(_HAN_GLYPH.findall(compact[:half])) < MIN_HAN_PER_HALF:
         return line
+    if _is_repetition(compact[:half]):  # `核核核核核核核核`: a run of one phrase, not a copy
+        return line
     # Keep the first half with its own spacing: walk the line until `half` glyphs are seen.
     seen = 0
     for index, ch in enumerate(line):
@@ -56,6 +58,16 @@ _ASCII_MARKS = regex.compile(r"[,.;:!?()]")
 def _fold(line: str) -> str:
     """The line with ASCII punctuation read as full-width, when it has any."""
     return line.translate(_ONE_WIDTH) if _ASCII_MARKS.search(line) else line
+
+
+def _is_repetition(text: str) -> bool:
+    """Whether `text` is one shorter string written over and over (`核核核核`, `谢谢谢谢`):
+    halving such a line again and again would never stop at a copy.
+
+    >>> _is_repetition("核核核核"), _is_repetition("机关干部下沉抗疫一线")
+    (True, False)
+    """
+    return len(text) > 1 and (text + text).find(text, 1) < len(text)
 
 
 def _without_hspace(text: str) -> str:
