@@ -190,8 +190,8 @@ def check_articles(output_dir: str, pages_validation: Validation | None) -> Vali
     reports_dir = Path(output_dir) / REPORTS_DIR
     validation = in_validator(validate_articles_file, Path(output_dir) / ARTICLES_FILE,
                               reports_dir / ARTICLES_REPORTS)
-    if pages_validation is not None and pages_validation.reports_dir is not None:
-        write_report(Path(output_dir), pages_validation)
+    if pages_validation is None or pages_validation.reports_dir is not None:
+        write_report(Path(output_dir), pages_validation)  # without pages: the quarantine alone
     return validation
 
 
@@ -391,7 +391,7 @@ def write_outputs(inputs: list[str], output_dir: str, profile: str | None, batch
     summary.quarantined = [{"source_path": r.source_path, "reason": r.reason} for r in rejected]
     summary.add_articles(write_articles(output_dir))
     articles = check_articles(output_dir, validation)
-    summary.reports_path = str(reports_dir / "index.html") if validation else ""
+    summary.reports_path = str(reports_dir / "index.html")
     return validation, articles
 
 

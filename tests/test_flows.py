@@ -358,3 +358,17 @@ def test_a_folder_mixing_text_and_engine_files_writes_one_pages_table(tmp_path):
         assert 0.85 < by_format[fmt][2] < 0.95
     assert by_format["text"][2] is None and by_format["text"][3] == 0
     assert by_format["image"][1].endswith("记者从市卫健委获悉，检测工作有序推进。")
+
+
+def test_a_run_whose_every_input_is_quarantined_still_reports_them(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (inputs / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    assert main(["run", str(inputs), "--output", str(out), "--no-progress"]) == 3
+    report = (out / "reports" / "index.html").read_text("utf-8")
+    assert "every input was quarantined" in report
+    assert "binary.txt" in report and "empty.txt" in report
+    proofs = list((out / "reports" / "proofs").glob("*.html"))
+    assert len(proofs) == 2

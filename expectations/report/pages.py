@@ -93,13 +93,15 @@ def _shown(value) -> str:
     return str(value)
 
 
-def write_report(output_dir: Path | str, validation: Validation) -> Path:
-    """Proof views of the failing and quarantined pages, and reports/index.html; its path."""
+def write_report(output_dir: Path | str, validation: Validation | None) -> Path:
+    """Proof views of the failing and quarantined pages, and reports/index.html; its path.
+    Without a validation (a run whose every input was quarantined: no rows to validate) the
+    report lists the quarantined inputs alone."""
     output_dir = Path(output_dir)
-    reports_dir = validation.reports_dir or output_dir / "reports"
+    reports_dir = (validation.reports_dir if validation is not None else None) or output_dir / "reports"
     proofs = reports_dir / PROOFS_DIR
     shutil.rmtree(proofs, ignore_errors=True)  # proofs of an earlier run's rows go
-    rows, total = failing_rows(output_dir)
+    rows, total = failing_rows(output_dir) if validation is not None else ([], 0)
     for row in rows:
         row["findings"] = row_findings(row, validation)
         row["proof"] = _relative(write_proof(row, proofs, report_href="../index.html"),
@@ -110,8 +112,9 @@ def write_report(output_dir: Path | str, validation: Validation) -> Path:
                                   reports_dir)
     docs = copy_docs(reports_dir)
     html = render("index.html.j2", validation=validation, note=PAGES_NOTE,
-                  links=report_links(validation), docs=docs, rows=rows, rows_total=total,
-                  inputs=inputs, passed=sum(e.success for e in validation.expectations),
+                  links=report_links(validation) if validation is not None else [], docs=docs,
+                  rows=rows, rows_total=total, inputs=inputs,
+                  passed=sum(e.success for e in validation.expectations) if validation else 0,
                   shown=10, gx_site=GX_SITE)
     write_bytes_atomic(reports_dir / "index.html", html.encode())
     return reports_dir / "index.html"
