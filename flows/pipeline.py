@@ -56,6 +56,7 @@ from flows.store import (
 )
 from qingyang import PIPELINE_VERSION
 from qingyang.exitcodes import NoSpace
+from qingyang.fingerprint import cleaning_fingerprint
 from qingyang.outputdir import STAGING_DIR, locked_output
 from qingyang.schema import ARTICLES_FILE
 
@@ -115,9 +116,11 @@ class RunSummary:
 
 
 def batch_cache_key(context, parameters: dict) -> str:
-    """Cache key of a clean batch: its pages' content hashes, the profile, the pipeline version."""
+    """Cache key of a clean batch: its pages' content hashes, the profile, the pipeline version
+    and the fingerprint of the cleaning code (`qingyang.fingerprint`)."""
     profile = load_profile(parameters["profile"])
     payload = json.dumps([sorted(parameters["texts"]), repr(profile), parameters["version"],
+                          cleaning_fingerprint(),  # the rules' source: a changed rule re-cleans
                           sorted(parameters.get("laid_out") or []),
                           str(CLEANED_SCHEMA)])  # what the cached result holds
     return "clean-batch-" + hashlib.sha256(payload.encode()).hexdigest()

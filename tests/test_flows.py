@@ -372,3 +372,16 @@ def test_a_run_whose_every_input_is_quarantined_still_reports_them(tmp_path):
     assert "binary.txt" in report and "empty.txt" in report
     proofs = list((out / "reports" / "proofs").glob("*.html"))
     assert len(proofs) == 2
+
+
+def test_a_changed_rule_re_cleans_what_the_cache_held(seeds_run, monkeypatch):
+    """The cache key holds the cleaning code's fingerprint: edited rules (another source
+    fingerprint) re-clean every batch; the same code reuses them."""
+    import flows.pipeline as pipeline
+
+    _, out = seeds_run
+    again = clean_pages([str(SEEDS)], str(out))
+    assert again["batches_cleaned"] == 0
+    monkeypatch.setattr(pipeline, "cleaning_fingerprint", lambda: "a rule was edited")
+    edited = clean_pages([str(SEEDS)], str(out))
+    assert edited["batches_cleaned"] == edited["batches"] >= 1
