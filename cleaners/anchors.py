@@ -13,6 +13,7 @@ from dataclasses import replace
 import numpy as np
 import regex
 
+from cleaners.lines import bmp_table
 from cleaners.markers import JumpMarker
 
 # Ink: what no rule after marker removal drops or adds (OpenCC and width folding map it one
@@ -93,8 +94,7 @@ def anchor_markers(raw: str, markers: list[JumpMarker], paragraphs: list[str]) -
 
 
 # 1 for each BMP code point that is ink (a letter or a digit of any script).
-_INK_TABLE = np.zeros(0x10000, dtype=np.int32)
-_INK_TABLE[[m.start() for m in INK.finditer("".join(map(chr, range(0x10000))))]] = 1
+_INK_TABLE = bmp_table(INK).astype(np.int32)
 
 
 def _running_ink(text: str) -> np.ndarray:

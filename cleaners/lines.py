@@ -198,7 +198,7 @@ def digit_edges(line: str) -> tuple[bool, bool]:
 _BMP = "".join(map(chr, range(0x10000)))
 
 
-def _bmp_table(pattern: regex.Pattern) -> np.ndarray:
+def bmp_table(pattern: regex.Pattern) -> np.ndarray:
     """1 for each BMP code point that `pattern` matches, else 0."""
     table = np.zeros(0x10000, dtype=np.uint8)
     table[[m.start() for m in pattern.finditer(_BMP)]] = 1
@@ -212,12 +212,12 @@ def _bmp_table(pattern: regex.Pattern) -> np.ndarray:
 HALF_CELLS, SPACES, CLAUSE_MARKS, SENTENCE_MARKS, OPENERS, CLOSERS = range(6)
 CODE_POINT_EVIDENCE = np.stack(
     [
-        np.where(_bmp_table(_NO_WIDTH), 0, np.where(_bmp_table(_NARROW_GLYPH), 1, 2)),
-        _bmp_table(_ANY_SPACE),
-        _bmp_table(CLAUSE_PUNCT),
-        _bmp_table(SENTENCE_PUNCT),
-        _bmp_table(_PAIR_OPENER),
-        _bmp_table(_PAIR_CLOSER),
+        np.where(bmp_table(_NO_WIDTH), 0, np.where(bmp_table(_NARROW_GLYPH), 1, 2)),
+        bmp_table(_ANY_SPACE),
+        bmp_table(CLAUSE_PUNCT),
+        bmp_table(SENTENCE_PUNCT),
+        bmp_table(_PAIR_OPENER),
+        bmp_table(_PAIR_CLOSER),
     ]
 ).astype(np.uint8)  # small values: a quarter of the bytes to gather per page
 

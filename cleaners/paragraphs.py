@@ -36,6 +36,7 @@ from cleaners.lines import (
     SENTENCE_MARKS,
     SPACES,
     WHITESPACE,
+    bmp_table,
     is_byline,
     is_display_type,
 )
@@ -124,8 +125,7 @@ _IS_OPENER = _table(PAIR_OPENERS)
 _IS_HSPACE = _table(" \t\u3000\u00a0")
 _IS_NEVER_FIRST = _table(NEVER_STARTS_LINE_SET)
 _IS_CLAUSE = _table("，、；：,;:")
-_IS_HAN = np.zeros(0x10000, dtype=bool)
-_IS_HAN[[m.start() for m in regex.finditer(r"\p{Han}", "".join(map(chr, range(0x10000))))]] = True
+_IS_HAN = bmp_table(regex.compile(r"\p{Han}")).astype(bool)
 _IS_ROLE_FIRST = _table(_ROLE_FIRST)
 _IS_LEAD_TAIL_FIRST = _table(_LEAD_TAIL_FIRST)
 _IS_LEAD_HEAD_LAST = _table(_LEAD_HEAD_LAST)
