@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -179,12 +180,19 @@ def test_two_runs_at_once_lose_no_rows(tmp_path, pages_lost):
     assert pages_lost(len(SEEDS) - table_rows(out)) == 0
 
 
-def _mount_tmpfs(where: Path, options: str) -> str | None:
-    """Mount a tmpfs at `where`; None, or why it cannot be done here."""
+@contextmanager
+def tmpfs(where: Path, options: str, what: str):
+    """A tmpfs mounted at `where` for the block, unmounted after; the test is skipped, with
+    the reason, where this machine cannot mount one."""
     where.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)],
                             capture_output=True, text=True)
-    return None if result.returncode == 0 else (result.stderr.strip() or "mount failed")
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount {what} here: {result.stderr.strip() or 'mount failed'}")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", str(where)], check=False)
 
 
 def _one_line(err: str) -> str:
@@ -194,31 +202,19 @@ def _one_line(err: str) -> str:
 
 
 def test_read_only_output_folder(tmp_path):
-    folder = tmp_path / "ro"
-    why = _mount_tmpfs(folder, "ro,size=1m")
-    if why:
-        pytest.skip(f"cannot mount a read-only tmpfs here: {why}")
-    try:
+    with tmpfs(tmp_path / "ro", "ro,size=1m", "a read-only tmpfs") as folder:
         inputs(tmp_path, 1)
         code, _, err = qingyang(tmp_path, "run", "in", "--output", str(folder / "out"))
-    finally:
-        subprocess.run(["umount", str(folder)], check=False)
     assert code == Exit.CANNOT_WRITE
     assert _one_line(err) == f"qingyang: {folder / 'out'}: cannot write: Read-only file system"
 
 
 def test_disk_full_one_line_and_nothing_half_written(tmp_path):
-    folder = tmp_path / "full"
-    why = _mount_tmpfs(folder, "size=96k")
-    if why:
-        pytest.skip(f"cannot mount a small tmpfs here: {why}")
-    try:
+    with tmpfs(tmp_path / "full", "size=96k", "a small tmpfs") as folder:
         inputs(tmp_path)
         code, _, err = qingyang(tmp_path, "run", "in", "--output", str(folder / "out"))
         left = litter(folder / "out")
         results = list((folder / "out" / ".cache" / "results").glob("*"))
-    finally:
-        subprocess.run(["umount", str(folder)], check=False)
     assert code == Exit.NO_SPACE
     line = _one_line(err)
     assert line.startswith(f"qingyang: {folder / 'out'}/") and line.endswith(
