@@ -99,6 +99,26 @@ def implausibility(text: str, min_han: int = MIN_HAN) -> str | None:
     return None
 
 
+# What two-byte UTF-8 sequences decode to (U+0080-U+07FF: Latin-1 and Latin Extended,
+# modifier letters, Greek, Cyrillic, Armenian, Hebrew, Arabic…), which a Chinese page seldom
+# prints but GB18030 bytes read as UTF-8 give; the symbols Chinese pages do print (· × ÷ °
+# ± § © ® µ, no-break space) aside.
+_OTHER_SCRIPT = regex.compile(r"[\u0080-\u07ff--[\u00a0\u00a7\u00a9\u00ae\u00b0\u00b1\u00b5\u00b7\u00d7\u00f7]]", regex.V1)
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]")
+
+
+def _mostly_other_scripts(text: str) -> bool:
+    """Whether most non-ASCII characters of a UTF-8 reading are letters of other scripts
+    (then a GB18030 reading that is plausible Chinese is the right one).
+
+    >>> _mostly_other_scripts("սսսս"), _mostly_other_scripts("ʵ"), _mostly_other_scripts("许昌日报专讯 5·12 Мос")
+    (True, True, False)
+    """
+    sample = text[:SHARE_SAMPLE_CHARS]
+    other = len(_OTHER_SCRIPT.findall(sample))
+    return other > 0 and other * 2 > len(_NON_ASCII.findall(sample))
+
+
 def _looks_binary(text: str) -> bool:
     return len(_CONTROL.findall(text)) > MAX_CONTROL_SHARE * max(len(text), 1)
 
@@ -150,6 +170,10 @@ def decode_bytes(data: bytes, name: str) -> DecodedText:
         if repair and not text.strip():
             raise UnreadableInput(f"{name}: no text, only an incomplete {encoding} character")
         problem = implausibility(text, 1 if encoding == "gb18030" else MIN_HAN)
+        if problem is None and encoding == "utf-8" and _mostly_other_scripts(text):
+            other = decode_repairing_tail(data, "gb18030")  # `战战战战` in GB18030 is UTF-8 `սսսս`
+            if other is not None and _HAN.search(other[0]) and implausibility(other[0], 1) is None:
+                return DecodedText(other[0], "gb18030", data, other[1])
         if problem is None:
             return DecodedText(text, encoding, data, repair)
         problems.append(f"as {encoding}: {problem}")

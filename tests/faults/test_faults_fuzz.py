@@ -78,8 +78,9 @@ page_text = st.lists(st.sampled_from(NEWS + list("國與戰")), min_size=1, max_
 @given(page_text.filter(lambda t: len(_HAN.findall(t)) >= 4),
        st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]))
 def test_decoder_round_trips_real_pages(text, encoding):
-    """From four Han on (found here: GB18030 `转` is D7 AA, valid UTF-8 for Hebrew `ת`:
-    a page of one or two characters can be valid UTF-8 and is read as such)."""
+    """From four Han on: one GB18030 character can be a cut UTF-8 one (刖 is D8 E0).
+    Found here: `战战战战` in GB18030 is valid UTF-8 for `սսսս`; a UTF-8 reading in other
+    scripts now yields to a plausible GB18030 one."""
     decoded = decode_bytes(text.encode(encoding), "p.txt")
     assert decoded.text == text and decoded.repair is None
 
