@@ -126,12 +126,13 @@ def _marker_from_match(match: regex.Match) -> JumpMarker | None:
     )
 
 
-# A guide item's page reference whose arrow OCR lost (`一条河的“逆袭”6版`): a page number and
-# 版 ending a line; it counts when the line holds nothing else (`3版`) or is short, without
+# A guide item's page reference whose arrow OCR lost (`一条河的“逆袭”6版`): a page number
+# (no page 0) and 版 ending a line; it counts when the line holds nothing else (`3版`) or is short, without
 # clause punctuation and with Han or a closing mark before the number (`_orphan_markers`).
 # Prose puts 第 or 见 before a page, and punctuation after it.
 PAGE_REF_AT_LINE_END = regex.compile(
-    rf"[{HSPACE}]*(?P<page>[A-Z]?[0-9]{{1,2}})[{HSPACE}]*版[{HSPACE}]*$", regex.MULTILINE
+    rf"[{HSPACE}]*(?P<page>[A-ZＡ-Ｚ][0-9０-９]{{1,2}}|[1-9１-９][0-9０-９]?)[{HSPACE}]*版[{HSPACE}]*$",
+    regex.MULTILINE
 )
 # 版 ending a line: where an orphan reference can end (found first: few per page).
 _BAN_AT_LINE_END = regex.compile(rf"版[{HSPACE}]*$", regex.MULTILINE)
@@ -140,8 +141,9 @@ _BAN_AT_LINE_END = regex.compile(rf"版[{HSPACE}]*$", regex.MULTILINE)
 _REF_SPAN = 12
 
 # What a line before an orphan page reference may hold: no clause punctuation, and it ends in
-# Han or a closing mark.
-_ORPHAN_HEAD = regex.compile(r"[^，。；：！？,;:!?]{0,30}[\p{Han}”’》」』）)]")
+# Han (not 版: two references in a row are no guide item; not 第 or 见: prose names a page
+# so, `刊登在第6版`) or a closing mark.
+_ORPHAN_HEAD = regex.compile(r"[^，。；：！？,;:!?]{0,30}[\p{Han}”’》」』）)--[版第见]]", regex.V1)
 
 # The longest line head an orphan page reference may have (a guide item's width).
 _ORPHAN_HEAD_CHARS = 32

@@ -423,8 +423,8 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray) -> np.ndarray:
     bare = (f.clauses == 0) & ~f.ends_sentence
     wrapped_display = (
         standalone[p] & ~f.byline[p] & ~f.caption[p] & bare[n] & ~f.display_type[n]
-        & (width[n] <= WRAPPED_DISPLAY_CELLS) & (width[n] <= 0.6 * width[p]) & ~f.after_blank[n]
-    )
+        & (width[n] <= WRAPPED_DISPLAY_CELLS) & (width[n] <= 0.6 * width[p])
+    )  # over a blank line too: a cleaned page has none, and must read the same
     # A byline OCR wrapped in a narrow column: the last name's end alone on the next line.
     wrapped_byline = (
         f.role_start[p] & (f.clauses[p] == 0) & bare[n] & (width[n] <= WRAPPED_NAME_CELLS)

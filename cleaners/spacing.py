@@ -231,7 +231,9 @@ def space_byline(byline: str) -> str:
         start, end = match.span()
         before = byline[last:start]
         pieces.append(before)
-        if roles and before and not before.endswith((" ", "（", "(")):
+        # Before a role only after a name (two glyphs or more since the last space): `谢记者`
+        # is no name and a role.
+        if roles and len(before.rsplit(" ", 1)[-1]) >= 2 and not before.endswith((" ", "（", "(")):
             pieces.append(" ")
         pieces.append(match.group(0))
         if end < len(byline) and HAN_GLYPH.match(byline, end) and not ROLE_WORD.match(byline, end):

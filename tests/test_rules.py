@@ -61,6 +61,8 @@ CASES = [
     ("short reduplication stays", "谢谢", "谢谢"),
     # found by Hypothesis: 核×16 was halved at every clean (not idempotent)
     ("a run of one glyph is no doubled line", "核" * 16, "核" * 16),
+    # found by Hypothesis: `0版0版` lost a page reference at each clean
+    ("two page references in a row are no guide item", "0版0版\n1版1版", "0版0版\n1版1版"),
     ("常常 and 看看 stay", "常常去看看。", "常常去看看。"),
     # script
     ("stray traditional characters become simplified", "許昌戰疫周記", "许昌战疫周记"),
