@@ -66,12 +66,14 @@ def anchor_markers(raw: str, markers: list[JumpMarker], paragraphs: list[str]) -
     joined = "\n".join(paragraphs)
     breaks = np.append(np.cumsum([len(p) + 1 for p in paragraphs]) - 1, len(joined))[: len(paragraphs)]
     ends = _running_ink(joined)[breaks].tolist()  # ink up to each paragraph's end
-    inks: dict[int, str] = {}
+    heads: dict[int, str] = {}
+    tails: dict[int, str] = {}
 
-    def ink_of(j: int) -> str:  # a paragraph's ink, only for the few paragraphs checked
-        if j not in inks:
-            inks[j] = "".join(INK.findall(paragraphs[j]))
-        return inks[j]
+    def ink_of(j: int, edge) -> str:  # a paragraph's edge ink, only for the few checked
+        seen = heads if edge is str.startswith else tails
+        if j not in seen:
+            seen[j] = _edge_ink(paragraphs[j], at_start=edge is str.startswith)
+        return seen[j]
 
     anchored, inside = [], 0  # ink inside the markers before this one
     for marker in sorted(markers, key=lambda m: m.offset):
@@ -86,11 +88,28 @@ def anchor_markers(raw: str, markers: list[JumpMarker], paragraphs: list[str]) -
             counted, edge = bisect_right(ends, max(ink - 1, 0)), str.endswith
         counted = min(counted, len(paragraphs) - 1)
         near = range(max(0, counted - NEARBY), min(len(paragraphs), counted + NEARBY + 1))
-        fitting = [j for j in near if _meets(ink_of(j), context, edge)]
+        fitting = [j for j in near if _meets(ink_of(j, edge), context, edge)]
         index = min(fitting, key=lambda j: abs(j - counted)) if fitting and not _meets(
-            ink_of(counted), context, edge) else counted
+            ink_of(counted, edge), context, edge) else counted
         anchored.append(replace(marker, paragraph=index))
     return anchored
+
+
+def _edge_ink(paragraph: str, at_start: bool) -> str:
+    """The first (or last) CONTEXT_INK + 1 ink glyphs of a paragraph: all `_meets` can use,
+    since a context holds at most CONTEXT_INK of them (fewer: the paragraph's whole ink).
+    Read from a window at that edge that grows until it holds enough.
+
+    >>> _edge_ink("（一）加强领导，落实责任。", True), _edge_ink("加强领导，落实责任。", False)
+    ('一加强领导落实', '强领导落实责任')
+    """
+    want, window = CONTEXT_INK + 1, 4 * (CONTEXT_INK + 1)
+    while True:
+        part = paragraph[:window] if at_start else paragraph[-window:]
+        ink = INK.findall(part)
+        if len(ink) >= want or window >= len(paragraph):
+            return "".join(ink[:want] if at_start else ink[-want:])
+        window *= 2
 
 
 # 1 for each BMP code point that is ink (a letter or a digit of any script).

@@ -318,10 +318,15 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     if "#" in text:
         asked |= sums[SPACES][rows] > 0
     display_type, byline, credit = np.zeros((3, len(rows)), dtype=bool)
+    spaced = (sums[SPACES][rows] > 0).tolist()
     for i in np.flatnonzero(asked).tolist():
-        display_type[i] = is_display_type(lines[i])
-        byline[i] = clauses[i] == 0 and is_byline(lines[i])
-        credit[i] = byline[i] and is_credit(lines[i])
+        line = lines[i]
+        if spaced[i]:
+            display_type[i] = is_display_type(line)
+            byline[i] = clauses[i] == 0 and is_byline(line)
+        else:  # no space (so no clause mark either): display type only as a byline
+            display_type[i] = byline[i] = is_byline(line)
+        credit[i] = byline[i] and is_credit(line)
     edges = _edge_tests(lines, points, evidence[SPACES], starts[rows], ends[rows])
     return lines, LineFeatures(
         width=width,

@@ -129,7 +129,7 @@ def keep_wide_gaps(line: str) -> str:
 def _protect_meaningful_spaces(line: str) -> str:
     if is_byline(line):
         return _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, line.strip())
-    if is_letter_spaced(line) and not CLAUSE_PUNCT.search(line):
+    if not CLAUSE_PUNCT.search(line) and is_letter_spaced(line):  # cheaper test first
         return keep_wide_gaps(line)
     if is_phrase_spaced_heading(line):
         line = PHRASE_GAP.sub(_KEPT_SPACE, line)
