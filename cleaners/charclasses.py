@@ -45,4 +45,4 @@ BYLINE_ROLES = (
 
 
 # Agency leads that open a news story (`本报讯`, `又讯`, `新华社北京5月12日电`).
-LEAD_WORDS = r"本报讯|又讯|本报消息|新华社\p{Han}{0,8}电"
+LEAD_WORDS = r"本报讯|又讯|本报消息|据?新华社\p{Han}{0,8}电"

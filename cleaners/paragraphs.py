@@ -49,6 +49,8 @@ from cleaners.roles import (
     Role,
     assemble_paragraphs,
 )
+from cleaners.words import SIDE as WORDS_SIDE
+from cleaners.words import word_across
 
 # Lines within this many lines of a break tell the column width there.
 COLUMN_WINDOW = 8
@@ -108,6 +110,8 @@ _ENDS_HARD_BREAK_LINE = regex.compile(rf"{HARD_BREAK}[{WHITESPACE.replace(chr(10
 # when a line's edge glyph is one of these (most lines are plain body text).
 _ROLE_FIRST = frozenset(role[0] for role in BYLINE_ROLES.split("|")) | frozenset(
     outlet[0] for outlet in OUTLETS.split("|"))
+# A byline role word: after a byline, only one of these running across a break joins it.
+_ROLE_WORD = regex.compile(BYLINE_ROLES)
 _LEAD_TAIL_FIRST = frozenset("报讯（(〈《")
 _LEAD_HEAD_LAST = frozenset("本报又讯")
 _CAPTION_FIRST = frozenset("图上下左右")
@@ -400,7 +404,8 @@ def _above_leads(f: LineFeatures, bare: np.ndarray) -> np.ndarray:
     return above
 
 
-def _breaks_that_join(f: LineFeatures, standalone: np.ndarray) -> np.ndarray:
+def _breaks_that_join(f: LineFeatures, standalone: np.ndarray,
+                      word_across: np.ndarray | None = None) -> np.ndarray:
     """For each break between two consecutive non-blank lines `p` and `n`: whether `n` goes
     on with `p`'s paragraph. All breaks at once; the reasons, strongest first:
 
@@ -409,8 +414,9 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray) -> np.ndarray:
     2. always: `n` starts with punctuation no line starts with or with a one-glyph clause
        (the end of a word broken at `p`), `p` ends with an opening
        bracket or quote, `p` leaves a pair open mid-sentence, a number or a lead word
-       (`本报` / `讯`) runs across, a byline's last name wraps, or `n`
-       is a few glyphs wrapped from the display line `p`;
+       (`本报` / `讯`) runs across, a byline's last name wraps, `n`
+       is a few glyphs wrapped from the display line `p`, or a word runs across the break
+       (`word_across`, when the caller read it: `_words_across_breaks`);
     3. never: either line stands alone (`display_lines`);
     4. otherwise by width in a block, or by whether the text runs on over a blank line.
     """
@@ -448,11 +454,17 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray) -> np.ndarray:
         | (f.ends_lead_head[p] & f.starts_lead_tail[n])
         | wrapped_display
     )
+    # A display line or byline wrapped inside a word or a name goes on as one line of its own:
+    # its end stands apart from what follows too.
+    wrapped_alone = (wrapped_byline if word_across is None else wrapped_byline | word_across) & standalone[p]
+    if word_across is not None:
+        always |= word_across
     # Indentation opens a paragraph unless strong evidence says the sentence goes on.
     never |= f.indented[n] & ~always
     # A line that strong evidence joined to the line before is not a display line of its own
     # (`本报讯〈记者 罗晓梅` / `通讯员 印志远) 连日来，全` looks phrase-spaced alone).
-    standalone = standalone & ~np.concatenate(([False], always & ~wrapped_display))
+    standalone = (standalone & ~np.concatenate(([False], always & ~wrapped_display))) | (
+        np.concatenate(([False], wrapped_alone)))
     apart = standalone[p] | standalone[n]
 
     same_block = ~f.after_blank[n]
@@ -560,8 +572,31 @@ def _name_stacks(f: LineFeatures, roles: list[LineRole]) -> list[LineRole]:
     return named
 
 
-def infer_text_roles(f: LineFeatures) -> list[LineRole]:
-    """A role per line from text evidence (the first line opens a paragraph).
+def _words_across_breaks(lines: list[str], f: LineFeatures, joins: np.ndarray) -> np.ndarray:
+    """For each break the evidence keeps apart, whether a dictionary word runs across it
+    (`cleaners.words`): then the column wrapped there. Only inside a hard-wrapped column (text
+    already one paragraph per line has none, and a cleaned page must read the same again), not
+    before a spaced headline or a byline (`清水` / `河长巡河 常态长效` reads `清水河`), and
+    not where nothing may join (a jump marker's place, a line that always opens a paragraph)
+    or a sentence ended. After a byline only a role word counts (`记者 邹阳 通讯` / `员 马晓岚`):
+    a name and the next line's first glyphs may read as a word (`王建` / `国家`)."""
+    across = np.zeros(len(joins), dtype=bool)
+    asked = (~joins & f.in_column[:-1] & ~f.hard_end[:-1] & ~(f.opens[1:] & ~f.indented[1:])
+             & ~f.ends_sentence[:-1] & ~f.display_type[1:])
+    for k in np.flatnonzero(asked).tolist():
+        before, after = lines[k], lines[k + 1]
+        if f.byline[k]:
+            tail = "".join(before.split())[-WORDS_SIDE:]
+            joined = tail + "".join(after.split())[:WORDS_SIDE]
+            across[k] = any(m.start() < len(tail) < m.end() for m in _ROLE_WORD.finditer(joined))
+        else:
+            across[k] = word_across(before, after)
+    return across
+
+
+def infer_text_roles(f: LineFeatures, lines: list[str] | None = None) -> list[LineRole]:
+    """A role per line from text evidence (the first line opens a paragraph); with the
+    `lines` themselves, words running across a break join it too (`_words_across_breaks`).
 
     >>> page = ("今年以来，本市经济运行平\\n稳，一季度增速回升至百分\\n之五点二。\\n让群众“少跑腿”\\n"
     ...         "市政务服务中心推出“一窗\\n通办”，企业和群众办事更\\n方便，全年减少跑腿六万次。")
@@ -572,6 +607,10 @@ def infer_text_roles(f: LineFeatures) -> list[LineRole]:
         return []
     standalone = display_lines(f)
     joins = _breaks_that_join(f, standalone)
+    if lines is not None:
+        across = _words_across_breaks(lines, f, joins)
+        if across.any():
+            joins = _breaks_that_join(f, standalone, across)
     roles = [CONTINUES if joined else _standalone_role(f, i, bool(standalone[i]))
              for i, joined in enumerate([False, *joins.tolist()])]
     return _name_stacks(f, roles) if any(r.role is Role.DISPLAY for r in roles) else roles
@@ -587,7 +626,7 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     ('据悉，我市中心城区目前已完成9 轮全员核酸检测。第九轮检测共发现阳性感染者 23 例，其中社会面仅发现 1例。\\n李海峰等参加调研', 4)
     """
     lines, features = line_features(text)
-    roles = infer_text_roles(features)
+    roles = infer_text_roles(features, lines)
     paragraphs = assemble_paragraphs(lines, roles)
     if HARD_BREAK in text:  # a paragraph may hold nothing else
         paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() for p in paragraphs) if p]
