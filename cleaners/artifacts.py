@@ -101,12 +101,12 @@ def remove_doubled_lines(text: str) -> tuple[str, int]:
     folded = _fold(bare_page).split("\n")
     out = list(lines)
     changed = 0
-    for i, line in enumerate(folded):
-        half = len(line) // 2
-        if half >= MIN_HAN_PER_HALF and not len(line) % 2 and line[:half] == line[half:]:
-            out[i] = undouble_line(lines[i])
-            changed += out[i] != lines[i]
-            folded[i] = _fold(_without_hspace(out[i]))
+    doubled = [i for i, line in enumerate(folded) if len(line) >= 2 * MIN_HAN_PER_HALF
+               and not len(line) % 2 and line[: len(line) // 2] == line[len(line) // 2 :]]
+    for i in doubled:
+        out[i] = undouble_line(lines[i])
+        changed += out[i] != lines[i]
+        folded[i] = _fold(_without_hspace(out[i]))
     # Two copies on two lines in a row: most pages have no two non-blank lines in a row alike.
     filled = [line for line in folded if line]
     if not any(map(str.__eq__, filled, filled[1:])):

@@ -302,8 +302,9 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     at = np.searchsorted(newlines, [m.start() for m in opening])
     opens, lead, guide = np.zeros((3, len(starts)), dtype=bool)
     opens[at] = True
-    lead[at] = [m.group("lead") is not None for m in opening]
-    guide[at] = [m.group("guide") is not None for m in opening]
+    kinds = [m.lastgroup for m in opening]  # the named group that matched, if any
+    lead[at] = [kind == "lead" for kind in kinds]
+    guide[at] = [kind == "guide" for kind in kinds]
     at_ends = text + "\n"
 
     new_block = np.ones(len(rows), dtype=bool)
@@ -632,7 +633,7 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
         paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() for p in paragraphs) if p]
     out = "\n".join(paragraphs)
     blanks = text.count("\n") + 1 - len(lines)
-    joins = sum(r.role is Role.CONTINUES for r in roles[1:])
+    joins = [r.role for r in roles[1:]].count(Role.CONTINUES)
     return out, joins + blanks
 
 
