@@ -121,6 +121,7 @@ def _drop_repeated_lines(lines: list[str], folded: list[str]) -> tuple[list[str]
     stays. Copies need MIN_HAN_PER_HALF Han glyphs."""
     kept: list[str] = []
     kept_folded = ""
+    last = -1  # where the last non-blank kept line is
     dropped = 0
     for line, bare in zip(lines, folded, strict=True):
         if not bare.strip():
@@ -128,10 +129,10 @@ def _drop_repeated_lines(lines: list[str], folded: list[str]) -> tuple[list[str]
             continue
         if bare == kept_folded and len(_HAN_GLYPH.findall(bare)) >= MIN_HAN_PER_HALF:
             dropped += 1
-            last = max(i for i, x in enumerate(kept) if x.strip())
             if len(line) < len(kept[last]):  # fewer spaces: the plain copy
                 kept[last] = line
             continue
+        last = len(kept)
         kept.append(line)
         kept_folded = bare
     return kept, dropped
