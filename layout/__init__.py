@@ -11,6 +11,7 @@ the line roles come from the text evidence on the lines in that reading order
 from dataclasses import dataclass
 
 from cleaners.roles import LineRole, assemble_paragraphs
+from layout.fragments import join_display_fragments
 from layout.order import page_gutters, reading_order, split_at_gutters
 from layout.roles import ColumnLine, geometry_roles
 from layout.spacing import line_text
@@ -61,7 +62,8 @@ def line_roles(lines: list[ColumnLine], with_words: bool) -> list[LineRole]:
 
 def lay_out(page: OcrPage) -> LaidOutPage:
     """Reading order, line texts, roles and paragraphs of an engine's page."""
-    ocr_lines, split = split_at_gutters(list(page.lines))
+    ocr_lines, _ = join_display_fragments(list(page.lines))
+    ocr_lines, split = split_at_gutters(ocr_lines)
     placed, merged = reading_order([line.box for line in ocr_lines], page_gutters(ocr_lines))
     column_lines = [ColumnLine(line_text(ocr_lines[p.index]), ocr_lines[p.index].box, p.block, p.column)
                     for p in placed]

@@ -9,6 +9,7 @@ import pytest
 from layout import lay_out
 from layout.compose import clean_ocr_page
 from readers import OcrFormatError, read_ocr_file, sniff_format
+from readers.model import Box, OcrLine, OcrPage
 
 OCR = Path(__file__).resolve().parent / "ocr"
 FORMATS = {"hocr": "two_columns.hocr", "alto": "two_columns.alto.xml", "paddleocr": "two_columns.paddle.json"}
@@ -126,3 +127,22 @@ def test_qingyang_ocr_writes_paddle_json_the_geometry_path_reads(tmp_path):
     page = read_ocr_file(tmp_path / "page.paddle.json")
     assert page.source_format == "paddleocr" and len(page.lines) == 6
     assert clean_ocr_page(page)[0].paragraphs[-1] == "记者从市卫健委获悉，检测工作有序推进。"
+
+
+def _column_page(heads: list[tuple[str, tuple[float, float, float, float]]]) -> OcrPage:
+    """Two columns of body lines (12 a column, glyphs 25 px) under the given display lines."""
+    body = []
+    for column, x0 in enumerate((0, 300)):
+        for row in range(12):
+            y = 100 + 35 * row
+            text = ("左" if column == 0 else "右") + "栏正文第" + "一二三四五六七八九十甲乙"[row] + "行内容。"[: 4 if row % 4 != 3 else 5]
+            body.append(OcrLine(text, Box(x0, y, x0 + 25 * len(text), y + 25), 0.95))
+    return OcrPage(tuple(OcrLine(t, Box(*b), 0.9) for t, b in heads) + tuple(body), "paddleocr", 600, 600)
+
+
+def test_a_headline_the_engine_cut_in_two_along_its_row_is_one_line_above_both_columns():
+    page = _column_page([("压实责任链条", (0, 30, 240, 70)), ("筑牢安全防线", (290, 30, 530, 70))])
+    laid = lay_out(page)
+    assert laid.lines[0].text == "压实责任链条 筑牢安全防线"
+    assert laid.lines[0].role.startswith("display")
+    assert [line.column for line in laid.lines[1:]] == [0] * 12 + [1] * 12
