@@ -15,6 +15,7 @@ from layout.fragments import join_display_fragments
 from layout.order import page_gutters, reading_order, split_at_gutters
 from layout.roles import ColumnLine, geometry_roles
 from layout.spacing import line_text
+from layout.words import drop_rules
 from readers.model import OcrPage
 
 
@@ -62,7 +63,8 @@ def line_roles(lines: list[ColumnLine], with_words: bool) -> list[LineRole]:
 
 def lay_out(page: OcrPage) -> LaidOutPage:
     """Reading order, line texts, roles and paragraphs of an engine's page."""
-    ocr_lines, _ = join_display_fragments(list(page.lines))
+    ocr_lines, _ = drop_rules(list(page.lines))
+    ocr_lines, _ = join_display_fragments(ocr_lines)
     ocr_lines, split = split_at_gutters(ocr_lines)
     placed, merged = reading_order([line.box for line in ocr_lines], page_gutters(ocr_lines))
     column_lines = [ColumnLine(line_text(ocr_lines[p.index]), ocr_lines[p.index].box, p.block, p.column)

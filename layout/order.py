@@ -12,13 +12,18 @@ body text is one the engine merged across the gutter: it stays one line, in the 
 starts in, and is counted.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from statistics import median
 
+from layout.words import tight_boxes, type_height, with_words
 from readers.model import Box, OcrLine
 
 # A gutter is at least this many body-line heights wide (a CJK glyph is about one height).
 MIN_GUTTER = 0.4
+
+# Read off glyph boxes, at least this wide: the white space between the glyphs of a justified
+# column lines up from row to row, a channel narrower than a glyph.
+MIN_WORD_GUTTER = 0.8
 
 # A horizontal gap that every line of a region leaves, wider than the usual gap between two
 # lines of a column by this many body-line heights, parts two bands (stories are set as
@@ -79,18 +84,21 @@ def page_gutters(lines: list[OcrLine]) -> list[tuple[float, float]]:
     """The page's gutters, from word boxes where the engine gave them (a word never crosses a
     gutter, a line the engine merged does), else from line boxes.
 
+    Word boxes much wider than their glyphs (Tesseract's, at times) are left out: they
+    cover white space the glyphs do not.
+
     >>> from readers.model import OcrWord
-    >>> merged = [OcrLine("左 右", Box(0, y, 220, y + 10), None, (OcrWord("左", Box(0, y, 100, y + 10)),
-    ...           OcrWord("右", Box(120, y, 220, y + 10)))) for y in range(0, 60, 14)]
+    >>> merged = [OcrLine("左 右", Box(0, y, 220, y + 10), None, tuple(OcrWord("字", Box(x, y, x + 10, y + 10))
+    ...           for x in [*range(0, 100, 10), *range(120, 220, 10)])) for y in range(0, 60, 14)]
     >>> page_gutters(merged), _gutters([line.box for line in merged], 10)
     ([(100, 120)], [])
     """
-    h = body_height([line.box for line in lines])
-    body = [line for line in lines if line.box.height < DISPLAY_HEIGHT * h]
+    h = median(type_height(line) for line in lines) if lines else 1.0
+    body = [line for line in lines if type_height(line) < DISPLAY_HEIGHT * h]
     if body and all(line.words for line in body):
-        words = [w.box for line in body for w in line.words]
+        words = tight_boxes(body, h)
         allowed = max(1, len(body) // GUTTER_CROSSINGS)
-        return _sparse_runs(words, min(b.x0 for b in words), max(b.x1 for b in words), MIN_GUTTER * h, allowed)
+        return _sparse_runs(words, min(b.x0 for b in words), max(b.x1 for b in words), MIN_WORD_GUTTER * h, allowed)
     return _gutters([line.box for line in lines], h)
 
 
@@ -253,19 +261,21 @@ def split_at_gutters(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
     """Lines of body height that cross a gutter, cut there when their word boxes allow (words
     on both sides of it), and how many were cut. Display lines set across columns stay whole.
 
+    A line slanted over two rows has a tall box, but body-sized words: it is cut too.
+
     >>> from readers.model import OcrWord
     >>> body = [OcrLine("左栏正文", Box(0, y, 100, y + 10)) for y in range(0, 60, 14)]
     >>> body += [OcrLine("右栏正文", Box(120, y, 220, y + 10)) for y in range(0, 60, 14)]
-    >>> words = (OcrWord("左", Box(0, 70, 100, 80)), OcrWord("右", Box(120, 70, 220, 80)))
-    >>> lines, cut = split_at_gutters([*body, OcrLine("左 右", Box(0, 70, 220, 80), None, words)])
+    >>> words = (OcrWord("左", Box(90, 70, 100, 80)), OcrWord("右", Box(120, 80, 130, 90)))
+    >>> lines, cut = split_at_gutters([*body, OcrLine("左 右", Box(90, 70, 130, 90), None, words)])
     >>> cut, [line.text for line in lines[-2:]], [line.box.x1 for line in lines[-2:]]
-    (1, ['左', '右'], [100, 220])
+    (1, ['左', '右'], [100, 130])
     """
-    h = body_height([line.box for line in lines])
+    h = median(type_height(line) for line in lines) if lines else 1.0
     gutters = page_gutters(lines)
     out, cut = [], 0
     for line in lines:
-        crossed = [g for g in gutters if _crosses(line.box, g)] if line.box.height < DISPLAY_HEIGHT * h else []
+        crossed = [g for g in gutters if _crosses(line.box, g)] if type_height(line) < DISPLAY_HEIGHT * h else []
         if not crossed or not line.words:
             out.append(line)
             continue
@@ -278,10 +288,5 @@ def split_at_gutters(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
             out.append(line)
             continue
         cut += 1
-        for words in pieces:
-            box = Box(min(w.box.x0 for w in words), min(w.box.y0 for w in words),
-                      max(w.box.x1 for w in words), max(w.box.y1 for w in words))
-            scores = [w.confidence for w in words if w.confidence is not None]
-            out.append(replace(line, text=" ".join(w.text for w in words), box=box, words=tuple(words),
-                               confidence=sum(scores) / len(scores) if scores else line.confidence))
+        out += [with_words(line, tuple(words)) for words in pieces]
     return out, cut

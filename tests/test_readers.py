@@ -146,3 +146,29 @@ def test_a_headline_the_engine_cut_in_two_along_its_row_is_one_line_above_both_c
     assert laid.lines[0].text == "压实责任链条 筑牢安全防线"
     assert laid.lines[0].role.startswith("display")
     assert [line.column for line in laid.lines[1:]] == [0] * 12 + [1] * 12
+
+
+def _glyph_line(text: str, x0: float, y0: float, size: float = 25, gap: float = 3) -> list:
+    from readers.model import OcrWord
+
+    return [OcrWord(ch, Box(x0 + k * (size + gap), y0, x0 + k * (size + gap) + size, y0 + size), 0.9)
+            for k, ch in enumerate(text)]
+
+
+def test_lines_the_engine_read_across_a_column_rule_come_out_column_by_column_without_the_rule():
+    """Tesseract reads a row of two columns as one line, the rule between them as a word `|`,
+    and boxes some glyphs three glyphs wide: the gutter is still found and the lines cut."""
+    from readers.model import OcrWord
+
+    lines = []
+    for row in range(10):
+        y = 40 * row
+        left, right = _glyph_line(f"左栏第{row}行字", 0, y), _glyph_line(f"右栏第{row}行字", 230, y)
+        rule = [OcrWord("|", Box(212, y - 5, 216, y + 35), 0.3)]
+        if row == 4:  # a loose box: one glyph boxed across the gutter
+            right[0] = OcrWord(right[0].text, Box(150, y, 255, y + 25), 0.5)
+        words = tuple(left + rule + right)
+        lines.append(OcrLine(" ".join(w.text for w in words), Box(0, y - 5, 420, y + 35), 0.8, words))
+    laid = lay_out(OcrPage(tuple(lines), "hocr", 450, 420))
+    assert [line.text for line in laid.lines] == [f"左栏第{r}行字" for r in range(10)] + [f"右栏第{r}行字" for r in range(10)]
+    assert "|" not in laid.text
