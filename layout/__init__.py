@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from cleaners.roles import LineRole, assemble_paragraphs
 from layout.fragments import join_display_fragments
-from layout.order import page_gutters, reading_order, split_at_gutters
+from layout.order import page_gutters, reading_order, set_across, split_at_gutters
 from layout.roles import ColumnLine, geometry_roles
 from layout.spacing import line_text
 from layout.words import drop_rules
@@ -66,7 +66,8 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     ocr_lines, _ = drop_rules(list(page.lines))
     ocr_lines, _ = join_display_fragments(ocr_lines)
     ocr_lines, split = split_at_gutters(ocr_lines)
-    placed, merged = reading_order([line.box for line in ocr_lines], page_gutters(ocr_lines))
+    gutters = page_gutters(ocr_lines)
+    placed, merged = reading_order([line.box for line in ocr_lines], gutters, set_across(ocr_lines, gutters))
     column_lines = [ColumnLine(line_text(ocr_lines[p.index]), ocr_lines[p.index].box, p.block, p.column)
                     for p in placed]
     roles = line_roles(column_lines, with_words=any(line.words for line in ocr_lines))

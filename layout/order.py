@@ -15,11 +15,15 @@ starts in, and is counted.
 from dataclasses import dataclass
 from statistics import median
 
-from layout.words import tight_boxes, type_height, with_words
+from layout.words import is_loose, tight_boxes, type_height, with_words
 from readers.model import Box, OcrLine
 
 # A gutter is at least this many body-line heights wide (a CJK glyph is about one height).
 MIN_GUTTER = 0.4
+
+# A column's line starts at its left edge or indented by up to this many glyphs; a line that
+# starts further in and crosses a gutter is set across it (a centred headline).
+MAX_INDENT = 3.0
 
 # Read off glyph boxes, at least this wide: the white space between the glyphs of a justified
 # column lines up from row to row, a channel narrower than a glyph.
@@ -125,13 +129,19 @@ def _crosses(box: Box, gutter: tuple[float, float]) -> bool:
 
 
 class _Orderer:
-    def __init__(self, boxes: list[Box], gutters: list[tuple[float, float]] | None):
+    def __init__(self, boxes: list[Box], gutters: list[tuple[float, float]] | None,
+                 set_across: set[int] = frozenset()):
         self.boxes = boxes
+        self.set_across = set_across
         self.h = body_height(boxes)
         self.gutters = _gutters(boxes, self.h) if gutters is None else gutters
         self.band_gap = line_gap(boxes) + BAND_GAP * self.h
         self.merged: set[int] = set()
         self.leaves: list[list[int]] = []
+
+    def is_display(self, i: int) -> bool:
+        """Display type: taller than body lines, or known to be set across a gutter."""
+        return i in self.set_across or self.boxes[i].height >= DISPLAY_HEIGHT * self.h
 
     def order(self, idx: list[int]) -> None:
         """Append the leaves of region `idx` (lines in one column of one band) in reading order."""
@@ -156,7 +166,7 @@ class _Orderer:
             self._by_columns(idx, free)
             return
         crossing = [i for i in idx if any(_crosses(self.boxes[i], g) for g in inside)]
-        display = [i for i in crossing if self.boxes[i].height >= DISPLAY_HEIGHT * self.h]
+        display = [i for i in crossing if self.is_display(i)]
         if display and len(display) < len(idx):
             self._by_bands(idx, set(display))
             return
@@ -172,7 +182,7 @@ class _Orderer:
         cuts = sorted(g[0] for g in gutters)
         has = [False] * (len(cuts) + 1)
         for i in idx:
-            if self.boxes[i].height >= DISPLAY_HEIGHT * self.h:
+            if self.is_display(i):
                 has[sum(self.boxes[i].x0 >= cut for cut in cuts)] = True
         return all(has)
 
@@ -198,7 +208,7 @@ class _Orderer:
         return merged
 
     def _opens_band(self, band: list[int]) -> bool:
-        if any(self.boxes[i].height >= DISPLAY_HEIGHT * self.h for i in band):
+        if any(self.is_display(i) for i in band):
             return True
         cuts = sorted(g[0] for g in self.gutters)
         return len({sum(self.boxes[i].x0 >= cut for cut in cuts) for i in band}) >= 2
@@ -233,10 +243,11 @@ class _Orderer:
 
 
 def reading_order(boxes: list[Box], gutters: list[tuple[float, float]] | None = None,
-                  ) -> tuple[list[Placed], int]:
+                  set_across: set[int] = frozenset()) -> tuple[list[Placed], int]:
     """The lines' reading order (each with its block and column) and how many lines the
     engine merged across a gutter. `gutters`: the page's (`page_gutters`), else read off the
-    line boxes.
+    line boxes. `set_across`: lines known to be set across a gutter (their glyphs stand in it),
+    read as display lines whatever their height.
 
     >>> two_columns = [Box(0, 0, 100, 10), Box(120, 0, 220, 10), Box(0, 14, 100, 24), Box(120, 14, 220, 24)]
     >>> [p.index for p in reading_order(two_columns)[0]]
@@ -247,7 +258,7 @@ def reading_order(boxes: list[Box], gutters: list[tuple[float, float]] | None = 
     """
     if not boxes:
         return [], 0
-    orderer = _Orderer(boxes, gutters)
+    orderer = _Orderer(boxes, gutters, set_across)
     orderer.order(list(range(len(boxes))))
     placed: list[Placed] = []
     for block, leaf in enumerate(orderer.leaves):
@@ -255,6 +266,39 @@ def reading_order(boxes: list[Box], gutters: list[tuple[float, float]] | None = 
         for i in leaf:
             placed.append(Placed(i, block, sum(boxes[i].x0 >= cut for cut in cuts)))
     return placed, len(orderer.merged)
+
+
+def _cut_at(line: OcrLine, crossed: list[tuple[float, float]], gutters: list[tuple[float, float]],
+            text_left: float, h: float) -> list[list]:
+    """The line's words in pieces, cut at each crossed gutter where the piece on its left
+    starts at its column's left edge (or an indentation from it): a column's line does, a
+    headline centred across the gutter does not."""
+    pieces: list[list] = [[]]
+    edges = [(g[0] + g[1]) / 2 for g in crossed]
+    for word in sorted(line.words, key=lambda w: w.box.x0 + w.box.x1):
+        while len(pieces) <= len(edges) and (word.box.x0 + word.box.x1) / 2 >= edges[len(pieces) - 1]:
+            pieces.append([])
+        pieces[-1].append(word)
+    kept: list[list] = []
+    for k, piece in enumerate(pieces):
+        if not piece:
+            continue
+        if kept and k > 0:
+            left = kept[-1]
+            column_left = max([g[1] for g in gutters if g[1] <= crossed[k - 1][0]], default=text_left)
+            x0 = min(w.box.x0 for w in left if not is_loose(w)) if any(not is_loose(w) for w in left) \
+                else min(w.box.x0 for w in left)
+            if x0 > column_left + MAX_INDENT * h:
+                left.extend(piece)  # centred across the gutter: one line
+                continue
+        kept.append(list(piece))
+    return kept
+
+
+def set_across(lines: list[OcrLine], gutters: list[tuple[float, float]]) -> set[int]:
+    """The lines with word boxes that still cross a gutter after `split_at_gutters`: their
+    glyphs were set across it (a headline centred over two columns)."""
+    return {i for i, line in enumerate(lines) if line.words and any(_crosses(line.box, g) for g in gutters)}
 
 
 def split_at_gutters(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
@@ -266,24 +310,28 @@ def split_at_gutters(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
     >>> from readers.model import OcrWord
     >>> body = [OcrLine("左栏正文", Box(0, y, 100, y + 10)) for y in range(0, 60, 14)]
     >>> body += [OcrLine("右栏正文", Box(120, y, 220, y + 10)) for y in range(0, 60, 14)]
-    >>> words = (OcrWord("左", Box(90, 70, 100, 80)), OcrWord("右", Box(120, 80, 130, 90)))
-    >>> lines, cut = split_at_gutters([*body, OcrLine("左 右", Box(90, 70, 130, 90), None, words)])
+    >>> words = (OcrWord("左", Box(0, 70, 10, 80)), OcrWord("栏", Box(90, 70, 100, 80)),
+    ...          OcrWord("右", Box(120, 80, 130, 90)))
+    >>> lines, cut = split_at_gutters([*body, OcrLine("左栏 右", Box(0, 70, 130, 90), None, words)])
     >>> cut, [line.text for line in lines[-2:]], [line.box.x1 for line in lines[-2:]]
-    (1, ['左', '右'], [100, 130])
+    (1, ['左 栏', '右'], [100, 130])
+
+    A line centred across the gutter (it starts far from its column's left edge) stays whole:
+
+    >>> centred = tuple(OcrWord(c, Box(x, 70, x + 10, 80)) for c, x in [("紧", 60), ("盯", 90), ("落", 125), ("实", 140)])
+    >>> split_at_gutters([*body, OcrLine("紧盯 落实", Box(60, 70, 150, 80), None, centred)])[1]
+    0
     """
     h = median(type_height(line) for line in lines) if lines else 1.0
     gutters = page_gutters(lines)
+    text_left = min((line.box.x0 for line in lines), default=0.0)
     out, cut = [], 0
     for line in lines:
         crossed = [g for g in gutters if _crosses(line.box, g)] if type_height(line) < DISPLAY_HEIGHT * h else []
         if not crossed or not line.words:
             out.append(line)
             continue
-        edges = sorted((g[0] + g[1]) / 2 for g in crossed)
-        parts: list[list] = [[] for _ in range(len(edges) + 1)]
-        for word in line.words:
-            parts[sum((word.box.x0 + word.box.x1) / 2 >= e for e in edges)].append(word)
-        pieces = [p for p in parts if p]
+        pieces = _cut_at(line, sorted(crossed, key=lambda g: g[0]), gutters, text_left, h)
         if len(pieces) < 2:
             out.append(line)
             continue

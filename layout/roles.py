@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from cleaners.lines import GUIDE_ITEM, LEAD, ends_sentence, is_byline, visible_width
+from cleaners.markers import find_jump_markers
 from cleaners.roles import CONTINUES, STARTS_PARAGRAPH, DisplayKind, LineRole, Role
 from readers.model import Box
 
@@ -55,6 +56,16 @@ def _display_kind(heights: list[float], i: int, start: int, end: int) -> Display
     return DisplayKind.KICKER if i < tallest else DisplayKind.SUBHEADLINE
 
 
+def ends_with_marker(text: str) -> bool:
+    """Whether a jump marker ends the line (the story jumps away, or a guide item ends).
+
+    >>> ends_with_marker("问题 〈下转第三版)"), ends_with_marker("课后服务“菜单”丰富多彩因5版"), ends_with_marker("共有12版。")
+    (True, True, False)
+    """
+    markers = find_jump_markers(text)
+    return bool(markers) and not text[markers[-1].offset + len(markers[-1].raw):].strip()
+
+
 def geometry_roles(lines: list[ColumnLine]) -> list[LineRole]:
     """A role per line in reading order.
 
@@ -81,6 +92,8 @@ def geometry_roles(lines: list[ColumnLine]) -> list[LineRole]:
     for i, line in enumerate(lines):
         left, right = edges.get((line.block, line.column), (line.box.x0, line.box.x1))
         previous = lines[i - 1] if i else None
+        # Where the line above stops short is read against its own column's right edge.
+        previous_right = edges.get((previous.block, previous.column), (0, previous.box.x1))[1] if previous else right
         if GUIDE_ITEM.match(line.text):
             roles.append(LineRole(Role.GUIDE))
         elif display[i]:
@@ -95,19 +108,19 @@ def geometry_roles(lines: list[ColumnLine]) -> list[LineRole]:
                        and previous.box.x1 >= right - 2 * h and line.box.x0 <= left + h)
             roles.append(CONTINUES if wrapped else LineRole(Role.DISPLAY, _display_kind(heights, i, start, end)))
         elif (previous is not None and roles[-1].role is Role.BYLINE
-              and previous.box.x1 >= right - SHORT_END_GLYPHS * h and len(line.text.strip()) <= 4):
+              and previous.box.x1 >= previous_right - SHORT_END_GLYPHS * h and len(line.text.strip()) <= 4):
             roles.append(CONTINUES)  # a byline wrapped at the column's end: its last name's end
         elif is_byline(line.text):
             roles.append(LineRole(Role.CREDIT if line.text.rstrip().endswith("摄") or "/图" in line.text
                                   else Role.BYLINE))
         elif heights[i] <= CAPTION_HEIGHT * h:
             roles.append(CONTINUES if previous is not None and roles[-1].role is Role.CAPTION
-                         and previous.box.x1 >= right - SHORT_END_GLYPHS * h else LineRole(Role.CAPTION))
-        elif previous is None or display[i - 1] or LEAD.match(line.text):
+                         and previous.box.x1 >= previous_right - SHORT_END_GLYPHS * h else LineRole(Role.CAPTION))
+        elif previous is None or display[i - 1] or LEAD.match(line.text) or ends_with_marker(previous.text):
             roles.append(STARTS_PARAGRAPH)
         elif line.box.x0 >= left + INDENT_GLYPHS * h:
             roles.append(STARTS_PARAGRAPH)
-        elif previous.box.x1 <= right - SHORT_END_GLYPHS * h or roles[-1].role in (
+        elif previous.box.x1 <= previous_right - SHORT_END_GLYPHS * h or roles[-1].role in (
                 Role.BYLINE, Role.CREDIT, Role.CAPTION):
             roles.append(STARTS_PARAGRAPH)
         else:

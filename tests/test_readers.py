@@ -172,3 +172,22 @@ def test_lines_the_engine_read_across_a_column_rule_come_out_column_by_column_wi
     laid = lay_out(OcrPage(tuple(lines), "hocr", 450, 420))
     assert [line.text for line in laid.lines] == [f"左栏第{r}行字" for r in range(10)] + [f"右栏第{r}行字" for r in range(10)]
     assert "|" not in laid.text
+
+
+def test_a_paragraph_running_from_the_foot_of_one_column_to_the_head_of_the_next_stays_one():
+    from layout.roles import ColumnLine, geometry_roles
+
+    left = [ColumnLine(t, Box(x0, y, x1, y + 25), 0, 0) for t, x0, x1, y in [
+        ("本报讯　记者从市里获悉，", 50, 350, 0), ("截至九月底全市家庭医生", 0, 350, 35), ("签约服务人数达到了一百", 0, 350, 70)]]
+    right = [ColumnLine(t, Box(x0, y, x1, y + 25), 0, 1) for t, x0, x1, y in [
+        ("万人，覆盖率达到四成。", 400, 700, 0), ("市卫生健康委介绍，全市", 450, 750, 35), ("组建团队一千余个。", 400, 620, 70)]]
+    roles = [str(r) for r in geometry_roles(left + right)]
+    assert roles == ["starts_paragraph", "continues", "continues", "continues", "starts_paragraph", "continues"]
+
+
+def test_a_guide_item_whose_bullet_and_arrow_ocr_misread_ends_at_its_page_reference():
+    from layout.roles import ColumnLine, geometry_roles
+
+    lines = [ColumnLine(t, Box(0, y, 400, y + 25), 0, 0)
+             for t, y in [("国课后服务“菜单”丰富多彩因5版", 0), ("国《云山方志》特展开幕信5版", 35)]]
+    assert [str(r) for r in geometry_roles(lines)] == ["starts_paragraph", "starts_paragraph"]
