@@ -15,7 +15,7 @@ starts in, and is counted.
 from dataclasses import dataclass
 from statistics import median
 
-from layout.words import is_loose, tight_boxes, type_height, with_words
+from layout.words import tight_boxes, type_height, with_words
 from readers.model import Box, OcrLine
 
 # A gutter is at least this many body-line heights wide (a CJK glyph is about one height).
@@ -157,6 +157,11 @@ class _Orderer:
         if free and self._each_has_display(idx, free):
             self._by_columns(idx, free)
             return
+        head = self._heading_stack(idx, inside)
+        if head and len(head) < len(idx):
+            self.leaves.append(head)
+            self.order([i for i in idx if i not in set(head)])
+            return
         bands = self._bands_by_gaps(idx)
         if len(bands) > 1:
             for band in bands:
@@ -176,6 +181,18 @@ class _Orderer:
             self._by_columns(idx, inside)
             return
         self.leaves.append(sorted(idx, key=lambda i: (self.boxes[i].y0, self.boxes[i].x0)))
+
+    def _heading_stack(self, idx: list[int], inside: list[tuple[float, float]]) -> list[int]:
+        """The display lines above all other lines of the region, when one of them is set
+        across a gutter: a story's headline stack, centred over its columns, heads them all
+        (even a column it does not reach over). Empty when there is none."""
+        body_top = min((self.boxes[i].y0 for i in idx if not self.is_display(i)), default=None)
+        if body_top is None:
+            return []
+        head = sorted((i for i in idx if self.is_display(i) and self.boxes[i].y1 <= body_top + 0.5 * self.h),
+                      key=lambda i: (self.boxes[i].y0, self.boxes[i].x0))
+        spans = any(_crosses(self.boxes[i], g) for i in head for g in inside)
+        return head if spans else []
 
     def _each_has_display(self, idx: list[int], gutters: list[tuple[float, float]]) -> bool:
         """Whether every column the gutters part holds a display line of its own."""
@@ -269,9 +286,10 @@ def reading_order(boxes: list[Box], gutters: list[tuple[float, float]] | None = 
 
 
 def _cut_at(line: OcrLine, crossed: list[tuple[float, float]], gutters: list[tuple[float, float]],
-            text_left: float, h: float) -> list[list]:
+            text_left: float, h: float, others: list[Box]) -> list[list]:
     """The line's words in pieces, cut at each crossed gutter where the piece on its left
-    starts at its column's left edge (or an indentation from it): a column's line does, a
+    starts at its column's left edge (or an indentation from it), or goes on a line of the
+    same row that does (the engine cut a column's line in two): a column's line does, a
     headline centred across the gutter does not."""
     pieces: list[list] = [[]]
     edges = [(g[0] + g[1]) / 2 for g in crossed]
@@ -286,9 +304,11 @@ def _cut_at(line: OcrLine, crossed: list[tuple[float, float]], gutters: list[tup
         if kept and k > 0:
             left = kept[-1]
             column_left = max([g[1] for g in gutters if g[1] <= crossed[k - 1][0]], default=text_left)
-            x0 = min(w.box.x0 for w in left if not is_loose(w)) if any(not is_loose(w) for w in left) \
-                else min(w.box.x0 for w in left)
-            if x0 > column_left + MAX_INDENT * h:
+            x0 = min(w.box.x0 for w in left)
+            y0, y1 = min(w.box.y0 for w in left), max(w.box.y1 for w in left)
+            if x0 > column_left + MAX_INDENT * h and not any(
+                    b.x0 <= column_left + MAX_INDENT * h and x0 - h <= b.x1 <= x0 + 0.5 * h
+                    and min(b.y1, y1) - max(b.y0, y0) >= 0.5 * min(b.height, y1 - y0) for b in others):
                 left.extend(piece)  # centred across the gutter: one line
                 continue
         kept.append(list(piece))
@@ -331,7 +351,8 @@ def split_at_gutters(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
         if not crossed or not line.words:
             out.append(line)
             continue
-        pieces = _cut_at(line, sorted(crossed, key=lambda g: g[0]), gutters, text_left, h)
+        pieces = _cut_at(line, sorted(crossed, key=lambda g: g[0]), gutters, text_left, h,
+                         [other.box for other in lines if other is not line])
         if len(pieces) < 2:
             out.append(line)
             continue

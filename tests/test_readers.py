@@ -191,3 +191,35 @@ def test_a_guide_item_whose_bullet_and_arrow_ocr_misread_ends_at_its_page_refere
     lines = [ColumnLine(t, Box(0, y, 400, y + 25), 0, 0)
              for t, y in [("国课后服务“菜单”丰富多彩因5版", 0), ("国《云山方志》特展开幕信5版", 35)]]
     assert [str(r) for r in geometry_roles(lines)] == ["starts_paragraph", "starts_paragraph"]
+
+
+def test_a_headline_centred_over_a_story_heads_even_the_column_it_does_not_reach():
+    """Four columns; the headline, centred, spans only the middle two, and the first column
+    starts below it: the headline is read first, then the columns left to right."""
+    lines = [OcrLine("一条河的逆袭", Box(300, 40, 700, 76), 0.9)]
+    for column in range(4):
+        x0 = 250 * column
+        lines += [OcrLine(f"第{column}栏第{row}行正文", Box(x0, 80 + 35 * row, x0 + 225, 105 + 35 * row), 0.9)
+                  for row in range(8)]
+    laid = lay_out(OcrPage(tuple(lines), "paddleocr", 1000, 400))
+    assert laid.lines[0].text == "一条河的逆袭"
+    assert [line.text for line in laid.lines[1:9]] == [f"第0栏第{row}行正文" for row in range(8)]
+    assert [line.column for line in laid.lines[1:]] == [c for c in range(4) for _ in range(8)]
+
+
+def test_a_column_line_the_engine_cut_in_two_and_ran_into_the_next_column_is_cut_at_the_gutter():
+    """Tesseract read `处理厂2座。如今，` as one line and `凤溪河水` (the same row's end) with
+    the next column's line: that tail goes back to its column."""
+    lines = []
+    for row in range(8):
+        y = 40 * row
+        for x0, text in ((0, f"左栏第{row}行字"), (230, f"右栏第{row}行字")):
+            words = tuple(_glyph_line(text, x0, y))
+            lines.append(OcrLine(" ".join(w.text for w in words), Box(x0, y, words[-1].box.x1, y + 25), 0.9, words))
+    head, tail = lines[0].words[:4], lines[0].words[4:]
+    right = lines[1].words
+    lines[0] = OcrLine("左栏第0", Box(0, 0, head[-1].box.x1, 25), 0.9, head)
+    lines[1] = OcrLine("行字 右栏第0行字", Box(tail[0].box.x0, 0, right[-1].box.x1, 25), 0.9, tail + right)
+    laid = lay_out(OcrPage(tuple(lines), "hocr", 450, 320))
+    assert [line.text for line in laid.lines[:2]] == ["左栏第0", "行字"]
+    assert [line.column for line in laid.lines] == [0] * 9 + [1] * 8
