@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from cleaners.roles import LineRole, assemble_paragraphs
 from layout.fragments import join_display_fragments
 from layout.order import page_gutters, reading_order, set_across, split_at_gutters
-from layout.roles import ColumnLine, geometry_roles
+from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
 from layout.spacing import line_text
 from layout.words import drop_rules
 from readers.model import OcrPage
@@ -58,7 +58,7 @@ def line_roles(lines: list[ColumnLine], with_words: bool) -> list[LineRole]:
     kept, features = line_features("\n".join(texts))
     if len(kept) != len(texts):  # a blank line (an engine's empty box): fall back on the boxes
         return geometry_roles(lines)
-    return infer_text_roles(features)
+    return mark_indented_starts(lines, infer_text_roles(features))
 
 
 def lay_out(page: OcrPage) -> LaidOutPage:

@@ -9,7 +9,14 @@ guide bullet, a byline) still counts.
 from dataclasses import dataclass
 from statistics import median
 
-from cleaners.lines import GUIDE_ITEM, LEAD, ends_sentence, is_byline, visible_width
+from cleaners.lines import (
+    GUIDE_ITEM,
+    LEAD,
+    NEVER_STARTS_LINE_SET,
+    ends_sentence,
+    is_byline,
+    visible_width,
+)
 from cleaners.markers import find_jump_markers
 from cleaners.roles import CONTINUES, STARTS_PARAGRAPH, DisplayKind, LineRole, Role
 from readers.model import Box
@@ -126,3 +133,41 @@ def geometry_roles(lines: list[ColumnLine]) -> list[LineRole]:
         else:
             roles.append(CONTINUES)
     return roles
+
+
+def _left_edges(lines: list[ColumnLine]) -> dict[tuple[int, int], float]:
+    """Each (block, column)'s left edge: the median left end of its lines (most lines of a
+    column start at its edge; a loose box or an indent is an outlier)."""
+    starts: dict[tuple[int, int], list[float]] = {}
+    for line in lines:
+        starts.setdefault((line.block, line.column), []).append(line.box.x0)
+    return {key: median(xs) for key, xs in starts.items()}
+
+
+def mark_indented_starts(lines: list[ColumnLine], roles: list[LineRole]) -> list[LineRole]:
+    """The roles with each `continues` line of body text (body-sized glyphs, after a body
+    line) that is indented from its column's left edge made a paragraph start. For roles
+    read off the text (lines without word boxes): the indentation the engine dropped from the
+    text is still in its boxes, padded or not. A wrapped headline or byline is centred or
+    set right, not indented: it goes on.
+
+    >>> lines = [ColumnLine(t, Box(x0, y, x1, y + 30), 0, 0) for t, x0, y, x1 in [
+    ...     ("会议指出，今年上半", 50, 0, 330), ("年全市形势平稳。", 50, 40, 290),
+    ...     ("会议要求，要聚焦", 106, 80, 330), ("危险化学品等领域。", 50, 120, 320), ("“做到不留死角。”", 64, 160, 300)]]
+    >>> [str(r) for r in mark_indented_starts(lines, [STARTS_PARAGRAPH] + [CONTINUES] * 4)]
+    ['starts_paragraph', 'continues', 'starts_paragraph', 'continues', 'continues']
+    """
+    if not lines:
+        return roles
+    glyph = median(line.box.width / max(visible_width(line.text), 1.0) for line in lines)
+    edges = _left_edges(lines)
+    marked = list(roles)
+    body = (Role.CONTINUES, Role.STARTS_PARAGRAPH)
+    for i, (line, role) in enumerate(zip(lines, roles, strict=True)):
+        text = line.text.lstrip()
+        pitch = line.box.width / max(visible_width(line.text), 1.0)
+        if (i and role.role is Role.CONTINUES and marked[i - 1].role in body and text
+                and text[0] not in NEVER_STARTS_LINE_SET and pitch <= DISPLAY_GLYPH * glyph
+                and line.box.x0 >= edges[(line.block, line.column)] + INDENT_GLYPHS * glyph):
+            marked[i] = STARTS_PARAGRAPH
+    return marked

@@ -223,3 +223,15 @@ def test_a_column_line_the_engine_cut_in_two_and_ran_into_the_next_column_is_cut
     laid = lay_out(OcrPage(tuple(lines), "hocr", 450, 320))
     assert [line.text for line in laid.lines[:2]] == ["左栏第0", "行字"]
     assert [line.column for line in laid.lines] == [0] * 9 + [1] * 8
+
+
+def test_without_word_boxes_an_indented_line_after_a_full_one_still_starts_a_paragraph():
+    """PP-OCR drops the two-em indent from the text, and a sentence that ends at the column's
+    edge leaves no short line: the box's left edge is the only evidence."""
+    rows = [("就餐的居民。两荤两素一汤，", 47, 313, 393), ("老年人凭卡就餐每份只需8", 48, 357, 388),
+            ("元，普通居民每份15元。", 47, 398, 345), ("据介绍，云岫市今年新", 104, 441, 387),
+            ("建社区食堂42家，累计达", 47, 483, 388), ("到158家。", 48, 525, 160)]
+    lines = tuple(OcrLine(t, Box(x0, y, x1, y + 34), 0.95) for t, x0, y, x1 in rows)
+    cleaned, _ = clean_ocr_page(OcrPage(lines, "paddleocr", 400, 560))
+    assert cleaned.paragraphs == ["就餐的居民。两荤两素一汤，老年人凭卡就餐每份只需8元，普通居民每份15元。",
+                                  "据介绍，云岫市今年新建社区食堂42家，累计达到158家。"]
