@@ -43,14 +43,20 @@ class ColumnLine:
 
 
 def _column_edges(lines: list[ColumnLine], h: float) -> dict[tuple[int, int], tuple[float, float]]:
-    """Each (block, column)'s left and right edge, read off its body lines."""
+    """Each (block, column)'s left and right edge, read off its body lines (the median ends)."""
     edges: dict[tuple[int, int], tuple[float, float]] = {}
     groups: dict[tuple[int, int], list[Box]] = {}
     for line in lines:
         if line.box.height < DISPLAY_HEIGHT * h:
             groups.setdefault((line.block, line.column), []).append(line.box)
     for key, boxes in groups.items():
-        edges[key] = (min(b.x0 for b in boxes), max(b.x1 for b in boxes))
+        # Most lines of a column fill it: the median ends are its edges, whatever a loose box,
+        # an indent, a short end or a hanging mark does.
+        # A column of three lines or fewer has no majority: its outer ends.
+        if len(boxes) <= 3:
+            edges[key] = (min(b.x0 for b in boxes), max(b.x1 for b in boxes))
+        else:
+            edges[key] = (median(b.x0 for b in boxes), median(b.x1 for b in boxes))
     return edges
 
 

@@ -235,3 +235,12 @@ def test_without_word_boxes_an_indented_line_after_a_full_one_still_starts_a_par
     cleaned, _ = clean_ocr_page(OcrPage(lines, "paddleocr", 400, 560))
     assert cleaned.paragraphs == ["就餐的居民。两荤两素一汤，老年人凭卡就餐每份只需8元，普通居民每份15元。",
                                   "据介绍，云岫市今年新建社区食堂42家，累计达到158家。"]
+
+
+def test_one_line_reaching_past_the_column_does_not_make_the_full_lines_look_short():
+    from layout.roles import ColumnLine, geometry_roles
+
+    rows = [("市政务服务中心主任魏长", 56, 390), ("川介绍，目前全市已有政", 0, 390), ("务服务事项实现网上办，其", 0, 392),
+            ("中掌上办事项达到六百项，", 0, 388), ("部门现在在一个窗口就能办完。”", 0, 440), ("群众通过APP即可查询。", 0, 300)]
+    lines = [ColumnLine(t, Box(x0, 40 * k, x1, 40 * k + 28), 0, 0) for k, (t, x0, x1) in enumerate(rows)]
+    assert [str(r) for r in geometry_roles(lines)] == ["starts_paragraph"] + ["continues"] * 5
