@@ -15,7 +15,7 @@ from layout.fragments import join_display_fragments
 from layout.order import page_gutters, reading_order, set_across, split_at_gutters
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
 from layout.spacing import line_text
-from layout.words import drop_rules
+from layout.words import drop_rules, type_height
 from readers.model import OcrPage
 
 
@@ -67,7 +67,8 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     ocr_lines, _ = join_display_fragments(ocr_lines)
     ocr_lines, split = split_at_gutters(ocr_lines)
     gutters = page_gutters(ocr_lines)
-    placed, merged = reading_order([line.box for line in ocr_lines], gutters, set_across(ocr_lines, gutters))
+    placed, merged = reading_order([line.box for line in ocr_lines], gutters, set_across(ocr_lines, gutters),
+                                   [type_height(line) for line in ocr_lines])
     column_lines = [ColumnLine(line_text(ocr_lines[p.index]), ocr_lines[p.index].box, p.block, p.column)
                     for p in placed]
     roles = line_roles(column_lines, with_words=any(line.words for line in ocr_lines))

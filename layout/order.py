@@ -15,7 +15,7 @@ starts in, and is counted.
 from dataclasses import dataclass
 from statistics import median
 
-from layout.words import tight_boxes, type_height, with_words
+from layout.words import is_loose, tight_boxes, type_height, with_words
 from readers.model import Box, OcrLine
 
 # A gutter is at least this many body-line heights wide (a CJK glyph is about one height).
@@ -130,10 +130,11 @@ def _crosses(box: Box, gutter: tuple[float, float]) -> bool:
 
 class _Orderer:
     def __init__(self, boxes: list[Box], gutters: list[tuple[float, float]] | None,
-                 set_across: set[int] = frozenset()):
+                 set_across: set[int] = frozenset(), heights: list[float] | None = None):
         self.boxes = boxes
         self.set_across = set_across
-        self.h = body_height(boxes)
+        self.heights = heights or [b.height for b in boxes]
+        self.h = median(self.heights)
         self.gutters = _gutters(boxes, self.h) if gutters is None else gutters
         self.band_gap = line_gap(boxes) + BAND_GAP * self.h
         self.merged: set[int] = set()
@@ -141,7 +142,7 @@ class _Orderer:
 
     def is_display(self, i: int) -> bool:
         """Display type: taller than body lines, or known to be set across a gutter."""
-        return i in self.set_across or self.boxes[i].height >= DISPLAY_HEIGHT * self.h
+        return i in self.set_across or self.heights[i] >= DISPLAY_HEIGHT * self.h
 
     def order(self, idx: list[int]) -> None:
         """Append the leaves of region `idx` (lines in one column of one band) in reading order."""
@@ -260,11 +261,13 @@ class _Orderer:
 
 
 def reading_order(boxes: list[Box], gutters: list[tuple[float, float]] | None = None,
-                  set_across: set[int] = frozenset()) -> tuple[list[Placed], int]:
+                  set_across: set[int] = frozenset(), heights: list[float] | None = None,
+                  ) -> tuple[list[Placed], int]:
     """The lines' reading order (each with its block and column) and how many lines the
     engine merged across a gutter. `gutters`: the page's (`page_gutters`), else read off the
     line boxes. `set_across`: lines known to be set across a gutter (their glyphs stand in it),
-    read as display lines whatever their height.
+    read as display lines whatever their height. `heights`: each line's type height (its
+    glyphs', where the engine boxed them), else its box's.
 
     >>> two_columns = [Box(0, 0, 100, 10), Box(120, 0, 220, 10), Box(0, 14, 100, 24), Box(120, 14, 220, 24)]
     >>> [p.index for p in reading_order(two_columns)[0]]
@@ -275,7 +278,7 @@ def reading_order(boxes: list[Box], gutters: list[tuple[float, float]] | None = 
     """
     if not boxes:
         return [], 0
-    orderer = _Orderer(boxes, gutters, set_across)
+    orderer = _Orderer(boxes, gutters, set_across, heights)
     orderer.order(list(range(len(boxes))))
     placed: list[Placed] = []
     for block, leaf in enumerate(orderer.leaves):
@@ -287,10 +290,10 @@ def reading_order(boxes: list[Box], gutters: list[tuple[float, float]] | None = 
 
 def _cut_at(line: OcrLine, crossed: list[tuple[float, float]], gutters: list[tuple[float, float]],
             text_left: float, h: float, others: list[Box]) -> list[list]:
-    """The line's words in pieces, cut at each crossed gutter where the piece on its left
-    starts at its column's left edge (or an indentation from it), or goes on a line of the
-    same row that does (the engine cut a column's line in two): a column's line does, a
-    headline centred across the gutter does not."""
+    """The line's words in pieces, cut at each crossed gutter that no glyph of the line stands
+    in, where the piece on its left starts at its column's left edge (or an indentation from
+    it), or goes on a line of the same row that does (the engine cut a column's line in two):
+    a column's line does, a headline set across the gutter does not."""
     pieces: list[list] = [[]]
     edges = [(g[0] + g[1]) / 2 for g in crossed]
     for word in sorted(line.words, key=lambda w: w.box.x0 + w.box.x1):
@@ -306,10 +309,14 @@ def _cut_at(line: OcrLine, crossed: list[tuple[float, float]], gutters: list[tup
             column_left = max([g[1] for g in gutters if g[1] <= crossed[k - 1][0]], default=text_left)
             x0 = min(w.box.x0 for w in left)
             y0, y1 = min(w.box.y0 for w in left), max(w.box.y1 for w in left)
-            if x0 > column_left + MAX_INDENT * h and not any(
+            g0, g1 = crossed[k - 1]
+            # A glyph (not a mark: punctuation may hang past a column's end) in the gutter.
+            in_gutter = any(g0 < (w.box.x0 + w.box.x1) / 2 < g1 for w in line.words
+                            if not is_loose(w, h) and any(ch.isalnum() for ch in w.text))
+            if in_gutter or (x0 > column_left + MAX_INDENT * h and not any(
                     b.x0 <= column_left + MAX_INDENT * h and x0 - h <= b.x1 <= x0 + 0.5 * h
-                    and min(b.y1, y1) - max(b.y0, y0) >= 0.5 * min(b.height, y1 - y0) for b in others):
-                left.extend(piece)  # centred across the gutter: one line
+                    and min(b.y1, y1) - max(b.y0, y0) >= 0.5 * min(b.height, y1 - y0) for b in others)):
+                left.extend(piece)  # set across the gutter: one line
                 continue
         kept.append(list(piece))
     return kept

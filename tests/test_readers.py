@@ -244,3 +244,19 @@ def test_one_line_reaching_past_the_column_does_not_make_the_full_lines_look_sho
             ("中掌上办事项达到六百项，", 0, 388), ("部门现在在一个窗口就能办完。”", 0, 440), ("群众通过APP即可查询。", 0, 300)]
     lines = [ColumnLine(t, Box(x0, 40 * k, x1, 40 * k + 28), 0, 0) for k, (t, x0, x1) in enumerate(rows)]
     assert [str(r) for r in geometry_roles(lines)] == ["starts_paragraph"] + ["continues"] * 5
+
+
+def test_a_line_with_a_glyph_standing_in_the_gutter_is_set_across_it_and_not_cut():
+    """A subheadline from the column's left edge over the gutter (a glyph stands in it), set
+    hardly larger than the body, is one line read before the columns."""
+    lines = []
+    for row in range(8):
+        y = 60 + 40 * row
+        for x0, text in ((0, f"左栏第{row}行字"), (230, f"右栏第{row}行字")):
+            words = tuple(_glyph_line(text, x0, y))
+            lines.append(OcrLine(" ".join(w.text for w in words), Box(x0, y, words[-1].box.x1, y + 25), 0.9, words))
+    head = tuple(_glyph_line("老年人每餐最低只需八元", 0, 0, size=30, gap=2))
+    lines.insert(0, OcrLine(" ".join(w.text for w in head), Box(0, 0, head[-1].box.x1, 30), 0.9, head))
+    laid = lay_out(OcrPage(tuple(lines), "hocr", 450, 400))
+    assert laid.lines[0].text.replace(" ", "") == "老年人每餐最低只需八元"
+    assert [line.column for line in laid.lines[1:]] == [0] * 8 + [1] * 8
