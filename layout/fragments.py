@@ -31,9 +31,10 @@ MAX_GAP = 1.5
 # it starts is aligned with it (the next line of a left-aligned stack).
 ALIGNED = 0.5
 
-# Between two CJK pieces, a gap of at least this share of the glyph height is a printed space
-# (the phrase break of a headline); closer, they were one word the engine cut.
-SPACE_GAP = 0.6
+# Between two pieces, a gap of at least this share of their height is a printed space (the
+# phrase break of a headline: an engine cuts a line only at white space wider than the glyphs'
+# spacing, and PP-OCR's padded boxes hide part of it); touching, one word cut before a quote.
+SPACE_GAP = 0.25
 
 
 def pitch(line: OcrLine) -> float:
@@ -82,6 +83,9 @@ def join_display_fragments(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
     >>> joined, count = join_display_fragments([*heads, *body])
     >>> count, joined[0].text, joined[0].box.as_list(), len(joined)
     (1, '压实责任链条 筑牢安全防线', [0, 0, 510, 40], 17)
+    >>> padded = [heads[0], OcrLine("筑牢安全防线", Box(252, 0, 492, 40))]
+    >>> join_display_fragments([*padded, *body])[0][0].text
+    '压实责任链条 筑牢安全防线'
 
     The next story's headline, wrapped beside it (its second line under its first), stays:
 
