@@ -67,9 +67,11 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     ocr_lines, _ = join_display_fragments(ocr_lines)
     ocr_lines, split = split_at_gutters(ocr_lines)
     gutters = page_gutters(ocr_lines)
-    placed, merged = reading_order([line.box for line in ocr_lines], gutters, set_across(ocr_lines, gutters),
+    across = set_across(ocr_lines, gutters)
+    placed, merged = reading_order([line.box for line in ocr_lines], gutters, across,
                                    [type_height(line) for line in ocr_lines])
-    column_lines = [ColumnLine(line_text(ocr_lines[p.index]), ocr_lines[p.index].box, p.block, p.column)
+    column_lines = [ColumnLine(line_text(ocr_lines[p.index]), ocr_lines[p.index].box, p.block, p.column,
+                               p.index in across)
                     for p in placed]
     roles = line_roles(column_lines, with_words=any(line.words for line in ocr_lines))
     paragraphs = assemble_paragraphs([line.text for line in column_lines], roles)

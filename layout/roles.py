@@ -34,12 +34,14 @@ SHORT_END_GLYPHS = 1.5
 
 @dataclass(frozen=True)
 class ColumnLine:
-    """A line in reading order with its box and place."""
+    """A line in reading order with its box and place; `across`: its glyphs stand across a
+    column gutter (set over two columns or more)."""
 
     text: str
     box: Box
     block: int
     column: int
+    across: bool = False
 
 
 def _column_edges(lines: list[ColumnLine], h: float) -> dict[tuple[int, int], tuple[float, float]]:
@@ -98,7 +100,9 @@ def geometry_roles(lines: list[ColumnLine]) -> list[LineRole]:
     # taller by some engines, its glyphs are not wider), and it ends no sentence.
     glyph_widths = [line.box.width / max(visible_width(line.text), 1.0) for line in lines]
     body_glyph = median(glyph_widths)
-    display = [height >= DISPLAY_HEIGHT * h and glyph >= DISPLAY_GLYPH * body_glyph
+    # A line set across columns is display type too, whatever its size (a kicker set hardly
+    # larger than the body).
+    display = [(line.across or (height >= DISPLAY_HEIGHT * h and glyph >= DISPLAY_GLYPH * body_glyph))
                and not ends_sentence(line.text)
                for height, glyph, line in zip(heights, glyph_widths, lines, strict=True)]
     roles: list[LineRole] = []

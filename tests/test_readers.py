@@ -260,3 +260,12 @@ def test_a_line_with_a_glyph_standing_in_the_gutter_is_set_across_it_and_not_cut
     laid = lay_out(OcrPage(tuple(lines), "hocr", 450, 400))
     assert laid.lines[0].text.replace(" ", "") == "老年人每餐最低只需八元"
     assert [line.column for line in laid.lines[1:]] == [0] * 8 + [1] * 8
+
+
+def test_a_kicker_set_across_columns_in_body_size_is_a_display_line_of_its_own():
+    from layout.roles import ColumnLine, geometry_roles
+
+    lines = [ColumnLine("为学校提供课后服务课程", Box(0, 0, 300, 28), 0, 0),
+             ColumnLine("项目建设跑出“加速度”", Box(200, 60, 500, 90), 1, 0, across=True),
+             ColumnLine("一季度重大项目完成投资", Box(50, 100, 560, 150), 1, 0, across=True)]
+    assert [r.role for r in geometry_roles(lines)][1:] == ["display", "display"]
