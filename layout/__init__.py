@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from cleaners.roles import LineRole, assemble_paragraphs
 from layout.fragments import join_display_fragments
 from layout.order import page_gutters, reading_order, set_across, split_at_gutters
+from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
 from layout.spacing import line_text
 from layout.words import drop_rules, type_height
@@ -66,6 +67,7 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     ocr_lines, _ = drop_rules(list(page.lines))
     ocr_lines, _ = join_display_fragments(ocr_lines)
     ocr_lines, split = split_at_gutters(ocr_lines)
+    ocr_lines, _ = drop_second_readings(ocr_lines)
     gutters = page_gutters(ocr_lines)
     across = set_across(ocr_lines, gutters)
     placed, merged = reading_order([line.box for line in ocr_lines], gutters, across,

@@ -120,7 +120,7 @@ def geometry_roles(lines: list[ColumnLine]) -> list[LineRole]:
             end = i
             while end < len(lines) and display[end]:
                 end += 1
-            wrapped = (previous is not None and display[i - 1]
+            wrapped = (previous is not None and display[i - 1] and not ends_with_marker(previous.text)
                        and abs(heights[i - 1] - heights[i]) <= 0.1 * heights[i]
                        and previous.box.x1 >= right - 2 * h and line.box.x0 <= left + h)
             roles.append(CONTINUES if wrapped else LineRole(Role.DISPLAY, _display_kind(heights, i, start, end)))

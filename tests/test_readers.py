@@ -269,3 +269,18 @@ def test_a_kicker_set_across_columns_in_body_size_is_a_display_line_of_its_own()
              ColumnLine("项目建设跑出“加速度”", Box(200, 60, 500, 90), 1, 0, across=True),
              ColumnLine("一季度重大项目完成投资", Box(50, 100, 560, 150), 1, 0, across=True)]
     assert [r.role for r in geometry_roles(lines)][1:] == ["display", "display"]
+
+
+def test_guide_items_set_across_a_framed_box_do_not_run_into_each_other():
+    from layout.roles import ColumnLine, geometry_roles
+
+    lines = [ColumnLine(t, Box(60, y, 560, y + 30), 0, 0, across=True)
+             for t, y in [("国老旧小区加装电梯 圆了老人“下楼梦”和3版", 0), ("图《云册方志》特展开幕因5版", 40)]]
+    assert [r.role for r in geometry_roles(lines)] == ["display", "display"]
+
+
+def test_a_row_read_twice_keeps_its_wider_reading_only():
+    lines = [OcrLine(f"正文第{k}行内容写满", Box(0, 40 * k, 300, 40 * k + 28), 0.9) for k in range(6)]
+    lines.insert(3, OcrLine("前还是一条黑", Box(150, 82, 330, 108), 0.9))
+    laid = lay_out(OcrPage(tuple(lines), "hocr", 400, 260))
+    assert [line.text for line in laid.lines] == [f"正文第{k}行内容写满" for k in range(6)]
