@@ -8,6 +8,7 @@ its type size is its words' median height.
 """
 
 from dataclasses import replace
+from statistics import median
 
 from cleaners.lines import visible_width
 from readers.model import Box, OcrLine, OcrWord
@@ -35,7 +36,7 @@ def drop_rules(lines: list[OcrLine]) -> tuple[list[OcrLine], list[Box]]:
     >>> words = (OcrWord("核", Box(0, 0, 20, 20)), OcrWord("|", Box(30, -5, 33, 30)), OcrWord("酸", Box(40, 0, 60, 20)))
     >>> kept, rules = drop_rules([OcrLine("核 | 酸", Box(0, -5, 60, 30), 0.9, words)])
     >>> kept[0].text, kept[0].box.as_list(), [r.x0 for r in rules]
-    ('核 酸', [0, 0, 60, 20], [30])
+    ('核 酸', [0, 0.0, 60, 20.0], [30])
     """
     out, rules = [], []
     for line in lines:
@@ -59,11 +60,13 @@ def is_loose(word: OcrWord, h: float | None = None) -> bool:
 
 
 def with_words(line: OcrLine, words: tuple[OcrWord, ...]) -> OcrLine:
-    """The line made of these of its words: box around them (the tight ones, where there are
-    any), text and confidence from them."""
+    """The line made of these of its words: from the first to the last of them (the tight
+    ones, where there are any), from their median top to their median bottom (a mark or a
+    glyph boxed with its neighbour's descender reaches further), text and confidence from
+    them."""
     placed = [w for w in words if not is_loose(w)] or list(words)
-    box = Box(min(w.box.x0 for w in placed), min(w.box.y0 for w in placed),
-              max(w.box.x1 for w in placed), max(w.box.y1 for w in placed))
+    box = Box(min(w.box.x0 for w in placed), median(w.box.y0 for w in placed),
+              max(w.box.x1 for w in placed), median(w.box.y1 for w in placed))
     scores = [w.confidence for w in words if w.confidence is not None]
     return replace(line, text=" ".join(w.text for w in words), box=box, words=words,
                    confidence=sum(scores) / len(scores) if scores else line.confidence)
