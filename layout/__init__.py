@@ -16,7 +16,7 @@ from layout.order import page_gutters, reading_order, set_across, split_at_gutte
 from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
 from layout.spacing import line_text
-from layout.words import drop_rules, type_height
+from layout.words import drop_placeless, drop_rules, type_height
 from readers.model import OcrPage
 
 
@@ -64,7 +64,7 @@ def line_roles(lines: list[ColumnLine], with_words: bool) -> list[LineRole]:
 
 def lay_out(page: OcrPage) -> LaidOutPage:
     """Reading order, line texts, roles and paragraphs of an engine's page."""
-    ocr_lines, _ = drop_rules(list(page.lines))
+    ocr_lines, _ = drop_rules(drop_placeless(list(page.lines)))
     ocr_lines, _ = join_display_fragments(ocr_lines)
     ocr_lines, split = split_at_gutters(ocr_lines)
     ocr_lines, _ = drop_second_readings(ocr_lines)

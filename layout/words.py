@@ -29,6 +29,19 @@ def is_rule(word: OcrWord) -> bool:
     return all(ch in RULE_GLYPHS for ch in word.text.strip())
 
 
+def drop_placeless(lines: list[OcrLine]) -> list[OcrLine]:
+    """The lines without those whose every word box is loose: such a box has no place on the
+    page (Tesseract writes a `人` boxed across all columns over a photo), and it would cut
+    the page across where nothing is.
+
+    >>> tight = OcrLine("全转移。", Box(0, 0, 100, 25), 0.9, (OcrWord("全转移。", Box(0, 0, 100, 25)),))
+    >>> loose = OcrLine("人", Box(0, 30, 900, 60), 0.0, (OcrWord("人", Box(0, 30, 900, 60)),))
+    >>> [line.text for line in drop_placeless([tight, loose])]
+    ['全转移。']
+    """
+    return [line for line in lines if not line.words or not all(is_loose(w) for w in line.words)]
+
+
 def drop_rules(lines: list[OcrLine]) -> tuple[list[OcrLine], list[Box]]:
     """The lines without the column rules read as words (each line's box and text made again
     from the words left; a line of rules only goes), and the rules' boxes.
