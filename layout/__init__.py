@@ -65,6 +65,7 @@ def line_roles(lines: list[ColumnLine], with_words: bool) -> list[LineRole]:
 def lay_out(page: OcrPage) -> LaidOutPage:
     """Reading order, line texts, roles and paragraphs of an engine's page."""
     ocr_lines, _ = drop_rules(drop_placeless(list(page.lines)))
+    ocr_lines, _ = drop_second_readings(ocr_lines)
     ocr_lines, _ = join_display_fragments(ocr_lines)
     ocr_lines, split = split_at_gutters(ocr_lines)
     ocr_lines, _ = drop_second_readings(ocr_lines)
