@@ -1,8 +1,11 @@
 """qingyang layout: the page model (readers) to lines with roles, in reading order.
 
-`lay_out(page)` orders the engine's lines column by column (`layout.order`), rebuilds each
-line's text from its word gaps (`layout.spacing`), gives each line a role from its box
-(`layout.roles`) and assembles paragraphs with the text path's assembly. The cleaning rules
+`lay_out(page)` drops what is no text (column rules read as words, boxes with no place, a
+row's second reading: `layout.words`, `layout.overlaps`), joins display pieces cut along a
+row (`layout.fragments`), cuts lines run across a gutter and orders the lines column by
+column (`layout.order`), rebuilds each line's text from its word gaps (`layout.spacing`),
+gives each line a role from its box (`layout.roles`) and assembles paragraphs with the text
+path's assembly. The cleaning rules
 then run on those paragraphs as on any text, reflow aside. Without word boxes (PP-OCR)
 the line roles come from the text evidence on the lines in that reading order
 (`line_roles` says why).
