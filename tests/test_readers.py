@@ -9,7 +9,7 @@ import pytest
 from layout import lay_out
 from layout.compose import clean_ocr_page
 from readers import OcrFormatError, read_ocr_file, sniff_format
-from readers.model import Box, OcrLine, OcrPage
+from readers.model import Box, OcrLine, OcrPage, OcrWord
 
 OCR = Path(__file__).resolve().parent / "ocr"
 FORMATS = {"hocr": "two_columns.hocr", "alto": "two_columns.alto.xml", "paddleocr": "two_columns.paddle.json"}
@@ -284,3 +284,18 @@ def test_a_row_read_twice_keeps_its_wider_reading_only():
     lines.insert(3, OcrLine("前还是一条黑", Box(150, 82, 330, 108), 0.9))
     laid = lay_out(OcrPage(tuple(lines), "hocr", 400, 260))
     assert [line.text for line in laid.lines] == [f"正文第{k}行内容写满" for k in range(6)]
+
+
+def test_a_gap_no_wider_than_the_lines_usual_spacing_is_no_printed_space():
+    from layout.spacing import line_text
+
+    def line_of(gaps: list[float]) -> OcrLine:
+        words, x = [], 0.0
+        for ch, gap in zip("前三季度逆势增长", [0.0, *gaps], strict=True):
+            x += gap
+            words.append(OcrWord(ch, Box(x, 0, x + 30, 34)))
+            x += 30
+        return OcrLine("".join(w.text for w in words), Box(0, 0, x, 34), None, tuple(words))
+
+    assert line_text(line_of([12, 14, 12, 22, 13, 12, 12])) == "前三季度逆势增长"
+    assert line_text(line_of([4, 5, 4, 40, 5, 4, 5])) == "前三季度 逆势增长"
