@@ -1,8 +1,11 @@
 """qingyang layout: the page model (readers) to lines with roles, in reading order.
 
-`lay_out(page)` orders the engine's lines column by column (`layout.order`), rebuilds each
-line's text from its word gaps (`layout.spacing`), gives each line a role from its box
-(`layout.roles`) and assembles paragraphs with the text path's assembly. The cleaning rules
+`lay_out(page)` drops what is no text (column rules read as words, boxes with no place, a
+row's second reading: `layout.words`, `layout.overlaps`), joins display pieces cut along a
+row (`layout.fragments`), cuts lines run across a gutter and orders the lines column by
+column (`layout.order`), rebuilds each line's text from its word gaps (`layout.spacing`),
+gives each line a role from its box (`layout.roles`) and assembles paragraphs with the text
+path's assembly. The cleaning rules
 then run on those paragraphs as on any text, reflow aside. Without word boxes (PP-OCR)
 the line roles come from the text evidence on the lines in that reading order
 (`line_roles` says why).
@@ -11,9 +14,12 @@ the line roles come from the text evidence on the lines in that reading order
 from dataclasses import dataclass
 
 from cleaners.roles import LineRole, assemble_paragraphs
-from layout.order import page_gutters, reading_order, split_at_gutters
-from layout.roles import ColumnLine, geometry_roles
+from layout.fragments import join_display_fragments
+from layout.order import page_gutters, reading_order, set_across, split_at_gutters
+from layout.overlaps import drop_second_readings
+from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
 from layout.spacing import line_text
+from layout.words import drop_placeless, drop_rules, type_height
 from readers.model import OcrPage
 
 
@@ -56,14 +62,22 @@ def line_roles(lines: list[ColumnLine], with_words: bool) -> list[LineRole]:
     kept, features = line_features("\n".join(texts))
     if len(kept) != len(texts):  # a blank line (an engine's empty box): fall back on the boxes
         return geometry_roles(lines)
-    return infer_text_roles(features)
+    return mark_indented_starts(lines, infer_text_roles(features))
 
 
 def lay_out(page: OcrPage) -> LaidOutPage:
     """Reading order, line texts, roles and paragraphs of an engine's page."""
-    ocr_lines, split = split_at_gutters(list(page.lines))
-    placed, merged = reading_order([line.box for line in ocr_lines], page_gutters(ocr_lines))
-    column_lines = [ColumnLine(line_text(ocr_lines[p.index]), ocr_lines[p.index].box, p.block, p.column)
+    ocr_lines, _ = drop_rules(drop_placeless(list(page.lines)))
+    ocr_lines, _ = drop_second_readings(ocr_lines)
+    ocr_lines, _ = join_display_fragments(ocr_lines)
+    ocr_lines, split = split_at_gutters(ocr_lines)
+    ocr_lines, _ = drop_second_readings(ocr_lines)
+    gutters = page_gutters(ocr_lines)
+    across = set_across(ocr_lines, gutters)
+    placed, merged = reading_order([line.box for line in ocr_lines], gutters, across,
+                                   [type_height(line) for line in ocr_lines])
+    column_lines = [ColumnLine(line_text(ocr_lines[p.index]), ocr_lines[p.index].box, p.block, p.column,
+                               p.index in across)
                     for p in placed]
     roles = line_roles(column_lines, with_words=any(line.words for line in ocr_lines))
     paragraphs = assemble_paragraphs([line.text for line in column_lines], roles)

@@ -12,13 +12,22 @@ body text is one the engine merged across the gutter: it stays one line, in the 
 starts in, and is counted.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from statistics import median
 
+from layout.words import is_loose, tight_boxes, type_height, with_words
 from readers.model import Box, OcrLine
 
 # A gutter is at least this many body-line heights wide (a CJK glyph is about one height).
 MIN_GUTTER = 0.4
+
+# A column's line starts at its left edge or indented by up to this many glyphs; a line that
+# starts further in and crosses a gutter is set across it (a centred headline).
+MAX_INDENT = 3.0
+
+# Read off glyph boxes, at least this wide: the white space between the glyphs of a justified
+# column lines up from row to row, a channel narrower than a glyph.
+MIN_WORD_GUTTER = 0.8
 
 # A horizontal gap that every line of a region leaves, wider than the usual gap between two
 # lines of a column by this many body-line heights, parts two bands (stories are set as
@@ -79,18 +88,21 @@ def page_gutters(lines: list[OcrLine]) -> list[tuple[float, float]]:
     """The page's gutters, from word boxes where the engine gave them (a word never crosses a
     gutter, a line the engine merged does), else from line boxes.
 
+    Word boxes much wider than their glyphs (Tesseract's, at times) are left out: they
+    cover white space the glyphs do not.
+
     >>> from readers.model import OcrWord
-    >>> merged = [OcrLine("左 右", Box(0, y, 220, y + 10), None, (OcrWord("左", Box(0, y, 100, y + 10)),
-    ...           OcrWord("右", Box(120, y, 220, y + 10)))) for y in range(0, 60, 14)]
+    >>> merged = [OcrLine("左 右", Box(0, y, 220, y + 10), None, tuple(OcrWord("字", Box(x, y, x + 10, y + 10))
+    ...           for x in [*range(0, 100, 10), *range(120, 220, 10)])) for y in range(0, 60, 14)]
     >>> page_gutters(merged), _gutters([line.box for line in merged], 10)
     ([(100, 120)], [])
     """
-    h = body_height([line.box for line in lines])
-    body = [line for line in lines if line.box.height < DISPLAY_HEIGHT * h]
+    h = median(type_height(line) for line in lines) if lines else 1.0
+    body = [line for line in lines if type_height(line) < DISPLAY_HEIGHT * h]
     if body and all(line.words for line in body):
-        words = [w.box for line in body for w in line.words]
+        words = tight_boxes(body, h)
         allowed = max(1, len(body) // GUTTER_CROSSINGS)
-        return _sparse_runs(words, min(b.x0 for b in words), max(b.x1 for b in words), MIN_GUTTER * h, allowed)
+        return _sparse_runs(words, min(b.x0 for b in words), max(b.x1 for b in words), MIN_WORD_GUTTER * h, allowed)
     return _gutters([line.box for line in lines], h)
 
 
@@ -117,13 +129,20 @@ def _crosses(box: Box, gutter: tuple[float, float]) -> bool:
 
 
 class _Orderer:
-    def __init__(self, boxes: list[Box], gutters: list[tuple[float, float]] | None):
+    def __init__(self, boxes: list[Box], gutters: list[tuple[float, float]] | None,
+                 set_across: set[int] = frozenset(), heights: list[float] | None = None):
         self.boxes = boxes
-        self.h = body_height(boxes)
+        self.set_across = set_across
+        self.heights = heights or [b.height for b in boxes]
+        self.h = median(self.heights)
         self.gutters = _gutters(boxes, self.h) if gutters is None else gutters
         self.band_gap = line_gap(boxes) + BAND_GAP * self.h
         self.merged: set[int] = set()
         self.leaves: list[list[int]] = []
+
+    def is_display(self, i: int) -> bool:
+        """Display type: taller than body lines, or known to be set across a gutter."""
+        return i in self.set_across or self.heights[i] >= DISPLAY_HEIGHT * self.h
 
     def order(self, idx: list[int]) -> None:
         """Append the leaves of region `idx` (lines in one column of one band) in reading order."""
@@ -139,6 +158,11 @@ class _Orderer:
         if free and self._each_has_display(idx, free):
             self._by_columns(idx, free)
             return
+        head = self._heading_stack(idx, inside)
+        if head and len(head) < len(idx):
+            self.leaves.append(head)
+            self.order([i for i in idx if i not in set(head)])
+            return
         bands = self._bands_by_gaps(idx)
         if len(bands) > 1:
             for band in bands:
@@ -148,7 +172,7 @@ class _Orderer:
             self._by_columns(idx, free)
             return
         crossing = [i for i in idx if any(_crosses(self.boxes[i], g) for g in inside)]
-        display = [i for i in crossing if self.boxes[i].height >= DISPLAY_HEIGHT * self.h]
+        display = [i for i in crossing if self.is_display(i)]
         if display and len(display) < len(idx):
             self._by_bands(idx, set(display))
             return
@@ -159,12 +183,24 @@ class _Orderer:
             return
         self.leaves.append(sorted(idx, key=lambda i: (self.boxes[i].y0, self.boxes[i].x0)))
 
+    def _heading_stack(self, idx: list[int], inside: list[tuple[float, float]]) -> list[int]:
+        """The display lines above all other lines of the region, when one of them is set
+        across a gutter: a story's headline stack, centred over its columns, heads them all
+        (even a column it does not reach over). Empty when there is none."""
+        body_top = min((self.boxes[i].y0 for i in idx if not self.is_display(i)), default=None)
+        if body_top is None:
+            return []
+        head = sorted((i for i in idx if self.is_display(i) and self.boxes[i].y1 <= body_top + 0.5 * self.h),
+                      key=lambda i: (self.boxes[i].y0, self.boxes[i].x0))
+        spans = any(_crosses(self.boxes[i], g) for i in head for g in inside)
+        return head if spans else []
+
     def _each_has_display(self, idx: list[int], gutters: list[tuple[float, float]]) -> bool:
         """Whether every column the gutters part holds a display line of its own."""
         cuts = sorted(g[0] for g in gutters)
         has = [False] * (len(cuts) + 1)
         for i in idx:
-            if self.boxes[i].height >= DISPLAY_HEIGHT * self.h:
+            if self.is_display(i):
                 has[sum(self.boxes[i].x0 >= cut for cut in cuts)] = True
         return all(has)
 
@@ -190,7 +226,7 @@ class _Orderer:
         return merged
 
     def _opens_band(self, band: list[int]) -> bool:
-        if any(self.boxes[i].height >= DISPLAY_HEIGHT * self.h for i in band):
+        if any(self.is_display(i) for i in band):
             return True
         cuts = sorted(g[0] for g in self.gutters)
         return len({sum(self.boxes[i].x0 >= cut for cut in cuts) for i in band}) >= 2
@@ -225,10 +261,13 @@ class _Orderer:
 
 
 def reading_order(boxes: list[Box], gutters: list[tuple[float, float]] | None = None,
+                  set_across: set[int] = frozenset(), heights: list[float] | None = None,
                   ) -> tuple[list[Placed], int]:
     """The lines' reading order (each with its block and column) and how many lines the
     engine merged across a gutter. `gutters`: the page's (`page_gutters`), else read off the
-    line boxes.
+    line boxes. `set_across`: lines known to be set across a gutter (their glyphs stand in it),
+    read as display lines whatever their height. `heights`: each line's type height (its
+    glyphs', where the engine boxed them), else its box's.
 
     >>> two_columns = [Box(0, 0, 100, 10), Box(120, 0, 220, 10), Box(0, 14, 100, 24), Box(120, 14, 220, 24)]
     >>> [p.index for p in reading_order(two_columns)[0]]
@@ -239,7 +278,7 @@ def reading_order(boxes: list[Box], gutters: list[tuple[float, float]] | None = 
     """
     if not boxes:
         return [], 0
-    orderer = _Orderer(boxes, gutters)
+    orderer = _Orderer(boxes, gutters, set_across, heights)
     orderer.order(list(range(len(boxes))))
     placed: list[Placed] = []
     for block, leaf in enumerate(orderer.leaves):
@@ -249,39 +288,81 @@ def reading_order(boxes: list[Box], gutters: list[tuple[float, float]] | None = 
     return placed, len(orderer.merged)
 
 
+def _cut_at(line: OcrLine, crossed: list[tuple[float, float]], gutters: list[tuple[float, float]],
+            text_left: float, h: float, others: list[Box]) -> list[list]:
+    """The line's words in pieces, cut at each crossed gutter that no glyph of the line stands
+    in, where the piece on its left starts at its column's left edge (or an indentation from
+    it), or goes on a line of the same row that does (the engine cut a column's line in two):
+    a column's line does, a headline set across the gutter does not."""
+    pieces: list[list] = [[]]
+    edges = [(g[0] + g[1]) / 2 for g in crossed]
+    for word in sorted(line.words, key=lambda w: w.box.x0 + w.box.x1):
+        while len(pieces) <= len(edges) and (word.box.x0 + word.box.x1) / 2 >= edges[len(pieces) - 1]:
+            pieces.append([])
+        pieces[-1].append(word)
+    kept: list[list] = []
+    for k, piece in enumerate(pieces):
+        if not piece:
+            continue
+        if kept and k > 0:
+            left = kept[-1]
+            column_left = max([g[1] for g in gutters if g[1] <= crossed[k - 1][0]], default=text_left)
+            x0 = min(w.box.x0 for w in left)
+            y0, y1 = min(w.box.y0 for w in left), max(w.box.y1 for w in left)
+            g0, g1 = crossed[k - 1]
+            # A glyph (not a mark: punctuation may hang past a column's end) in the gutter.
+            in_gutter = any(g0 < (w.box.x0 + w.box.x1) / 2 < g1 for w in line.words
+                            if not is_loose(w, h) and any(ch.isalnum() for ch in w.text))
+            if in_gutter or (x0 > column_left + MAX_INDENT * h and not any(
+                    b.x0 <= column_left + MAX_INDENT * h and x0 - h <= b.x1 <= x0 + 0.5 * h
+                    and min(b.y1, y1) - max(b.y0, y0) >= 0.5 * min(b.height, y1 - y0) for b in others)):
+                left.extend(piece)  # set across the gutter: one line
+                continue
+        kept.append(list(piece))
+    return kept
+
+
+def set_across(lines: list[OcrLine], gutters: list[tuple[float, float]]) -> set[int]:
+    """The lines with word boxes that still cross a gutter after `split_at_gutters`: their
+    glyphs were set across it (a headline centred over two columns)."""
+    return {i for i, line in enumerate(lines) if line.words and any(_crosses(line.box, g) for g in gutters)}
+
+
 def split_at_gutters(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
     """Lines of body height that cross a gutter, cut there when their word boxes allow (words
     on both sides of it), and how many were cut. Display lines set across columns stay whole.
 
+    A line slanted over two rows has a tall box, but body-sized words: it is cut too.
+
     >>> from readers.model import OcrWord
     >>> body = [OcrLine("左栏正文", Box(0, y, 100, y + 10)) for y in range(0, 60, 14)]
     >>> body += [OcrLine("右栏正文", Box(120, y, 220, y + 10)) for y in range(0, 60, 14)]
-    >>> words = (OcrWord("左", Box(0, 70, 100, 80)), OcrWord("右", Box(120, 70, 220, 80)))
-    >>> lines, cut = split_at_gutters([*body, OcrLine("左 右", Box(0, 70, 220, 80), None, words)])
+    >>> words = (OcrWord("左", Box(0, 70, 10, 80)), OcrWord("栏", Box(90, 70, 100, 80)),
+    ...          OcrWord("右", Box(120, 80, 130, 90)))
+    >>> lines, cut = split_at_gutters([*body, OcrLine("左栏 右", Box(0, 70, 130, 90), None, words)])
     >>> cut, [line.text for line in lines[-2:]], [line.box.x1 for line in lines[-2:]]
-    (1, ['左', '右'], [100, 220])
+    (1, ['左 栏', '右'], [100, 130])
+
+    A line centred across the gutter (it starts far from its column's left edge) stays whole:
+
+    >>> centred = tuple(OcrWord(c, Box(x, 70, x + 10, 80)) for c, x in [("紧", 60), ("盯", 90), ("落", 125), ("实", 140)])
+    >>> split_at_gutters([*body, OcrLine("紧盯 落实", Box(60, 70, 150, 80), None, centred)])[1]
+    0
     """
-    h = body_height([line.box for line in lines])
+    h = median(type_height(line) for line in lines) if lines else 1.0
     gutters = page_gutters(lines)
+    text_left = min((line.box.x0 for line in lines), default=0.0)
     out, cut = [], 0
     for line in lines:
-        crossed = [g for g in gutters if _crosses(line.box, g)] if line.box.height < DISPLAY_HEIGHT * h else []
+        crossed = [g for g in gutters if _crosses(line.box, g)] if type_height(line) < DISPLAY_HEIGHT * h else []
         if not crossed or not line.words:
             out.append(line)
             continue
-        edges = sorted((g[0] + g[1]) / 2 for g in crossed)
-        parts: list[list] = [[] for _ in range(len(edges) + 1)]
-        for word in line.words:
-            parts[sum((word.box.x0 + word.box.x1) / 2 >= e for e in edges)].append(word)
-        pieces = [p for p in parts if p]
+        pieces = _cut_at(line, sorted(crossed, key=lambda g: g[0]), gutters, text_left, h,
+                         [other.box for other in lines if other is not line])
         if len(pieces) < 2:
             out.append(line)
             continue
         cut += 1
-        for words in pieces:
-            box = Box(min(w.box.x0 for w in words), min(w.box.y0 for w in words),
-                      max(w.box.x1 for w in words), max(w.box.y1 for w in words))
-            scores = [w.confidence for w in words if w.confidence is not None]
-            out.append(replace(line, text=" ".join(w.text for w in words), box=box, words=tuple(words),
-                               confidence=sum(scores) / len(scores) if scores else line.confidence))
+        out += [with_words(line, tuple(words)) for words in pieces]
     return out, cut

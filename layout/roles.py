@@ -9,7 +9,15 @@ guide bullet, a byline) still counts.
 from dataclasses import dataclass
 from statistics import median
 
-from cleaners.lines import GUIDE_ITEM, LEAD, ends_sentence, is_byline, visible_width
+from cleaners.lines import (
+    GUIDE_ITEM,
+    LEAD,
+    NEVER_STARTS_LINE_SET,
+    ends_sentence,
+    is_byline,
+    visible_width,
+)
+from cleaners.markers import find_jump_markers
 from cleaners.roles import CONTINUES, STARTS_PARAGRAPH, DisplayKind, LineRole, Role
 from readers.model import Box
 
@@ -26,12 +34,38 @@ SHORT_END_GLYPHS = 1.5
 
 @dataclass(frozen=True)
 class ColumnLine:
-    """A line in reading order with its box and place."""
+    """A line in reading order with its box and place; `across`: its glyphs stand across a
+    column gutter (set over two columns or more)."""
 
     text: str
     box: Box
     block: int
     column: int
+    across: bool = False
+
+
+def left_edge(starts: list[float]) -> float:
+    """A column's left edge from its lines' left ends: the lower quartile (most lines start at
+    the edge; indented starts are fewer, a loose box or a hanging mark rarer still); the
+    leftmost of three lines or fewer.
+
+    >>> left_edge([552, 497, 499, 551]), left_edge([40, 0, 3])
+    (499, 0)
+    """
+    xs = sorted(starts)
+    return xs[0] if len(xs) <= 3 else xs[len(xs) // 4]
+
+
+def right_edge(ends: list[float]) -> float:
+    """A column's right edge from its lines' right ends: the upper quartile (short last lines
+    are fewer than full ones, a mark hanging past the edge rarer); the rightmost of three or
+    fewer.
+
+    >>> right_edge([390, 392, 300, 440, 388, 390])
+    392
+    """
+    xs = sorted(ends)
+    return xs[-1] if len(xs) <= 3 else xs[(3 * len(xs)) // 4]
 
 
 def _column_edges(lines: list[ColumnLine], h: float) -> dict[tuple[int, int], tuple[float, float]]:
@@ -42,7 +76,7 @@ def _column_edges(lines: list[ColumnLine], h: float) -> dict[tuple[int, int], tu
         if line.box.height < DISPLAY_HEIGHT * h:
             groups.setdefault((line.block, line.column), []).append(line.box)
     for key, boxes in groups.items():
-        edges[key] = (min(b.x0 for b in boxes), max(b.x1 for b in boxes))
+        edges[key] = (left_edge([b.x0 for b in boxes]), right_edge([b.x1 for b in boxes]))
     return edges
 
 
@@ -53,6 +87,16 @@ def _display_kind(heights: list[float], i: int, start: int, end: int) -> Display
     if i == tallest:
         return DisplayKind.HEADLINE
     return DisplayKind.KICKER if i < tallest else DisplayKind.SUBHEADLINE
+
+
+def ends_with_marker(text: str) -> bool:
+    """Whether a jump marker ends the line (the story jumps away, or a guide item ends).
+
+    >>> ends_with_marker("问题 〈下转第三版)"), ends_with_marker("课后服务“菜单”丰富多彩因5版"), ends_with_marker("共有12版。")
+    (True, True, False)
+    """
+    markers = find_jump_markers(text)
+    return bool(markers) and not text[markers[-1].offset + len(markers[-1].raw):].strip()
 
 
 def geometry_roles(lines: list[ColumnLine]) -> list[LineRole]:
@@ -74,13 +118,17 @@ def geometry_roles(lines: list[ColumnLine]) -> list[LineRole]:
     # taller by some engines, its glyphs are not wider), and it ends no sentence.
     glyph_widths = [line.box.width / max(visible_width(line.text), 1.0) for line in lines]
     body_glyph = median(glyph_widths)
-    display = [height >= DISPLAY_HEIGHT * h and glyph >= DISPLAY_GLYPH * body_glyph
+    # A line set across columns is display type too, whatever its size (a kicker set hardly
+    # larger than the body).
+    display = [(line.across or (height >= DISPLAY_HEIGHT * h and glyph >= DISPLAY_GLYPH * body_glyph))
                and not ends_sentence(line.text)
                for height, glyph, line in zip(heights, glyph_widths, lines, strict=True)]
     roles: list[LineRole] = []
     for i, line in enumerate(lines):
         left, right = edges.get((line.block, line.column), (line.box.x0, line.box.x1))
         previous = lines[i - 1] if i else None
+        # Where the line above stops short is read against its own column's right edge.
+        previous_right = edges.get((previous.block, previous.column), (0, previous.box.x1))[1] if previous else right
         if GUIDE_ITEM.match(line.text):
             roles.append(LineRole(Role.GUIDE))
         elif display[i]:
@@ -90,26 +138,63 @@ def geometry_roles(lines: list[ColumnLine]) -> list[LineRole]:
             end = i
             while end < len(lines) and display[end]:
                 end += 1
-            wrapped = (previous is not None and display[i - 1]
+            wrapped = (previous is not None and display[i - 1] and not ends_with_marker(previous.text)
                        and abs(heights[i - 1] - heights[i]) <= 0.1 * heights[i]
                        and previous.box.x1 >= right - 2 * h and line.box.x0 <= left + h)
             roles.append(CONTINUES if wrapped else LineRole(Role.DISPLAY, _display_kind(heights, i, start, end)))
         elif (previous is not None and roles[-1].role is Role.BYLINE
-              and previous.box.x1 >= right - SHORT_END_GLYPHS * h and len(line.text.strip()) <= 4):
+              and previous.box.x1 >= previous_right - SHORT_END_GLYPHS * h and len(line.text.strip()) <= 4):
             roles.append(CONTINUES)  # a byline wrapped at the column's end: its last name's end
         elif is_byline(line.text):
             roles.append(LineRole(Role.CREDIT if line.text.rstrip().endswith("摄") or "/图" in line.text
                                   else Role.BYLINE))
         elif heights[i] <= CAPTION_HEIGHT * h:
             roles.append(CONTINUES if previous is not None and roles[-1].role is Role.CAPTION
-                         and previous.box.x1 >= right - SHORT_END_GLYPHS * h else LineRole(Role.CAPTION))
-        elif previous is None or display[i - 1] or LEAD.match(line.text):
+                         and previous.box.x1 >= previous_right - SHORT_END_GLYPHS * h else LineRole(Role.CAPTION))
+        elif previous is None or display[i - 1] or LEAD.match(line.text) or ends_with_marker(previous.text):
             roles.append(STARTS_PARAGRAPH)
         elif line.box.x0 >= left + INDENT_GLYPHS * h:
             roles.append(STARTS_PARAGRAPH)
-        elif previous.box.x1 <= right - SHORT_END_GLYPHS * h or roles[-1].role in (
+        elif previous.box.x1 <= previous_right - SHORT_END_GLYPHS * h or roles[-1].role in (
                 Role.BYLINE, Role.CREDIT, Role.CAPTION):
             roles.append(STARTS_PARAGRAPH)
         else:
             roles.append(CONTINUES)
     return roles
+
+
+def _left_edges(lines: list[ColumnLine]) -> dict[tuple[int, int], float]:
+    """Each (block, column)'s left edge, read off all its lines."""
+    starts: dict[tuple[int, int], list[float]] = {}
+    for line in lines:
+        starts.setdefault((line.block, line.column), []).append(line.box.x0)
+    return {key: left_edge(xs) for key, xs in starts.items()}
+
+
+def mark_indented_starts(lines: list[ColumnLine], roles: list[LineRole]) -> list[LineRole]:
+    """The roles with each `continues` line of body text (body-sized glyphs, after a body
+    line) that is indented from its column's left edge made a paragraph start. For roles
+    read off the text (lines without word boxes): the indentation the engine dropped from the
+    text is still in its boxes, padded or not. A wrapped headline or byline is centred or
+    set right, not indented: it goes on.
+
+    >>> lines = [ColumnLine(t, Box(x0, y, x1, y + 30), 0, 0) for t, x0, y, x1 in [
+    ...     ("会议指出，今年上半", 50, 0, 330), ("年全市形势平稳。", 50, 40, 290),
+    ...     ("会议要求，要聚焦", 106, 80, 330), ("危险化学品等领域。", 50, 120, 320), ("“做到不留死角。”", 64, 160, 300)]]
+    >>> [str(r) for r in mark_indented_starts(lines, [STARTS_PARAGRAPH] + [CONTINUES] * 4)]
+    ['starts_paragraph', 'continues', 'starts_paragraph', 'continues', 'continues']
+    """
+    if not lines:
+        return roles
+    glyph = median(line.box.width / max(visible_width(line.text), 1.0) for line in lines)
+    edges = _left_edges(lines)
+    marked = list(roles)
+    body = (Role.CONTINUES, Role.STARTS_PARAGRAPH)
+    for i, (line, role) in enumerate(zip(lines, roles, strict=True)):
+        text = line.text.lstrip()
+        pitch = line.box.width / max(visible_width(line.text), 1.0)
+        if (i and role.role is Role.CONTINUES and marked[i - 1].role in body and text
+                and text[0] not in NEVER_STARTS_LINE_SET and pitch <= DISPLAY_GLYPH * glyph
+                and line.box.x0 >= edges[(line.block, line.column)] + INDENT_GLYPHS * glyph):
+            marked[i] = STARTS_PARAGRAPH
+    return marked

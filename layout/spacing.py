@@ -2,12 +2,20 @@
 spacing, so names in a byline and a headline's phrases keep theirs and glyph boxes that touch
 (or overlap, as Tesseract's often do) are one word."""
 
+from statistics import median
+
 from readers.model import OcrLine
 
 # Between two CJK words, a gap of at least this share of the line's height is a printed space
 # (an em space or more); between two Latin words much less is.
 CJK_SPACE = 0.6
 LATIN_SPACE = 0.15
+
+# And, between CJK words, at least this many times the line's median gap, when the line has
+# this many gaps or more (a letter-spaced headline's gaps are all wide; its phrase break is
+# wider still).
+SPACE_OVER_USUAL = 2.0
+MIN_GAPS = 3
 
 
 def _is_latin_edge(char: str) -> bool:
@@ -27,11 +35,13 @@ def line_text(line: OcrLine) -> str:
     if not line.words:
         return line.text
     height = max(line.box.height, 1.0)
+    gaps = [word.box.x0 - before.box.x1 for before, word in zip(line.words, line.words[1:], strict=False)]
+    # The line's usual spacing: a printed space stands out of it (twice as wide at least).
+    usual = median(gaps) if len(gaps) >= MIN_GAPS else 0.0
     pieces = [line.words[0].text]
-    for before, word in zip(line.words, line.words[1:], strict=False):
-        gap = word.box.x0 - before.box.x1
+    for before, word, gap in zip(line.words, line.words[1:], gaps, strict=False):
         latin = _is_latin_edge(before.text[-1]) and _is_latin_edge(word.text[0])
-        if gap >= (LATIN_SPACE if latin else CJK_SPACE) * height:
+        if gap >= (LATIN_SPACE if latin else CJK_SPACE) * height and (latin or gap >= SPACE_OVER_USUAL * usual):
             pieces.append(" ")
         pieces.append(word.text)
     return "".join(pieces)

@@ -68,6 +68,26 @@ def _position_map(source: str, target: str, opcodes) -> list[int]:
     return mapping
 
 
+def _insert_starts(opcodes) -> dict[int, int]:
+    """For each index of the source where the target has characters the source lacks, where
+    those characters start in the target."""
+    return {s1: d1 for tag, s1, _, d1, _ in opcodes if tag == "insert"}
+
+
+def _matched_boundaries(hyp_bounds: set[int], gold_bounds: set[int], mapping: list[int], opcodes) -> int:
+    """Hypothesis boundaries that fall on a gold one. A boundary where the gold has characters
+    the hypothesis lacks (a bullet the engine never read) matches on either side of them:
+    the missing characters already count in the CER."""
+    inserted = _insert_starts(opcodes)
+    matched = set()
+    for b in hyp_bounds:
+        hit = next((g for g in range(inserted.get(b, mapping[b]), mapping[b] + 1)
+                    if g in gold_bounds and g not in matched), None)
+        if hit is not None:
+            matched.add(hit)
+    return len(matched)
+
+
 def _spaces_kept(target: str, opcodes) -> int:
     """Spaces of `target` that an `equal` block of the alignment covers."""
     return sum(target.count(" ", d1, d2) for tag, _, _, d1, d2 in opcodes if tag == "equal")
@@ -81,13 +101,20 @@ def score_text(hypothesis: str, gold: str) -> PageScore:
     (0.0, 1, 0.0)
     >>> score_text("记者林晓 通讯员 周航", "记者 林晓 通讯员 周航").spaces_kept_share
     0.6666666666666666
+
+    A break before a bullet the engine dropped is in the right place (the bullet counts once,
+    as a missing character):
+
+    >>> s = score_text("一条河的“逆袭”\\n课后服务丰富多彩", "■一条河的“逆袭”\\n■课后服务丰富多彩")
+    >>> s.edit_distance, s.paragraph_f1
+    (2, 1.0)
     """
     hyp_stream, hyp_bounds = _stream_and_boundaries(hypothesis)
     gold_stream, gold_bounds = _stream_and_boundaries(gold)
     opcodes = Levenshtein.opcodes(hyp_stream, gold_stream)
     mapping = _position_map(hyp_stream, gold_stream, opcodes)
     mapped = {mapping[b] for b in hyp_bounds}
-    tp = len(mapped & gold_bounds)
+    tp = _matched_boundaries(hyp_bounds, gold_bounds, mapping, opcodes)
     return PageScore(
         edit_distance=Levenshtein.distance(hyp_stream, gold_stream),
         gold_chars=len(gold_stream),

@@ -9,6 +9,7 @@ import pytest
 from layout import lay_out
 from layout.compose import clean_ocr_page
 from readers import OcrFormatError, read_ocr_file, sniff_format
+from readers.model import Box, OcrLine, OcrPage, OcrWord
 
 OCR = Path(__file__).resolve().parent / "ocr"
 FORMATS = {"hocr": "two_columns.hocr", "alto": "two_columns.alto.xml", "paddleocr": "two_columns.paddle.json"}
@@ -126,3 +127,175 @@ def test_qingyang_ocr_writes_paddle_json_the_geometry_path_reads(tmp_path):
     page = read_ocr_file(tmp_path / "page.paddle.json")
     assert page.source_format == "paddleocr" and len(page.lines) == 6
     assert clean_ocr_page(page)[0].paragraphs[-1] == "记者从市卫健委获悉，检测工作有序推进。"
+
+
+def _column_page(heads: list[tuple[str, tuple[float, float, float, float]]]) -> OcrPage:
+    """Two columns of body lines (12 a column, glyphs 25 px) under the given display lines."""
+    body = []
+    for column, x0 in enumerate((0, 300)):
+        for row in range(12):
+            y = 100 + 35 * row
+            text = ("左" if column == 0 else "右") + "栏正文第" + "一二三四五六七八九十甲乙"[row] + "行内容。"[: 4 if row % 4 != 3 else 5]
+            body.append(OcrLine(text, Box(x0, y, x0 + 25 * len(text), y + 25), 0.95))
+    return OcrPage(tuple(OcrLine(t, Box(*b), 0.9) for t, b in heads) + tuple(body), "paddleocr", 600, 600)
+
+
+def test_a_headline_the_engine_cut_in_two_along_its_row_is_one_line_above_both_columns():
+    page = _column_page([("压实责任链条", (0, 30, 240, 70)), ("筑牢安全防线", (290, 30, 530, 70))])
+    laid = lay_out(page)
+    assert laid.lines[0].text == "压实责任链条 筑牢安全防线"
+    assert laid.lines[0].role.startswith("display")
+    assert [line.column for line in laid.lines[1:]] == [0] * 12 + [1] * 12
+
+
+def _glyph_line(text: str, x0: float, y0: float, size: float = 25, gap: float = 3) -> list:
+    from readers.model import OcrWord
+
+    return [OcrWord(ch, Box(x0 + k * (size + gap), y0, x0 + k * (size + gap) + size, y0 + size), 0.9)
+            for k, ch in enumerate(text)]
+
+
+def test_lines_the_engine_read_across_a_column_rule_come_out_column_by_column_without_the_rule():
+    """Tesseract reads a row of two columns as one line, the rule between them as a word `|`,
+    and boxes some glyphs three glyphs wide: the gutter is still found and the lines cut."""
+    from readers.model import OcrWord
+
+    lines = []
+    for row in range(10):
+        y = 40 * row
+        left, right = _glyph_line(f"左栏第{row}行字", 0, y), _glyph_line(f"右栏第{row}行字", 230, y)
+        rule = [OcrWord("|", Box(212, y - 5, 216, y + 35), 0.3)]
+        if row == 4:  # a loose box: one glyph boxed across the gutter
+            right[0] = OcrWord(right[0].text, Box(150, y, 255, y + 25), 0.5)
+        words = tuple(left + rule + right)
+        lines.append(OcrLine(" ".join(w.text for w in words), Box(0, y - 5, 420, y + 35), 0.8, words))
+    laid = lay_out(OcrPage(tuple(lines), "hocr", 450, 420))
+    assert [line.text for line in laid.lines] == [f"左栏第{r}行字" for r in range(10)] + [f"右栏第{r}行字" for r in range(10)]
+    assert "|" not in laid.text
+
+
+def test_a_paragraph_running_from_the_foot_of_one_column_to_the_head_of_the_next_stays_one():
+    from layout.roles import ColumnLine, geometry_roles
+
+    left = [ColumnLine(t, Box(x0, y, x1, y + 25), 0, 0) for t, x0, x1, y in [
+        ("本报讯　记者从市里获悉，", 50, 350, 0), ("截至九月底全市家庭医生", 0, 350, 35), ("签约服务人数达到了一百", 0, 350, 70)]]
+    right = [ColumnLine(t, Box(x0, y, x1, y + 25), 0, 1) for t, x0, x1, y in [
+        ("万人，覆盖率达到四成。", 400, 700, 0), ("市卫生健康委介绍，全市", 450, 750, 35), ("组建团队一千余个。", 400, 620, 70)]]
+    roles = [str(r) for r in geometry_roles(left + right)]
+    assert roles == ["starts_paragraph", "continues", "continues", "continues", "starts_paragraph", "continues"]
+
+
+def test_a_guide_item_whose_bullet_and_arrow_ocr_misread_ends_at_its_page_reference():
+    from layout.roles import ColumnLine, geometry_roles
+
+    lines = [ColumnLine(t, Box(0, y, 400, y + 25), 0, 0)
+             for t, y in [("国课后服务“菜单”丰富多彩因5版", 0), ("国《云山方志》特展开幕信5版", 35)]]
+    assert [str(r) for r in geometry_roles(lines)] == ["starts_paragraph", "starts_paragraph"]
+
+
+def test_a_headline_centred_over_a_story_heads_even_the_column_it_does_not_reach():
+    """Four columns; the headline, centred, spans only the middle two, and the first column
+    starts below it: the headline is read first, then the columns left to right."""
+    lines = [OcrLine("一条河的逆袭", Box(300, 40, 700, 76), 0.9)]
+    for column in range(4):
+        x0 = 250 * column
+        lines += [OcrLine(f"第{column}栏第{row}行正文", Box(x0, 80 + 35 * row, x0 + 225, 105 + 35 * row), 0.9)
+                  for row in range(8)]
+    laid = lay_out(OcrPage(tuple(lines), "paddleocr", 1000, 400))
+    assert laid.lines[0].text == "一条河的逆袭"
+    assert [line.text for line in laid.lines[1:9]] == [f"第0栏第{row}行正文" for row in range(8)]
+    assert [line.column for line in laid.lines[1:]] == [c for c in range(4) for _ in range(8)]
+
+
+def test_a_column_line_the_engine_cut_in_two_and_ran_into_the_next_column_is_cut_at_the_gutter():
+    """Tesseract read `处理厂2座。如今，` as one line and `凤溪河水` (the same row's end) with
+    the next column's line: that tail goes back to its column."""
+    lines = []
+    for row in range(8):
+        y = 40 * row
+        for x0, text in ((0, f"左栏第{row}行字"), (230, f"右栏第{row}行字")):
+            words = tuple(_glyph_line(text, x0, y))
+            lines.append(OcrLine(" ".join(w.text for w in words), Box(x0, y, words[-1].box.x1, y + 25), 0.9, words))
+    head, tail = lines[0].words[:4], lines[0].words[4:]
+    right = lines[1].words
+    lines[0] = OcrLine("左栏第0", Box(0, 0, head[-1].box.x1, 25), 0.9, head)
+    lines[1] = OcrLine("行字 右栏第0行字", Box(tail[0].box.x0, 0, right[-1].box.x1, 25), 0.9, tail + right)
+    laid = lay_out(OcrPage(tuple(lines), "hocr", 450, 320))
+    assert [line.text for line in laid.lines[:2]] == ["左栏第0", "行字"]
+    assert [line.column for line in laid.lines] == [0] * 9 + [1] * 8
+
+
+def test_without_word_boxes_an_indented_line_after_a_full_one_still_starts_a_paragraph():
+    """PP-OCR drops the two-em indent from the text, and a sentence that ends at the column's
+    edge leaves no short line: the box's left edge is the only evidence."""
+    rows = [("就餐的居民。两荤两素一汤，", 47, 313, 393), ("老年人凭卡就餐每份只需8", 48, 357, 388),
+            ("元，普通居民每份15元。", 47, 398, 345), ("据介绍，云岫市今年新", 104, 441, 387),
+            ("建社区食堂42家，累计达", 47, 483, 388), ("到158家。", 48, 525, 160)]
+    lines = tuple(OcrLine(t, Box(x0, y, x1, y + 34), 0.95) for t, x0, y, x1 in rows)
+    cleaned, _ = clean_ocr_page(OcrPage(lines, "paddleocr", 400, 560))
+    assert cleaned.paragraphs == ["就餐的居民。两荤两素一汤，老年人凭卡就餐每份只需8元，普通居民每份15元。",
+                                  "据介绍，云岫市今年新建社区食堂42家，累计达到158家。"]
+
+
+def test_one_line_reaching_past_the_column_does_not_make_the_full_lines_look_short():
+    from layout.roles import ColumnLine, geometry_roles
+
+    rows = [("市政务服务中心主任魏长", 56, 390), ("川介绍，目前全市已有政", 0, 390), ("务服务事项实现网上办，其", 0, 392),
+            ("中掌上办事项达到六百项，", 0, 388), ("部门现在在一个窗口就能办完。”", 0, 440), ("群众通过APP即可查询。", 0, 300)]
+    lines = [ColumnLine(t, Box(x0, 40 * k, x1, 40 * k + 28), 0, 0) for k, (t, x0, x1) in enumerate(rows)]
+    assert [str(r) for r in geometry_roles(lines)] == ["starts_paragraph"] + ["continues"] * 5
+
+
+def test_a_line_with_a_glyph_standing_in_the_gutter_is_set_across_it_and_not_cut():
+    """A subheadline from the column's left edge over the gutter (a glyph stands in it), set
+    hardly larger than the body, is one line read before the columns."""
+    lines = []
+    for row in range(8):
+        y = 60 + 40 * row
+        for x0, text in ((0, f"左栏第{row}行字"), (230, f"右栏第{row}行字")):
+            words = tuple(_glyph_line(text, x0, y))
+            lines.append(OcrLine(" ".join(w.text for w in words), Box(x0, y, words[-1].box.x1, y + 25), 0.9, words))
+    head = tuple(_glyph_line("老年人每餐最低只需八元", 0, 0, size=30, gap=2))
+    lines.insert(0, OcrLine(" ".join(w.text for w in head), Box(0, 0, head[-1].box.x1, 30), 0.9, head))
+    laid = lay_out(OcrPage(tuple(lines), "hocr", 450, 400))
+    assert laid.lines[0].text.replace(" ", "") == "老年人每餐最低只需八元"
+    assert [line.column for line in laid.lines[1:]] == [0] * 8 + [1] * 8
+
+
+def test_a_kicker_set_across_columns_in_body_size_is_a_display_line_of_its_own():
+    from layout.roles import ColumnLine, geometry_roles
+
+    lines = [ColumnLine("为学校提供课后服务课程", Box(0, 0, 300, 28), 0, 0),
+             ColumnLine("项目建设跑出“加速度”", Box(200, 60, 500, 90), 1, 0, across=True),
+             ColumnLine("一季度重大项目完成投资", Box(50, 100, 560, 150), 1, 0, across=True)]
+    assert [r.role for r in geometry_roles(lines)][1:] == ["display", "display"]
+
+
+def test_guide_items_set_across_a_framed_box_do_not_run_into_each_other():
+    from layout.roles import ColumnLine, geometry_roles
+
+    lines = [ColumnLine(t, Box(60, y, 560, y + 30), 0, 0, across=True)
+             for t, y in [("国老旧小区加装电梯 圆了老人“下楼梦”和3版", 0), ("图《云册方志》特展开幕因5版", 40)]]
+    assert [r.role for r in geometry_roles(lines)] == ["display", "display"]
+
+
+def test_a_row_read_twice_keeps_its_wider_reading_only():
+    lines = [OcrLine(f"正文第{k}行内容写满", Box(0, 40 * k, 300, 40 * k + 28), 0.9) for k in range(6)]
+    lines.insert(3, OcrLine("前还是一条黑", Box(150, 82, 330, 108), 0.9))
+    laid = lay_out(OcrPage(tuple(lines), "hocr", 400, 260))
+    assert [line.text for line in laid.lines] == [f"正文第{k}行内容写满" for k in range(6)]
+
+
+def test_a_gap_no_wider_than_the_lines_usual_spacing_is_no_printed_space():
+    from layout.spacing import line_text
+
+    def line_of(gaps: list[float]) -> OcrLine:
+        words, x = [], 0.0
+        for ch, gap in zip("前三季度逆势增长", [0.0, *gaps], strict=True):
+            x += gap
+            words.append(OcrWord(ch, Box(x, 0, x + 30, 34)))
+            x += 30
+        return OcrLine("".join(w.text for w in words), Box(0, 0, x, 34), None, tuple(words))
+
+    assert line_text(line_of([12, 14, 12, 22, 13, 12, 12])) == "前三季度逆势增长"
+    assert line_text(line_of([4, 5, 4, 40, 5, 4, 5])) == "前三季度 逆势增长"

@@ -1,0 +1,120 @@
+"""Display lines an engine cut in pieces along one row, joined again.
+
+A headline or subheadline set across columns often comes back as two or three boxes on the
+same row: PP-OCR cuts it at a phrase space wider than the gutter, or before an opening quote
+whose ink sits on its right half. Read one by one, each piece lands in the column below it
+and the headline is torn apart (`压实责任链条` above one column, `筑牢安全防线` above the
+next, the body text between). Pieces that share a row, are set in the same display type
+(larger than the body's) and stand closer than a phrase break, are one line.
+"""
+
+from dataclasses import replace
+from statistics import median
+
+from cleaners.lines import visible_width
+from readers.model import Box, OcrLine
+
+# Display type: glyphs this much wider than the body's (pitch: box width per glyph cell),
+# or boxes this much taller (a line of a few glyphs has a loose pitch).
+DISPLAY_PITCH = 1.2
+DISPLAY_HEIGHT = 1.25
+
+# Two pieces share a row when their boxes overlap by this share of the lower one's height,
+# and are one type size when their heights differ by at most this share.
+ROW_OVERLAP = 0.6
+SAME_SIZE = 0.2
+
+# At most this many glyph heights apart: wider than a phrase space is a different headline.
+MAX_GAP = 1.5
+
+# A line starting within this many glyph heights of the x where the display line right above
+# it starts is aligned with it (the next line of a left-aligned stack).
+ALIGNED = 0.5
+
+# Between two pieces, a gap of at least this share of their height is a printed space (the
+# phrase break of a headline: an engine cuts a line only at white space wider than the glyphs'
+# spacing, and PP-OCR's padded boxes hide part of it); touching, one word cut before a quote.
+SPACE_GAP = 0.25
+
+
+def pitch(line: OcrLine) -> float:
+    """Box width per glyph cell (full-width 1, ASCII ½).
+
+    >>> pitch(OcrLine("核酸检测", Box(0, 0, 120, 30)))
+    30.0
+    """
+    return line.box.width / max(visible_width(line.text), 1.0)
+
+
+def _is_display(line: OcrLine, body_pitch: float, body_height: float) -> bool:
+    return (pitch(line) >= DISPLAY_PITCH * body_pitch and line.box.height >= 1.05 * body_height
+            ) or line.box.height >= DISPLAY_HEIGHT * body_height
+
+
+def _same_row(a: Box, b: Box) -> bool:
+    overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
+    low = min(a.height, b.height)
+    return overlap >= ROW_OVERLAP * low and abs(a.height - b.height) <= SAME_SIZE * max(a.height, b.height)
+
+
+def _heads_a_stack(line: OcrLine, above: list[OcrLine]) -> bool:
+    """Whether a display line sits right below another display line that starts where it
+    starts: it is the next line of that stack (a wrapped headline), not a piece of its row.
+    """
+    h = line.box.height
+    return any(abs(other.box.x0 - line.box.x0) <= ALIGNED * h and 0 <= line.box.y0 - other.box.y1 <= h
+               for other in above)
+
+
+def _join(a: OcrLine, b: OcrLine) -> OcrLine:
+    box = Box(min(a.box.x0, b.box.x0), min(a.box.y0, b.box.y0), max(a.box.x1, b.box.x1), max(a.box.y1, b.box.y1))
+    spaced = b.box.x0 - a.box.x1 >= SPACE_GAP * min(a.box.height, b.box.height)
+    scores = [s for s in (a.confidence, b.confidence) if s is not None]
+    return replace(a, text=a.text + (" " if spaced else "") + b.text, box=box, words=a.words + b.words,
+                   confidence=sum(scores) / len(scores) if scores else None)
+
+
+def join_display_fragments(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
+    """The lines with display pieces on one row joined (at the place of the leftmost piece),
+    and how many joins were made. Body lines side by side in two columns stay apart.
+
+    >>> body = [OcrLine("正文正文正文正文", Box(x, y, x + 200, y + 25)) for x in (0, 230) for y in range(60, 300, 30)]
+    >>> heads = [OcrLine("压实责任链条", Box(0, 0, 240, 40)), OcrLine("筑牢安全防线", Box(270, 0, 510, 40))]
+    >>> joined, count = join_display_fragments([*heads, *body])
+    >>> count, joined[0].text, joined[0].box.as_list(), len(joined)
+    (1, '压实责任链条 筑牢安全防线', [0, 0, 510, 40], 17)
+    >>> padded = [heads[0], OcrLine("筑牢安全防线", Box(252, 0, 492, 40))]
+    >>> join_display_fragments([*padded, *body])[0][0].text
+    '压实责任链条 筑牢安全防线'
+
+    The next story's headline, wrapped beside it (its second line under its first), stays:
+
+    >>> other = [OcrLine("课后服务丰", Box(560, -50, 760, -10)), OcrLine("富多彩", Box(560, 0, 680, 40))]
+    >>> [line.text for line in join_display_fragments([*heads, *other, *body])[0][:4]]
+    ['压实责任链条 筑牢安全防线', '课后服务丰', '富多彩', '正文正文正文正文']
+    """
+    if len(lines) < 2:
+        return list(lines), 0
+    body_pitch = median(pitch(line) for line in lines)
+    body_height = median(line.box.height for line in lines)
+    display = [_is_display(line, body_pitch, body_height) for line in lines]
+    order = sorted((i for i in range(len(lines)) if display[i]), key=lambda i: lines[i].box.x0)
+    shown = [lines[i] for i in order]
+    joined: dict[int, OcrLine] = {}
+    absorbed: set[int] = set()
+    for i in order:
+        if i in absorbed:
+            continue
+        current = lines[i]
+        for j in order:
+            if j in absorbed or j == i or lines[j].box.x0 < current.box.x0:
+                continue
+            gap = lines[j].box.x0 - current.box.x1
+            height = max(current.box.height, lines[j].box.height)
+            if (-0.5 * height <= gap <= MAX_GAP * height and _same_row(current.box, lines[j].box)
+                    and not _heads_a_stack(lines[j], shown)):
+                current = _join(current, lines[j])
+                absorbed.add(j)
+        joined[i] = current
+    out = [joined.get(i, line) for i, line in enumerate(lines) if i not in absorbed]
+    return out, len(absorbed)

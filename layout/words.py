@@ -1,0 +1,110 @@
+"""Word boxes as evidence: which to trust, and what a line's type size is.
+
+Tesseract's Chinese word boxes are loose: a word of one glyph may be boxed across three, and a
+column rule comes back as a word `|`. A rule is no text (it is dropped from its line), and a
+box much wider than its glyphs says nothing about where the white space is. A line merged
+across columns, or slanted over two rows, has a tall box though its glyphs are body size:
+its type size is its words' median height.
+"""
+
+from dataclasses import replace
+from statistics import median
+
+from cleaners.lines import visible_width
+from readers.model import Box, OcrLine, OcrWord
+
+# A vertical rule between columns, read as a glyph (ASCII bar, full-width bar, broken bar).
+RULE_GLYPHS = frozenset("|｜¦")
+
+# A word box wider than this many glyph heights per glyph cell is not where its glyphs are.
+LOOSE_BOX = 2.0
+
+
+def is_rule(word: OcrWord) -> bool:
+    """A word that is a column rule read as a glyph.
+
+    >>> is_rule(OcrWord("|", Box(0, 0, 3, 40))), is_rule(OcrWord("核|", Box(0, 0, 30, 20)))
+    (True, False)
+    """
+    return all(ch in RULE_GLYPHS for ch in word.text.strip())
+
+
+def drop_placeless(lines: list[OcrLine]) -> list[OcrLine]:
+    """The lines without those whose every word box is loose: such a box has no place on the
+    page (Tesseract writes a `人` boxed across all columns over a photo), and it would cut
+    the page across where nothing is.
+
+    >>> tight = OcrLine("全转移。", Box(0, 0, 100, 25), 0.9, (OcrWord("全转移。", Box(0, 0, 100, 25)),))
+    >>> loose = OcrLine("人", Box(0, 30, 900, 60), 0.0, (OcrWord("人", Box(0, 30, 900, 60)),))
+    >>> [line.text for line in drop_placeless([tight, loose])]
+    ['全转移。']
+    """
+    return [line for line in lines if not line.words or not all(is_loose(w) for w in line.words)]
+
+
+def drop_rules(lines: list[OcrLine]) -> tuple[list[OcrLine], list[Box]]:
+    """The lines without the column rules read as words (each line's box and text made again
+    from the words left; a line of rules only goes), and the rules' boxes.
+
+    >>> words = (OcrWord("核", Box(0, 0, 20, 20)), OcrWord("|", Box(30, -5, 33, 30)), OcrWord("酸", Box(40, 0, 60, 20)))
+    >>> kept, rules = drop_rules([OcrLine("核 | 酸", Box(0, -5, 60, 30), 0.9, words)])
+    >>> kept[0].text, kept[0].box.as_list(), [r.x0 for r in rules]
+    ('核 酸', [0, 0.0, 60, 20.0], [30])
+    """
+    out, rules = [], []
+    for line in lines:
+        if not line.words or not any(is_rule(w) for w in line.words):
+            out.append(line)
+            continue
+        kept = tuple(w for w in line.words if not is_rule(w))
+        rules += [w.box for w in line.words if is_rule(w)]
+        if kept:
+            out.append(with_words(line, kept))
+    return out, rules
+
+
+def is_loose(word: OcrWord, h: float | None = None) -> bool:
+    """Whether the word's box is much wider than its glyphs (of height `h`, else its own).
+
+    >>> is_loose(OcrWord("是", Box(51, 750, 131, 774))), is_loose(OcrWord("笑意", Box(0, 0, 50, 24)))
+    (True, False)
+    """
+    return word.box.width > LOOSE_BOX * (h or word.box.height) * max(visible_width(word.text), 1.0)
+
+
+def with_words(line: OcrLine, words: tuple[OcrWord, ...]) -> OcrLine:
+    """The line made of these of its words: from the first to the last of them (the tight
+    ones, where there are any), from their median top to their median bottom (a mark or a
+    glyph boxed with its neighbour's descender reaches further), text and confidence from
+    them."""
+    placed = [w for w in words if not is_loose(w)] or list(words)
+    box = Box(min(w.box.x0 for w in placed), median(w.box.y0 for w in placed),
+              max(w.box.x1 for w in placed), median(w.box.y1 for w in placed))
+    scores = [w.confidence for w in words if w.confidence is not None]
+    return replace(line, text=" ".join(w.text for w in words), box=box, words=words,
+                   confidence=sum(scores) / len(scores) if scores else line.confidence)
+
+
+def type_height(line: OcrLine) -> float:
+    """The height of the line's glyphs: the lower quartile of its words' heights (Tesseract
+    boxes a comma or a glyph with its neighbour's descender taller, a flat glyph like 一 low),
+    else its box's.
+
+    >>> words = tuple(OcrWord(c, Box(0, 0, 28, h)) for c, h in zip("会议，部署开展", [28, 28, 46, 46, 28, 46, 29]))
+    >>> type_height(OcrLine("会议，部署开展", Box(0, 0, 200, 46), None, words))
+    28
+    """
+    if not line.words:
+        return line.box.height
+    heights = sorted(w.box.height for w in line.words)
+    return heights[len(heights) // 4]
+
+
+def tight_boxes(lines: list[OcrLine], h: float) -> list[Box]:
+    """The word boxes that sit where their glyphs are (not much wider than their glyphs).
+
+    >>> line = OcrLine("是笑", Box(0, 0, 60, 20), None, (OcrWord("是", Box(0, 0, 60, 20)), OcrWord("笑", Box(40, 0, 60, 20))))
+    >>> [b.x0 for b in tight_boxes([line], 20)]
+    [40]
+    """
+    return [w.box for line in lines for w in line.words if not is_loose(w, h)]
