@@ -62,7 +62,7 @@ def line_roles(lines: list[ColumnLine], with_words: bool) -> list[LineRole]:
     kept, features = line_features("\n".join(texts))
     if len(kept) != len(texts):  # a blank line (an engine's empty box): fall back on the boxes
         return geometry_roles(lines)
-    return mark_indented_starts(lines, infer_text_roles(features))
+    return mark_indented_starts(lines, infer_text_roles(features, kept))
 
 
 def lay_out(page: OcrPage) -> LaidOutPage:
