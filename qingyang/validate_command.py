@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from qingyang.exitcodes import Exit
 from qingyang.parquet_io import row_groups, write_parquet_atomic
-from qingyang.schema import ARTICLES_FILE
+from qingyang.schema import ARTICLES_DIR
 
 
 def validate_command(output_dir: str) -> Exit:
@@ -49,11 +49,11 @@ def validate_output_dir(output_dir: Path | str, *, out=None) -> Exit:
     output_dir = Path(output_dir)
     pages_dir = output_dir / "pages"
     files = sorted(p for p in pages_dir.rglob("*.parquet") if not p.name.startswith(".")
-                   ) if pages_dir.is_dir() else []
+                   ) if pages_dir.is_dir() else []  # parts, or a file written by hand
     if not files:
         print(f"qingyang: {pages_dir}: no Parquet files to validate", file=sys.stderr)
         return Exit.FAILED
-    articles = validate_articles_file(output_dir / ARTICLES_FILE,
+    articles = validate_articles_file(output_dir / ARTICLES_DIR,
                                       output_dir / "reports" / ARTICLES_REPORTS)
     frames = [validation_frame(table) for path in files for table in row_groups(path)]
     validation = validate_frame(pd.concat(frames, ignore_index=True), None,
