@@ -12,6 +12,7 @@ is pruned by a worker (`flows.pages_step.prune_batch`) and keeps the other rows.
 of other inputs stay as they are. Same inputs, same parts, same manifest: same bytes.
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -19,6 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+import pyarrow as pa
 
 from flows.inputs import Rejected
 from flows.pages_step import (
@@ -28,8 +31,9 @@ from flows.pages_step import (
     STAGED_PAGES,
     STAGED_QUARANTINE,
     BatchOutcome,
+    write_parts,
 )
-from flows.rows import replaced_by
+from flows.rows import replaced_by, row_order
 from qingyang.dataset import move_part, read_manifest, sweep_unreferenced, write_manifest
 from qingyang.outputdir import STAGING_DIR
 from qingyang.parquet_io import atomic_target, named_write_errors
@@ -114,6 +118,15 @@ def commit_pages(output_dir: Path, kept: dict[str, dict], outcomes: list[BatchOu
     parts = [part for entry in batches.values() for part in entry["parts"]]
     return Committed(rows=sum(p["rows"] for p in parts), invalid=sum(p["invalid"] for p in parts),
                      parts=len(parts), batches=len(batches))
+
+
+def commit_table(output_dir: Path, table: pa.Table) -> Committed:
+    """Write `table` (rows of PAGES_SCHEMA, in their order) as the whole pages table, one
+    batch (tests and tools; a run commits its batches with `commit_pages`)."""
+    files = sorted({row_order(path)[0] for path in table.column("source_path").to_pylist()})
+    key = hashlib.sha256(json.dumps(files).encode()).hexdigest()
+    outcome = BatchOutcome(key, tuple(files), write_parts(Path(output_dir), table))
+    return commit_pages(output_dir, {}, [outcome])
 
 
 def _move_staged(staged: Path, target: Path) -> None:

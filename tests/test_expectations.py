@@ -26,7 +26,7 @@ from expectations import (
     quarantine_rows,
     validate_pages,
 )
-from qingyang.schema import ARTICLES_FILE, EDIT_RULES, PAGES_SCHEMA
+from qingyang.schema import ARTICLES_DIR, EDIT_RULES, PAGES_SCHEMA
 from qingyang.validate_command import validate_output_dir
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -275,11 +275,12 @@ def test_data_docs_of_both_suites_compile_no_template_after_warm_up(clean_rows, 
                         lambda env, *args, **kw: compiled.append(args[1:2])
                         or compile_template(env, *args, **kw))
     rows = _with(clean_rows, 0, text="核酸检测,居民排队。")
-    (tmp_path / "pages").mkdir()
-    pq.write_table(table_of(clean_rows), tmp_path / "pages" / "pages.parquet")
+    from flows.store import commit_table
+
+    commit_table(tmp_path, table_of(clean_rows))
     build_articles(tmp_path)
     validation = validate_pages(table_of(rows), len(rows), tmp_path / "reports", today=TODAY)
-    articles = validate_articles_file(tmp_path / ARTICLES_FILE, tmp_path / "reports" / "articles")
+    articles = validate_articles_file(tmp_path / ARTICLES_DIR, tmp_path / "reports" / "articles")
     assert compiled == []
     page = next((validation.reports_dir / "gx" / "validations").rglob("*.html"))
     html = page.read_text("utf-8")

@@ -12,13 +12,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.store import StagedPages, publish_folder, retire_folder
+from flows.store import publish_folder, retire_folder
 from qingyang import watchdog
 from qingyang.cli import main
 from qingyang.exitcodes import CannotWrite, CorruptParquet, Exit, NoSpace, write_error
 from qingyang.outputdir import LOCK_NAME, STAGING_DIR, locked_output, stale_files
 from qingyang.parquet_io import atomic_target, row_groups, write_parquet_atomic
-from qingyang.schema import PAGES_SCHEMA
 
 
 def test_a_second_writer_waits_for_the_first_and_says_so(tmp_path):
@@ -112,19 +111,6 @@ def test_pyarrow_disk_full_is_named(tmp_path, monkeypatch):
     with pytest.raises(NoSpace, match=r"pages\.parquet: no space left on device"):
         write_parquet_atomic(pa.table({"a": [1]}), target)
     assert list(target.parent.iterdir()) == []
-
-
-def test_staging_file_goes_even_when_closing_it_fails(tmp_path):
-    staged = StagedPages(tmp_path)
-    with pytest.raises(NoSpace), staged:
-        staged.add(PAGES_SCHEMA.empty_table())
-
-        class Full:
-            def close(self):
-                raise OSError(errno.ENOSPC, "No space left on device")
-
-        staged._writer = Full()
-    assert not staged.path.exists()
 
 
 def truncated_parquet(path):
