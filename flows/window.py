@@ -12,8 +12,9 @@ T = TypeVar("T")
 
 
 def bounded_map(submit: Callable[[T], Any], items: Iterable[T], ahead: int) -> Iterator[Any]:
-    """`submit(item).result()` for each item, in the items' order, with at most `ahead`
-    submitted and not yet collected at any time (at least one).
+    """`submit(item).result()` for each item, in the items' order: `ahead` (at least one)
+    are submitted at first, and the next one each time one is being collected, so at most
+    `ahead` wait besides the one collected. Items are taken only as they are submitted.
 
     >>> from concurrent.futures import ThreadPoolExecutor
     >>> with ThreadPoolExecutor(2) as pool:
