@@ -39,6 +39,7 @@ from flows.pages_step import PAGES_DIR, BatchOutcome, process_batch, prune_store
 from flows.store import (
     Committed,
     commit_pages,
+    removed_on_error,
     retire_folder,
     split_stored,
     stored_batches,
@@ -47,7 +48,7 @@ from flows.store import (
 )
 from flows.summary import RunSummary, summary_markdown
 from flows.window import bounded_map
-from qingyang.outputdir import locked_output
+from qingyang.outputdir import STAGING_DIR, locked_output
 from qingyang.schema import ARTICLES_DIR
 
 REPORTS_DIR = "reports"
@@ -221,7 +222,8 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
     load_profile(profile)  # an unknown profile or policy fails here, before any work
     policy = Policy(on_invalid, max_invalid_share)
     preload()  # Great Expectations imports in its own process while pages are cleaned
-    with locked_output(Path(output_dir), on_wait=get_run_logger().warning):
+    with locked_output(Path(output_dir), on_wait=get_run_logger().warning), \
+            removed_on_error(Path(output_dir) / STAGING_DIR):  # a failed run leaves no litter
         sweep_uncommitted(Path(output_dir))
         sources = discover_inputs(inputs)
         run_files = run_scope(inputs, sources)
