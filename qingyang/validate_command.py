@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from qingyang.dataset import MANIFEST_NAME
 from qingyang.exitcodes import Exit
 from qingyang.parquet_io import row_groups, write_parquet_atomic
 from qingyang.schema import ARTICLES_DIR
@@ -17,7 +18,8 @@ from qingyang.schema import ARTICLES_DIR
 
 def validate_command(output_dir: str) -> Exit:
     """`validate_output_dir` holding the folder's lock, as a run does: it rewrites reports/
-    and quarantine/pages/, which a run writing the same folder must not see half done."""
+    and quarantine/pages/, which a run writing the same folder must not see half done.
+    Parts that no committed batch names (a run killed mid-commit) are swept first."""
     from qingyang.outputdir import locked_output
 
     if not Path(output_dir).is_dir():  # validate_output_dir says so; nothing to lock
@@ -27,6 +29,10 @@ def validate_command(output_dir: str) -> Exit:
         print(f"qingyang: {message}", file=sys.stderr)
 
     with locked_output(Path(output_dir), on_wait=waiting):
+        if (Path(output_dir) / "pages" / MANIFEST_NAME).is_file():
+            from flows.store import sweep_uncommitted
+
+            sweep_uncommitted(Path(output_dir))  # parts a run killed mid-commit left
         return validate_output_dir(output_dir)
 
 
