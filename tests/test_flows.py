@@ -144,6 +144,8 @@ def test_a_run_killed_mid_commit_leaves_nothing_the_next_run_trusts(tmp_path, mo
     assert len(orphans) == 1  # the new part, named by no manifest
     assert (out / "pages" / "_manifest.json").read_bytes() == committed["pages/_manifest.json"]
     monkeypatch.undo()
+    assert main(["validate", str(out)]) == 0  # judges the committed table: the orphan goes
+    assert not orphans & set(dataset.part_files(out / "pages"))
     clean_pages([str(inputs)], str(out), batch_size=1)
     clean_pages([str(inputs)], str(tmp_path / "fresh"), batch_size=1)
     assert table_bytes(out) == table_bytes(tmp_path / "fresh")
