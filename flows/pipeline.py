@@ -17,7 +17,6 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import wait
 from prefect.states import Failed
 
 from cleaners import load_profile
@@ -52,8 +51,8 @@ from qingyang.outputdir import STAGING_DIR, locked_output
 from qingyang.schema import ARTICLES_DIR
 
 REPORTS_DIR = "reports"
-# Batches submitted ahead of the one being collected: enough to keep every worker busy,
-# few enough that the flow holds a window of results, not the run's.
+# Tasks (batches, issues) submitted ahead of the one being collected: enough to keep
+# every worker busy, few enough that the flow holds a window of results, not the run's.
 BATCHES_AHEAD = 8
 
 
@@ -150,15 +149,13 @@ def clean_batches(sources: list[SourceFile], profile: str | None, path_pattern: 
 def articles_per_issue(output_dir: str) -> tuple[ArticlesSummary, int]:
     """One task per issue whose pages changed (the others keep their parts), then the
     commit; the table's totals and the issues built."""
-    refs = plan_issues(stored_batches(Path(output_dir)))
-    stored = stored_issues(Path(output_dir))
-    keys = {ref.key(): ref for ref in refs}
-    futures = {key: build_issue_articles.submit(output_dir, ref)
-               for key, ref in keys.items() if key not in stored}
-    wait(list(futures.values()))
-    built = {key: ArticlesSummary(**stored[key]) if key in stored else futures[key].result()
-             for key in keys}
-    return commit_issues(output_dir, built), len(futures)
+    refs = {ref.key(): ref for ref in plan_issues(stored_batches(Path(output_dir)))}
+    built = {key: ArticlesSummary(**entry) for key, entry in stored_issues(Path(output_dir)).items()
+             if key in refs}
+    todo = [key for key in refs if key not in built]
+    submit = lambda key: build_issue_articles.submit(output_dir, refs[key])  # noqa: E731
+    built |= dict(zip(todo, bounded_map(submit, todo, BATCHES_AHEAD), strict=True))
+    return commit_issues(output_dir, built), len(todo)
 
 
 def describe(validation: Validation | None, policy: Policy, fails: bool,

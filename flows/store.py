@@ -174,17 +174,6 @@ def retire_folder(folder: Path) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
-def publish_folder(staged: Path, folder: Path) -> Path:
-    """Rename the staged folder (new reports) to `folder`, once the data it describes is
-    written; returns `folder`."""
-    staged, folder = Path(staged), Path(folder)
-    retire_folder(folder)
-    if staged.exists():
-        with named_write_errors(folder):
-            os.replace(staged, folder)
-    return folder
-
-
 def write_quarantine(output_dir: Path, rejected: list[Rejected], run_files: set[str]) -> Path:
     """Record rejected inputs in `quarantine/quarantine.jsonl` and copy the files beside it."""
     output_dir = Path(output_dir)
