@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
@@ -106,6 +107,8 @@ def read_pages(sources: list[SourceFile], path_pattern: str | None, max_chars: i
 
 
 def _plausible(day: date | None) -> bool:
+    """Whether an issue_date passes the rule's upper bound today (a future date may pass
+    later, when the bound has moved: the batch's key changes then)."""
     return day is None or day <= issue_date_max()
 
 
@@ -176,7 +179,7 @@ def write_parts(output_dir: Path, table: pa.Table) -> tuple[PartInfo, ...]:
     for partition in sorted(set(partitions)):
         rows = table.filter(pa.array([p == partition for p in partitions]))
         path = write_part(rows, output_dir / STAGED_PAGES, partition)
-        bad = rows.filter(pa.compute.invert(rows.column("valid")))
+        bad = rows.filter(pc.invert(rows.column("valid")))
         if bad.num_rows:
             quarantined = output_dir / STAGED_QUARANTINE / path
             write_bytes_atomic(quarantined, part_bytes(bad))

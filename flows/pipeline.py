@@ -90,19 +90,23 @@ def commit_issues(output_dir: str, built: dict[str, ArticlesSummary]) -> Article
     return commit_articles(Path(output_dir), built)
 
 
-@task(name="write-reports", cache_policy=NO_CACHE)
-def write_reports(output_dir: str, validation: Validation | None
-                  ) -> tuple[Validation | None, Validation | None]:
-    """The pages validation (JSON, index), the articles suite (GE, in the validation
-    worker) into reports/articles/, and the report with the failing pages' proofs."""
+@task(name="validate-articles", cache_policy=NO_CACHE)
+def check_articles(output_dir: str) -> Validation | None:
+    """The articles suite (GE, in the validation worker) into reports/articles/."""
     reports_dir = Path(output_dir) / REPORTS_DIR
+    return in_validator(validate_articles_file, Path(output_dir) / ARTICLES_DIR,
+                        reports_dir / ARTICLES_REPORTS)
+
+
+@task(name="write-reports", cache_policy=NO_CACHE)
+def write_reports(output_dir: str, validation: Validation | None) -> Validation | None:
+    """The pages validation (JSON, index) and the report with the failing pages' proofs
+    (it reads their texts: a worker's job), linking the articles report beside it."""
     if validation is not None:
-        validation = replace(validation, reports_dir=reports_dir)
+        validation = replace(validation, reports_dir=Path(output_dir) / REPORTS_DIR)
         write_results(validation)
-    articles = in_validator(validate_articles_file, Path(output_dir) / ARTICLES_DIR,
-                            reports_dir / ARTICLES_REPORTS)
     write_report(Path(output_dir), validation)
-    return validation, articles
+    return validation
 
 
 @task(name="publish-summary", cache_policy=NO_CACHE)
@@ -231,10 +235,11 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
         retire_folder(Path(output_dir) / REPORTS_DIR)  # no report of a table that changed
         committed = commit_pages(Path(output_dir), kept,
                                  outcomes + [future.result() for future in pruned])
-        validation = check_pages_table(output_dir, outcomes)
+        validation = check_pages_table.submit(output_dir, outcomes).result()
         quarantine(output_dir, [r for o in outcomes for r in o.rejected], run_files)
         articles = articles_per_issue(output_dir)
-        validation, articles_validation = write_reports(output_dir, validation)
+        articles_validation = check_articles(output_dir)
+        validation = write_reports.submit(output_dir, validation).result()
     pages_fail = validation is not None and validation.fails_run(policy)
     articles_fail = articles_validation is not None and articles_validation.fails_run(policy)
     summary = summarise(output_dir, sources, outcomes, committed, articles, {
