@@ -62,7 +62,7 @@ def summary_rows(summary: dict, wall: float | None = None) -> list[tuple[str, st
         ("validation", summary["validation"]),
         ("validation report", summary["reports_path"]),
         ("articles", f"{summary['articles']} in {summary['issues']} issues "
-                     f"({summary['issues_built']} built, {summary['articles_stitched']} stitched, "
+                     f"({summary['issues_built']} rebuilt, {summary['articles_stitched']} stitched, "
                      f"{summary['unmatched_jumps']} jumps unmatched, "
                      f"{summary['invalid_pages_skipped']} invalid pages skipped)"),
         ("articles validation", summary["articles_validation"]),

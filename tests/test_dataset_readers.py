@@ -108,9 +108,24 @@ def spark_type(dtype) -> str:
                                  for f in dtype["fields"]) + ">"
 
 
+def java_major() -> int | None:
+    """The major version of the `java` on the path (None: no Java runs)."""
+    try:
+        said = subprocess.run(["java", "-version"], capture_output=True, text=True,
+                              timeout=60).stderr
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    version = said.partition('version "')[2].partition('"')[0]
+    first = version.split(".")[0]
+    return int(version.split(".")[1]) if first == "1" else int(first) if first.isdigit() else None
+
+
 def test_spark_reads_the_declared_schema(pages_dir):
     if not (SPARK_PATH / "pyspark").is_dir():
-        pytest.skip(f"pyspark is not installed in {SPARK_PATH} (make test installs it when Java runs)")
+        pytest.skip(f"pyspark is not installed in {SPARK_PATH} (make test installs it when "
+                    "Java 17 or later runs)")
+    if (java_major() or 0) < 17:
+        pytest.skip(f"Spark 4 needs Java 17 or later; java here: {java_major()}")
     done = subprocess.run([sys.executable, "-c", SPARK_READ, str(pages_dir)],
                           env={**os.environ, "PYTHONPATH": str(SPARK_PATH)},
                           capture_output=True, text=True, timeout=300)
