@@ -117,6 +117,7 @@ def test_changed_input_replaces_its_row(tmp_path):
     assert row["text"] == "本报讯 11月7日，郑州市召开会议。" == clean(row["raw_text"]).text
     assert (second["batches_cleaned"], second["batches"]) == (1, 5)  # 4 pages from the cache
     assert len(set(dataset.part_files(out / "pages")) - before) == 1  # one part rewritten
+    assert second["issues_built"] == 1  # and one issue's articles
 
     (inputs / "000_339827d637f5be4b.txt").unlink()  # a deleted input leaves the table
     assert clean_pages([str(inputs)], str(out))["rows_in_table"] == 4
