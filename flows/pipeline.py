@@ -33,7 +33,14 @@ from flows.articles_step import (
     plan_issues,
     stored_issues,
 )
-from flows.inputs import Rejected, SourceFile, discover, run_scope, source_chunks
+from flows.inputs import (
+    Rejected,
+    SourceFile,
+    discover,
+    jsonl_part_bytes,
+    run_scope,
+    source_chunks,
+)
 from flows.pages_step import PAGES_DIR, BatchOutcome, process_batch, prune_stored_batch
 from flows.store import (
     Committed,
@@ -57,8 +64,9 @@ BATCHES_AHEAD = 8
 
 
 @task(name="discover-inputs")
-def discover_inputs(inputs: list[str]) -> list[SourceFile]:
-    sources = discover(inputs)
+def discover_inputs(inputs: list[str], batch_size: int) -> list[SourceFile]:
+    """The input files; a large JSONL file in parts of about a batch of pages."""
+    sources = discover(inputs, part_bytes=jsonl_part_bytes(batch_size))
     get_run_logger().info("found %d inputs (files, or parts of large JSONL files)", len(sources))
     return sources
 
@@ -226,7 +234,7 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
     with locked_output(Path(output_dir), on_wait=get_run_logger().warning), \
             removed_on_error(Path(output_dir) / STAGING_DIR):  # a failed run leaves no litter
         sweep_uncommitted(Path(output_dir))
-        sources = discover_inputs(inputs)
+        sources = discover_inputs(inputs, batch_size)
         run_files = run_scope(inputs, sources)
         kept, partial = split_stored(stored_batches(Path(output_dir)), run_files)
         outcomes = clean_batches(sources, profile, path_pattern, batch_size, output_dir)
