@@ -9,7 +9,10 @@ What it measures (every ratio from figures taken in this same run):
   and Dask task runners at 1 and 2 workers, as a subprocess;
 - the flow's overhead over bare `cleaners.clean` on the same pages (1 worker);
 - peak resident memory of the `qingyang run` process tree on a small and a large input;
-- Parquet write and DuckDB read-back of the pages written, and validation's share of a run.
+- Parquet write and DuckDB read-back of the pages written, and validation's share of a run;
+- what scale-out gives: the coordinator's CPU share of a run (the `qingyang` process vs its
+  process tree), the 2/1 worker speed-up per runner, and the speed-up Amdahl's law predicts
+  at 16 and 64 workers from the measured serial share.
 
     python -m bench.run                      # full: 200 MB corpus, about 12 minutes on 2 cores
     python -m bench.run --memory-mb 50,500   # and the memory pair on 500 MB (about 25 minutes)
@@ -213,6 +216,7 @@ class TreeSampler(threading.Thread):
         self.peak_single = 0
         self.peak_processes = 0
         self.timeline: list[tuple[float, float, float]] = []  # (s since start, root MB, tree MB)
+        self.root_cpu = 0.0  # CPU seconds of the root process alone, at the last sample
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -222,6 +226,9 @@ class TreeSampler(threading.Thread):
                 procs = [self.root, *self.root.children(recursive=True)]
             except psutil.NoSuchProcess:
                 return
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                times = self.root.cpu_times()
+                self.root_cpu = times.user + times.system
             rss = []
             for proc in procs:
                 with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
@@ -243,7 +250,7 @@ def run_flow(files: list[Path], size: int, runner: str, workers: int, keep: Path
                "--on-invalid", "warn", "--max-invalid-share", "1"]
     env = os.environ | {"GX_ANALYTICS_ENABLED": "False", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
                         "COLUMNS": "200", "PYTHONPATH": str(ROOT)}  # this checkout's flows, not another
-    started = time.perf_counter()
+    started, children_before = time.perf_counter(), _children_cpu()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
                                cwd=ROOT, text=True)
     sampler = TreeSampler(process.pid)
@@ -252,11 +259,16 @@ def run_flow(files: list[Path], size: int, runner: str, workers: int, keep: Path
     wall = time.perf_counter() - started
     sampler.stop.set()
     sampler.join()
+    tree_cpu = _children_cpu() - children_before
     result = {
         "runner": runner, "workers": workers, "mb": size / 1e6, "files": len(files),
         "exit": process.returncode, "wall_s": wall, "mb_s": size / 1e6 / wall,
         "peak_rss_tree_mb": sampler.peak_tree / 1e6, "peak_rss_single_mb": sampler.peak_single / 1e6,
         "processes": sampler.peak_processes, "flow_body_s": _flow_body_seconds(stdout),
+        # CPU of the `qingyang` process (the coordinator: flow, commit; with the thread runner
+        # the workers too) and of its whole tree (workers, Prefect's server, the validator).
+        "cpu_coordinator_s": sampler.root_cpu, "cpu_tree_s": tree_cpu,
+        "coordinator_cpu_share": sampler.root_cpu / tree_cpu if tree_cpu else None,
         # Where the peak falls: RSS of the `qingyang` process and of its tree, every ~2 s.
         "rss_timeline_mb": sampler.timeline[::10],
     }
@@ -271,6 +283,57 @@ def run_flow(files: list[Path], size: int, runner: str, workers: int, keep: Path
     else:
         shutil.rmtree(output, ignore_errors=True)
     return result
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children and their waited-for descendants."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def amdahl_speedup(serial_share: float, workers: int) -> float:
+    """Speed-up of `workers` over one when `serial_share` of one worker's time cannot be
+    shared out (Amdahl's law).
+
+    >>> round(amdahl_speedup(0.1, 16), 2), amdahl_speedup(0.0, 64)
+    (6.4, 64.0)
+    """
+    return 1.0 / (serial_share + (1.0 - serial_share) / workers)
+
+
+def serial_share_from_speedup(speedup: float, workers: int = 2) -> float:
+    """The serial share that Amdahl's law reads from a measured speed-up of `workers`
+    over one (clamped to [0, 1]).
+
+    >>> round(serial_share_from_speedup(amdahl_speedup(0.25, 2)), 6)
+    0.25
+    """
+    share = (workers / speedup - 1.0) / (workers - 1)
+    return min(max(share, 0.0), 1.0)
+
+
+def scale_out(matrix: list[dict]) -> dict:
+    """Per runner with 1 and 2 worker runs: the coordinator's CPU share, the 2/1 speed-up,
+    and the speed-up Amdahl predicts at 16 and 64 workers from two serial shares: the
+    coordinator's CPU share (its work does not spread over workers; optimistic: Prefect's
+    server and start-up do not spread either) and the one the measured 2/1 speed-up implies."""
+    out = {}
+    for runner in sorted({run["runner"] for run in matrix}):
+        runs = {run["workers"]: run for run in matrix if run["runner"] == runner}
+        if 1 not in runs or 2 not in runs:
+            continue
+        speedup = runs[1]["wall_s"] / runs[2]["wall_s"]
+        shares = {"coordinator_cpu": runs[2].get("coordinator_cpu_share"),
+                  "from_two_vs_one": serial_share_from_speedup(speedup)}
+        out[runner] = {
+            "two_vs_one": speedup,
+            "coordinator_cpu_share": {n: runs[n].get("coordinator_cpu_share") for n in (1, 2)},
+            "predicted": {name: {n: amdahl_speedup(share, n) for n in (16, 64)}
+                          for name, share in shares.items() if share is not None},
+        }
+    return out
 
 
 def _flow_body_seconds(stdout: str) -> float | None:
@@ -377,6 +440,7 @@ def ratios(r: dict) -> dict:
             if run.get("flow_body_s"):
                 body.setdefault(run["runner"], {})[run["workers"]] = run["flow_body_s"]
         out["two_vs_one_worker_body_by_runner"] = {k: v[1] / v[2] for k, v in body.items() if 1 in v and 2 in v}
+        out["scale_out"] = scale_out(r["matrix"])
     if "memory" in r:
         small, large = r["memory"]
         out["memory_large_vs_small"] = large["peak_rss_tree_mb"] / small["peak_rss_tree_mb"]
@@ -430,6 +494,14 @@ def table(r: dict) -> str:
     if "two_vs_one_worker_by_runner" in r["ratios"]:
         rows.append(("  2/1 workers by runner", ", ".join(f"{k} {v:.2f}" for k, v in r["ratios"]["two_vs_one_worker_by_runner"].items()) + " (wall)"))
         rows.append(("", ", ".join(f"{k} {v:.2f}" for k, v in r["ratios"]["two_vs_one_worker_body_by_runner"].items()) + " (flow body)"))
+    for runner, figures in r["ratios"].get("scale_out", {}).items():
+        shares = figures["coordinator_cpu_share"]
+        rows.append((f"  {runner}: coordinator CPU share", " / ".join(
+            f"{shares[n]:.0%} at {n} worker{'s' if n > 1 else ''}" if shares[n] is not None
+            else f"n/a at {n}" for n in (1, 2))))
+        for name, predicted in figures["predicted"].items():
+            rows.append((f"  {runner}: Amdahl ({name.replace('_', ' ')})",
+                         f"×{predicted[16]:.1f} at 16 workers, ×{predicted[64]:.1f} at 64"))
     width = max(len(a) for a, _ in rows)
     return "\n".join(f"{a:<{width}}  {b}".rstrip() for a, b in rows)
 

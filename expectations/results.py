@@ -203,9 +203,14 @@ def _key(value) -> str | None:
 
 def apply_validation(table: pa.Table, validation: Validation) -> pa.Table:
     """`table` with `valid` and `failed_expectations` filled from `validation`."""
+    return apply_row_failures(table, validation.row_failures)
+
+
+def apply_row_failures(table: pa.Table, row_failures: dict[str | None, list[str]]) -> pa.Table:
+    """`table` with `valid` and `failed_expectations` filled from {doc_id: failed names}."""
     doc_ids = (table.column("doc_id").to_pylist() if "doc_id" in table.column_names
                else [None] * table.num_rows)
-    failed = [validation.failures_for(d if isinstance(d, str) else None) for d in doc_ids]
+    failed = [row_failures.get(d if isinstance(d, str) else None, []) for d in doc_ids]
     columns = {
         "valid": pa.array([not f for f in failed], PAGES_SCHEMA.field("valid").type),
         "failed_expectations": pa.array(failed, PAGES_SCHEMA.field("failed_expectations").type),

@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+# Great Expectations imports pyspark when it is installed (the `spark` extra, for tests),
+# and pyspark warns about pandas 3 at import: not the user's concern.
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support",
+                        category=FutureWarning)
 
 # The articles suite's reports, under the pages' reports_dir.
 ARTICLES_REPORTS = "articles"
@@ -78,19 +83,22 @@ def validate_articles_frame(frame: pd.DataFrame, reports_dir: Path | None) -> Va
 
 
 def validate_articles_file(path: Path, reports_dir: Path | None) -> Validation | None:
-    """The articles suite over an articles Parquet file, a row group at a time (None: no
-    such file)."""
+    """The articles suite over an articles table (a Parquet file, or a folder of parts),
+    a row group at a time (None: no such table)."""
     import pandas as pd
 
     from expectations.articles_suite import articles_frame
 
-    if not Path(path).is_file():
+    path = Path(path)
+    files = sorted(path.rglob("*.parquet")) if path.is_dir() else [path] if path.is_file() else []
+    files = [f for f in files if not f.name.startswith(".")]
+    if not files and not path.is_dir():
         return None
-    frames = [articles_frame(table) for table in row_groups(path)]
-    if not frames:  # a file with no row group: an empty table of its schema
-        import pyarrow.parquet as pq
+    frames = [articles_frame(table) for file in files for table in row_groups(file)]
+    if not frames:  # files with no row group: an empty table of the schema
+        from qingyang.schema import ARTICLES_SCHEMA
 
-        frames = [articles_frame(pq.read_table(path))]
+        frames = [articles_frame(ARTICLES_SCHEMA.empty_table())]
     return validate_articles_frame(pd.concat(frames, ignore_index=True), reports_dir)
 
 
@@ -145,11 +153,18 @@ def run_suite(frame: pd.DataFrame, suite, reports_dir: Path | None, *, table: st
         expectations=outcomes, row_failures=row_failures, reports_dir=reports_dir,
         seconds=time.perf_counter() - started, key_column=key_column, json_name=json_name)
     if reports_dir is not None:
-        payload = {"summary": validation.to_dict(), "great_expectations": result.to_json_dict()}
-        write_bytes_atomic(reports_dir / json_name,
-                           json.dumps(payload, ensure_ascii=False, indent=1, default=str).encode())
-        write_index(validation, note)
+        write_results(validation, note, great_expectations=result.to_json_dict())
     return validation
+
+
+def write_results(validation: Validation, note: str = PAGES_NOTE, **more) -> None:
+    """The validation as JSON (`json_name`) and index.html in its reports_dir; `more`:
+    further top-level entries of the JSON (GE's own result)."""
+    validation.reports_dir.mkdir(parents=True, exist_ok=True)
+    payload = {"summary": validation.to_dict(), **more}
+    write_bytes_atomic(validation.reports_dir / validation.json_name,
+                       json.dumps(payload, ensure_ascii=False, indent=1, default=str).encode())
+    write_index(validation, note)
 
 
 def warm_up() -> None:

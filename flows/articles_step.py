@@ -1,58 +1,90 @@
-"""The articles step: output/pages → output/articles, rebuilt whole on every run.
+"""The articles step: one task per issue, each reading only its issue's pages.
 
-Pages are segmented into articles (`articles.segmentation`) and jump-continued stories are
-stitched within each issue (`articles.stitching`). An issue is the pages sharing a
-publication and an issue_date. A page whose publication or issue_date is null cannot
+An issue is the pages sharing a publication and an issue_date. The flow plans the issues
+from the pages table's manifest alone (each part lists its issues: `flows.pages_step`), and
+a worker builds each (`build_issue`): it reads the issue's rows from the parts that hold
+them (text columns only), segments its pages (`articles.segmentation`), stitches
+jump-continued stories (`articles.stitching`) and stages the articles as parts of the
+partitioned `articles/` table. A page whose publication or issue_date is null cannot
 be shown to belong with any other page, so it is an issue of its own: its jumps stay
-unmatched and their stitch_note says why.
+unmatched and their stitch_note says why (such pages of one pages part are one task).
 
-Memory does not grow with the pages table. A first pass reads only the small key
-columns (doc_id, publication, issue_date, page, valid) and plans the issues; a second
-pass reads the pages' text in file order, one Parquet row group at a time, and hands
-each issue on as soon as all its pages are read, and the articles are written row group
-by row group. (Not `Dataset.to_batches`: its scanner reads row groups ahead of the
-consumer, and on a 25,000-page table it held ~900 MB of decoded text at once.)
 Pages whose `valid` is False failed validation and sit in quarantine: they are skipped
-and counted. `valid` null (not validated) counts as valid.
-
-Rows are ordered by issue (in the order their last page comes in the pages table),
-then by page and position on the page, so the same pages give the same bytes.
-No Prefect here except the one task at the end.
+and counted. `valid` null (not validated) counts as valid. An issue whose key (its
+pages' parts, which are named by their content, and the articles code) is in
+`articles/_manifest.json` with its parts present is not built again. The commit, in the
+flow's process, moves the new parts in, writes the manifest, and removes the parts of
+issues that are gone. Same pages, same bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import json
+import shutil
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.dataset as ds
-import pyarrow.parquet as pq
-from prefect import get_run_logger, task
+from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from articles.segmentation import segment_page
 from articles.stitching import JUMP_KINDS, ArticleRecord, PageInput, stitch_issue
 from cleaners import JumpMarker
 from cleaners.pagelabels import page_order
-from flows.store import PAGES_FILE
-from qingyang.parquet_io import RowGroupWriter, atomic_target
-from qingyang.schema import ARTICLES_FILE, ARTICLES_SCHEMA
+from flows.pages_step import PAGES_DIR
+from qingyang import PIPELINE_VERSION
+from qingyang.dataset import (
+    move_part,
+    part_files,
+    partition_of,
+    read_manifest,
+    sweep_unreferenced,
+    write_manifest,
+    write_part,
+)
+from qingyang.fingerprint import source_fingerprint
+from qingyang.outputdir import STAGING_DIR
+from qingyang.schema import ARTICLES_DIR, ARTICLES_SCHEMA, PAGES_SCHEMA
 
-# The pages columns each pass reads; nothing else is loaded.
-KEY_COLUMNS = ["doc_id", "publication", "issue_date", "page", "valid"]
-TEXT_COLUMNS = ["doc_id", "text", "markers", "valid"]
-# Articles per Parquet row group.
-ROWS_PER_GROUP = 4096
-# Pages turned into Python rows at once, out of one decoded row group of the pages table.
-ROWS_PER_SLICE = 64
+# The pages columns an issue's task reads; nothing else is loaded.
+ISSUE_COLUMNS = ["doc_id", "source_path", "publication", "issue_date", "page", "text",
+                 "markers", "valid"]
+STAGED_ARTICLES = STAGING_DIR / "articles"
 NO_ISSUE_NOTE = "the page has no publication or issue_date, so it is an issue of its own"
+
+
+@dataclass(frozen=True)
+class IssueRef:
+    """One issue to build: its publication and ISO date, and the pages parts holding its
+    pages. `loose`: the pages of `parts` without publication or date, each an issue."""
+
+    publication: str | None
+    issue_date: str | None
+    parts: tuple[str, ...]
+    loose: bool = False
+
+    def key(self) -> str:
+        """What decides the issue's articles: its pages' parts (named by content), the
+        articles code, schema and version."""
+        payload = json.dumps([self.publication, self.issue_date, list(self.parts), self.loose,
+                              _articles_fingerprint(), str(ARTICLES_SCHEMA), PIPELINE_VERSION])
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _articles_fingerprint() -> str:
+    import articles
+
+    return source_fingerprint([Path(articles.__file__).parent])
 
 
 @dataclass
 class ArticlesSummary:
-    """What the step wrote; the flow puts it into the run summary."""
+    """What the step wrote (one issue's task, or the table); the flow puts it into the run
+    summary."""
 
     articles: int = 0
     issues: int = 0
@@ -60,75 +92,74 @@ class ArticlesSummary:
     unmatched_jumps: int = 0
     skipped_invalid: int = 0
     path: str = ""
+    parts: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def add(self, other: ArticlesSummary) -> None:
+        for name in ("articles", "issues", "stitched", "unmatched_jumps", "skipped_invalid"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.parts += other.parts
+
 
 @dataclass
 class Issue:
-    """The pages of one issue, known from the key columns alone."""
+    """The pages of one issue: doc_id → page label."""
 
     publication: str | None
     issue_date: date | None
-    pages: dict[str, str | None] = field(default_factory=dict)  # doc_id → page label
+    pages: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def known(self) -> bool:
         return bool(self.publication) and self.issue_date is not None
 
 
-def plan_issues(pages: ds.Dataset) -> tuple[list[Issue], int]:
-    """The issues of a pages table in output order, and how many invalid pages were skipped.
+def plan_issues(batches: dict[str, dict]) -> list[IssueRef]:
+    """The issues of a pages table, from its manifest's batches (no page is read)."""
+    known: dict[tuple[str, str], set[str]] = {}
+    loose: set[str] = set()
+    for entry in batches.values():
+        for part in entry["parts"]:
+            for publication, day, _ in part["issues"]:
+                if publication and day:
+                    known.setdefault((publication, day), set()).add(part["path"])
+                else:
+                    loose.add(part["path"])
+    refs = [IssueRef(pub, day, tuple(sorted(parts))) for (pub, day), parts in sorted(known.items())]
+    return refs + [IssueRef(None, None, (path,), loose=True) for path in sorted(loose)]
 
-    A doc_id seen twice (the same bytes under two paths) is one page.
-    """
-    issues: dict[tuple, Issue] = {}
-    seen: set[str] = set()
+
+def issue_rows(output_dir: Path, ref: IssueRef) -> list[dict]:
+    """The rows of `ref`'s pages (ISSUE_COLUMNS), in path order, read from its parts only."""
+    files = [str(Path(output_dir) / PAGES_DIR / path) for path in ref.parts]
+    dataset = ds.dataset(files, schema=PAGES_SCHEMA, format="parquet")
+    if ref.loose:
+        wanted = ds.field("publication").is_null() | (ds.field("publication") == "") \
+            | ds.field("issue_date").is_null()
+    else:
+        wanted = (ds.field("publication") == ref.publication) \
+            & (ds.field("issue_date") == pa.scalar(date.fromisoformat(ref.issue_date)))
+    rows = dataset.to_table(columns=ISSUE_COLUMNS, filter=wanted).to_pylist()
+    return sorted(rows, key=lambda row: (row["source_path"], row["doc_id"]))
+
+
+def issues_in(ref: IssueRef, rows: list[dict]) -> tuple[list[tuple[Issue, dict]], int]:
+    """(issue, {doc_id: row}) of each issue in `rows`, and the invalid pages skipped; a
+    doc_id seen twice (the same bytes under two paths) is one page."""
+    issues: dict[tuple, tuple[Issue, dict]] = {}
     skipped = 0
-    for row in stored_rows(pages, KEY_COLUMNS):
+    for row in rows:
         if row["valid"] is False:
             skipped += 1
             continue
-        if row["doc_id"] in seen:
-            continue
-        seen.add(row["doc_id"])
-        publication, issue_date = row["publication"], row["issue_date"]
-        key = ((0, publication, issue_date.isoformat(), "") if publication and issue_date
-               else (1, publication or "", str(issue_date or ""), row["doc_id"]))
-        issue = issues.setdefault(key, Issue(publication, issue_date))
-        issue.pages[row["doc_id"]] = row["page"]
+        key = (row["doc_id"],) if ref.loose else ()
+        issue, stored = issues.setdefault(key, (Issue(row["publication"], row["issue_date"]), {}))
+        if row["doc_id"] not in stored:
+            stored[row["doc_id"]] = row
+            issue.pages[row["doc_id"]] = row["page"]
     return [issues[key] for key in sorted(issues)], skipped
-
-
-def stored_rows(pages: ds.Dataset, columns: list[str]) -> Iterator[dict]:
-    """The rows of a pages table in file order, as dicts of `columns`: one row group is
-    decoded at a time, and turned into Python objects `ROWS_PER_SLICE` rows at a time."""
-    for path in pages.files:
-        stored = pq.ParquetFile(path, filesystem=pages.filesystem)
-        for group in range(stored.num_row_groups):
-            table = stored.read_row_group(group, columns=columns)
-            for batch in table.to_batches(max_chunksize=ROWS_PER_SLICE):
-                yield from batch.to_pylist()
-
-
-def issues_as_read(pages: ds.Dataset, issues: list[Issue]) -> Iterator[tuple[Issue, dict]]:
-    """Each issue with {doc_id: text columns} of its pages, as soon as one pass over the
-    pages table (in file order) has read them all.
-
-    Memory holds the pages of issues not yet complete: an archive's pages of one issue
-    sit together in file order, so that is a few pages, not the table.
-    """
-    issue_of = {doc_id: issue for issue in issues for doc_id in issue.pages}
-    waiting: dict[int, dict[str, dict]] = {}
-    for row in stored_rows(pages, TEXT_COLUMNS):
-        issue = issue_of.get(row["doc_id"])
-        if issue is None or row["valid"] is False:
-            continue
-        got = waiting.setdefault(id(issue), {})
-        got.setdefault(row["doc_id"], row)
-        if len(got) == len(issue.pages):
-            yield issue, waiting.pop(id(issue))
 
 
 def page_input(doc_id: str, issue: Issue, row: dict) -> PageInput:
@@ -159,34 +190,67 @@ def article_row(record: ArticleRecord) -> dict:
     return row
 
 
-def build_articles(output_dir: Path) -> ArticlesSummary:
-    """Rebuild `output_dir/articles/articles.parquet` from `output_dir/pages/pages.parquet`."""
+def build_issue(output_dir: Path, ref: IssueRef) -> ArticlesSummary:
+    """Build the articles of one issue (or of loose pages) into staged parts (no Prefect)."""
     output_dir = Path(output_dir)
-    pages_path = output_dir / PAGES_FILE
-    if not pages_path.is_file():
-        raise FileNotFoundError(f"{pages_path}: no pages table to build articles from")
-    pages = ds.dataset(pages_path, format="parquet")
-    issues, skipped = plan_issues(pages)
-    summary = ArticlesSummary(issues=len(issues), skipped_invalid=skipped,
-                              path=str(output_dir / ARTICLES_FILE))
-
-    with atomic_target(output_dir / ARTICLES_FILE) as tmp, \
-            RowGroupWriter(tmp, ARTICLES_SCHEMA, ROWS_PER_GROUP) as writer:
-        for issue, stored in issues_as_read(pages, issues):
-            for record in issue_records(issue, stored):
-                writer.add(article_row(record))
-                summary.articles += 1
-                summary.stitched += record.continued
-                summary.unmatched_jumps += sum(m["kind"] in JUMP_KINDS for m in record.markers)
+    issues, skipped = issues_in(ref, issue_rows(output_dir, ref))
+    summary = ArticlesSummary(issues=len(issues), skipped_invalid=skipped)
+    rows = []
+    for issue, stored in issues:
+        for record in issue_records(issue, stored):
+            rows.append(article_row(record))
+            summary.stitched += record.continued
+            summary.unmatched_jumps += sum(m["kind"] in JUMP_KINDS for m in record.markers)
+    summary.articles = len(rows)
+    table = pa.Table.from_pylist(rows, schema=ARTICLES_SCHEMA)
+    partitions = [partition_of(row["publication"], row["issue_date"]) for row in rows]
+    for partition in sorted(set(partitions)):
+        chosen = table.filter(pa.array([p == partition for p in partitions], pa.bool_()))
+        summary.parts.append(write_part(chosen, output_dir / STAGED_ARTICLES, partition))
     return summary
 
 
-@task(name="write-articles", cache_policy=NO_CACHE)
-def write_articles(output_dir: str) -> dict:
-    """Segment and stitch the pages table into `output_dir/articles/articles.parquet`."""
-    summary = build_articles(Path(output_dir))
-    get_run_logger().info(
-        "articles: %d in %d issues, %d stitched, %d jumps unmatched, %d invalid pages skipped",
-        summary.articles, summary.issues, summary.stitched, summary.unmatched_jumps,
-        summary.skipped_invalid)
-    return summary.to_dict()
+@task(name="build-issue-articles", cache_policy=NO_CACHE)
+def build_issue_articles(output_dir: str, ref: IssueRef) -> ArticlesSummary:
+    """Segment and stitch one issue's pages into staged articles parts."""
+    return build_issue(Path(output_dir), ref)
+
+
+def stored_issues(output_dir: Path) -> dict[str, dict]:
+    """{issue key: summary} of the articles table now, with its parts still present."""
+    root = Path(output_dir) / ARTICLES_DIR
+    issues = read_manifest(root).get("issues", {})
+    return {key: entry for key, entry in issues.items()
+            if all((root / path).is_file() for path in entry["parts"])}
+
+
+def commit_articles(output_dir: Path, built: dict[str, ArticlesSummary]) -> ArticlesSummary:
+    """Move new issues' staged parts in, write the manifest of exactly `built`'s issues,
+    remove the parts of issues that are gone; the table's totals."""
+    root = Path(output_dir) / ARTICLES_DIR
+    for summary in built.values():
+        for path in summary.parts:
+            staged = Path(output_dir) / STAGED_ARTICLES / path
+            if staged.is_file():
+                move_part(staged, root / path)
+    issues = {key: summary.to_dict() for key, summary in sorted(built.items())}
+    write_manifest(root, {"issues": issues})
+    shutil.rmtree(Path(output_dir) / STAGED_ARTICLES, ignore_errors=True)  # empty folders
+    sweep_unreferenced(root, [path for s in built.values() for path in s.parts])
+    total = ArticlesSummary(path=str(root))
+    for summary in built.values():
+        total.add(summary)
+    total.parts = []
+    return total
+
+
+def build_articles(output_dir: Path) -> ArticlesSummary:
+    """Rebuild the whole articles table from the pages table, issue after issue, in this
+    process (the flow runs `build_issue_articles` in parallel instead)."""
+    from flows.store import stored_batches
+
+    output_dir = Path(output_dir)
+    if not part_files(output_dir / PAGES_DIR):
+        raise FileNotFoundError(f"{output_dir / PAGES_DIR}: no pages table to build articles from")
+    refs = plan_issues(stored_batches(output_dir))
+    return commit_articles(output_dir, {ref.key(): build_issue(output_dir, ref) for ref in refs})

@@ -141,31 +141,18 @@ def share_temporary_api() -> None:
 
 
 def _summary_table(summary: dict, wall: float):
+    """The run summary as a terminal table: the lines of `flows.summary.summary_rows`, the
+    ones the Prefect artifact shows."""
     from rich.table import Table
+
+    from flows.summary import summary_rows
 
     table = Table(title="qingyang run", show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value")
-    quarantined = summary["quarantined"]
-    table.add_row("files", str(summary["files"]))
-    table.add_row("pages", str(summary["pages"]))
-    table.add_row("rows written", f"{summary['rows_written']} "
-                  f"(table now {summary['rows_in_table']} rows)")
-    table.add_row("batches cleaned / cached",
-                  f"{summary['batches_cleaned']} / {summary['batches_cached']}")
-    table.add_row("quarantined", f"[red]{len(quarantined)}[/red]" if quarantined else "0")
-    table.add_row("validation", summary["validation"])
-    if summary["reports_path"]:
-        table.add_row("validation report", summary["reports_path"])
-    table.add_row("articles", f"{summary['articles']} in {summary['issues']} issues "
-                  f"({summary['articles_stitched']} stitched, {summary['unmatched_jumps']} "
-                  f"jumps unmatched, {summary['invalid_pages_skipped']} invalid pages skipped)")
-    table.add_row("articles validation", summary["articles_validation"])
-    table.add_row("time", f"{wall:.1f} s (flow body {summary['seconds']:.2f} s)")
-    table.add_row("throughput", f"{summary['mb_per_s']:.2f} MB/s "
-                  f"({summary['bytes_read'] / 1e6:.2f} MB)")
-    table.add_row("pages file", summary["pages_path"])
-    table.add_row("articles file", summary["articles_path"])
+    for what, value in summary_rows(summary, wall):
+        shown = f"[red]{value}[/red]" if what == "quarantined" and summary["quarantined"] else value
+        table.add_row(what, shown)
     return table
 
 

@@ -21,6 +21,11 @@ from readers.image import IMAGE_SUFFIXES
 # files above it are read in parts of this size (whole lines), so a large dump streams
 # through like many small files and memory holds a few of these per worker.
 CHUNK_BYTES = 4 * 1024 * 1024
+# About the bytes of one JSONL page (a newspaper page of 3,000-6,000 characters in UTF-8):
+# a large JSONL file is cut into parts of about a batch of pages (`jsonl_part_bytes`), so
+# its pages spread over the workers instead of waiting in one task of CHUNK_BYTES.
+PAGE_BYTES = 12 * 1024
+MIN_PART_BYTES = 64 * 1024
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl",)
 # OCR engines' files, read with their geometry (`readers`): a file with one of these
@@ -111,13 +116,22 @@ def _files_in(directory: Path) -> list[Path]:
     return [p for p in directory.rglob("*") if _is_input(p)]
 
 
-def discover(inputs: list[str]) -> list[SourceFile]:
+def jsonl_part_bytes(batch_size: int) -> int:
+    """The size of a large JSONL file's parts for batches of `batch_size` pages.
+
+    >>> jsonl_part_bytes(64) // 1024, jsonl_part_bytes(1) // 1024, jsonl_part_bytes(10**6) // 1024
+    (768, 64, 4096)
+    """
+    return min(CHUNK_BYTES, max(MIN_PART_BYTES, batch_size * PAGE_BYTES))
+
+
+def discover(inputs: list[str], part_bytes: int | None = None) -> list[SourceFile]:
     """Files, folders (recursively) and globs to sorted, de-duplicated `SourceFile`s.
 
     A file named directly is read as text unless it ends in `.jsonl`; in folders and
     globs only `.txt`, `.md`, `.jsonl` and OCR engines' files (`.hocr`, `.xml`, `.json`,
-    page images) count. Raises `NoInputs` for an input that
-    matches nothing.
+    page images) count. A JSONL file over `part_bytes` (default CHUNK_BYTES) is read in
+    parts. Raises `NoInputs` for an input that matches nothing.
     """
     found: dict[str, SourceFile] = {}
     for spec in inputs:
@@ -142,7 +156,7 @@ def discover(inputs: list[str]) -> list[SourceFile]:
                 path=key, source_path=display_path(candidate), kind=_kind(candidate) or "text",
                 n_bytes=0 if dangling else candidate.stat().st_size))
     whole_files = sorted(found.values(), key=lambda s: s.source_path)
-    return [part for source in whole_files for part in split_large_jsonl(source)]
+    return [part for source in whole_files for part in split_large_jsonl(source, part_bytes)]
 
 
 def split_large_jsonl(source: SourceFile, part_bytes: int | None = None) -> list[SourceFile]:

@@ -38,6 +38,26 @@ def clean_texts(texts: dict[str, str], profile: str | None, laid_out: frozenset[
     return cleaned
 
 
+def row_order(source_path: str) -> tuple[str, int]:
+    """Where a row sorts: by file, then by line for JSONL pages (`FILE#9` before `FILE#10`).
+
+    >>> sorted(["d.jsonl#10", "d.jsonl#9", "c.txt"], key=row_order)
+    ['c.txt', 'd.jsonl#9', 'd.jsonl#10']
+    """
+    file, sep, line = source_path.rpartition("#")
+    return (file, int(line)) if sep and line.isdigit() else (source_path, 0)
+
+
+def replaced_by(source_path: str, run_files: set[str]) -> bool:
+    """Whether a stored row (or input file) belongs to this run: one of its files (JSONL
+    rows are `FILE#LINE`) or under one of its input folders (given as `FOLDER/`), so
+    deleted files drop out too.
+    """
+    if source_path in run_files or source_path.rpartition("#")[0] in run_files:
+        return True
+    return any(source_path.startswith(f) for f in run_files if f.endswith("/"))
+
+
 def recorded_encoding(page: Page) -> str:
     """The encoding column: a repair made while decoding travels with the row
     ("utf-8 (incomplete last character (2 bytes) dropped)")."""

@@ -1,185 +1,153 @@
-"""Writing output: Parquet pages and the quarantine, atomically, idempotently, byte-stable.
+"""Committing output: the pages table's parts and manifest, and the quarantine.
 
-Each run merges into one file per table: rows from this run's input files and folders
-replace the rows they wrote before (changed, deleted or now unreadable pages included),
-other rows stay. Rows are sorted by file (then JSONL line), row groups hold a fixed number
-of rows and nothing time-dependent is written, so the same inputs and config give the same
-bytes. Merging streams a row group at a time, in Arrow: memory does not grow with the table.
-Every file is written to a temporary name in its own folder and renamed over the old one,
-so a crash leaves the old file whole.
+Workers write a batch's parts into the staging folder (`flows.pages_step`); the commit,
+in the flow's process, moves them into `pages/` (and their failing rows into
+`quarantine/pages/`), writes `pages/_manifest.json` last and atomically, then removes the
+parts no batch names any more (`qingyang.dataset`). It handles names and counts only.
+
+The manifest names each batch by its key with the input files its rows come from and
+its parts. A run replaces the batches of its own files and folders (changed, deleted or
+now unreadable pages included); a stored batch of which only some files are this run's
+is pruned by a worker (`flows.pages_step.prune_batch`) and keeps the other rows. Batches
+of other inputs stay as they are. Same inputs, same parts, same manifest: same bytes.
 """
 
-import heapq
+import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from flows.inputs import Rejected
-from qingyang.outputdir import STAGING_DIR
-from qingyang.parquet_io import (
-    RowGroupWriter,
-    atomic_target,
-    named_write_errors,
-    read_schema,
-    row_groups,
-    write_parquet_atomic,
+from flows.pages_step import (
+    PAGES_DIR,
+    QUARANTINE_PAGES_DIR,
+    RECORDS_DIR,
+    STAGED_PAGES,
+    STAGED_QUARANTINE,
+    BatchOutcome,
+    write_parts,
 )
-from qingyang.schema import PAGES_SCHEMA
+from flows.rows import replaced_by, row_order
+from qingyang.dataset import move_part, read_manifest, sweep_unreferenced, write_manifest
+from qingyang.outputdir import STAGING_DIR
+from qingyang.parquet_io import atomic_target, named_write_errors
 
-__all__ = ["PAGES_FILE", "StagedPages", "atomic_target", "write_pages", "write_parquet_atomic",
-           "write_quarantine"]
-
-PAGES_FILE = Path("pages") / "pages.parquet"
 QUARANTINE_INDEX = Path("quarantine") / "quarantine.jsonl"
 QUARANTINE_FILES = Path("quarantine") / "files"
-QUARANTINE_PAGES = Path("quarantine") / "pages" / "pages.parquet"
-# Rows per Parquet row group: bounds the memory of a merge, and fixes the file's layout.
-ROW_GROUP_ROWS = 512
+# The layout before parts: a folder holding it is refused, not swept.
+OLD_PAGES_FILE = PAGES_DIR / "pages.parquet"
 
 
-def replaced_by(source_path: str, run_files: set[str]) -> bool:
-    """Whether a stored row belongs to this run: one of its files (JSONL rows are `FILE#LINE`)
-    or under one of its input folders (given as `FOLDER/`), so deleted files drop out too.
-    """
-    if source_path in run_files or source_path.rpartition("#")[0] in run_files:
-        return True
-    return any(source_path.startswith(f) for f in run_files if f.endswith("/"))
+@dataclass(frozen=True)
+class Committed:
+    """The pages table after a commit: its rows, failing rows, parts and batches."""
+
+    rows: int
+    invalid: int
+    parts: int
+    batches: int
+
+
+def stored_batches(output_dir: Path) -> dict[str, dict]:
+    """{key: {"files", "parts"}} of the batches the pages table holds now."""
+    output_dir = Path(output_dir)
+    if (output_dir / OLD_PAGES_FILE).is_file():
+        raise ValueError(f"{output_dir / OLD_PAGES_FILE}: a pages table of an older qingyang "
+                         "(one file, no parts); move it away or write to a new output folder")
+    return read_manifest(output_dir / PAGES_DIR).get("batches", {})
+
+
+def sweep_uncommitted(output_dir: Path) -> int:
+    """Remove parts no committed batch names (a run killed mid-commit left them); the
+    number removed. Run holding the output lock, before any batch looks for its parts."""
+    batches = stored_batches(output_dir)
+    parts = [part for entry in batches.values() for part in entry["parts"]]
+    removed = sweep_unreferenced(Path(output_dir) / PAGES_DIR, [p["path"] for p in parts])
+    quarantined = Path(output_dir) / QUARANTINE_PAGES_DIR
+    removed += sweep_unreferenced(quarantined, [p["path"] for p in parts if p["invalid"]])
+    for folder in (quarantined, quarantined.parent):  # no empty quarantine/
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    return len(removed)
+
+
+def split_stored(batches: dict[str, dict], run_files: set[str]
+                 ) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Stored batches this run does not touch, and those it touches only in part (to
+    prune); batches wholly of this run's files and folders are left out of both."""
+    kept, partial = {}, {}
+    for key, entry in batches.items():
+        replaced = [replaced_by(file, run_files) for file in entry["files"]]
+        if not any(replaced):
+            kept[key] = entry
+        elif not all(replaced):
+            partial[key] = entry
+    return kept, partial
+
+
+def commit_pages(output_dir: Path, kept: dict[str, dict], outcomes: list[BatchOutcome]
+                 ) -> Committed:
+    """Move the new parts of `outcomes` into the table, write the manifest of `kept` and
+    `outcomes`' batches, then remove the parts and batch records no batch names."""
+    output_dir = Path(output_dir)
+    batches = dict(kept)
+    for outcome in outcomes:
+        if not outcome.parts:
+            continue
+        batches[outcome.key] = {"files": list(outcome.files),
+                                "parts": [asdict(part) for part in outcome.parts]}
+        if outcome.reused:
+            continue
+        for part in outcome.parts:
+            _move_staged(output_dir / STAGED_PAGES / part.path, output_dir / PAGES_DIR / part.path)
+            if part.invalid:
+                _move_staged(output_dir / STAGED_QUARANTINE / part.path,
+                             output_dir / QUARANTINE_PAGES_DIR / part.path)
+    batches = dict(sorted(batches.items()))
+    write_manifest(output_dir / PAGES_DIR, {"batches": batches})
+    for staged in (STAGED_PAGES, STAGED_QUARANTINE):  # empty now: only folders are left
+        shutil.rmtree(output_dir / staged, ignore_errors=True)
+    sweep_uncommitted(output_dir)
+    _sweep_records(output_dir, set(batches))
+    parts = [part for entry in batches.values() for part in entry["parts"]]
+    return Committed(rows=sum(p["rows"] for p in parts), invalid=sum(p["invalid"] for p in parts),
+                     parts=len(parts), batches=len(batches))
+
+
+def commit_table(output_dir: Path, table: pa.Table) -> Committed:
+    """Write `table` (rows of PAGES_SCHEMA, in their order) as the whole pages table, one
+    batch (tests and tools; a run commits its batches with `commit_pages`)."""
+    files = sorted({row_order(path)[0] for path in table.column("source_path").to_pylist()})
+    key = hashlib.sha256(json.dumps(files).encode()).hexdigest()
+    outcome = BatchOutcome(key, tuple(files), write_parts(Path(output_dir), table))
+    return commit_pages(output_dir, {}, [outcome])
+
+
+def _move_staged(staged: Path, target: Path) -> None:
+    """Rename a staged part into place; a part already there has the same name, hence bytes."""
+    if staged.is_file():
+        move_part(staged, target)
+    elif not target.is_file():
+        raise FileNotFoundError(f"{staged}: a batch's part is missing before its commit")
+
+
+def _sweep_records(output_dir: Path, keys: set[str]) -> None:
+    """Batch records of batches no longer in the table go: they name parts that are gone."""
+    folder = output_dir / RECORDS_DIR
+    for path in folder.glob("*.json") if folder.is_dir() else []:
+        if path.stem not in keys:
+            path.unlink(missing_ok=True)
 
 
 def _atomic_write(path: Path, write) -> None:
     with atomic_target(path) as temporary:
         write(temporary)
-
-
-def row_order(source_path: str) -> tuple[str, int]:
-    """Where a row sorts: by file, then by line for JSONL pages (`FILE#9` before `FILE#10`)."""
-    file, sep, line = source_path.rpartition("#")
-    return (file, int(line)) if sep and line.isdigit() else (source_path, 0)
-
-
-class StagedPages:
-    """This run's rows, streamed to a Parquet file under `OUTPUT/.cache/` as they are cleaned
-    (outside `pages/`, so readers globbing `pages/**/*.parquet` never see a partial file).
-
-    Rows arrive in input order (sorted by `row_order`), a batch at a time, so memory holds
-    one batch, never the run. `write_pages` later merges them into the table. Used as a
-    context manager, the staging file is removed on exit whatever happened.
-    """
-
-    def __init__(self, output_dir: Path):
-        self.path = Path(output_dir) / STAGING_DIR / f"staged-{os.getpid()}.parquet"
-        self.rows = 0
-        self._writer: pq.ParquetWriter | None = None
-
-    def add(self, rows: list[dict] | pa.Table) -> pa.Table:
-        """Stage `rows` (verdict columns still empty); returns them as a table."""
-        table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows,
-                                                                             schema=PAGES_SCHEMA)
-        with named_write_errors(self.path):
-            if self._writer is None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._writer = pq.ParquetWriter(self.path, PAGES_SCHEMA, compression="lz4")
-            self._writer.write_table(table)
-        self.rows += table.num_rows
-        return table
-
-    def batches(self) -> Iterator[pa.Table]:
-        """The staged rows, a row group at a time."""
-        self.close()
-        if self.rows:
-            yield from row_groups(self.path)
-
-    def close(self) -> None:
-        if self._writer is not None:
-            writer, self._writer = self._writer, None
-            with named_write_errors(self.path):
-                writer.close()
-
-    def __enter__(self) -> "StagedPages":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        try:
-            self.close()
-        finally:  # a full disk fails the close: the file goes all the same
-            self.path.unlink(missing_ok=True)
-
-
-def _stored_tables(path: Path, run_files: set[str]) -> Iterator[pa.Table]:
-    """Rows of the stored table that this run does not replace, a row group at a time."""
-    if not path.is_file():
-        return
-    if not read_schema(path).equals(PAGES_SCHEMA):
-        raise ValueError(f"{path}: the stored table does not have this version's pages "
-                         "schema; move it away or write to a new output folder")
-    for table in row_groups(path):
-        kept = [not replaced_by(source_path, run_files)
-                for source_path in table.column("source_path").to_pylist()]
-        yield table.filter(pa.array(kept, pa.bool_()))
-
-
-def _keyed_rows(tables: Iterable[pa.Table]) -> Iterator[tuple[tuple[str, int], pa.Table, int]]:
-    """(row_order key, table, row index) of every row of `tables`."""
-    for table in tables:
-        for index, source_path in enumerate(table.column("source_path").to_pylist()):
-            yield row_order(source_path), table, index
-
-
-def merge_tables(first: Iterable[pa.Table], second: Iterable[pa.Table]) -> Iterator[pa.Table]:
-    """Two streams of tables, each in `row_order`, as one stream in `row_order` (on equal
-    keys `first`'s rows come first): slices of the tables given, merged on their keys
-    alone, so no row becomes Python objects."""
-    current, start, length = None, 0, 0
-    for _, table, index in heapq.merge(_keyed_rows(first), _keyed_rows(second),
-                                       key=lambda keyed: keyed[0]):
-        if table is current and index == start + length:
-            length += 1
-            continue
-        if current is not None:
-            yield current.slice(start, length)
-        current, start, length = table, index, 1
-    if current is not None:
-        yield current.slice(start, length)
-
-
-def write_pages(output_dir: Path, run_tables: Iterable[pa.Table], run_files: set[str]
-                ) -> tuple[Path, int, int]:
-    """Merge this run's rows into `pages/pages.parquet`, streaming; invalid rows also go to
-    `quarantine/pages/pages.parquet`. Returns (pages path, rows in table, invalid rows).
-
-    `run_tables`: this run's rows in `row_order`, verdicts filled. Stored rows of this run's
-    files and folders are replaced (changed, deleted and now unreadable pages included);
-    other rows stay. Both files are renamed into place only when both are whole.
-    """
-    output_dir = Path(output_dir)
-    path, bad_path = output_dir / PAGES_FILE, output_dir / QUARANTINE_PAGES
-    merged = merge_tables(_stored_tables(path, run_files), run_tables)
-    total = invalid = 0
-    try:
-        with atomic_target(path) as tmp, atomic_target(bad_path) as bad_tmp:
-            with RowGroupWriter(tmp, PAGES_SCHEMA, ROW_GROUP_ROWS) as pages, \
-                    RowGroupWriter(bad_tmp, PAGES_SCHEMA, ROW_GROUP_ROWS) as bad:
-                for table in merged:
-                    pages.add_table(table)
-                    total += table.num_rows
-                    failed = table.filter(pc.equal(table.column("valid"), False))
-                    if failed.num_rows:
-                        bad.add_table(failed)
-                        invalid += failed.num_rows
-    finally:
-        if not invalid:
-            bad_path.unlink(missing_ok=True)
-        for folder in (bad_path.parent, bad_path.parent.parent):  # no empty quarantine/
-            if folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
-    return path, total, invalid
 
 
 @contextmanager
@@ -204,17 +172,6 @@ def retire_folder(folder: Path) -> None:
         aside.parent.mkdir(parents=True, exist_ok=True)
         os.replace(folder, aside)
     shutil.rmtree(aside, ignore_errors=True)
-
-
-def publish_folder(staged: Path, folder: Path) -> Path:
-    """Rename the staged folder (new reports) to `folder`, once the data it describes is
-    written; returns `folder`."""
-    staged, folder = Path(staged), Path(folder)
-    retire_folder(folder)
-    if staged.exists():
-        with named_write_errors(folder):
-            os.replace(staged, folder)
-    return folder
 
 
 def write_quarantine(output_dir: Path, rejected: list[Rejected], run_files: set[str]) -> Path:

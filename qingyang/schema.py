@@ -111,6 +111,6 @@ ARTICLES_SCHEMA = pa.schema(
     metadata={"table": "articles", "description": "one row per article, stitched across pages"},
 )
 
-# Where the articles table lives under the output folder (written by flows.articles_step,
-# read by expectations.runner).
-ARTICLES_FILE = Path("articles") / "articles.parquet"
+# Where the articles table (a partitioned dataset, `qingyang.dataset`) lives under the
+# output folder (written by flows.articles_step, read by expectations.runner).
+ARTICLES_DIR = Path("articles")

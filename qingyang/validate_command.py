@@ -10,14 +10,16 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from qingyang.dataset import MANIFEST_NAME
 from qingyang.exitcodes import Exit
 from qingyang.parquet_io import row_groups, write_parquet_atomic
-from qingyang.schema import ARTICLES_FILE
+from qingyang.schema import ARTICLES_DIR
 
 
 def validate_command(output_dir: str) -> Exit:
     """`validate_output_dir` holding the folder's lock, as a run does: it rewrites reports/
-    and quarantine/pages/, which a run writing the same folder must not see half done."""
+    and quarantine/pages/, which a run writing the same folder must not see half done.
+    Parts that no committed batch names (a run killed mid-commit) are swept first."""
     from qingyang.outputdir import locked_output
 
     if not Path(output_dir).is_dir():  # validate_output_dir says so; nothing to lock
@@ -27,6 +29,10 @@ def validate_command(output_dir: str) -> Exit:
         print(f"qingyang: {message}", file=sys.stderr)
 
     with locked_output(Path(output_dir), on_wait=waiting):
+        if (Path(output_dir) / "pages" / MANIFEST_NAME).is_file():
+            from flows.store import sweep_uncommitted
+
+            sweep_uncommitted(Path(output_dir))  # parts a run killed mid-commit left
         return validate_output_dir(output_dir)
 
 
@@ -49,11 +55,11 @@ def validate_output_dir(output_dir: Path | str, *, out=None) -> Exit:
     output_dir = Path(output_dir)
     pages_dir = output_dir / "pages"
     files = sorted(p for p in pages_dir.rglob("*.parquet") if not p.name.startswith(".")
-                   ) if pages_dir.is_dir() else []
+                   ) if pages_dir.is_dir() else []  # parts, or a file written by hand
     if not files:
         print(f"qingyang: {pages_dir}: no Parquet files to validate", file=sys.stderr)
         return Exit.FAILED
-    articles = validate_articles_file(output_dir / ARTICLES_FILE,
+    articles = validate_articles_file(output_dir / ARTICLES_DIR,
                                       output_dir / "reports" / ARTICLES_REPORTS)
     frames = [validation_frame(table) for path in files for table in row_groups(path)]
     validation = validate_frame(pd.concat(frames, ignore_index=True), None,

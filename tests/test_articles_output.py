@@ -13,11 +13,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.articles_step import NO_ISSUE_NOTE, build_articles, issues_as_read, plan_issues
+from flows.articles_step import NO_ISSUE_NOTE, build_articles, issue_rows, plan_issues
 from flows.inputs import Page
 from flows.rows import build_row, clean_texts
-from flows.store import PAGES_FILE
-from qingyang.schema import ARTICLES_FILE, ARTICLES_SCHEMA, PAGES_SCHEMA
+from flows.store import commit_table, stored_batches
+from qingyang import dataset
+from qingyang.schema import ARTICLES_DIR, ARTICLES_SCHEMA, PAGES_SCHEMA
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 CONSTRUCTED = Path(__file__).resolve().parent / "articles"
@@ -37,12 +38,10 @@ def pages_row(raw: str, source: str, publication=None, issue_date=None, page=Non
     return row
 
 
-def write_pages_table(output_dir: Path, rows: list[dict]) -> Path:
-    path = output_dir / PAGES_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_pages_table(output_dir: Path, rows: list[dict]) -> None:
+    """The rows as the whole pages table (parts and manifest), as a run commits them."""
     rows = sorted(rows, key=lambda r: r["source_path"])
-    pq.write_table(pa.Table.from_pylist(rows, schema=PAGES_SCHEMA), path, compression="zstd")
-    return path
+    commit_table(output_dir, pa.Table.from_pylist(rows, schema=PAGES_SCHEMA))
 
 
 def seed_pages() -> list[dict]:
@@ -58,7 +57,7 @@ def seed_pages() -> list[dict]:
 
 
 def articles_of(output_dir: Path) -> list[dict]:
-    return pq.read_table(output_dir / ARTICLES_FILE).to_pylist()
+    return dataset.read_table(output_dir / ARTICLES_DIR, ARTICLES_SCHEMA).to_pylist()
 
 
 @pytest.fixture(scope="module")
@@ -76,17 +75,19 @@ def test_seed_articles_file_has_the_schema_and_reads_in_duckdb_and_polars(seed_o
     import polars as pl
 
     output, summary = seed_output
-    path = output / ARTICLES_FILE
-    assert pq.read_schema(path).equals(ARTICLES_SCHEMA)
-    assert pq.ParquetFile(path).metadata.row_group(0).column(0).compression == "ZSTD"
-    assert summary["articles"] == pq.read_metadata(path).num_rows == 30
+    parts = dataset.part_files(output / ARTICLES_DIR)
+    for part in parts:
+        assert pq.read_schema(part).equals(ARTICLES_SCHEMA)
+        assert pq.ParquetFile(part).metadata.row_group(0).column(0).compression == "ZSTD"
+    assert summary["articles"] == sum(pq.read_metadata(p).num_rows for p in parts) == 30
+    path = f"{output / ARTICLES_DIR}/**/*.parquet"
     assert summary["issues"] == 5 and summary["skipped_invalid"] == 0
     # Seed 000's jump to page 2 and seed 001's three resumptions are of other issues.
     assert summary["stitched"] == 0 and summary["unmatched_jumps"] == 4
-    counted = duckdb.sql(
-        f"select count(*), count(distinct article_id) from read_parquet('{path}')").fetchall()
+    counted = duckdb.sql(f"select count(*), count(distinct article_id) from "
+                         f"read_parquet('{path}', hive_partitioning=true)").fetchall()
     assert counted == [(30, 30)]
-    frame = pl.read_parquet(path)
+    frame = pl.from_arrow(dataset.read_table(output / ARTICLES_DIR, ARTICLES_SCHEMA))
     assert frame.height == 30
     assert frame.schema["issue_date"] == pl.Date
     assert frame.schema["reporters"] == pl.List(pl.String)
@@ -146,30 +147,35 @@ def test_invalid_pages_are_skipped_and_counted(tmp_path):
 def test_same_pages_give_the_same_bytes(tmp_path, seed_output):
     write_pages_table(tmp_path, seed_pages())
     build_articles(tmp_path)
-    path = tmp_path / ARTICLES_FILE
-    expected = (seed_output[0] / ARTICLES_FILE).read_bytes()
-    assert path.read_bytes() == expected
+
+    def files(output):
+        root = output / ARTICLES_DIR
+        return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    expected = files(seed_output[0])
+    assert files(tmp_path) == expected
     build_articles(tmp_path)
-    assert path.read_bytes() == expected
-    assert not [p.name for p in path.parent.iterdir() if p.name != path.name]  # no temp files
+    assert files(tmp_path) == expected
+    assert not list(tmp_path.rglob(".*.tmp"))
 
 
-def test_each_issue_is_handed_on_when_its_last_page_is_read(tmp_path):
-    """One pass in file order: an issue waits only for its own pages."""
-    import pyarrow.dataset as ds
-
+def test_each_issue_reads_only_the_parts_holding_its_pages(tmp_path):
+    """Issues are planned from the manifest alone; an issue's task reads its own pages from
+    the parts that hold them; pages without publication or date are loose, each an issue."""
     rows = seed_pages()
     for index in (0, 2):  # pages 0 and 2 are one issue; 1, 3 and 4 are issues of their own
         rows[index] = {**rows[index], "publication": "许昌日报", "issue_date": date(2022, 5, 13)}
     for index in (1, 3, 4):
         rows[index] = {**rows[index], "publication": None, "issue_date": None}
-    path = write_pages_table(tmp_path, rows)
-    pages = ds.dataset(path, format="parquet")
-    issues, _ = plan_issues(pages)
-    handed = [sorted(stored) for _, stored in issues_as_read(pages, issues)]
-    order = [row["doc_id"] for row in pq.read_table(path, columns=["doc_id"]).to_pylist()]
-    expected = [[order[1]], sorted([order[0], order[2]]), [order[3]], [order[4]]]
-    assert handed == expected
+    write_pages_table(tmp_path, rows)
+    refs = plan_issues(stored_batches(tmp_path))
+    assert [(r.publication, r.issue_date, r.loose) for r in refs] == [
+        ("许昌日报", "2022-05-13", False), (None, None, True)]
+    assert [len(r.parts) for r in refs] == [1, 1] and refs[0].parts != refs[1].parts
+    assert sorted(row["doc_id"] for row in issue_rows(tmp_path, refs[0])) == sorted(
+        [rows[0]["doc_id"], rows[2]["doc_id"]])
+    assert len(issue_rows(tmp_path, refs[1])) == 3
+    assert build_articles(tmp_path).issues == 4
 
 
 def test_articles_table_is_rebuilt_from_the_pages_table(tmp_path):
@@ -382,7 +388,7 @@ def test_qingyang_validate_checks_articles_too(seed_output, tmp_path, capsys):
     index = (output / "reports" / "index.html").read_text("utf-8")
     assert 'href="articles/index.html"' in index
     assert "qingyang.articles" in capsys.readouterr().out
-    path = output / ARTICLES_FILE
+    path = dataset.part_files(output / ARTICLES_DIR)[0]
     table = pq.read_table(path)
     pq.write_table(pa.concat_tables([table, table.slice(0, 1)]), path)  # a row twice
     assert validate_output_dir(output) == 1
@@ -412,7 +418,7 @@ def test_the_flow_writes_and_validates_articles_of_a_two_page_issue(tmp_path):
     assert (summary["articles"], summary["issues"], summary["articles_stitched"],
             summary["unmatched_jumps"], summary["invalid_pages_skipped"]) == (2, 1, 1, 0, 1)
     assert summary["articles_validation"] == "passed (11/11 expectations)"
-    assert summary["articles_path"] == str(output / ARTICLES_FILE)
+    assert summary["articles_path"] == str(output / ARTICLES_DIR)
     rows = articles_of(output)
     (story,) = [r for r in rows if r["continued"]]
     assert story["pages"] == ["1", "2"] and story["stitch_confidence"] > 0

@@ -79,3 +79,22 @@ def test_parse_size():
     assert corpus.parse_size("50kb") == 50_000
     with pytest.raises(Exception, match="not a size"):
         corpus.parse_size("lots")
+
+
+def test_amdahl_predictions_from_a_measured_matrix():
+    from bench.run import amdahl_speedup, scale_out, serial_share_from_speedup
+
+    assert amdahl_speedup(1.0, 64) == 1.0 and amdahl_speedup(0.5, 2) == 4 / 3
+    assert serial_share_from_speedup(2.5) == 0.0  # faster than linear: no serial share
+    assert serial_share_from_speedup(0.8) == 1.0  # slower with two: all of it serial
+    matrix = [
+        {"runner": "process", "workers": 1, "wall_s": 20.0, "coordinator_cpu_share": 0.2},
+        {"runner": "process", "workers": 2, "wall_s": 12.5, "coordinator_cpu_share": 0.25},
+        {"runner": "thread", "workers": 1, "wall_s": 20.0},  # no 2-worker run: left out
+    ]
+    (runner, figures), = scale_out(matrix).items()
+    assert runner == "process" and figures["two_vs_one"] == 1.6
+    implied = serial_share_from_speedup(1.6)  # 0.25
+    assert abs(figures["predicted"]["from_two_vs_one"][16] - amdahl_speedup(implied, 16)) < 1e-9
+    assert figures["predicted"]["coordinator_cpu"][64] == amdahl_speedup(0.25, 64)
+    assert figures["predicted"]["coordinator_cpu"][16] < 16

@@ -22,4 +22,4 @@ def test_process_workers_report_to_the_one_temporary_api(tmp_path):
     assert done.returncode == 0, output[-2000:]
     # a spawned worker without the API's URL would start (and log) a server of its own
     assert output.count("Starting temporary server") == 1, output[-2000:]
-    assert pl.read_parquet(tmp_path / "out" / "pages" / "pages.parquet").height == 5
+    assert pl.read_parquet(tmp_path / "out" / "pages" / "**" / "*.parquet").height == 5

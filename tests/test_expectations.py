@@ -26,7 +26,7 @@ from expectations import (
     quarantine_rows,
     validate_pages,
 )
-from qingyang.schema import ARTICLES_FILE, EDIT_RULES, PAGES_SCHEMA
+from qingyang.schema import ARTICLES_DIR, EDIT_RULES, PAGES_SCHEMA
 from qingyang.validate_command import validate_output_dir
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -275,11 +275,12 @@ def test_data_docs_of_both_suites_compile_no_template_after_warm_up(clean_rows, 
                         lambda env, *args, **kw: compiled.append(args[1:2])
                         or compile_template(env, *args, **kw))
     rows = _with(clean_rows, 0, text="核酸检测,居民排队。")
-    (tmp_path / "pages").mkdir()
-    pq.write_table(table_of(clean_rows), tmp_path / "pages" / "pages.parquet")
+    from flows.store import commit_table
+
+    commit_table(tmp_path, table_of(clean_rows))
     build_articles(tmp_path)
     validation = validate_pages(table_of(rows), len(rows), tmp_path / "reports", today=TODAY)
-    articles = validate_articles_file(tmp_path / ARTICLES_FILE, tmp_path / "reports" / "articles")
+    articles = validate_articles_file(tmp_path / ARTICLES_DIR, tmp_path / "reports" / "articles")
     assert compiled == []
     page = next((validation.reports_dir / "gx" / "validations").rglob("*.html"))
     html = page.read_text("utf-8")
@@ -310,3 +311,25 @@ def test_expectations_modules_import_no_cycle():
     for name in graph:
         if name != "expectations":  # the package re-exports; its modules never import it
             visit(name, [])
+
+
+def test_the_workers_row_checks_fail_the_rows_great_expectations_fails(clean_rows):
+    """The row rules judged in pandas (the flow's workers) and in GE (`qingyang validate`)
+    name the same rows for the same expectations, values included."""
+    from expectations.frames import validation_frame
+    from expectations.pages_suite import row_rules
+    from expectations.row_checks import failing_rows
+
+    rows = _with(clean_rows, 0, text="核 酸 检 测,居民（下转第二版）")
+    rows = _with(rows, 1, text="   ", page="第3版", issue_date=date(2030, 1, 1))
+    rows = _with(rows, 2, ocr_confidence=0.3, text="Reuters report on the harbour works")
+    rows = _with(rows, 3, text="繁體字很多，這裡還有國家與學習。")
+    table = table_of(rows)
+    validation = validate_pages(table, len(rows), None, today=TODAY)
+    found = failing_rows(validation_frame(table), row_rules(TODAY))
+    by_ge = {e.name: list(zip(e.failing_ids, e.failing_values, strict=True))
+             for e in validation.failed if e.name != UNIQUE}
+    assert len(found) >= 7
+    assert {name: [doc_id for doc_id, _ in failing] for name, failing in found.items()} == {
+        name: [doc_id for doc_id, _ in failing] for name, failing in by_ge.items()}
+    assert found[GAP] == [(rows[0]["doc_id"], 3)] == [tuple(x) for x in by_ge[GAP]]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from qingyang.dataset import part_files, read_manifest
 from qingyang.exitcodes import Exit
 from qingyang.outputdir import locked_output
 from qingyang.watchdog import MARK
@@ -26,10 +27,11 @@ pytestmark = pytest.mark.faults
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
 # The point of a run where the process kills itself: (module, attribute, when).
 KILL_POINTS = {
-    "staging": ("flows.store", "StagedPages.add", "after"),
-    "write": ("qingyang.parquet_io", "_sync", "pages-tmp"),
-    "reports": ("flows.pipeline", "publish_folder", "before"),
-    "articles": ("flows.pipeline", "write_articles", "before"),
+    "staging": ("flows.pages_step", "write_parts", "after"),
+    "write": ("qingyang.parquet_io", "_sync", "part-tmp"),
+    "commit": ("flows.store", "write_manifest", "before"),  # parts moved in, no manifest yet
+    "articles": ("flows.pipeline", "commit_issues", "before"),
+    "reports": ("flows.pipeline", "check_articles", "before"),
 }
 KILLER = """
 import os, signal, sys, importlib
@@ -43,7 +45,7 @@ def die():
 def patched(*args, **kwargs):
     if when == "before":
         die()
-    if when == "pages-tmp" and str(args[0]).rpartition("/")[2].startswith(".pages.parquet"):
+    if when == "part-tmp" and str(args[0]).rpartition("/")[2].startswith(".part-"):
         die()
     result = original(*args, **kwargs)
     if when == "after":
@@ -78,8 +80,10 @@ def inputs(tmp_path: Path, count: int = len(SEEDS)) -> Path:
 
 
 def table_rows(out: Path) -> int:
-    path = out / "pages" / "pages.parquet"
-    return pq.read_metadata(path).num_rows if path.exists() else 0
+    """Rows of the committed pages table: of the parts its manifest names."""
+    batches = read_manifest(out / "pages").get("batches", {})
+    return sum(pq.read_metadata(out / "pages" / part["path"]).num_rows
+               for entry in batches.values() for part in entry["parts"])
 
 
 def orphans(pid: int) -> list[int]:
@@ -102,7 +106,10 @@ def litter(out: Path) -> list[Path]:
     return [*out.rglob(".*.tmp"), *(staging.iterdir() if staging.is_dir() else [])]
 
 
-OUTPUTS = ("pages/pages.parquet", "articles/articles.parquet", "quarantine/quarantine.jsonl")
+def outputs(out: Path) -> dict[str, bytes]:
+    """Every file of the pages, articles and quarantine tables, by path."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for folder in ("pages", "articles",
+            "quarantine") for p in sorted((out / folder).rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("point", list(KILL_POINTS))
@@ -139,10 +146,7 @@ def test_kill_9_then_rerun_gives_the_same_bytes(tmp_path, point, pages_lost):
     code, _, err = qingyang(work, "run", "in", "--output", str(undisturbed))
     assert code == Exit.OK, err
     pages_lost(table_rows(undisturbed) - table_rows(out))
-    for name in OUTPUTS:
-        assert (out / name).exists() == (undisturbed / name).exists(), name
-        if (out / name).exists():
-            assert (out / name).read_bytes() == (undisturbed / name).read_bytes(), name
+    assert outputs(out) == outputs(undisturbed)
     assert json.loads((out / "reports" / "pages_validation.json").read_text())[
         "summary"]["rows"] == len(SEEDS)
 
@@ -214,20 +218,23 @@ def test_disk_full_one_line_and_nothing_half_written(tmp_path):
         inputs(tmp_path)
         code, _, err = qingyang(tmp_path, "run", "in", "--output", str(folder / "out"))
         left = litter(folder / "out")
-        results = list((folder / "out" / ".cache" / "results").glob("*"))
+        records = [json.loads(p.read_text("utf-8"))  # whole, or not there
+                   for p in (folder / "out" / ".cache" / "batches").glob("*")]
     assert code == Exit.NO_SPACE
     line = _one_line(err)
     assert line.startswith(f"qingyang: {folder / 'out'}/") and line.endswith(
         ": no space left on device")
-    assert left == [] and results == []
+    assert left == [] and all("parts" in record for record in records)
 
 
 def test_truncated_table_one_line_and_its_code(tmp_path):
     inputs(tmp_path, 2)
     code, _, err = qingyang(tmp_path, "run", "in", "--output", "out")
     assert code == Exit.OK, err
-    table = tmp_path / "out" / "pages" / "pages.parquet"
+    table = part_files(tmp_path / "out" / "pages")[0]
     table.write_bytes(table.read_bytes()[:1000])
     code, _, err = qingyang(tmp_path, "run", "in", "--output", "out")
     assert code == Exit.CORRUPT_PARQUET
-    assert _one_line(err).startswith("qingyang: out/pages/pages.parquet: not a readable Parquet")
+    assert _one_line(err).startswith(
+        f"qingyang: out/pages/{table.relative_to(tmp_path / 'out' / 'pages')}: "
+        "not a readable Parquet")

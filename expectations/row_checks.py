@@ -1,0 +1,107 @@
+"""Row-level expectations as plain data, judged without Great Expectations.
+
+The pages suite's row-level expectations are `RowRule`s (`expectations.pages_suite.row_rules`):
+the suite turns each into its `gxe.Expect…` for `qingyang validate` and the Data Docs, and
+the flow's workers judge a batch's rows with `failing_rows`, in pandas, before writing its
+part (GE costs ~4 s to import and ~0.3 s a run: too much for every batch of every worker).
+Both read the same rules, and a test checks they fail the same rows.
+
+Semantics follow GE's column-map expectations: a null value passes every rule but
+`not_null`; bounds are inclusive; a regex must match somewhere in the value (re.search).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# GE's expectation type for each rule kind.
+EXPECTATION_TYPES = {
+    "not_null": "expect_column_values_to_not_be_null",
+    "null": "expect_column_values_to_be_null",
+    "between": "expect_column_values_to_be_between",
+    "match_regex": "expect_column_values_to_match_regex",
+}
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """One row-level expectation: `kind` (EXPECTATION_TYPES) over `column`."""
+
+    kind: str
+    column: str
+    description: str
+    min_value: Any = None
+    max_value: Any = None
+    regex: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The name GE's result gives it (`expectations.results.expectation_name`)."""
+        return f"{EXPECTATION_TYPES[self.kind]}({self.column})"
+
+    def expectation(self):
+        """This rule as a Great Expectations expectation (imports GE)."""
+        import great_expectations.expectations as gxe
+
+        options = {"column": self.column, "description": self.description}
+        if self.kind == "between":
+            options |= {"min_value": self.min_value, "max_value": self.max_value}
+        if self.kind == "match_regex":
+            options["regex"] = self.regex
+        kinds = {"not_null": gxe.ExpectColumnValuesToNotBeNull,
+                 "null": gxe.ExpectColumnValuesToBeNull,
+                 "between": gxe.ExpectColumnValuesToBeBetween,
+                 "match_regex": gxe.ExpectColumnValuesToMatchRegex}
+        return kinds[self.kind](**{k: v for k, v in options.items() if v is not None})
+
+    def fails(self, value) -> bool:
+        """Whether one value fails the rule.
+
+        >>> RowRule("between", "x", "", 0, 0).fails(2), RowRule("between", "x", "", 0, 0).fails(None)
+        (True, False)
+        """
+        if self.kind == "not_null":
+            return _is_null(value)
+        if _is_null(value):
+            return False
+        if self.kind == "null":
+            return True
+        if self.kind == "between":
+            return ((self.min_value is not None and value < self.min_value)
+                    or (self.max_value is not None and value > self.max_value))
+        return re.search(self.regex, str(value)) is None
+
+
+def _is_null(value) -> bool:
+    import pandas as pd
+
+    return value is None or (not isinstance(value, str | list) and bool(pd.isna(value)))
+
+
+def failing_rows(frame: pd.DataFrame, rules: list[RowRule], key_column: str = "doc_id"
+                 ) -> dict[str, list[tuple[str | None, Any]]]:
+    """{rule name: [(key, value) of each failing row]} over a validation frame
+    (`expectations.frames.validation_frame`), for the rules some row fails."""
+    keys = frame[key_column].tolist() if key_column in frame else [None] * len(frame)
+    found: dict[str, list[tuple[str | None, Any]]] = {}
+    for rule in rules:
+        values = frame[rule.column].tolist() if rule.column in frame else [None] * len(frame)
+        failing = [(key, _plain(value)) for key, value in zip(keys, values, strict=True)
+                   if rule.fails(value)]
+        if failing:
+            found[rule.name] = failing
+    return found
+
+
+def _plain(value):
+    """A frame value as JSON-friendly Python (a Timestamp as its date, NaN as None)."""
+    if _is_null(value):
+        return None
+    if hasattr(value, "date") and hasattr(value, "hour"):
+        return value.date().isoformat()
+    return value.item() if hasattr(value, "item") else value
