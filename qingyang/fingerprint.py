@@ -1,6 +1,8 @@
 """A fingerprint of the code that makes a page's cleaned columns: the source of the packages
-between the raw bytes and the row (cleaners, readers, layout). A cache keyed on it re-cleans
-exactly when a rule changes, not only when the version number does."""
+between the raw bytes and the row (cleaners, readers, layout) and the versions of the
+libraries whose data decides it too (OpenCC's dictionaries, jieba's words, Unicode's tables
+in `regex`). A cache keyed on it re-cleans exactly when a rule changes, not only when the
+version number does."""
 
 import hashlib
 from functools import lru_cache
@@ -8,6 +10,8 @@ from pathlib import Path
 
 # The packages whose source decides what a page cleans to.
 CLEANING_PACKAGES = ("cleaners", "readers", "layout")
+# The libraries whose data decides it too: an upgrade of one re-cleans.
+CLEANING_LIBRARIES = ("opencc", "rjieba", "regex", "lxml")
 
 
 def source_fingerprint(folders: list[Path]) -> str:
@@ -32,6 +36,9 @@ def source_fingerprint(folders: list[Path]) -> str:
 def cleaning_fingerprint() -> str:
     """The fingerprint of the installed cleaning packages (read once per process)."""
     import importlib
+    from importlib.metadata import version
 
-    return source_fingerprint([Path(importlib.import_module(name).__file__).parent
-                               for name in CLEANING_PACKAGES])
+    source = source_fingerprint([Path(importlib.import_module(name).__file__).parent
+                                 for name in CLEANING_PACKAGES])
+    libraries = " ".join(f"{name}=={version(name)}" for name in CLEANING_LIBRARIES)
+    return hashlib.sha256(f"{source} {libraries}".encode()).hexdigest()
