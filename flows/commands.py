@@ -118,6 +118,27 @@ def connect_api() -> str | None:
     return None
 
 
+def flow_run_link(api_url: str | None, state) -> str | None:
+    """The address of the run's page in Prefect's UI, when the run reported to a server
+    that has a UI (the user's; the local API has none): Prefect Cloud, a PREFECT_UI_URL the
+    user set, or a server whose UI answers."""
+    import httpx
+    from prefect.settings import PREFECT_CLOUD_API_URL, PREFECT_UI_URL
+
+    flow_run_id = getattr(state.state_details, "flow_run_id", None)
+    ui_url = PREFECT_UI_URL.value()
+    if not api_url or not ui_url or flow_run_id is None:
+        return None
+    has_ui = api_url.startswith(PREFECT_CLOUD_API_URL.value()) or "PREFECT_UI_URL" in os.environ
+    if not has_ui:
+        try:
+            has_ui = httpx.get(f"{ui_url.rstrip('/')}/ui-settings",
+                               timeout=API_CHECK_SECONDS).status_code == 200
+        except httpx.HTTPError:
+            has_ui = False
+    return f"{ui_url.rstrip('/')}/runs/flow-run/{flow_run_id}" if has_ui else None
+
+
 def check_api() -> None:
     """A PREFECT_API_URL that nothing answers at is named in one line (ApiUnreachable),
     before any work; only a failed connection counts, not what a server answers."""
@@ -224,7 +245,7 @@ def run_command(args: argparse.Namespace) -> int:
     from flows import progress
     from flows.pipeline import clean_pages
 
-    connect_api()
+    user_api = connect_api()
     runner = make_task_runner(args.task_runner, args.workers, args.dask_address)
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    console=console, transient=True, disable=args.no_progress)
@@ -245,13 +266,20 @@ def run_command(args: argparse.Namespace) -> int:
         progress.unsubscribe(on_progress)
     wall = time.perf_counter() - started
     summary = state.result(raise_on_failure=False)
+    link = flow_run_link(user_api, state)
     if not isinstance(summary, dict):  # the flow itself failed: no summary to show
+        if link:
+            errors.print(f"qingyang: the flow run in Prefect's UI: {link}", markup=False,
+                         highlight=False)
         named = failure_of(state)
         if named is not None:
             raise named
         errors.print(f"qingyang: run failed: {state.message}", markup=False, highlight=False)
         return Exit.FAILED
     console.print(_summary_table(summary, wall))
+    if link:
+        console.print(f"flow run in Prefect's UI: {link}", markup=False, highlight=False,
+                      soft_wrap=True)
     if summary["validation_failed"]:
         errors.print(f"qingyang: pages {summary['validation']}; articles "
                      f"{summary['articles_validation']}; see {summary['reports_path']}",
