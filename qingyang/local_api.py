@@ -29,6 +29,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from importlib.metadata import version
 from pathlib import Path
@@ -76,6 +77,11 @@ def use_persistent_home() -> Path:
     used as before. Must run before `prefect` is imported."""
     home = prefect_home()
     if not os.environ.get("PREFECT_HOME"):
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a read-only cache folder: one under the system's temp folder
+            user = os.getuid() if hasattr(os, "getuid") else os.getlogin()
+            home = Path(tempfile.gettempdir()) / f"qingyang-prefect-{user}"
         profiles = Path.home() / ".prefect" / "profiles.toml"
         if profiles.is_file():
             os.environ.setdefault("PREFECT_PROFILES_PATH", str(profiles))

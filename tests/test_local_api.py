@@ -109,3 +109,13 @@ def test_a_second_run_uses_the_local_api_the_first_started(tmp_path, home):
         pids.append(local_api.read_state(home)["pid"])
     assert pids[0] == pids[1]
     local_api.stop_server(local_api.read_state(home))
+
+
+def test_prefect_home_is_the_users_cache_unless_prefect_home_is_set(tmp_path, monkeypatch):
+    monkeypatch.delenv("PREFECT_HOME")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    home = local_api.use_persistent_home()
+    assert home == tmp_path / "cache" / "qingyang" / "prefect" and home.is_dir()
+    assert os.environ["PREFECT_HOME"] == str(home)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "mine"))
+    assert local_api.use_persistent_home() == tmp_path / "mine"
