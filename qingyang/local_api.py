@@ -297,5 +297,19 @@ async def serve(home: Path) -> None:
                 (home / STATE_FILE).unlink(missing_ok=True)
 
 
+def stop_command() -> int:
+    """`python -m qingyang.local_api stop`: stop the local API of `prefect_home()`, if one
+    runs (before removing the home to reset it)."""
+    state = read_state(prefect_home())
+    if state is None or not pid_alive(state.get("pid", 0)):
+        print("qingyang: no local Prefect API is running", file=sys.stderr)
+        return 0
+    stop_server(state)
+    print(f"qingyang: stopped the local Prefect API at {state['url']}", file=sys.stderr)
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["stop"]:
+        sys.exit(stop_command())
     asyncio.run(serve(Path(sys.argv[1])))

@@ -119,3 +119,14 @@ def test_prefect_home_is_the_users_cache_unless_prefect_home_is_set(tmp_path, mo
     assert os.environ["PREFECT_HOME"] == str(home)
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "mine"))
     assert local_api.use_persistent_home() == tmp_path / "mine"
+
+
+def test_stop_command_stops_the_local_api(home):
+    holder = attacher(home, idle="60")
+    _, pid = attached(holder)
+    holder.communicate("\n", timeout=30)
+    done = subprocess.run([sys.executable, "-m", "qingyang.local_api", "stop"], cwd=ROOT,
+                          env={**os.environ, "PREFECT_HOME": str(home)},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "stopped the local Prefect API" in done.stderr
+    assert not local_api.pid_alive(pid)
