@@ -176,8 +176,9 @@ def failure_of(state) -> QingyangError | None:
 
 
 def share_temporary_api() -> None:
-    """Start Prefect's temporary local API now and name it in PREFECT_API_URL, so that
-    worker processes (process and Dask runners) report to it. Without this, each spawned
+    """Where the shared local API cannot be (no `fcntl`): start Prefect's temporary local
+    API now and name it in PREFECT_API_URL, so that worker processes (process and Dask
+    runners) report to it. Without this, each spawned
     worker finds no API URL and starts a temporary server of its own, and its task runs
     are missing from the run. A user's own PREFECT_API_URL is left as it is.
     """
