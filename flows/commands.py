@@ -298,9 +298,18 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    """Serve `clean_pages` as a deployment on `--cron` until SIGINT or SIGTERM."""
+    """Serve `clean_pages` as a deployment on `--cron` until SIGINT or SIGTERM.
+
+    Without a server of the user's it serves on the local API (`connect_api`), which runs
+    no scheduler: runs started by hand run, the cron schedule does not; it says so.
+    """
     configure_environment(verbose=True)
-    check_api()
+    if connect_api() is None:
+        print(f"qingyang: no PREFECT_API_URL: serving on the local Prefect API at "
+              f"{os.environ.get('PREFECT_API_URL', '(temporary)')}, which runs no scheduler: "
+              f"runs started with `prefect deployment run` (PREFECT_API_URL set to that "
+              f"address) run, the cron schedule needs a `prefect server start`",
+              file=sys.stderr)
     from flows.pipeline import clean_pages
 
     parameters = {
