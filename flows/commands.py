@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -351,15 +352,19 @@ async def serve_until_signalled(flow, name: str, cron: str, parameters: dict) ->
     serving = asyncio.ensure_future(runner.start())
     await asyncio.sleep(0)  # `start` puts its own SIGTERM handler in place first: replace it
     take_signals()
-    print(f"Serving {flow.name}/{name} on {cron!r}; stop with Ctrl-C or SIGTERM "
-          f"(run it now: prefect deployment run '{flow.name}/{name}')", flush=True)
+    while not (runner.started or serving.done() or received.done()):
+        await asyncio.sleep(0.05)  # until it serves: `astop` refuses a runner not started
+    if runner.started and not received.done():
+        print(f"Serving {flow.name}/{name} on {cron!r}; stop with Ctrl-C or SIGTERM "
+              f"(run it now: prefect deployment run '{flow.name}/{name}')", flush=True)
     await asyncio.wait([serving, received], return_when=asyncio.FIRST_COMPLETED)
     if serving.done():
         serving.result()  # the runner's error, if it ended with one
         return "the runner ended"
-    await runner.astop()
-    try:
-        await asyncio.wait_for(serving, SERVE_STOP_SECONDS)
-    except TimeoutError:  # wait_for has cancelled it
-        pass
+    if runner.started:
+        await runner.astop()
+    else:  # signalled while starting: nothing runs yet
+        serving.cancel()
+    with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+        await asyncio.wait_for(serving, SERVE_STOP_SECONDS)  # cancelled when it times out
     return received.result()

@@ -65,5 +65,5 @@ def test_serve_without_a_server_uses_the_local_api_and_stops_on_sigterm(tmp_path
         process.kill()
         process.wait()
         raise AssertionError("serve did not stop within 15 s of SIGTERM") from None
-    assert process.returncode == 0
+    assert process.returncode == 0, err.read_text()[-3000:]
     assert "never awaited" not in err.read_text() and "Traceback" not in err.read_text()
