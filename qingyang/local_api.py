@@ -15,8 +15,8 @@ one here, in a process of its own, and the runs after it use the same one:
   (600 by default; 0: as soon as the last run ends). It deletes its state file first,
   under the same lock, so a run never attaches to a server that is about to stop.
 
-POSIX only (it needs `fcntl` locks); elsewhere `attach` returns None and Prefect starts its
-temporary API as before.
+POSIX only (it needs `fcntl` locks); elsewhere, or where the home's file system refuses
+locks, `attach` returns None and Prefect starts its temporary API as before.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ LOG_FILE = "qingyang-api.log"
 LEASES_DIR = "qingyang-api-leases"
 # How often the server looks at its leases, and how long a health check may take.
 POLL_SECONDS = 1.0
-HEALTH_SECONDS = 2.0
+HEALTH_SECONDS = 5.0
 # What Prefect's temporary server is told (`SubprocessASGIServer`): no UI, ephemeral
 # services only, one app per process.
 SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
@@ -108,14 +108,17 @@ def attach(home: Path, timeout: float = 120.0, env: dict | None = None) -> str |
         return None
     from filelock import FileLock
 
-    home.mkdir(parents=True, exist_ok=True)
-    with FileLock(home / LOCK_FILE):
-        state = read_state(home)
-        if state is None or not answers(state):
-            if state is not None:
-                stop_server(state)  # hung, or of another Prefect version
-            state = start_server(home, timeout, env)
-        take_lease(home)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        with FileLock(home / LOCK_FILE):
+            state = read_state(home)
+            if state is None or not answers(state):
+                if state is not None and not live_leases(home):
+                    stop_server(state)  # hung, or of another Prefect version, and unused
+                state = start_server(home, timeout, env)
+            take_lease(home)
+    except OSError:  # no locks on this file system (some NFS set-ups), or no room
+        return None
     return state["url"]
 
 
