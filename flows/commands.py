@@ -179,9 +179,9 @@ def failure_of(state) -> QingyangError | None:
 def share_temporary_api() -> None:
     """Where the shared local API cannot be (no `fcntl`): start Prefect's temporary local
     API now and name it in PREFECT_API_URL, so that worker processes (process and Dask
-    runners) report to it. Without this, each spawned
-    worker finds no API URL and starts a temporary server of its own, and its task runs
-    are missing from the run. A user's own PREFECT_API_URL is left as it is.
+    runners) report to it. Without this, each spawned worker finds no API URL and starts a
+    temporary server of its own, and its task runs are missing from the run. A user's own
+    PREFECT_API_URL is left as it is.
     """
     from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_API_URL
@@ -330,8 +330,8 @@ async def serve_until_signalled(flow, name: str, cron: str, parameters: dict) ->
 
     Not `flow.serve`: Prefect's runner answers SIGTERM by calling its sync `stop` inside
     the running event loop, which only makes a coroutine that nobody awaits ("coroutine
-    'Runner.astop' was never awaited"), and the process hung. Here both signals set an
-    event in the loop, and the runner is stopped with `astop`.
+    'Runner.astop' was never awaited"), and the process hung. Here both signals resolve a
+    future in the loop, and the runner is stopped with `astop`.
     """
     from prefect.runner import Runner
 
