@@ -106,6 +106,7 @@ def test_a_second_run_uses_the_local_api_the_first_started(tmp_path, home):
              str(tmp_path / name), "--no-progress"],
             capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
         assert done.returncode == 0, done.stderr[-2000:]
+        assert "INFO" not in done.stderr and "Traceback" not in done.stderr  # a quiet terminal
         pids.append(local_api.read_state(home)["pid"])
     assert pids[0] == pids[1]
     local_api.stop_server(local_api.read_state(home))
