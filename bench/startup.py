@@ -10,6 +10,7 @@ body, exit), printed to stderr. BENCHMARKS.md ("Start-up") quotes both.
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,7 @@ def wall_runs(runs: int) -> None:
     state = local_api.read_state(work / "prefect-home")
     if state is not None:
         local_api.stop_server(state)
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def timeline() -> None:
@@ -94,9 +96,10 @@ def timeline() -> None:
         return connect()
 
     commands.connect_api = connect_stamped
-    code = cli.main(["run", str(SEEDS), "--output", tempfile.mkdtemp(prefix="qingyang-tl-"),
-                     "--no-progress"])
+    output = tempfile.mkdtemp(prefix="qingyang-timeline-")
+    code = cli.main(["run", str(SEEDS), "--output", output, "--no-progress"])
     mark(f"main returned {code}; the interpreter exits (workers shut down)")
+    shutil.rmtree(output, ignore_errors=True)
 
 
 def main() -> None:
