@@ -2,6 +2,12 @@
 
 Great Expectations costs ~3 s of CPU to import; in its own process that runs beside the
 caller's work on another core instead of taking turns with it for the GIL.
+
+The worker is shut down when its caller ends, however that caller was started: at
+interpreter exit (a `qingyang run`), and also at the end of a multiprocessing child (a run
+that `qingyang serve` started, which Prefect runs in a spawned process). Such a child joins
+its own children *before* the interpreter shuts executors down, so without a finalizer of
+its own the child waited for the worker and the worker for the child, for ever.
 """
 
 from __future__ import annotations
@@ -10,11 +16,15 @@ import atexit
 import gc
 import importlib
 import multiprocessing
+import multiprocessing.util
 from concurrent.futures import ProcessPoolExecutor
 
 from expectations.runner import warm_up
 
 _validator: ProcessPoolExecutor | None = None
+
+# Finalizers with a higher priority run first; this one has nothing to wait for.
+_SHUTDOWN_PRIORITY = 100
 
 
 def _start_validator() -> None:
@@ -31,8 +41,9 @@ def _start_validator() -> None:
 
 
 def preload() -> ProcessPoolExecutor:
-    """The validation worker, started once (later calls return it): it imports Great
-    Expectations and warms up as soon as it starts. Run suites there with `in_validator`.
+    """The validation worker, started once (later calls return it, until `shutdown`): it
+    imports Great Expectations and warms up as soon as it starts. Run suites there with
+    `in_validator`.
     """
     global _validator
     if _validator is None:
@@ -40,7 +51,18 @@ def preload() -> ProcessPoolExecutor:
             max_workers=1, mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_validator)
         _validator.submit(int)  # the pool starts its process on the first job: now
+        # Run by multiprocessing before a child process joins its children, and at exit.
+        multiprocessing.util.Finalize(None, shutdown, exitpriority=_SHUTDOWN_PRIORITY)
     return _validator
+
+
+def shutdown() -> None:
+    """Stop the validation worker, if one runs, and wait for its process to exit. Safe to
+    call more than once; a later `preload` starts a new worker."""
+    global _validator
+    validator, _validator = _validator, None
+    if validator is not None:
+        validator.shutdown(wait=True, cancel_futures=True)
 
 
 def in_validator(function, *args):

@@ -2,16 +2,21 @@
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
+import signal
+import sys
 import time
 from pathlib import Path
 
-from qingyang import watchdog
+from qingyang import local_api, watchdog
 from qingyang.exitcodes import ApiUnreachable, Exit, QingyangError, write_error
 
 # How long the check of a user's PREFECT_API_URL waits for an answer.
 API_CHECK_SECONDS = 10
+# How long `qingyang serve` waits for its runner to stop after a signal.
+SERVE_STOP_SECONDS = 10
 
 # What Prefect's temporary local API says while it shuts down; not the user's problem.
 _SHUTDOWN_NOISE = ("database is locked", "CancelledError", "Event loop is closed",
@@ -39,17 +44,20 @@ def _named_errors() -> list[str]:
 
 
 def configure_environment(verbose: bool = False) -> None:
-    """No phoning home; Prefect logs warnings and up only; shutdown noise filtered out.
+    """Prefect's home made persistent (`qingyang.local_api`); no phoning home; the terminal
+    shows Prefect's warnings and up only (its INFO logs still reach the API, and so the UI
+    of a server); shutdown noise filtered out.
 
     Must run before `prefect` is imported: Prefect reads these settings at import.
     """
+    local_api.use_persistent_home()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # Prefect waits 20 s for its temporary server; on a busy 2-core machine its start-up
     # (~7 s of CPU) has taken longer, and the run failed before reading a page.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "ERROR")
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # read at its import
     import prefect  # noqa: F401  (sets up Prefect's logging, which the filter attaches to)
@@ -86,6 +94,50 @@ def make_task_runner(kind: str, workers: int, dask_address: str | None = None):
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
                                               "dashboard_address": None})
     raise ValueError(f"unknown task runner {kind!r}")
+
+
+def connect_api() -> str | None:
+    """The Prefect API of this run. The user's (PREFECT_API_URL, or their profile's), checked
+    first: its URL is returned. Else the shared local API (`qingyang.local_api`), started if
+    none is up, named in PREFECT_API_URL for this process and its workers: None. Where that
+    cannot be (no `fcntl`), Prefect's temporary API, shared with the workers: None.
+    """
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+    if PREFECT_API_URL.value():
+        check_api()
+        return PREFECT_API_URL.value()
+    url = local_api.attach(local_api.prefect_home(),
+                           timeout=PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+    if url is None:
+        share_temporary_api()
+        return None
+    from prefect.context import refresh_global_settings_context
+
+    os.environ["PREFECT_API_URL"] = url
+    refresh_global_settings_context()  # Prefect read its settings at import
+    return None
+
+
+def flow_run_link(api_url: str | None, state) -> str | None:
+    """The address of the run's page in Prefect's UI, when the run reported to a server
+    that has a UI (the user's; the local API has none): Prefect Cloud, a PREFECT_UI_URL the
+    user set, or a server whose UI answers."""
+    import httpx
+    from prefect.settings import PREFECT_CLOUD_API_URL, PREFECT_UI_URL
+
+    flow_run_id = getattr(state.state_details, "flow_run_id", None)
+    ui_url = PREFECT_UI_URL.value()
+    if not api_url or not ui_url or flow_run_id is None:
+        return None
+    has_ui = api_url.startswith(PREFECT_CLOUD_API_URL.value()) or "PREFECT_UI_URL" in os.environ
+    if not has_ui:
+        try:
+            has_ui = httpx.get(f"{ui_url.rstrip('/')}/ui-settings",
+                               timeout=API_CHECK_SECONDS).status_code == 200
+        except httpx.HTTPError:
+            has_ui = False
+    return f"{ui_url.rstrip('/')}/runs/flow-run/{flow_run_id}" if has_ui else None
 
 
 def check_api() -> None:
@@ -125,10 +177,11 @@ def failure_of(state) -> QingyangError | None:
 
 
 def share_temporary_api() -> None:
-    """Start Prefect's temporary local API now and name it in PREFECT_API_URL, so that
-    worker processes (process and Dask runners) report to it. Without this, each spawned
-    worker finds no API URL and starts a temporary server of its own, and its task runs
-    are missing from the run. A user's own PREFECT_API_URL is left as it is.
+    """Where the shared local API cannot be (no `fcntl`): start Prefect's temporary local
+    API now and name it in PREFECT_API_URL, so that worker processes (process and Dask
+    runners) report to it. Without this, each spawned worker finds no API URL and starts a
+    temporary server of its own, and its task runs are missing from the run. A user's own
+    PREFECT_API_URL is left as it is.
     """
     from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_API_URL
@@ -181,9 +234,7 @@ def run_command(args: argparse.Namespace) -> int:
     from flows import progress
     from flows.pipeline import clean_pages
 
-    check_api()
-    if args.task_runner != "thread":
-        share_temporary_api()
+    user_api = connect_api()
     runner = make_task_runner(args.task_runner, args.workers, args.dask_address)
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    console=console, transient=True, disable=args.no_progress)
@@ -204,13 +255,20 @@ def run_command(args: argparse.Namespace) -> int:
         progress.unsubscribe(on_progress)
     wall = time.perf_counter() - started
     summary = state.result(raise_on_failure=False)
+    link = flow_run_link(user_api, state)
     if not isinstance(summary, dict):  # the flow itself failed: no summary to show
+        if link:
+            errors.print(f"qingyang: the flow run in Prefect's UI: {link}", markup=False,
+                         highlight=False)
         named = failure_of(state)
         if named is not None:
             raise named
         errors.print(f"qingyang: run failed: {state.message}", markup=False, highlight=False)
         return Exit.FAILED
     console.print(_summary_table(summary, wall))
+    if link:
+        console.print(f"flow run in Prefect's UI: {link}", markup=False, highlight=False,
+                      soft_wrap=True)
     if summary["validation_failed"]:
         errors.print(f"qingyang: pages {summary['validation']}; articles "
                      f"{summary['articles_validation']}; see {summary['reports_path']}",
@@ -228,9 +286,18 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    """Serve `clean_pages` as a deployment on `--cron` until interrupted (`flow.serve`)."""
+    """Serve `clean_pages` as a deployment on `--cron` until SIGINT or SIGTERM.
+
+    Without a server of the user's it serves on the local API (`connect_api`), which runs
+    no scheduler: runs started by hand run, the cron schedule does not; it says so.
+    """
     configure_environment(verbose=True)
-    check_api()
+    if connect_api() is None:
+        print(f"qingyang: no PREFECT_API_URL: serving on the local Prefect API at "
+              f"{os.environ.get('PREFECT_API_URL', '(temporary)')}, which runs no scheduler: "
+              f"runs started with `prefect deployment run` (PREFECT_API_URL set to that "
+              f"address) run, the cron schedule needs a `prefect server start`",
+              file=sys.stderr)
     from flows.pipeline import clean_pages
 
     parameters = {
@@ -238,5 +305,53 @@ def serve_command(args: argparse.Namespace) -> int:
         "output_dir": str(Path(args.output).absolute()),
         "profile": args.profile,
     }
-    clean_pages.serve(name=args.name, cron=args.cron, parameters=parameters)
+    stopped_by = asyncio.run(serve_until_signalled(clean_pages, args.name, args.cron,
+                                                   parameters))
+    print(f"qingyang: serve stopped ({stopped_by})", file=sys.stderr)
     return Exit.OK
+
+
+async def serve_until_signalled(flow, name: str, cron: str, parameters: dict) -> str:
+    """Serve `flow` as the deployment `name` on `cron` until SIGINT or SIGTERM; then stop
+    the runner (its runs are cancelled, its schedule paused) and return the signal's name.
+
+    Not `flow.serve`: Prefect's runner answers SIGTERM by calling its sync `stop` inside
+    the running event loop, which only makes a coroutine that nobody awaits ("coroutine
+    'Runner.astop' was never awaited"), and the process hung. Here both signals resolve a
+    future in the loop, and the runner is stopped with `astop`.
+    """
+    from prefect.runner import Runner
+
+    loop = asyncio.get_running_loop()
+    received: asyncio.Future[str] = loop.create_future()
+
+    def on_signal(signum: signal.Signals) -> None:
+        if not received.done():
+            received.set_result(signum.name)
+
+    def take_signals() -> None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, on_signal, signum)
+
+    runner = Runner(name=name, pause_on_shutdown=True)
+    await runner.aadd_flow(flow, name=name, cron=cron, parameters=parameters)
+    take_signals()
+    serving = asyncio.ensure_future(runner.start())
+    await asyncio.sleep(0)  # `start` puts its own SIGTERM handler in place first: replace it
+    take_signals()
+    while not (runner.started or serving.done() or received.done()):
+        await asyncio.sleep(0.05)  # until it serves: `astop` refuses a runner not started
+    if runner.started and not received.done():
+        print(f"Serving {flow.name}/{name} on {cron!r}; stop with Ctrl-C or SIGTERM "
+              f"(run it now: prefect deployment run '{flow.name}/{name}')", flush=True)
+    await asyncio.wait([serving, received], return_when=asyncio.FIRST_COMPLETED)
+    if serving.done():
+        serving.result()  # the runner's error, if it ended with one
+        return "the runner ended"
+    if runner.started:
+        await runner.astop()
+    else:  # signalled while starting: nothing runs yet
+        serving.cancel()
+    with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+        await asyncio.wait_for(serving, SERVE_STOP_SECONDS)  # cancelled when it times out
+    return received.result()
