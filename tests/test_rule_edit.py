@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pyarrow.dataset as ds
+from qingyang.dataset import read_table
+from qingyang.schema import PAGES_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("qingyang", "cleaners", "readers", "layout", "articles", "flows", "expectations")
@@ -24,8 +25,7 @@ def run(source: Path, inputs: Path, output: Path) -> list[str]:
         capture_output=True, text=True, cwd=source, timeout=600,
         env={**os.environ, "PYTHONPATH": str(source)})
     assert done.returncode == 0, done.stderr[-2000:]
-    pages = ds.dataset(output / "pages", format="parquet", partitioning="hive")
-    return pages.to_table(columns=["text"]).column("text").to_pylist()
+    return read_table(output / "pages", PAGES_SCHEMA).column("text").to_pylist()
 
 
 def test_an_edited_rule_re_cleans_the_cached_pages(tmp_path):
