@@ -1,8 +1,9 @@
 """Children die with their parent: a watchdog process that outlives `qingyang run`'s
 process for as long as it takes to kill what that process started.
 
-`qingyang run` starts children it does not control the start of: Prefect's temporary API
-server, the validation worker, multiprocessing's resource tracker, Dask workers. If the
+`qingyang run` starts children it does not control the start of: the validation worker,
+multiprocessing's resource tracker, Dask workers (and Prefect's temporary API server where
+the shared local API cannot run, `qingyang.local_api`, which is left alone). If the
 run is killed with SIGKILL, no handler of its own runs, and they would live on (~800 MB).
 So `start()` marks the run's environment (every child inherits it) and starts this module
 as a process of its own session (Ctrl-C and the terminal's hang-up do not reach it). It
