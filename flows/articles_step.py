@@ -24,6 +24,7 @@ import json
 import shutil
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -46,7 +47,7 @@ from qingyang.dataset import (
     write_manifest,
     write_part,
 )
-from qingyang.fingerprint import source_fingerprint
+from qingyang.fingerprint import cleaning_fingerprint, source_fingerprint
 from qingyang.outputdir import STAGING_DIR
 from qingyang.schema import ARTICLES_DIR, ARTICLES_SCHEMA, PAGES_SCHEMA
 
@@ -75,10 +76,13 @@ class IssueRef:
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
+@lru_cache(maxsize=1)
 def _articles_fingerprint() -> str:
+    """The source of `articles/` and of what it reads of `cleaners/` (lead words, line tests,
+    page labels), with the cleaning libraries' versions: a changed rule rebuilds the issues."""
     import articles
 
-    return source_fingerprint([Path(articles.__file__).parent])
+    return source_fingerprint([Path(articles.__file__).parent]) + cleaning_fingerprint()
 
 
 @dataclass

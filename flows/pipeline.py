@@ -134,8 +134,6 @@ def publish_summary(summary: RunSummary, validation: Validation | None,
         if validated is not None:
             create_markdown_artifact(validated.markdown(), key=key,
                                      description=f"{what} suite: result per expectation")
-    for item in summary.quarantined:
-        get_run_logger().warning("quarantined %s: %s", item["source_path"], item["reason"])
 
 
 def clean_batches(sources: list[SourceFile], profile: str | None, path_pattern: str | None,

@@ -55,7 +55,7 @@ HEALTH_SECONDS = 5.0
 SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
               "PREFECT__SERVER_FINAL": "1"}
 
-_leases: list[int] = []  # this process's lease files, open (and locked) until it exits
+_leases: dict[str, int] = {}  # this process's lease file per home, locked until it exits
 
 
 class LocalApiError(ApiUnreachable):
@@ -79,15 +79,30 @@ def use_persistent_home() -> Path:
     if not os.environ.get("PREFECT_HOME"):
         try:
             home.mkdir(parents=True, exist_ok=True)
-        except OSError:  # a read-only cache folder: one under the system's temp folder
-            user = os.getuid() if hasattr(os, "getuid") else os.getlogin()
-            home = Path(tempfile.gettempdir()) / f"qingyang-prefect-{user}"
+        except OSError:  # a read-only cache folder: a private one under the temp folder
+            home = _private_temp_home()
         profiles = Path.home() / ".prefect" / "profiles.toml"
         if profiles.is_file():
             os.environ.setdefault("PREFECT_PROFILES_PATH", str(profiles))
         os.environ["PREFECT_HOME"] = str(home)
     home.mkdir(parents=True, exist_ok=True)
     return home
+
+
+def _private_temp_home() -> Path:
+    """`qingyang-prefect-<uid>` under the temp folder when it is this user's alone (mode
+    0700): another user could have made it first and planted a state file naming their
+    server; else a fresh folder of its own."""
+    user = os.getuid() if hasattr(os, "getuid") else os.getlogin()
+    home = Path(tempfile.gettempdir()) / f"qingyang-prefect-{user}"
+    try:
+        home.mkdir(mode=0o700, exist_ok=True)
+        info = home.lstat()
+        if not home.is_symlink() and info.st_uid == os.getuid() and info.st_mode & 0o077 == 0:
+            return home
+    except (OSError, AttributeError):
+        pass
+    return Path(tempfile.mkdtemp(prefix="qingyang-prefect-"))
 
 
 def idle_seconds() -> float:
@@ -113,8 +128,8 @@ def attach(home: Path, timeout: float = 120.0, env: dict | None = None) -> str |
         with FileLock(home / LOCK_FILE):
             state = read_state(home)
             if state is None or not answers(state):
-                if state is not None and not live_leases(home):
-                    stop_server(state)  # hung, or of another Prefect version, and unused
+                if state is not None:
+                    _stop_unless_used(home, state)
                 state = start_server(home, timeout, env)
             take_lease(home)
     except OSError:  # no locks on this file system (some NFS set-ups), or no room
@@ -122,12 +137,31 @@ def attach(home: Path, timeout: float = 120.0, env: dict | None = None) -> str |
     return state["url"]
 
 
+def _stop_unless_used(home: Path, state: dict) -> None:
+    """Stop a server that does not answer (hung, or of another Prefect version), unless runs
+    still use it: a second server on the same database would fight it for its SQLite file,
+    so then the run stops with one line instead."""
+    pid = state.get("pid", 0)
+    users = live_leases(home)
+    if users and pid_alive(pid) and _is_local_api(pid):
+        raise LocalApiError(
+            f"the local Prefect API at {state.get('url')} (pid {pid}) does not answer while "
+            f"{users} run(s) use it; wait for them, or stop it with "
+            f"`python -m qingyang.local_api stop` (log: {home / LOG_FILE})")
+    stop_server(state)
+
+
 def read_state(home: Path) -> dict | None:
-    """The state file of the server under `home` (pid, url, prefect), if any."""
+    """The state file of the server under `home` (pid, url, prefect), if any (a file that
+    is not such an object counts as none)."""
     try:
-        return json.loads((home / STATE_FILE).read_text("utf-8"))
+        state = json.loads((home / STATE_FILE).read_text("utf-8"))
     except (OSError, ValueError):
         return None
+    if not isinstance(state, dict) or not isinstance(state.get("url"), str) \
+            or not isinstance(state.get("pid"), int):
+        return None
+    return state
 
 
 def answers(state: dict) -> bool:
@@ -207,7 +241,10 @@ def _is_local_api(pid: int) -> bool:
 
 def take_lease(home: Path) -> None:
     """A lease file locked by this process until it exits (the lock goes with it, even on
-    kill -9). Locked before it gets its name, so the server never sees it unlocked."""
+    kill -9). Locked before it gets its name, so the server never sees it unlocked. One per
+    home: a long-lived process (`serve`) that attaches again holds the one it has."""
+    if str(home) in _leases:
+        return
     leases = home / LEASES_DIR
     leases.mkdir(exist_ok=True)
     name = f"{os.getpid()}-{time.time_ns()}"
@@ -215,7 +252,7 @@ def take_lease(home: Path) -> None:
     fd = os.open(hidden, os.O_CREAT | os.O_WRONLY, 0o600)
     fcntl.flock(fd, fcntl.LOCK_EX)
     os.rename(hidden, leases / name)
-    _leases.append(fd)
+    _leases[str(home)] = fd
 
 
 def live_leases(home: Path) -> int:

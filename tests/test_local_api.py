@@ -131,3 +131,33 @@ def test_stop_command_stops_the_local_api(home):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "stopped the local Prefect API" in done.stderr
     assert not local_api.pid_alive(pid)
+
+
+def test_a_server_that_does_not_answer_while_runs_use_it_is_not_doubled(tmp_path):
+    # A live process named like the local API, on a port nothing answers at, and a run's
+    # lease on its home: a second server on the same database would fight it for its SQLite
+    # file, so attaching says so in one line instead of starting one.
+    stand_in = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)",
+                                 "qingyang.local_api"])
+    try:
+        (tmp_path / local_api.STATE_FILE).write_text(json.dumps(
+            {"pid": stand_in.pid, "url": "http://127.0.0.1:9/api", "prefect": "0"}), "utf-8")
+        holder = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from pathlib import Path; "
+             "from qingyang import local_api; local_api.take_lease(Path(sys.argv[1])); "
+             "print('held', flush=True); sys.stdin.readline()", str(tmp_path)],
+            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(local_api.LocalApiError, match=r"does not answer while 1 run"):
+            local_api.attach(tmp_path, timeout=5)
+        assert stand_in.poll() is None  # left alone: it is in use
+        holder.communicate("\n", timeout=30)
+    finally:
+        stand_in.kill()
+        stand_in.wait()
+
+
+def test_a_state_file_that_is_no_object_counts_as_none(tmp_path):
+    for text in ("[1, 2]", '{"pid": "x", "url": 3}', "not json"):
+        (tmp_path / local_api.STATE_FILE).write_text(text, "utf-8")
+        assert local_api.read_state(tmp_path) is None
