@@ -35,6 +35,7 @@ from flows.pages_step import (
 )
 from flows.rows import replaced_by, row_order
 from qingyang.dataset import move_part, read_manifest, sweep_unreferenced, write_manifest
+from qingyang.exitcodes import MissingPart, OldOutputLayout
 from qingyang.outputdir import STAGING_DIR
 from qingyang.parquet_io import atomic_target, named_write_errors
 
@@ -58,7 +59,7 @@ def stored_batches(output_dir: Path) -> dict[str, dict]:
     """{key: {"files", "parts"}} of the batches the pages table holds now."""
     output_dir = Path(output_dir)
     if (output_dir / OLD_PAGES_FILE).is_file():
-        raise ValueError(f"{output_dir / OLD_PAGES_FILE}: a pages table of an older qingyang "
+        raise OldOutputLayout(f"{output_dir / OLD_PAGES_FILE}: a pages table of an older qingyang "
                          "(one file, no parts); move it away or write to a new output folder")
     return read_manifest(output_dir / PAGES_DIR).get("batches", {})
 
@@ -134,7 +135,7 @@ def _move_staged(staged: Path, target: Path) -> None:
     if staged.is_file():
         move_part(staged, target)
     elif not target.is_file():
-        raise FileNotFoundError(f"{staged}: a batch's part is missing before its commit")
+        raise MissingPart(f"{staged}: a batch's part is missing before its commit")
 
 
 def _sweep_records(output_dir: Path, keys: set[str]) -> None:

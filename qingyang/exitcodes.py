@@ -50,6 +50,16 @@ class ApiUnreachable(QingyangError):
     exit_code = Exit.API_UNREACHABLE
 
 
+class OldOutputLayout(QingyangError):
+    """An output folder written by an older qingyang (one pages file, no parts)."""
+
+    exit_code = Exit.USAGE
+
+
+class MissingPart(QingyangError):
+    """A part a batch staged is gone before its commit (something removed it meanwhile)."""
+
+
 # The errors of writing that are the place's fault, not the program's: full, read-only, denied.
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 _CANNOT_WRITE = (errno.EROFS, errno.EACCES, errno.EPERM)

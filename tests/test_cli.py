@@ -139,3 +139,18 @@ def test_version_and_python_dash_m():
     done = subprocess.run([sys.executable, "-m", "qingyang", "clean", "-"], input="核 酸".encode(),
                           capture_output=True, cwd=ROOT, timeout=60)
     assert done.stdout.decode() == "核酸\n"
+
+
+def test_an_output_folder_of_the_old_one_file_layout_is_one_line_and_exit_2(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    old = tmp_path / "out" / "pages" / "pages.parquet"
+    old.parent.mkdir(parents=True)
+    pq.write_table(pa.table({"doc_id": ["x"]}), old)
+    done = qingyang("run", str(ROOT / "seeds"), "--output", str(tmp_path / "out"), "--no-progress")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.decode().strip().splitlines() == [
+        f"qingyang: {old}: a pages table of an older qingyang (one file, no parts); "
+        "move it away or write to a new output folder"]
+    assert old.is_file()  # left as it was
