@@ -50,12 +50,18 @@ def row_order(source_path: str) -> tuple[str, int]:
 
 def replaced_by(source_path: str, run_files: set[str]) -> bool:
     """Whether a stored row (or input file) belongs to this run: one of its files (JSONL
-    rows are `FILE#LINE`) or under one of its input folders (given as `FOLDER/`), so
-    deleted files drop out too.
+    rows are `FILE#LINE`) or under one of its input folders (given as `FOLDER/`; the working
+    directory is `./`, and its paths are the relative ones), so deleted files drop out too.
+
+    >>> replaced_by("seeds/a.txt", {"seeds/"}), replaced_by("seeds/a.txt", {"./"})
+    (True, True)
+    >>> replaced_by("/data/a.txt", {"./"}), replaced_by("../a.txt", {"./"}), replaced_by("d.jsonl#3", {"d.jsonl"})
+    (False, False, True)
     """
     if source_path in run_files or source_path.rpartition("#")[0] in run_files:
         return True
-    return any(source_path.startswith(f) for f in run_files if f.endswith("/"))
+    return any(source_path.startswith(f) or (f == "./" and not source_path.startswith(("/", "../")))
+               for f in run_files if f.endswith("/"))
 
 
 def recorded_encoding(page: Page) -> str:
