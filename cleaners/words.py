@@ -16,8 +16,11 @@ import rjieba
 # Glyphs read on each side of a break: Chinese words are mostly two to four glyphs long.
 SIDE = 3
 
+
 @lru_cache(maxsize=8192)
 def _crosses(tail: str, head: str) -> bool:
+    """Whether jieba's best cut of `tail + head` (dictionary words only) puts a word across
+    the place where they meet."""
     edge = 0
     for token in rjieba.cut(tail + head, False):
         if edge < len(tail) < edge + len(token):

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass(frozen=True)
 class RunSummary:
-    """The run's figures; every count is derived from the steps' results (`of`)."""
+    """The run's figures; every count is derived from the steps' results (`flows.pipeline.summarise`)."""
 
     files: int = 0
     pages: int = 0
