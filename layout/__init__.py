@@ -20,7 +20,7 @@ from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
 from layout.spacing import line_text
 from layout.words import drop_placeless, drop_rules, type_height
-from readers.model import OcrPage
+from readers.model import OcrLine, OcrPage
 
 
 @dataclass(frozen=True)
@@ -65,13 +65,30 @@ def line_roles(lines: list[ColumnLine], with_words: bool) -> list[LineRole]:
     return mark_indented_starts(lines, infer_text_roles(features, kept))
 
 
+def _left_out(before: list[OcrLine], after: list[OcrLine], why: str) -> list[LaidOutLine]:
+    """The lines of `before` a filter left out of `after`, kept for the `lines` column with
+    the reason as their role (`dropped:placeless`, `dropped:second_reading`): nothing an
+    engine read leaves the row unrecorded."""
+    kept = {id(line) for line in after}
+    return [LaidOutLine(line.text, [float(v) for v in line.box.as_list()], line.confidence,
+                        -1, -1, f"dropped:{why}") for line in before if id(line) not in kept]
+
+
 def lay_out(page: OcrPage) -> LaidOutPage:
-    """Reading order, line texts, roles and paragraphs of an engine's page."""
-    ocr_lines, _ = drop_rules(drop_placeless(list(page.lines)))
-    ocr_lines, _ = drop_second_readings(ocr_lines)
-    ocr_lines, _ = join_display_fragments(ocr_lines)
+    """Reading order, line texts, roles and paragraphs of an engine's page. The lines the
+    layout leaves out (no place on the page, a second reading of a row) follow the others
+    in `lines`, with why as their role; column rules read as words (`|`) are no text."""
+    engine_lines = list(page.lines)
+    with_place = drop_placeless(engine_lines)
+    left_out = _left_out(engine_lines, with_place, "placeless")
+    ocr_lines, _ = drop_rules(with_place)
+    once, _ = drop_second_readings(ocr_lines)
+    left_out += _left_out(ocr_lines, once, "second_reading")
+    ocr_lines, _ = join_display_fragments(once)
     ocr_lines, split = split_at_gutters(ocr_lines)
-    ocr_lines, _ = drop_second_readings(ocr_lines)
+    once, _ = drop_second_readings(ocr_lines)
+    left_out += _left_out(ocr_lines, once, "second_reading")
+    ocr_lines = once
     gutters = page_gutters(ocr_lines)
     across = set_across(ocr_lines, gutters)
     placed, merged = reading_order([line.box for line in ocr_lines], gutters, across,
@@ -84,7 +101,7 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     lines = [LaidOutLine(cl.text, [float(v) for v in cl.box.as_list()], ocr_lines[p.index].confidence,
                          cl.block, cl.column, str(role))
              for p, cl, role in zip(placed, column_lines, roles, strict=True)]
-    return LaidOutPage(lines, "\n".join(paragraphs), merged, split)
+    return LaidOutPage(lines + left_out, "\n".join(paragraphs), merged, split)
 
 
 __all__ = ["LaidOutLine", "LaidOutPage", "lay_out"]

@@ -283,7 +283,12 @@ def test_a_row_read_twice_keeps_its_wider_reading_only():
     lines = [OcrLine(f"正文第{k}行内容写满", Box(0, 40 * k, 300, 40 * k + 28), 0.9) for k in range(6)]
     lines.insert(3, OcrLine("前还是一条黑", Box(150, 82, 330, 108), 0.9))
     laid = lay_out(OcrPage(tuple(lines), "hocr", 400, 260))
-    assert [line.text for line in laid.lines] == [f"正文第{k}行内容写满" for k in range(6)]
+    assert "前还是一条黑" not in laid.text
+    # the narrower reading stays in the lines column, with why it was left out
+    assert [(line.text, line.role) for line in laid.lines if line.role.startswith("dropped")] == [
+        ("前还是一条黑", "dropped:second_reading")]
+    assert [line.text for line in laid.lines if not line.role.startswith("dropped")] == [
+        f"正文第{k}行内容写满" for k in range(6)]
 
 
 def test_a_gap_no_wider_than_the_lines_usual_spacing_is_no_printed_space():
