@@ -114,11 +114,25 @@ def move_part(staged: Path, target: Path) -> None:
         os.replace(staged, target)
 
 
+def committed_parts(root: Path) -> list[Path]:
+    """The parts the manifest of the table in `root` names (pages: each batch's parts;
+    articles: each issue's), sorted; without a manifest, every part under `root`."""
+    root = Path(root)
+    manifest = read_manifest(root)
+    if not manifest:
+        return part_files(root)
+    named = [part["path"] for batch in manifest.get("batches", {}).values()
+             for part in batch["parts"]]
+    named += [path for issue in manifest.get("issues", {}).values() for path in issue["parts"]]
+    return sorted(root / path for path in set(named))
+
+
 def read_table(root: Path, schema: pa.Schema, files: list[Path] | None = None) -> pa.Table:
-    """The rows of the table in `root` with `schema`, parts in path order (tests, tools)."""
+    """The rows of the table in `root` with `schema`: the parts its manifest names (not a
+    part a run is committing, or one a killed run left), in path order, or `files`."""
     import pyarrow.dataset as ds
 
-    files = part_files(root) if files is None else files
+    files = committed_parts(root) if files is None else files
     if not files:
         return schema.empty_table()
     return ds.dataset([str(f) for f in files], schema=schema, format="parquet").to_table()

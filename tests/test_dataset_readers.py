@@ -136,3 +136,18 @@ def test_spark_reads_the_declared_schema(pages_dir):
     assert {name: types[name] for name in PAGES_SCHEMA.names} == {
         f.name: logical(f.type) for f in PAGES_SCHEMA}
     assert found["rows"] == 5 and sorted(found["publications"], key=str) == PUBLICATIONS
+
+
+def test_read_table_reads_the_manifests_parts_not_a_stray_one(pages_dir, tmp_path):
+    import shutil
+
+    from qingyang import dataset
+
+    copy = tmp_path / "pages"
+    shutil.copytree(pages_dir, copy)
+    committed = dataset.committed_parts(copy)
+    stray = committed[0].with_name("part-left-by-a-killed-run.parquet")
+    shutil.copy(committed[0], stray)  # moved in, manifest not yet written
+    assert stray in dataset.part_files(copy) and stray not in dataset.committed_parts(copy)
+    rows = dataset.read_table(copy, PAGES_SCHEMA).column("doc_id").to_pylist()
+    assert sorted(rows) == sorted(set(rows)) and len(rows) == 5
