@@ -53,8 +53,6 @@ def timeline() -> None:
     """One `qingyang run seeds/` in this process, phases stamped (the functions that start
     them wrapped)."""
     mark("interpreter up; importing the CLI")
-    import expectations
-    from expectations import worker
     from flows import commands
     from qingyang import cli, local_api
 
@@ -70,18 +68,6 @@ def timeline() -> None:
 
         setattr(owner, name, stamped)
 
-    preload = worker.preload
-
-    def preload_stamped():
-        first = worker._validator is None
-        pool = preload()
-        if first:
-            mark("validation worker spawned")
-            pool.submit(int).add_done_callback(
-                lambda _: mark("validation worker ready (Great Expectations imported)"))
-        return pool
-
-    worker.preload = expectations.preload = preload_stamped
     wrap(commands, "configure_environment", "importing Prefect", "Prefect imported")
     wrap(local_api, "attach", "attaching to the local API", "local API answers")
     wrap(local_api, "start_server", "starting the local API (none answers)")
@@ -91,7 +77,8 @@ def timeline() -> None:
         from flows import pipeline
 
         mark("flows.pipeline imported")
-        wrap(pipeline, "write_outputs", "flow body starts", "pages, reports and articles written")
+        wrap(pipeline, "clean_batches", "flow body starts", "pages cleaned and written")
+        wrap(pipeline, "articles_per_issue", "articles per issue", "articles written")
         wrap(pipeline, "publish_summary", "publishing the summary", "summary published")
         return connect()
 

@@ -2,7 +2,7 @@
 
 One concern per module: `frames` (the small frames the suites read), `results` (what a
 run returns), `runner` (running a suite with GX), `report` (the HTML a reader opens),
-`worker` (the process GX runs in). Light at import: Great Expectations itself is imported
+`row_checks` and `table_checks` (the suites judged without GX in a run). Light at import: Great Expectations itself is imported
 only when a suite is built or run (it costs ~4 s).
 """
 
@@ -16,7 +16,6 @@ from expectations.results import (
 )
 from expectations.runner import validate_articles, validate_pages
 from expectations.thresholds import DEFAULT_POLICY, Policy
-from expectations.worker import preload
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -27,7 +26,6 @@ __all__ = [
     "apply_validation",
     "articles_suite",
     "pages_suite",
-    "preload",
     "quarantine_rows",
     "validate_articles",
     "validate_pages",

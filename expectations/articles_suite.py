@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from articles.stitching import JUMP_KINDS
 from expectations import thresholds as th
+from expectations.row_checks import RowRule
 from qingyang.schema import ARTICLES_SCHEMA
 
 if TYPE_CHECKING:
@@ -46,48 +47,69 @@ DERIVED_COLUMNS = {
 }
 
 
+def row_rules() -> list[RowRule]:
+    """The suite's row-level expectations, in suite order, as data (`expectations.row_checks`):
+    each issue's task judges its articles by them, the suite below runs them in GE."""
+    return [
+        RowRule("null", "schema_mismatch",
+                "Every column has its declared Arrow type (qingyang.schema.ARTICLES_SCHEMA)."),
+        RowRule("not_null", "article_id", "Every row has an article_id."),
+        RowRule("between", "doc_id_count",
+                "An article comes from at least one page (doc_ids not empty).",
+                min_value=th.MIN_DOC_IDS),
+        RowRule("in_set", "kind", "kind is story, notice, guide, caption or heading.",
+                value_set=tuple(ARTICLE_KINDS)),
+        RowRule("not_null", "headline_or_note",
+                "A non-empty headline, or a headline_note saying why there is none."),
+        RowRule("between", "unstitched_jumps",
+                "A continued row keeps no jump marker its stitch consumed.", 0, 0),
+        RowRule("between", "unreported_jumps",
+                "Every jump marker left in a row is reported in stitch_note.", 0, 0),
+        RowRule("between", "stitch_confidence",
+                "stitch_confidence is 0.0 (unmatched) or 0.5-1.0 (stitched) when set.",
+                th.STITCH_CONFIDENCE_MIN, th.STITCH_CONFIDENCE_MAX),
+    ]
+
+
+# The table-level expectations: judged over the whole table (DuckDB in a run,
+# `expectations.table_checks`; GE in `qingyang validate`).
+COLUMNS = "expect_table_columns_to_match_set"
+COLUMNS_DESCRIPTION = ("Columns are exactly the declared articles schema "
+                       "(plus the derived validation columns).")
+UNIQUE_DESCRIPTIONS = {
+    "article_id": "article_id is unique.",
+    "text_sha256": "No article text is duplicated across rows (empty texts aside).",
+}
+
+
+def unique_name(column: str) -> str:
+    """The name GE's result gives the uniqueness expectation on `column`."""
+    return f"expect_column_values_to_be_unique({column})"
+
+
+def suite_order() -> list[str]:
+    """Every expectation's name, in suite order (table-level ones among the row rules)."""
+    names = [rule.name for rule in row_rules()]
+    return [COLUMNS, *names[:2], unique_name("article_id"), *names[2:5],
+            unique_name("text_sha256"), *names[5:]]
+
+
+
 def articles_suite() -> ExpectationSuite:
-    """The articles suite: identity, headline, jumps, duplicates, schema."""
+    """The articles suite: columns, then `row_rules` with the two uniqueness expectations
+    (article_id, text) in `suite_order`."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    expectations = [
-        gxe.ExpectTableColumnsToMatchSet(
-            column_set=[*ARTICLES_SCHEMA.names, *DERIVED_COLUMNS], exact_match=True,
-            description="Columns are exactly the declared articles schema "
-                        "(plus the derived validation columns)."),
-        gxe.ExpectColumnValuesToBeNull(
-            column="schema_mismatch",
-            description="Every column has its declared Arrow type "
-                        "(qingyang.schema.ARTICLES_SCHEMA)."),
-        gxe.ExpectColumnValuesToNotBeNull(
-            column="article_id", description="Every row has an article_id."),
-        gxe.ExpectColumnValuesToBeUnique(
-            column="article_id", description="article_id is unique."),
-        gxe.ExpectColumnValuesToBeBetween(
-            column="doc_id_count", min_value=th.MIN_DOC_IDS,
-            description="An article comes from at least one page (doc_ids not empty)."),
-        gxe.ExpectColumnValuesToBeInSet(
-            column="kind", value_set=ARTICLE_KINDS,
-            description="kind is story, notice, guide, caption or heading."),
-        gxe.ExpectColumnValuesToNotBeNull(
-            column="headline_or_note",
-            description="A non-empty headline, or a headline_note saying why there is none."),
-        gxe.ExpectColumnValuesToBeUnique(
-            column="text_sha256",
-            description="No article text is duplicated across rows (empty texts aside)."),
-        gxe.ExpectColumnValuesToBeBetween(
-            column="unstitched_jumps", min_value=0, max_value=0,
-            description="A continued row keeps no jump marker its stitch consumed."),
-        gxe.ExpectColumnValuesToBeBetween(
-            column="unreported_jumps", min_value=0, max_value=0,
-            description="Every jump marker left in a row is reported in stitch_note."),
-        gxe.ExpectColumnValuesToBeBetween(
-            column="stitch_confidence", min_value=th.STITCH_CONFIDENCE_MIN,
-            max_value=th.STITCH_CONFIDENCE_MAX,
-            description="stitch_confidence is 0.0 (unmatched) or 0.5-1.0 (stitched) when set."),
-    ]
-    return gx.ExpectationSuite(name=SUITE_NAME, expectations=expectations)
+    by_name = {rule.name: rule.expectation() for rule in row_rules()}
+    by_name[COLUMNS] = gxe.ExpectTableColumnsToMatchSet(
+        column_set=[*ARTICLES_SCHEMA.names, *DERIVED_COLUMNS], exact_match=True,
+        description=COLUMNS_DESCRIPTION)
+    for column, description in UNIQUE_DESCRIPTIONS.items():
+        by_name[unique_name(column)] = gxe.ExpectColumnValuesToBeUnique(
+            column=column, description=description)
+    return gx.ExpectationSuite(name=SUITE_NAME,
+                               expectations=[by_name[name] for name in suite_order()])
 
 
 def articles_frame(table: pa.Table) -> pd.DataFrame:

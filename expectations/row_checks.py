@@ -1,13 +1,16 @@
 """Row-level expectations as plain data, judged without Great Expectations.
 
-The pages suite's row-level expectations are `RowRule`s (`expectations.pages_suite.row_rules`):
-the suite turns each into its `gxe.Expect…` for `qingyang validate` and the Data Docs, and
-the flow's workers judge a batch's rows with `failing_rows`, in pandas, before writing its
-part (GE costs ~4 s to import and ~0.3 s a run: too much for every batch of every worker).
-Both read the same rules, and a test checks they fail the same rows.
+Each suite's row-level expectations are `RowRule`s (`expectations.pages_suite.row_rules`,
+`expectations.articles_suite.row_rules`): the suite turns each into its `gxe.Expect…` for
+`qingyang validate` and the Data Docs, and the flow's workers judge their rows with
+`failing_rows`, in pandas, before writing a part (a batch of pages, an issue's articles):
+GE costs ~4 s to import and ~0.3 s a run, too much for every task of every worker, and
+one GE run over a whole table grows with the table. Both read the same rules, and a test
+per suite checks they fail the same rows.
 
 Semantics follow GE's column-map expectations: a null value passes every rule but
-`not_null`; bounds are inclusive; a regex must match somewhere in the value (re.search).
+`not_null`; bounds are inclusive; a regex must match somewhere in the value (re.search);
+an `in_set` value must equal one of the set's.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ EXPECTATION_TYPES = {
     "null": "expect_column_values_to_be_null",
     "between": "expect_column_values_to_be_between",
     "match_regex": "expect_column_values_to_match_regex",
+    "in_set": "expect_column_values_to_be_in_set",
 }
 
 
@@ -38,6 +42,7 @@ class RowRule:
     min_value: Any = None
     max_value: Any = None
     regex: str | None = None
+    value_set: tuple | None = None
 
     @property
     def name(self) -> str:
@@ -53,10 +58,13 @@ class RowRule:
             options |= {"min_value": self.min_value, "max_value": self.max_value}
         if self.kind == "match_regex":
             options["regex"] = self.regex
+        if self.kind == "in_set":
+            options["value_set"] = list(self.value_set)
         kinds = {"not_null": gxe.ExpectColumnValuesToNotBeNull,
                  "null": gxe.ExpectColumnValuesToBeNull,
                  "between": gxe.ExpectColumnValuesToBeBetween,
-                 "match_regex": gxe.ExpectColumnValuesToMatchRegex}
+                 "match_regex": gxe.ExpectColumnValuesToMatchRegex,
+                 "in_set": gxe.ExpectColumnValuesToBeInSet}
         return kinds[self.kind](**{k: v for k, v in options.items() if v is not None})
 
     def fails(self, value) -> bool:
@@ -64,6 +72,8 @@ class RowRule:
 
         >>> RowRule("between", "x", "", 0, 0).fails(2), RowRule("between", "x", "", 0, 0).fails(None)
         (True, False)
+        >>> RowRule("in_set", "x", "", value_set=("a",)).fails("b")
+        True
         """
         if self.kind == "not_null":
             return _is_null(value)
@@ -74,6 +84,8 @@ class RowRule:
         if self.kind == "between":
             return ((self.min_value is not None and value < self.min_value)
                     or (self.max_value is not None and value > self.max_value))
+        if self.kind == "in_set":
+            return value not in self.value_set
         return re.search(self.regex, str(value)) is None
 
 

@@ -1,10 +1,12 @@
-"""The pages suite on a run that wrote parts: table-level checks over the parts' metadata
-and with DuckDB, and the run's `Validation` put together without Great Expectations.
+"""The suites on a run that wrote parts: table-level checks over the parts' metadata and
+with DuckDB, and the run's `Validation` put together without Great Expectations.
 
-The workers judged every row by the row-level rules before writing (`row_checks`); what
-is left needs the run's rows together: the row count (from the parts' footers), the
-columns and their types (from the parts' schemas) and unique doc_ids (DuckDB reads only
-that column). No text is loaded. `qingyang validate` still runs the whole suite in GE.
+The workers judged every row by the suite's row-level rules before writing (`row_checks`):
+a batch of pages, an issue's articles. What is left needs the run's rows together: the row
+count (from the parts' footers), the columns and their types (from the parts' schemas) and
+the unique keys (DuckDB reads only those columns). No text is held in memory: the articles'
+unique-text check groups by each text's hash in DuckDB. `qingyang validate` still runs the
+whole suites in GE.
 """
 
 from __future__ import annotations
@@ -12,8 +14,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
+from expectations.articles_suite import COLUMNS_DESCRIPTION as ARTICLES_COLUMNS_DESCRIPTION
+from expectations.articles_suite import KEY_COLUMN as ARTICLES_KEY
+from expectations.articles_suite import SUITE_NAME as ARTICLES_SUITE
+from expectations.articles_suite import UNIQUE_DESCRIPTIONS, suite_order, unique_name
+from expectations.articles_suite import row_rules as articles_row_rules
 from expectations.frames import schema_mismatch
 from expectations.pages_suite import (
     COLUMNS_DESCRIPTION,
@@ -23,63 +31,118 @@ from expectations.pages_suite import (
     UNIQUE_DOC_ID,
     row_rules,
 )
-from expectations.results import ExpectationOutcome, Validation
+from expectations.results import ARTICLES_JSON, ExpectationOutcome, Validation
+from expectations.row_checks import RowRule
 from qingyang.parquet_io import named_read_errors
-from qingyang.schema import PAGES_SCHEMA
+from qingyang.schema import ARTICLES_SCHEMA, PAGES_SCHEMA
 
 ROW_COUNT = "expect_table_row_count_to_equal"
 COLUMNS = "expect_table_columns_to_match_set"
+# A text with a character Python's str.strip keeps (RE2's \s is ASCII: the Unicode
+# spaces are named): the articles suite hashes only such texts (`articles_suite._sha256`).
+FILLED_TEXT = r"[^\s\x{0b}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
 
 
 def table_outcomes(files: list[Path], expected_rows: int) -> list[ExpectationOutcome]:
-    """Row count, columns and unique doc_id over the parts `files` (this run's rows)."""
-    import duckdb
+    """The pages suite's row count, columns and unique doc_id over the parts `files`."""
+    rows, columns = _rows_and_columns(files, PAGES_SCHEMA, COLUMNS_DESCRIPTION)
+    duplicates = _duplicates(files, "doc_id", "doc_id")
+    return [
+        ExpectationOutcome(ROW_COUNT, rows == expected_rows, ROW_COUNT_DESCRIPTION,
+                           observed=rows, bounds=(expected_rows, expected_rows)),
+        columns,
+        _unique(UNIQUE_DOC_ID, UNIQUE_DESCRIPTION, "doc_id", duplicates),
+    ]
 
+
+def articles_table_outcomes(files: list[Path]) -> list[ExpectationOutcome]:
+    """The articles suite's columns, unique article_id and unique text over `files`."""
+    _, columns = _rows_and_columns(files, ARTICLES_SCHEMA, ARTICLES_COLUMNS_DESCRIPTION)
+    by_id = _duplicates(files, "article_id", "article_id")
+    by_text = _duplicates(files, "sha256(text)", "article_id",
+                          where=f"regexp_matches(text, '{FILLED_TEXT}')")
+    return [columns] + [
+        _unique(unique_name(column), description, column, duplicates)
+        for (column, description), duplicates in zip(
+            UNIQUE_DESCRIPTIONS.items(), (by_id, by_text), strict=True)]
+
+
+def _rows_and_columns(files: list[Path], schema: pa.Schema, description: str
+                      ) -> tuple[int, ExpectationOutcome]:
+    """The rows in `files` (their footers) and the columns outcome (their schemas)."""
     rows, mismatches = 0, []
     for path in files:
         with named_read_errors(path):
             metadata = pq.read_metadata(path)
         rows += metadata.num_rows
-        mismatch = schema_mismatch(metadata.schema.to_arrow_schema())
+        mismatch = schema_mismatch(metadata.schema.to_arrow_schema(), schema)
         if mismatch:
             mismatches.append(f"{Path(path).name}: {mismatch}")
-    duplicates: list[str] = []
-    if files:
-        found = duckdb.connect().execute(
-            "select doc_id, count(*) from read_parquet($files) group by doc_id "
-            "having count(*) > 1 order by doc_id", {"files": [str(f) for f in files]}).fetchall()
-        duplicates = [doc_id for doc_id, count in found for _ in range(count)]
-    return [
-        ExpectationOutcome(ROW_COUNT, rows == expected_rows, ROW_COUNT_DESCRIPTION,
-                           observed=rows, bounds=(expected_rows, expected_rows)),
-        ExpectationOutcome(COLUMNS, not mismatches, COLUMNS_DESCRIPTION,
-                           observed="; ".join(mismatches) or list(PAGES_SCHEMA.names)),
-        ExpectationOutcome(UNIQUE_DOC_ID, not duplicates, UNIQUE_DESCRIPTION,
-                           failing_ids=duplicates, column="doc_id",
-                           failing_values=list(duplicates)),
-    ]
+    return rows, ExpectationOutcome(COLUMNS, not mismatches, description,
+                                    observed="; ".join(mismatches) or list(schema.names))
+
+
+def _duplicates(files: list[Path], value_sql: str, key: str, where: str = "true"
+                ) -> list[tuple[str, str]]:
+    """(key, value) of every row whose value (`value_sql`, over the rows `where` holds)
+    another row has too: DuckDB reads only those columns of `files`."""
+    if not files:
+        return []
+    import duckdb
+
+    found = duckdb.connect().execute(
+        f"select value, list({key} order by {key}) from "
+        f"(select {value_sql} as value, {key} from read_parquet($files) where {where}) "
+        "group by value having count(*) > 1 order by value",
+        {"files": [str(f) for f in files]}).fetchall()
+    return [(row_key, value) for value, keys in found for row_key in keys]
+
+
+def _unique(name: str, description: str, column: str, duplicates: list[tuple[str, str]]
+            ) -> ExpectationOutcome:
+    return ExpectationOutcome(name, not duplicates, description,
+                              failing_ids=[key for key, _ in duplicates], column=column,
+                              failing_values=[value for _, value in duplicates])
 
 
 def run_validation(table: list[ExpectationOutcome], failures: dict[str, list], rows: int,
                    reports_dir: Path | None = None, seconds: float = 0.0) -> Validation:
-    """The run's Validation, expectations in the suite's order: the table-level outcomes
-    and, per row-level rule, the rows the workers found failing ({name: [(doc_id, value)]})."""
+    """The pages run's Validation: the table-level outcomes and, per row-level rule, the
+    rows the workers found failing ({name: [(doc_id, value)]})."""
+    rules = row_rules()
+    order = [ROW_COUNT, COLUMNS, *(r.name for r in rules[:2]), UNIQUE_DOC_ID,
+             *(r.name for r in rules[2:])]
+    return _validation(table, failures, rows, rules, order, seconds,
+                       suite_name=SUITE_NAME, reports_dir=reports_dir)
+
+
+def run_articles_validation(table: list[ExpectationOutcome], failures: dict[str, list],
+                            rows: int, reports_dir: Path | None = None,
+                            seconds: float = 0.0) -> Validation:
+    """The articles run's Validation ({name: [(article_id, value)]} from the issues' tasks)."""
+    return _validation(table, failures, rows, articles_row_rules(),
+                       suite_order(), seconds,
+                       suite_name=ARTICLES_SUITE, reports_dir=reports_dir,
+                       key_column=ARTICLES_KEY, json_name=ARTICLES_JSON)
+
+
+def _validation(table: list[ExpectationOutcome], failures: dict[str, list], rows: int,
+                rules: list[RowRule], order: list[str], seconds: float, **options) -> Validation:
+    """Outcomes in suite `order`: `table`'s and one per row rule from `failures`."""
     started = time.perf_counter()
     outcomes = {outcome.name: outcome for outcome in table}
-    for rule in row_rules():
+    for rule in rules:
         failing = failures.get(rule.name, [])
         outcomes[rule.name] = ExpectationOutcome(
             rule.name, not failing, rule.description,
-            failing_ids=[doc_id for doc_id, _ in failing], column=rule.column,
+            failing_ids=[key for key, _ in failing], column=rule.column,
             bounds=(rule.min_value, rule.max_value) if rule.kind == "between" else None,
             regex=rule.regex, failing_values=[value for _, value in failing])
-    order = [ROW_COUNT, COLUMNS, *(r.name for r in row_rules()[:2]), UNIQUE_DOC_ID,
-             *(r.name for r in row_rules()[2:])]
     ordered = [outcomes[name] for name in order]
     row_failures: dict[str | None, list[str]] = {}
     for outcome in ordered:
         for key in dict.fromkeys(outcome.failing_ids):
             row_failures.setdefault(key, []).append(outcome.name)
-    return Validation(success=all(o.success for o in ordered), suite_name=SUITE_NAME, rows=rows,
-                      expectations=ordered, row_failures=row_failures, reports_dir=reports_dir,
-                      seconds=seconds + time.perf_counter() - started)
+    return Validation(success=all(o.success for o in ordered), rows=rows,
+                      expectations=ordered, row_failures=row_failures,
+                      seconds=seconds + time.perf_counter() - started, **options)

@@ -36,6 +36,9 @@ from articles.segmentation import segment_page
 from articles.stitching import JUMP_KINDS, ArticleRecord, PageInput, stitch_issue
 from cleaners import JumpMarker
 from cleaners.pagelabels import page_order
+from expectations.articles_suite import KEY_COLUMN, articles_frame
+from expectations.articles_suite import row_rules as articles_row_rules
+from expectations.row_checks import failing_rows
 from flows.pages_step import PAGES_DIR
 from qingyang import PIPELINE_VERSION
 from qingyang.dataset import (
@@ -69,10 +72,12 @@ class IssueRef:
     loose: bool = False
 
     def key(self) -> str:
-        """What decides the issue's articles: its pages' parts (named by content), the
-        articles code, schema and version."""
+        """What decides the issue's articles and their verdicts: its pages' parts (named by
+        content), the articles code, the suite's row rules, schema and version."""
+        rules = [repr(rule) for rule in articles_row_rules()]
         payload = json.dumps([self.publication, self.issue_date, list(self.parts), self.loose,
-                              _articles_fingerprint(), str(ARTICLES_SCHEMA), PIPELINE_VERSION])
+                              _articles_fingerprint(), rules, str(ARTICLES_SCHEMA),
+                              PIPELINE_VERSION])
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -97,6 +102,8 @@ class ArticlesSummary:
     skipped_invalid: int = 0
     path: str = ""
     parts: list[str] = field(default_factory=list)
+    # The articles suite's row rules its rows fail: {rule name: [(article_id, value)]}.
+    failures: dict[str, list] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -105,6 +112,8 @@ class ArticlesSummary:
         for name in ("articles", "issues", "stitched", "unmatched_jumps", "skipped_invalid"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.parts += other.parts
+        for name, failing in other.failures.items():
+            self.failures.setdefault(name, []).extend(failing)
 
 
 @dataclass
@@ -195,7 +204,8 @@ def article_row(record: ArticleRecord) -> dict:
 
 
 def build_issue(output_dir: Path, ref: IssueRef) -> ArticlesSummary:
-    """Build the articles of one issue (or of loose pages) into staged parts (no Prefect)."""
+    """Build the articles of one issue (or of loose pages) into staged parts, judged by the
+    articles suite's row rules (no Prefect, no GE)."""
     output_dir = Path(output_dir)
     issues, skipped = issues_in(ref, issue_rows(output_dir, ref))
     summary = ArticlesSummary(issues=len(issues), skipped_invalid=skipped)
@@ -207,6 +217,7 @@ def build_issue(output_dir: Path, ref: IssueRef) -> ArticlesSummary:
             summary.unmatched_jumps += sum(m["kind"] in JUMP_KINDS for m in record.markers)
     summary.articles = len(rows)
     table = pa.Table.from_pylist(rows, schema=ARTICLES_SCHEMA)
+    summary.failures = failing_rows(articles_frame(table), articles_row_rules(), KEY_COLUMN)
     partitions = [partition_of(row["publication"], row["issue_date"]) for row in rows]
     for partition in sorted(set(partitions)):
         chosen = table.filter(pa.array([p == partition for p in partitions], pa.bool_()))

@@ -213,7 +213,7 @@ def run_command(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from cleaners import ProfileError, load_profile
-    from expectations import Policy, preload
+    from expectations import Policy
     from flows.inputs import NoInputs, discover
 
     console, errors = Console(), Console(stderr=True)
@@ -225,9 +225,6 @@ def run_command(args: argparse.Namespace) -> int:
         errors.print(f"qingyang: {err}", markup=False, highlight=False)
         return Exit.USAGE
     watchdog.start()  # the children started from here on die with this process
-    # Great Expectations (~3 s of CPU to import) loads in its own process on the other
-    # core while this one imports Prefect and starts its temporary API.
-    preload()
     configure_environment()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 

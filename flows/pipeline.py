@@ -20,11 +20,15 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
 
 from cleaners import load_profile
-from expectations import Policy, Validation, preload
+from expectations import Policy, Validation
 from expectations.report.pages import write_report
-from expectations.runner import ARTICLES_REPORTS, validate_articles_file, write_results
-from expectations.table_checks import run_validation, table_outcomes
-from expectations.worker import in_validator
+from expectations.runner import ARTICLES_REPORTS, write_results
+from expectations.table_checks import (
+    articles_table_outcomes,
+    run_articles_validation,
+    run_validation,
+    table_outcomes,
+)
 from flows import progress
 from flows.articles_step import (
     ArticlesSummary,
@@ -54,6 +58,7 @@ from flows.store import (
 )
 from flows.summary import RunSummary, summary_markdown
 from flows.window import bounded_map
+from qingyang.dataset import committed_parts
 from qingyang.outputdir import STAGING_DIR, locked_output
 from qingyang.schema import ARTICLES_DIR
 
@@ -98,12 +103,18 @@ def commit_issues(output_dir: str, built: dict[str, ArticlesSummary]) -> Article
     return commit_articles(Path(output_dir), built)
 
 
-@task(name="validate-articles", cache_policy=NO_CACHE)
-def check_articles(output_dir: str) -> Validation | None:
-    """The articles suite (GE, in the validation worker) into reports/articles/."""
-    reports_dir = Path(output_dir) / REPORTS_DIR
-    return in_validator(validate_articles_file, Path(output_dir) / ARTICLES_DIR,
-                        reports_dir / ARTICLES_REPORTS)
+@task(name="check-articles-table", cache_policy=NO_CACHE)
+def check_articles_table(output_dir: str, built: ArticlesSummary) -> Validation:
+    """The articles suite over the table, into reports/articles/: the issues' row verdicts,
+    and columns, unique article_id and unique text checked on the parts (metadata, DuckDB)."""
+    started = time.perf_counter()
+    table = articles_table_outcomes(committed_parts(Path(output_dir) / ARTICLES_DIR))
+    validation = run_articles_validation(
+        table, built.failures, built.articles,
+        reports_dir=Path(output_dir) / REPORTS_DIR / ARTICLES_REPORTS,
+        seconds=time.perf_counter() - started)
+    write_results(validation, note="")
+    return validation
 
 
 @task(name="write-reports", cache_policy=NO_CACHE)
@@ -228,7 +239,6 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
     started = time.perf_counter()
     load_profile(profile)  # an unknown profile or policy fails here, before any work
     policy = Policy(on_invalid, max_invalid_share)
-    preload()  # Great Expectations imports in its own process while pages are cleaned
     with locked_output(Path(output_dir), on_wait=get_run_logger().warning), \
             removed_on_error(Path(output_dir) / STAGING_DIR):  # a failed run leaves no litter
         sweep_uncommitted(Path(output_dir))
@@ -244,7 +254,7 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
         validation = check_pages_table.submit(output_dir, outcomes).result()
         quarantine(output_dir, [r for o in outcomes for r in o.rejected], run_files)
         articles = articles_per_issue(output_dir)
-        articles_validation = check_articles(output_dir)
+        articles_validation = check_articles_table(output_dir, articles[0])
         validation = write_reports.submit(output_dir, validation).result()
     pages_fail = validation is not None and validation.fails_run(policy)
     articles_fail = articles_validation is not None and articles_validation.fails_run(policy)

@@ -263,6 +263,8 @@ def test_jump_to_a_missing_page_is_a_row_with_confidence_zero_and_a_note(tmp_pat
 # ---------------------------------------------------------------- the articles suite
 
 UNIQUE_ID = "expect_column_values_to_be_unique(article_id)"
+KIND = "expect_column_values_to_be_in_set(kind)"
+CONFIDENCE = "expect_column_values_to_be_between(stitch_confidence)"
 UNIQUE_TEXT = "expect_column_values_to_be_unique(text_sha256)"
 HEADLINE = "expect_column_values_to_not_be_null(headline_or_note)"
 SCHEMA = "expect_column_values_to_be_null(schema_mismatch)"
@@ -342,7 +344,7 @@ def _break_unreported_jump(rows):
 def _break_unstitched_jump(rows):
     i = _continued(rows)
     rows[i]["markers"] = [{"kind": "continued_to", "page": "2", "raw": "（下转第二版）",
-                           "offset": 90, "page_of_fragment": "1"}]
+                           "offset": 90, "page_of_fragment": "1", "paragraph": 0}]
     return UNSTITCHED, [rows[i]["article_id"]]
 
 
@@ -352,10 +354,24 @@ def _break_doc_ids(rows):
     return NO_PAGES, [rows[i]["article_id"]]
 
 
-@pytest.mark.parametrize("breaks", [
-    _break_duplicate_text, _break_headline, _break_blank_headline, _break_duplicate_id,
-    _break_unreported_jump, _break_unstitched_jump, _break_doc_ids,
-], ids=lambda f: f.__name__.removeprefix("_break_"))
+def _break_kind(rows):
+    i = _story(rows, 1)
+    rows[i]["kind"] = "editorial"
+    return KIND, [rows[i]["article_id"]]
+
+
+def _break_confidence(rows):
+    i = _continued(rows)
+    rows[i]["stitch_confidence"] = 1.5
+    return CONFIDENCE, [rows[i]["article_id"]]
+
+
+BREAKS = [_break_duplicate_text, _break_headline, _break_blank_headline, _break_duplicate_id,
+          _break_unreported_jump, _break_unstitched_jump, _break_doc_ids, _break_kind,
+          _break_confidence]
+
+
+@pytest.mark.parametrize("breaks", BREAKS, ids=lambda f: f.__name__.removeprefix("_break_"))
 def test_each_bad_row_fails_exactly_its_expectation(article_rows, breaks):
     from expectations import validate_articles
 
@@ -364,6 +380,34 @@ def test_each_bad_row_fails_exactly_its_expectation(article_rows, breaks):
     validation = validate_articles(pa.Table.from_pylist(rows, schema=ARTICLES_SCHEMA), None)
     assert not validation.success
     assert [(e.name, e.failing_ids) for e in validation.failed] == [(guard, failing)]
+
+
+@pytest.mark.parametrize("breaks", [None, *BREAKS],
+                         ids=lambda f: f.__name__.removeprefix("_break_") if f else "none")
+def test_a_runs_checks_fail_the_rows_great_expectations_fails(article_rows, breaks, tmp_path):
+    """The run judges articles without GE: the row rules in each issue's task, columns and
+    unique keys with DuckDB over the parts. Same verdicts, rows and values as GE's."""
+    from expectations import validate_articles
+    from expectations.articles_suite import articles_frame, row_rules
+    from expectations.row_checks import failing_rows
+    from expectations.table_checks import articles_table_outcomes, run_articles_validation
+
+    rows = [dict(r) for r in article_rows]
+    if breaks:
+        breaks(rows)
+    table = pa.Table.from_pylist(rows, schema=ARTICLES_SCHEMA)
+    half = len(rows) // 2  # two parts, as two issues' tasks would write them
+    files = [tmp_path / "a.parquet", tmp_path / "b.parquet"]
+    pq.write_table(table.slice(0, half), files[0])
+    pq.write_table(table.slice(half), files[1])
+    failures = failing_rows(articles_frame(table), row_rules(), "article_id")
+    by_run = run_articles_validation(articles_table_outcomes(files), failures, len(rows))
+    by_ge = validate_articles(table, None)
+    assert [e.name for e in by_run.expectations] == [e.name for e in by_ge.expectations]
+    assert by_run.success is by_ge.success is (breaks is None)
+    assert [(e.name, sorted(e.failing_ids), sorted(map(str, e.failing_values)))
+            for e in by_run.failed] == [
+        (e.name, sorted(e.failing_ids), sorted(map(str, e.failing_values))) for e in by_ge.failed]
 
 
 def test_a_wrongly_typed_column_fails_the_schema_expectation_only(article_rows):
