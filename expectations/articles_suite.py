@@ -118,24 +118,39 @@ def articles_frame(table: pa.Table) -> pd.DataFrame:
     every list column to its item count."""
     import pandas as pd
 
-    from expectations.frames import schema_mismatch, shrink_columns
+    from expectations.frames import shrink_columns
 
-    rows = table.to_pylist()
+    derived = derived_columns(table.to_pylist(), table.schema)
     frame = table.drop_columns([c for c in (*TEXT_COLUMNS, *LIST_COLUMNS)
                                 if c in table.column_names]).to_pandas()
-    derived = {
-        "headline_or_note": [_headline_or_note(r) for r in rows],
-        "text_sha256": [_sha256(r.get("text")) for r in rows],
-        "doc_id_count": [len(r.get("doc_ids") or []) for r in rows],
-        "unstitched_jumps": [_unstitched(r) for r in rows],
-        "unreported_jumps": [0 if r.get("stitch_note") else len(_jumps(r)) for r in rows],
-        "schema_mismatch": [schema_mismatch(table.schema, ARTICLES_SCHEMA)] * len(rows),
-    }
     for column, values in derived.items():
         frame[column] = pd.Series(values, index=frame.index,
                                   dtype="Int64" if column in INT_COLUMNS else object)
     shrink_columns(frame, table, TEXT_COLUMNS, LIST_COLUMNS)
     return frame
+
+
+def rule_columns(rows: list[dict], schema: pa.Schema) -> dict[str, list]:
+    """The columns `row_rules` read, as Python lists, from article rows as dicts (what an
+    issue's task has at hand: no table, no pandas)."""
+    columns = {rule.column for rule in row_rules()} | {KEY_COLUMN}
+    plain = {column: [row.get(column) for row in rows]
+             for column in columns if column not in DERIVED_COLUMNS}
+    return plain | derived_columns(rows, schema)
+
+
+def derived_columns(rows: list[dict], schema: pa.Schema) -> dict[str, list]:
+    """DERIVED_COLUMNS of article rows (dicts of one table of `schema`)."""
+    from expectations.frames import schema_mismatch
+
+    return {
+        "headline_or_note": [_headline_or_note(r) for r in rows],
+        "text_sha256": [_sha256(r.get("text")) for r in rows],
+        "doc_id_count": [len(r.get("doc_ids") or []) for r in rows],
+        "unstitched_jumps": [_unstitched(r) for r in rows],
+        "unreported_jumps": [0 if r.get("stitch_note") else len(_jumps(r)) for r in rows],
+        "schema_mismatch": [schema_mismatch(schema, ARTICLES_SCHEMA)] * len(rows),
+    }
 
 
 def _sha256(text) -> str | None:

@@ -16,6 +16,7 @@ an `in_set` value must equal one of the set's.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -95,19 +96,29 @@ def _is_null(value) -> bool:
     return value is None or (not isinstance(value, str | list) and bool(pd.isna(value)))
 
 
-def failing_rows(frame: pd.DataFrame, rules: list[RowRule], key_column: str = "doc_id"
-                 ) -> dict[str, list[tuple[str | None, Any]]]:
+def failing_rows(frame: pd.DataFrame | Mapping[str, list], rules: list[RowRule],
+                 key_column: str = "doc_id") -> dict[str, list[tuple[str | None, Any]]]:
     """{rule name: [(key, value) of each failing row]} over a validation frame
-    (`expectations.frames.validation_frame`), for the rules some row fails."""
-    keys = frame[key_column].tolist() if key_column in frame else [None] * len(frame)
+    (`expectations.frames.validation_frame`), or the same columns as lists, for the rules
+    some row fails."""
+    rows = len(next(iter(frame.values()))) if isinstance(frame, Mapping) and frame else len(frame)
+    keys = _values(frame, key_column, rows)
     found: dict[str, list[tuple[str | None, Any]]] = {}
     for rule in rules:
-        values = frame[rule.column].tolist() if rule.column in frame else [None] * len(frame)
+        values = _values(frame, rule.column, rows)
         failing = [(key, _plain(value)) for key, value in zip(keys, values, strict=True)
                    if rule.fails(value)]
         if failing:
             found[rule.name] = failing
     return found
+
+
+def _values(frame, column: str, rows: int) -> list:
+    """A column as Python values (a Series' `tolist`, a list as it is); all None if absent."""
+    if column not in frame:
+        return [None] * rows
+    values = frame[column]
+    return values.tolist() if hasattr(values, "tolist") else list(values)
 
 
 def _plain(value):
