@@ -223,7 +223,7 @@ def summarise(output_dir: str, sources: list[SourceFile], outcomes: list[BatchOu
 
 @flow(name="clean-pages")
 def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | None = None,
-                batch_size: int = 64, path_pattern: str | None = None,
+                batch_size: int = 256, path_pattern: str | None = None,
                 on_invalid: str = "warn", max_invalid_share: float = 0.10):
     """Clean OCR'd newspaper pages into the partitioned table `output_dir/pages/`, validated.
 
