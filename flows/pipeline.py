@@ -6,7 +6,7 @@ takes its files from read to validated Parquet parts in staging (`flows.pages_st
 batches are submitted a bounded window ahead (`flows.window`), so memory holds a few
 batches' results (names and counts), never the pages. The flow's process only schedules
 and commits (`flows.store`): it moves parts into place and writes the manifest; it never
-touches a page's text. Articles are built by one task per issue (`flows.articles_step`).
+touches a page's text. Articles are built issue by issue, a batch of pages' issues a task (`flows.articles_step`).
 A run holds the output folder's lock (`qingyang.outputdir`) from start to end.
 """
 
@@ -32,8 +32,9 @@ from expectations.table_checks import (
 from flows import progress
 from flows.articles_step import (
     ArticlesSummary,
-    build_issue_articles,
+    build_issues_articles,
     commit_articles,
+    issue_groups,
     plan_issues,
     stored_issues,
 )
@@ -167,15 +168,16 @@ def clean_batches(sources: list[SourceFile], profile: str | None, path_pattern: 
     return outcomes
 
 
-def articles_per_issue(output_dir: str) -> tuple[ArticlesSummary, int]:
-    """One task per issue whose pages changed (the others keep their parts), then the
-    commit; the table's totals and the issues built."""
+def articles_per_issue(output_dir: str, batch_size: int) -> tuple[ArticlesSummary, int]:
+    """The issues whose pages changed built in tasks of about a batch of pages (the
+    others keep their parts), then the commit; the table's totals and the issues built."""
     refs = {ref.key(): ref for ref in plan_issues(stored_batches(Path(output_dir)))}
     built = {key: ArticlesSummary(**entry) for key, entry in stored_issues(Path(output_dir)).items()
              if key in refs}
-    todo = [key for key in refs if key not in built]
-    submit = lambda key: build_issue_articles.submit(output_dir, refs[key])  # noqa: E731
-    built |= dict(zip(todo, bounded_map(submit, todo, BATCHES_AHEAD), strict=True))
+    todo = [ref for key, ref in refs.items() if key not in built]
+    submit = lambda group: build_issues_articles.submit(output_dir, group)  # noqa: E731
+    for group_built in bounded_map(submit, issue_groups(todo, batch_size), BATCHES_AHEAD):
+        built |= group_built
     return commit_issues(output_dir, built), len(todo)
 
 
@@ -253,7 +255,7 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
                                  outcomes + [future.result() for future in pruned])
         validation = check_pages_table.submit(output_dir, outcomes).result()
         quarantine(output_dir, [r for o in outcomes for r in o.rejected], run_files)
-        articles = articles_per_issue(output_dir)
+        articles = articles_per_issue(output_dir, batch_size)
         articles_validation = check_articles_table(output_dir, articles[0])
         validation = write_reports.submit(output_dir, validation).result()
     pages_fail = validation is not None and validation.fails_run(policy)

@@ -13,7 +13,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.articles_step import NO_ISSUE_NOTE, build_articles, issue_rows, plan_issues
+from flows.articles_step import (
+    NO_ISSUE_NOTE,
+    build_articles,
+    build_issues,
+    issue_groups,
+    issue_rows,
+    issues_rows,
+    plan_issues,
+)
 from flows.inputs import Page
 from flows.rows import build_row, clean_texts
 from flows.store import commit_table, stored_batches
@@ -176,6 +184,29 @@ def test_each_issue_reads_only_the_parts_holding_its_pages(tmp_path):
         [rows[0]["doc_id"], rows[2]["doc_id"]])
     assert len(issue_rows(tmp_path, refs[1])) == 3
     assert build_articles(tmp_path).issues == 4
+
+
+def test_issues_grouped_into_one_task_read_the_same_rows_as_each_alone(tmp_path):
+    """A task builds a group of issues from one read of their parts; each issue gets
+    exactly the rows it would read alone, and the table is the same either way."""
+    rows = seed_pages()
+    issues = [("许昌日报", date(2022, 5, 13)), ("许昌日报", date(2022, 5, 14)),
+              ("郑州日报", date(2022, 5, 13)), (None, None), ("郑州日报", date(2022, 5, 13))]
+    rows = [{**row, "publication": pub, "issue_date": day}
+            for row, (pub, day) in zip(rows, issues, strict=True)]
+    write_pages_table(tmp_path, rows)
+    refs = plan_issues(stored_batches(tmp_path))
+    assert [(r.publication, r.issue_date, r.pages) for r in refs] == [
+        ("许昌日报", "2022-05-13", 1), ("许昌日报", "2022-05-14", 1),
+        ("郑州日报", "2022-05-13", 2), (None, None, 1)]
+    assert [len(group) for group in issue_groups(refs, 2)] == [2, 1, 1]
+    together = issues_rows(tmp_path, refs)
+    assert together == [issue_rows(tmp_path, ref) for ref in refs]
+    assert [sorted(r["doc_id"] for r in found) for found in together] == [
+        [rows[0]["doc_id"]], [rows[1]["doc_id"]], sorted([rows[2]["doc_id"], rows[4]["doc_id"]]),
+        [rows[3]["doc_id"]]]
+    alone = {ref.key(): build_issues(tmp_path, [ref])[ref.key()].articles for ref in refs}
+    assert {key: s.articles for key, s in build_issues(tmp_path, refs).items()} == alone
 
 
 def test_articles_table_is_rebuilt_from_the_pages_table(tmp_path):
