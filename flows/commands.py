@@ -214,13 +214,13 @@ def run_command(args: argparse.Namespace) -> int:
 
     from cleaners import ProfileError, load_profile
     from expectations import Policy
-    from flows.inputs import NoInputs, discover
+    from flows.inputs import NoInputs, check_inputs
 
-    console, errors = Console(), Console(stderr=True)
+    console, errors = Console(), Console(stderr=True, soft_wrap=True)
     try:
         load_profile(args.profile)
         Policy(args.on_invalid, args.max_invalid_share)
-        discover(args.inputs)
+        check_inputs(args.inputs)
     except (ProfileError, NoInputs, ValueError) as err:
         errors.print(f"qingyang: {err}", markup=False, highlight=False)
         return Exit.USAGE

@@ -159,6 +159,21 @@ def discover(inputs: list[str], part_bytes: int | None = None) -> list[SourceFil
     return [part for source in whole_files for part in split_large_jsonl(source, part_bytes)]
 
 
+def check_inputs(inputs: list[str]) -> None:
+    """Raise `NoInputs` where `discover` would, without walking folders named directly or
+    reading any file: what a command checks before it starts a run (which discovers)."""
+    for spec in inputs:
+        path = Path(spec)
+        if path.is_file() or is_dangling(path) or path.is_dir():
+            continue
+        matches = (Path(match) for match in glob.iglob(spec, recursive=True))
+        inputs_found = (found for match in matches
+                        for found in (_files_in(match) if match.is_dir() else [match])
+                        if _is_input(found))
+        if next(inputs_found, None) is None:
+            raise NoInputs(f"{spec}: no such file, folder or matching input file")
+
+
 def split_large_jsonl(source: SourceFile, part_bytes: int | None = None) -> list[SourceFile]:
     """A JSONL file over `part_bytes` as parts of whole lines; any other file as it is.
 

@@ -107,6 +107,37 @@ def test_run_rejects_bad_arguments_in_one_line_before_starting(tmp_path, option,
     assert not (tmp_path / "out").exists()  # nothing started
 
 
+@pytest.mark.parametrize("spec", ["missing-folder/page.txt", "nowhere/*.txt", "{empty}/*"])
+def test_run_with_an_input_that_matches_nothing_says_so_before_starting(tmp_path, spec):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.pdf").write_bytes(b"%PDF")  # not an input kind
+    spec = str(tmp_path / spec.format(empty="empty"))
+    done = qingyang("run", spec, "--output", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == [
+        f"qingyang: {spec}: no such file, folder or matching input file"]
+    assert not (tmp_path / "out").exists()  # nothing started
+
+
+def test_the_commands_input_check_agrees_with_discover(tmp_path):
+    from flows.inputs import NoInputs, check_inputs, discover
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "p.txt").write_text("核酸检测", encoding="utf-8")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "x.pdf").write_bytes(b"%PDF")
+    for spec in ["a", "a/*.txt", "*", "b/*", "b", "c", "**/*.txt", "*/x.pdf"]:
+        inputs = [str(tmp_path / spec)]
+        try:
+            discover(inputs)
+        except NoInputs as err:
+            with pytest.raises(NoInputs, match="no such file"):
+                check_inputs(inputs)
+            assert str(err).startswith(str(tmp_path))
+        else:
+            check_inputs(inputs)
+
+
 def test_run_accepts_a_well_formed_dask_address():
     from qingyang.cli import build_parser
 
