@@ -107,10 +107,10 @@ def load_stories() -> dict[str, Story]:
 def split_stories(stories: dict[str, Story]) -> dict[str, str]:
     """Seeded draw of the stories into dev / heldout, a third (rounded up) of each kind held out."""
     rng = random.Random(SPLIT_SEED + ":stories")
-    groups = {"jump": [], "photo": [], "sidebar": [], "plain": []}
+    groups = {"jump": [], "photo": [], "sidebar": [], "plain": [], "note": []}
     for s in stories.values():
         kind = ("jump" if s.jump else "photo" if s.photo_caption else
-                "sidebar" if s.kind == "sidebar" else "plain")
+                s.kind if s.kind in ("sidebar", "note") else "plain")
         groups[kind].append(s.id)
     split = {}
     for ids in groups.values():
@@ -325,6 +325,8 @@ def render_flow(page: Page, items: list[Item], slots, label: str) -> float:
         elif it.align == "right":
             tw = sum(font.getlength(t) for t in it.toks)
             page.text((x + w - tw, ty), "".join(it.toks), it.face, it.size, bold=it.bold)
+        elif it.kind == "lead":
+            page.text((x, ty), "".join(it.toks), it.face, it.size, bold=True)
         elif it.kind == "byline":
             cx = x
             for t in it.toks:  # name parts with a printed one-em gap between them
@@ -584,6 +586,30 @@ def story_module(page: Page, part: Part, x, y, width, label, *, ncols, photo="no
     return bottom
 
 
+def briefs_column(page: Page, notes: list[Story], x, y, width, label, ncols) -> float:
+    """简讯: a title over a rule, then items each led by a bold headline, in one flow."""
+    size = page.body_px
+    tsize = int(size * 1.35)
+    title = "本市简讯"
+    page.text((x, y), title, SANS, tsize, bold=True)
+    page.zone((x, y - 4, x + width, y + tsize * 1.3), f"{label}:title")
+    page.gold.append(title)
+    y += tsize * 1.45
+    page.line([(x, y), (x + width, y)], 2, 0)
+    y += size * 0.5
+    head_font = page.fonts.get(SANS, size)
+    items: list[Item] = []
+    for note in notes:
+        head = note.headline[0]
+        for toks in break_lines(head, head_font, width, 0):
+            items.append(Item("lead", toks, size * 1.5, justify=False, face=SANS,
+                              size=size, bold=True))
+        items += body_items(page, note.body, width)
+        page.gold += [head, *map(gold_form, note.body)]
+    slots = [(x, y, width)]
+    return render_flow(page, items, slots, label)
+
+
 def guide_box(page: Page, items: list[tuple[str, str]], x, y, width, label, reverse) -> float:
     """今日导读: a framed box, a title (reversed on some pages), ■ items with ▶N版 at the right."""
     size = page.body_px
@@ -744,6 +770,8 @@ def plan_issue(i: int, split: str, pool: list[str], jump: str, stories, start: i
     photo_ids = [s for s in plain if stories[s].photo_caption]
     text_ids = [s for s in plain if not stories[s].photo_caption]
     side_ids = [s for s in pool if stories[s].kind == "sidebar"]
+    note_ids = [s for s in pool if stories[s].kind == "note"]
+    rng.shuffle(note_ids)
     rng.shuffle(text_ids)
     rng.shuffle(photo_ids)
     to_page = 2
@@ -755,7 +783,7 @@ def plan_issue(i: int, split: str, pool: list[str], jump: str, stories, start: i
     guide_span = 1 if g0 <= 4 else rng.choice([1, 2])
     guide_ids = [s for s in pool if stories[s].guide and s != jump]
     rng.shuffle(guide_ids)
-    band1 = [(guide_span, "guide", guide_ids[: rng.randint(4, 6)]),
+    band1 = [(guide_span, "guide", (guide_ids[: rng.randint(4, 6)], note_ids[:2])),
              (g0 - guide_span, "jump_out", (jump, to_page))]
     photo_first = "photonews" in pool and rng.random() < 0.5
     if photo_first:
@@ -773,13 +801,16 @@ def plan_issue(i: int, split: str, pool: list[str], jump: str, stories, start: i
     if side_ids and g1 >= 4:
         band2 = [(g1 - 2, "story_narrow", next(texts)), (2, "sidebar", side_ids[0])]
     else:
-        band2 = [(g1, "story_narrow", next(texts))]
+        band2 = [(g1 - 1, "story_narrow", next(texts)), (1, "briefs", note_ids[1:3])]
     pages.append((g1, rng.choice(SECTIONS[1:]), [band1, band2]))
     # page 3: a two-story band and a wide story with its two-line headline
     g2 = grids[2]
-    span = rng.randint(1, g2 - 1)
+    briefs = g2 >= 5  # a column of briefs at the right of the band on wide pages
+    span = rng.randint(1, g2 - 1 - briefs)
     band1 = [(g2, "story_wide", next(texts))]
-    band2 = [(span, "story", next(texts)), (g2 - span, "story_photo", next(photos))]
+    band2 = [(span, "story", next(texts)), (g2 - span - briefs, "story_photo", next(photos))]
+    if briefs:
+        band2.append((1, "briefs", note_ids[::-1][:3]))
     pages.append((g2, rng.choice(SECTIONS[1:]), [band2, band1] if rng.random() < 0.5
                   else [band1, band2]))
     plans = []
@@ -858,10 +889,19 @@ def module(page, plan, stories, kind, payload, span, x, y, w, label, features) -
     rng = page.rng
     rules = page.facts["rules"]
     ncols = span if span > 1 else 1
-    if kind == "guide":
-        items = [(stories[s].guide, f"▶{rng.randint(2, 12)}版") for s in payload]
+    if kind == "guide":  # the guide box, and under it a few briefs
+        guide_ids, note_ids = payload
+        items = [(stories[s].guide, f"▶{rng.randint(2, 12)}版") for s in guide_ids]
         features.append("guide")
-        return guide_box(page, items, x, y, w, label, reverse=rng.random() < 0.5)
+        bottom = guide_box(page, items, x, y, w, label, reverse=rng.random() < 0.5)
+        if not note_ids:
+            return bottom
+        features.append("briefs")
+        notes = [stories[s] for s in note_ids]
+        return briefs_column(page, notes, x, bottom + page.body_px, w, label + "n", 1)
+    if kind == "briefs":
+        features.append("briefs")
+        return briefs_column(page, [stories[s] for s in payload], x, y, w, label, 1)
     if kind == "sidebar":
         features.append("tinted_sidebar")
         return sidebar(page, stories[payload], x, y, w, label, ncols=max(1, span))
@@ -1055,8 +1095,11 @@ def page_stories(plan: PagePlan) -> str:
     for band in plan.bands:
         for _, kind, payload in band:
             if kind == "guide":
-                continue
-            ids.append(payload[0] if isinstance(payload, tuple) else payload)
+                ids += payload[1]
+            elif kind == "briefs":
+                ids += payload
+            else:
+                ids.append(payload[0] if isinstance(payload, tuple) else payload)
     return " ".join(ids)
 
 
