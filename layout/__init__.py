@@ -18,6 +18,7 @@ from layout.fragments import join_display_fragments
 from layout.order import page_gutters, reading_order, set_across, split_at_gutters
 from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
+from layout.skew import page_skew, straighten, turned
 from layout.spacing import line_text
 from layout.words import drop_placeless, drop_rules, type_height
 from readers.model import OcrLine, OcrPage
@@ -65,13 +66,21 @@ def line_roles(lines: list[ColumnLine], with_words: bool) -> list[LineRole]:
     return mark_indented_starts(lines, infer_text_roles(features, kept))
 
 
-def _left_out(before: list[OcrLine], after: list[OcrLine], why: str) -> list[LaidOutLine]:
+def _left_out(before: list[OcrLine], after: list[OcrLine], why: str, on_page=lambda box: box) -> list[LaidOutLine]:
     """The lines of `before` a filter left out of `after`, kept for the `lines` column with
     the reason as their role (`dropped:placeless`, `dropped:second_reading`): nothing an
-    engine read leaves the row unrecorded."""
+    engine read leaves the row unrecorded. `on_page`: a box back in the engine's coordinates."""
     kept = {id(line) for line in after}
-    return [LaidOutLine(line.text, [float(v) for v in line.box.as_list()], line.confidence,
+    return [LaidOutLine(line.text, [float(v) for v in on_page(line.box).as_list()], line.confidence,
                         -1, -1, f"dropped:{why}") for line in before if id(line) not in kept]
+
+
+def _on_page(page: OcrPage, degrees: float):
+    """A box of the straightened page back in the engine's coordinates (turned again)."""
+    if not degrees:
+        return lambda box: box
+    centre = ((page.width or 0.0) / 2, (page.height or 0.0) / 2)
+    return lambda box: turned(box, degrees, centre)
 
 
 def lay_out(page: OcrPage) -> LaidOutPage:
@@ -81,13 +90,16 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     engine_lines = list(page.lines)
     with_place = drop_placeless(engine_lines)
     left_out = _left_out(engine_lines, with_place, "placeless")
+    skew = page_skew([line.box for line in with_place])
+    on_page = _on_page(page, skew)
+    with_place = straighten(with_place, skew, ((page.width or 0.0) / 2, (page.height or 0.0) / 2))
     ocr_lines, _ = drop_rules(with_place)
     once, _ = drop_second_readings(ocr_lines)
-    left_out += _left_out(ocr_lines, once, "second_reading")
+    left_out += _left_out(ocr_lines, once, "second_reading", on_page)
     ocr_lines, _ = join_display_fragments(once)
     ocr_lines, split = split_at_gutters(ocr_lines)
     once, _ = drop_second_readings(ocr_lines)
-    left_out += _left_out(ocr_lines, once, "second_reading")
+    left_out += _left_out(ocr_lines, once, "second_reading", on_page)
     ocr_lines = once
     gutters = page_gutters(ocr_lines)
     across = set_across(ocr_lines, gutters)
@@ -98,7 +110,7 @@ def lay_out(page: OcrPage) -> LaidOutPage:
                     for p in placed]
     roles = line_roles(column_lines, with_words=any(line.words for line in ocr_lines))
     paragraphs = assemble_paragraphs([line.text for line in column_lines], roles)
-    lines = [LaidOutLine(cl.text, [float(v) for v in cl.box.as_list()], ocr_lines[p.index].confidence,
+    lines = [LaidOutLine(cl.text, [float(v) for v in on_page(cl.box).as_list()], ocr_lines[p.index].confidence,
                          cl.block, cl.column, str(role))
              for p, cl, role in zip(placed, column_lines, roles, strict=True)]
     return LaidOutPage(lines + left_out, "\n".join(paragraphs), merged, split)

@@ -128,6 +128,22 @@ def _crosses(box: Box, gutter: tuple[float, float]) -> bool:
     return box.x0 < gutter[0] and box.x1 > gutter[1]
 
 
+def _widest_white(top: float, bottom: float, boxes: list[Box]) -> float | None:
+    """The middle of the widest white run of rows between `top` and `bottom` that no box
+    covers; None when the boxes cover them all.
+
+    >>> _widest_white(100, 200, [Box(0, 90, 10, 110), Box(0, 130, 10, 150), Box(0, 180, 10, 200)])
+    165.0
+    """
+    spans = sorted((b.y0, b.y1) for b in boxes if b.y1 > top and b.y0 < bottom)
+    best, reach = None, top
+    for y0, y1 in [*spans, (bottom, bottom)]:
+        if y0 > reach and (best is None or y0 - reach > best[1] - best[0]):
+            best = (reach, y0)
+        reach = max(reach, y1)
+    return (best[0] + best[1]) / 2 if best else None
+
+
 class _Orderer:
     def __init__(self, boxes: list[Box], gutters: list[tuple[float, float]] | None,
                  set_across: set[int] = frozenset(), heights: list[float] | None = None):
@@ -163,7 +179,9 @@ class _Orderer:
             self.leaves.append(head)
             self.order([i for i in idx if i not in set(head)])
             return
-        bands = self._bands_by_gaps(idx)
+        bands = self._bands_at_headlines(idx, inside)
+        if len(bands) < 2:
+            bands = self._bands_by_gaps(idx)
         if len(bands) > 1:
             for band in bands:
                 self.order(band)
@@ -203,6 +221,35 @@ class _Orderer:
             if self.is_display(i):
                 has[sum(self.boxes[i].x0 >= cut for cut in cuts)] = True
         return all(has)
+
+    def _bands_at_headlines(self, idx: list[int], inside: list[tuple[float, float]]) -> list[list[int]]:
+        """The region cut above each headline that opens a new band of stories, top to bottom.
+
+        A headline set across a gutter opens one when the columns it does not reach are white
+        beside it (no line shares its rows there): the stories above have ended. The cut falls
+        in the widest white space between the last line above it in those columns and the
+        headline, so a kicker stacked on the headline goes with it, however narrow the white
+        space between the stories is. No cut when no headline has text beside it above (the
+        gaps decide)."""
+        cuts = []
+        for s in idx:
+            head = self.boxes[s]
+            if not self.is_display(s) or not any(_crosses(head, g) for g in inside):
+                continue
+            beside = [self.boxes[i] for i in idx if self.boxes[i].x1 <= head.x0 or self.boxes[i].x0 >= head.x1]
+            if any(b.y1 > head.y0 and b.y0 < head.y1 for b in beside):
+                continue
+            above = [b.y1 for b in beside if b.y1 <= head.y0]
+            if above:
+                cut = _widest_white(max(above), head.y0, [self.boxes[i] for i in idx if i != s])
+                cuts += [cut] if cut is not None else []
+        if not cuts:
+            return [idx]
+        bands: dict[int, list[int]] = {}
+        for i in idx:
+            middle = (self.boxes[i].y0 + self.boxes[i].y1) / 2
+            bands.setdefault(sum(middle > cut for cut in set(cuts)), []).append(i)
+        return [bands[k] for k in sorted(bands)]
 
     def _bands_by_gaps(self, idx: list[int]) -> list[list[int]]:
         """The region cut at each horizontal gap that every line leaves (the white space
