@@ -18,7 +18,7 @@ from layout.fragments import join_display_fragments
 from layout.order import page_gutters, reading_order, set_across, split_at_gutters
 from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
-from layout.skew import page_skew, straighten, turned
+from layout.skew import page_skew, skew_evidence, straighten, turned
 from layout.spacing import line_text
 from layout.words import drop_placeless, drop_rules, type_height
 from readers.model import OcrLine, OcrPage
@@ -90,7 +90,7 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     engine_lines = list(page.lines)
     with_place = drop_placeless(engine_lines)
     left_out = _left_out(engine_lines, with_place, "placeless")
-    skew = page_skew([line.box for line in with_place])
+    skew = page_skew(skew_evidence(with_place))
     on_page = _on_page(page, skew)
     with_place = straighten(with_place, skew, ((page.width or 0.0) / 2, (page.height or 0.0) / 2))
     ocr_lines, _ = drop_rules(with_place)

@@ -1,15 +1,18 @@
 """Reading order from boxes: blocks and columns, so a page the engine read across comes out
 column by column.
 
-Columns that each hold display lines of their own (a sidebar beside the stories) are read
-whole, one after the other; otherwise a region is first cut across at the horizontal gaps
-that all its lines leave (the white space between stories set as rectangles). The gutters are the x-ranges that body
+A headline set across a gutter with white beside it in the columns it does not reach opens a
+new band of stories: the region is cut above it first (in the widest white space between it
+and the text beside it above, so its kicker goes with it). Then columns that each hold
+display lines of their own (a sidebar beside the stories) are read whole, one after the
+other; otherwise a region is cut across at the horizontal gaps that all its lines leave (the
+white space between stories set as rectangles). The gutters are the x-ranges that body
 lines leave empty; a region is then cut down those
 gutters when no line crosses them there; when lines do cross (a headline set across the
 columns), the region is first cut above and below each crossing band, and the bands between
 are cut into columns again. A line of body height that crosses a gutter in the middle of
 body text is one the engine merged across the gutter: it stays one line, in the column it
-starts in, and is counted.
+starts in, and is counted. The boxes are those of the straightened page (`layout.skew`).
 """
 
 from dataclasses import dataclass
@@ -169,6 +172,11 @@ class _Orderer:
         left, right = min(b.x0 for b in boxes), max(b.x1 for b in boxes)
         inside = [g for g in self.gutters if left < g[0] and g[1] < right]
         free = [g for g in inside if not any(_crosses(b, g) for b in boxes)]
+        bands = self._bands_at_headlines(idx, inside)
+        if len(bands) > 1:
+            for band in bands:
+                self.order(band)
+            return
         # Columns that each hold display lines are separate (a sidebar beside the stories):
         # read each whole. Otherwise stories set as rectangles are read band by band first.
         if free and self._each_has_display(idx, free):
@@ -179,9 +187,7 @@ class _Orderer:
             self.leaves.append(head)
             self.order([i for i in idx if i not in set(head)])
             return
-        bands = self._bands_at_headlines(idx, inside)
-        if len(bands) < 2:
-            bands = self._bands_by_gaps(idx)
+        bands = self._bands_by_gaps(idx)
         if len(bands) > 1:
             for band in bands:
                 self.order(band)

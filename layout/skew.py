@@ -16,9 +16,11 @@ line; turning back undoes that too (`straighten`), so line heights mean type siz
 
 import math
 from dataclasses import replace
+from statistics import median
 
 import numpy as np
 
+from layout.words import tight_boxes, type_height
 from readers.model import Box, OcrLine, OcrWord
 
 # The angles searched, in degrees: a page turned further is a bad scan, not a skew to fix.
@@ -59,6 +61,15 @@ def page_skew(boxes: list[Box]) -> float:
     scores = [_peakedness(cx, cy, widths, math.radians(a)) for a in angles]
     best = float(angles[int(np.argmax(scores))])
     return round(best, 2) + 0.0  # + 0.0: no -0.0
+
+
+def skew_evidence(lines: list[OcrLine]) -> list[Box]:
+    """The boxes the turn is read from: the word boxes that sit on their glyphs where every
+    line has words (a glyph's place is exact, a line box is padded and cut by the engine),
+    else the line boxes."""
+    if lines and all(line.words for line in lines):
+        return tight_boxes(lines, median(type_height(line) for line in lines)) or [line.box for line in lines]
+    return [line.box for line in lines]
 
 
 def turned(box: Box, degrees: float, centre: tuple[float, float]) -> Box:
