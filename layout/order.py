@@ -232,7 +232,9 @@ class _Orderer:
         """The region cut above each headline that opens a new band of stories, top to bottom.
 
         A headline set across a gutter opens one when the columns it does not reach are white
-        beside it (no line shares its rows there): the stories above have ended. The cut falls
+        beside it and beside the display lines stacked under it (no line there shares its rows
+        or has its middle between its top and the body under it): the stories above have ended,
+        and a sidebar that goes on beside the stack is no story that ended. The cut falls
         in the widest white space between the last line above it in those columns and the
         headline, so a kicker stacked on the headline goes with it, however narrow the white
         space between the stories is. No cut when no headline has text beside it above (the
@@ -243,7 +245,8 @@ class _Orderer:
             if not self.is_display(s) or not any(_crosses(head, g) for g in inside):
                 continue
             beside = [self.boxes[i] for i in idx if self.boxes[i].x1 <= head.x0 or self.boxes[i].x0 >= head.x1]
-            if any(b.y1 > head.y0 and b.y0 < head.y1 for b in beside):
+            stack_end = self._body_below(idx, head)
+            if any((b.y1 > head.y0 and b.y0 < head.y1) or head.y0 <= (b.y0 + b.y1) / 2 < stack_end for b in beside):
                 continue
             above = [b.y1 for b in beside if b.y1 <= head.y0]
             if above:
@@ -256,6 +259,13 @@ class _Orderer:
             middle = (self.boxes[i].y0 + self.boxes[i].y1) / 2
             bands.setdefault(sum(middle > cut for cut in set(cuts)), []).append(i)
         return [bands[k] for k in sorted(bands)]
+
+    def _body_below(self, idx: list[int], head: Box) -> float:
+        """Where the body under a display line starts: the top of the first line below it in
+        the columns it reaches that is no display type (its stack of display lines ends there)."""
+        tops = [self.boxes[i].y0 for i in idx if not self.is_display(i) and self.boxes[i].y0 >= head.y1 - 0.5 * self.h
+                and self.boxes[i].x0 < head.x1 and self.boxes[i].x1 > head.x0]
+        return min(tops, default=head.y1)
 
     def _bands_by_gaps(self, idx: list[int]) -> list[list[int]]:
         """The region cut at each horizontal gap that every line leaves (the white space
