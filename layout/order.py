@@ -205,6 +205,12 @@ class _Orderer:
             self.merged.update(crossing)
             self._by_columns(idx, inside)
             return
+        if crossing and len(crossing) < len(idx):
+            # Too many to be lines the engine merged: set across the gutter whatever their
+            # height (a subheadline PP-OCR boxed a few pixels short); the bands between them
+            # are read by columns rather than row by row across the gutter.
+            self._by_bands(idx, set(crossing))
+            return
         self.leaves.append(sorted(idx, key=lambda i: (self.boxes[i].y0, self.boxes[i].x0)))
 
     def _heading_stack(self, idx: list[int], inside: list[tuple[float, float]]) -> list[int]:
