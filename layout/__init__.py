@@ -1,8 +1,9 @@
 """qingyang layout: the page model (readers) to lines with roles, in reading order.
 
 `lay_out(page)` drops what is no text (column rules read as words, boxes with no place, a
-row's second reading: `layout.words`, `layout.overlaps`), joins display pieces cut along a
-row (`layout.fragments`), cuts lines run across a gutter and orders the lines column by
+row's second reading: `layout.words`, `layout.overlaps`), turns the boxes of a page scanned
+askew straight (`layout.skew`; the `lines` column keeps the engine's boxes), joins display
+pieces cut along a row (`layout.fragments`), cuts lines run across a gutter and orders the lines column by
 column (`layout.order`), rebuilds each line's text from its word gaps (`layout.spacing`),
 gives each line a role from its box (`layout.roles`) and assembles paragraphs with the text
 path's assembly. The cleaning rules
@@ -18,7 +19,7 @@ from layout.fragments import join_display_fragments
 from layout.order import page_gutters, reading_order, set_across, split_at_gutters
 from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
-from layout.skew import page_skew, skew_evidence, straighten, turned
+from layout.skew import on_pixels, page_skew, skew_evidence, straighten, turned
 from layout.spacing import line_text
 from layout.words import drop_placeless, drop_rules, type_height
 from readers.model import OcrLine, OcrPage
@@ -75,12 +76,11 @@ def _left_out(before: list[OcrLine], after: list[OcrLine], why: str, on_page=lam
                         -1, -1, f"dropped:{why}") for line in before if id(line) not in kept]
 
 
-def _on_page(page: OcrPage, degrees: float):
+def _on_page(degrees: float, centre: tuple[float, float]):
     """A box of the straightened page back in the engine's coordinates (turned again)."""
     if not degrees:
         return lambda box: box
-    centre = ((page.width or 0.0) / 2, (page.height or 0.0) / 2)
-    return lambda box: turned(box, degrees, centre)
+    return lambda box: on_pixels(turned(box, degrees, centre))
 
 
 def lay_out(page: OcrPage) -> LaidOutPage:
@@ -91,8 +91,9 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     with_place = drop_placeless(engine_lines)
     left_out = _left_out(engine_lines, with_place, "placeless")
     skew = page_skew(skew_evidence(with_place))
-    on_page = _on_page(page, skew)
-    with_place = straighten(with_place, skew, ((page.width or 0.0) / 2, (page.height or 0.0) / 2))
+    centre = ((page.width or 0.0) / 2, (page.height or 0.0) / 2)
+    on_page = _on_page(skew, centre)
+    with_place = straighten(with_place, skew, centre)
     ocr_lines, _ = drop_rules(with_place)
     once, _ = drop_second_readings(ocr_lines)
     left_out += _left_out(ocr_lines, once, "second_reading", on_page)

@@ -104,7 +104,7 @@ def turned_back(box: Box, degrees: float, centre: tuple[float, float]) -> Box:
     return Box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
 
 
-def _on_pixels(box: Box) -> Box:
+def on_pixels(box: Box) -> Box:
     """The box on whole pixels, as engines write them: a box that touched its neighbour
     still touches it rather than overlapping it by a sliver."""
     return Box(*(float(round(v)) for v in box.as_list()))
@@ -114,7 +114,7 @@ def straighten(lines: list[OcrLine], degrees: float, centre: tuple[float, float]
     """The lines (and their words) with their boxes turned back by `degrees` about `centre`."""
     if not degrees:
         return list(lines)
-    return [replace(line, box=_on_pixels(turned_back(line.box, degrees, centre)),
-                    words=tuple(OcrWord(w.text, _on_pixels(turned_back(w.box, degrees, centre)), w.confidence)
+    return [replace(line, box=on_pixels(turned_back(line.box, degrees, centre)),
+                    words=tuple(OcrWord(w.text, on_pixels(turned_back(w.box, degrees, centre)), w.confidence)
                                 for w in line.words))
             for line in lines]

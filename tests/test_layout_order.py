@@ -51,3 +51,10 @@ def test_the_turn_is_found_from_the_columns():
     page, _ = _page(0.5)
     assert page_skew([line.box for line in page.lines]) == pytest.approx(0.5, abs=0.06)
     assert page_skew([line.box for line in _page(0.0)[0].lines]) == 0.0
+
+
+def test_a_turned_page_keeps_the_engines_boxes():
+    page, _ = _page(0.5)
+    engine = {line.text: line.box.as_list() for line in page.lines}
+    for line in lay_out(page).lines:
+        assert line.bbox == pytest.approx(engine[line.text], abs=1.0)
