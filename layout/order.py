@@ -243,8 +243,9 @@ class _Orderer:
         and a sidebar that goes on beside the stack is no story that ended. The cut falls
         in the widest white space between the last line above it in those columns and the
         headline, so a kicker stacked on the headline goes with it, however narrow the white
-        space between the stories is. No cut when no headline has text beside it above (the
-        gaps decide)."""
+        space between the stories is. A headline across every column of the region looks for
+        that white space under the earliest end of a column above it, when two columns at
+        least hold text above it. No cut otherwise (the gaps decide)."""
         cuts = []
         for s in idx:
             head = self.boxes[s]
@@ -255,8 +256,10 @@ class _Orderer:
             if any((b.y1 > head.y0 and b.y0 < head.y1) or head.y0 <= (b.y0 + b.y1) / 2 < stack_end for b in beside):
                 continue
             above = [b.y1 for b in beside if b.y1 <= head.y0]
-            if above:
-                cut = _widest_white(max(above), head.y0, [self.boxes[i] for i in idx if i != s])
+            ends = above or self._column_ends_above(idx, head, inside)
+            top = max(above) if above else (min(ends) if len(ends) >= 2 else None)
+            if top is not None:
+                cut = _widest_white(top, head.y0, [self.boxes[i] for i in idx if i != s])
                 cuts += [cut] if cut is not None else []
         if not cuts:
             return [idx]
@@ -265,6 +268,17 @@ class _Orderer:
             middle = (self.boxes[i].y0 + self.boxes[i].y1) / 2
             bands.setdefault(sum(middle > cut for cut in set(cuts)), []).append(i)
         return [bands[k] for k in sorted(bands)]
+
+    def _column_ends_above(self, idx: list[int], head: Box, inside: list[tuple[float, float]]) -> list[float]:
+        """Per column of the region that has text above `head`, where its last line above ends."""
+        cuts = sorted(g[0] for g in inside)
+        ends: dict[int, float] = {}
+        for i in idx:
+            box = self.boxes[i]
+            if box.y1 <= head.y0:
+                column = sum(box.x0 >= cut for cut in cuts)
+                ends[column] = max(ends.get(column, box.y1), box.y1)
+        return list(ends.values())
 
     def _body_below(self, idx: list[int], head: Box) -> float:
         """Where the body under a display line starts: the top of the first line below it in

@@ -1,5 +1,6 @@
-"""Reading order on pages that are not straight: a small synthetic page of two stories, each a
-headline set across two columns, turned as a scanner turns a page."""
+"""Reading order on pages that are not straight, and between stories set close: a small
+synthetic page of two stories, each a headline set across two columns (the second with a
+kicker), turned as a scanner turns a page."""
 
 import pytest
 
@@ -26,11 +27,11 @@ def _story(top: float, name: str, rows: int, kicker: bool) -> tuple[list[OcrLine
     return lines, [line.text for line in lines]
 
 
-def _page(degrees: float) -> tuple[OcrPage, list[str]]:
+def _page(degrees: float, between: float = 0.4) -> tuple[OcrPage, list[str]]:
+    """The page turned by `degrees`, its second story `between` line heights further below
+    the first than a line below the one above it; and its texts in reading order."""
     first, first_order = _story(0, "甲", 12, kicker=False)
-    # the second story starts 0.4 line heights below the first: a white space no wider than
-    # the one between paragraphs on some pages
-    second, second_order = _story(first[-1].box.y1 + 0.4 * LINE + 10, "乙", 12, kicker=True)
+    second, second_order = _story(first[-1].box.y1 + PITCH - LINE + between * LINE, "乙", 12, kicker=True)
     lines = first + second
     width, height = 2 * COLUMN_WIDTH + GUTTER, max(line.box.y1 for line in lines)
     centre = (width / 2, height / 2)
@@ -44,6 +45,13 @@ def _page(degrees: float) -> tuple[OcrPage, list[str]]:
 @pytest.mark.parametrize("degrees", [0.0, 0.5, -0.5])
 def test_a_turned_page_is_read_column_by_column(degrees):
     page, order = _page(degrees)
+    assert [line.text for line in lay_out(page).lines] == order
+
+
+@pytest.mark.parametrize("between", [0.2, 1.0])
+def test_a_headline_across_the_columns_opens_a_band_however_narrow_the_white(between):
+    # 0.2 line heights: a white space no wider than the one between paragraphs on some pages
+    page, order = _page(0.0, between)
     assert [line.text for line in lay_out(page).lines] == order
 
 
