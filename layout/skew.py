@@ -6,9 +6,8 @@ white band between stories. The evidence that holds across layouts is the column
 themselves: when the page is straight, the lines of a column start and end at the same x,
 so the x-projection of the line boxes (how many boxes cover each x) is most peaked; turned,
 it smears. The skew is the angle whose turning back gives the most peaked projection (the
-projection-profile method), searched on a fine grid. On the eval set's dev pages turned by
--1..1 degree it is found within 0.06 degree from Tesseract's boxes and 0.2 from PP-OCR's
-(BENCHMARKS-style figures live in the commit message).
+projection-profile method), searched on a fine grid. Word boxes sit on their glyphs and say
+it best; PP-OCR's padded line boxes say it less exactly (README: how exactly, on dev).
 
 Engines box a turned line with the axis-aligned box around it, taller and wider than the
 line; turning back undoes that too (`straighten`), so line heights mean type size again.
