@@ -1,8 +1,9 @@
 """qingyang layout: the page model (readers) to lines with roles, in reading order.
 
 `lay_out(page)` drops what is no text (column rules read as words, boxes with no place, a
-row's second reading: `layout.words`, `layout.overlaps`), joins display pieces cut along a
-row (`layout.fragments`), cuts lines run across a gutter and orders the lines column by
+row's second reading: `layout.words`, `layout.overlaps`), turns the boxes of a page scanned
+askew straight (`layout.skew`; the `lines` column keeps the engine's boxes), joins display
+pieces cut along a row (`layout.fragments`), cuts lines run across a gutter and orders the lines column by
 column (`layout.order`), rebuilds each line's text from its word gaps (`layout.spacing`),
 gives each line a role from its box (`layout.roles`) and assembles paragraphs with the text
 path's assembly. The cleaning rules
@@ -18,6 +19,7 @@ from layout.fragments import join_display_fragments
 from layout.order import page_gutters, reading_order, set_across, split_at_gutters
 from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
+from layout.skew import on_pixels, page_skew, skew_evidence, straighten, turned
 from layout.spacing import line_text
 from layout.words import drop_placeless, drop_rules, type_height
 from readers.model import OcrLine, OcrPage
@@ -65,13 +67,20 @@ def line_roles(lines: list[ColumnLine], with_words: bool) -> list[LineRole]:
     return mark_indented_starts(lines, infer_text_roles(features, kept))
 
 
-def _left_out(before: list[OcrLine], after: list[OcrLine], why: str) -> list[LaidOutLine]:
+def _left_out(before: list[OcrLine], after: list[OcrLine], why: str, on_page=lambda box: box) -> list[LaidOutLine]:
     """The lines of `before` a filter left out of `after`, kept for the `lines` column with
     the reason as their role (`dropped:placeless`, `dropped:second_reading`): nothing an
-    engine read leaves the row unrecorded."""
+    engine read leaves the row unrecorded. `on_page`: a box back in the engine's coordinates."""
     kept = {id(line) for line in after}
-    return [LaidOutLine(line.text, [float(v) for v in line.box.as_list()], line.confidence,
+    return [LaidOutLine(line.text, [float(v) for v in on_page(line.box).as_list()], line.confidence,
                         -1, -1, f"dropped:{why}") for line in before if id(line) not in kept]
+
+
+def _on_page(degrees: float, centre: tuple[float, float]):
+    """A box of the straightened page back in the engine's coordinates (turned again)."""
+    if not degrees:
+        return lambda box: box
+    return lambda box: on_pixels(turned(box, degrees, centre))
 
 
 def lay_out(page: OcrPage) -> LaidOutPage:
@@ -81,13 +90,17 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     engine_lines = list(page.lines)
     with_place = drop_placeless(engine_lines)
     left_out = _left_out(engine_lines, with_place, "placeless")
+    skew = page_skew(skew_evidence(with_place))
+    centre = ((page.width or 0.0) / 2, (page.height or 0.0) / 2)
+    on_page = _on_page(skew, centre)
+    with_place = straighten(with_place, skew, centre)
     ocr_lines, _ = drop_rules(with_place)
     once, _ = drop_second_readings(ocr_lines)
-    left_out += _left_out(ocr_lines, once, "second_reading")
+    left_out += _left_out(ocr_lines, once, "second_reading", on_page)
     ocr_lines, _ = join_display_fragments(once)
     ocr_lines, split = split_at_gutters(ocr_lines)
     once, _ = drop_second_readings(ocr_lines)
-    left_out += _left_out(ocr_lines, once, "second_reading")
+    left_out += _left_out(ocr_lines, once, "second_reading", on_page)
     ocr_lines = once
     gutters = page_gutters(ocr_lines)
     across = set_across(ocr_lines, gutters)
@@ -98,7 +111,7 @@ def lay_out(page: OcrPage) -> LaidOutPage:
                     for p in placed]
     roles = line_roles(column_lines, with_words=any(line.words for line in ocr_lines))
     paragraphs = assemble_paragraphs([line.text for line in column_lines], roles)
-    lines = [LaidOutLine(cl.text, [float(v) for v in cl.box.as_list()], ocr_lines[p.index].confidence,
+    lines = [LaidOutLine(cl.text, [float(v) for v in on_page(cl.box).as_list()], ocr_lines[p.index].confidence,
                          cl.block, cl.column, str(role))
              for p, cl, role in zip(placed, column_lines, roles, strict=True)]
     return LaidOutPage(lines + left_out, "\n".join(paragraphs), merged, split)

@@ -66,6 +66,22 @@ def _heads_a_stack(line: OcrLine, above: list[OcrLine]) -> bool:
                for other in above)
 
 
+def _same_type(a: OcrLine, b: OcrLine) -> bool:
+    """Whether two pieces without word boxes are set in one type size: their glyphs are as
+    wide (box width per glyph cell). PP-OCR pads a box's height by a few pixels either way,
+    so a kicker in one column and the next story's headline beside it can look one size by
+    height; the run of glyphs across the box says more. With word boxes (Tesseract) the glyph
+    heights are exact and a misread glyph (`册 2` for `“逆袭”`) makes the pitch say nothing.
+
+    >>> kicker, headline = OcrLine("项目建设跑出“加", Box(46, 1207, 312, 1251)), OcrLine("一季度重大项目完成投资186.4亿元", Box(359, 1226, 1178, 1272))
+    >>> _same_type(kicker, headline), _same_type(OcrLine("放心消", Box(418, 1220, 561, 1262)), OcrLine("消费维权进商圈", Box(47, 1221, 383, 1261)))
+    (False, True)
+    """
+    if a.words or b.words:
+        return True
+    return abs(pitch(a) - pitch(b)) <= SAME_SIZE * max(pitch(a), pitch(b))
+
+
 def _join(a: OcrLine, b: OcrLine) -> OcrLine:
     box = Box(min(a.box.x0, b.box.x0), min(a.box.y0, b.box.y0), max(a.box.x1, b.box.x1), max(a.box.y1, b.box.y1))
     spaced = b.box.x0 - a.box.x1 >= SPACE_GAP * min(a.box.height, b.box.height)
@@ -112,7 +128,7 @@ def join_display_fragments(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
             gap = lines[j].box.x0 - current.box.x1
             height = max(current.box.height, lines[j].box.height)
             if (-0.5 * height <= gap <= MAX_GAP * height and _same_row(current.box, lines[j].box)
-                    and not _heads_a_stack(lines[j], shown)):
+                    and _same_type(lines[i], lines[j]) and not _heads_a_stack(lines[j], shown)):
                 current = _join(current, lines[j])
                 absorbed.add(j)
         joined[i] = current

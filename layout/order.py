@@ -1,15 +1,18 @@
 """Reading order from boxes: blocks and columns, so a page the engine read across comes out
 column by column.
 
-Columns that each hold display lines of their own (a sidebar beside the stories) are read
-whole, one after the other; otherwise a region is first cut across at the horizontal gaps
-that all its lines leave (the white space between stories set as rectangles). The gutters are the x-ranges that body
+A headline set across a gutter with white beside it in the columns it does not reach opens a
+new band of stories: the region is cut above it first (in the widest white space between it
+and the text beside it above, so its kicker goes with it). Then columns that each hold
+display lines of their own (a sidebar beside the stories) are read whole, one after the
+other; otherwise a region is cut across at the horizontal gaps that all its lines leave (the
+white space between stories set as rectangles). The gutters are the x-ranges that body
 lines leave empty; a region is then cut down those
 gutters when no line crosses them there; when lines do cross (a headline set across the
 columns), the region is first cut above and below each crossing band, and the bands between
 are cut into columns again. A line of body height that crosses a gutter in the middle of
 body text is one the engine merged across the gutter: it stays one line, in the column it
-starts in, and is counted.
+starts in, and is counted. The boxes are those of the straightened page (`layout.skew`).
 """
 
 from dataclasses import dataclass
@@ -128,6 +131,22 @@ def _crosses(box: Box, gutter: tuple[float, float]) -> bool:
     return box.x0 < gutter[0] and box.x1 > gutter[1]
 
 
+def _widest_white(top: float, bottom: float, boxes: list[Box]) -> float | None:
+    """The middle of the widest white run of rows between `top` and `bottom` that no box
+    covers; None when the boxes cover them all.
+
+    >>> _widest_white(100, 200, [Box(0, 90, 10, 110), Box(0, 130, 10, 150), Box(0, 180, 10, 200)])
+    165.0
+    """
+    spans = sorted((b.y0, b.y1) for b in boxes if b.y1 > top and b.y0 < bottom)
+    best, reach = None, top
+    for y0, y1 in [*spans, (bottom, bottom)]:
+        if y0 > reach and (best is None or y0 - reach > best[1] - best[0]):
+            best = (reach, y0)
+        reach = max(reach, y1)
+    return (best[0] + best[1]) / 2 if best else None
+
+
 class _Orderer:
     def __init__(self, boxes: list[Box], gutters: list[tuple[float, float]] | None,
                  set_across: set[int] = frozenset(), heights: list[float] | None = None):
@@ -153,6 +172,11 @@ class _Orderer:
         left, right = min(b.x0 for b in boxes), max(b.x1 for b in boxes)
         inside = [g for g in self.gutters if left < g[0] and g[1] < right]
         free = [g for g in inside if not any(_crosses(b, g) for b in boxes)]
+        bands = self._bands_at_headlines(idx, inside)
+        if len(bands) > 1:
+            for band in bands:
+                self.order(band)
+            return
         # Columns that each hold display lines are separate (a sidebar beside the stories):
         # read each whole. Otherwise stories set as rectangles are read band by band first.
         if free and self._each_has_display(idx, free):
@@ -181,6 +205,12 @@ class _Orderer:
             self.merged.update(crossing)
             self._by_columns(idx, inside)
             return
+        if crossing and len(crossing) < len(idx):
+            # Too many to be lines the engine merged: set across the gutter whatever their
+            # height (a subheadline PP-OCR boxed a few pixels short); the bands between them
+            # are read by columns rather than row by row across the gutter.
+            self._by_bands(idx, set(crossing))
+            return
         self.leaves.append(sorted(idx, key=lambda i: (self.boxes[i].y0, self.boxes[i].x0)))
 
     def _heading_stack(self, idx: list[int], inside: list[tuple[float, float]]) -> list[int]:
@@ -203,6 +233,59 @@ class _Orderer:
             if self.is_display(i):
                 has[sum(self.boxes[i].x0 >= cut for cut in cuts)] = True
         return all(has)
+
+    def _bands_at_headlines(self, idx: list[int], inside: list[tuple[float, float]]) -> list[list[int]]:
+        """The region cut above each headline that opens a new band of stories, top to bottom.
+
+        A headline set across a gutter opens one when the columns it does not reach are white
+        beside it and beside the display lines stacked under it (no line there shares its rows
+        or has its middle between its top and the body under it): the stories above have ended,
+        and a sidebar that goes on beside the stack is no story that ended. The cut falls
+        in the widest white space between the last line above it in those columns and the
+        headline, so a kicker stacked on the headline goes with it, however narrow the white
+        space between the stories is. A headline across every column of the region looks for
+        that white space under the earliest end of a column above it, when two columns at
+        least hold text above it. No cut otherwise (the gaps decide)."""
+        cuts = []
+        for s in idx:
+            head = self.boxes[s]
+            if not self.is_display(s) or not any(_crosses(head, g) for g in inside):
+                continue
+            beside = [self.boxes[i] for i in idx if self.boxes[i].x1 <= head.x0 or self.boxes[i].x0 >= head.x1]
+            stack_end = self._body_below(idx, head)
+            if any((b.y1 > head.y0 and b.y0 < head.y1) or head.y0 <= (b.y0 + b.y1) / 2 < stack_end for b in beside):
+                continue
+            above = [b.y1 for b in beside if b.y1 <= head.y0]
+            ends = above or self._column_ends_above(idx, head, inside)
+            top = max(above) if above else (min(ends) if len(ends) >= 2 else None)
+            if top is not None:
+                cut = _widest_white(top, head.y0, [self.boxes[i] for i in idx if i != s])
+                cuts += [cut] if cut is not None else []
+        if not cuts:
+            return [idx]
+        bands: dict[int, list[int]] = {}
+        for i in idx:
+            middle = (self.boxes[i].y0 + self.boxes[i].y1) / 2
+            bands.setdefault(sum(middle > cut for cut in set(cuts)), []).append(i)
+        return [bands[k] for k in sorted(bands)]
+
+    def _column_ends_above(self, idx: list[int], head: Box, inside: list[tuple[float, float]]) -> list[float]:
+        """Per column of the region that has text above `head`, where its last line above ends."""
+        cuts = sorted(g[0] for g in inside)
+        ends: dict[int, float] = {}
+        for i in idx:
+            box = self.boxes[i]
+            if box.y1 <= head.y0:
+                column = sum(box.x0 >= cut for cut in cuts)
+                ends[column] = max(ends.get(column, box.y1), box.y1)
+        return list(ends.values())
+
+    def _body_below(self, idx: list[int], head: Box) -> float:
+        """Where the body under a display line starts: the top of the first line below it in
+        the columns it reaches that is no display type (its stack of display lines ends there)."""
+        tops = [self.boxes[i].y0 for i in idx if not self.is_display(i) and self.boxes[i].y0 >= head.y1 - 0.5 * self.h
+                and self.boxes[i].x0 < head.x1 and self.boxes[i].x1 > head.x0]
+        return min(tops, default=head.y1)
 
     def _bands_by_gaps(self, idx: list[int]) -> list[list[int]]:
         """The region cut at each horizontal gap that every line leaves (the white space

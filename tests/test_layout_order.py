@@ -1,0 +1,68 @@
+"""Reading order on pages that are not straight, and between stories set close: a small
+synthetic page of two stories, each a headline set across two columns (the second with a
+kicker), turned as a scanner turns a page."""
+
+import pytest
+
+from layout import lay_out
+from layout.skew import page_skew, turned
+from readers.model import Box, OcrLine, OcrPage
+
+COLUMN_WIDTH, GUTTER, LINE, PITCH = 400, 26, 30, 40
+
+
+def _story(top: float, name: str, rows: int, kicker: bool) -> tuple[list[OcrLine], list[str]]:
+    """A story: (a kicker,) a headline across both columns, then two columns of body lines;
+    and its lines' texts in reading order."""
+    lines = []
+    if kicker:
+        lines.append(OcrLine(f"{name}引题", Box(0, top, 300, top + LINE)))
+        top += PITCH
+    lines.append(OcrLine(f"{name}标题", Box(0, top, 2 * COLUMN_WIDTH + GUTTER - 100, top + 2 * LINE)))
+    top += 2 * LINE + 20
+    for column in range(2):
+        x0 = column * (COLUMN_WIDTH + GUTTER)
+        lines += [OcrLine(f"{name}栏{column}行{row:02d}", Box(x0, top + row * PITCH, x0 + COLUMN_WIDTH, top + row * PITCH + LINE))
+                  for row in range(rows)]
+    return lines, [line.text for line in lines]
+
+
+def _page(degrees: float, between: float = 0.4) -> tuple[OcrPage, list[str]]:
+    """The page turned by `degrees`, its second story `between` line heights further below
+    the first than a line below the one above it; and its texts in reading order."""
+    first, first_order = _story(0, "甲", 12, kicker=False)
+    second, second_order = _story(first[-1].box.y1 + PITCH - LINE + between * LINE, "乙", 12, kicker=True)
+    lines = first + second
+    width, height = 2 * COLUMN_WIDTH + GUTTER, max(line.box.y1 for line in lines)
+    centre = (width / 2, height / 2)
+    # the engine's order: across the page row by row, as PP-OCR lists lines
+    across = sorted(lines, key=lambda line: (round(line.box.y0), line.box.x0))
+    page = OcrPage(tuple(OcrLine(line.text, turned(line.box, degrees, centre)) for line in across),
+                   "paddleocr", width, height)
+    return page, first_order + second_order
+
+
+@pytest.mark.parametrize("degrees", [0.0, 0.5, -0.5])
+def test_a_turned_page_is_read_column_by_column(degrees):
+    page, order = _page(degrees)
+    assert [line.text for line in lay_out(page).lines] == order
+
+
+@pytest.mark.parametrize("between", [0.2, 1.0])
+def test_a_headline_across_the_columns_opens_a_band_however_narrow_the_white(between):
+    # 0.2 line heights: a white space no wider than the one between paragraphs on some pages
+    page, order = _page(0.0, between)
+    assert [line.text for line in lay_out(page).lines] == order
+
+
+def test_the_turn_is_found_from_the_columns():
+    page, _ = _page(0.5)
+    assert page_skew([line.box for line in page.lines]) == pytest.approx(0.5, abs=0.06)
+    assert page_skew([line.box for line in _page(0.0)[0].lines]) == 0.0
+
+
+def test_a_turned_page_keeps_the_engines_boxes():
+    page, _ = _page(0.5)
+    engine = {line.text: line.box.as_list() for line in page.lines}
+    for line in lay_out(page).lines:
+        assert line.bbox == pytest.approx(engine[line.text], abs=1.0)
