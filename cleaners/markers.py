@@ -92,6 +92,10 @@ class JumpMarker:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def placed(self, paragraph: int) -> "JumpMarker":
+        """The marker with its paragraph set (as `dataclasses.replace`, a few times faster)."""
+        return JumpMarker(self.kind, self.page, self.raw, self.offset, paragraph)
+
 
 def _undouble(page: str) -> str:
     """`22` → `2`, `1122` → `12`: every glyph was written twice."""
