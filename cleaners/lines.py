@@ -23,14 +23,24 @@ from cleaners.markers import HARD_BREAK
 # Clause or sentence punctuation, ASCII or full-width: body text has it, display type seldom does.
 CLAUSE_PUNCT = regex.compile(r"[，。、；：！？,;:!?]")
 
+# ASCII marks that end a sentence after Han, and the ASCII closers that may follow a sentence end.
+ASCII_SENTENCE_END = ".!?;"
+ASCII_CLOSING_AFTER_END = "\"')"
+
 # A line that ends a sentence: `。` `！` `？` `…` `；` (or ASCII `.!?;` after Han), maybe closed by `”）`.
 ENDS_SENTENCE = regex.compile(
-    rf"(?:[{SENTENCE_END}]|(?<={HAN})[.!?;])[{CLOSING_AFTER_END}\"')]*[{HSPACE}]*$"
+    rf"(?:[{SENTENCE_END}]|(?<={HAN})[{ASCII_SENTENCE_END}])[{CLOSING_AFTER_END}{ASCII_CLOSING_AFTER_END}]*[{HSPACE}]*$"
 )
+
+# The glyphs a line that ends a sentence can end with (ENDS_SENTENCE's classes): a line ending
+# with any other glyph ends no sentence, and one ending with a SENTENCE_END mark always does.
+SENTENCE_LAST_GLYPHS = regex.compile(
+    rf"[{SENTENCE_END}{ASCII_SENTENCE_END}{CLOSING_AFTER_END}{ASCII_CLOSING_AFTER_END}{HSPACE}]")
 
 # An ASCII comma or colon between digits groups a number or writes a time (`1,083`, `9:00`):
 # not clause punctuation.
-NUMBER_SEPARATOR = regex.compile(r"(?<=[0-9])[,:](?=[0-9])")
+NUMBER_SEPARATOR_MARKS = ",:"
+NUMBER_SEPARATOR = regex.compile(rf"(?<=[0-9])[{NUMBER_SEPARATOR_MARKS}](?=[0-9])")
 
 
 def clause_marks(line: str) -> int:
@@ -87,6 +97,11 @@ OPENS_PARAGRAPH = regex.compile(
     rf"[{HSPACE}]*(?:(?P<lead>{LEAD_WORDS})|(?P<guide>[{GUIDE_BULLETS}])|#{{1,6}}[{HSPACE}])"
     rf"|[{HSPACE}]+\S|{HARD_BREAK}"
 )
+
+# The glyphs an OPENS_PARAGRAPH match can begin with: horizontal space, the first glyphs of the
+# lead words (`据` optional before `新`), a guide bullet, `#`, the hard break (a test holds it
+# equal to what regex's partial matching finds over the whole BMP).
+OPENS_PARAGRAPH_FIRST = regex.compile(rf"[{HSPACE}本又据新{GUIDE_BULLETS}#{HARD_BREAK}]")
 
 _TOKEN_CORE = regex.compile(r"[^\p{Han}A-Za-z0-9]")
 _HAN_GLYPH = regex.compile(HAN)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import regex
 
+from cleaners.charclasses import SENTENCE_END
 from cleaners.lines import (
     BYLINE_ROLES,
     CLAUSE_MARKS,
@@ -27,15 +28,16 @@ from cleaners.lines import (
     LEAD_HEAD_AT_END,
     LEAD_TAIL_AT_START,
     NEVER_STARTS_LINE_SET,
-    NUMBER_SEPARATOR,
+    NUMBER_SEPARATOR_MARKS,
     OPENERS,
     OPENS_PARAGRAPH,
+    OPENS_PARAGRAPH_FIRST,
     OUTLETS,
     PAIR_OPENERS,
     ROLE_AT_START,
+    SENTENCE_LAST_GLYPHS,
     SENTENCE_MARKS,
     SPACES,
-    WHITESPACE,
     bmp_table,
     is_byline,
     is_display_type,
@@ -95,16 +97,6 @@ TRAILING_CREDIT = regex.compile(r"(?<=[。！？”])[ \t\u3000]+(?=[\p{Han}·]{
 # A photo caption opens with what the picture shows (`图为…`, `上图：…`).
 CAPTION_START = regex.compile(r"^[ \t\u3000]*(?:图为|图片为|上图|下图|左图|右图|图①|图②)")
 
-# The line tests of `cleaners.lines`, run once over a whole page framed by line breaks
-# ("\n" + page for tests of a line's start, page + "\n" for its end): no pattern crosses
-# a line break and each match starts inside its line (or at the break that ends it).
-# A line that always opens a paragraph (lead, guide item, heading, indentation, hard break).
-_OPENS_PARAGRAPH_LINE = regex.compile(rf"\n(?:{OPENS_PARAGRAPH.pattern})")
-# A line that ends a sentence: found at the line break that ends it and read backwards.
-_ENDS_SENTENCE_LINE = regex.compile(rf"\n(?<=(?:{ENDS_SENTENCE.pattern.removesuffix('$')})\n)")
-# A line that ends with the hard break a jump marker left (whitespace after it aside).
-_ENDS_HARD_BREAK_LINE = regex.compile(rf"{HARD_BREAK}[{WHITESPACE.replace(chr(10), '')}]*\n")
-
 # The first glyphs of what `ROLE_AT_START`, `LEAD_TAIL_AT_START` and `CAPTION_START` match, and
 # the last glyphs of what `LEAD_HEAD_AT_END` matches: the per-line tests ask their regex only
 # when a line's edge glyph is one of these (most lines are plain body text).
@@ -134,6 +126,11 @@ _IS_ROLE_FIRST = _table(_ROLE_FIRST)
 _IS_LEAD_TAIL_FIRST = _table(_LEAD_TAIL_FIRST)
 _IS_LEAD_HEAD_LAST = _table(_LEAD_HEAD_LAST)
 _IS_CAPTION_FIRST = _table(_CAPTION_FIRST)
+_IS_OPENS_FIRST = bmp_table(OPENS_PARAGRAPH_FIRST).astype(bool)
+_IS_SENTENCE_LAST = bmp_table(SENTENCE_LAST_GLYPHS).astype(bool)
+_IS_SENTENCE_END = _table(SENTENCE_END)
+_IS_NUMBER_SEPARATOR_MARK = _table(NUMBER_SEPARATOR_MARKS)
+_HARD_BREAK_POINT = ord(HARD_BREAK)
 
 
 def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts: np.ndarray,
@@ -154,7 +151,23 @@ def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts
             found[i] = test(lines[i]) is not None
         return found
 
+    # A line opens a paragraph (and is a lead or a guide item) only when its first character
+    # can begin an OPENS_PARAGRAPH match; it ends a sentence when its last character is a
+    # sentence end, or may when it is a closing mark, an ASCII mark or a space.
+    opens, lead, guide = np.zeros((3, len(lines)), dtype=bool)
+    for i in np.flatnonzero(_IS_OPENS_FIRST[points[starts]]).tolist():
+        match = OPENS_PARAGRAPH.match(lines[i])
+        if match is not None:
+            opens[i], lead[i], guide[i] = True, match.lastgroup == "lead", match.lastgroup == "guide"
+    end_point = points[ends - 1]
+    ends_sentence = _IS_SENTENCE_END[end_point] | asked(
+        _IS_SENTENCE_LAST[end_point] & ~_IS_SENTENCE_END[end_point], ENDS_SENTENCE.search)
     return {
+        "opens": opens,
+        "lead": lead,
+        "guide": guide,
+        "ends_sentence": ends_sentence,
+        "hard_end": last_point == _HARD_BREAK_POINT,
         "indented": _IS_HSPACE[points[starts]],
         "caption": asked(_IS_CAPTION_FIRST[first_point], CAPTION_START.match),
         "starts_fragment": _IS_NEVER_FIRST[first_point] | one_glyph_clause,
@@ -230,18 +243,12 @@ def _per_line(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nd
     return running[:, ends] - running[:, starts]
 
 
-def _lines_matching(pattern: regex.Pattern, framed: str, newlines: np.ndarray) -> np.ndarray:
-    """For each line of the page, whether `pattern` matches in `framed` (the page with a line
-    break before or after it) starting inside that line. `newlines`: the page's line breaks."""
-    found = np.zeros(len(newlines) + 1, dtype=bool)
-    found[np.searchsorted(newlines, [m.start() for m in pattern.finditer(framed)])] = True
-    return found
-
-
-def _lines_counting(pattern: regex.Pattern, text: str, newlines: np.ndarray) -> np.ndarray:
-    """For each line of the page, how many matches of `pattern` start in it."""
-    starts = [m.start() for m in pattern.finditer(text)]
-    return np.bincount(np.searchsorted(newlines, starts), minlength=len(newlines) + 1)
+def _number_separators(points: np.ndarray, newlines: np.ndarray) -> np.ndarray:
+    """For each line of the page, its NUMBER_SEPARATOR matches: a separator mark between two
+    digits, found in the page's code `points` (`newlines`: where its line breaks are)."""
+    marks = np.flatnonzero(_IS_NUMBER_SEPARATOR_MARK[points[1:-1]]) + 1  # with a glyph each side
+    marks = marks[_IS_DIGIT[points[marks - 1]] & _IS_DIGIT[points[marks + 1]]]
+    return np.bincount(np.searchsorted(newlines, marks), minlength=len(newlines) + 1)
 
 
 # Offsets of a line's window from its first line, to gather all windows at once.
@@ -283,8 +290,9 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     """The page's non-blank lines and their evidence.
 
     Sums over code points (width, punctuation, spaces, pairs) come from one table look-up of
-    the whole page; line-start and line-end tests from one regex pass each; the tests of a
-    line's first and last glyph and of display type line by line (few lines, cheap tests).
+    the whole page; the tests of a line's start and end from table look-ups of its first and
+    last glyphs, with a regex only where the glyph allows a match; display type line by line
+    (few lines, cheap tests).
     """
     points = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
     evidence = np.take(CODE_POINT_EVIDENCE, points, axis=1)  # a column per code point
@@ -297,23 +305,13 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     all_lines = text.split("\n")
     lines = [all_lines[i] for i in rows.tolist()]
 
-    at_starts = "\n" + text
-    opening = list(_OPENS_PARAGRAPH_LINE.finditer(at_starts))
-    at = np.searchsorted(newlines, [m.start() for m in opening])
-    opens, lead, guide = np.zeros((3, len(starts)), dtype=bool)
-    opens[at] = True
-    kinds = [m.lastgroup for m in opening]  # the named group that matched, if any
-    lead[at] = [kind == "lead" for kind in kinds]
-    guide[at] = [kind == "guide" for kind in kinds]
-    at_ends = text + "\n"
-
     new_block = np.ones(len(rows), dtype=bool)
     new_block[1:] = rows[1:] != rows[:-1] + 1
     block = np.cumsum(new_block)
     width = sums[HALF_CELLS][rows] / 2
     clauses = sums[CLAUSE_MARKS][rows]
     if "," in text or ":" in text:  # number separators (`1,083`, `9:00`) are no clause marks
-        clauses = clauses - _lines_counting(NUMBER_SEPARATOR, text, newlines)[rows]
+        clauses = clauses - _number_separators(points, newlines)[rows]
     column, in_column = column_widths(width, clauses > 0)
     visible = (ends - starts - sums[SPACES])[rows]
     sentences = sums[SENTENCE_MARKS][rows]
@@ -340,12 +338,12 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         sentences=sentences,
         spaces=sums[SPACES][rows],
         unclosed=(sums[OPENERS] - sums[CLOSERS])[rows],
-        ends_sentence=_lines_matching(_ENDS_SENTENCE_LINE, at_ends, newlines)[rows],
-        opens=opens[rows],
+        ends_sentence=edges["ends_sentence"],
+        opens=edges["opens"],
         indented=edges["indented"],
-        lead=lead[rows],
-        guide=guide[rows],
-        hard_end=_lines_matching(_ENDS_HARD_BREAK_LINE, at_ends, newlines)[rows],
+        lead=edges["lead"],
+        guide=edges["guide"],
+        hard_end=edges["hard_end"],
         display_type=display_type,
         byline=byline,
         credit=credit,

@@ -6,8 +6,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaners import clean
+from cleaners.charclasses import SENTENCE_END
 from cleaners.lines import (
+    ENDS_SENTENCE,
+    GUIDE_ITEM,
     INDENTED,
+    LEAD,
+    OPENS_PARAGRAPH,
+    OPENS_PARAGRAPH_FIRST,
+    SENTENCE_LAST_GLYPHS,
     clause_marks,
     digit_edges,
     ends_sentence,
@@ -19,6 +26,7 @@ from cleaners.lines import (
     unclosed_pairs,
     visible_width,
 )
+from cleaners.markers import HARD_BREAK
 from cleaners.paragraphs import infer_text_roles, line_features
 from cleaners.roles import (
     CONTINUES,
@@ -32,7 +40,7 @@ from cleaners.roles import (
 # Glyphs that move the evidence: Han, digits, Latin, spaces, both widths of punctuation,
 # brackets and quotes, lead and byline words, a guide bullet, a Markdown mark.
 PIECES = list("核酸检测居民有序排队作工") + list("0127") + ["1,083", "9:00"] + list("ab") + [" ", "\u3000", "  "] + \
-    list("，。、；：！？,.;:!?") + list("（）()“”《》〈") + ["本报讯", "记者 ", "摄", "■", "# "]
+    list("，。、；：！？,.;:!?") + list("（）()“”《》〈") + ["本报讯", "记者 ", "摄", "■", "# ", HARD_BREAK]
 pages = st.lists(
     st.lists(st.sampled_from(PIECES), max_size=14).map("".join), min_size=1, max_size=24
 ).map("\n".join)
@@ -48,6 +56,9 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
     assert f.unclosed.tolist() == [unclosed_pairs(x) for x in lines]
     assert f.ends_sentence.tolist() == [ends_sentence(x) for x in lines]
     assert f.opens.tolist() == [opens_paragraph(x) for x in lines]
+    assert f.lead.tolist() == [bool(LEAD.match(x)) for x in lines]
+    assert f.guide.tolist() == [bool(GUIDE_ITEM.match(x)) for x in lines]
+    assert f.hard_end.tolist() == [x.rstrip().endswith(HARD_BREAK) for x in lines]
     assert f.indented.tolist() == [bool(INDENTED.match(x)) for x in lines]
     assert f.display_type.tolist() == [is_display_type(x) for x in lines]
     assert f.byline.tolist() == [is_byline(x) for x in lines]
@@ -56,6 +67,15 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
     assert list(zip(f.starts_digit.tolist(), f.ends_digit.tolist(), strict=True)) == [
         digit_edges(x) for x in lines
     ]
+
+
+def test_edge_glyph_sets_hold_every_glyph_a_line_test_can_turn_on():
+    """The line tests ask their regex only where a line's first or last glyph is in these sets."""
+    bmp = [chr(c) for c in range(0x10000)]
+    assert {c for c in bmp if OPENS_PARAGRAPH.match(c, partial=True)} == {
+        c for c in bmp if OPENS_PARAGRAPH_FIRST.match(c)}
+    assert {c for c in bmp if ENDS_SENTENCE.search("核" + c)} <= {c for c in bmp if SENTENCE_LAST_GLYPHS.match(c)}
+    assert all(ENDS_SENTENCE.search("a" + c) for c in SENTENCE_END)
 
 
 @settings(max_examples=200, deadline=None)
