@@ -529,16 +529,22 @@ def _guide_items_wrap(f: LineFeatures, joins: np.ndarray, never: np.ndarray) -> 
     return np.array(decided, dtype=bool)
 
 
+# The roles of lines that stand apart, one object each (roles are immutable).
+_GUIDE, _BYLINE, _CREDIT, _CAPTION = (LineRole(Role.GUIDE), LineRole(Role.BYLINE), LineRole(Role.CREDIT),
+                                      LineRole(Role.CAPTION))
+_HEADLINE = LineRole(Role.DISPLAY, DisplayKind.HEADLINE)
+
+
 def _standalone_role(f: LineFeatures, i: int, display: bool) -> LineRole:
     """The role of line `i`, which opens a new line of the output; `display`: it stands alone
     as display type (its kind is read from its stack afterwards, `_name_stacks`)."""
     if f.guide[i]:
-        return LineRole(Role.GUIDE)
+        return _GUIDE
     if f.byline[i]:
-        return LineRole(Role.CREDIT if f.credit[i] else Role.BYLINE)
+        return _CREDIT if f.credit[i] else _BYLINE
     if f.caption[i] or (display and f.ends_sentence[i] and i + 1 < len(f) and f.credit[i + 1]):
-        return LineRole(Role.CAPTION)
-    return LineRole(Role.DISPLAY, DisplayKind.HEADLINE) if display else STARTS_PARAGRAPH
+        return _CAPTION
+    return _HEADLINE if display else STARTS_PARAGRAPH
 
 
 # The display kinds of a stack of display lines, by its length (more lines: subheadlines).
@@ -546,29 +552,34 @@ _STACKS = {1: (DisplayKind.HEADLINE,), 2: (DisplayKind.HEADLINE, DisplayKind.SUB
            3: (DisplayKind.KICKER, DisplayKind.HEADLINE, DisplayKind.SUBHEADLINE)}
 
 
-def _name_stacks(f: LineFeatures, roles: list[LineRole]) -> list[LineRole]:
+def _name_stacks(f: LineFeatures, roles: list[LineRole], starts: list[int]) -> list[LineRole]:
     """Each run of display lines named by its length: one line is a headline (a subhead when
     it stands inside a story, narrower than the column, between body paragraphs), two a
-    headline and its subheadline, three a kicker, headline and subheadline."""
-    named = list(roles)
+    headline and its subheadline, three a kicker, headline and subheadline. `starts`: the
+    lines that do not continue the one before, in order (the others are wrapped ends)."""
     runs: list[list[int]] = []  # display lines with nothing but their wrapped ends between
-    for i, role in enumerate(roles):
-        if role.role is Role.DISPLAY:
-            if runs and all(r.role is Role.CONTINUES for r in roles[runs[-1][-1] + 1 : i]):
+    after_run: list[int] = []  # the line that starts the output's next line after each run
+    in_run = False
+    for k, i in enumerate(starts):
+        if roles[i].role is Role.DISPLAY:
+            if in_run:
                 runs[-1].append(i)
             else:
                 runs.append([i])
-    for run in runs:
-        first, after = run[0], run[-1] + 1
-        while after < len(roles) and roles[after].role is Role.CONTINUES:
-            after += 1
+                after_run.append(0)
+            after_run[-1] = starts[k + 1] if k + 1 < len(starts) else len(roles)
+            in_run = True
+        else:
+            in_run = False
+    for run, after in zip(runs, after_run, strict=True):
+        first = run[0]
         inside_story = (len(run) == 1 and first > 0 and f.width[first] < f.column[first]
                         and roles[first - 1].role in (Role.CONTINUES, Role.STARTS_PARAGRAPH)
                         and after < len(roles) and roles[after].role is Role.STARTS_PARAGRAPH)
         kinds = _STACKS.get(len(run), (DisplayKind.KICKER, DisplayKind.HEADLINE, *[DisplayKind.SUBHEADLINE] * len(run)))
         for i, kind in zip(run, kinds, strict=False):
-            named[i] = LineRole(Role.DISPLAY, DisplayKind.SUBHEAD if inside_story else kind)
-    return named
+            roles[i] = LineRole(Role.DISPLAY, DisplayKind.SUBHEAD if inside_story else kind)
+    return roles
 
 
 def _words_across_breaks(lines: list[str], f: LineFeatures, joins: np.ndarray) -> np.ndarray:
@@ -602,17 +613,26 @@ def infer_text_roles(f: LineFeatures, lines: list[str] | None = None) -> list[Li
     >>> [str(r) for r in infer_text_roles(line_features(page)[1])]
     ['starts_paragraph', 'continues', 'continues', 'display:subhead', 'starts_paragraph', 'continues', 'continues']
     """
+    return _roles_and_starts(f, lines)[0]
+
+
+def _roles_and_starts(f: LineFeatures, lines: list[str] | None) -> tuple[list[LineRole], list[int]]:
+    """`infer_text_roles`, and the lines that start a line of the output (all but `continues`)."""
     if not len(f):
-        return []
+        return [], []
     standalone = display_lines(f)
     joins = _breaks_that_join(f, standalone)
     if lines is not None:
         across = _words_across_breaks(lines, f, joins)
         if across.any():
             joins = _breaks_that_join(f, standalone, across)
-    roles = [CONTINUES if joined else _standalone_role(f, i, bool(standalone[i]))
-             for i, joined in enumerate([False, *joins.tolist()])]
-    return _name_stacks(f, roles) if any(r.role is Role.DISPLAY for r in roles) else roles
+    starts = np.flatnonzero(np.concatenate(([True], ~joins))).tolist()
+    roles = [CONTINUES] * len(f)
+    display = False
+    for i in starts:
+        roles[i] = _standalone_role(f, i, bool(standalone[i]))
+        display = display or roles[i] is _HEADLINE
+    return (_name_stacks(f, roles, starts) if display else roles), starts
 
 
 def reflow_paragraphs(text: str) -> tuple[str, int]:
@@ -625,13 +645,13 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     ('据悉，我市中心城区目前已完成9 轮全员核酸检测。第九轮检测共发现阳性感染者 23 例，其中社会面仅发现 1例。\\n李海峰等参加调研', 4)
     """
     lines, features = line_features(text)
-    roles = infer_text_roles(features, lines)
+    roles, starts = _roles_and_starts(features, lines)
     paragraphs = assemble_paragraphs(lines, roles)
     if HARD_BREAK in text:  # a paragraph may hold nothing else
         paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() for p in paragraphs) if p]
     out = "\n".join(paragraphs)
     blanks = text.count("\n") + 1 - len(lines)
-    joins = [r.role for r in roles[1:]].count(Role.CONTINUES)
+    joins = len(lines) - len(starts)
     return out, joins + blanks
 
 
