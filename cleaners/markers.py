@@ -65,6 +65,14 @@ JUMP_MARKER = regex.compile(
     regex.VERBOSE,
 )
 
+# The Han glyphs a jump marker can hold: those its pattern writes out (no class of it holds Han).
+_MARKER_HAN = "".join(sorted({c for c in JUMP_MARKER.pattern if regex.match(r"\p{Han}", c)}))
+
+# A glyph no jump marker holds: Han other than the marker's own. Every marker lies inside one
+# stretch of text without such a glyph that holds a 版 (a `(?r)` copy searches backwards).
+_NO_MARKER_GLYPH = regex.compile(rf"[\p{{Han}}--[{_MARKER_HAN}]]", regex.V1)
+_NO_MARKER_GLYPH_BEFORE = regex.compile(rf"(?r)[\p{{Han}}--[{_MARKER_HAN}]]", regex.V1)
+
 _KIND_OF_GROUP = {
     "to_strong": "continued_to",
     "to_weak": "continued_to",
@@ -176,10 +184,29 @@ def _orphan_markers(text: str) -> list[tuple[int, int, JumpMarker]]:
     return found
 
 
+def jump_marker_matches(text: str):
+    """The matches of JUMP_MARKER in `text`, as `JUMP_MARKER.finditer(text)` finds them, but
+    searched only in the stretches that can hold one: around each 版, between the nearest
+    glyphs no marker holds (a pattern of positive tests, cut to a stretch that holds all its
+    matches, finds the same ones there). Most of a page is Han prose and never searched.
+
+    >>> [m.group("marker") for m in jump_marker_matches("政策教育，（下转第二版）。相关报道见第3版")]
+    ['（下转第二版）', '相关报道见第3版']
+    """
+    end = 0  # where the last stretch searched ends (past the 版 it holds)
+    ban = text.find("版")
+    while ban != -1:
+        before = _NO_MARKER_GLYPH_BEFORE.search(text, end, ban)
+        after = _NO_MARKER_GLYPH.search(text, ban)
+        start, end = before.end() if before else end, after.start() if after else len(text)
+        yield from JUMP_MARKER.finditer(text, start, end)
+        ban = text.find("版", end)
+
+
 def _all_markers(text: str) -> list[tuple[int, int, JumpMarker]]:
     """(start, end, marker) of every marker, the orphan page references among them, in order."""
     found = []
-    for match in JUMP_MARKER.finditer(text):
+    for match in jump_marker_matches(text):
         marker = _marker_from_match(match)
         if marker is not None:
             found.append((match.start(), match.end(), marker))
