@@ -319,6 +319,8 @@ def is_byline(line: str) -> bool:
     """
     if not ("记" in line or "摄" in line or "通" in line or "实" in line or "/" in line):
         return False  # a fast test first: every BYLINE match holds one of these
+    if "，" in line or "。" in line:
+        return False  # and none holds clause punctuation (body text mostly has some)
     return bool(BYLINE.match(line)) and visible_width(line) <= 30
 
 

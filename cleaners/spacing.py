@@ -178,13 +178,16 @@ def repair_intercharacter_spacing(text: str) -> tuple[str, int]:
     '史根治向在“战地”过节的“大白”们\\n签约摄影师 马宁 摄'
     """
     # The removals never cross a line break, so after each spaced line's meaningful spaces are
-    # protected they run once over the whole page: the same as line by line, in fewer calls.
+    # protected they run once over all those lines: the same as line by line, in fewer calls.
     # A line with no horizontal space has nothing to protect, remove or collapse.
     lines = text.split("\n")
-    out = "\n".join(
-        _protect_meaningful_spaces(line) if _HAS_HSPACE.search(line) else line for line in lines
-    )
-    return _remove_gaps(out)
+    spaced = [i for i, line in enumerate(lines) if _HAS_HSPACE.search(line)]
+    if not spaced:
+        return text, 0
+    out, count = _remove_gaps("\n".join(_protect_meaningful_spaces(lines[i]) for i in spaced))
+    for i, line in zip(spaced, out.split("\n"), strict=True):
+        lines[i] = line
+    return "\n".join(lines), count
 
 
 def count_residual_gaps(text: str) -> int:
@@ -266,6 +269,8 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
             line = space_byline(line)
         elif "（" in line or "(" in line:
             line = BYLINE_BRACKET.sub(lambda m: space_byline(m.group(0)), line)
+        if "讯" in line:  # a fast test first: DATELINE_GLUED needs 本报讯 or 又讯
+            line = DATELINE_GLUED.sub(" ", line)
         out.append(line)
-    spaced = DATELINE_GLUED.sub(" ", "\n".join(out))
+    spaced = "\n".join(out)
     return spaced, spaced.count(" ") - text.count(" ")
