@@ -324,17 +324,28 @@ def is_byline(line: str) -> bool:
     return bool(BYLINE.match(line)) and visible_width(line) <= 30
 
 
-@lru_cache(maxsize=4096)
-def is_display_type(line: str) -> bool:
-    """Headline evidence that holds whatever the column: Markdown mark, letter-spaced line
-    without punctuation, phrase-spaced headline, byline."""
-    if not _ANY_SPACE.search(line):
-        return is_byline(line)  # the other kinds all need a space (`# `, letter-spacing, phrases)
-    if MARKDOWN_HEADING.match(line) or is_byline(line):
+def is_spaced_heading(line: str) -> bool:
+    """Headline evidence that needs a space: Markdown mark, letter-spaced line without
+    punctuation, phrase-spaced headline.
+
+    >>> is_spaced_heading("## 全省观摩会"), is_spaced_heading("坚 定 信 心"), is_spaced_heading("共有 23 例，")
+    (True, True, False)
+    """
+    if MARKDOWN_HEADING.match(line):
         return True
     if not CLAUSE_PUNCT.search(line) and is_letter_spaced(line):
         return True
     return is_phrase_spaced_heading(line)
+
+
+@lru_cache(maxsize=4096)
+def is_display_type(line: str) -> bool:
+    """Headline evidence that holds whatever the column: Markdown mark, letter-spaced line
+    without punctuation, phrase-spaced headline, byline."""
+    if is_byline(line):
+        return True
+    # The other kinds all need a space (`# `, letter-spacing, phrases).
+    return bool(_ANY_SPACE.search(line)) and is_spaced_heading(line)
 
 
 def opens_paragraph(line: str) -> bool:

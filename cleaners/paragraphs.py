@@ -12,6 +12,7 @@ punctuation that can never start a line, and the kinds of line that always stand
 """
 
 import statistics
+from bisect import bisect_left
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -40,7 +41,7 @@ from cleaners.lines import (
     SPACES,
     bmp_table,
     is_byline,
-    is_display_type,
+    is_spaced_heading,
 )
 from cleaners.markers import HARD_BREAK
 from cleaners.roles import (
@@ -302,8 +303,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     sums = _per_line(evidence, starts, ends)
     blank = sums[SPACES] == ends - starts
     rows = np.flatnonzero(~blank)  # the non-blank lines, in order
-    all_lines = text.split("\n")
-    lines = [all_lines[i] for i in rows.tolist()]
+    lines = list(map(text.split("\n").__getitem__, rows.tolist()))
 
     new_block = np.ones(len(rows), dtype=bool)
     new_block[1:] = rows[1:] != rows[:-1] + 1
@@ -320,16 +320,19 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     asked = (clauses == 0) | ((clauses == 1) & (sentences == 0) & (sums[SPACES][rows] > 0))
     if "#" in text:
         asked |= sums[SPACES][rows] > 0
-    display_type, byline, credit = np.zeros((3, len(rows)), dtype=bool)
+    # `is_display_type` in two parts: a byline, or (with a space) a spaced heading.
     spaced = (sums[SPACES][rows] > 0).tolist()
+    bylines, headings = [], []
     for i in np.flatnonzero(asked).tolist():
-        line = lines[i]
-        if spaced[i]:
-            display_type[i] = is_display_type(line)
-            byline[i] = clauses[i] == 0 and is_byline(line)
-        else:  # no space (so no clause mark either): display type only as a byline
-            display_type[i] = byline[i] = is_byline(line)
-        credit[i] = byline[i] and is_credit(line)
+        if is_byline(lines[i]):
+            bylines.append(i)
+        elif spaced[i] and is_spaced_heading(lines[i]):
+            headings.append(i)
+    byline, credit = np.zeros((2, len(rows)), dtype=bool)
+    byline[bylines] = True
+    credit[[i for i in bylines if is_credit(lines[i])]] = True
+    display_type = byline.copy()
+    display_type[headings] = True
     edges = _edge_tests(lines, points, evidence[SPACES], starts[rows], ends[rows])
     return lines, LineFeatures(
         width=width,
@@ -519,14 +522,23 @@ def _guide_items_wrap(f: LineFeatures, joins: np.ndarray, never: np.ndarray) -> 
     # A line wraps only when it reached its box's end (a guide box is set inside a frame).
     full = f.width[:-1] >= f.column[:-1] - GUIDE_BOX_INSET
     in_guide_joins = (~never & same_block & full).tolist()
-    decided = joins.tolist()
-    paragraph_is_guide = bool(f.guide[0])
-    for k, is_guide in enumerate(f.guide[1:].tolist()):
-        if paragraph_is_guide:
-            decided[k] = in_guide_joins[k]
-        if not decided[k]:
-            paragraph_is_guide = is_guide
-    return np.array(decided, dtype=bool)
+    decided = joins.copy()
+    guide = f.guide.tolist()
+    kept_apart = np.flatnonzero(~joins).tolist()  # where paragraphs end outside guide items
+    line = 0  # a line that opens a paragraph; from one to the next:
+    while line < len(guide):
+        if guide[line]:  # a guide item: its breaks join while they may, up to the first that may not
+            k = line
+            while k < len(decided) and in_guide_joins[k]:
+                decided[k] = True
+                k += 1
+            if k < len(decided):
+                decided[k] = False
+        else:  # any other paragraph: up to the next break the evidence kept apart
+            at = bisect_left(kept_apart, line)
+            k = kept_apart[at] if at < len(kept_apart) else len(decided)
+        line = k + 1
+    return decided
 
 
 # The roles of lines that stand apart, one object each (roles are immutable).
