@@ -66,7 +66,7 @@ JUMP_MARKER = regex.compile(
 )
 
 # The Han glyphs a jump marker can hold: those its pattern writes out (no class of it holds Han).
-_MARKER_HAN = "".join(sorted({c for c in JUMP_MARKER.pattern if regex.match(r"\p{Han}", c)}))
+_MARKER_HAN = "".join(regex.findall(r"\p{Han}", "".join(sorted(set(JUMP_MARKER.pattern)))))
 
 # A glyph no jump marker holds: Han other than the marker's own. Every marker lies inside one
 # stretch of text without such a glyph that holds a 版 (a `(?r)` copy searches backwards).
