@@ -103,7 +103,6 @@ OPENS_PARAGRAPH = regex.compile(
 # equal to what regex's partial matching finds over the whole BMP).
 OPENS_PARAGRAPH_FIRST = regex.compile(rf"[{HSPACE}本又据新{GUIDE_BULLETS}#{HARD_BREAK}]")
 
-_TOKEN_CORE = regex.compile(r"[^\p{Han}A-Za-z0-9]")
 _HAN_GLYPH = regex.compile(HAN)
 
 
@@ -260,6 +259,9 @@ def ends_sentence(line: str) -> bool:
 # Spaces beside a digit: OCR sets them around any number, so they say nothing of letter-spacing.
 _SPACE_BESIDE_DIGIT = regex.compile(rf"(?<=[0-9])[{HSPACE}]+|[{HSPACE}]+(?=[0-9])")
 
+# Anything but a glyph (Han, a letter, a digit) or whitespace: what a token's glyph count leaves out.
+_NOT_GLYPH_OR_SPACE = regex.compile(rf"[^\p{{Han}}A-Za-z0-9{WHITESPACE}]")
+
 
 @lru_cache(maxsize=4096)
 def is_letter_spaced(line: str) -> bool:
@@ -270,11 +272,14 @@ def is_letter_spaced(line: str) -> bool:
     >>> is_letter_spaced("市初中学业水平体育考试将于 5 月 20 日")
     False
     """
-    tokens = _SPACE_BESIDE_DIGIT.sub("", line).split()
-    if len(tokens) < 3:
+    spaced = _SPACE_BESIDE_DIGIT.sub("", line)
+    tokens = len(spaced.split())
+    if tokens < 3:
         return False
-    single = sum(1 for t in tokens if len(_TOKEN_CORE.sub("", t)) <= 1)
-    return single / len(tokens) >= 0.6
+    # Each token's glyphs, in one pass over the line; a token without any drops out of the split.
+    glyphs = _NOT_GLYPH_OR_SPACE.sub("", spaced).split()
+    single = tokens - len(glyphs) + sum(1 for g in glyphs if len(g) <= 1)
+    return single / tokens >= 0.6
 
 
 # A byline role inside an opening bracket (`（记者 …`): the spaces near it part names.
