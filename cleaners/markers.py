@@ -157,6 +157,10 @@ _REF_SPAN = 12
 # so, `刊登在第6版`) or a closing mark.
 _ORPHAN_HEAD = regex.compile(r"[^，。；：！？,;:!?]{0,30}[\p{Han}”’》」』）)--[版第见]]", regex.V1)
 
+# A page count under a masthead (`今日12版`, `本期共16版`, `今日出版8版`), no page reference:
+# these words before the number say how many pages the issue has.
+_PAGE_COUNT_HEAD = regex.compile(r"(?:今日|本期|出版|共|计)$")
+
 # The longest line head an orphan page reference may have (a guide item's width).
 _ORPHAN_HEAD_CHARS = 32
 
@@ -175,7 +179,7 @@ def _orphan_markers(text: str) -> list[tuple[int, int, JumpMarker]]:
         if line_start == 0 and start > _ORPHAN_HEAD_CHARS:
             continue  # the line is longer than a guide item
         head = text[line_start:start].strip(" \t\u3000\u00a0")
-        if head and not _ORPHAN_HEAD.fullmatch(head):
+        if head and (not _ORPHAN_HEAD.fullmatch(head) or _PAGE_COUNT_HEAD.search(head)):
             continue
         raw = match.group(0).strip(" \t\u3000\u00a0")
         marker = JumpMarker(kind="see_page", page=marker_page_label(match.group("page"), False),
@@ -230,6 +234,8 @@ def find_jump_markers(text: str) -> list[JumpMarker]:
     [('see_page', '2')]
     >>> [(m.raw, m.page) for m in find_jump_markers("一条河的“逆袭”6版\\n3版\\n全市共有12版。")]
     [('6版', '6'), ('3版', '3')]
+    >>> find_jump_markers("澜川日报\\n今日12版\\n本期共16版")
+    []
     """
     return [marker for _, _, marker in _all_markers(text)]
 
