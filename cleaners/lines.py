@@ -90,6 +90,12 @@ WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 # Any whitespace at all: a line without it is neither letter- nor phrase-spaced nor `# `-marked.
 _ANY_SPACE = regex.compile(rf"[{WHITESPACE}]")
 
+# A page header's date alone on its line (`2026年3月20日 星期五`): it stands apart like
+# display type (the section name or paper after it is another header item).
+PAGE_DATE = regex.compile(
+    r"[ \t\u3000]*[0-9０-９]{4}年[0-9０-９]{1,2}月[0-9０-９]{1,2}日"
+    r"(?P<gap>[ \t\u3000]*)(?:星期|周)[一二三四五六日天][ \t\u3000]*")
+
 # A line that always opens a paragraph, in one match: lead, guide item, Markdown heading,
 # indentation, or the hard break a jump marker left (LEAD, GUIDE_ITEM, MARKDOWN_HEADING, INDENTED).
 # The group `lead` or `guide` is set when the line is a lead or a guide item (at most one is).
@@ -346,11 +352,20 @@ def is_spaced_heading(line: str) -> bool:
 @lru_cache(maxsize=4096)
 def is_display_type(line: str) -> bool:
     """Headline evidence that holds whatever the column: Markdown mark, letter-spaced line
-    without punctuation, phrase-spaced headline, byline."""
-    if is_byline(line):
+    without punctuation, phrase-spaced headline, byline, a page header's date."""
+    if is_byline(line) or is_page_date(line):
         return True
     # The other kinds all need a space (`# `, letter-spacing, phrases).
     return bool(_ANY_SPACE.search(line)) and is_spaced_heading(line)
+
+
+def is_page_date(line: str) -> bool:
+    """A page header's date and weekday alone on a line.
+
+    >>> is_page_date("2026年3月20日 星期五"), is_page_date("2026年3月18日星期三"), is_page_date("3月18日星期三，晴")
+    (True, True, False)
+    """
+    return "日" in line and PAGE_DATE.fullmatch(line) is not None
 
 
 def opens_paragraph(line: str) -> bool:

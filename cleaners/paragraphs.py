@@ -41,6 +41,7 @@ from cleaners.lines import (
     SPACES,
     bmp_table,
     is_byline,
+    is_page_date,
     is_spaced_heading,
 )
 from cleaners.markers import HARD_BREAK
@@ -204,8 +205,9 @@ class LineFeatures:
     lead: np.ndarray  # a news lead (`本报讯…`): body text however it looks
     guide: np.ndarray  # a guide item (`■…`): wraps until a blank line
     hard_end: np.ndarray  # ends where a jump marker was removed: the story jumps away
-    display_type: np.ndarray  # letter- or phrase-spaced headline, byline, `#` heading
+    display_type: np.ndarray  # letter- or phrase-spaced headline, byline, `#` heading, page date
     byline: np.ndarray  # `is_byline`
+    page_date: np.ndarray  # `is_page_date`: a page header's date, no headline to wrap
     credit: np.ndarray  # a byline that credits a picture (`… 摄`, `…/图`)
     caption: np.ndarray
     starts_fragment: np.ndarray  # opens with a closing mark or a one-glyph clause
@@ -322,17 +324,21 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         asked |= sums[SPACES][rows] > 0
     # `is_display_type` in two parts: a byline, or (with a space) a spaced heading.
     spaced = (sums[SPACES][rows] > 0).tolist()
-    bylines, headings = [], []
+    bylines, headings, dates = [], [], []
     for i in np.flatnonzero(asked).tolist():
         if is_byline(lines[i]):
             bylines.append(i)
+        elif is_page_date(lines[i]):
+            dates.append(i)
         elif spaced[i] and is_spaced_heading(lines[i]):
             headings.append(i)
-    byline, credit = np.zeros((2, len(rows)), dtype=bool)
+    byline, credit, page_date = np.zeros((3, len(rows)), dtype=bool)
     byline[bylines] = True
+    page_date[dates] = True
     credit[[i for i in bylines if is_credit(lines[i])]] = True
     display_type = byline.copy()
     display_type[headings] = True
+    display_type[dates] = True
     edges = _edge_tests(lines, points, evidence[SPACES], starts[rows], ends[rows])
     return lines, LineFeatures(
         width=width,
@@ -349,6 +355,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         hard_end=edges["hard_end"],
         display_type=display_type,
         byline=byline,
+        page_date=page_date,
         credit=credit,
         caption=edges["caption"],
         starts_fragment=edges["starts_fragment"],
@@ -435,7 +442,7 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray,
     # line's wrapped end (a headline set in one column), not a line of a stack.
     bare = (f.clauses == 0) & ~f.ends_sentence
     wrapped_display = (
-        standalone[p] & ~f.byline[p] & ~f.caption[p] & bare[n] & ~f.display_type[n]
+        standalone[p] & ~f.byline[p] & ~f.caption[p] & ~f.page_date[p] & bare[n] & ~f.display_type[n]
         & (width[n] <= WRAPPED_DISPLAY_CELLS) & (width[n] <= 0.6 * width[p])
     )  # over a blank line too: a cleaned page has none, and must read the same
     # A byline OCR wrapped in a narrow column: the last name's end alone on the next line.
@@ -443,12 +450,17 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray,
         f.role_start[p] & (f.clauses[p] == 0) & bare[n] & (width[n] <= WRAPPED_NAME_CELLS)
         & ~f.after_blank[n] & ~f.display_type[n] & ~f.credit[p]
     )
+    # A byline wrapped before its next role (`本报记者 陆晚晴` / `通讯员 白杨`): one byline (the
+    # role's space comes back in `restore_dropped_spaces`); a picture credit stays apart.
+    byline_runs_on = (f.byline[p] & ~f.credit[p] & f.role_start[n] & f.byline[n] & ~f.credit[n]
+                      & ~f.after_blank[n])
     # A caption wrapped in its column goes on until its sentence ends (`图为…志` / `愿者为老人打饭。`).
     caption_runs_on = (f.caption[p] & (f.sentences[p] == 0) & f.in_column[p] & (width[p] >= column[p] - 1)
                        & ~f.after_blank[n] & ~f.byline[n])
     always = (
         f.starts_fragment[n]
         | wrapped_byline
+        | byline_runs_on
         | caption_runs_on
         | f.ends_opening[p]
         | ((f.unclosed[p] > 0) & ~f.ends_sentence[p])
@@ -458,7 +470,8 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray,
     )
     # A display line or byline wrapped inside a word or a name goes on as one line of its own:
     # its end stands apart from what follows too.
-    wrapped_alone = (wrapped_byline if word_across is None else wrapped_byline | word_across) & standalone[p]
+    wrapped = wrapped_byline | byline_runs_on
+    wrapped_alone = (wrapped if word_across is None else wrapped | word_across) & standalone[p]
     if word_across is not None:
         always |= word_across
     # Indentation opens a paragraph unless strong evidence says the sentence goes on.
@@ -478,7 +491,12 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray,
     # fills the column, is not as wide as a whole paragraph and the next line is not an
     # indented first line; a short line without punctuation above a short line is a subhead,
     # above a full line an indented first line.
-    joins_in_block = f.in_column[p] & np.where(
+    # A line of body text left mid-sentence where the column's width changes (its window
+    # straddles two columns, so it is in neither): it runs on into the next line when that
+    # line fills its column and the line is no wider than it.
+    runs_into_column = (prev_has_punct & ~f.ends_sentence[p] & ~f.in_column[p] & f.in_column[n]
+                        & (width[p] <= column[n] + 1))
+    joins_in_block = runs_into_column | f.in_column[p] & np.where(
         f.ends_sentence[p],
         full[p] & (width[p] < UNWRAPPED_WIDTH) & ~(indent_exact[n] & ~f.ends_sentence[n] & next_full[n]),
         prev_has_punct | ~prev_short | (reach[n] >= column[n] - 1),

@@ -11,6 +11,7 @@ import regex
 from cleaners.charclasses import BYLINE_ROLES, CJK_PUNCT, CJK_QUOTES, HAN, HSPACE
 from cleaners.lines import (
     CLAUSE_PUNCT,
+    PAGE_DATE,
     PHRASE_GAP,
     is_byline,
     is_letter_spaced,
@@ -254,13 +255,15 @@ HAN_GLYPH = regex.compile(HAN)
 
 def restore_dropped_spaces(text: str) -> tuple[str, int]:
     """Put back the spaces OCR dropped where the rule is certain: at the role boundaries of
-    bylines and credits (a line of its own or a bracket after a lead) and after a dateline
-    lead with no bracket. Counts the spaces put back.
+    bylines and credits (a line of its own or a bracket after a lead), after a dateline
+    lead with no bracket, and between a page header's date and weekday. Counts the spaces
+    put back.
 
     >>> restore_dropped_spaces("本报讯（记者林晓通讯员周航）5月8日，开会。\\n又讯为确保安全，开会。\\n本报记者陈默摄")
     ('本报讯（记者 林晓 通讯员 周航）5月8日，开会。\\n又讯 为确保安全，开会。\\n本报记者 陈默 摄', 6)
     """
-    if not ("记" in text or "讯" in text or "摄" in text or "通" in text or "实" in text):
+    if not ("记" in text or "讯" in text or "摄" in text or "通" in text or "实" in text
+            or "星期" in text or "周" in text):
         return text, 0  # a fast test first: every case holds one of these
     lines = text.split("\n")
     out = []
@@ -271,6 +274,8 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
             line = BYLINE_BRACKET.sub(lambda m: space_byline(m.group(0)), line)
         if "讯" in line:  # a fast test first: DATELINE_GLUED needs 本报讯 or 又讯
             line = DATELINE_GLUED.sub(" ", line)
+        if "日" in line and (date := PAGE_DATE.fullmatch(line)) and not date.group("gap"):
+            line = line[: date.start("gap")] + " " + line[date.start("gap"):]
         out.append(line)
     spaced = "\n".join(out)
     return spaced, spaced.count(" ") - text.count(" ")

@@ -21,6 +21,7 @@ from cleaners.lines import (
     ends_with_opening,
     is_byline,
     is_display_type,
+    is_page_date,
     opens_paragraph,
     starts_with_fragment,
     unclosed_pairs,
@@ -62,6 +63,7 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
     assert f.indented.tolist() == [bool(INDENTED.match(x)) for x in lines]
     assert f.display_type.tolist() == [is_display_type(x) for x in lines]
     assert f.byline.tolist() == [is_byline(x) for x in lines]
+    assert f.page_date.tolist() == [is_page_date(x) for x in lines]
     assert f.starts_fragment.tolist() == [starts_with_fragment(x) for x in lines]
     assert f.ends_opening.tolist() == [ends_with_opening(x) for x in lines]
     assert list(zip(f.starts_digit.tolist(), f.ends_digit.tolist(), strict=True)) == [
