@@ -491,12 +491,7 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray,
     # fills the column, is not as wide as a whole paragraph and the next line is not an
     # indented first line; a short line without punctuation above a short line is a subhead,
     # above a full line an indented first line.
-    # A line of body text left mid-sentence where the column's width changes (its window
-    # straddles two columns, so it is in neither): it runs on into the next line when that
-    # line fills its column and the line is no wider than it.
-    runs_into_column = (prev_has_punct & ~f.ends_sentence[p] & ~f.in_column[p] & f.in_column[n]
-                        & (width[p] <= column[n] + 1))
-    joins_in_block = runs_into_column | f.in_column[p] & np.where(
+    joins_in_block = f.in_column[p] & np.where(
         f.ends_sentence[p],
         full[p] & (width[p] < UNWRAPPED_WIDTH) & ~(indent_exact[n] & ~f.ends_sentence[n] & next_full[n]),
         prev_has_punct | ~prev_short | (reach[n] >= column[n] - 1),
