@@ -83,6 +83,8 @@ MAX_STACK = 4
 
 # A guide box's lines are at most this many cells narrower than the body column (its frame).
 GUIDE_BOX_INSET = 3
+# Lines either side of a guide item whose widest gives its box's width.
+GUIDE_BOX_NEAR = 4
 
 # A display line's wrapped end is at most this wide (a stack's lines are whole phrases, wider).
 WRAPPED_DISPLAY_CELLS = 4.5
@@ -532,8 +534,15 @@ def _guide_items_wrap(f: LineFeatures, joins: np.ndarray, never: np.ndarray) -> 
     """A guide item wraps over lines until a blank line: within a paragraph that opens with
     one, a break joins exactly when nothing forbids it and it stays in the block."""
     same_block = ~f.after_blank[1:]
-    # A line wraps only when it reached its box's end (a guide box is set inside a frame).
-    full = f.width[:-1] >= f.column[:-1] - GUIDE_BOX_INSET
+    # A line wraps only when it reached its box's end (a guide box is set inside a frame): the
+    # box is as wide as the widest guide item's first line near it, or the body column if
+    # that is narrower (a box of 7-cell items beside 12-cell columns: its items wrap at 7).
+    items = np.where(f.guide, f.width, 0)
+    near = np.lib.stride_tricks.sliding_window_view(
+        np.pad(items, GUIDE_BOX_NEAR), 2 * GUIDE_BOX_NEAR + 1).max(axis=1)
+    box = np.where(near > 0, np.minimum(f.column, near), f.column)
+    # ... and the next line fits in the box too (wider, it is a column's line after the box).
+    full = (f.width[:-1] >= box[:-1] - GUIDE_BOX_INSET) & (f.width[1:] <= box[:-1] + 1)
     in_guide_joins = (~never & same_block & full).tolist()
     decided = joins.copy()
     guide = f.guide.tolist()

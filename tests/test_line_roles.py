@@ -146,6 +146,11 @@ FAULTS = [
     ("a page header: the date stands alone, its weekday gap put back; a page count stays",
      "澜川晚报\n2026年3月18日星期三\n经济\n今日16版\n" + BODY_BEFORE + "\n" + BODY_AFTER,
      ["澜川晚报", "2026年3月18日 星期三", "经济", "今日16版", BEFORE, AFTER]),
+    ("guide items in a box narrower than the column wrap at the box's width",
+     "今日导读\n■金沙湖湿地迎\n来今春首批候鸟\n■社区食堂让老\n人吃上“热乎饭”\n■地铁3号线实现\n5G信号全覆盖\n"
+     + BODY_BEFORE + "\n" + BODY_AFTER,
+     ["今日导读", "■金沙湖湿地迎来今春首批候鸟", "■社区食堂让老人吃上“热乎饭”", "■地铁3号线实现5G信号全覆盖",
+      BEFORE, AFTER]),
     ("a headline wrapped in its column keeps its end",
      BODY_BEFORE + "\n\n全民健身设施覆盖城\n乡\n\n" + BODY_AFTER,
      [BEFORE,
