@@ -85,6 +85,8 @@ MAX_STACK = 4
 GUIDE_BOX_INSET = 3
 # Lines either side of a guide item whose widest gives its box's width.
 GUIDE_BOX_NEAR = 4
+# How much wider than its box a guide item's wrapped line may look.
+GUIDE_BOX_OVER = 1.25
 
 # A display line's wrapped end is at most this wide (a stack's lines are whole phrases, wider).
 WRAPPED_DISPLAY_CELLS = 4.5
@@ -537,12 +539,13 @@ def _guide_items_wrap(f: LineFeatures, joins: np.ndarray, never: np.ndarray) -> 
     # A line wraps only when it reached its box's end (a guide box is set inside a frame): the
     # box is as wide as the widest guide item's first line near it, or the body column if
     # that is narrower (a box of 7-cell items beside 12-cell columns: its items wrap at 7).
-    items = np.where(f.guide, f.width, 0)
+    items = np.where(f.guide, f.width + f.narrow / 2, 0)  # a half-width glyph may take a cell
     near = np.lib.stride_tricks.sliding_window_view(
         np.pad(items, GUIDE_BOX_NEAR), 2 * GUIDE_BOX_NEAR + 1).max(axis=1)
     box = np.where(near > 0, np.minimum(f.column, near), f.column)
-    # ... and the next line fits in the box too (wider, it is a column's line after the box).
-    full = (f.width[:-1] >= box[:-1] - GUIDE_BOX_INSET) & (f.width[1:] <= box[:-1] + 1)
+    # ... and the next line about fits in the box too (a quarter wider is a column's line
+    # after the box; OCR's letter-spacing leaves an item's first line narrower than it was).
+    full = (f.width[:-1] >= box[:-1] - GUIDE_BOX_INSET) & (f.width[1:] <= GUIDE_BOX_OVER * box[:-1] + 1)
     in_guide_joins = (~never & same_block & full).tolist()
     decided = joins.copy()
     guide = f.guide.tolist()
