@@ -8,7 +8,6 @@ counted again through the cleaned paragraphs.
 """
 
 from bisect import bisect_right
-from dataclasses import replace
 
 import numpy as np
 import regex
@@ -61,11 +60,11 @@ def anchor_markers(raw: str, markers: list[JumpMarker], paragraphs: list[str]) -
     [1, 2]
     """
     if not markers or not paragraphs:
-        return [replace(m, paragraph=0) for m in markers]
+        return [m.placed(0) for m in markers]
     raw_ink = _running_ink(raw)  # raw_ink[k]: ink glyphs in raw[:k]
-    joined = "\n".join(paragraphs)
-    breaks = np.append(np.cumsum([len(p) + 1 for p in paragraphs]) - 1, len(joined))[: len(paragraphs)]
-    ends = _running_ink(joined)[breaks].tolist()  # ink up to each paragraph's end
+    # Where each paragraph ends in the joined text (the line break after it, or the text's end).
+    breaks = np.cumsum(np.fromiter(map(len, paragraphs), dtype=np.int64, count=len(paragraphs)) + 1) - 1
+    ends = _running_ink("\n".join(paragraphs))[breaks].tolist()  # ink up to each paragraph's end
     heads: dict[int, str] = {}
     tails: dict[int, str] = {}
 
@@ -87,11 +86,13 @@ def anchor_markers(raw: str, markers: list[JumpMarker], paragraphs: list[str]) -
             context = "".join(INK.findall(raw[max(0, marker.offset - 4 * CONTEXT_INK) : marker.offset]))[-CONTEXT_INK:]
             counted, edge = bisect_right(ends, max(ink - 1, 0)), str.endswith
         counted = min(counted, len(paragraphs) - 1)
-        near = range(max(0, counted - NEARBY), min(len(paragraphs), counted + NEARBY + 1))
-        fitting = [j for j in near if _meets(ink_of(j, edge), context, edge)]
-        index = min(fitting, key=lambda j: abs(j - counted)) if fitting and not _meets(
-            ink_of(counted, edge), context, edge) else counted
-        anchored.append(replace(marker, paragraph=index))
+        index = counted
+        if not _meets(ink_of(counted, edge), context, edge):  # mostly it does: nothing to search
+            near = range(max(0, counted - NEARBY), min(len(paragraphs), counted + NEARBY + 1))
+            fitting = [j for j in near if _meets(ink_of(j, edge), context, edge)]
+            if fitting:
+                index = min(fitting, key=lambda j: abs(j - counted))
+        anchored.append(marker.placed(index))
     return anchored
 
 
@@ -112,14 +113,14 @@ def _edge_ink(paragraph: str, at_start: bool) -> str:
         window *= 2
 
 
-# 1 for each BMP code point that is ink (a letter or a digit of any script).
-_INK_TABLE = bmp_table(INK).astype(np.int32)
+# 1 for each BMP code point that is ink (a letter or a digit of any script), and 1 at 0x10000
+# for every code point beyond the BMP (Han, nearly all of them).
+_INK_TABLE = np.append(bmp_table(INK), 1).astype(np.uint8)
 
 
 def _running_ink(text: str) -> np.ndarray:
     """Ink glyphs before each index of `text` (length len(text) + 1); beyond the BMP, Han."""
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    ink = np.where(points > 0xFFFF, 1, _INK_TABLE[np.minimum(points, 0xFFFF)])
-    running = np.zeros(len(points) + 1, dtype=np.int64)
-    np.cumsum(ink, out=running[1:])
+    running = np.zeros(len(points) + 1, dtype=np.int32)
+    np.cumsum(_INK_TABLE.take(np.minimum(points, 0x10000)), out=running[1:])
     return running

@@ -23,14 +23,24 @@ from cleaners.markers import HARD_BREAK
 # Clause or sentence punctuation, ASCII or full-width: body text has it, display type seldom does.
 CLAUSE_PUNCT = regex.compile(r"[，。、；：！？,;:!?]")
 
+# ASCII marks that end a sentence after Han, and the ASCII closers that may follow a sentence end.
+ASCII_SENTENCE_END = ".!?;"
+ASCII_CLOSING_AFTER_END = "\"')"
+
 # A line that ends a sentence: `。` `！` `？` `…` `；` (or ASCII `.!?;` after Han), maybe closed by `”）`.
 ENDS_SENTENCE = regex.compile(
-    rf"(?:[{SENTENCE_END}]|(?<={HAN})[.!?;])[{CLOSING_AFTER_END}\"')]*[{HSPACE}]*$"
+    rf"(?:[{SENTENCE_END}]|(?<={HAN})[{ASCII_SENTENCE_END}])[{CLOSING_AFTER_END}{ASCII_CLOSING_AFTER_END}]*[{HSPACE}]*$"
 )
+
+# The glyphs a line that ends a sentence can end with (ENDS_SENTENCE's classes): a line ending
+# with any other glyph ends no sentence, and one ending with a SENTENCE_END mark always does.
+SENTENCE_LAST_GLYPHS = regex.compile(
+    rf"[{SENTENCE_END}{ASCII_SENTENCE_END}{CLOSING_AFTER_END}{ASCII_CLOSING_AFTER_END}{HSPACE}]")
 
 # An ASCII comma or colon between digits groups a number or writes a time (`1,083`, `9:00`):
 # not clause punctuation.
-NUMBER_SEPARATOR = regex.compile(r"(?<=[0-9])[,:](?=[0-9])")
+NUMBER_SEPARATOR_MARKS = ",:"
+NUMBER_SEPARATOR = regex.compile(rf"(?<=[0-9])[{NUMBER_SEPARATOR_MARKS}](?=[0-9])")
 
 
 def clause_marks(line: str) -> int:
@@ -80,6 +90,12 @@ WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 # Any whitespace at all: a line without it is neither letter- nor phrase-spaced nor `# `-marked.
 _ANY_SPACE = regex.compile(rf"[{WHITESPACE}]")
 
+# A page header's date alone on its line (`2026年3月20日 星期五`): it stands apart like
+# display type (the section name or paper after it is another header item).
+PAGE_DATE = regex.compile(
+    r"[ \t\u3000]*[0-9０-９]{4}年[0-9０-９]{1,2}月[0-9０-９]{1,2}日"
+    r"(?P<gap>[ \t\u3000]*)(?:星期|周)[一二三四五六日天][ \t\u3000]*")
+
 # A line that always opens a paragraph, in one match: lead, guide item, Markdown heading,
 # indentation, or the hard break a jump marker left (LEAD, GUIDE_ITEM, MARKDOWN_HEADING, INDENTED).
 # The group `lead` or `guide` is set when the line is a lead or a guide item (at most one is).
@@ -88,7 +104,11 @@ OPENS_PARAGRAPH = regex.compile(
     rf"|[{HSPACE}]+\S|{HARD_BREAK}"
 )
 
-_TOKEN_CORE = regex.compile(r"[^\p{Han}A-Za-z0-9]")
+# The glyphs an OPENS_PARAGRAPH match can begin with: horizontal space, the first glyphs of the
+# lead words (`据` optional before `新`), a guide bullet, `#`, the hard break (a test holds it
+# equal to what regex's partial matching finds over the whole BMP).
+OPENS_PARAGRAPH_FIRST = regex.compile(rf"[{HSPACE}本又据新{GUIDE_BULLETS}#{HARD_BREAK}]")
+
 _HAN_GLYPH = regex.compile(HAN)
 
 
@@ -245,6 +265,9 @@ def ends_sentence(line: str) -> bool:
 # Spaces beside a digit: OCR sets them around any number, so they say nothing of letter-spacing.
 _SPACE_BESIDE_DIGIT = regex.compile(rf"(?<=[0-9])[{HSPACE}]+|[{HSPACE}]+(?=[0-9])")
 
+# Anything but a glyph (Han, a letter, a digit) or whitespace: what a token's glyph count leaves out.
+_NOT_GLYPH_OR_SPACE = regex.compile(rf"[^\p{{Han}}A-Za-z0-9{WHITESPACE}]")
+
 
 @lru_cache(maxsize=4096)
 def is_letter_spaced(line: str) -> bool:
@@ -255,11 +278,14 @@ def is_letter_spaced(line: str) -> bool:
     >>> is_letter_spaced("市初中学业水平体育考试将于 5 月 20 日")
     False
     """
-    tokens = _SPACE_BESIDE_DIGIT.sub("", line).split()
-    if len(tokens) < 3:
+    spaced = _SPACE_BESIDE_DIGIT.sub("", line)
+    tokens = len(spaced.split())
+    if tokens < 3:
         return False
-    single = sum(1 for t in tokens if len(_TOKEN_CORE.sub("", t)) <= 1)
-    return single / len(tokens) >= 0.6
+    # Each token's glyphs, in one pass over the line; a token without any drops out of the split.
+    glyphs = _NOT_GLYPH_OR_SPACE.sub("", spaced).split()
+    single = tokens - len(glyphs) + sum(1 for g in glyphs if len(g) <= 1)
+    return single / tokens >= 0.6
 
 
 # A byline role inside an opening bracket (`（记者 …`): the spaces near it part names.
@@ -304,20 +330,42 @@ def is_byline(line: str) -> bool:
     """
     if not ("记" in line or "摄" in line or "通" in line or "实" in line or "/" in line):
         return False  # a fast test first: every BYLINE match holds one of these
+    if "，" in line or "。" in line:
+        return False  # and none holds clause punctuation (body text mostly has some)
     return bool(BYLINE.match(line)) and visible_width(line) <= 30
+
+
+def is_spaced_heading(line: str) -> bool:
+    """Headline evidence that needs a space: Markdown mark, letter-spaced line without
+    punctuation, phrase-spaced headline.
+
+    >>> is_spaced_heading("## 全省观摩会"), is_spaced_heading("坚 定 信 心"), is_spaced_heading("共有 23 例，")
+    (True, True, False)
+    """
+    if MARKDOWN_HEADING.match(line):
+        return True
+    if not CLAUSE_PUNCT.search(line) and is_letter_spaced(line):
+        return True
+    return is_phrase_spaced_heading(line)
 
 
 @lru_cache(maxsize=4096)
 def is_display_type(line: str) -> bool:
     """Headline evidence that holds whatever the column: Markdown mark, letter-spaced line
-    without punctuation, phrase-spaced headline, byline."""
-    if not _ANY_SPACE.search(line):
-        return is_byline(line)  # the other kinds all need a space (`# `, letter-spacing, phrases)
-    if MARKDOWN_HEADING.match(line) or is_byline(line):
+    without punctuation, phrase-spaced headline, byline, a page header's date."""
+    if is_byline(line) or is_page_date(line):
         return True
-    if not CLAUSE_PUNCT.search(line) and is_letter_spaced(line):
-        return True
-    return is_phrase_spaced_heading(line)
+    # The other kinds all need a space (`# `, letter-spacing, phrases).
+    return bool(_ANY_SPACE.search(line)) and is_spaced_heading(line)
+
+
+def is_page_date(line: str) -> bool:
+    """A page header's date and weekday alone on a line.
+
+    >>> is_page_date("2026年3月20日 星期五"), is_page_date("2026年3月18日星期三"), is_page_date("3月18日星期三，晴")
+    (True, True, False)
+    """
+    return "日" in line and PAGE_DATE.fullmatch(line) is not None
 
 
 def opens_paragraph(line: str) -> bool:

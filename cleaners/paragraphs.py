@@ -12,11 +12,13 @@ punctuation that can never start a line, and the kinds of line that always stand
 """
 
 import statistics
+from bisect import bisect_left
 from dataclasses import dataclass, fields
 
 import numpy as np
 import regex
 
+from cleaners.charclasses import SENTENCE_END
 from cleaners.lines import (
     BYLINE_ROLES,
     CLAUSE_MARKS,
@@ -27,18 +29,20 @@ from cleaners.lines import (
     LEAD_HEAD_AT_END,
     LEAD_TAIL_AT_START,
     NEVER_STARTS_LINE_SET,
-    NUMBER_SEPARATOR,
+    NUMBER_SEPARATOR_MARKS,
     OPENERS,
     OPENS_PARAGRAPH,
+    OPENS_PARAGRAPH_FIRST,
     OUTLETS,
     PAIR_OPENERS,
     ROLE_AT_START,
+    SENTENCE_LAST_GLYPHS,
     SENTENCE_MARKS,
     SPACES,
-    WHITESPACE,
     bmp_table,
     is_byline,
-    is_display_type,
+    is_page_date,
+    is_spaced_heading,
 )
 from cleaners.markers import HARD_BREAK
 from cleaners.roles import (
@@ -79,6 +83,10 @@ MAX_STACK = 4
 
 # A guide box's lines are at most this many cells narrower than the body column (its frame).
 GUIDE_BOX_INSET = 3
+# Lines either side of a guide item whose widest gives its box's width.
+GUIDE_BOX_NEAR = 4
+# How much wider than its box a guide item's wrapped line may look.
+GUIDE_BOX_OVER = 1.25
 
 # A display line's wrapped end is at most this wide (a stack's lines are whole phrases, wider).
 WRAPPED_DISPLAY_CELLS = 4.5
@@ -94,16 +102,6 @@ TRAILING_CREDIT = regex.compile(r"(?<=[。！？”])[ \t\u3000]+(?=[\p{Han}·]{
 
 # A photo caption opens with what the picture shows (`图为…`, `上图：…`).
 CAPTION_START = regex.compile(r"^[ \t\u3000]*(?:图为|图片为|上图|下图|左图|右图|图①|图②)")
-
-# The line tests of `cleaners.lines`, run once over a whole page framed by line breaks
-# ("\n" + page for tests of a line's start, page + "\n" for its end): no pattern crosses
-# a line break and each match starts inside its line (or at the break that ends it).
-# A line that always opens a paragraph (lead, guide item, heading, indentation, hard break).
-_OPENS_PARAGRAPH_LINE = regex.compile(rf"\n(?:{OPENS_PARAGRAPH.pattern})")
-# A line that ends a sentence: found at the line break that ends it and read backwards.
-_ENDS_SENTENCE_LINE = regex.compile(rf"\n(?<=(?:{ENDS_SENTENCE.pattern.removesuffix('$')})\n)")
-# A line that ends with the hard break a jump marker left (whitespace after it aside).
-_ENDS_HARD_BREAK_LINE = regex.compile(rf"{HARD_BREAK}[{WHITESPACE.replace(chr(10), '')}]*\n")
 
 # The first glyphs of what `ROLE_AT_START`, `LEAD_TAIL_AT_START` and `CAPTION_START` match, and
 # the last glyphs of what `LEAD_HEAD_AT_END` matches: the per-line tests ask their regex only
@@ -134,6 +132,11 @@ _IS_ROLE_FIRST = _table(_ROLE_FIRST)
 _IS_LEAD_TAIL_FIRST = _table(_LEAD_TAIL_FIRST)
 _IS_LEAD_HEAD_LAST = _table(_LEAD_HEAD_LAST)
 _IS_CAPTION_FIRST = _table(_CAPTION_FIRST)
+_IS_OPENS_FIRST = bmp_table(OPENS_PARAGRAPH_FIRST).astype(bool)
+_IS_SENTENCE_LAST = bmp_table(SENTENCE_LAST_GLYPHS).astype(bool)
+_IS_SENTENCE_END = _table(SENTENCE_END)
+_IS_NUMBER_SEPARATOR_MARK = _table(NUMBER_SEPARATOR_MARKS)
+_HARD_BREAK_POINT = ord(HARD_BREAK)
 
 
 def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts: np.ndarray,
@@ -154,7 +157,23 @@ def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts
             found[i] = test(lines[i]) is not None
         return found
 
+    # A line opens a paragraph (and is a lead or a guide item) only when its first character
+    # can begin an OPENS_PARAGRAPH match; it ends a sentence when its last character is a
+    # sentence end, or may when it is a closing mark, an ASCII mark or a space.
+    opens, lead, guide = np.zeros((3, len(lines)), dtype=bool)
+    for i in np.flatnonzero(_IS_OPENS_FIRST[points[starts]]).tolist():
+        match = OPENS_PARAGRAPH.match(lines[i])
+        if match is not None:
+            opens[i], lead[i], guide[i] = True, match.lastgroup == "lead", match.lastgroup == "guide"
+    end_point = points[ends - 1]
+    ends_sentence = _IS_SENTENCE_END[end_point] | asked(
+        _IS_SENTENCE_LAST[end_point] & ~_IS_SENTENCE_END[end_point], ENDS_SENTENCE.search)
     return {
+        "opens": opens,
+        "lead": lead,
+        "guide": guide,
+        "ends_sentence": ends_sentence,
+        "hard_end": last_point == _HARD_BREAK_POINT,
         "indented": _IS_HSPACE[points[starts]],
         "caption": asked(_IS_CAPTION_FIRST[first_point], CAPTION_START.match),
         "starts_fragment": _IS_NEVER_FIRST[first_point] | one_glyph_clause,
@@ -190,8 +209,9 @@ class LineFeatures:
     lead: np.ndarray  # a news lead (`本报讯…`): body text however it looks
     guide: np.ndarray  # a guide item (`■…`): wraps until a blank line
     hard_end: np.ndarray  # ends where a jump marker was removed: the story jumps away
-    display_type: np.ndarray  # letter- or phrase-spaced headline, byline, `#` heading
+    display_type: np.ndarray  # letter- or phrase-spaced headline, byline, `#` heading, page date
     byline: np.ndarray  # `is_byline`
+    page_date: np.ndarray  # `is_page_date`: a page header's date, no headline to wrap
     credit: np.ndarray  # a byline that credits a picture (`… 摄`, `…/图`)
     caption: np.ndarray
     starts_fragment: np.ndarray  # opens with a closing mark or a one-glyph clause
@@ -230,18 +250,12 @@ def _per_line(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nd
     return running[:, ends] - running[:, starts]
 
 
-def _lines_matching(pattern: regex.Pattern, framed: str, newlines: np.ndarray) -> np.ndarray:
-    """For each line of the page, whether `pattern` matches in `framed` (the page with a line
-    break before or after it) starting inside that line. `newlines`: the page's line breaks."""
-    found = np.zeros(len(newlines) + 1, dtype=bool)
-    found[np.searchsorted(newlines, [m.start() for m in pattern.finditer(framed)])] = True
-    return found
-
-
-def _lines_counting(pattern: regex.Pattern, text: str, newlines: np.ndarray) -> np.ndarray:
-    """For each line of the page, how many matches of `pattern` start in it."""
-    starts = [m.start() for m in pattern.finditer(text)]
-    return np.bincount(np.searchsorted(newlines, starts), minlength=len(newlines) + 1)
+def _number_separators(points: np.ndarray, newlines: np.ndarray) -> np.ndarray:
+    """For each line of the page, its NUMBER_SEPARATOR matches: a separator mark between two
+    digits, found in the page's code `points` (`newlines`: where its line breaks are)."""
+    marks = np.flatnonzero(_IS_NUMBER_SEPARATOR_MARK[points[1:-1]]) + 1  # with a glyph each side
+    marks = marks[_IS_DIGIT[points[marks - 1]] & _IS_DIGIT[points[marks + 1]]]
+    return np.bincount(np.searchsorted(newlines, marks), minlength=len(newlines) + 1)
 
 
 # Offsets of a line's window from its first line, to gather all windows at once.
@@ -283,8 +297,9 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     """The page's non-blank lines and their evidence.
 
     Sums over code points (width, punctuation, spaces, pairs) come from one table look-up of
-    the whole page; line-start and line-end tests from one regex pass each; the tests of a
-    line's first and last glyph and of display type line by line (few lines, cheap tests).
+    the whole page; the tests of a line's start and end from table look-ups of its first and
+    last glyphs, with a regex only where the glyph allows a match; display type line by line
+    (few lines, cheap tests).
     """
     points = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
     evidence = np.take(CODE_POINT_EVIDENCE, points, axis=1)  # a column per code point
@@ -294,18 +309,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     sums = _per_line(evidence, starts, ends)
     blank = sums[SPACES] == ends - starts
     rows = np.flatnonzero(~blank)  # the non-blank lines, in order
-    all_lines = text.split("\n")
-    lines = [all_lines[i] for i in rows.tolist()]
-
-    at_starts = "\n" + text
-    opening = list(_OPENS_PARAGRAPH_LINE.finditer(at_starts))
-    at = np.searchsorted(newlines, [m.start() for m in opening])
-    opens, lead, guide = np.zeros((3, len(starts)), dtype=bool)
-    opens[at] = True
-    kinds = [m.lastgroup for m in opening]  # the named group that matched, if any
-    lead[at] = [kind == "lead" for kind in kinds]
-    guide[at] = [kind == "guide" for kind in kinds]
-    at_ends = text + "\n"
+    lines = list(map(text.split("\n").__getitem__, rows.tolist()))
 
     new_block = np.ones(len(rows), dtype=bool)
     new_block[1:] = rows[1:] != rows[:-1] + 1
@@ -313,7 +317,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     width = sums[HALF_CELLS][rows] / 2
     clauses = sums[CLAUSE_MARKS][rows]
     if "," in text or ":" in text:  # number separators (`1,083`, `9:00`) are no clause marks
-        clauses = clauses - _lines_counting(NUMBER_SEPARATOR, text, newlines)[rows]
+        clauses = clauses - _number_separators(points, newlines)[rows]
     column, in_column = column_widths(width, clauses > 0)
     visible = (ends - starts - sums[SPACES])[rows]
     sentences = sums[SENTENCE_MARKS][rows]
@@ -322,16 +326,23 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     asked = (clauses == 0) | ((clauses == 1) & (sentences == 0) & (sums[SPACES][rows] > 0))
     if "#" in text:
         asked |= sums[SPACES][rows] > 0
-    display_type, byline, credit = np.zeros((3, len(rows)), dtype=bool)
+    # `is_display_type` in two parts: a byline, or (with a space) a spaced heading.
     spaced = (sums[SPACES][rows] > 0).tolist()
+    bylines, headings, dates = [], [], []
     for i in np.flatnonzero(asked).tolist():
-        line = lines[i]
-        if spaced[i]:
-            display_type[i] = is_display_type(line)
-            byline[i] = clauses[i] == 0 and is_byline(line)
-        else:  # no space (so no clause mark either): display type only as a byline
-            display_type[i] = byline[i] = is_byline(line)
-        credit[i] = byline[i] and is_credit(line)
+        if is_byline(lines[i]):
+            bylines.append(i)
+        elif is_page_date(lines[i]):
+            dates.append(i)
+        elif spaced[i] and is_spaced_heading(lines[i]):
+            headings.append(i)
+    byline, credit, page_date = np.zeros((3, len(rows)), dtype=bool)
+    byline[bylines] = True
+    page_date[dates] = True
+    credit[[i for i in bylines if is_credit(lines[i])]] = True
+    display_type = byline.copy()
+    display_type[headings] = True
+    display_type[dates] = True
     edges = _edge_tests(lines, points, evidence[SPACES], starts[rows], ends[rows])
     return lines, LineFeatures(
         width=width,
@@ -340,14 +351,15 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         sentences=sentences,
         spaces=sums[SPACES][rows],
         unclosed=(sums[OPENERS] - sums[CLOSERS])[rows],
-        ends_sentence=_lines_matching(_ENDS_SENTENCE_LINE, at_ends, newlines)[rows],
-        opens=opens[rows],
+        ends_sentence=edges["ends_sentence"],
+        opens=edges["opens"],
         indented=edges["indented"],
-        lead=lead[rows],
-        guide=guide[rows],
-        hard_end=_lines_matching(_ENDS_HARD_BREAK_LINE, at_ends, newlines)[rows],
+        lead=edges["lead"],
+        guide=edges["guide"],
+        hard_end=edges["hard_end"],
         display_type=display_type,
         byline=byline,
+        page_date=page_date,
         credit=credit,
         caption=edges["caption"],
         starts_fragment=edges["starts_fragment"],
@@ -434,7 +446,7 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray,
     # line's wrapped end (a headline set in one column), not a line of a stack.
     bare = (f.clauses == 0) & ~f.ends_sentence
     wrapped_display = (
-        standalone[p] & ~f.byline[p] & ~f.caption[p] & bare[n] & ~f.display_type[n]
+        standalone[p] & ~f.byline[p] & ~f.caption[p] & ~f.page_date[p] & bare[n] & ~f.display_type[n]
         & (width[n] <= WRAPPED_DISPLAY_CELLS) & (width[n] <= 0.6 * width[p])
     )  # over a blank line too: a cleaned page has none, and must read the same
     # A byline OCR wrapped in a narrow column: the last name's end alone on the next line.
@@ -442,12 +454,17 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray,
         f.role_start[p] & (f.clauses[p] == 0) & bare[n] & (width[n] <= WRAPPED_NAME_CELLS)
         & ~f.after_blank[n] & ~f.display_type[n] & ~f.credit[p]
     )
+    # A byline wrapped before its next role (`本报记者 陆晚晴` / `通讯员 白杨`): one byline (the
+    # role's space comes back in `restore_dropped_spaces`); a picture credit stays apart.
+    byline_runs_on = (f.byline[p] & ~f.credit[p] & f.role_start[n] & f.byline[n] & ~f.credit[n]
+                      & ~f.after_blank[n])
     # A caption wrapped in its column goes on until its sentence ends (`图为…志` / `愿者为老人打饭。`).
     caption_runs_on = (f.caption[p] & (f.sentences[p] == 0) & f.in_column[p] & (width[p] >= column[p] - 1)
                        & ~f.after_blank[n] & ~f.byline[n])
     always = (
         f.starts_fragment[n]
         | wrapped_byline
+        | byline_runs_on
         | caption_runs_on
         | f.ends_opening[p]
         | ((f.unclosed[p] > 0) & ~f.ends_sentence[p])
@@ -457,7 +474,8 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray,
     )
     # A display line or byline wrapped inside a word or a name goes on as one line of its own:
     # its end stands apart from what follows too.
-    wrapped_alone = (wrapped_byline if word_across is None else wrapped_byline | word_across) & standalone[p]
+    wrapped = wrapped_byline | byline_runs_on
+    wrapped_alone = (wrapped if word_across is None else wrapped | word_across) & standalone[p]
     if word_across is not None:
         always |= word_across
     # Indentation opens a paragraph unless strong evidence says the sentence goes on.
@@ -518,29 +536,52 @@ def _guide_items_wrap(f: LineFeatures, joins: np.ndarray, never: np.ndarray) -> 
     """A guide item wraps over lines until a blank line: within a paragraph that opens with
     one, a break joins exactly when nothing forbids it and it stays in the block."""
     same_block = ~f.after_blank[1:]
-    # A line wraps only when it reached its box's end (a guide box is set inside a frame).
-    full = f.width[:-1] >= f.column[:-1] - GUIDE_BOX_INSET
+    # A line wraps only when it reached its box's end (a guide box is set inside a frame): the
+    # box is as wide as the widest guide item's first line near it, or the body column if
+    # that is narrower (a box of 7-cell items beside 12-cell columns: its items wrap at 7).
+    items = np.where(f.guide, f.width + f.narrow / 2, 0)  # a half-width glyph may take a cell
+    near = np.lib.stride_tricks.sliding_window_view(
+        np.pad(items, GUIDE_BOX_NEAR), 2 * GUIDE_BOX_NEAR + 1).max(axis=1)
+    box = np.where(near > 0, np.minimum(f.column, near), f.column)
+    # ... and the next line about fits in the box too (a quarter wider is a column's line
+    # after the box; OCR's letter-spacing leaves an item's first line narrower than it was).
+    full = (f.width[:-1] >= box[:-1] - GUIDE_BOX_INSET) & (f.width[1:] <= GUIDE_BOX_OVER * box[:-1] + 1)
     in_guide_joins = (~never & same_block & full).tolist()
-    decided = joins.tolist()
-    paragraph_is_guide = bool(f.guide[0])
-    for k, is_guide in enumerate(f.guide[1:].tolist()):
-        if paragraph_is_guide:
-            decided[k] = in_guide_joins[k]
-        if not decided[k]:
-            paragraph_is_guide = is_guide
-    return np.array(decided, dtype=bool)
+    decided = joins.copy()
+    guide = f.guide.tolist()
+    kept_apart = np.flatnonzero(~joins).tolist()  # where paragraphs end outside guide items
+    line = 0  # a line that opens a paragraph; from one to the next:
+    while line < len(guide):
+        if guide[line]:  # a guide item: its breaks join while they may, up to the first that may not
+            k = line
+            while k < len(decided) and in_guide_joins[k]:
+                decided[k] = True
+                k += 1
+            if k < len(decided):
+                decided[k] = False
+        else:  # any other paragraph: up to the next break the evidence kept apart
+            at = bisect_left(kept_apart, line)
+            k = kept_apart[at] if at < len(kept_apart) else len(decided)
+        line = k + 1
+    return decided
+
+
+# The roles of lines that stand apart, one object each (roles are immutable).
+_GUIDE, _BYLINE, _CREDIT, _CAPTION = (LineRole(Role.GUIDE), LineRole(Role.BYLINE), LineRole(Role.CREDIT),
+                                      LineRole(Role.CAPTION))
+_HEADLINE = LineRole(Role.DISPLAY, DisplayKind.HEADLINE)
 
 
 def _standalone_role(f: LineFeatures, i: int, display: bool) -> LineRole:
     """The role of line `i`, which opens a new line of the output; `display`: it stands alone
     as display type (its kind is read from its stack afterwards, `_name_stacks`)."""
     if f.guide[i]:
-        return LineRole(Role.GUIDE)
+        return _GUIDE
     if f.byline[i]:
-        return LineRole(Role.CREDIT if f.credit[i] else Role.BYLINE)
+        return _CREDIT if f.credit[i] else _BYLINE
     if f.caption[i] or (display and f.ends_sentence[i] and i + 1 < len(f) and f.credit[i + 1]):
-        return LineRole(Role.CAPTION)
-    return LineRole(Role.DISPLAY, DisplayKind.HEADLINE) if display else STARTS_PARAGRAPH
+        return _CAPTION
+    return _HEADLINE if display else STARTS_PARAGRAPH
 
 
 # The display kinds of a stack of display lines, by its length (more lines: subheadlines).
@@ -548,29 +589,34 @@ _STACKS = {1: (DisplayKind.HEADLINE,), 2: (DisplayKind.HEADLINE, DisplayKind.SUB
            3: (DisplayKind.KICKER, DisplayKind.HEADLINE, DisplayKind.SUBHEADLINE)}
 
 
-def _name_stacks(f: LineFeatures, roles: list[LineRole]) -> list[LineRole]:
+def _name_stacks(f: LineFeatures, roles: list[LineRole], starts: list[int]) -> list[LineRole]:
     """Each run of display lines named by its length: one line is a headline (a subhead when
     it stands inside a story, narrower than the column, between body paragraphs), two a
-    headline and its subheadline, three a kicker, headline and subheadline."""
-    named = list(roles)
+    headline and its subheadline, three a kicker, headline and subheadline. `starts`: the
+    lines that do not continue the one before, in order (the others are wrapped ends)."""
     runs: list[list[int]] = []  # display lines with nothing but their wrapped ends between
-    for i, role in enumerate(roles):
-        if role.role is Role.DISPLAY:
-            if runs and all(r.role is Role.CONTINUES for r in roles[runs[-1][-1] + 1 : i]):
+    after_run: list[int] = []  # the line that starts the output's next line after each run
+    in_run = False
+    for k, i in enumerate(starts):
+        if roles[i].role is Role.DISPLAY:
+            if in_run:
                 runs[-1].append(i)
             else:
                 runs.append([i])
-    for run in runs:
-        first, after = run[0], run[-1] + 1
-        while after < len(roles) and roles[after].role is Role.CONTINUES:
-            after += 1
+                after_run.append(0)
+            after_run[-1] = starts[k + 1] if k + 1 < len(starts) else len(roles)
+            in_run = True
+        else:
+            in_run = False
+    for run, after in zip(runs, after_run, strict=True):
+        first = run[0]
         inside_story = (len(run) == 1 and first > 0 and f.width[first] < f.column[first]
                         and roles[first - 1].role in (Role.CONTINUES, Role.STARTS_PARAGRAPH)
                         and after < len(roles) and roles[after].role is Role.STARTS_PARAGRAPH)
         kinds = _STACKS.get(len(run), (DisplayKind.KICKER, DisplayKind.HEADLINE, *[DisplayKind.SUBHEADLINE] * len(run)))
         for i, kind in zip(run, kinds, strict=False):
-            named[i] = LineRole(Role.DISPLAY, DisplayKind.SUBHEAD if inside_story else kind)
-    return named
+            roles[i] = LineRole(Role.DISPLAY, DisplayKind.SUBHEAD if inside_story else kind)
+    return roles
 
 
 def _words_across_breaks(lines: list[str], f: LineFeatures, joins: np.ndarray) -> np.ndarray:
@@ -604,17 +650,26 @@ def infer_text_roles(f: LineFeatures, lines: list[str] | None = None) -> list[Li
     >>> [str(r) for r in infer_text_roles(line_features(page)[1])]
     ['starts_paragraph', 'continues', 'continues', 'display:subhead', 'starts_paragraph', 'continues', 'continues']
     """
+    return _roles_and_starts(f, lines)[0]
+
+
+def _roles_and_starts(f: LineFeatures, lines: list[str] | None) -> tuple[list[LineRole], list[int]]:
+    """`infer_text_roles`, and the lines that start a line of the output (all but `continues`)."""
     if not len(f):
-        return []
+        return [], []
     standalone = display_lines(f)
     joins = _breaks_that_join(f, standalone)
     if lines is not None:
         across = _words_across_breaks(lines, f, joins)
         if across.any():
             joins = _breaks_that_join(f, standalone, across)
-    roles = [CONTINUES if joined else _standalone_role(f, i, bool(standalone[i]))
-             for i, joined in enumerate([False, *joins.tolist()])]
-    return _name_stacks(f, roles) if any(r.role is Role.DISPLAY for r in roles) else roles
+    starts = np.flatnonzero(np.concatenate(([True], ~joins))).tolist()
+    roles = [CONTINUES] * len(f)
+    display = False
+    for i in starts:
+        roles[i] = _standalone_role(f, i, bool(standalone[i]))
+        display = display or roles[i] is _HEADLINE
+    return (_name_stacks(f, roles, starts) if display else roles), starts
 
 
 def reflow_paragraphs(text: str) -> tuple[str, int]:
@@ -627,13 +682,13 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     ('据悉，我市中心城区目前已完成9 轮全员核酸检测。第九轮检测共发现阳性感染者 23 例，其中社会面仅发现 1例。\\n李海峰等参加调研', 4)
     """
     lines, features = line_features(text)
-    roles = infer_text_roles(features, lines)
+    roles, starts = _roles_and_starts(features, lines)
     paragraphs = assemble_paragraphs(lines, roles)
     if HARD_BREAK in text:  # a paragraph may hold nothing else
         paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() for p in paragraphs) if p]
     out = "\n".join(paragraphs)
     blanks = text.count("\n") + 1 - len(lines)
-    joins = [r.role for r in roles[1:]].count(Role.CONTINUES)
+    joins = len(lines) - len(starts)
     return out, joins + blanks
 
 

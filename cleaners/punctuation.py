@@ -178,7 +178,16 @@ def _widen_once(text: str) -> tuple[str, int]:
 
 
 def repair_punctuation_width(text: str) -> tuple[str, int]:
-    """Look-alike brackets first (they pair across ASCII and full-width), then ASCII → full-width."""
+    """Look-alike brackets first (they pair across ASCII and full-width), then ASCII → full-width,
+    then look-alike pairs again: widening one half of an ASCII pair beside Han makes one
+    (`核 (0)` → `核（0)`), which a second clean would pair.
+
+    >>> repair_punctuation_width("核 (0)")
+    ('核 （0）', 2)
+    """
     out, n_brackets = repair_lookalike_brackets(text)
     out, n_widened = widen_ascii_punctuation(out)
+    if n_widened:
+        out, n_paired = repair_lookalike_brackets(out)
+        n_brackets += n_paired
     return out, n_brackets + n_widened

@@ -77,11 +77,11 @@ def assemble_paragraphs(lines: list[str], roles: list[LineRole]) -> list[str]:
         raise ValueError(f"{len(lines)} lines but {len(roles)} roles")
     paragraphs: list[str] = []
     current: list[str] = []
-    for line, role in zip(lines, roles, strict=True):
-        piece = line.strip()
+    continues = Role.CONTINUES  # read once: the loop runs once per line of a page
+    for piece, role in zip(map(str.strip, lines), roles, strict=True):
         if not piece:
             continue
-        if current and role.role is Role.CONTINUES:
+        if current and role.role is continues:
             if piece[0] in _LATIN and current[-1][-1] in _LATIN:
                 piece = " " + piece
             current.append(piece)

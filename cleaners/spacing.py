@@ -11,6 +11,7 @@ import regex
 from cleaners.charclasses import BYLINE_ROLES, CJK_PUNCT, CJK_QUOTES, HAN, HSPACE
 from cleaners.lines import (
     CLAUSE_PUNCT,
+    PAGE_DATE,
     PHRASE_GAP,
     is_byline,
     is_letter_spaced,
@@ -178,13 +179,16 @@ def repair_intercharacter_spacing(text: str) -> tuple[str, int]:
     '史根治向在“战地”过节的“大白”们\\n签约摄影师 马宁 摄'
     """
     # The removals never cross a line break, so after each spaced line's meaningful spaces are
-    # protected they run once over the whole page: the same as line by line, in fewer calls.
+    # protected they run once over all those lines: the same as line by line, in fewer calls.
     # A line with no horizontal space has nothing to protect, remove or collapse.
     lines = text.split("\n")
-    out = "\n".join(
-        _protect_meaningful_spaces(line) if _HAS_HSPACE.search(line) else line for line in lines
-    )
-    return _remove_gaps(out)
+    spaced = [i for i, line in enumerate(lines) if _HAS_HSPACE.search(line)]
+    if not spaced:
+        return text, 0
+    out, count = _remove_gaps("\n".join(_protect_meaningful_spaces(lines[i]) for i in spaced))
+    for i, line in zip(spaced, out.split("\n"), strict=True):
+        lines[i] = line
+    return "\n".join(lines), count
 
 
 def count_residual_gaps(text: str) -> int:
@@ -251,13 +255,15 @@ HAN_GLYPH = regex.compile(HAN)
 
 def restore_dropped_spaces(text: str) -> tuple[str, int]:
     """Put back the spaces OCR dropped where the rule is certain: at the role boundaries of
-    bylines and credits (a line of its own or a bracket after a lead) and after a dateline
-    lead with no bracket. Counts the spaces put back.
+    bylines and credits (a line of its own or a bracket after a lead), after a dateline
+    lead with no bracket, and between a page header's date and weekday. Counts the spaces
+    put back.
 
     >>> restore_dropped_spaces("本报讯（记者林晓通讯员周航）5月8日，开会。\\n又讯为确保安全，开会。\\n本报记者陈默摄")
     ('本报讯（记者 林晓 通讯员 周航）5月8日，开会。\\n又讯 为确保安全，开会。\\n本报记者 陈默 摄', 6)
     """
-    if not ("记" in text or "讯" in text or "摄" in text or "通" in text or "实" in text):
+    if not ("记" in text or "讯" in text or "摄" in text or "通" in text or "实" in text
+            or "星期" in text or "周" in text):
         return text, 0  # a fast test first: every case holds one of these
     lines = text.split("\n")
     out = []
@@ -266,6 +272,10 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
             line = space_byline(line)
         elif "（" in line or "(" in line:
             line = BYLINE_BRACKET.sub(lambda m: space_byline(m.group(0)), line)
+        if "讯" in line:  # a fast test first: DATELINE_GLUED needs 本报讯 or 又讯
+            line = DATELINE_GLUED.sub(" ", line)
+        if "日" in line and (date := PAGE_DATE.fullmatch(line)) and not date.group("gap"):
+            line = line[: date.start("gap")] + " " + line[date.start("gap"):]
         out.append(line)
-    spaced = DATELINE_GLUED.sub(" ", "\n".join(out))
+    spaced = "\n".join(out)
     return spaced, spaced.count(" ") - text.count(" ")

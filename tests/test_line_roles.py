@@ -6,19 +6,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaners import clean
+from cleaners.charclasses import SENTENCE_END
 from cleaners.lines import (
+    ENDS_SENTENCE,
+    GUIDE_ITEM,
     INDENTED,
+    LEAD,
+    OPENS_PARAGRAPH,
+    OPENS_PARAGRAPH_FIRST,
+    SENTENCE_LAST_GLYPHS,
     clause_marks,
     digit_edges,
     ends_sentence,
     ends_with_opening,
     is_byline,
     is_display_type,
+    is_page_date,
     opens_paragraph,
     starts_with_fragment,
     unclosed_pairs,
     visible_width,
 )
+from cleaners.markers import HARD_BREAK
 from cleaners.paragraphs import infer_text_roles, line_features
 from cleaners.roles import (
     CONTINUES,
@@ -32,7 +41,7 @@ from cleaners.roles import (
 # Glyphs that move the evidence: Han, digits, Latin, spaces, both widths of punctuation,
 # brackets and quotes, lead and byline words, a guide bullet, a Markdown mark.
 PIECES = list("核酸检测居民有序排队作工") + list("0127") + ["1,083", "9:00"] + list("ab") + [" ", "\u3000", "  "] + \
-    list("，。、；：！？,.;:!?") + list("（）()“”《》〈") + ["本报讯", "记者 ", "摄", "■", "# "]
+    list("，。、；：！？,.;:!?") + list("（）()“”《》〈") + ["本报讯", "记者 ", "摄", "■", "# ", HARD_BREAK]
 pages = st.lists(
     st.lists(st.sampled_from(PIECES), max_size=14).map("".join), min_size=1, max_size=24
 ).map("\n".join)
@@ -48,14 +57,27 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
     assert f.unclosed.tolist() == [unclosed_pairs(x) for x in lines]
     assert f.ends_sentence.tolist() == [ends_sentence(x) for x in lines]
     assert f.opens.tolist() == [opens_paragraph(x) for x in lines]
+    assert f.lead.tolist() == [bool(LEAD.match(x)) for x in lines]
+    assert f.guide.tolist() == [bool(GUIDE_ITEM.match(x)) for x in lines]
+    assert f.hard_end.tolist() == [x.rstrip().endswith(HARD_BREAK) for x in lines]
     assert f.indented.tolist() == [bool(INDENTED.match(x)) for x in lines]
     assert f.display_type.tolist() == [is_display_type(x) for x in lines]
     assert f.byline.tolist() == [is_byline(x) for x in lines]
+    assert f.page_date.tolist() == [is_page_date(x) for x in lines]
     assert f.starts_fragment.tolist() == [starts_with_fragment(x) for x in lines]
     assert f.ends_opening.tolist() == [ends_with_opening(x) for x in lines]
     assert list(zip(f.starts_digit.tolist(), f.ends_digit.tolist(), strict=True)) == [
         digit_edges(x) for x in lines
     ]
+
+
+def test_edge_glyph_sets_hold_every_glyph_a_line_test_can_turn_on():
+    """The line tests ask their regex only where a line's first or last glyph is in these sets."""
+    bmp = [chr(c) for c in range(0x10000)]
+    assert {c for c in bmp if OPENS_PARAGRAPH.match(c, partial=True)} == {
+        c for c in bmp if OPENS_PARAGRAPH_FIRST.match(c)}
+    assert {c for c in bmp if ENDS_SENTENCE.search("核" + c)} <= {c for c in bmp if SENTENCE_LAST_GLYPHS.match(c)}
+    assert all(ENDS_SENTENCE.search("a" + c) for c in SENTENCE_END)
 
 
 @settings(max_examples=200, deadline=None)
@@ -118,6 +140,17 @@ FAULTS = [
     ("a headline and a phrase-spaced subheadline stay apart, a word across them or not",
      BODY_BEFORE + "\n守护一江清水\n河长巡河 常态长效\n" + BODY_AFTER,
      [BEFORE, "守护一江清水", "河长巡河 常态长效", AFTER]),
+    ("a byline wrapped before its next role is one byline; a picture credit above stays apart",
+     BODY_BEFORE + "\n本报记者 贺川 摄\n本报记者 陆晚晴\n通讯员 白杨\n" + BODY_AFTER,
+     [BEFORE, "本报记者 贺川 摄", "本报记者 陆晚晴 通讯员 白杨", AFTER]),
+    ("a page header: the date stands alone, its weekday gap put back; a page count stays",
+     "澜川晚报\n2026年3月18日星期三\n经济\n今日16版\n" + BODY_BEFORE + "\n" + BODY_AFTER,
+     ["澜川晚报", "2026年3月18日 星期三", "经济", "今日16版", BEFORE, AFTER]),
+    ("guide items in a box narrower than the column wrap at the box's width",
+     "今日导读\n■金沙湖湿地迎\n来今春首批候鸟\n■社区食堂让老\n人吃上“热乎饭”\n■地铁3号线实现\n5G信号全覆盖\n"
+     + BODY_BEFORE + "\n" + BODY_AFTER,
+     ["今日导读", "■金沙湖湿地迎来今春首批候鸟", "■社区食堂让老人吃上“热乎饭”", "■地铁3号线实现5G信号全覆盖",
+      BEFORE, AFTER]),
     ("a headline wrapped in its column keeps its end",
      BODY_BEFORE + "\n\n全民健身设施覆盖城\n乡\n\n" + BODY_AFTER,
      [BEFORE,

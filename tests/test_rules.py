@@ -1,8 +1,11 @@
 """Small named cases per rule of the text contract, traps included."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaners import clean, find_jump_markers
+from cleaners.markers import JUMP_MARKER, jump_marker_matches
 
 # (name, input, expected cleaned text)
 CASES = [
@@ -155,3 +158,18 @@ def test_traditional_profile_keeps_script():
 def test_raw_text_travels_with_result():
     raw = "核 酸 检 测"
     assert clean(raw).raw == raw
+
+
+# Jump markers built from their parts (lead spaces, bracket, kind word, gap, 第, page, 版, closing
+# bracket), some broken, between pieces of prose, spaces and line breaks: what moves a match.
+_MARKERS = st.tuples(*(st.sampled_from(parts) for parts in (
+    ["", " ", "\u3000"], ["", "（", "(", "〈", "【"], ["下转", "上接", "相关报道见", "继续阅读", "转", "接", "详见", "▶▶", "►", "下 转"],
+    ["", " ", "\n", "\u200b"], ["", "第"], ["二", "十二", "12", "Ａ０7", "3", ""], ["", " "], ["版", "版版", "版 版", ""],
+    ["", "）", ")", "〉", "］"]))).map("".join)
+_PROSE = st.sampled_from(["核酸", "的", "，", "。", "A", "下", "上", "第", "版", " ", "\n", "7"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.one_of(_MARKERS, _PROSE), max_size=12).map("".join))
+def test_jump_markers_searched_in_stretches_are_the_whole_text_matches(text):
+    assert [m.span() for m in jump_marker_matches(text)] == [m.span() for m in JUMP_MARKER.finditer(text)]

@@ -1,0 +1,215 @@
+"""Whether this tree's cleaner gives the same results as another revision's, page for page;
+and, with `--time`, how much CPU each takes on the same sample.
+
+A safety net for work on the cleaner's speed: the output must stay byte-identical. The pages:
+the gold, dev and held-out inputs (`*.txt`, not `*.gold.txt`), the seed pages, and generated
+bench pages (`bench.corpus`, seeds 0-3, about 1 MB each, made once by the other revision's
+code and cached, so both cleaners read the same bytes). For each page both trees report the
+whole `CleanResult` (text, paragraphs, markers, edits, profile), the reflow step's evidence
+(`line_features` rows) and roles (`infer_text_roles`) on the text reflow is given, and for the
+small inputs also `clean(explain=True)` spans and `clean(paragraphs_given=True)`. The first
+differing page is printed with the first field that differs.
+
+    .venv/bin/python tools/compare_clean.py 5dd61f4
+    .venv/bin/python tools/compare_clean.py 5dd61f4 --time   # CPU s, best of 3, 2 MB sample
+    .venv/bin/python tools/compare_clean.py 5dd61f4 --time --corpus ../main/bench/corpus/200MB-s0
+
+Each tree runs in its own interpreter with its root first on the path; the other revision is
+checked out (once) as a detached git worktree under the temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = Path(tempfile.gettempdir()) / "qingyang-compare-clean"
+
+# Bench pages: one generated corpus of this many bytes per seed.
+BENCH_SEEDS = (0, 1, 2, 3)
+BENCH_BYTES = 1_000_000
+
+# The timed sample: the first pages of a bench corpus (`make bench` builds it), up to this many bytes.
+TIME_CORPUS = ROOT / "bench" / "corpus" / "200MB-s0"
+TIME_BYTES = 2_000_000
+
+# Run in each tree's interpreter: reads {"small": {...}, "bench": {...}} pages on stdin and
+# writes one JSON line per page, in order.
+_REPORT = r"""
+import json, sys
+from cleaners import build_plan, clean, load_profile
+from cleaners.markers import remove_jump_markers
+from cleaners.paragraphs import infer_text_roles, line_features
+
+profile = load_profile(None)
+
+def reflow_input(text):
+    out, _, _ = remove_jump_markers(text)
+    for name, rule in build_plan(profile):
+        if name == "reflow":
+            return out
+        out = rule(out)[0]
+    return None
+
+def result(r):
+    return {"text": r.text, "paragraphs": r.paragraphs, "markers": [m.to_dict() for m in r.markers],
+            "edits": r.edits, "profile": r.profile,
+            "spans": None if r.spans is None else [s.to_dict() for s in r.spans]}
+
+def evidence(text):
+    lines, f = line_features(text)
+    return {"lines": lines, "features": [f.row(i) for i in range(len(f))],
+            "roles": [str(r) for r in infer_text_roles(f, lines)]}
+
+pages = json.load(sys.stdin)
+for group, named in pages.items():
+    for name, text in named.items():
+        report = {"page": f"{group}:{name}", "clean": result(clean(text))}
+        report["reflow"] = evidence(reflow_input(text))
+        if group == "small":
+            report["explain"] = result(clean(text, explain=True))
+            report["given"] = result(clean(text, paragraphs_given=True))
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, sort_keys=True) + "\n")
+"""
+
+# Run in each tree's interpreter: CPU seconds of clean() over the pages on stdin, best of 3.
+_TIME = r"""
+import json, sys, time
+from cleaners import clean
+pages = json.load(sys.stdin)
+clean(pages[0])
+best = float("inf")
+for _ in range(3):
+    started = time.process_time()
+    for page in pages:
+        clean(page)
+    best = min(best, time.process_time() - started)
+print(json.dumps(best))
+"""
+
+
+def checkout(rev: str) -> Path:
+    """A detached worktree of `rev` under the temporary folder (made once)."""
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", rev], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    tree = CACHE / f"tree-{commit[:12]}"
+    if not (tree / "cleaners").is_dir():
+        tree.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), commit],
+                       check=True, capture_output=True)
+    return tree
+
+
+def in_tree(tree: Path, code: str, stdin: str) -> str:
+    """Run `code` in an interpreter with `tree` first on the path; its stdout."""
+    done = subprocess.run([sys.executable, "-c", code], input=stdin, capture_output=True, text=True,
+                          cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)})
+    if done.returncode:
+        raise SystemExit(f"{tree}: exit {done.returncode}\n{done.stderr}")
+    return done.stdout
+
+
+def small_pages() -> dict[str, str]:
+    """The gold, dev, held-out and seed inputs, by path."""
+    folders = [ROOT / "tests" / "gold", ROOT / "tests" / "eval" / "dev", ROOT / "tests" / "eval" / "heldout",
+               ROOT / "seeds"]
+    return {str(p.relative_to(ROOT)): p.read_text("utf-8-sig") for folder in folders
+            for p in sorted(folder.glob("*.txt")) if not p.name.endswith(".gold.txt")}
+
+
+_GENERATE = r"""
+import json, sys
+from bench.corpus import generate, load_material
+material = load_material()
+pages = {}
+asked = json.load(sys.stdin)
+for seed in asked["seeds"]:
+    for page_id, text in generate(asked["bytes"], seed, material):
+        pages[page_id] = text
+print(json.dumps(pages, ensure_ascii=False))
+"""
+
+
+def bench_pages(old_tree: Path) -> dict[str, str]:
+    """Generated bench pages, made by the other revision's code (cached per revision)."""
+    cached = CACHE / f"bench-{old_tree.name}.json"
+    if not cached.exists():
+        cached.write_text(in_tree(old_tree, _GENERATE, json.dumps({"seeds": BENCH_SEEDS, "bytes": BENCH_BYTES})), "utf-8")
+    return json.loads(cached.read_text("utf-8"))
+
+
+def first_difference(a, b, path: str = "") -> str:
+    """Where two JSON values first differ, as a path with both sides."""
+    if type(a) is not type(b):
+        return f"{path}: {a!r:.200} != {b!r:.200}"
+    if isinstance(a, dict):
+        for key in sorted(set(a) | set(b)):
+            if a.get(key) != b.get(key):
+                return first_difference(a.get(key), b.get(key), f"{path}.{key}")
+    if isinstance(a, list):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            if x != y:
+                return first_difference(x, y, f"{path}[{i}]")
+        if len(a) != len(b):
+            return f"{path}: {len(a)} items != {len(b)} items"
+    return f"{path}: {a!r:.200} != {b!r:.200}"
+
+
+def compare(old_tree: Path) -> int:
+    pages = {"small": small_pages(), "bench": bench_pages(old_tree)}
+    stdin = json.dumps(pages, ensure_ascii=False)
+    old = in_tree(old_tree, _REPORT, stdin).splitlines()
+    new = in_tree(ROOT, _REPORT, stdin).splitlines()
+    counts = {group: len(named) for group, named in pages.items()}
+    if len(old) != len(new):
+        print(f"{len(old)} reports from the old tree, {len(new)} from this one")
+        return 1
+    for same, (a, b) in enumerate(zip(old, new, strict=True)):
+        if a != b:
+            ra, rb = json.loads(a), json.loads(b)
+            print(f"differs: {ra['page']}  {first_difference(ra, rb)}")
+            print(f"({same} of {len(new)} pages identical before it)")
+            return 1
+    print(f"identical: {len(new)} pages ({counts['small']} gold/eval/seed inputs, "
+          f"{counts['bench']} bench pages), {sum(map(len, new)) / 1e6:.1f} MB of reports")
+    return 0
+
+
+def time_both(old_tree: Path, rev: str, corpus: Path, rounds: int) -> int:
+    pages, size = [], 0
+    for line in (corpus / "shard-0000.jsonl").open(encoding="utf-8"):
+        if size >= TIME_BYTES:
+            break
+        pages.append(json.loads(line)["text"])
+        size += len(pages[-1].encode("utf-8"))
+    stdin = json.dumps(pages, ensure_ascii=False)
+    # The trees take turns, `rounds` times: on a shared machine the best of each is steadier.
+    best = {rev: float("inf"), "this tree": float("inf")}
+    for _ in range(rounds):
+        for label, tree in ((rev, old_tree), ("this tree", ROOT)):
+            best[label] = min(best[label], json.loads(in_tree(tree, _TIME, stdin)))
+    for label, seconds in best.items():
+        print(f"{label:>10}: {seconds:.3f} s CPU (best of {3 * rounds}) for {len(pages)} pages, {size / 1e6:.2f} MB")
+    print(f"speed-up: {best[rev] / best['this tree']:.2f}x")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("rev", help="the revision to compare with, e.g. 5dd61f4")
+    parser.add_argument("--time", action="store_true", help="CPU time of both on the 2 MB sample instead")
+    parser.add_argument("--corpus", type=Path, default=TIME_CORPUS, help=f"timed corpus (default {TIME_CORPUS})")
+    parser.add_argument("--rounds", type=int, default=3, help="turns each tree takes (default 3)")
+    args = parser.parse_args(argv)
+    old_tree = checkout(args.rev)
+    return time_both(old_tree, args.rev, args.corpus, args.rounds) if args.time else compare(old_tree)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
