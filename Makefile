@@ -17,8 +17,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# The run judges rows in its workers by the suites' rules (no Great Expectations process);
+# `qingyang validate` then runs both whole suites in Great Expectations, with its Data Docs.
 run: $(STAMP)
 	$(BIN)/qingyang run seeds/ --output output
+	$(BIN)/qingyang validate output
 
 # pyspark for the Spark reader test, in its own folder (see pyproject's `spark` extra); only
 # when Java 17 or later runs (Spark 4 needs it), else that test skips and says why.
