@@ -1,0 +1,230 @@
+"""Reading order as a topological sort of the lines (after T. M. Breuel, "High Performance
+Document Layout Analysis", 2003).
+
+Two rules give a partial order on a page's lines, read off their boxes alone:
+
+1. a line comes before a line below it when their x-ranges overlap (down a column, or from
+   a headline to the columns under it);
+2. a line comes before a line wholly to its right when no line lying between them
+   vertically overlaps both in x (a column before the next one, unless a headline set
+   across both parts them: then the stories above it come first, by rule 1).
+
+The reading order is a topological sort of that order, ties going to the line highest on
+the page. It needs no gutters, no bands and no gap thresholds, so it holds for columns
+whose lines do not line up in rows (an extra line at a column's top, a column beside a
+photo) and for a framed box beside a story. One refinement keeps a header (a masthead's
+lines beside the paper's name) before what is below it: a run of lines down a column comes
+after a run wholly above it to its right when nothing beside the upper run reaches down
+to it (`_ends_above`).
+
+The boxes are those of the straightened page (`layout.skew`). A line the engine merged
+across a gutter would overlap both columns and part them like a headline: the caller gives
+it the x-range of the column it starts in (`order_boxes`).
+"""
+
+from dataclasses import dataclass
+from statistics import median
+
+import numpy as np
+
+from readers.model import Box
+
+# Two lines overlap in x when they share at least this share of the narrower one's width: a
+# column's lines share nearly all of it, lines of two columns none (a padded box or a mark
+# hanging into the gutter shares a sliver).
+X_OVERLAP = 0.2
+
+# The white space under a page's header (masthead, header band) is at least this many body
+# line heights tall: wider than the space between lines of a column.
+HEADER_GAP = 0.5
+# A header is one row: no taller than this many times its tallest line (the paper's name, the
+# section's box); a story's columns above a white space are none.
+HEADER_ROW = 2.0
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A line's place in reading order: its block (a run of columns between lines set
+    across them) and its column (a run of lines down one column) in that block."""
+
+    index: int  # the line's index in the engine's order
+    block: int
+    column: int
+
+
+def _overlap_matrix(x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+    """Whether each pair of lines overlaps in x (by `X_OVERLAP` of the narrower one)."""
+    shared = np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])
+    width = x1 - x0
+    narrower = np.minimum(width[:, None], width[None, :])
+    return shared > X_OVERLAP * np.maximum(narrower, 1.0)
+
+
+def _nearest_above(overlap: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+    """For each line, the lines right above it in its column: they overlap it in x and no
+    line overlapping both lies between them."""
+    nearest = []
+    for a in range(len(y)):
+        up = np.nonzero(overlap[a] & (y < y[a]))[0]
+        # p is hidden when some q above a, below p, overlaps both
+        hidden = (overlap[np.ix_(up, up)] & (y[up][None, :] > y[up][:, None])).any(axis=1)
+        nearest.append(up[~hidden])
+    return nearest
+
+
+def _display_rows(top: np.ndarray, bottom: np.ndarray, display: list[bool]) -> list[np.ndarray]:
+    """For each display line, the display lines on its row (their boxes share half the lower
+    one's height): the pieces of one headline an engine cut apart, or the headlines of
+    stories side by side opening one band."""
+    heights = bottom - top
+    shared = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None], top[None, :])
+    row = (shared >= 0.5 * np.minimum(heights[:, None], heights[None, :])) & np.array(display, dtype=bool)[None, :]
+    return [np.nonzero(row[a])[0] if display[a] else np.array([], dtype=int) for a in range(len(display))]
+
+
+def _column_tops(overlap: np.ndarray, y: np.ndarray, top: np.ndarray, bottom: np.ndarray,
+                 display: list[bool]) -> np.ndarray:
+    """For each line, the top of the run of lines above it up its column, up to and with a
+    headline set over two columns (a display line whose row of display lines has two lines
+    side by side right above it: it opens a band of stories under the ones above). A
+    photo's hole does not end a run."""
+    nearest = _nearest_above(overlap, y)
+    rows = _display_rows(top, bottom, display)
+    spans = []
+    for a in range(len(y)):
+        up = np.unique(np.concatenate([nearest[r] for r in rows[a]])) if len(rows[a]) else nearest[a]
+        spans.append(bool(display[a]) and len(up) >= 2 and not overlap[np.ix_(up, up)].all())
+    reach = top.copy()
+    for a in np.argsort(y, kind="stable"):
+        if not spans[a] and len(nearest[a]):
+            reach[a] = min(reach[a], min(reach[p] for p in nearest[a]))
+    return reach
+
+
+def precedence(boxes: list[Box], display: list[bool] | None = None) -> np.ndarray:
+    """The matrix `before[a, b]`: line a comes before line b by rule 1 or rule 2.
+
+    >>> left = [Box(0, 0, 100, 10), Box(0, 14, 100, 24)]
+    >>> right = [Box(120, 0, 220, 10), Box(120, 14, 220, 24)]
+    >>> before = precedence(left + right)
+    >>> bool(before[0, 1]), bool(before[1, 2]), bool(before[2, 1])
+    (True, True, False)
+
+    A headline across both columns parts the column above it from the one beside and
+    below it: the left column's lower line no longer comes before the right one's.
+
+    >>> before = precedence([Box(0, 0, 100, 10), Box(0, 30, 100, 40), Box(0, 14, 220, 26), Box(120, 30, 220, 40)])
+    >>> bool(before[0, 3]), bool(before[1, 3]), bool(before[2, 3])
+    (False, True, True)
+    """
+    n = len(boxes)
+    x0 = np.array([b.x0 for b in boxes], dtype=float)
+    x1 = np.array([b.x1 for b in boxes], dtype=float)
+    y = np.array([(b.y0 + b.y1) / 2 for b in boxes], dtype=float)
+    top = np.array([b.y0 for b in boxes], dtype=float)
+    bottom = np.array([b.y1 for b in boxes], dtype=float)
+    overlap = _overlap_matrix(x0, x1)
+    above = y[:, None] < y[None, :]
+    before = overlap & above  # rule 1
+    left_of = ~overlap & ((x0 + x1)[:, None] < (x0 + x1)[None, :])
+    column_top = _column_tops(overlap, y, top, bottom, display or [False] * n)
+    for a in range(n):
+        targets = np.nonzero(left_of[a])[0]
+        if not len(targets):
+            continue
+        low, high = np.minimum(y[a], y[targets]), np.maximum(y[a], y[targets])
+        # c lies between a and b vertically and overlaps both in x
+        between = (y[None, :] > low[:, None]) & (y[None, :] < high[:, None])
+        parted = (between & overlap[a][None, :] & overlap[targets]).any(axis=1)
+        # a's column starts below b: b's story ended above a band a's column opens
+        later = column_top[a] >= bottom[targets]
+        before[a, targets[~parted & ~later]] = True  # rule 2
+        before[targets[~parted & later], a] = True
+    np.fill_diagonal(before, False)
+    return before
+
+
+def topological_order(before: np.ndarray, boxes: list[Box]) -> list[int]:
+    """The lines sorted so that each comes after all lines that come before it, the next
+    line always the highest on the page of those free to go (then the leftmost). A cycle
+    (boxes that contradict each other) is broken at its highest line."""
+    n = len(boxes)
+    waiting = before.sum(axis=0).astype(int)
+    done = np.zeros(n, dtype=bool)
+    key = sorted(range(n), key=lambda i: (boxes[i].y0, boxes[i].x0))
+    order: list[int] = []
+    while len(order) < n:
+        free = next((i for i in key if not done[i] and waiting[i] == 0), None)
+        if free is None:
+            free = next(i for i in key if not done[i])
+        done[free] = True
+        order.append(free)
+        waiting -= before[free].astype(int)
+        waiting[free] = 0
+    return order
+
+
+def columns_and_blocks(order: list[int], boxes: list[Box], display: list[bool]) -> list[Placed]:
+    """Each line's block and column, read off the order: a column is a run of consecutive
+    lines, each below the one before it and overlapping it in x, of one kind (display or
+    body); a new block starts where a column starts left of the one before it or with a
+    display line (a headline over the next stories)."""
+    placed: list[Placed] = []
+    block = column = 0
+    for k, i in enumerate(order):
+        if k:
+            p = order[k - 1]
+            a, b = boxes[p], boxes[i]
+            shared = min(a.x1, b.x1) - max(a.x0, b.x0)
+            same = (shared > X_OVERLAP * max(min(a.width, b.width), 1.0) and b.y0 >= (a.y0 + a.y1) / 2
+                    and display[p] == display[i])
+            if not same:
+                if (display[i] and not display[p]) or (b.x0 < a.x0 - 0.5 * a.height and b.y0 > a.y0):
+                    block, column = block + 1, 0
+                else:
+                    column += 1
+        placed.append(Placed(i, block, column))
+    return placed
+
+
+def page_header(boxes: list[Box]) -> list[int]:
+    """The lines above the first white space across the whole page at least `HEADER_GAP`
+    body-line heights tall: a masthead or a header band, read before the stories under it
+    (its items beside the paper's name are no column beside the stories). Empty when
+    there is none.
+
+    >>> page_header([Box(0, 0, 300, 60), Box(400, 0, 600, 20), Box(400, 30, 600, 50), Box(0, 90, 200, 110)])
+    [0, 1, 2]
+    """
+    h = median(b.height for b in boxes)
+    spans = sorted((b.y0, b.y1) for b in boxes)
+    reach = spans[0][1]
+    for y0, y1 in spans[1:]:
+        if y0 - reach >= HEADER_GAP * h:
+            header = [i for i, b in enumerate(boxes) if b.y1 <= reach]
+            tallest = max(boxes[i].height for i in header)
+            return header if reach - spans[0][0] <= HEADER_ROW * tallest else []
+        reach = max(reach, y1)
+    return []
+
+
+def reading_order(order_boxes: list[Box], display: list[bool]) -> list[Placed]:
+    """The lines' reading order, each with its block and column. `order_boxes`: each line's
+    box on the straightened page, a line merged across a gutter narrowed to the column it
+    starts in; `display`: whether each line is display type (a headline, not body text).
+
+    >>> two_columns = [Box(0, 0, 100, 10), Box(120, 0, 220, 10), Box(0, 14, 100, 24), Box(120, 14, 220, 24)]
+    >>> [p.index for p in reading_order(two_columns, [False] * 4)]
+    [0, 2, 1, 3]
+    >>> with_headline = [Box(0, 0, 220, 20), *[Box(b.x0, b.y0 + 30, b.x1, b.y1 + 30) for b in two_columns]]
+    >>> [(p.index, p.block, p.column) for p in reading_order(with_headline, [True] + [False] * 4)]
+    [(0, 0, 0), (1, 0, 1), (3, 0, 1), (2, 0, 2), (4, 0, 2)]
+    """
+    if not order_boxes:
+        return []
+    header = page_header(order_boxes)
+    order = []
+    for part in (header, [i for i in range(len(order_boxes)) if i not in set(header)]):
+        boxes = [order_boxes[i] for i in part]
+        order += [part[k] for k in topological_order(precedence(boxes, [display[i] for i in part]), boxes)]
+    return columns_and_blocks(order, order_boxes, display)
