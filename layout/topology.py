@@ -34,6 +34,10 @@ from readers.model import Box
 # hanging into the gutter shares a sliver).
 X_OVERLAP = 0.2
 
+# Lines of two columns this many line heights above and below a line of body type, which
+# overlaps both in x: the engine merged it across the gutter.
+MERGED_REACH = 2.0
+
 # The white space under a page's header (masthead, header band) is at least this many body
 # line heights tall: wider than the space between lines of a column.
 HEADER_GAP = 0.5
@@ -94,11 +98,25 @@ def _column_tops(overlap: np.ndarray, y: np.ndarray, top: np.ndarray, bottom: np
     for a in range(len(y)):
         up = np.unique(np.concatenate([nearest[r] for r in rows[a]])) if len(rows[a]) else nearest[a]
         spans.append(bool(display[a]) and len(up) >= 2 and not overlap[np.ix_(up, up)].all())
+    h = float(np.median(bottom - top))
+    cuts = [(y0, y1) for y0, y1 in _white_rows(top, bottom)
+            if y1 - y0 >= HEADER_GAP * h and any(spans[a] and y1 <= top[a] <= y1 + (bottom[a] - top[a]) for a in range(len(y)))]
     reach = top.copy()
     for a in np.argsort(y, kind="stable"):
-        if not spans[a] and len(nearest[a]):
-            reach[a] = min(reach[a], min(reach[p] for p in nearest[a]))
+        up = [p for p in nearest[a] if display[p] or not any(bottom[p] <= y0 and y1 <= top[a] for y0, y1 in cuts)]
+        if not spans[a] and up:
+            reach[a] = min(reach[a], min(reach[p] for p in up))
     return reach
+
+
+def _white_rows(top: np.ndarray, bottom: np.ndarray) -> list[tuple[float, float]]:
+    """The runs of rows across the whole page that no line covers, top to bottom."""
+    runs, reach = [], None
+    for y0, y1 in sorted(zip(top.tolist(), bottom.tolist(), strict=True)):
+        if reach is not None and y0 > reach:
+            runs.append((reach, y0))
+        reach = y1 if reach is None else max(reach, y1)
+    return runs
 
 
 def precedence(boxes: list[Box], display: list[bool] | None = None) -> np.ndarray:
@@ -185,6 +203,42 @@ def columns_and_blocks(order: list[int], boxes: list[Box], display: list[bool]) 
                     column += 1
         placed.append(Placed(i, block, column))
     return placed
+
+
+def _side_by_side(boxes: list[Box], idx: list[int]) -> bool:
+    """Whether two of these lines stand side by side (neither overlaps the other in x)."""
+    return any(min(boxes[i].x1, boxes[j].x1) - max(boxes[i].x0, boxes[j].x0) <= 0
+               for k, i in enumerate(idx) for j in idx[k + 1:])
+
+
+def narrow_merged(boxes: list[Box], display: list[bool]) -> tuple[list[Box], int]:
+    """The boxes with each line the engine merged across a gutter narrowed to the column it
+    starts in, and how many there were. A merged line is body type with lines of two columns
+    side by side right above it (within `MERGED_REACH` line heights) and right below it, or
+    none below (a story's last row): a headline set across columns is display type, or has
+    white around it, and a kicker has its headline alone below it.
+
+    >>> column = [Box(x, y, x + 100, y + 10) for x in (0, 120) for y in (0, 14, 42, 56)]
+    >>> merged = Box(0, 28, 220, 38)
+    >>> narrow_merged([*column, merged], [False] * 9)
+    ([...], 1)
+    >>> narrow_merged([*column, merged], [False] * 9)[0][-1]
+    Box(x0=0, y0=28, x1=100, y1=38)
+    """
+    h = median(b.height for b in boxes) if boxes else 1.0
+    out, merged = list(boxes), 0
+    for i, box in enumerate(boxes):
+        if display[i]:
+            continue
+        near = [j for j, b in enumerate(boxes) if j != i
+                and min(b.x1, box.x1) - max(b.x0, box.x0) > X_OVERLAP * min(b.width, box.width)]
+        above = [j for j in near if box.y0 - MERGED_REACH * h <= boxes[j].y1 <= (box.y0 + box.y1) / 2]
+        below = [j for j in near if (box.y0 + box.y1) / 2 <= boxes[j].y0 <= box.y1 + MERGED_REACH * h]
+        if _side_by_side(boxes, above) and (not below or _side_by_side(boxes, below)):
+            first = min(above + below, key=lambda j: boxes[j].x0)
+            out[i] = Box(box.x0, box.y0, min(box.x1, boxes[first].x1), box.y1)
+            merged += 1
+    return out, merged
 
 
 def page_header(boxes: list[Box]) -> list[int]:
