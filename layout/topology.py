@@ -162,11 +162,26 @@ def precedence(boxes: list[Box], display: list[bool] | None = None) -> np.ndarra
     return before
 
 
+def _without_upward_cycles(before: np.ndarray, boxes: list[Box]) -> np.ndarray:
+    """`before` without each edge from a lower line to a higher one that closes a cycle."""
+    reach = before.copy()
+    while True:
+        wider = reach | ((reach.astype(np.int32) @ reach.astype(np.int32)) > 0)
+        if (wider == reach).all():
+            break
+        reach = wider
+    y = np.array([(b.y0 + b.y1) / 2 for b in boxes], dtype=float)
+    upward = before & (y[:, None] > y[None, :])
+    return before & ~(upward & reach.T)
+
+
 def topological_order(before: np.ndarray, boxes: list[Box]) -> list[int]:
     """The lines sorted so that each comes after all lines that come before it, the next
-    line always the highest on the page of those free to go (then the leftmost). A cycle
-    (boxes that contradict each other) is broken at its highest line."""
+    line always the highest on the page of those free to go (then the leftmost). Boxes that
+    contradict each other make a cycle: it is broken at its edges that go up the page (rule
+    2 from a lower line; a column read downwards is surer), else at its highest line."""
     n = len(boxes)
+    before = _without_upward_cycles(before, boxes)
     waiting = before.sum(axis=0).astype(int)
     done = np.zeros(n, dtype=bool)
     key = sorted(range(n), key=lambda i: (boxes[i].y0, boxes[i].x0))
