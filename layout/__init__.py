@@ -3,8 +3,9 @@
 `lay_out(page)` drops what is no text (column rules read as words, boxes with no place, a
 row's second reading: `layout.words`, `layout.overlaps`), turns the boxes of a page scanned
 askew straight (`layout.skew`; the `lines` column keeps the engine's boxes), joins display
-pieces cut along a row (`layout.fragments`), cuts lines run across a gutter and orders the lines column by
-column (`layout.order`), rebuilds each line's text from its word gaps (`layout.spacing`),
+pieces cut along a row (`layout.fragments`), cuts lines run across a gutter where their words
+allow (`layout.order`), orders the lines by a topological sort of their boxes
+(`layout.topology`), rebuilds each line's text from its word gaps (`layout.spacing`),
 gives each line a role from its box (`layout.roles`) and assembles paragraphs with the text
 path's assembly. The cleaning rules
 then run on those paragraphs as on any text, reflow aside. Without word boxes (PP-OCR)
@@ -16,11 +17,12 @@ from dataclasses import dataclass
 
 from cleaners.roles import LineRole, assemble_paragraphs
 from layout.fragments import join_display_fragments
-from layout.order import page_gutters, reading_order, set_across, split_at_gutters
+from layout.order import page_gutters, set_across, split_at_gutters
 from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
 from layout.skew import on_pixels, page_skew, skew_evidence, straighten, turned
 from layout.spacing import line_text
+from layout.topology import display_lines, narrow_merged, reading_order
 from layout.words import drop_placeless, drop_rules, type_height
 from readers.model import OcrLine, OcrPage
 
@@ -104,8 +106,9 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     ocr_lines = once
     gutters = page_gutters(ocr_lines)
     across = set_across(ocr_lines, gutters)
-    placed, merged = reading_order([line.box for line in ocr_lines], gutters, across,
-                                   [type_height(line) for line in ocr_lines])
+    display = display_lines([type_height(line) for line in ocr_lines], across)
+    boxes, merged = narrow_merged([line.box for line in ocr_lines], display)
+    placed = reading_order(boxes, display)
     column_lines = [ColumnLine(line_text(ocr_lines[p.index]), ocr_lines[p.index].box, p.block, p.column,
                                p.index in across)
                     for p in placed]

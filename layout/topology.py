@@ -27,7 +27,11 @@ from statistics import median
 
 import numpy as np
 
+from layout.order import line_gap
 from readers.model import Box
+
+# A line at least this much taller than the body lines (the median) is display type.
+DISPLAY_HEIGHT = 1.25
 
 # Two lines overlap in x when they share at least this share of the narrower one's width: a
 # column's lines share nearly all of it, lines of two columns none (a padded box or a mark
@@ -38,9 +42,12 @@ X_OVERLAP = 0.2
 # overlaps both in x: the engine merged it across the gutter.
 MERGED_REACH = 2.0
 
-# The white space under a page's header (masthead, header band) is at least this many body
-# line heights tall: wider than the space between lines of a column.
+# The white space under a page's header (masthead, header band) is taller than the usual
+# space between lines of a column by at least this many body line heights (engines box
+# lines tightly or loosely: the usual space is measured); the white space between two bands
+# of stories, right above a headline across columns, by at least the second.
 HEADER_GAP = 0.5
+BAND_GAP = 0.1
 # A header is one row: no taller than this many times its tallest line (the paper's name, the
 # section's box); a story's columns above a white space are none.
 HEADER_ROW = 2.0
@@ -54,6 +61,17 @@ class Placed:
     index: int  # the line's index in the engine's order
     block: int
     column: int
+
+
+def display_lines(heights: list[float], across: set[int] = frozenset()) -> list[bool]:
+    """Whether each line is display type (a headline, not body text): its type is taller than
+    the body's by `DISPLAY_HEIGHT`, or its glyphs stand across a gutter (`across`).
+
+    >>> display_lines([30, 30, 31, 45, 29], {4})
+    [False, False, False, True, True]
+    """
+    h = median(heights) if heights else 1.0
+    return [i in across or height >= DISPLAY_HEIGHT * h for i, height in enumerate(heights)]
 
 
 def _overlap_matrix(x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
@@ -87,23 +105,33 @@ def _display_rows(top: np.ndarray, bottom: np.ndarray, display: list[bool]) -> l
 
 
 def _column_tops(overlap: np.ndarray, y: np.ndarray, top: np.ndarray, bottom: np.ndarray,
-                 display: list[bool]) -> np.ndarray:
-    """For each line, the top of the run of lines above it up its column, up to and with a
-    headline set over two columns (a display line whose row of display lines has two lines
-    side by side right above it: it opens a band of stories under the ones above). A
-    photo's hole does not end a run."""
+                 display: list[bool], band_gap: float) -> np.ndarray:
+    """For each line, the top of the run of lines above it up its column.
+
+    A run ends at a headline set over two columns (a display line whose row of display lines
+    has two lines side by side right above it: it opens a band of stories under the ones
+    above). It ends too at a white space across the page right above such a headline (or
+    its kicker), `band_gap` tall, for the lines of the band it opens: the kicker stacked on
+    it and the lines from its top down (a story's column reaching left of its headline
+    starts there too, a sidebar's story beside its kicker goes on). A run goes on from a
+    display line across it (a headline over a photo beside the next band), and across a
+    photo's hole in its column."""
     nearest = _nearest_above(overlap, y)
     rows = _display_rows(top, bottom, display)
     spans = []
     for a in range(len(y)):
         up = np.unique(np.concatenate([nearest[r] for r in rows[a]])) if len(rows[a]) else nearest[a]
         spans.append(bool(display[a]) and len(up) >= 2 and not overlap[np.ix_(up, up)].all())
-    h = float(np.median(bottom - top))
-    cuts = [(y0, y1) for y0, y1 in _white_rows(top, bottom)
-            if y1 - y0 >= HEADER_GAP * h and any(spans[a] and y1 <= top[a] <= y1 + (bottom[a] - top[a]) for a in range(len(y)))]
+    cuts = []  # (top of the white, its bottom, where its band starts, the kickers on its headlines)
+    for y0, y1 in _white_rows(top, bottom):
+        heads = [a for a in range(len(y)) if spans[a] and y1 <= top[a] <= y1 + (bottom[a] - top[a])]
+        if y1 - y0 >= band_gap and heads:
+            stacked = {int(k) for a in heads for k in nearest[a] if top[k] >= y1}
+            cuts.append((y0, y1, min(top[a] for a in heads), stacked))
     reach = top.copy()
     for a in np.argsort(y, kind="stable"):
-        up = [p for p in nearest[a] if display[p] or not any(bottom[p] <= y0 and y1 <= top[a] for y0, y1 in cuts)]
+        up = [p for p in nearest[a] if display[p] or top[a] - bottom[p] < band_gap or not any(
+            bottom[p] <= y0 and y1 <= top[a] and (top[a] >= start or a in stacked) for y0, y1, start, stacked in cuts)]
         if not spans[a] and up:
             reach[a] = min(reach[a], min(reach[p] for p in up))
     return reach
@@ -145,7 +173,8 @@ def precedence(boxes: list[Box], display: list[bool] | None = None) -> np.ndarra
     above = y[:, None] < y[None, :]
     before = overlap & above  # rule 1
     left_of = ~overlap & ((x0 + x1)[:, None] < (x0 + x1)[None, :])
-    column_top = _column_tops(overlap, y, top, bottom, display or [False] * n)
+    band_gap = line_gap(boxes) + BAND_GAP * median(b.height for b in boxes)
+    column_top = _column_tops(overlap, y, top, bottom, display or [False] * n, band_gap)
     for a in range(n):
         targets = np.nonzero(left_of[a])[0]
         if not len(targets):
@@ -199,9 +228,10 @@ def topological_order(before: np.ndarray, boxes: list[Box]) -> list[int]:
 
 def columns_and_blocks(order: list[int], boxes: list[Box], display: list[bool]) -> list[Placed]:
     """Each line's block and column, read off the order: a column is a run of consecutive
-    lines, each below the one before it and overlapping it in x, of one kind (display or
-    body); a new block starts where a column starts left of the one before it or with a
-    display line (a headline over the next stories)."""
+    lines, each below the one before it and overlapping it in x or going on along its row
+    (a headline heads the column under its start; a display line after body text starts a
+    column); a new block starts where a column starts left of the one before
+    it and lower, or with a display line after body text (a headline over the next stories)."""
     placed: list[Placed] = []
     block = column = 0
     for k, i in enumerate(order):
@@ -209,8 +239,10 @@ def columns_and_blocks(order: list[int], boxes: list[Box], display: list[bool]) 
             p = order[k - 1]
             a, b = boxes[p], boxes[i]
             shared = min(a.x1, b.x1) - max(a.x0, b.x0)
-            same = (shared > X_OVERLAP * max(min(a.width, b.width), 1.0) and b.y0 >= (a.y0 + a.y1) / 2
-                    and display[p] == display[i])
+            below = shared > X_OVERLAP * max(min(a.width, b.width), 1.0) and b.y0 >= (a.y0 + a.y1) / 2
+            # a row the engine cut in pieces goes on to the right
+            along = b.x0 >= a.x1 - a.height and min(a.y1, b.y1) - max(a.y0, b.y0) >= 0.5 * min(a.height, b.height)
+            same = (below or along) and not (display[i] and not display[p])
             if not same:
                 if (display[i] and not display[p]) or (b.x0 < a.x0 - 0.5 * a.height and b.y0 > a.y0):
                     block, column = block + 1, 0
@@ -257,19 +289,19 @@ def narrow_merged(boxes: list[Box], display: list[bool]) -> tuple[list[Box], int
 
 
 def page_header(boxes: list[Box]) -> list[int]:
-    """The lines above the first white space across the whole page at least `HEADER_GAP`
-    body-line heights tall: a masthead or a header band, read before the stories under it
+    """The lines above the first white space across the whole page that parts bands
+    (`HEADER_GAP`): a masthead or a header band, read before the stories under it
     (its items beside the paper's name are no column beside the stories). Empty when
     there is none.
 
     >>> page_header([Box(0, 0, 300, 60), Box(400, 0, 600, 20), Box(400, 30, 600, 50), Box(0, 90, 200, 110)])
     [0, 1, 2]
     """
-    h = median(b.height for b in boxes)
+    gap = line_gap(boxes) + HEADER_GAP * median(b.height for b in boxes)
     spans = sorted((b.y0, b.y1) for b in boxes)
     reach = spans[0][1]
     for y0, y1 in spans[1:]:
-        if y0 - reach >= HEADER_GAP * h:
+        if y0 - reach >= gap:
             header = [i for i, b in enumerate(boxes) if b.y1 <= reach]
             tallest = max(boxes[i].height for i in header)
             return header if reach - spans[0][0] <= HEADER_ROW * tallest else []
@@ -287,13 +319,15 @@ def reading_order(order_boxes: list[Box], display: list[bool]) -> list[Placed]:
     [0, 2, 1, 3]
     >>> with_headline = [Box(0, 0, 220, 20), *[Box(b.x0, b.y0 + 30, b.x1, b.y1 + 30) for b in two_columns]]
     >>> [(p.index, p.block, p.column) for p in reading_order(with_headline, [True] + [False] * 4)]
-    [(0, 0, 0), (1, 0, 1), (3, 0, 1), (2, 0, 2), (4, 0, 2)]
+    [(0, 0, 0), (1, 0, 0), (3, 0, 0), (2, 0, 1), (4, 0, 1)]
     """
     if not order_boxes:
         return []
     header = page_header(order_boxes)
     order = []
     for part in (header, [i for i in range(len(order_boxes)) if i not in set(header)]):
+        if not part:
+            continue
         boxes = [order_boxes[i] for i in part]
         order += [part[k] for k in topological_order(precedence(boxes, [display[i] for i in part]), boxes)]
     return columns_and_blocks(order, order_boxes, display)
