@@ -94,14 +94,15 @@ def _nearest_above(overlap: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
     return nearest
 
 
-def _display_rows(top: np.ndarray, bottom: np.ndarray, display: list[bool]) -> list[np.ndarray]:
-    """For each display line, the display lines on its row (their boxes share half the lower
-    one's height): the pieces of one headline an engine cut apart, or the headlines of
-    stories side by side opening one band."""
+def _display_rows(top: np.ndarray, bottom: np.ndarray, heads: list[bool]) -> list[np.ndarray]:
+    """For each line that heads a stack of display lines, the others on its row (their boxes
+    share half the lower one's height): the pieces of one headline an engine cut apart, or
+    the headlines of stories side by side opening one band (not a subheadline beside the
+    next story's headline across the page)."""
     heights = bottom - top
     shared = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None], top[None, :])
-    row = (shared >= 0.5 * np.minimum(heights[:, None], heights[None, :])) & np.array(display, dtype=bool)[None, :]
-    return [np.nonzero(row[a])[0] if display[a] else np.array([], dtype=int) for a in range(len(display))]
+    row = (shared >= 0.5 * np.minimum(heights[:, None], heights[None, :])) & np.array(heads, dtype=bool)[None, :]
+    return [np.nonzero(row[a])[0] if heads[a] else np.array([], dtype=int) for a in range(len(heads))]
 
 
 def _column_tops(overlap: np.ndarray, y: np.ndarray, top: np.ndarray, bottom: np.ndarray,
@@ -117,7 +118,8 @@ def _column_tops(overlap: np.ndarray, y: np.ndarray, top: np.ndarray, bottom: np
     display line across it (a headline over a photo beside the next band), and across a
     photo's hole in its column."""
     nearest = _nearest_above(overlap, y)
-    rows = _display_rows(top, bottom, display)
+    heads = [bool(display[a]) and not any(display[p] for p in nearest[a]) for a in range(len(y))]
+    rows = _display_rows(top, bottom, heads)
     spans = []
     for a in range(len(y)):
         up = np.unique(np.concatenate([nearest[r] for r in rows[a]])) if len(rows[a]) else nearest[a]
