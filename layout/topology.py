@@ -38,6 +38,10 @@ DISPLAY_HEIGHT = 1.25
 # hanging into the gutter shares a sliver).
 X_OVERLAP = 0.2
 
+# Display lines on one row at most this many of their heights apart are pieces of one
+# headline (a phrase space is narrower).
+ROW_GAP = 1.0
+
 # Lines of two columns this many line heights above and below a line of body type, which
 # overlaps both in x: the engine merged it across the gutter.
 MERGED_REACH = 2.0
@@ -94,19 +98,22 @@ def _nearest_above(overlap: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
     return nearest
 
 
-def _display_rows(top: np.ndarray, bottom: np.ndarray, heads: list[bool]) -> list[np.ndarray]:
+def _display_rows(x0: np.ndarray, x1: np.ndarray, top: np.ndarray, bottom: np.ndarray,
+                  heads: list[bool]) -> list[np.ndarray]:
     """For each line that heads a stack of display lines, the others on its row (their boxes
-    share half the lower one's height): the pieces of one headline an engine cut apart, or
-    the headlines of stories side by side opening one band (not a subheadline beside the
-    next story's headline across the page)."""
+    share half the lower one's height) at most `ROW_GAP` of their heights apart: the pieces
+    of one headline an engine cut apart."""
     heights = bottom - top
     shared = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None], top[None, :])
-    row = (shared >= 0.5 * np.minimum(heights[:, None], heights[None, :])) & np.array(heads, dtype=bool)[None, :]
+    apart = np.maximum(x0[:, None], x0[None, :]) - np.minimum(x1[:, None], x1[None, :])
+    row = ((shared >= 0.5 * np.minimum(heights[:, None], heights[None, :]))
+           & (apart <= ROW_GAP * np.maximum(heights[:, None], heights[None, :]))
+           & np.array(heads, dtype=bool)[None, :])
     return [np.nonzero(row[a])[0] if heads[a] else np.array([], dtype=int) for a in range(len(heads))]
 
 
-def _column_tops(overlap: np.ndarray, y: np.ndarray, top: np.ndarray, bottom: np.ndarray,
-                 display: list[bool], band_gap: float) -> np.ndarray:
+def _column_tops(overlap: np.ndarray, x0: np.ndarray, x1: np.ndarray, y: np.ndarray, top: np.ndarray,
+                 bottom: np.ndarray, display: list[bool], band_gap: float) -> np.ndarray:
     """For each line, the top of the run of lines above it up its column.
 
     A run ends at a headline set over two columns (a display line whose row of display lines
@@ -119,21 +126,25 @@ def _column_tops(overlap: np.ndarray, y: np.ndarray, top: np.ndarray, bottom: np
     photo's hole in its column."""
     nearest = _nearest_above(overlap, y)
     heads = [bool(display[a]) and not any(display[p] for p in nearest[a]) for a in range(len(y))]
-    rows = _display_rows(top, bottom, heads)
+    rows = _display_rows(x0, x1, top, bottom, heads)
     spans = []
     for a in range(len(y)):
         up = np.unique(np.concatenate([nearest[r] for r in rows[a]])) if len(rows[a]) else nearest[a]
         spans.append(bool(display[a]) and len(up) >= 2 and not overlap[np.ix_(up, up)].all())
     cuts = []  # (top of the white, its bottom, where its band starts, the kickers on its headlines)
     for y0, y1 in _white_rows(top, bottom):
-        heads = [a for a in range(len(y)) if spans[a] and y1 <= top[a] <= y1 + (bottom[a] - top[a])]
-        if y1 - y0 >= band_gap and heads:
-            stacked = {int(k) for a in heads for k in nearest[a] if top[k] >= y1}
-            cuts.append((y0, y1, min(top[a] for a in heads), stacked))
+        opening = [a for a in range(len(y)) if spans[a] and y1 <= top[a] <= y1 + (bottom[a] - top[a])]
+        if y1 - y0 >= band_gap and opening:
+            # its kickers, and the headlines on its row
+            band = {int(k) for a in opening for k in nearest[a] if top[k] >= y1}
+            band |= {k for k in range(len(y)) if display[k] and any(
+                min(bottom[k], bottom[a]) - max(top[k], top[a]) >= 0.5 * min(bottom[k] - top[k], bottom[a] - top[a])
+                for a in opening)}
+            cuts.append((y0, y1, min(top[a] for a in opening), band))
     reach = top.copy()
     for a in np.argsort(y, kind="stable"):
         up = [p for p in nearest[a] if display[p] or top[a] - bottom[p] < band_gap or not any(
-            bottom[p] <= y0 and y1 <= top[a] and (top[a] >= start or a in stacked) for y0, y1, start, stacked in cuts)]
+            bottom[p] <= y0 and y1 <= top[a] and (top[a] >= start or a in band) for y0, y1, start, band in cuts)]
         if not spans[a] and up:
             reach[a] = min(reach[a], min(reach[p] for p in up))
     return reach
@@ -176,7 +187,7 @@ def precedence(boxes: list[Box], display: list[bool] | None = None) -> np.ndarra
     before = overlap & above  # rule 1
     left_of = ~overlap & ((x0 + x1)[:, None] < (x0 + x1)[None, :])
     band_gap = line_gap(boxes) + BAND_GAP * median(b.height for b in boxes)
-    column_top = _column_tops(overlap, y, top, bottom, display or [False] * n, band_gap)
+    column_top = _column_tops(overlap, x0, x1, y, top, bottom, display or [False] * n, band_gap)
     for a in range(n):
         targets = np.nonzero(left_of[a])[0]
         if not len(targets):
