@@ -112,6 +112,21 @@ def _display_rows(x0: np.ndarray, x1: np.ndarray, top: np.ndarray, bottom: np.nd
     return [np.nonzero(row[a])[0] if heads[a] else np.array([], dtype=int) for a in range(len(heads))]
 
 
+def _two_columns(up: list[int], nearest: list[np.ndarray], overlap: np.ndarray, display: list[bool]) -> bool:
+    """Whether two of these lines stand side by side in two columns: they do not overlap in
+    x, and no line of body type right above either overlaps both (a column's short last line
+    and the credit set right under it stand side by side, under one line of their column;
+    two columns stand under their story's headline)."""
+    for k, p in enumerate(up):
+        for q in up[k + 1:]:
+            if overlap[p, q]:
+                continue
+            common = {*up, *nearest[p].tolist(), *nearest[q].tolist()} - {p, q}
+            if not any(overlap[r, p] and overlap[r, q] and not display[r] for r in common):
+                return True
+    return False
+
+
 def _column_tops(overlap: np.ndarray, x0: np.ndarray, x1: np.ndarray, y: np.ndarray, top: np.ndarray,
                  bottom: np.ndarray, display: list[bool], band_gap: float) -> np.ndarray:
     """For each line, the top of the run of lines above it up its column.
@@ -130,7 +145,7 @@ def _column_tops(overlap: np.ndarray, x0: np.ndarray, x1: np.ndarray, y: np.ndar
     spans = []
     for a in range(len(y)):
         up = np.unique(np.concatenate([nearest[r] for r in rows[a]])) if len(rows[a]) else nearest[a]
-        spans.append(bool(display[a]) and len(up) >= 2 and not overlap[np.ix_(up, up)].all())
+        spans.append(bool(display[a]) and _two_columns(list(up), nearest, overlap, display))
     cuts = []  # (top of the white, its bottom, where its band starts, the kickers on its headlines)
     for y0, y1 in _white_rows(top, bottom):
         opening = [a for a in range(len(y)) if spans[a] and y1 <= top[a] <= y1 + (bottom[a] - top[a])]
@@ -204,17 +219,29 @@ def precedence(boxes: list[Box], display: list[bool] | None = None) -> np.ndarra
     return before
 
 
-def _without_upward_cycles(before: np.ndarray, boxes: list[Box]) -> np.ndarray:
-    """`before` without each edge from a lower line to a higher one that closes a cycle."""
+def _closure(before: np.ndarray) -> np.ndarray:
+    """Which line comes before which, directly or through others."""
     reach = before.copy()
     while True:
         wider = reach | ((reach.astype(np.int32) @ reach.astype(np.int32)) > 0)
         if (wider == reach).all():
-            break
+            return reach
         reach = wider
+
+
+def _without_upward_cycles(before: np.ndarray, boxes: list[Box]) -> np.ndarray:
+    """`before` without the edges from a lower line to a higher one that close a cycle, the
+    one going furthest up the page dropped first (a rule 2 edge from the foot of a column to
+    the head of a story above beside it is the likeliest wrong)."""
     y = np.array([(b.y0 + b.y1) / 2 for b in boxes], dtype=float)
-    upward = before & (y[:, None] > y[None, :])
-    return before & ~(upward & reach.T)
+    before = before.copy()
+    reach = _closure(before)
+    upward = before & (y[:, None] > y[None, :]) & reach.T
+    for a, b in sorted(zip(*np.nonzero(upward), strict=True), key=lambda e: y[e[1]] - y[e[0]]):
+        if reach[b, a]:
+            before[a, b] = False
+            reach = _closure(before)
+    return before
 
 
 def topological_order(before: np.ndarray, boxes: list[Box]) -> list[int]:
