@@ -114,15 +114,15 @@ def _display_rows(x0: np.ndarray, x1: np.ndarray, top: np.ndarray, bottom: np.nd
 
 def _two_columns(up: list[int], nearest: list[np.ndarray], overlap: np.ndarray, display: list[bool]) -> bool:
     """Whether two of these lines stand side by side in two columns: they do not overlap in
-    x, and no line of body type right above either overlaps both (a column's short last line
-    and the credit set right under it stand side by side, under one line of their column;
-    two columns stand under their story's headline)."""
+    x, and no line of body type is right above both (a column's short last line and the
+    credit set right under it stand side by side, under one line of their column; two
+    columns may stand under their story's headline)."""
     for k, p in enumerate(up):
         for q in up[k + 1:]:
             if overlap[p, q]:
                 continue
-            common = {*up, *nearest[p].tolist(), *nearest[q].tolist()} - {p, q}
-            if not any(overlap[r, p] and overlap[r, q] and not display[r] for r in common):
+            common = set(nearest[p].tolist()) & set(nearest[q].tolist())
+            if not any(not display[r] for r in common):
                 return True
     return False
 
