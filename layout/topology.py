@@ -128,7 +128,7 @@ def _two_columns(up: list[int], nearest: list[np.ndarray], overlap: np.ndarray, 
 
 
 def _column_tops(overlap: np.ndarray, x0: np.ndarray, x1: np.ndarray, y: np.ndarray, top: np.ndarray,
-                 bottom: np.ndarray, display: list[bool], band_gap: float) -> np.ndarray:
+                 bottom: np.ndarray, display: list[bool], band_gap: float, wide_gap: float) -> np.ndarray:
     """For each line, the top of the run of lines above it up its column.
 
     A run ends at a headline set over two columns (a display line whose row of display lines
@@ -156,6 +156,10 @@ def _column_tops(overlap: np.ndarray, x0: np.ndarray, x1: np.ndarray, y: np.ndar
                 min(bottom[k], bottom[a]) - max(top[k], top[a]) >= 0.5 * min(bottom[k] - top[k], bottom[a] - top[a])
                 for a in opening)}
             cuts.append((y0, y1, min(top[a] for a in opening), band))
+        elif y1 - y0 >= wide_gap:
+            row = [a for a in range(len(y)) if y1 <= top[a] < y1 + 0.5 * (bottom[a] - top[a])]
+            if row and _two_columns(sorted({int(p) for a in row for p in nearest[a]}), nearest, overlap, display):
+                cuts.append((y0, y1, y1, set()))
     reach = top.copy()
     for a in np.argsort(y, kind="stable"):
         up = [p for p in nearest[a] if display[p] or top[a] - bottom[p] < band_gap or not any(
@@ -202,7 +206,8 @@ def precedence(boxes: list[Box], display: list[bool] | None = None) -> np.ndarra
     before = overlap & above  # rule 1
     left_of = ~overlap & ((x0 + x1)[:, None] < (x0 + x1)[None, :])
     band_gap = line_gap(boxes) + BAND_GAP * median(b.height for b in boxes)
-    column_top = _column_tops(overlap, x0, x1, y, top, bottom, display or [False] * n, band_gap)
+    wide_gap = line_gap(boxes) + HEADER_GAP * median(b.height for b in boxes)
+    column_top = _column_tops(overlap, x0, x1, y, top, bottom, display or [False] * n, band_gap, wide_gap)
     for a in range(n):
         targets = np.nonzero(left_of[a])[0]
         if not len(targets):
