@@ -9,17 +9,21 @@ Two rules give a partial order on a page's lines, read off their boxes alone:
    vertically overlaps both in x (a column before the next one, unless a headline set
    across both parts them: then the stories above it come first, by rule 1).
 
-The reading order is a topological sort of that order, ties going to the line highest on
-the page. It needs no gutters, no bands and no gap thresholds, so it holds for columns
-whose lines do not line up in rows (an extra line at a column's top, a column beside a
-photo) and for a framed box beside a story. One refinement keeps a header (a masthead's
-lines beside the paper's name) before what is below it: a run of lines down a column comes
-after a run wholly above it to its right when nothing beside the upper run reaches down
-to it (`_ends_above`).
+The reading order is a topological sort of that order, the next line always the highest
+of those free to go. It needs no gutters and no rows, so it holds for columns whose lines
+do not line up (an extra line at a column's top, a column beside a photo) and for a framed
+box beside a story, and a page turned straight (`layout.skew`) keeps it.
 
-The boxes are those of the straightened page (`layout.skew`). A line the engine merged
-across a gutter would overlap both columns and part them like a headline: the caller gives
-it the x-range of the column it starts in (`order_boxes`).
+Rule 2 alone reads a column of a lower band before the end of a story above it to its
+right, when no headline spans both. So a column whose run of lines up the page starts
+under a headline that opens a band (one with two columns side by side right above it, or
+the white space across the page right above it) comes after the lines wholly above that
+start beside it (`_column_tops`); and a page's header (a masthead, its lines beside the
+paper's name) is read first (`page_header`). Boxes that contradict each other make a
+cycle; it is broken at its edge that goes furthest up the page.
+
+A line the engine merged across a gutter would part two columns like a headline:
+`narrow_merged` gives it the x-range of the column it starts in.
 """
 
 from dataclasses import dataclass
@@ -132,13 +136,14 @@ def _column_tops(overlap: np.ndarray, x0: np.ndarray, x1: np.ndarray, y: np.ndar
     """For each line, the top of the run of lines above it up its column.
 
     A run ends at a headline set over two columns (a display line whose row of display lines
-    has two lines side by side right above it: it opens a band of stories under the ones
+    has two columns side by side right above it: it opens a band of stories under the ones
     above). It ends too at a white space across the page right above such a headline (or
     its kicker), `band_gap` tall, for the lines of the band it opens: the kicker stacked on
     it and the lines from its top down (a story's column reaching left of its headline
-    starts there too, a sidebar's story beside its kicker goes on). A run goes on from a
-    display line across it (a headline over a photo beside the next band), and across a
-    photo's hole in its column."""
+    starts there too, a sidebar's story beside its kicker goes on); and at one `wide_gap`
+    tall above a row of lines under two columns (a caption set across the columns of the
+    story above). A run goes on from a display line across such white space (a headline
+    over a photo beside the next band), and across a photo's hole in its column."""
     nearest = _nearest_above(overlap, y)
     heads = [bool(display[a]) and not any(display[p] for p in nearest[a]) for a in range(len(y))]
     rows = _display_rows(x0, x1, top, bottom, heads)
@@ -251,9 +256,14 @@ def _without_upward_cycles(before: np.ndarray, boxes: list[Box]) -> np.ndarray:
 
 def topological_order(before: np.ndarray, boxes: list[Box]) -> list[int]:
     """The lines sorted so that each comes after all lines that come before it, the next
-    line always the highest on the page of those free to go (then the leftmost). Boxes that
-    contradict each other make a cycle: it is broken at its edges that go up the page (rule
-    2 from a lower line; a column read downwards is surer), else at its highest line."""
+    line always the highest on the page of those free to go (then the leftmost). A cycle is
+    broken at its edges that go up the page (rule 2 from a lower line: a column read
+    downwards is surer), else at its highest line.
+
+    >>> boxes = [Box(0, 0, 100, 10), Box(120, 0, 220, 10), Box(0, 14, 100, 24)]
+    >>> topological_order(precedence(boxes), boxes)
+    [0, 2, 1]
+    """
     n = len(boxes)
     before = _without_upward_cycles(before, boxes)
     waiting = before.sum(axis=0).astype(int)
@@ -273,10 +283,10 @@ def topological_order(before: np.ndarray, boxes: list[Box]) -> list[int]:
 
 def columns_and_blocks(order: list[int], boxes: list[Box], display: list[bool]) -> list[Placed]:
     """Each line's block and column, read off the order: a column is a run of consecutive
-    lines, each below the one before it and overlapping it in x or going on along its row
-    (a headline heads the column under its start; a display line after body text starts a
-    column); a new block starts where a column starts left of the one before
-    it and lower, or with a display line after body text (a headline over the next stories)."""
+    lines, each below the one before it and overlapping it in x, or going on along its row
+    (a headline heads the column under its start). A new block starts with a display line
+    after body text (a headline over the next stories), or where a column starts left of
+    the one before it and lower (the next band)."""
     placed: list[Placed] = []
     block = column = 0
     for k, i in enumerate(order):
@@ -310,12 +320,10 @@ def narrow_merged(boxes: list[Box], display: list[bool]) -> tuple[list[Box], int
     none below (a story's last row): a headline set across columns is display type, or has
     white around it, and a kicker has its headline alone below it.
 
-    >>> column = [Box(x, y, x + 100, y + 10) for x in (0, 120) for y in (0, 14, 42, 56)]
-    >>> merged = Box(0, 28, 220, 38)
-    >>> narrow_merged([*column, merged], [False] * 9)
-    ([...], 1)
-    >>> narrow_merged([*column, merged], [False] * 9)[0][-1]
-    Box(x0=0, y0=28, x1=100, y1=38)
+    >>> columns = [Box(x, y, x + 100, y + 10) for x in (0, 120) for y in (0, 14, 42, 56)]
+    >>> boxes, merged = narrow_merged([*columns, Box(0, 28, 220, 38)], [False] * 9)
+    >>> merged, boxes[-1]
+    (1, Box(x0=0, y0=28, x1=100, y1=38))
     """
     h = median(b.height for b in boxes) if boxes else 1.0
     out, merged = list(boxes), 0
