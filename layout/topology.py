@@ -283,26 +283,32 @@ def topological_order(before: np.ndarray, boxes: list[Box]) -> list[int]:
 
 def columns_and_blocks(order: list[int], boxes: list[Box], display: list[bool]) -> list[Placed]:
     """Each line's block and column, read off the order: a column is a run of consecutive
-    lines, each below the one before it and overlapping it in x, or going on along its row
-    (a headline heads the column under its start). A new block starts with a display line
-    after body text (a headline over the next stories), or where a column starts left of
-    the one before it and lower (the next band)."""
+    lines, each below the one before it and most of it within the x-range of the lines of
+    the column so far, or going on along the row of the one before it (a headline heads the
+    column under its start; the next story's kicker reaching out of a column starts one).
+    A new block starts with a display line after body text (a headline over the next
+    stories), or where a column starts left of the one before it and lower (the next band)."""
     placed: list[Placed] = []
     block = column = 0
+    left = right = 0.0
     for k, i in enumerate(order):
+        b = boxes[i]
         if k:
             p = order[k - 1]
-            a, b = boxes[p], boxes[i]
-            shared = min(a.x1, b.x1) - max(a.x0, b.x0)
-            below = shared > X_OVERLAP * max(min(a.width, b.width), 1.0) and b.y0 >= (a.y0 + a.y1) / 2
+            a = boxes[p]
+            within = min(right, b.x1) - max(left, b.x0) >= 0.5 * max(b.width, 1.0)
+            below = within and b.y0 >= (a.y0 + a.y1) / 2
             # a row the engine cut in pieces goes on to the right
             along = b.x0 >= a.x1 - a.height and min(a.y1, b.y1) - max(a.y0, b.y0) >= 0.5 * min(a.height, b.height)
-            same = (below or along) and not (display[i] and not display[p])
-            if not same:
+            if not ((below or along) and not (display[i] and not display[p])):
                 if (display[i] and not display[p]) or (b.x0 < a.x0 - 0.5 * a.height and b.y0 > a.y0):
                     block, column = block + 1, 0
                 else:
                     column += 1
+                left, right = b.x0, b.x1
+        if not k:
+            left, right = b.x0, b.x1
+        left, right = min(left, b.x0), max(right, b.x1)
         placed.append(Placed(i, block, column))
     return placed
 
