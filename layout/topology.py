@@ -389,4 +389,6 @@ def reading_order(order_boxes: list[Box], display: list[bool]) -> list[Placed]:
             continue
         boxes = [order_boxes[i] for i in part]
         order += [part[k] for k in topological_order(precedence(boxes, [display[i] for i in part]), boxes)]
-    return columns_and_blocks(order, order_boxes, display)
+    # blocks and columns part at headlines by their boxes' height: a glyph boxed tall in a
+    # body line (Tesseract) is no headline that parts a column
+    return columns_and_blocks(order, order_boxes, display_lines([b.height for b in order_boxes]))
