@@ -16,7 +16,7 @@ the line roles come from the text evidence on the lines in that reading order
 from dataclasses import dataclass
 
 from cleaners.roles import LineRole, assemble_paragraphs
-from layout.fragments import join_display_fragments
+from layout.fragments import join_display_fragments, pitch
 from layout.order import page_gutters, set_across, split_at_gutters
 from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
@@ -107,7 +107,7 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     gutters = page_gutters(ocr_lines)
     across = set_across(ocr_lines, gutters)
     display = display_lines([type_height(line) for line in ocr_lines], across)
-    boxes, merged = narrow_merged([line.box for line in ocr_lines], display)
+    boxes, merged = narrow_merged([line.box for line in ocr_lines], display, [pitch(line) for line in ocr_lines])
     placed = reading_order(boxes, display)
     column_lines = [ColumnLine(line_text(ocr_lines[p.index]), ocr_lines[p.index].box, p.block, p.column,
                                p.index in across)

@@ -50,6 +50,10 @@ ROW_GAP = 1.0
 # overlaps both in x: the engine merged it across the gutter.
 MERGED_REACH = 2.0
 
+# A line whose glyphs are this much wider than the body's is no body line merged across a
+# gutter (a merged line's pitch is the body's, a gutter's width spread over its glyphs).
+MERGED_PITCH = 1.3
+
 # The white space under a page's header (masthead, header band) is taller than the usual
 # space between lines of a column by at least this many body line heights (engines box
 # lines tightly or loosely: the usual space is measured); the white space between two bands
@@ -319,7 +323,7 @@ def _side_by_side(boxes: list[Box], idx: list[int]) -> bool:
                for k, i in enumerate(idx) for j in idx[k + 1:])
 
 
-def narrow_merged(boxes: list[Box], display: list[bool]) -> tuple[list[Box], int]:
+def narrow_merged(boxes: list[Box], display: list[bool], pitches: list[float] | None = None) -> tuple[list[Box], int]:
     """The boxes with each line the engine merged across a gutter narrowed to the column it
     starts in, and how many there were. A merged line is body type with lines of two columns
     side by side right above it (within `MERGED_REACH` line heights) and right below it, or
@@ -332,9 +336,10 @@ def narrow_merged(boxes: list[Box], display: list[bool]) -> tuple[list[Box], int
     (1, Box(x0=0, y0=28, x1=100, y1=38))
     """
     h = median(b.height for b in boxes) if boxes else 1.0
+    body_pitch = median(pitches) if pitches else 0.0
     out, merged = list(boxes), 0
     for i, box in enumerate(boxes):
-        if display[i]:
+        if display[i] or (pitches and pitches[i] >= MERGED_PITCH * body_pitch):
             continue
         near = [j for j, b in enumerate(boxes) if j != i
                 and min(b.x1, box.x1) - max(b.x0, box.x0) > X_OVERLAP * min(b.width, box.width)]
