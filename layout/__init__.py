@@ -107,8 +107,9 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     gutters = page_gutters(ocr_lines)
     across = set_across(ocr_lines, gutters)
     display = display_lines([type_height(line) for line in ocr_lines], across)
-    boxes, merged = narrow_merged([line.box for line in ocr_lines], display, [pitch(line) for line in ocr_lines])
-    placed = reading_order(boxes, display)
+    pitches = [pitch(line) for line in ocr_lines]
+    boxes, merged = narrow_merged([line.box for line in ocr_lines], display, pitches)
+    placed = reading_order(boxes, display, pitches)
     column_lines = [ColumnLine(line_text(ocr_lines[p.index]), ocr_lines[p.index].box, p.block, p.column,
                                p.index in across)
                     for p in placed]

@@ -54,6 +54,14 @@ MERGED_REACH = 2.0
 # gutter (a merged line's pitch is the body's, a gutter's width spread over its glyphs).
 MERGED_PITCH = 1.3
 
+# A photo under a headline leaves a hole at least this many line heights tall in its column;
+# its caption is set in glyphs at most this share of the body's wide.
+PHOTO_HOLE = 3.0
+CAPTION_PITCH = 0.85
+# A credit under a photo is set right: it starts this many line heights right of the column
+# line under it (further than a paragraph's indentation).
+CREDIT_INDENT = 3.0
+
 # The white space under a page's header (masthead, header band) is taller than the usual
 # space between lines of a column by at least this many body line heights (engines box
 # lines tightly or loosely: the usual space is measured); the white space between two bands
@@ -188,8 +196,10 @@ def _white_rows(top: np.ndarray, bottom: np.ndarray) -> list[tuple[float, float]
     return runs
 
 
-def precedence(boxes: list[Box], display: list[bool] | None = None) -> np.ndarray:
-    """The matrix `before[a, b]`: line a comes before line b by rule 1 or rule 2.
+def precedence(boxes: list[Box], display: list[bool] | None = None, pitches: list[float] | None = None) -> np.ndarray:
+    """The matrix `before[a, b]`: line a comes before line b by rule 1 or rule 2. `display`:
+    whether each line is display type; `pitches`: each line's box width per glyph (a
+    caption is set in smaller glyphs).
 
     >>> left = [Box(0, 0, 100, 10), Box(0, 14, 100, 24)]
     >>> right = [Box(120, 0, 220, 10), Box(120, 14, 220, 24)]
@@ -229,8 +239,39 @@ def precedence(boxes: list[Box], display: list[bool] | None = None) -> np.ndarra
         later = column_top[a] >= bottom[targets]
         before[a, targets[~parted & ~later]] = True  # rule 2
         before[targets[~parted & later], a] = True
+    small = [False] * n
+    if pitches:
+        body_pitch = median(pitches)
+        small = [p <= CAPTION_PITCH * body_pitch for p in pitches]
+    _captions_first(before, overlap, x0, y, top, bottom, display or [False] * n, small, band_gap)
     np.fill_diagonal(before, False)
     return before
+
+
+def _captions_first(before: np.ndarray, overlap: np.ndarray, x0: np.ndarray, y: np.ndarray, top: np.ndarray,
+                    bottom: np.ndarray, display: list[bool], small: list[bool], band_gap: float) -> None:
+    """A photo's caption and credit come right after the headline the photo hangs under,
+    before the story's columns: a line set in smaller glyphs (`small`), or set right (it
+    starts `CREDIT_INDENT` line heights right of the line under it: a credit), with nothing
+    right above it but a display line across a hole at least `PHOTO_HOLE` line heights tall, and
+    the lines with nothing right above them but such a line within `band_gap` (its credit),
+    before every other line under that headline's x-range (in place, on `before`). A column
+    of the story that starts under the photo is set in body type."""
+    nearest = _nearest_above(overlap, y)
+    h = float(np.median(bottom - top))
+    photo: dict[int, int] = {}  # a caption's line -> its headline
+    for a in np.argsort(y, kind="stable"):
+        heads = {int(p) if display[p] and top[a] - bottom[p] >= PHOTO_HOLE * h
+                 else photo.get(int(p), -1) if top[a] - bottom[p] < band_gap else -1 for p in nearest[a]}
+        hole = any(display[p] and top[a] - bottom[p] >= PHOTO_HOLE * h for p in nearest[a])
+        below = [b for b in range(len(y)) if a in nearest[b]]
+        credit = any(x0[a] - x0[b] > CREDIT_INDENT * h for b in below)
+        if len(heads) == 1 and -1 not in heads and (small[a] or credit or not hole):  # it hangs from a headline over a hole only
+            photo[int(a)] = heads.pop()
+    for a, head in photo.items():
+        module = [b for b in range(len(y)) if b not in photo and overlap[b, head] and top[b] >= bottom[head]]
+        before[a, module] = True
+        before[module, a] = False
 
 
 def _closure(before: np.ndarray) -> np.ndarray:
@@ -373,10 +414,11 @@ def page_header(boxes: list[Box]) -> list[int]:
     return []
 
 
-def reading_order(order_boxes: list[Box], display: list[bool]) -> list[Placed]:
+def reading_order(order_boxes: list[Box], display: list[bool], pitches: list[float] | None = None) -> list[Placed]:
     """The lines' reading order, each with its block and column. `order_boxes`: each line's
     box on the straightened page, a line merged across a gutter narrowed to the column it
-    starts in; `display`: whether each line is display type (a headline, not body text).
+    starts in; `display`: whether each line is display type (a headline, not body text);
+    `pitches`: each line's box width per glyph.
 
     >>> two_columns = [Box(0, 0, 100, 10), Box(120, 0, 220, 10), Box(0, 14, 100, 24), Box(120, 14, 220, 24)]
     >>> [p.index for p in reading_order(two_columns, [False] * 4)]
@@ -393,7 +435,8 @@ def reading_order(order_boxes: list[Box], display: list[bool]) -> list[Placed]:
         if not part:
             continue
         boxes = [order_boxes[i] for i in part]
-        order += [part[k] for k in topological_order(precedence(boxes, [display[i] for i in part]), boxes)]
+        before = precedence(boxes, [display[i] for i in part], [pitches[i] for i in part] if pitches else None)
+        order += [part[k] for k in topological_order(before, boxes)]
     # blocks and columns part at headlines by their boxes' height: a glyph boxed tall in a
     # body line (Tesseract) is no headline that parts a column
     return columns_and_blocks(order, order_boxes, display_lines([b.height for b in order_boxes]))
