@@ -1,8 +1,8 @@
 """Reading order by a topological sort of the lines (`layout.topology`), on small synthetic
 pages as PP-OCR boxes them (line boxes, no words, listed row by row across the page): the
-two rules on their own, a headline across two columns between two stories, a framed box
-beside a story, columns whose lines do not line up, a masthead, and a page turned half a
-degree."""
+two rules on their own, a headline across two columns between two stories, a front page (a
+masthead, a framed box and the briefs beside the lead story) straight and turned half a
+degree, columns whose lines do not line up, a photo's caption and credit."""
 
 import pytest
 
@@ -102,4 +102,15 @@ def test_columns_whose_lines_do_not_line_up_are_read_column_by_column():
              *_column("丙一", 0, 320, 470, 5), *_column("丙二", 340, 320, 470, 5), *_column("丙三", 680, 320, 470, 5)]
     lines = first + beside + below
     # the band/gutter order read the next story's headline before this story's columns
+    assert _read(lines) == [line.text for line in lines]
+
+
+def test_a_photos_caption_and_credit_come_right_after_the_headline_it_hangs_under():
+    """A photo at the right under the headline, its caption (smaller glyphs) and credit (set
+    right) under it, the second column under those; the first column runs beside the photo."""
+    lines = [OcrLine("金沙湖湿地迎来今春首批候鸟", Box(40, 0, 600, 50)),
+             OcrLine("图为湿地里的白鹭在湖面觅食。", Box(330, 230, 620, 258)),
+             OcrLine("通讯员 苏夏 摄", Box(480, 262, 620, 290)),
+             *_column("左栏", 0, 300, 70, 10), *_column("右栏", 330, 290, 310, 4)]
+    # the band/gutter order read the first column before the caption
     assert _read(lines) == [line.text for line in lines]
