@@ -358,10 +358,24 @@ def columns_and_blocks(order: list[int], boxes: list[Box], display: list[bool]) 
     return placed
 
 
-def _side_by_side(boxes: list[Box], idx: list[int]) -> bool:
-    """Whether two of these lines stand side by side (neither overlaps the other in x)."""
-    return any(min(boxes[i].x1, boxes[j].x1) - max(boxes[i].x0, boxes[j].x0) <= 0
-               for k, i in enumerate(idx) for j in idx[k + 1:])
+def _side_by_side(boxes: list[Box], idx: list[int], h: float, merged: int) -> bool:
+    """Whether two of these lines stand side by side in two columns: apart in x, and no line
+    right above them (within `MERGED_REACH` line heights) but `merged` overlaps both (a
+    paragraph's short last line and the next one's indented start sit under one line of
+    their column)."""
+    def shares(k: int, i: int) -> bool:
+        a, b = boxes[k], boxes[i]
+        return min(a.x1, b.x1) - max(a.x0, b.x0) > X_OVERLAP * min(a.width, b.width)
+
+    for n, i in enumerate(idx):
+        for j in idx[n + 1:]:
+            if max(boxes[i].x0, boxes[j].x0) < min(boxes[i].x1, boxes[j].x1):
+                continue
+            top = min(boxes[i].y0, boxes[j].y0)
+            if not any(top - MERGED_REACH * h <= boxes[k].y1 <= top and shares(k, i) and shares(k, j)
+                       for k in range(len(boxes)) if k not in (i, j, merged)):
+                return True
+    return False
 
 
 def narrow_merged(boxes: list[Box], display: list[bool], pitches: list[float] | None = None) -> tuple[list[Box], int]:
@@ -386,7 +400,7 @@ def narrow_merged(boxes: list[Box], display: list[bool], pitches: list[float] | 
                 and min(b.x1, box.x1) - max(b.x0, box.x0) > X_OVERLAP * min(b.width, box.width)]
         above = [j for j in near if box.y0 - MERGED_REACH * h <= boxes[j].y1 <= (box.y0 + box.y1) / 2]
         below = [j for j in near if (box.y0 + box.y1) / 2 <= boxes[j].y0 <= box.y1 + MERGED_REACH * h]
-        if _side_by_side(boxes, above) and (not below or _side_by_side(boxes, below)):
+        if _side_by_side(boxes, above, h, i) and (not below or _side_by_side(boxes, below, h, i)):
             first = min(above + below, key=lambda j: boxes[j].x0)
             out[i] = Box(box.x0, box.y0, min(box.x1, boxes[first].x1), box.y1)
             merged += 1
