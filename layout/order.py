@@ -1,21 +1,12 @@
-"""Reading order from boxes: blocks and columns, so a page the engine read across comes out
-column by column.
+"""Gutters: where a page's columns part, and the lines an engine ran across them.
 
-A headline set across a gutter with white beside it in the columns it does not reach opens a
-new band of stories: the region is cut above it first (in the widest white space between it
-and the text beside it above, so its kicker goes with it). Then columns that each hold
-display lines of their own (a sidebar beside the stories) are read whole, one after the
-other; otherwise a region is cut across at the horizontal gaps that all its lines leave (the
-white space between stories set as rectangles). The gutters are the x-ranges that body
-lines leave empty; a region is then cut down those
-gutters when no line crosses them there; when lines do cross (a headline set across the
-columns), the region is first cut above and below each crossing band, and the bands between
-are cut into columns again. A line of body height that crosses a gutter in the middle of
-body text is one the engine merged across the gutter: it stays one line, in the column it
-starts in, and is counted. The boxes are those of the straightened page (`layout.skew`).
+The gutters are the x-ranges that body lines leave empty (`page_gutters`). A line of body
+height that crosses one in the middle of body text is one the engine merged across the
+gutter: with word boxes it is cut there (`split_at_gutters`), without them it stays one line
+and is counted; lines set across on purpose (headlines) are `set_across`. The reading order
+itself is `layout.topology`'s. The boxes are those of the straightened page (`layout.skew`).
 """
 
-from dataclasses import dataclass
 from statistics import median
 
 from layout.words import is_loose, tight_boxes, type_height, with_words
@@ -32,11 +23,6 @@ MAX_INDENT = 3.0
 # column lines up from row to row, a channel narrower than a glyph.
 MIN_WORD_GUTTER = 0.8
 
-# A horizontal gap that every line of a region leaves, wider than the usual gap between two
-# lines of a column by this many body-line heights, parts two bands (stories are set as
-# rectangles with white space between them). Engines box lines tightly or loosely, so the
-# usual gap is measured, not assumed.
-BAND_GAP = 0.4
 
 # At most one body line in this many may cross a gutter (set across columns, or merged).
 GUTTER_CROSSINGS = 12
@@ -44,20 +30,6 @@ GUTTER_CROSSINGS = 12
 # A line at least this much taller than the body lines is display type, set across columns
 # when it crosses a gutter; a line of body height crossing one was merged by the engine.
 DISPLAY_HEIGHT = 1.25
-
-
-@dataclass(frozen=True)
-class Placed:
-    """A line's place in reading order: its block (a run between cuts) and its column."""
-
-    index: int  # the line's index in the engine's order
-    block: int
-    column: int
-
-
-def body_height(boxes: list[Box]) -> float:
-    """The height of a body line: the median line height (body lines are most lines)."""
-    return median(b.height for b in boxes) if boxes else 1.0
 
 
 def _sparse_runs(boxes: list[Box], x0: float, x1: float, min_width: float, allowed: int) -> list[tuple[float, float]]:
@@ -129,246 +101,6 @@ def line_gap(boxes: list[Box]) -> float:
 
 def _crosses(box: Box, gutter: tuple[float, float]) -> bool:
     return box.x0 < gutter[0] and box.x1 > gutter[1]
-
-
-def _widest_white(top: float, bottom: float, boxes: list[Box]) -> float | None:
-    """The middle of the widest white run of rows between `top` and `bottom` that no box
-    covers; None when the boxes cover them all.
-
-    >>> _widest_white(100, 200, [Box(0, 90, 10, 110), Box(0, 130, 10, 150), Box(0, 180, 10, 200)])
-    165.0
-    """
-    spans = sorted((b.y0, b.y1) for b in boxes if b.y1 > top and b.y0 < bottom)
-    best, reach = None, top
-    for y0, y1 in [*spans, (bottom, bottom)]:
-        if y0 > reach and (best is None or y0 - reach > best[1] - best[0]):
-            best = (reach, y0)
-        reach = max(reach, y1)
-    return (best[0] + best[1]) / 2 if best else None
-
-
-class _Orderer:
-    def __init__(self, boxes: list[Box], gutters: list[tuple[float, float]] | None,
-                 set_across: set[int] = frozenset(), heights: list[float] | None = None):
-        self.boxes = boxes
-        self.set_across = set_across
-        self.heights = heights or [b.height for b in boxes]
-        self.h = median(self.heights)
-        self.gutters = _gutters(boxes, self.h) if gutters is None else gutters
-        self.band_gap = line_gap(boxes) + BAND_GAP * self.h
-        self.merged: set[int] = set()
-        self.leaves: list[list[int]] = []
-
-    def is_display(self, i: int) -> bool:
-        """Display type: taller than body lines, or known to be set across a gutter."""
-        return i in self.set_across or self.heights[i] >= DISPLAY_HEIGHT * self.h
-
-    def order(self, idx: list[int]) -> None:
-        """Append the leaves of region `idx` (lines in one column of one band) in reading order."""
-        if len(idx) <= 1:
-            self.leaves.append(idx) if idx else None
-            return
-        boxes = [self.boxes[i] for i in idx]
-        left, right = min(b.x0 for b in boxes), max(b.x1 for b in boxes)
-        inside = [g for g in self.gutters if left < g[0] and g[1] < right]
-        free = [g for g in inside if not any(_crosses(b, g) for b in boxes)]
-        bands = self._bands_at_headlines(idx, inside)
-        if len(bands) > 1:
-            for band in bands:
-                self.order(band)
-            return
-        # Columns that each hold display lines are separate (a sidebar beside the stories):
-        # read each whole. Otherwise stories set as rectangles are read band by band first.
-        if free and self._each_has_display(idx, free):
-            self._by_columns(idx, free)
-            return
-        head = self._heading_stack(idx, inside)
-        if head and len(head) < len(idx):
-            self.leaves.append(head)
-            self.order([i for i in idx if i not in set(head)])
-            return
-        bands = self._bands_by_gaps(idx)
-        if len(bands) > 1:
-            for band in bands:
-                self.order(band)
-            return
-        if free:
-            self._by_columns(idx, free)
-            return
-        crossing = [i for i in idx if any(_crosses(self.boxes[i], g) for g in inside)]
-        display = [i for i in crossing if self.is_display(i)]
-        if display and len(display) < len(idx):
-            self._by_bands(idx, set(display))
-            return
-        if crossing and len(crossing) <= max(1, len(idx) // 10):
-            # Body-height lines across a gutter: merged by the engine; the gutter still holds.
-            self.merged.update(crossing)
-            self._by_columns(idx, inside)
-            return
-        if crossing and len(crossing) < len(idx):
-            # Too many to be lines the engine merged: set across the gutter whatever their
-            # height (a subheadline PP-OCR boxed a few pixels short); the bands between them
-            # are read by columns rather than row by row across the gutter.
-            self._by_bands(idx, set(crossing))
-            return
-        self.leaves.append(sorted(idx, key=lambda i: (self.boxes[i].y0, self.boxes[i].x0)))
-
-    def _heading_stack(self, idx: list[int], inside: list[tuple[float, float]]) -> list[int]:
-        """The display lines above all other lines of the region, when one of them is set
-        across a gutter: a story's headline stack, centred over its columns, heads them all
-        (even a column it does not reach over). Empty when there is none."""
-        body_top = min((self.boxes[i].y0 for i in idx if not self.is_display(i)), default=None)
-        if body_top is None:
-            return []
-        head = sorted((i for i in idx if self.is_display(i) and self.boxes[i].y1 <= body_top + 0.5 * self.h),
-                      key=lambda i: (self.boxes[i].y0, self.boxes[i].x0))
-        spans = any(_crosses(self.boxes[i], g) for i in head for g in inside)
-        return head if spans else []
-
-    def _each_has_display(self, idx: list[int], gutters: list[tuple[float, float]]) -> bool:
-        """Whether every column the gutters part holds a display line of its own."""
-        cuts = sorted(g[0] for g in gutters)
-        has = [False] * (len(cuts) + 1)
-        for i in idx:
-            if self.is_display(i):
-                has[sum(self.boxes[i].x0 >= cut for cut in cuts)] = True
-        return all(has)
-
-    def _bands_at_headlines(self, idx: list[int], inside: list[tuple[float, float]]) -> list[list[int]]:
-        """The region cut above each headline that opens a new band of stories, top to bottom.
-
-        A headline set across a gutter opens one when the columns it does not reach are white
-        beside it and beside the display lines stacked under it (no line there shares its rows
-        or has its middle between its top and the body under it): the stories above have ended,
-        and a sidebar that goes on beside the stack is no story that ended. The cut falls
-        in the widest white space between the last line above it in those columns and the
-        headline, so a kicker stacked on the headline goes with it, however narrow the white
-        space between the stories is. A headline across every column of the region looks for
-        that white space under the earliest end of a column above it, when two columns at
-        least hold text above it. No cut otherwise (the gaps decide)."""
-        cuts = []
-        for s in idx:
-            head = self.boxes[s]
-            if not self.is_display(s) or not any(_crosses(head, g) for g in inside):
-                continue
-            beside = [self.boxes[i] for i in idx if self.boxes[i].x1 <= head.x0 or self.boxes[i].x0 >= head.x1]
-            stack_end = self._body_below(idx, head)
-            if any((b.y1 > head.y0 and b.y0 < head.y1) or head.y0 <= (b.y0 + b.y1) / 2 < stack_end for b in beside):
-                continue
-            above = [b.y1 for b in beside if b.y1 <= head.y0]
-            ends = above or self._column_ends_above(idx, head, inside)
-            top = max(above) if above else (min(ends) if len(ends) >= 2 else None)
-            if top is not None:
-                cut = _widest_white(top, head.y0, [self.boxes[i] for i in idx if i != s])
-                cuts += [cut] if cut is not None else []
-        if not cuts:
-            return [idx]
-        bands: dict[int, list[int]] = {}
-        for i in idx:
-            middle = (self.boxes[i].y0 + self.boxes[i].y1) / 2
-            bands.setdefault(sum(middle > cut for cut in set(cuts)), []).append(i)
-        return [bands[k] for k in sorted(bands)]
-
-    def _column_ends_above(self, idx: list[int], head: Box, inside: list[tuple[float, float]]) -> list[float]:
-        """Per column of the region that has text above `head`, where its last line above ends."""
-        cuts = sorted(g[0] for g in inside)
-        ends: dict[int, float] = {}
-        for i in idx:
-            box = self.boxes[i]
-            if box.y1 <= head.y0:
-                column = sum(box.x0 >= cut for cut in cuts)
-                ends[column] = max(ends.get(column, box.y1), box.y1)
-        return list(ends.values())
-
-    def _body_below(self, idx: list[int], head: Box) -> float:
-        """Where the body under a display line starts: the top of the first line below it in
-        the columns it reaches that is no display type (its stack of display lines ends there)."""
-        tops = [self.boxes[i].y0 for i in idx if not self.is_display(i) and self.boxes[i].y0 >= head.y1 - 0.5 * self.h
-                and self.boxes[i].x0 < head.x1 and self.boxes[i].x1 > head.x0]
-        return min(tops, default=head.y1)
-
-    def _bands_by_gaps(self, idx: list[int]) -> list[list[int]]:
-        """The region cut at each horizontal gap that every line leaves (the white space
-        between stories set as rectangles), top to bottom."""
-        ordered = sorted(idx, key=lambda i: self.boxes[i].y0)
-        bands, reach = [[ordered[0]]], self.boxes[ordered[0]].y1
-        for i in ordered[1:]:
-            if self.boxes[i].y0 - reach >= self.band_gap:
-                bands.append([])
-            bands[-1].append(i)
-            reach = max(reach, self.boxes[i].y1)
-        # A band below a gap is a new band of stories only if it has a display line or spans
-        # columns; one column's text alone goes on from the band above (a story running down
-        # its column past white space beside it).
-        merged = [bands[0]]
-        for band in bands[1:]:
-            if self._opens_band(band):
-                merged.append(band)
-            else:
-                merged[-1].extend(band)
-        return merged
-
-    def _opens_band(self, band: list[int]) -> bool:
-        if any(self.is_display(i) for i in band):
-            return True
-        cuts = sorted(g[0] for g in self.gutters)
-        return len({sum(self.boxes[i].x0 >= cut for cut in cuts) for i in band}) >= 2
-
-    def _by_columns(self, idx: list[int], gutters: list[tuple[float, float]]) -> None:
-        cuts = sorted(g[0] for g in gutters)
-        columns: list[list[int]] = [[] for _ in range(len(cuts) + 1)]
-        for i in idx:
-            columns[sum(self.boxes[i].x0 >= cut for cut in cuts)].append(i)
-        for column in columns:
-            if column:
-                if len(column) == len(idx):  # nothing was cut: stop here
-                    self.leaves.append(sorted(column, key=lambda i: (self.boxes[i].y0, self.boxes[i].x0)))
-                else:
-                    self.order(column)
-
-    def _by_bands(self, idx: list[int], display: set[int]) -> None:
-        """Cut above and below each run of display lines crossing a gutter."""
-        ordered = sorted(idx, key=lambda i: (self.boxes[i].y0, self.boxes[i].x0))
-        bands: list[list[int]] = []
-        for i in ordered:
-            spanning = i in display
-            if bands and (bands[-1][0] in display) == spanning:
-                bands[-1].append(i)
-            else:
-                bands.append([i])
-        for band in bands:
-            if band[0] in display:
-                self.leaves.append(band)
-            else:
-                self.order(band)
-
-
-def reading_order(boxes: list[Box], gutters: list[tuple[float, float]] | None = None,
-                  set_across: set[int] = frozenset(), heights: list[float] | None = None,
-                  ) -> tuple[list[Placed], int]:
-    """The lines' reading order (each with its block and column) and how many lines the
-    engine merged across a gutter. `gutters`: the page's (`page_gutters`), else read off the
-    line boxes. `set_across`: lines known to be set across a gutter (their glyphs stand in it),
-    read as display lines whatever their height. `heights`: each line's type height (its
-    glyphs', where the engine boxed them), else its box's.
-
-    >>> two_columns = [Box(0, 0, 100, 10), Box(120, 0, 220, 10), Box(0, 14, 100, 24), Box(120, 14, 220, 24)]
-    >>> [p.index for p in reading_order(two_columns)[0]]
-    [0, 2, 1, 3]
-    >>> with_headline = [Box(0, 0, 220, 20), *[Box(b.x0, b.y0 + 30, b.x1, b.y1 + 30) for b in two_columns]]
-    >>> [(p.index, p.column) for p in reading_order(with_headline)[0]]
-    [(0, 0), (1, 0), (3, 0), (2, 1), (4, 1)]
-    """
-    if not boxes:
-        return [], 0
-    orderer = _Orderer(boxes, gutters, set_across, heights)
-    orderer.order(list(range(len(boxes))))
-    placed: list[Placed] = []
-    for block, leaf in enumerate(orderer.leaves):
-        cuts = sorted(g[0] for g in orderer.gutters)
-        for i in leaf:
-            placed.append(Placed(i, block, sum(boxes[i].x0 >= cut for cut in cuts)))
-    return placed, len(orderer.merged)
 
 
 def _cut_at(line: OcrLine, crossed: list[tuple[float, float]], gutters: list[tuple[float, float]],
