@@ -165,6 +165,12 @@ _PAGE_COUNT_HEAD = regex.compile(r"(?:今日|本期|出版|共|计)$")
 _ORPHAN_HEAD_CHARS = 32
 
 
+def _after_arrow_markers(head: str) -> bool:
+    """Whether a line's head is nothing but `▶N版` markers: an engine ran two guide pointers
+    into one row (`▶11版6版`), and the second lost its arrow."""
+    return ("▶" in head or "►" in head) and not JUMP_MARKER.sub("", head).strip(" \t\u3000\u00a0")
+
+
 def _orphan_markers(text: str) -> list[tuple[int, int, JumpMarker]]:
     """Page references at line ends whose arrow OCR lost, as (start, end, marker)."""
     found = []
@@ -179,7 +185,8 @@ def _orphan_markers(text: str) -> list[tuple[int, int, JumpMarker]]:
         if line_start == 0 and start > _ORPHAN_HEAD_CHARS:
             continue  # the line is longer than a guide item
         head = text[line_start:start].strip(" \t\u3000\u00a0")
-        if head and (not _ORPHAN_HEAD.fullmatch(head) or _PAGE_COUNT_HEAD.search(head)):
+        if head and not _after_arrow_markers(head) and (
+                not _ORPHAN_HEAD.fullmatch(head) or _PAGE_COUNT_HEAD.search(head)):
             continue
         raw = match.group(0).strip(" \t\u3000\u00a0")
         marker = JumpMarker(kind="see_page", page=marker_page_label(match.group("page"), False),
@@ -236,6 +243,8 @@ def find_jump_markers(text: str) -> list[JumpMarker]:
     [('6版', '6'), ('3版', '3')]
     >>> find_jump_markers("澜川日报\\n今日12版\\n本期共16版")
     []
+    >>> [m.raw for m in find_jump_markers("▶11版6版\\n▶2版")]
+    ['▶11版', '6版', '▶2版']
     """
     return [marker for _, _, marker in _all_markers(text)]
 
