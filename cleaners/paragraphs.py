@@ -640,10 +640,16 @@ def _roles_and_starts(f: LineFeatures, lines: list[str] | None) -> tuple[list[Li
             joins = _breaks_that_join(f, standalone, across)
     starts = np.flatnonzero(np.concatenate(([True], ~joins))).tolist()
     roles = [CONTINUES] * len(f)
+    # A line that starts the output's next line opens a body paragraph unless its evidence
+    # names another role (`_standalone_role`, asked only then).
+    named = (f.guide | f.byline | f.caption | standalone).tolist()
     display = False
     for i in starts:
-        roles[i] = _standalone_role(f, i, bool(standalone[i]))
-        display = display or roles[i] is _HEADLINE
+        if named[i]:
+            roles[i] = _standalone_role(f, i, bool(standalone[i]))
+            display = display or roles[i] is _HEADLINE
+        else:
+            roles[i] = STARTS_PARAGRAPH
     return (_name_stacks(f, roles, starts) if display else roles), starts
 
 
