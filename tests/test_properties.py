@@ -63,3 +63,17 @@ def test_chinese_punctuation_is_never_mapped_to_ascii(text):
     out = clean(text).text
     for mark in "，、。；：！？":
         assert out.count(mark) >= text.count(mark) - sum(m.raw.count(mark) for m in clean(text).markers)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(list("核酸。，（）“”") + list(",.;:!?()\"'") + ["...", "｡", "1", "a", " ", "\n"]),
+                max_size=40).map("".join))
+def test_widening_rereads_only_changed_lines_and_finds_the_whole_page_fixpoint(text):
+    """`widen_ascii_punctuation` passes again only over the lines the last pass changed: the same
+    text and count as passing over the whole page until a pass changes nothing."""
+    from cleaners.punctuation import _widen_once, widen_ascii_punctuation
+
+    page, count = text, 0
+    while (out := _widen_once(page))[0] != page:
+        page, count = out[0], count + out[1]
+    assert widen_ascii_punctuation(text) == (page, count)
