@@ -158,10 +158,9 @@ def repair_line_spacing(line: str) -> tuple[str, int]:
 def _remove_gaps(protected: str) -> tuple[str, int]:
     """Drop meaningless gaps and collapse space runs in text whose meaningful spaces are
     protected; the kept spaces come back. Returns (text, removals)."""
-    count, out = 0, protected
-    for pattern in (_GAP_BESIDE_CJK, GAP_IN_NUMBER, GAP_IN_SPACED_DIGITS):
-        out, n = pattern.subn("", out)
-        count += n
+    out, count = _GAP_BESIDE_CJK.subn("", protected)
+    out, n = _remove_number_gaps(out)
+    count += n
     out, n = join_spaced_acronyms(out)
     count += n
     # A fast test first: a run of two needs two ASCII spaces or a space of another kind.
@@ -169,6 +168,24 @@ def _remove_gaps(protected: str) -> tuple[str, int]:
         out, n = SPACE_RUN.subn(" ", out)
         count += n
     return out.replace(_KEPT_SPACE, " "), count
+
+
+# A horizontal space beside a digit: every match of GAP_IN_NUMBER and GAP_IN_SPACED_DIGITS is one.
+_SPACE_BESIDE_DIGIT = regex.compile(rf"(?<=[0-9])[{HSPACE}]|[{HSPACE}](?=[0-9])")
+
+
+def _remove_number_gaps(text: str) -> tuple[str, int]:
+    """GAP_IN_NUMBER, then GAP_IN_SPACED_DIGITS removed, read only in the lines with a space
+    beside a digit (neither pattern reads across a line break). Returns (text, removals)."""
+    if not _SPACE_BESIDE_DIGIT.search(text):
+        return text, 0
+    lines = text.split("\n")
+    numbered = [i for i, line in enumerate(lines) if _SPACE_BESIDE_DIGIT.search(line)]
+    out, count = GAP_IN_NUMBER.subn("", "\n".join(lines[i] for i in numbered))
+    out, n = GAP_IN_SPACED_DIGITS.subn("", out)
+    for i, line in zip(numbered, out.split("\n"), strict=True):
+        lines[i] = line
+    return "\n".join(lines), count + n
 
 
 def repair_intercharacter_spacing(text: str) -> tuple[str, int]:
