@@ -110,6 +110,11 @@ _LEAD_HEAD_LAST = frozenset("本报又讯")
 _CAPTION_FIRST = frozenset("图上下左右")
 
 
+def _indices(mask: np.ndarray) -> np.ndarray:
+    """Where a 1-D mask is true (`np.flatnonzero` without its wrapper: called a dozen times a page)."""
+    return mask.nonzero()[0]
+
+
 def _table(chars) -> np.ndarray:
     """A BMP look-up table: True at each of `chars`' code points."""
     table = np.zeros(0x10000, dtype=bool)
@@ -139,7 +144,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts
     """The tests of each line's first and last glyphs (its `starts`/`ends` in the page's code
     `points`; `spaces`: whitespace per code point) by table look-up; a line's regex runs only
     where its edge glyph allows a match. Each equals its scalar function of `cleaners.lines`."""
-    ink = np.flatnonzero(spaces == 0)  # every non-blank line has some
+    ink = _indices(spaces == 0)  # every non-blank line has some
     at = np.searchsorted(ink, starts)
     first, last = ink[at], ink[np.searchsorted(ink, ends) - 1]
     second = ink[np.minimum(at + 1, len(ink) - 1)]
@@ -148,7 +153,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts
 
     def asked(candidates: np.ndarray, test) -> np.ndarray:
         found = np.zeros(len(lines), dtype=bool)
-        for i in np.flatnonzero(candidates).tolist():
+        for i in _indices(candidates).tolist():
             found[i] = test(lines[i]) is not None
         return found
 
@@ -156,7 +161,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts
     # can begin an OPENS_PARAGRAPH match; it ends a sentence when its last character is a
     # sentence end, or may when it is a closing mark, an ASCII mark or a space.
     opens, lead, guide = np.zeros((3, len(lines)), dtype=bool)
-    for i in np.flatnonzero(_IS_OPENS_FIRST[points[starts]]).tolist():
+    for i in _indices(_IS_OPENS_FIRST[points[starts]]).tolist():
         match = OPENS_PARAGRAPH.match(lines[i])
         if match is not None:
             opens[i], lead[i], guide[i] = True, match.lastgroup == "lead", match.lastgroup == "guide"
@@ -237,17 +242,22 @@ def is_credit(line: str) -> bool:
     return line.rstrip().endswith("摄") or "/图" in line
 
 
-def _per_line(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """The sums of each row of `values` (a column per code point) over each line."""
-    running = np.zeros((len(values), values.shape[1] + 1), dtype=np.int64)
-    np.cumsum(values, axis=1, out=running[:, 1:])
-    return running[:, ends] - running[:, starts]
+# The evidence of a line break (a column of CODE_POINT_EVIDENCE).
+_LINE_BREAK_EVIDENCE = CODE_POINT_EVIDENCE[:, [ord("\n")]].astype(np.int64)
+
+
+def _per_line(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The sums of each row of `values` (a column per code point of the page) over each line
+    (`starts`: where each begins): a line is summed with the line break after it (the last
+    line with one put after the page), whose evidence then comes off."""
+    with_break = np.concatenate((values, _LINE_BREAK_EVIDENCE), axis=1)
+    return np.add.reduceat(with_break, starts, axis=1, dtype=np.int64) - _LINE_BREAK_EVIDENCE
 
 
 def _number_separators(points: np.ndarray, newlines: np.ndarray) -> np.ndarray:
     """For each line of the page, its NUMBER_SEPARATOR matches: a separator mark between two
     digits, found in the page's code `points` (`newlines`: where its line breaks are)."""
-    marks = np.flatnonzero(_IS_NUMBER_SEPARATOR_MARK[points[1:-1]]) + 1  # with a glyph each side
+    marks = _indices(_IS_NUMBER_SEPARATOR_MARK[points[1:-1]]) + 1  # with a glyph each side
     marks = marks[_IS_DIGIT[points[marks - 1]] & _IS_DIGIT[points[marks + 1]]]
     return np.bincount(np.searchsorted(newlines, marks), minlength=len(newlines) + 1)
 
@@ -297,12 +307,12 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     """
     points = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
     evidence = np.take(CODE_POINT_EVIDENCE, points, axis=1)  # a column per code point
-    newlines = np.flatnonzero(points == 10)
+    newlines = _indices(points == 10)
     starts = np.concatenate(([0], newlines + 1))
     ends = np.append(newlines, len(points))
-    sums = _per_line(evidence, starts, ends)
+    sums = _per_line(evidence, starts)
     blank = sums[SPACES] == ends - starts
-    rows = np.flatnonzero(~blank)  # the non-blank lines, in order
+    rows = _indices(~blank)  # the non-blank lines, in order
     lines = list(map(text.split("\n").__getitem__, rows.tolist()))
 
     new_block = np.ones(len(rows), dtype=bool)
@@ -323,7 +333,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     # `is_display_type` in two parts: a byline, or (with a space) a spaced heading.
     spaced = (sums[SPACES][rows] > 0).tolist()
     bylines, headings = [], []
-    for i in np.flatnonzero(asked).tolist():
+    for i in _indices(asked).tolist():
         if is_byline(lines[i]):
             bylines.append(i)
         elif spaced[i] and is_spaced_heading(lines[i]):
@@ -398,7 +408,7 @@ def _above_leads(f: LineFeatures, bare: np.ndarray) -> np.ndarray:
     """The lines without punctuation right above a lead (`本报讯…`), back to the last sentence
     end: the story's headline stack, whatever their width."""
     above = np.zeros(len(f), dtype=bool)
-    for lead in np.flatnonzero(f.lead).tolist():
+    for lead in _indices(f.lead).tolist():
         i = lead - 1
         while i >= 0 and bare[i] and not f.hard_end[i] and lead - i <= MAX_STACK:
             above[i] = True
@@ -524,7 +534,7 @@ def _guide_items_wrap(f: LineFeatures, joins: np.ndarray, never: np.ndarray) -> 
     in_guide_joins = (~never & same_block & full).tolist()
     decided = joins.copy()
     guide = f.guide.tolist()
-    kept_apart = np.flatnonzero(~joins).tolist()  # where paragraphs end outside guide items
+    kept_apart = _indices(~joins).tolist()  # where paragraphs end outside guide items
     line = 0  # a line that opens a paragraph; from one to the next:
     while line < len(guide):
         if guide[line]:  # a guide item: its breaks join while they may, up to the first that may not
@@ -605,7 +615,7 @@ def _words_across_breaks(lines: list[str], f: LineFeatures, joins: np.ndarray) -
     across = np.zeros(len(joins), dtype=bool)
     asked = (~joins & f.in_column[:-1] & ~f.hard_end[:-1] & ~(f.opens[1:] & ~f.indented[1:])
              & ~f.ends_sentence[:-1] & ~f.display_type[1:])
-    for k in np.flatnonzero(asked).tolist():
+    for k in _indices(asked).tolist():
         before, after = lines[k], lines[k + 1]
         if f.byline[k]:
             tail = "".join(before.split())[-WORDS_SIDE:]
@@ -638,7 +648,7 @@ def _roles_and_starts(f: LineFeatures, lines: list[str] | None) -> tuple[list[Li
         across = _words_across_breaks(lines, f, joins)
         if across.any():
             joins = _breaks_that_join(f, standalone, across)
-    starts = np.flatnonzero(np.concatenate(([True], ~joins))).tolist()
+    starts = _indices(np.concatenate(([True], ~joins))).tolist()
     roles = [CONTINUES] * len(f)
     # A line that starts the output's next line opens a body paragraph unless its evidence
     # names another role (`_standalone_role`, asked only then).
