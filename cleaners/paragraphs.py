@@ -135,7 +135,6 @@ _IS_CAPTION_FIRST = _table(_CAPTION_FIRST)
 _IS_OPENS_FIRST = bmp_table(OPENS_PARAGRAPH_FIRST).astype(bool)
 _IS_SENTENCE_LAST = bmp_table(SENTENCE_LAST_GLYPHS).astype(bool)
 _IS_SENTENCE_END = _table(SENTENCE_END)
-_IS_NUMBER_SEPARATOR_MARK = _table(NUMBER_SEPARATOR_MARKS)
 _HARD_BREAK_POINT = ord(HARD_BREAK)
 
 
@@ -257,7 +256,9 @@ def _per_line(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
 def _number_separators(points: np.ndarray, newlines: np.ndarray) -> np.ndarray:
     """For each line of the page, its NUMBER_SEPARATOR matches: a separator mark between two
     digits, found in the page's code `points` (`newlines`: where its line breaks are)."""
-    marks = _indices(_IS_NUMBER_SEPARATOR_MARK[points[1:-1]]) + 1  # with a glyph each side
+    inner = points[1:-1]  # a mark with a glyph each side (compared, not looked up: two marks, many points)
+    comma, colon = map(ord, NUMBER_SEPARATOR_MARKS)
+    marks = _indices((inner == comma) | (inner == colon)) + 1
     marks = marks[_IS_DIGIT[points[marks - 1]] & _IS_DIGIT[points[marks + 1]]]
     return np.bincount(np.searchsorted(newlines, marks), minlength=len(newlines) + 1)
 
