@@ -338,7 +338,7 @@ def is_spaced_heading(line: str) -> bool:
     >>> is_spaced_heading("## 全省观摩会"), is_spaced_heading("坚 定 信 心"), is_spaced_heading("共有 23 例，")
     (True, True, False)
     """
-    if MARKDOWN_HEADING.match(line):
+    if "#" in line and MARKDOWN_HEADING.match(line):  # a fast test first: the mark is a `#`
         return True
     if not CLAUSE_PUNCT.search(line) and is_letter_spaced(line):
         return True
