@@ -692,4 +692,11 @@ def separate_trailing_credits(text: str) -> tuple[str, int]:
     """
     if "摄" not in text:  # a fast test first: no credit without it
         return text, 0
-    return TRAILING_CREDIT.subn("\n", text)
+    # A match ends a line that ends with 摄 and reads no other line: only those lines are read.
+    lines = text.split("\n")
+    count = 0
+    for i, line in enumerate(lines):
+        if line.endswith("摄"):
+            lines[i], n = TRAILING_CREDIT.subn("\n", line)
+            count += n
+    return ("\n".join(lines), count) if count else (text, 0)

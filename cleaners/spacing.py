@@ -261,9 +261,10 @@ def space_byline(byline: str) -> str:
         last, roles = end, roles + 1
     pieces.append(byline[last:])
     spaced = "".join(pieces)
-    spaced = CREDIT_MARK_GLUED.sub(" ", spaced)
+    if "/" in spaced:  # a fast test first: the mark is `/文` or `/图`
+        spaced = CREDIT_MARK_GLUED.sub(" ", spaced)
     # Before `摄` only after a role: a bare `冯嘉莹摄` is printed so as often as not.
-    return CREDIT_END.sub(" 摄", spaced) if roles else spaced
+    return CREDIT_END.sub(" 摄", spaced) if roles and "摄" in spaced else spaced
 
 
 HAN_GLYPH = regex.compile(HAN)
