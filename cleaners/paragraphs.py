@@ -242,7 +242,7 @@ def is_credit(line: str) -> bool:
 
 
 # The evidence of a line break (a column of CODE_POINT_EVIDENCE).
-_LINE_BREAK_EVIDENCE = CODE_POINT_EVIDENCE[:, [ord("\n")]].astype(np.int64)
+_LINE_BREAK_EVIDENCE = CODE_POINT_EVIDENCE[:, [ord("\n")]]
 
 
 def _per_line(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
