@@ -57,7 +57,8 @@ ASCII_ELLIPSIS = regex.compile(rf"(?<=[{CJK}][{HSPACE}]*)\.{{3,}}|\.{{3,}}(?=[{H
 ASCII_CLAUSE_PUNCT = regex.compile(
     rf"(?<=[{CJK}][{HSPACE},;:!?().]*)[,;:!?]+|[,;:!?]+(?=[{HSPACE},;:!?().]*[{CJK}])"
 )
-_CLAUSE_TO_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "!": "！", "?": "？"})
+_CLAUSE_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+_CLAUSE_TO_FULL_TABLE = str.maketrans(_CLAUSE_TO_FULL)  # for str.translate, one call per match
 
 # A full stop after Han that does not start a number or a Latin word (`情况.下一步`, not `3.5`).
 ASCII_FULL_STOP = regex.compile(rf"(?<=[{HAN}”’）》][{HSPACE}]*)\.(?![{HSPACE}]*[0-9A-Za-z.])")
@@ -190,7 +191,7 @@ def _widen_once(text: str) -> tuple[str, int]:
     if "..." in out:
         out, n = ASCII_ELLIPSIS.subn("……", out)
         count += n
-    out, n = ASCII_CLAUSE_PUNCT.subn(lambda m: m.group(0).translate(_CLAUSE_TO_FULL), out)
+    out, n = ASCII_CLAUSE_PUNCT.subn(lambda m: m.group(0).translate(_CLAUSE_TO_FULL_TABLE), out)
     count += n
     out, n = ASCII_FULL_STOP.subn("。", out)
     count += n
