@@ -319,20 +319,22 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     new_block = np.ones(len(rows), dtype=bool)
     new_block[1:] = rows[1:] != rows[:-1] + 1
     block = np.cumsum(new_block)
-    width = sums[HALF_CELLS][rows] / 2
-    clauses = sums[CLAUSE_MARKS][rows]
+    counts = sums[:, rows]  # the sums of the non-blank lines
+    spaces, has_space = counts[SPACES], counts[SPACES] > 0
+    width = counts[HALF_CELLS] / 2
+    clauses = counts[CLAUSE_MARKS]
     if "," in text or ":" in text:  # number separators (`1,083`, `9:00`) are no clause marks
         clauses = clauses - _number_separators(points, newlines)[rows]
     column, in_column = column_widths(width, clauses > 0)
-    visible = (ends - starts - sums[SPACES])[rows]
-    sentences = sums[SENTENCE_MARKS][rows]
+    visible = (ends - starts)[rows] - spaces
+    sentences = counts[SENTENCE_MARKS]
     # Display type and bylines only where they can be: a byline has no clause punctuation, a
     # spaced headline one mark at most and no sentence end, a Markdown heading a `#`.
-    asked = (clauses == 0) | ((clauses == 1) & (sentences == 0) & (sums[SPACES][rows] > 0))
+    asked = (clauses == 0) | ((clauses == 1) & (sentences == 0) & has_space)
     if "#" in text:
-        asked |= sums[SPACES][rows] > 0
+        asked |= has_space
     # `is_display_type` in two parts: a byline, or (with a space) a spaced heading.
-    spaced = (sums[SPACES][rows] > 0).tolist()
+    spaced = has_space.tolist()
     bylines, headings = [], []
     for i in _indices(asked).tolist():
         if is_byline(lines[i]):
@@ -347,11 +349,11 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     edges = _edge_tests(lines, points, evidence[SPACES], starts[rows], ends[rows])
     return lines, LineFeatures(
         width=width,
-        narrow=2 * visible - sums[HALF_CELLS][rows],
+        narrow=2 * visible - counts[HALF_CELLS],
         clauses=clauses,
         sentences=sentences,
-        spaces=sums[SPACES][rows],
-        unclosed=(sums[OPENERS] - sums[CLOSERS])[rows],
+        spaces=spaces,
+        unclosed=counts[OPENERS] - counts[CLOSERS],
         ends_sentence=edges["ends_sentence"],
         opens=edges["opens"],
         indented=edges["indented"],
