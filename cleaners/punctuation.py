@@ -68,9 +68,6 @@ LONE_ASCII_BRACKET = regex.compile(
     rf"(?<=[{CJK}][{HSPACE},;:!?().]*)[()]+|[()]+(?=[{HSPACE},;:!?().]*[{CJK}])"
 )
 
-# A mark that one of the patterns below widens: every match holds one.
-_WIDENED_MARK = regex.compile(r"""[(),;:!?"'.\uff61-\uff64]""")
-
 _HAN_RE = regex.compile(HAN)
 _CJK_RE = regex.compile(rf"[{CJK}]")
 
@@ -128,27 +125,12 @@ def widen_ascii_punctuation(text: str) -> tuple[str, int]:
     >>> widen_ascii_punctuation("''核''")[0], widen_ascii_punctuation("'‘核’'")[0]
     ("'‘核’'", "'‘核’'")
     """
-    out, count = _widen_once(text)
-    if out == text:
-        return out, count
-    # No pattern reads across a line break, so a pass can change only a line the pass before
-    # changed, and only one with a mark left that a pattern widens: later passes read those.
-    lines = out.split("\n")
-    todo = [i for i, (old, new) in enumerate(zip(text.split("\n"), lines, strict=True))
-            if old != new and _WIDENED_MARK.search(new)]
-    while todo:
-        before = "\n".join(lines[i] for i in todo)
-        after, n = _widen_once(before)
-        if after == before:
-            break
-        count += n
-        changed = []
-        for i, old, new in zip(todo, before.split("\n"), after.split("\n"), strict=True):
-            lines[i] = new
-            if old != new and _WIDENED_MARK.search(new):
-                changed.append(i)
-        todo = changed
-    return "\n".join(lines), count
+    count = 0
+    while True:
+        out, n = _widen_once(text)
+        if out == text:
+            return out, count
+        text, count = out, count + n
 
 
 def _widen_once(text: str) -> tuple[str, int]:
