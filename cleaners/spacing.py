@@ -98,6 +98,12 @@ BYLINE_BRACKET = regex.compile(
 # A line with a horizontal space: only such a line has spaces to protect, remove or collapse.
 _HAS_HSPACE = regex.compile(rf"[{HSPACE}]")
 
+
+def _has_hspace(line: str) -> bool:
+    """`_HAS_HSPACE.search(line)`, by HSPACE's four characters one by one: `in` is several times
+    faster than a regex search, and spacing asks it of every line."""
+    return " " in line or "\u3000" in line or "\t" in line or "\u00a0" in line
+
 # Space between two Han glyphs, inside a byline.
 _GAP_BETWEEN_HAN = regex.compile(rf"(?<={HAN})[{HSPACE}]+(?={HAN})")
 
@@ -198,7 +204,7 @@ def repair_intercharacter_spacing(text: str) -> tuple[str, int]:
     # protected they run once over all those lines: the same as line by line, in fewer calls.
     # A line with no horizontal space has nothing to protect, remove or collapse.
     lines = text.split("\n")
-    spaced = [i for i, line in enumerate(lines) if _HAS_HSPACE.search(line)]
+    spaced = [i for i, line in enumerate(lines) if _has_hspace(line)]
     if not spaced:
         return text, 0
     out, count = _remove_gaps("\n".join(_protect_meaningful_spaces(lines[i]) for i in spaced))
@@ -216,7 +222,7 @@ def count_residual_gaps(text: str) -> int:
     return sum(
         len(GAP_BETWEEN_CJK.findall(_protect_meaningful_spaces(line)))
         for line in text.split("\n")
-        if _HAS_HSPACE.search(line)
+        if _has_hspace(line)
     )
 
 
