@@ -108,7 +108,7 @@ def remove_doubled_lines(text: str) -> tuple[str, int]:
         changed += out[i] != lines[i]
         folded[i] = _fold(_without_hspace(out[i]))
     # Two copies on two lines in a row: most pages have no two non-blank lines in a row alike.
-    filled = [line for line in folded if line]
+    filled = list(filter(None, folded))  # the non-blank lines
     if not any(map(str.__eq__, filled, filled[1:])):
         return "\n".join(out), changed
     kept, dropped = _drop_repeated_lines(out, folded)

@@ -88,5 +88,7 @@ def strip_layout_marks(text: str) -> tuple[str, int]:
     ('全省数字化疫情防控系统现场观摩会在郑召开\\n通告明确', 2)
     """
     out, n_space = LINE_EDGE_SPACE.subn("", text)
+    if "#" not in out:  # a fast test first: no heading mark without it
+        return out, n_space
     out, n_marks = MARKDOWN_HEADING_MARK.subn("", out)
     return out, n_space + n_marks

@@ -307,10 +307,11 @@ def is_phrase_spaced_heading(line: str) -> bool:
     >>> is_phrase_spaced_heading("个村（社区）共设置卡点 453个，下沉驻点")
     False
     """
-    if SENTENCE_PUNCT.search(line):  # cheapest first: most lines fail these two
+    if "。" in line or "！" in line or "？" in line:  # SENTENCE_PUNCT; cheapest first: most lines fail these two
         return False
     tokens = PHRASE_GAP.split(line.strip())
-    if len(tokens) < 2 or LEAD.match(line) or visible_width(line) > 80:
+    # (The length first: no glyph is wider than one cell, so a short line is never too wide.)
+    if len(tokens) < 2 or LEAD.match(line) or (len(line) > 80 and visible_width(line) > 80):
         return False
     if len(CLAUSE_PUNCT.findall(line)) > 1 or is_letter_spaced(line):
         return False
@@ -332,7 +333,8 @@ def is_byline(line: str) -> bool:
         return False  # a fast test first: every BYLINE match holds one of these
     if "，" in line or "。" in line:
         return False  # and none holds clause punctuation (body text mostly has some)
-    return bool(BYLINE.match(line)) and visible_width(line) <= 30
+    # (The length first: no glyph is wider than one cell, so a short line is never too wide.)
+    return bool(BYLINE.match(line)) and (len(line) <= 30 or visible_width(line) <= 30)
 
 
 def is_spaced_heading(line: str) -> bool:
@@ -342,7 +344,7 @@ def is_spaced_heading(line: str) -> bool:
     >>> is_spaced_heading("## 全省观摩会"), is_spaced_heading("坚 定 信 心"), is_spaced_heading("共有 23 例，")
     (True, True, False)
     """
-    if MARKDOWN_HEADING.match(line):
+    if "#" in line and MARKDOWN_HEADING.match(line):  # a fast test first: the mark is a `#`
         return True
     if not CLAUSE_PUNCT.search(line) and is_letter_spaced(line):
         return True

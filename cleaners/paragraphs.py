@@ -115,6 +115,11 @@ _LEAD_HEAD_LAST = frozenset("本报又讯")
 _CAPTION_FIRST = frozenset("图上下左右")
 
 
+def _indices(mask: np.ndarray) -> np.ndarray:
+    """Where a 1-D mask is true (`np.flatnonzero` without its wrapper: called a dozen times a page)."""
+    return mask.nonzero()[0]
+
+
 def _table(chars) -> np.ndarray:
     """A BMP look-up table: True at each of `chars`' code points."""
     table = np.zeros(0x10000, dtype=bool)
@@ -135,7 +140,6 @@ _IS_CAPTION_FIRST = _table(_CAPTION_FIRST)
 _IS_OPENS_FIRST = bmp_table(OPENS_PARAGRAPH_FIRST).astype(bool)
 _IS_SENTENCE_LAST = bmp_table(SENTENCE_LAST_GLYPHS).astype(bool)
 _IS_SENTENCE_END = _table(SENTENCE_END)
-_IS_NUMBER_SEPARATOR_MARK = _table(NUMBER_SEPARATOR_MARKS)
 _HARD_BREAK_POINT = ord(HARD_BREAK)
 
 
@@ -144,7 +148,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts
     """The tests of each line's first and last glyphs (its `starts`/`ends` in the page's code
     `points`; `spaces`: whitespace per code point) by table look-up; a line's regex runs only
     where its edge glyph allows a match. Each equals its scalar function of `cleaners.lines`."""
-    ink = np.flatnonzero(spaces == 0)  # every non-blank line has some
+    ink = _indices(spaces == 0)  # every non-blank line has some
     at = np.searchsorted(ink, starts)
     first, last = ink[at], ink[np.searchsorted(ink, ends) - 1]
     second = ink[np.minimum(at + 1, len(ink) - 1)]
@@ -153,7 +157,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts
 
     def asked(candidates: np.ndarray, test) -> np.ndarray:
         found = np.zeros(len(lines), dtype=bool)
-        for i in np.flatnonzero(candidates).tolist():
+        for i in _indices(candidates).tolist():
             found[i] = test(lines[i]) is not None
         return found
 
@@ -161,7 +165,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts
     # can begin an OPENS_PARAGRAPH match; it ends a sentence when its last character is a
     # sentence end, or may when it is a closing mark, an ASCII mark or a space.
     opens, lead, guide = np.zeros((3, len(lines)), dtype=bool)
-    for i in np.flatnonzero(_IS_OPENS_FIRST[points[starts]]).tolist():
+    for i in _indices(_IS_OPENS_FIRST[points[starts]]).tolist():
         match = OPENS_PARAGRAPH.match(lines[i])
         if match is not None:
             opens[i], lead[i], guide[i] = True, match.lastgroup == "lead", match.lastgroup == "guide"
@@ -243,17 +247,24 @@ def is_credit(line: str) -> bool:
     return line.rstrip().endswith("摄") or "/图" in line
 
 
-def _per_line(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """The sums of each row of `values` (a column per code point) over each line."""
-    running = np.zeros((len(values), values.shape[1] + 1), dtype=np.int64)
-    np.cumsum(values, axis=1, out=running[:, 1:])
-    return running[:, ends] - running[:, starts]
+# The evidence of a line break (a column of CODE_POINT_EVIDENCE).
+_LINE_BREAK_EVIDENCE = CODE_POINT_EVIDENCE[:, [ord("\n")]]
+
+
+def _per_line(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The sums of each row of `values` (a column per code point of the page) over each line
+    (`starts`: where each begins): a line is summed with the line break after it (the last
+    line with one put after the page), whose evidence then comes off."""
+    with_break = np.concatenate((values, _LINE_BREAK_EVIDENCE), axis=1)
+    return np.add.reduceat(with_break, starts, axis=1, dtype=np.int64) - _LINE_BREAK_EVIDENCE
 
 
 def _number_separators(points: np.ndarray, newlines: np.ndarray) -> np.ndarray:
     """For each line of the page, its NUMBER_SEPARATOR matches: a separator mark between two
     digits, found in the page's code `points` (`newlines`: where its line breaks are)."""
-    marks = np.flatnonzero(_IS_NUMBER_SEPARATOR_MARK[points[1:-1]]) + 1  # with a glyph each side
+    inner = points[1:-1]  # a mark with a glyph each side (compared, not looked up: two marks, many points)
+    comma, colon = map(ord, NUMBER_SEPARATOR_MARKS)
+    marks = _indices((inner == comma) | (inner == colon)) + 1
     marks = marks[_IS_DIGIT[points[marks - 1]] & _IS_DIGIT[points[marks + 1]]]
     return np.bincount(np.searchsorted(newlines, marks), minlength=len(newlines) + 1)
 
@@ -303,33 +314,35 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     """
     points = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
     evidence = np.take(CODE_POINT_EVIDENCE, points, axis=1)  # a column per code point
-    newlines = np.flatnonzero(points == 10)
+    newlines = _indices(points == 10)
     starts = np.concatenate(([0], newlines + 1))
     ends = np.append(newlines, len(points))
-    sums = _per_line(evidence, starts, ends)
+    sums = _per_line(evidence, starts)
     blank = sums[SPACES] == ends - starts
-    rows = np.flatnonzero(~blank)  # the non-blank lines, in order
+    rows = _indices(~blank)  # the non-blank lines, in order
     lines = list(map(text.split("\n").__getitem__, rows.tolist()))
 
     new_block = np.ones(len(rows), dtype=bool)
     new_block[1:] = rows[1:] != rows[:-1] + 1
     block = np.cumsum(new_block)
-    width = sums[HALF_CELLS][rows] / 2
-    clauses = sums[CLAUSE_MARKS][rows]
+    counts = sums[:, rows]  # the sums of the non-blank lines
+    spaces, has_space = counts[SPACES], counts[SPACES] > 0
+    width = counts[HALF_CELLS] / 2
+    clauses = counts[CLAUSE_MARKS]
     if "," in text or ":" in text:  # number separators (`1,083`, `9:00`) are no clause marks
         clauses = clauses - _number_separators(points, newlines)[rows]
     column, in_column = column_widths(width, clauses > 0)
-    visible = (ends - starts - sums[SPACES])[rows]
-    sentences = sums[SENTENCE_MARKS][rows]
+    visible = (ends - starts)[rows] - spaces
+    sentences = counts[SENTENCE_MARKS]
     # Display type and bylines only where they can be: a byline has no clause punctuation, a
     # spaced headline one mark at most and no sentence end, a Markdown heading a `#`.
-    asked = (clauses == 0) | ((clauses == 1) & (sentences == 0) & (sums[SPACES][rows] > 0))
+    asked = (clauses == 0) | ((clauses == 1) & (sentences == 0) & has_space)
     if "#" in text:
-        asked |= sums[SPACES][rows] > 0
-    # `is_display_type` in two parts: a byline, or (with a space) a spaced heading.
-    spaced = (sums[SPACES][rows] > 0).tolist()
+        asked |= has_space
+    # `is_display_type` in three parts: a byline, a page date, or (with a space) a spaced heading.
+    spaced = has_space.tolist()
     bylines, headings, dates = [], [], []
-    for i in np.flatnonzero(asked).tolist():
+    for i in _indices(asked).tolist():
         if is_byline(lines[i]):
             bylines.append(i)
         elif is_page_date(lines[i]):
@@ -346,11 +359,11 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     edges = _edge_tests(lines, points, evidence[SPACES], starts[rows], ends[rows])
     return lines, LineFeatures(
         width=width,
-        narrow=2 * visible - sums[HALF_CELLS][rows],
+        narrow=2 * visible - counts[HALF_CELLS],
         clauses=clauses,
         sentences=sentences,
-        spaces=sums[SPACES][rows],
-        unclosed=(sums[OPENERS] - sums[CLOSERS])[rows],
+        spaces=spaces,
+        unclosed=counts[OPENERS] - counts[CLOSERS],
         ends_sentence=edges["ends_sentence"],
         opens=edges["opens"],
         indented=edges["indented"],
@@ -409,7 +422,7 @@ def _above_leads(f: LineFeatures, bare: np.ndarray) -> np.ndarray:
     """The lines without punctuation right above a lead (`本报讯…`), back to the last sentence
     end: the story's headline stack, whatever their width."""
     above = np.zeros(len(f), dtype=bool)
-    for lead in np.flatnonzero(f.lead).tolist():
+    for lead in _indices(f.lead).tolist():
         i = lead - 1
         while i >= 0 and bare[i] and not f.hard_end[i] and lead - i <= MAX_STACK:
             above[i] = True
@@ -549,7 +562,7 @@ def _guide_items_wrap(f: LineFeatures, joins: np.ndarray, never: np.ndarray) -> 
     in_guide_joins = (~never & same_block & full).tolist()
     decided = joins.copy()
     guide = f.guide.tolist()
-    kept_apart = np.flatnonzero(~joins).tolist()  # where paragraphs end outside guide items
+    kept_apart = _indices(~joins).tolist()  # where paragraphs end outside guide items
     line = 0  # a line that opens a paragraph; from one to the next:
     while line < len(guide):
         if guide[line]:  # a guide item: its breaks join while they may, up to the first that may not
@@ -630,7 +643,7 @@ def _words_across_breaks(lines: list[str], f: LineFeatures, joins: np.ndarray) -
     across = np.zeros(len(joins), dtype=bool)
     asked = (~joins & f.in_column[:-1] & ~f.hard_end[:-1] & ~(f.opens[1:] & ~f.indented[1:])
              & ~f.ends_sentence[:-1] & ~f.display_type[1:])
-    for k in np.flatnonzero(asked).tolist():
+    for k in _indices(asked).tolist():
         before, after = lines[k], lines[k + 1]
         if f.byline[k]:
             tail = "".join(before.split())[-WORDS_SIDE:]
@@ -663,12 +676,18 @@ def _roles_and_starts(f: LineFeatures, lines: list[str] | None) -> tuple[list[Li
         across = _words_across_breaks(lines, f, joins)
         if across.any():
             joins = _breaks_that_join(f, standalone, across)
-    starts = np.flatnonzero(np.concatenate(([True], ~joins))).tolist()
+    starts = _indices(np.concatenate(([True], ~joins))).tolist()
     roles = [CONTINUES] * len(f)
+    # A line that starts the output's next line opens a body paragraph unless its evidence
+    # names another role (`_standalone_role`, asked only then).
+    named = (f.guide | f.byline | f.caption | standalone).tolist()
     display = False
     for i in starts:
-        roles[i] = _standalone_role(f, i, bool(standalone[i]))
-        display = display or roles[i] is _HEADLINE
+        if named[i]:
+            roles[i] = _standalone_role(f, i, bool(standalone[i]))
+            display = display or roles[i] is _HEADLINE
+        else:
+            roles[i] = STARTS_PARAGRAPH
     return (_name_stacks(f, roles, starts) if display else roles), starts
 
 
@@ -700,4 +719,11 @@ def separate_trailing_credits(text: str) -> tuple[str, int]:
     """
     if "摄" not in text:  # a fast test first: no credit without it
         return text, 0
-    return TRAILING_CREDIT.subn("\n", text)
+    # A match ends a line that ends with 摄 and reads no other line: only those lines are read.
+    lines = text.split("\n")
+    count = 0
+    for i, line in enumerate(lines):
+        if line.endswith("摄"):
+            lines[i], n = TRAILING_CREDIT.subn("\n", line)
+            count += n
+    return ("\n".join(lines), count) if count else (text, 0)

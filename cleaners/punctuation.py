@@ -10,10 +10,14 @@ from cleaners.charclasses import BYLINE_ROLES, CJK, HAN, HSPACE
 # Full-width letters and digits (`ＧＤＰ２０２２`) are ASCII in any modern typesetting.
 FULLWIDTH_ALNUM = regex.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
 
-# The three blocks of FULLWIDTH_ALNUM one by one: a single range, which the engine scans many
-# times faster than a class of several; a page with none of them has nothing to fold.
-_FULLWIDTH_BLOCKS = [regex.compile(r"[\uff10-\uff19]"), regex.compile(r"[\uff21-\uff3a]"),
-                     regex.compile(r"[\uff41-\uff5a]")]
+# Each full-width letter and digit to its ASCII form (0xFEE0 below it).
+_FULLWIDTH_TO_ASCII = {c: c - 0xFEE0 for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+
+# Runs of each of the three blocks of FULLWIDTH_ALNUM: a single range, which the engine scans
+# many times faster than a class of several. Folded block by block (each glyph on its own,
+# the blocks apart), they fold what FULLWIDTH_ALNUM finds.
+_FULLWIDTH_BLOCKS = [regex.compile(r"[\uff10-\uff19]+"), regex.compile(r"[\uff21-\uff3a]+"),
+                     regex.compile(r"[\uff41-\uff5a]+")]
 
 # Half-width CJK punctuation forms (`､` `｡` `｢` `｣`) are OCR reading full-width marks too narrowly.
 HALFWIDTH_CJK_PUNCT = regex.compile(r"[\uff61-\uff64]")
@@ -54,6 +58,7 @@ ASCII_CLAUSE_PUNCT = regex.compile(
     rf"(?<=[{CJK}][{HSPACE},;:!?().]*)[,;:!?]+|[,;:!?]+(?=[{HSPACE},;:!?().]*[{CJK}])"
 )
 _CLAUSE_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+_CLAUSE_TO_FULL_TABLE = str.maketrans(_CLAUSE_TO_FULL)  # for str.translate, one call per match
 
 # A full stop after Han that does not start a number or a Latin word (`情况.下一步`, not `3.5`).
 ASCII_FULL_STOP = regex.compile(rf"(?<=[{HAN}”’）》][{HSPACE}]*)\.(?![{HSPACE}]*[0-9A-Za-z.])")
@@ -73,16 +78,16 @@ def fold_fullwidth_alphanumerics(text: str) -> tuple[str, int]:
     >>> fold_fullwidth_alphanumerics("２０２２年ＧＤＰ增长")
     ('2022年GDP增长', 7)
     """
-    if not any(block.search(text) for block in _FULLWIDTH_BLOCKS):
-        return text, 0
     count = 0
 
     def fold(match: regex.Match) -> str:
         nonlocal count
         count += len(match.group(0))
-        return "".join(chr(ord(ch) - 0xFEE0) for ch in match.group(0))
+        return match.group(0).translate(_FULLWIDTH_TO_ASCII)
 
-    return FULLWIDTH_ALNUM.sub(fold, text), count
+    for block in _FULLWIDTH_BLOCKS:
+        text = block.sub(fold, text)
+    return text, count
 
 
 def repair_lookalike_brackets(text: str) -> tuple[str, int]:
@@ -168,7 +173,7 @@ def _widen_once(text: str) -> tuple[str, int]:
     if "..." in out:
         out, n = ASCII_ELLIPSIS.subn("……", out)
         count += n
-    out, n = ASCII_CLAUSE_PUNCT.subn(lambda m: "".join(_CLAUSE_TO_FULL[c] for c in m.group(0)), out)
+    out, n = ASCII_CLAUSE_PUNCT.subn(lambda m: m.group(0).translate(_CLAUSE_TO_FULL_TABLE), out)
     count += n
     out, n = ASCII_FULL_STOP.subn("。", out)
     count += n

@@ -63,3 +63,13 @@ def test_chinese_punctuation_is_never_mapped_to_ascii(text):
     out = clean(text).text
     for mark in "，、。；：！？":
         assert out.count(mark) >= text.count(mark) - sum(m.raw.count(mark) for m in clean(text).markers)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([*"核酸。，12.．%", " ", "  ", "\u3000", "\n", "A"]), max_size=40).map("".join))
+def test_number_gaps_read_in_the_lines_with_a_space_beside_a_digit_are_the_whole_page_ones(text):
+    from cleaners.spacing import GAP_IN_NUMBER, GAP_IN_SPACED_DIGITS, _remove_number_gaps
+
+    out, count = GAP_IN_NUMBER.subn("", text)
+    out, n = GAP_IN_SPACED_DIGITS.subn("", out)
+    assert _remove_number_gaps(text) == (out, count + n)

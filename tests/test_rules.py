@@ -173,3 +173,10 @@ _PROSE = st.sampled_from(["核酸", "的", "，", "。", "A", "下", "上", "第
 @given(st.lists(st.one_of(_MARKERS, _PROSE), max_size=12).map("".join))
 def test_jump_markers_searched_in_stretches_are_the_whole_text_matches(text):
     assert [m.span() for m in jump_marker_matches(text)] == [m.span() for m in JUMP_MARKER.finditer(text)]
+
+
+def test_the_fast_space_test_is_the_hspace_class():
+    from cleaners.spacing import _HAS_HSPACE, _has_hspace
+
+    assert [c for c in map(chr, range(0x10000)) if _has_hspace(c)] == _HAS_HSPACE.findall(
+        "".join(map(chr, range(0x10000))))

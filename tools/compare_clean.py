@@ -1,5 +1,6 @@
 """Whether this tree's cleaner gives the same results as another revision's, page for page;
-and, with `--time`, how much CPU each takes on the same sample.
+and, with `--time`, how much CPU each takes on the same sample (with `--instructions`, how many
+instructions valgrind counts: steady on a shared machine, where CPU times vary by a few percent).
 
 A safety net for work on the cleaner's speed: the output must stay byte-identical. The pages:
 the gold, dev and held-out inputs (`*.txt`, not `*.gold.txt`), the seed pages, and generated
@@ -11,8 +12,9 @@ small inputs also `clean(explain=True)` spans and `clean(paragraphs_given=True)`
 differing page is printed with the first field that differs.
 
     .venv/bin/python tools/compare_clean.py 5dd61f4
-    .venv/bin/python tools/compare_clean.py 5dd61f4 --time   # CPU s, best of 3, 2 MB sample
+    .venv/bin/python tools/compare_clean.py 5dd61f4 --time   # CPU s, best of 3, 2 MB sample, cold and warm caches
     .venv/bin/python tools/compare_clean.py 5dd61f4 --time --corpus ../main/bench/corpus/200MB-s0
+    .venv/bin/python tools/compare_clean.py 5dd61f4 --instructions   # valgrind: the same count every run
 
 Each tree runs in its own interpreter with its root first on the path; the other revision is
 checked out (once) as a detached git worktree under the temporary folder.
@@ -78,18 +80,25 @@ for group, named in pages.items():
         sys.stdout.write(json.dumps(report, ensure_ascii=False, sort_keys=True) + "\n")
 """
 
-# Run in each tree's interpreter: CPU seconds of clean() over the pages on stdin, best of 3.
+# Run in each tree's interpreter: CPU seconds of clean() over the pages on stdin, best of 3,
+# cold (the cleaners' caches emptied before each run, as a corpus of pages seen once finds
+# them) and warm (the caches kept from the run before: every line was seen).
 _TIME = r"""
 import json, sys, time
 from cleaners import clean
+caches = [obj for name, module in list(sys.modules.items()) if name.startswith("cleaners")
+          for obj in vars(module).values() if hasattr(obj, "cache_clear") and hasattr(obj, "cache_info")]
 pages = json.load(sys.stdin)
 clean(pages[0])
-best = float("inf")
-for _ in range(3):
+best = {"cold": float("inf"), "warm": float("inf")}
+for kind in ("cold", "cold", "cold", "warm", "warm", "warm"):
+    if kind == "cold":
+        for cache in caches:
+            cache.cache_clear()
     started = time.process_time()
     for page in pages:
         clean(page)
-    best = min(best, time.process_time() - started)
+    best[kind] = min(best[kind], time.process_time() - started)
 print(json.dumps(best))
 """
 
@@ -181,22 +190,70 @@ def compare(old_tree: Path) -> int:
     return 0
 
 
-def time_both(old_tree: Path, rev: str, corpus: Path, rounds: int) -> int:
+def sample_pages(corpus: Path) -> list[str]:
+    """The first pages of the corpus, up to TIME_BYTES of UTF-8."""
     pages, size = [], 0
     for line in (corpus / "shard-0000.jsonl").open(encoding="utf-8"):
         if size >= TIME_BYTES:
             break
         pages.append(json.loads(line)["text"])
         size += len(pages[-1].encode("utf-8"))
+    return pages
+
+
+def time_both(old_tree: Path, rev: str, corpus: Path, rounds: int) -> int:
+    pages = sample_pages(corpus)
+    size = sum(len(page.encode("utf-8")) for page in pages)
     stdin = json.dumps(pages, ensure_ascii=False)
     # The trees take turns, `rounds` times: on a shared machine the best of each is steadier.
-    best = {rev: float("inf"), "this tree": float("inf")}
+    best = {(label, kind): float("inf") for label in (rev, "this tree") for kind in ("cold", "warm")}
     for _ in range(rounds):
         for label, tree in ((rev, old_tree), ("this tree", ROOT)):
-            best[label] = min(best[label], json.loads(in_tree(tree, _TIME, stdin)))
-    for label, seconds in best.items():
-        print(f"{label:>10}: {seconds:.3f} s CPU (best of {3 * rounds}) for {len(pages)} pages, {size / 1e6:.2f} MB")
-    print(f"speed-up: {best[rev] / best['this tree']:.2f}x")
+            for kind, seconds in json.loads(in_tree(tree, _TIME, stdin)).items():
+                best[label, kind] = min(best[label, kind], seconds)
+    print(f"{len(pages)} pages, {size / 1e6:.2f} MB; CPU s, best of {3 * rounds}")
+    for kind in ("cold", "warm"):
+        old, new = best[rev, kind], best["this tree", kind]
+        print(f"{kind} caches: {rev} {old:.3f} s, this tree {new:.3f} s, speed-up {old / new:.2f}x")
+    return 0
+
+
+# Run under valgrind in each tree: clean() over the first `n` pages of the timed sample (read
+# on stdin) after one warm-up call; two runs (n pages and none) give the pages' instructions.
+_INSTRUCTIONS = r"""
+import json, sys
+from cleaners import clean
+pages = json.load(sys.stdin)
+clean(pages[0])
+for page in pages[1 : 1 + int(sys.argv[1])]:
+    clean(page)
+"""
+
+# Pages counted by --instructions (valgrind runs some 50 times slower than the machine).
+INSTRUCTION_PAGES = 120
+
+
+def instructions(tree: Path, stdin: str, pages: int) -> int:
+    """Instructions valgrind counts for `_INSTRUCTIONS` over `pages` pages in `tree`: the same on
+    every run (hash seed fixed, OpenBLAS on one thread: its idle threads spin for varying times)."""
+    done = subprocess.run(
+        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+         sys.executable, "-c", _INSTRUCTIONS, str(pages)], input=stdin, capture_output=True, text=True,
+        cwd=tree, env={**os.environ, "PYTHONPATH": str(tree), "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1"})
+    refs = [line for line in done.stderr.splitlines() if "I   refs:" in line or "I refs:" in line]
+    if done.returncode or not refs:
+        raise SystemExit(f"{tree}: valgrind failed\n{done.stderr[-2000:]}")
+    return int(refs[-1].split()[-1].replace(",", ""))
+
+
+def count_both(old_tree: Path, rev: str, corpus: Path) -> int:
+    pages = sample_pages(corpus)[: INSTRUCTION_PAGES + 1]
+    stdin = json.dumps(pages, ensure_ascii=False)
+    counted = {}
+    for label, tree in ((rev, old_tree), ("this tree", ROOT)):
+        counted[label] = instructions(tree, stdin, INSTRUCTION_PAGES) - instructions(tree, stdin, 0)
+        print(f"{label:>10}: {counted[label] / 1e6:.0f} M instructions for {INSTRUCTION_PAGES} pages")
+    print(f"fewer instructions: {counted[rev] / counted['this tree']:.2f}x")
     return 0
 
 
@@ -206,8 +263,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time", action="store_true", help="CPU time of both on the 2 MB sample instead")
     parser.add_argument("--corpus", type=Path, default=TIME_CORPUS, help=f"timed corpus (default {TIME_CORPUS})")
     parser.add_argument("--rounds", type=int, default=3, help="turns each tree takes (default 3)")
+    parser.add_argument("--instructions", action="store_true",
+                        help=f"instructions of clean() over the sample's first {INSTRUCTION_PAGES} pages (valgrind)")
     args = parser.parse_args(argv)
     old_tree = checkout(args.rev)
+    if args.instructions:
+        return count_both(old_tree, args.rev, args.corpus)
     return time_both(old_tree, args.rev, args.corpus, args.rounds) if args.time else compare(old_tree)
 
 
