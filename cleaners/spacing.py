@@ -168,12 +168,14 @@ def _remove_gaps(protected: str) -> tuple[str, int]:
     out, count = _GAP_BESIDE_CJK.subn("", protected)
     out, n = _remove_number_gaps(out)
     count += n
-    out, n = join_spaced_acronyms(out)
-    count += n
-    # A fast test first: a run of two needs two ASCII spaces or a space of another kind.
+    # Runs collapse before the acronyms join: `G  G` is spaced as `G G` is (once collapsed,
+    # a second clean would join it). A fast test first: a run of two needs two ASCII spaces
+    # or a space of another kind.
     if "  " in out or "\t" in out or "\u3000" in out or "\u00a0" in out:
         out, n = SPACE_RUN.subn(" ", out)
         count += n
+    out, n = join_spaced_acronyms(out)
+    count += n
     return out.replace(_KEPT_SPACE, " "), count
 
 
