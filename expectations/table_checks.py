@@ -11,6 +11,7 @@ whole suites in GE.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,6 +38,8 @@ from qingyang.parquet_io import named_read_errors
 from qingyang.schema import ARTICLES_SCHEMA, PAGES_SCHEMA
 
 ROW_COUNT = "expect_table_row_count_to_equal"
+# DuckDB's memory for a table check: it spills to disk beyond this, never fails for it.
+DUCKDB_MEMORY = "128MB"
 COLUMNS = "expect_table_columns_to_match_set"
 # A text with a character Python's str.strip keeps (RE2's \s is ASCII: the Unicode
 # spaces are named): the articles suite hashes only such texts (`articles_suite._sha256`).
@@ -60,7 +63,8 @@ def articles_table_outcomes(files: list[Path]) -> list[ExpectationOutcome]:
     _, columns = _rows_and_columns(files, ARTICLES_SCHEMA, ARTICLES_COLUMNS_DESCRIPTION)
     by_id = _duplicates(files, "article_id", "article_id")
     by_text = _duplicates(files, "sha256(text)", "article_id",
-                          where=f"regexp_matches(text, '{FILLED_TEXT}')")
+                          where=f"regexp_matches(text, '{FILLED_TEXT}')",
+                          group_sql="md5_number(text)")
     return [columns] + [
         _unique(unique_name(column), description, column, duplicates)
         for (column, description), duplicates in zip(
@@ -82,20 +86,37 @@ def _rows_and_columns(files: list[Path], schema: pa.Schema, description: str
                                     observed="; ".join(mismatches) or list(schema.names))
 
 
-def _duplicates(files: list[Path], value_sql: str, key: str, where: str = "true"
-                ) -> list[tuple[str, str]]:
+def _duplicates(files: list[Path], value_sql: str, key: str, where: str = "true",
+                group_sql: str | None = None) -> list[tuple[str, str]]:
     """(key, value) of every row whose value (`value_sql`, over the rows `where` holds)
-    another row has too: DuckDB reads only those columns of `files`."""
+    another row has too, in value and key order. DuckDB reads only those columns of
+    `files`, twice: first the values held more than once (grouped by `group_sql`, a
+    smaller stand-in for the value such as a 16-byte hash, when given), then, only if
+    there are any, the rows holding them. Memory holds the groups, never a list per value.
+    """
     if not files:
         return []
     import duckdb
 
-    found = duckdb.connect().execute(
-        f"select value, list({key} order by {key}) from "
-        f"(select {value_sql} as value, {key} from read_parquet($files) where {where}) "
-        "group by value having count(*) > 1 order by value",
-        {"files": [str(f) for f in files]}).fetchall()
-    return [(row_key, value) for value, keys in found for row_key in keys]
+    connection = duckdb.connect()
+    # One thread and a small budget: the check reads one column of every part (the
+    # articles' texts to hash), and DuckDB's default buffers grow with the table.
+    spill = Path(tempfile.gettempdir()) / "qingyang-duckdb"
+    connection.execute(f"SET threads = 1; SET memory_limit = '{DUCKDB_MEMORY}'; "
+                       f"SET temp_directory = '{spill.as_posix()}'")
+    group_sql = group_sql or value_sql
+    rows = f"read_parquet($files) where {where}"
+    files_param = {"files": [str(f) for f in files]}
+    held_twice = [value for (value,) in connection.execute(
+        f"select {group_sql} as g from {rows} group by g having count(*) > 1", files_param
+    ).fetchall()]
+    if not held_twice:
+        return []
+    found = connection.execute(
+        f"select {key}, {value_sql} as value from {rows} and {group_sql} in "
+        f"(select unnest($held)) order by value, {key}",
+        files_param | {"held": held_twice}).fetchall()
+    return [(row_key, value) for row_key, value in found]
 
 
 def _unique(name: str, description: str, column: str, duplicates: list[tuple[str, str]]
