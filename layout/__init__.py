@@ -4,8 +4,8 @@
 row's second reading: `layout.words`, `layout.overlaps`), turns the boxes of a page scanned
 askew straight (`layout.skew`; the `lines` column keeps the engine's boxes), joins display
 pieces cut along a row (`layout.fragments`), cuts lines run across a gutter where their words
-allow (`layout.order`), orders the lines by a topological sort of their boxes
-(`layout.topology`), rebuilds each line's text from its word gaps (`layout.spacing`),
+allow (`layout.order`), orders the lines by cutting the page along its white space
+(`layout.cuts`), rebuilds each line's text from its word gaps (`layout.spacing`),
 gives each line a role from its box (`layout.roles`) and assembles paragraphs with the text
 path's assembly. The cleaning rules
 then run on those paragraphs as on any text, reflow aside. Without word boxes (PP-OCR)
@@ -16,13 +16,13 @@ the line roles come from the text evidence on the lines in that reading order
 from dataclasses import dataclass
 
 from cleaners.roles import LineRole, assemble_paragraphs
+from layout.cuts import display_lines, reading_order
 from layout.fragments import join_display_fragments, pitch
-from layout.order import page_gutters, set_across, split_at_gutters
+from layout.order import narrow_merged, page_gutters, set_across, split_at_gutters
 from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
 from layout.skew import on_pixels, page_skew, skew_evidence, straighten, turned
 from layout.spacing import line_text
-from layout.topology import display_lines, narrow_merged, reading_order
 from layout.words import drop_placeless, drop_rules, type_height
 from readers.model import OcrLine, OcrPage
 
@@ -108,10 +108,10 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     across = set_across(ocr_lines, gutters)
     display = display_lines([type_height(line) for line in ocr_lines], across)
     pitches = [pitch(line) for line in ocr_lines]
+    texts = [line_text(line) for line in ocr_lines]
     boxes, merged = narrow_merged([line.box for line in ocr_lines], display, pitches)
-    placed = reading_order(boxes, display, pitches)
-    column_lines = [ColumnLine(line_text(ocr_lines[p.index]), ocr_lines[p.index].box, p.block, p.column,
-                               p.index in across)
+    placed = reading_order(boxes, display, texts, pitches)
+    column_lines = [ColumnLine(texts[p.index], ocr_lines[p.index].box, p.block, p.column, p.index in across)
                     for p in placed]
     roles = line_roles(column_lines, with_words=any(line.words for line in ocr_lines))
     paragraphs = assemble_paragraphs([line.text for line in column_lines], roles)

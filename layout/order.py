@@ -4,7 +4,8 @@ The gutters are the x-ranges that body lines leave empty (`page_gutters`). A lin
 height that crosses one in the middle of body text is one the engine merged across the
 gutter: with word boxes it is cut there (`split_at_gutters`), without them it stays one line
 and is counted; lines set across on purpose (headlines) are `set_across`. The reading order
-itself is `layout.topology`'s. The boxes are those of the straightened page (`layout.skew`).
+itself is `layout.cuts`'s; a line merged across a gutter with no word boxes is narrowed to the
+column it starts in for it (`narrow_merged`). The boxes are those of the straightened page (`layout.skew`).
 """
 
 from statistics import median
@@ -23,6 +24,17 @@ MAX_INDENT = 3.0
 # column lines up from row to row, a channel narrower than a glyph.
 MIN_WORD_GUTTER = 0.8
 
+
+# Lines of two columns this many line heights above and below a line of body type, which
+# overlaps both in x: the engine merged it across the gutter.
+MERGED_REACH = 2.0
+
+# A line whose glyphs are this much wider than the body's is no body line merged across a
+# gutter (a merged line's pitch is the body's, a gutter's width spread over its glyphs).
+MERGED_PITCH = 1.3
+
+# Two lines share a column when they share more than this share of the narrower one's width.
+X_OVERLAP = 0.2
 
 # At most one body line in this many may cross a gutter (set across columns, or merged).
 GUTTER_CROSSINGS = 12
@@ -181,3 +193,52 @@ def split_at_gutters(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
         cut += 1
         out += [with_words(line, tuple(words)) for words in pieces]
     return out, cut
+
+
+def _side_by_side(boxes: list[Box], idx: list[int], h: float, merged: int) -> bool:
+    """Whether two of these lines stand side by side in two columns: apart in x, and no line
+    right above them (within `MERGED_REACH` line heights) but `merged` overlaps both (a
+    paragraph's short last line and the next one's indented start sit under one line of
+    their column)."""
+    def shares(k: int, i: int) -> bool:
+        a, b = boxes[k], boxes[i]
+        return min(a.x1, b.x1) - max(a.x0, b.x0) > X_OVERLAP * min(a.width, b.width)
+
+    for n, i in enumerate(idx):
+        for j in idx[n + 1:]:
+            if max(boxes[i].x0, boxes[j].x0) < min(boxes[i].x1, boxes[j].x1):
+                continue
+            top = min(boxes[i].y0, boxes[j].y0)
+            if not any(top - MERGED_REACH * h <= boxes[k].y1 <= top and shares(k, i) and shares(k, j)
+                       for k in range(len(boxes)) if k not in (i, j, merged)):
+                return True
+    return False
+
+
+def narrow_merged(boxes: list[Box], display: list[bool], pitches: list[float] | None = None) -> tuple[list[Box], int]:
+    """The boxes with each line the engine merged across a gutter narrowed to the column it
+    starts in, and how many there were. A merged line is body type with lines of two columns
+    side by side right above it (within `MERGED_REACH` line heights) and right below it, or
+    none below (a story's last row): a headline set across columns is display type, or has
+    white around it, and a kicker has its headline alone below it.
+
+    >>> columns = [Box(x, y, x + 100, y + 10) for x in (0, 120) for y in (0, 14, 42, 56)]
+    >>> boxes, merged = narrow_merged([*columns, Box(0, 28, 220, 38)], [False] * 9)
+    >>> merged, boxes[-1]
+    (1, Box(x0=0, y0=28, x1=100, y1=38))
+    """
+    h = median(b.height for b in boxes) if boxes else 1.0
+    body_pitch = median(pitches) if pitches else 0.0
+    out, merged = list(boxes), 0
+    for i, box in enumerate(boxes):
+        if display[i] or (pitches and pitches[i] >= MERGED_PITCH * body_pitch):
+            continue
+        near = [j for j, b in enumerate(boxes) if j != i
+                and min(b.x1, box.x1) - max(b.x0, box.x0) > X_OVERLAP * min(b.width, box.width)]
+        above = [j for j in near if box.y0 - MERGED_REACH * h <= boxes[j].y1 <= (box.y0 + box.y1) / 2]
+        below = [j for j in near if (box.y0 + box.y1) / 2 <= boxes[j].y0 <= box.y1 + MERGED_REACH * h]
+        if _side_by_side(boxes, above, h, i) and (not below or _side_by_side(boxes, below, h, i)):
+            first = min(above + below, key=lambda j: boxes[j].x0)
+            out[i] = Box(box.x0, box.y0, min(box.x1, boxes[first].x1), box.y1)
+            merged += 1
+    return out, merged

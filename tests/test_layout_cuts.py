@@ -1,14 +1,14 @@
-"""Reading order by a topological sort of the lines (`layout.topology`), on small synthetic
-pages as PP-OCR boxes them (line boxes, no words, listed row by row across the page): the
-two rules on their own, a headline across two columns between two stories, a front page (a
-masthead, a framed box and the briefs beside the lead story) straight and turned half a
-degree, columns whose lines do not line up, a photo's caption and credit."""
+"""Reading order by cuts along the page's white space (`layout.cuts`), on small synthetic
+pages as PP-OCR boxes them (line boxes, no words, listed row by row across the page): a
+headline across two columns between two stories, a front page (a masthead, a framed box and
+the briefs beside the lead story) straight and turned half a degree, columns whose lines do
+not line up, a photo's caption and credit; then each check that keeps a story whole, on a
+page where the plain cut would part it."""
 
 import pytest
 
 from layout import lay_out
 from layout.skew import turned
-from layout.topology import precedence
 from readers.model import Box, OcrLine, OcrPage
 
 LINE, PITCH, GUTTER = 30, 40, 30
@@ -32,21 +32,6 @@ def _page(lines: list[OcrLine], degrees: float = 0.0) -> OcrPage:
 
 def _read(lines: list[OcrLine], degrees: float = 0.0) -> list[str]:
     return [line.text for line in lay_out(_page(lines, degrees)).lines]
-
-
-def test_rule_1_a_line_comes_before_the_lines_below_it_that_it_overlaps():
-    before = precedence([Box(0, 0, 300, 30), Box(40, 40, 300, 70), Box(0, 80, 120, 110)])
-    assert before[0, 1] and before[1, 2] and before[0, 2]
-    assert not before[1, 0] and not before[2, 0]
-
-
-def test_rule_2_a_column_comes_before_the_one_to_its_right_unless_a_line_between_spans_both():
-    left = [line.box for line in _column("左", 0, 300, 0, 6)]
-    right = Box(330, 0, 630, 30)
-    assert precedence([*left, right])[5, 6]  # the foot of the left column before the head of the right
-    headline = Box(0, 100, 630, 150)  # a headline across both, lying between them
-    before = precedence([*left, right, headline])
-    assert not before[5, 6] and before[6, 7] and before[7, 5]
 
 
 def test_a_headline_across_two_columns_parts_the_story_above_from_the_one_below():
@@ -113,4 +98,57 @@ def test_a_photos_caption_and_credit_come_right_after_the_headline_it_hangs_unde
              OcrLine("通讯员 苏夏 摄", Box(480, 262, 620, 290)),
              *_column("左栏", 0, 300, 70, 10), *_column("右栏", 330, 290, 310, 4)]
     # the band/gutter order read the first column before the caption
+    assert _read(lines) == [line.text for line in lines]
+
+
+def test_white_under_a_photo_beside_a_column_is_no_band_edge():
+    """A story at the left whose photo hangs under its headline, its caption and columns under
+    the photo; beside it a short story that ends level with the photo. The white row under
+    the short story runs across the page, but the line above the caption is a headline."""
+    left = [OcrLine("甲标题配图", Box(0, 0, 600, 50)), OcrLine("图为甲地一景", Box(0, 310, 280, 340)),
+            *_column("甲左", 0, 290, 360, 6), *_column("甲右", 310, 290, 360, 6)]
+    right = [OcrLine("乙标题", Box(760, 0, 1000, 50)), *_column("乙", 700, 300, 70, 5)]
+    assert _read(left + right) == [line.text for line in left + right]
+
+
+def test_briefs_under_a_guide_box_stay_a_rail_beside_the_story_and_its_photo():
+    """A rail at the left (a guide box, then briefs), the lead story at the right over a
+    photo as deep as the briefs, then a story across the page. The white row between the lead
+    story and the photo runs across the page, but what lies under it spans only the rail."""
+    rail = [OcrLine("今日导读", Box(60, 0, 240, 45)), *_column("导读", 0, 300, 60, 8),
+            OcrLine("本市简讯", Box(0, 420, 200, 465)), *_column("简讯", 0, 300, 480, 10)]
+    lead = [OcrLine("头条标题", Box(340, 0, 1000, 50)), *_column("头条左", 340, 310, 70, 8),
+            *_column("头条右", 690, 310, 70, 8)]
+    below = [OcrLine("丙标题通栏", Box(0, 900, 1000, 950)), *_column("丙左", 0, 480, 970, 4),
+             *_column("丙右", 520, 480, 970, 4)]
+    lines = rail + lead + below
+    assert _read(lines) == [line.text for line in lines]
+
+
+def test_a_folio_row_at_the_foot_is_read_last():
+    """The date, page and editor set in one row under the columns, narrower than them."""
+    story = [OcrLine("甲标题", Box(0, 0, 1000, 50)), *_column("甲左", 0, 480, 70, 6), *_column("甲右", 520, 480, 70, 6)]
+    folio = [OcrLine("2026年4月8日", Box(0, 360, 200, 390)), OcrLine("第3版", Box(240, 360, 320, 390))]
+    assert _read(story + folio) == [line.text for line in story + folio]
+
+
+def test_a_first_column_level_with_the_body_under_the_headline_is_read_after_it():
+    """A dog-leg: the headline over the second and third columns, the first column beside it
+    starting level with the body under it."""
+    lines = [OcrLine("甲标题跨右两栏", Box(340, 0, 1000, 50)), *_column("甲一", 0, 300, 70, 6),
+             *_column("甲二", 340, 300, 70, 6), *_column("甲三", 680, 320, 70, 6)]
+    assert _read(lines) == [line.text for line in lines]
+
+
+def test_a_headline_and_byline_set_close_on_their_columns_are_read_before_them():
+    """A commentary: its title and byline across two columns with less white under them than
+    between the lines of a column."""
+    lines = [OcrLine("时评标题", Box(0, 0, 620, 40)), OcrLine("本报评论员 苏砚", Box(0, 42, 240, 72)),
+             *_column("评左", 0, 300, 76, 6), *_column("评右", 320, 300, 76, 6)]
+    assert _read(lines) == [line.text for line in lines]
+
+
+def test_columns_whose_padded_boxes_overlap_are_read_column_by_column():
+    """PP-OCR pads a line's box: boxes of two columns set close overlap across the gutter."""
+    lines = [OcrLine("甲标题", Box(0, 0, 600, 50)), *_column("甲左", 0, 306, 70, 6), *_column("甲右", 300, 300, 70, 6)]
     assert _read(lines) == [line.text for line in lines]
