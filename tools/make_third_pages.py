@@ -259,9 +259,12 @@ def headline_lines(phrases, face, size, width):
                 cur, used = [], 0.0
             chunk = ""
             for ch in ph:
-                if f.getlength(chunk + ch) > width and chunk:
+                if f.getlength(chunk + ch) > width and chunk and ch not in NO_START:
+                    carry = ""
+                    while len(chunk) > 1 and chunk[-1] in NO_END:  # no opener at a line end
+                        chunk, carry = chunk[:-1], chunk[-1] + carry
                     lines.append([Tok(chunk, f.getlength(chunk))])
-                    chunk = ""
+                    chunk = carry
                 chunk += ch
             cur, used = [Tok(chunk, f.getlength(chunk))], f.getlength(chunk)
             continue
@@ -375,6 +378,50 @@ def story_module(story, *, body_cols=None, side=False, boxed=False, rule_under=F
             page.box(x, y, x + width, y + h + 2 * pad)
             h += 2 * pad
         return h
+
+    return build
+
+
+def dogleg_module(story, neighbour, k_left: int, head_scale=0.62):
+    """A dog-leg: the story's headline and first columns at the left, the neighbour module
+    at the top right, the story's last columns running on under the neighbour. Read: the
+    story (headline, its left columns, its tail columns), then the neighbour."""
+
+    def build(page: Page, st: Style, x, y, k):
+        k_right = k - k_left
+        lw = st.span(k_left)
+        rx = x + lw + st.gutter
+        z0, g0 = len(page.zones), len(page.gold)
+        nh = neighbour(page, st, rx, y, k_right)
+        later_zones, later_gold = page.zones[z0:], page.gold[g0:]
+        del page.zones[z0:], page.gold[g0:]
+        hh = headline_stack(page, st, x, y, lw, story, round(st.head_px * head_scale),
+                            False)
+        lines = byline_and_body(page, st, story, st.col_w)
+        lh = st.line_h
+        top_left, top_right = y + hh, y + nh + round(st.body_px * 1.2)
+        step = math.ceil((top_right - top_left) / lh)  # rows the left runs deeper
+        rows_right = max(2, math.ceil((len(lines) - k_left * step) / k))
+        rows_left = max(1, math.ceil((len(lines) - k_right * rows_right) / k_left))
+        at = 0
+        for c in range(k):
+            left = c < k_left
+            rows = rows_left if left else rows_right
+            cx = x + c * (st.col_w + st.gutter)
+            cy = top_left if left else top_right
+            part = lines[at:at + rows]
+            at += rows
+            for r, ln in enumerate(part):
+                page.set_line(cx, cy + r * lh, st.col_w, ln, st.body_face, st.body_px)
+            if part:
+                page.zone(cx, cy, cx + st.col_w, cy + len(part) * lh)
+        assert at >= len(lines)
+        page.hrule(rx, x + st.span(k), top_right - round(st.body_px * 0.6), 1)
+        if st.rules:
+            page.vrule(rx - st.gutter / 2, y, top_right - round(st.body_px * 0.6))
+        page.zones += later_zones
+        page.gold += later_gold
+        return max(top_left + rows_left * lh, top_right + rows_right * lh) - y
 
     return build
 
@@ -923,8 +970,7 @@ def build_tree(pg, stories, st: Style, cuts: dict):
         inline = [rng.random() < 0.5, rng.random() < 0.5]
         left = 3
         top_story = story_module(S[news[2]], rule_under=True, boxed=False)
-        under = hrow((1, story_module(S[news[3]], head_scale=0.62)), (2, boxm),
-                     rules=st.rules)
+        under = dogleg_module(S[news[3]], boxm, 1)
         right = (comment_module(S[issue["comment"]]) if issue["evening"] else
                  story_module(S[news[4]], head_scale=0.62, boxed=rng.random() < 0.5))
         tree = vstack(*top, photo_strip(photos, inline),
@@ -932,7 +978,7 @@ def build_tree(pg, stories, st: Style, cuts: dict):
                            rules=st.rules),
                       *bottom, rules=st.rules)
         feats += ["photo_strip" + ("_inline_credit" if any(inline) else ""),
-                  "three_over_two", box["kind"]]
+                  "three_over_dogleg", box["kind"]]
         used += issue["photos"] + [news[2], news[3], issue["box3"]]
         used.append(issue["comment"] if issue["evening"] else news[4])
     return tree, feats, used
