@@ -429,8 +429,9 @@ def dogleg_module(story, neighbour, k_left: int, head_scale=0.62):
 def byline_and_body(page, st: Style, story, col_width):
     lines = []
     if story.get("byline"):
-        bl = SetLine(tokens(story["byline"], st.small_face, st.body_px), 0, False)
-        lines.append(bl)
+        # a stand-alone byline wraps at the column's width (names unbroken at a space)
+        lines += break_paragraph(story["byline"], st.body_face, st.body_px, col_width, 0,
+                                 False)
         page.gold.append(story["byline"])
     lines += set_paragraphs(story["body"], st.body_face, st.body_px, col_width, st.justify)
     page.gold.extend(story["body"])
@@ -1032,8 +1033,9 @@ def scan(img: Image.Image, rng: random.Random, fault: dict):
         coeffs = perspective_coeffs(src, dst)
         img = img.transform((w, h), Image.PERSPECTIVE, coeffs, Image.BICUBIC, fillcolor=255)
     if fault["grey"]:
-        grad = Image.linear_gradient("L").resize((w, h)).rotate(rng.choice([0, 90, 180, 270]),
-                                                                 expand=False)
+        # a square gradient turned by a right angle, then stretched: no hard edge
+        grad = Image.linear_gradient("L").rotate(rng.choice([0, 90, 180, 270]))
+        grad = grad.resize((w, h))
         lo = rng.randint(200, 225)
         paper = grad.point(lambda v: lo + (255 - lo) * v // 255)
         img = Image.composite(img, paper, img.point(lambda v: 255 - v))
