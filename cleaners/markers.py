@@ -48,7 +48,7 @@ JUMP_MARKER = regex.compile(
         (?P<to_strong>{_alternatives("下转")})
       | (?P<from_strong>{_alternatives("上接")})
       | (?P<see_strong>{_alternatives("相关报道继续阅读", "相关报道见", "继续阅读")})
-      | (?P<arrow>[▶►]+)
+      | (?P<arrow>[▶►]+(?:{_GAP}(?:{_alternatives("详见", "请看", "见")}))?)
       | (?P<to_weak>{_glyphs("转")})
       | (?P<from_weak>{_glyphs("接")})
       | (?P<see_weak>{_alternatives("详见", "见")})
@@ -124,11 +124,31 @@ def marker_page_label(page: str, doubled: bool) -> str:
     return normalize_page_label(page)
 
 
+# Where a bare pointer (`详见第3版`, `转第2版`) stands apart from prose: after a sentence's end
+# or at a line's start, and before the line's end or a full stop (prose runs into it:
+# `具体办法详见第3版相关报道`).
+_ENDS_BEFORE_POINTER = frozenset("。！？；…!?;\n")
+_AFTER_POINTER = regex.compile(rf"[{HSPACE}]*(?:[。.]|\n|$)")  # spaces, then a full stop or the line's end
+
+
+def _stands_apart(match: regex.Match) -> bool:
+    r"""Whether a bare weak marker stands apart from the prose around it.
+
+    >>> [m.raw for m in find_jump_markers("可申请贴息贷款。详见第3版\n具体办法详见第3版相关报道")]
+    ['详见第3版']
+    """
+    text, before = match.string, match.start("marker")
+    while before > 0 and text[before - 1] in " \t\u3000\u00a0":
+        before -= 1
+    return (before == 0 or text[before - 1] in _ENDS_BEFORE_POINTER) and bool(
+        _AFTER_POINTER.match(text, match.end("marker")))
+
+
 def _marker_from_match(match: regex.Match) -> JumpMarker | None:
     group = next(name for name in _KIND_OF_GROUP if match.group(name))
     bracketed = bool(match.group("open")) and bool(match.group("close"))
-    if group.endswith("_weak") and not bracketed:
-        return None  # bare 转/接/见 + 第N版 may be prose; only brackets make it a marker
+    if group.endswith("_weak") and not bracketed and not _stands_apart(match):
+        return None  # bare 转/接/见 + 第N版 in prose; brackets, or standing apart, make it a marker
     doubled = len(_MARKER_GAPS.sub("", match.group("ban"))) == 2
     return JumpMarker(
         kind=_KIND_OF_GROUP[group],
@@ -245,6 +265,8 @@ def find_jump_markers(text: str) -> list[JumpMarker]:
     []
     >>> [m.raw for m in find_jump_markers("▶11版6版\\n▶2版")]
     ['▶11版', '6版', '▶2版']
+    >>> [(m.kind, m.page) for m in find_jump_markers("排放同比下降9.4%。▶ 详见第3版")]
+    [('see_page', '3')]
     """
     return [marker for _, _, marker in _all_markers(text)]
 

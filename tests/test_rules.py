@@ -123,6 +123,9 @@ def test_already_clean_text_stays_unchanged(text):
         ("（转第十二版）", "continued_to", "12"),
         ("（接第3版）", "continued_from", "3"),
         ("相关报道见5版", "see_page", "5"),
+        ("▶ 详见第3版", "see_page", "3"),  # a pointer run in after a guide item's sentence
+        ("详见第2版", "see_page", "2"),  # bare, standing apart: after a full stop, ending its line
+        ("（详见第4版）", "see_page", "4"),
     ],
 )
 def test_jump_marker_forms(raw, kind, page):
@@ -134,6 +137,8 @@ def test_jump_marker_forms(raw, kind, page):
 
 def test_bare_weak_marker_words_in_prose_are_not_markers():
     assert find_jump_markers("迎接第二版本发布，转第3版时") == []
+    assert find_jump_markers("具体办法详见第3版相关报道。") == []  # prose runs into the pointer
+    assert find_jump_markers("办法详见第3版。") == []  # no sentence end before it
 
 
 def test_marker_offsets_index_raw_text():
@@ -163,7 +168,7 @@ def test_raw_text_travels_with_result():
 # Jump markers built from their parts (lead spaces, bracket, kind word, gap, 第, page, 版, closing
 # bracket), some broken, between pieces of prose, spaces and line breaks: what moves a match.
 _MARKERS = st.tuples(*(st.sampled_from(parts) for parts in (
-    ["", " ", "\u3000"], ["", "（", "(", "〈", "【"], ["下转", "上接", "相关报道见", "继续阅读", "转", "接", "详见", "▶▶", "►", "下 转"],
+    ["", " ", "\u3000"], ["", "（", "(", "〈", "【"], ["下转", "上接", "相关报道见", "继续阅读", "转", "接", "详见", "▶▶", "►", "下 转", "▶详见", "▶ 见"],
     ["", " ", "\n", "\u200b"], ["", "第"], ["二", "十二", "12", "Ａ０7", "3", ""], ["", " "], ["版", "版版", "版 版", ""],
     ["", "）", ")", "〉", "］"]))).map("".join)
 _PROSE = st.sampled_from(["核酸", "的", "，", "。", "A", "下", "上", "第", "版", " ", "\n", "7"])

@@ -128,6 +128,7 @@ def small_pages() -> dict[str, str]:
     """The gold, dev, held-out and seed inputs, by path."""
     folders = [ROOT / "tests" / "gold", ROOT / "tests" / "eval" / "dev", ROOT / "tests" / "eval" / "heldout",
                ROOT / "tests" / "eval_fresh" / "dev", ROOT / "tests" / "eval_fresh" / "heldout",
+               ROOT / "tests" / "eval_third" / "dev", ROOT / "tests" / "eval_third" / "heldout",
                ROOT / "seeds"]
     return {str(p.relative_to(ROOT)): p.read_text("utf-8-sig") for folder in folders
             for p in sorted(folder.glob("*.txt")) if not p.name.endswith(".gold.txt")}
