@@ -4,10 +4,10 @@
 row's second reading: `layout.words`, `layout.overlaps`), turns the boxes of a page scanned
 askew straight (`layout.skew`; the `lines` column keeps the engine's boxes), joins display
 pieces cut along a row (`layout.fragments`), cuts lines run across a gutter where their words
-allow (`layout.order`), orders the lines by cutting the page along its white space
-(`layout.cuts`), rebuilds each line's text from its word gaps (`layout.spacing`),
-gives each line a role from its box (`layout.roles`) and assembles paragraphs with the text
-path's assembly. The cleaning rules
+allow (`layout.order`), rebuilds each line's text from its word gaps (`layout.spacing`),
+joins a headline wrapped onto the next row (`layout.fragments`), orders the lines by cutting
+the page along its white space (`layout.cuts`), gives each line a role from its box
+(`layout.roles`) and assembles paragraphs with the text path's assembly. The cleaning rules
 then run on those paragraphs as on any text, reflow aside. Without word boxes (PP-OCR)
 the line roles come from the text evidence on the lines in that reading order
 (`line_roles` says why).
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from cleaners.roles import LineRole, assemble_paragraphs
 from layout.cuts import display_lines, reading_order
-from layout.fragments import join_display_fragments, pitch
+from layout.fragments import join_display_fragments, join_wrapped_headlines, pitch
 from layout.order import narrow_merged, page_gutters, set_across, split_at_gutters
 from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
@@ -103,12 +103,12 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     ocr_lines, split = split_at_gutters(ocr_lines)
     once, _ = drop_second_readings(ocr_lines)
     left_out += _left_out(ocr_lines, once, "second_reading", on_page)
-    ocr_lines = once
+    texts = [line_text(line) for line in once]
+    ocr_lines, texts, _ = join_wrapped_headlines(once, texts)
     gutters = page_gutters(ocr_lines)
     across = set_across(ocr_lines, gutters)
     display = display_lines([type_height(line) for line in ocr_lines], across)
     pitches = [pitch(line) for line in ocr_lines]
-    texts = [line_text(line) for line in ocr_lines]
     boxes, merged = narrow_merged([line.box for line in ocr_lines], display, pitches)
     placed = reading_order(boxes, display, texts, pitches)
     column_lines = [ColumnLine(texts[p.index], ocr_lines[p.index].box, p.block, p.column, p.index in across)

@@ -1,0 +1,48 @@
+"""Display lines an engine split, joined again (`layout.fragments`): a headline wrapped onto
+the next rows of a narrow module is one headline; a stack's next line (wider, another size)
+and lines with word boxes stay apart."""
+
+from layout import lay_out
+from layout.fragments import join_wrapped_headlines
+from readers.model import Box, OcrLine, OcrPage, OcrWord
+
+
+def _body(x0: float, top: float, rows: int) -> list[OcrLine]:
+    return [OcrLine(f"正文正文正文第{row:02d}行", Box(x0, top + 40 * row, x0 + 300, top + 40 * row + 30))
+            for row in range(rows)]
+
+
+def _joined(lines: list[OcrLine]) -> list[str]:
+    return join_wrapped_headlines(lines, [line.text for line in lines])[1]
+
+
+def test_a_headline_wrapped_in_a_narrow_module_is_one_line_per_full_row_run():
+    heads = [OcrLine("市第一人", Box(0, 0, 180, 45)), OcrLine("民医院", Box(20, 46, 155, 91))]
+    texts = _joined([*heads, *_body(0, 120, 8)])
+    assert texts[0] == "市第一人民医院" and "民医院" not in texts[1:]
+
+
+def test_a_wider_line_under_a_headline_is_the_next_line_of_its_stack():
+    heads = [OcrLine("老旧小区改造惠及万余户居民", Box(0, 0, 500, 45)),
+             OcrLine("加装电梯圆了老人“下楼梦”的心愿", Box(0, 50, 560, 95))]
+    assert _joined([*heads, *_body(0, 120, 8)])[:2] == [line.text for line in heads]
+
+
+def test_a_smaller_kicker_over_its_headline_stays_apart():
+    heads = [OcrLine("项目建设跑出加速度", Box(0, 0, 300, 34)), OcrLine("重大项目", Box(0, 38, 240, 98))]
+    assert _joined([*heads, *_body(0, 120, 8)])[:2] == [line.text for line in heads]
+
+
+def test_lines_with_word_boxes_are_never_joined_across_rows():
+    def worded(text: str, box: Box) -> OcrLine:
+        step = box.width / len(text)
+        return OcrLine(text, box, None, tuple(OcrWord(c, Box(box.x0 + k * step, box.y0, box.x0 + (k + 1) * step, box.y1))
+                                             for k, c in enumerate(text)))
+    heads = [worded("市第一人", Box(0, 0, 180, 45)), worded("民医院", Box(20, 46, 155, 91))]
+    assert _joined([*heads, *_body(0, 120, 8)])[:2] == ["市第一人", "民医院"]
+
+
+def test_the_joined_headline_reads_as_one_line_on_the_page():
+    lines = [OcrLine("市第一人", Box(0, 0, 180, 45)), OcrLine("民医院", Box(20, 46, 155, 91)), *_body(0, 120, 8)]
+    page = OcrPage(tuple(lines), "paddleocr", 400, 500)
+    assert lay_out(page).text.splitlines()[0] == "市第一人民医院"
