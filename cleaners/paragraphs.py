@@ -96,8 +96,14 @@ WRAPPED_DISPLAY_CELLS = 4.5
 INDENT_CELLS = 2
 INDENT_SLACK = 1.5
 
-# A photo credit run on after a paragraph's last sentence (`…检查工作。 冯嘉莹摄`) is its own line.
-TRAILING_CREDIT = regex.compile(r"(?<=[。！？”])[ \t\u3000]+(?=[\p{Han}·]{2,4}[ \t\u3000]*摄$)", regex.MULTILINE)
+# A photo credit run on after a paragraph's last sentence is its own line: a name spaced off
+# (`…检查工作。 冯嘉莹摄`), or a role and a name with or without spaces, the engine having read
+# the caption and the credit beside it as one line (`…明前茶。通讯员蒋雨禾摄`).
+TRAILING_CREDIT = regex.compile(
+    rf"(?<=[。！？”])(?:[ \t\u3000]+(?=[\p{{Han}}·]{{2,4}}[ \t\u3000]*摄$)"
+    rf"|[ \t\u3000]*(?=(?:{OUTLETS})?(?:{BYLINE_ROLES})[ \t\u3000]*[\p{{Han}}·]{{2,4}}[ \t\u3000]*摄$))",
+    regex.MULTILINE,
+)
 
 
 # A photo caption opens with what the picture shows (`图为…`, `上图：…`).
@@ -748,6 +754,8 @@ def separate_trailing_credits(text: str) -> tuple[str, int]:
 
     >>> separate_trailing_credits("图为5月8日，纪工委在督导检查工作。 冯嘉莹摄")
     ('图为5月8日，纪工委在督导检查工作。\\n冯嘉莹摄', 1)
+    >>> separate_trailing_credits("4月6日，茶农在茶园里采摘明前茶。通讯员蒋雨禾摄")
+    ('4月6日，茶农在茶园里采摘明前茶。\\n通讯员蒋雨禾摄', 1)
     """
     if "摄" not in text:  # a fast test first: no credit without it
         return text, 0

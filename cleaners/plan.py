@@ -75,7 +75,7 @@ def build_plan(profile: Profile) -> list[tuple[str, Rule]]:
         plan.append(("reflow", reflow_paragraphs))
         if profile.doubled_lines:
             plan.append(("doubled_paragraphs", remove_doubled_lines))
-        plan.append(("credits", separate_trailing_credits))
+    plan.append(("credits", separate_trailing_credits))  # laid-out paragraphs too: an engine runs a credit on
     if profile.punctuation:
         plan.append(("punctuation", repair_punctuation_width))
     if profile.spacing:

@@ -85,6 +85,8 @@ CASES = [
      "一步采取坚决果断、科学精准的措施，尽快圈住封死扑灭疫情，坚决守护人民群众生命健康安全。"),
     ("headline stays on its own line", "史根治在调研疫情防控工作时强调\n\n本报讯（记者 高伟山）5月12日，开会。",
      "史根治在调研疫情防控工作时强调\n本报讯（记者 高伟山）5月12日，开会。"),
+    ("a credit the engine ran onto its caption gets its own line",
+     "4月6日，茶农在茶园里采摘明前茶。通讯员蒋雨禾摄", "4月6日，茶农在茶园里采摘明前茶。\n通讯员 蒋雨禾 摄"),
 ]
 
 ALREADY_CLEAN = [
@@ -133,6 +135,12 @@ def test_jump_marker_forms(raw, kind, page):
     found = find_jump_markers(text)
     assert [(m.kind, m.page, m.raw) for m in found] == [(kind, page, raw)]
     assert text[found[0].offset : found[0].offset + len(raw)] == raw
+
+
+def test_a_credit_run_onto_a_laid_out_caption_gets_its_own_line():
+    # laid out from an engine's geometry: no reflow, the credit rule still runs
+    assert clean("连日来，杜鹃花竞相开放。本报记者温若摄", paragraphs_given=True).paragraphs == [
+        "连日来，杜鹃花竞相开放。", "本报记者 温若 摄"]
 
 
 def test_bare_weak_marker_words_in_prose_are_not_markers():
