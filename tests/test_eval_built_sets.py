@@ -1,0 +1,158 @@
+"""The evaluation sets built by other hands (tests/eval_fresh/, tests/eval_third/) hold what
+their READMEs promise: three files per page, gold in the text contract, the plain-text input
+the engine's own lines reordered, no held-out story on a dev page, and a builder that makes
+the committed gold again.
+
+Rendering needs Pillow and the fonts named in each README, OCR needs RapidOCR; the
+structural checks here need neither. A rebuild check runs only where its fonts are.
+"""
+
+import csv
+import importlib.util
+import json
+import os
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class BuiltSet:
+    """One set: its folder, the printed pointers its gold must not keep, its builder."""
+
+    name: str
+    pointer: re.Pattern
+    builder: str
+    font_dir: Path
+    fonts: tuple[str, ...]
+
+    @property
+    def folder(self) -> Path:
+        return ROOT / "tests" / self.name
+
+    @property
+    def manifest(self) -> list[dict]:
+        return list(csv.DictReader((self.folder / "manifest.csv").open(encoding="utf-8")))
+
+    def gold(self, row: dict) -> str:
+        return (self.folder / row["split"] / f"{row['name']}.gold.txt").read_text(encoding="utf-8")
+
+    def has_fonts(self) -> bool:
+        return all((self.font_dir / font).is_file() for font in self.fonts)
+
+    def load_builder(self):
+        path = ROOT / "tools" / self.builder
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses resolve their module while it loads
+        spec.loader.exec_module(module)
+        return module
+
+
+FRESH = BuiltSet("eval_fresh", re.compile(r"下转第|上接第|相关报道见|▶"),  # ▶N版 guides
+                 "make_fresh_pages.py", Path(os.environ.get("QINGYANG_FRESH_FONTS", "/tmp/fresh_fonts")),
+                 ("NotoSerifCJKsc-Regular.otf",))
+THIRD = BuiltSet("eval_third", re.compile(r"下转|上接|转第|接第|详见第|▶"),  # and ▶ 详见第N版
+                 "make_third_pages.py", Path(os.environ.get("QINGYANG_THIRD_FONTS", "/tmp/third_fonts")),
+                 ("SourceHanSerifSC-Regular.otf", "NotoSansCJKsc-Regular.otf", "SimHei.ttf"))
+SETS = [FRESH, THIRD]
+PAGES = [(s, row) for s in SETS for row in s.manifest]
+
+
+def _page_id(item) -> str:
+    return f"{item[0].name}/{item[1]['name']}" if isinstance(item, tuple) else item.name
+
+
+@pytest.mark.parametrize("built", SETS, ids=_page_id)
+def test_every_page_has_its_three_files_and_nothing_else(built):
+    listed = {(r["split"], r["name"]) for r in built.manifest}
+    for split, name in listed:
+        for suffix in (".txt", ".gold.txt", ".paddle.json"):
+            assert (built.folder / split / f"{name}{suffix}").is_file(), (name, suffix)
+    assert {(p.parent.name, p.name.split(".")[0]) for p in built.folder.glob("*/*.*")} == listed
+
+
+def test_split_sizes():
+    fresh = Counter(r["split"] for r in FRESH.manifest)
+    assert fresh["dev"] >= 10 and fresh["heldout"] >= 5
+    third = Counter(r["split"] for r in THIRD.manifest)
+    assert third["dev"] >= 6 and third["heldout"] == 2 * third["dev"]  # a third of the set is dev
+
+
+@pytest.mark.parametrize(("built", "row"), PAGES, ids=map(_page_id, PAGES))
+def test_gold_is_in_the_text_contract_shape(built, row):
+    gold = built.gold(row)
+    assert gold.endswith("\n") and not gold.endswith("\n\n")
+    for line in gold.splitlines():
+        assert line and line == line.strip(), line
+        assert "  " not in line and "\u3000" not in line, line
+        assert not built.pointer.search(line), line
+        # no gold space touches Chinese punctuation
+        assert not re.search(r" [，。、；：？！“”（）《》]|[，。、；：？！“”（）《》] ", line), line
+
+
+@pytest.mark.parametrize(("built", "row"), PAGES, ids=map(_page_id, PAGES))
+def test_text_input_is_the_engine_lines_reordered(built, row):
+    folder = built.folder / row["split"]
+    engine = json.loads((folder / f"{row['name']}.paddle.json").read_text(encoding="utf-8"))
+    lines = (folder / f"{row['name']}.txt").read_text(encoding="utf-8").splitlines()
+    assert Counter(lines) == Counter(engine["rec_texts"])
+
+
+@pytest.mark.parametrize("row", THIRD.manifest, ids=lambda r: r["name"])
+def test_third_manifest_floor_is_the_order_free_difference(row):
+    engine = json.loads((THIRD.folder / row["split"] / f"{row['name']}.paddle.json").read_text(encoding="utf-8"))
+    gold = Counter(c for c in THIRD.gold(row) if not c.isspace())
+    raw = Counter(c for c in "".join(engine["rec_texts"]) if not c.isspace())
+    assert int(row["gold_chars"]) == sum(gold.values())
+    assert int(row["ocr_missing"]) == sum((gold - raw).values())
+    assert int(row["ocr_extra"]) == sum((raw - gold).values())
+
+
+@pytest.mark.parametrize("built", SETS, ids=_page_id)
+def test_no_heldout_story_is_printed_on_a_dev_page(built):
+    stories = {split: set() for split in ("dev", "heldout")}
+    for r in built.manifest:
+        stories[r["split"]].update(r["stories"].split())
+    assert not stories["dev"] & stories["heldout"]
+    dev_text = "".join(built.gold(r) for r in built.manifest if r["split"] == "dev")
+    for r in built.manifest:
+        if r["split"] == "heldout":
+            for line in built.gold(r).splitlines():
+                if len(line) > 30:  # a paragraph, not a header or folio item both splits share
+                    assert line not in dev_text, line
+
+
+@pytest.mark.skipif(not FRESH.has_fonts(), reason="fonts for rendering not here (see tests/eval_fresh/README.md)")
+def test_fresh_builder_rebuilds_the_committed_gold(tmp_path):
+    pytest.importorskip("PIL")
+    assert FRESH.load_builder().main(["--font-dir", str(FRESH.font_dir), "--out", str(tmp_path), "--no-ocr",
+                                      "--image-dir", str(tmp_path / "images")]) == 0
+    for r in FRESH.manifest:
+        assert (tmp_path / r["split"] / f"{r['name']}.gold.txt").read_text(encoding="utf-8") == FRESH.gold(r), r["name"]
+
+
+@pytest.mark.skipif(not THIRD.has_fonts(), reason="fonts for rendering not here (see tests/eval_third/README.md)")
+def test_third_builder_rebuilds_the_committed_gold_and_order(tmp_path):
+    pytest.importorskip("PIL")
+    builder = THIRD.load_builder()
+    out = tmp_path / "set"
+    for r in THIRD.manifest:  # the engine's JSON is the only input the rebuild takes from the set
+        (out / r["split"]).mkdir(parents=True, exist_ok=True)
+        name = f"{r['name']}.paddle.json"
+        (out / r["split"] / name).write_bytes((THIRD.folder / r["split"] / name).read_bytes())
+    for split in sorted({r["split"] for r in THIRD.manifest}):
+        assert builder.main(["--font-dir", str(THIRD.font_dir), "--out", str(out), "--no-ocr",
+                             "--split", split, "--image-dir", str(tmp_path / "images")]) == 0
+    for r in THIRD.manifest:
+        for suffix in (".gold.txt", ".txt"):
+            rebuilt = (out / r["split"] / f"{r['name']}{suffix}").read_text(encoding="utf-8")
+            assert rebuilt == (THIRD.folder / r["split"] / f"{r['name']}{suffix}").read_text(encoding="utf-8"), (
+                r["name"], suffix)
+    assert (out / "manifest.csv").read_text(encoding="utf-8") == (THIRD.folder / "manifest.csv").read_text(encoding="utf-8")
