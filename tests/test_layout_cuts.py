@@ -6,8 +6,11 @@ not line up, a photo's caption and credit; then each check that keeps a story wh
 page where the plain cut would part it."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from layout import lay_out
+from layout.cuts import reading_order
 from layout.skew import turned
 from readers.model import Box, OcrLine, OcrPage
 
@@ -152,3 +155,20 @@ def test_columns_whose_padded_boxes_overlap_are_read_column_by_column():
     """PP-OCR pads a line's box: boxes of two columns set close overlap across the gutter."""
     lines = [OcrLine("甲标题", Box(0, 0, 600, 50)), *_column("甲左", 0, 306, 70, 6), *_column("甲右", 300, 300, 70, 6)]
     assert _read(lines) == [line.text for line in lines]
+
+
+_BOXES = st.lists(st.tuples(st.integers(0, 600), st.integers(0, 900), st.integers(0, 300), st.integers(0, 60)),
+                  min_size=1, max_size=40).map(lambda specs: [Box(x, y, x + w, y + h) for x, y, w, h in specs])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_BOXES, st.data())
+def test_every_line_is_read_exactly_once_whatever_the_boxes(boxes, data):
+    """Overlapping, identical, empty or stacked boxes: the order is a permutation of the lines
+    (nothing read twice, nothing left out), with or without captions to move."""
+    display = data.draw(st.lists(st.booleans(), min_size=len(boxes), max_size=len(boxes)))
+    texts = data.draw(st.lists(st.sampled_from(["", "正文。", "图为白鹭", "本报记者 温若 摄", "继续"]),
+                               min_size=len(boxes), max_size=len(boxes)))
+    pitches = data.draw(st.one_of(st.none(), st.lists(st.floats(1, 60), min_size=len(boxes), max_size=len(boxes))))
+    placed = reading_order(boxes, display, texts, pitches)
+    assert sorted(p.index for p in placed) == list(range(len(boxes)))
