@@ -110,10 +110,11 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     display = display_lines([type_height(line) for line in ocr_lines], across)
     pitches = [pitch(line) for line in ocr_lines]
     boxes, merged = narrow_merged([line.box for line in ocr_lines], display, pitches)
-    placed = reading_order(boxes, display, texts, pitches)
+    with_words = any(line.words for line in ocr_lines)
+    placed = reading_order(boxes, display, texts, pitches, padded=not with_words)
     column_lines = [ColumnLine(texts[p.index], ocr_lines[p.index].box, p.block, p.column, p.index in across)
                     for p in placed]
-    roles = line_roles(column_lines, with_words=any(line.words for line in ocr_lines))
+    roles = line_roles(column_lines, with_words=with_words)
     paragraphs = assemble_paragraphs([line.text for line in column_lines], roles)
     lines = [LaidOutLine(cl.text, [float(v) for v in on_page(cl.box).as_list()], ocr_lines[p.index].confidence,
                          cl.block, cl.column, str(role))

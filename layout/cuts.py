@@ -52,6 +52,8 @@ BAND_COVER = 0.6
 # White columns at least this many line heights wide part columns, between boxes with the
 # engine's padding taken off: up to `PADDING` line heights each side, at most a tenth of the
 # box's width (PP-OCR pads a line's box; a rotated page's boxes overlap a narrow gutter).
+# Boxes made of word boxes (Tesseract) are tight: none taken off (hOCR CER on tests/eval
+# held-out 9.70% -> 8.26%, dev 6.48% -> 6.51%).
 GUTTER = 0.1
 PADDING = 0.5
 
@@ -116,13 +118,13 @@ def _runs(part: list[int], lo: list[float], hi: list[float], gap: float) -> list
 class _Cutter:
     """The cuts of one page part's lines (boxes of the straightened page)."""
 
-    def __init__(self, boxes: list[Box], display: list[bool]):
+    def __init__(self, boxes: list[Box], display: list[bool], padded: bool = True):
         self.boxes, self.display = boxes, display
         self.h = median(b.height for b in boxes)
         self.band_gap = line_gap(boxes) + BAND_GAP * self.h
         self.x0, self.x1 = [b.x0 for b in boxes], [b.x1 for b in boxes]
         self.y0, self.y1 = [b.y0 for b in boxes], [b.y1 for b in boxes]
-        pad = [min(PADDING * self.h, 0.1 * b.width) for b in boxes]
+        pad = [min(PADDING * self.h, 0.1 * b.width) if padded else 0.0 for b in boxes]
         self.inner_x0 = [b.x0 + p for b, p in zip(boxes, pad, strict=True)]
         self.inner_x1 = [b.x1 - p for b, p in zip(boxes, pad, strict=True)]
 
@@ -329,12 +331,13 @@ def page_header(boxes: list[Box]) -> list[int]:
 
 
 def reading_order(order_boxes: list[Box], display: list[bool], texts: list[str],
-                  pitches: list[float] | None = None) -> list[Placed]:
+                  pitches: list[float] | None = None, padded: bool = True) -> list[Placed]:
     """The lines' reading order, each with its block and column. `order_boxes`: each line's
     box on the straightened page, a line merged across a gutter narrowed to the column it
     starts in; `display`: whether each line is display type (a headline, not body text);
     `texts`: the lines' texts (a caption read mid-sentence is moved); `pitches`: each line's
-    box width per glyph (a caption is set in smaller glyphs).
+    box width per glyph (a caption is set in smaller glyphs); `padded`: the engine pads its
+    line boxes (PP-OCR; a line of word boxes, as Tesseract's, is as wide as its glyphs).
 
     >>> two_columns = [Box(0, 0, 100, 10), Box(120, 0, 220, 10), Box(0, 14, 100, 24), Box(120, 14, 220, 24)]
     >>> [p.index for p in reading_order(two_columns, [False] * 4, [""] * 4)]
@@ -349,7 +352,7 @@ def reading_order(order_boxes: list[Box], display: list[bool], texts: list[str],
     order: list[int] = []
     for part in (header, [i for i in range(len(order_boxes)) if i not in set(header)]):
         if part:
-            cutter = _Cutter([order_boxes[i] for i in part], [display[i] for i in part])
+            cutter = _Cutter([order_boxes[i] for i in part], [display[i] for i in part], padded)
             order += [part[k] for k in cutter.order()]
     if pitches:
         order = captions_after_headline(order, order_boxes, display, texts, pitches)
