@@ -2,7 +2,7 @@
 
 An issue is the pages sharing a publication and an issue_date. The flow plans the issues
 from the pages table's manifest alone (each part lists its issues: `flows.pages_step`),
-groups consecutive issues into tasks of about a batch of pages (`issue_groups`), and a
+groups consecutive issues into tasks of a few batches of pages (`issue_groups`), and a
 worker builds each issue of its group (`build_issue`): the issues' rows read from the
 parts that hold them (text columns only, once for the group), its pages segmented
 (`articles.segmentation`), jump-continued stories stitched (`articles.stitching`) and the
