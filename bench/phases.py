@@ -37,7 +37,6 @@ PHASES = (
     ("batch: clean", "flows.rows", "clean"),
     ("batch: metrics", "flows.rows", "quality_metrics"),
     ("batch: rows", "flows.pages_step", "page_table"),
-    ("batch: rows (cleaned columns)", "flows.pages_step", "cleaned_table"),
     ("batch: row checks", "flows.pages_step", "failing_rows"),
     ("batch: row checks (frame)", "flows.pages_step", "validation_frame"),
     ("batch: verdicts", "flows.pages_step", "apply_row_failures"),
@@ -129,6 +128,7 @@ def run_flow_work(inputs: list[str], output: Path, batch_size: int) -> dict:
     from flows.articles_step import build_issues, issue_groups, plan_issues
     from flows.inputs import discover, jsonl_part_bytes, source_chunks
     from flows.pages_step import PAGES_DIR, build_batch
+    from flows.pipeline import ISSUE_GROUP_BATCHES
     from flows.store import stored_batches
     from qingyang.dataset import committed_parts
     from qingyang.schema import ARTICLES_DIR
@@ -142,7 +142,7 @@ def run_flow_work(inputs: list[str], output: Path, batch_size: int) -> dict:
     this.table_outcomes(parts, committed.rows)
     refs = plan_issues(stored_batches(output))
     built = {}
-    for group in issue_groups(refs, batch_size):
+    for group in issue_groups(refs, ISSUE_GROUP_BATCHES * batch_size):
         built |= build_issues(output, group)
     summary = this.commit_articles(output, built)
     this.articles_table_outcomes(committed_parts(output / ARTICLES_DIR))

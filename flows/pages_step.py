@@ -36,7 +36,7 @@ from expectations.results import apply_row_failures
 from expectations.row_checks import failing_rows
 from expectations.thresholds import issue_date_max
 from flows.inputs import Page, Rejected, SourceFile, read_source
-from flows.rows import clean_texts, cleaned_table, page_table, replaced_by, row_order
+from flows.rows import clean_texts, page_table, replaced_by, row_order
 from qingyang import PIPELINE_VERSION
 from qingyang.dataset import part_bytes, partition_of, write_part
 from qingyang.fingerprint import cleaning_fingerprint
@@ -149,8 +149,7 @@ def judged_rows(pages: list[Page], profile: str | None) -> tuple[pa.Table, dict[
     pages = sorted(pages, key=lambda page: row_order(page.source_path))
     texts = {page.doc_id: page.raw_text for page in pages}
     laid_out = frozenset(page.doc_id for page in pages if page.source_format != "text")
-    table = page_table(pages, cleaned_table(clean_texts(texts, profile, laid_out)),
-                       PIPELINE_VERSION)
+    table = page_table(pages, clean_texts(texts, profile, laid_out), PIPELINE_VERSION)
     failures = failing_rows(validation_frame(table, recompute_metrics=False), row_rules())
     by_row: dict[str, list[str]] = {}
     for name, failing in failures.items():
