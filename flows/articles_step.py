@@ -53,6 +53,7 @@ from qingyang.dataset import (
     write_part,
 )
 from qingyang.fingerprint import cleaning_fingerprint, source_fingerprint
+from qingyang.heap import freeze_long_lived
 from qingyang.outputdir import STAGING_DIR
 from qingyang.schema import ARTICLES_DIR, ARTICLES_SCHEMA, PAGES_SCHEMA
 
@@ -279,6 +280,7 @@ def build_issue(output_dir: Path, ref: IssueRef, rows: list[dict]) -> ArticlesSu
 @task(name="build-issues-articles", cache_policy=NO_CACHE)
 def build_issues_articles(output_dir: str, refs: list[IssueRef]) -> dict[str, ArticlesSummary]:
     """Segment and stitch the pages of a group of issues into staged articles parts."""
+    freeze_long_lived()  # a worker process's imports, at its first task (`qingyang.heap`)
     return build_issues(Path(output_dir), refs)
 
 

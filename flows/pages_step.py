@@ -40,6 +40,7 @@ from flows.rows import clean_texts, page_table, replaced_by, row_order
 from qingyang import PIPELINE_VERSION
 from qingyang.dataset import part_bytes, partition_of, write_part
 from qingyang.fingerprint import cleaning_fingerprint
+from qingyang.heap import freeze_long_lived
 from qingyang.outputdir import STAGING_DIR
 from qingyang.parquet_io import write_bytes_atomic
 from qingyang.schema import PAGES_SCHEMA
@@ -242,6 +243,7 @@ def prune_stored_batch(output_dir: str, key: str, entry: dict, run_files: set[st
 def process_batch(sources: list[SourceFile], profile: str | None, path_pattern: str | None,
                   output_dir: str) -> BatchOutcome:
     """A batch of input files → validated parts in staging (see `build_batch`)."""
+    freeze_long_lived()  # a worker process's imports, at its first task (`qingyang.heap`)
     outcome = build_batch(sources, profile, path_pattern, Path(output_dir))
     logger = get_run_logger()
     for item in outcome.rejected:

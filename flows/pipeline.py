@@ -62,6 +62,7 @@ from flows.store import (
 from flows.summary import RunSummary, summary_markdown
 from flows.window import bounded_map
 from qingyang.dataset import committed_parts
+from qingyang.heap import freeze_long_lived
 from qingyang.outputdir import STAGING_DIR, locked_output
 from qingyang.schema import ARTICLES_DIR
 
@@ -247,6 +248,7 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
     Failed state carrying it when the validation policy fails the run.
     """
     started = time.perf_counter()
+    freeze_long_lived()  # the imports out of the garbage collector's walks (`qingyang.heap`)
     load_profile(profile)  # an unknown profile or policy fails here, before any work
     policy = Policy(on_invalid, max_invalid_share)
     with locked_output(Path(output_dir), on_wait=get_run_logger().warning), \
