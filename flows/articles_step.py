@@ -28,9 +28,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import pyarrow.dataset as ds
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
@@ -62,6 +62,9 @@ ISSUE_COLUMNS = ["doc_id", "source_path", "publication", "issue_date", "page", "
                  "markers", "valid"]
 STAGED_ARTICLES = STAGING_DIR / "articles"
 NO_ISSUE_NOTE = "the page has no publication or issue_date, so it is an issue of its own"
+
+if TYPE_CHECKING:
+    import pyarrow.dataset as ds
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,9 @@ def issue_rows(output_dir: Path, ref: IssueRef) -> list[dict]:
 def issues_rows(output_dir: Path, refs: list[IssueRef]) -> list[list[dict]]:
     """The rows of each of `refs` (ISSUE_COLUMNS), in path order: the parts of the issues
     with a publication and date read once for all of them, loose pages part by part."""
+    import pyarrow.dataset as ds  # here, not at the top: it imports pandas, which the
+    # flow's process (that imports this module for its tasks) never needs
+
     known = [ref for ref in refs if not ref.loose]
     by_issue: dict[tuple, list[dict]] = {}
     if known:
@@ -197,6 +203,7 @@ def issues_rows(output_dir: Path, refs: list[IssueRef]) -> list[list[dict]]:
 
 def _read(output_dir: Path, parts, wanted: ds.Expression) -> list[dict]:
     """ISSUE_COLUMNS of the rows of the pages parts `parts` that `wanted` holds for."""
+    import pyarrow.dataset as ds
     files = [str(Path(output_dir) / PAGES_DIR / path) for path in sorted(parts)]
     dataset = ds.dataset(files, schema=PAGES_SCHEMA, format="parquet")
     return dataset.to_table(columns=ISSUE_COLUMNS, filter=wanted).to_pylist()
