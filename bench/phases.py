@@ -131,8 +131,10 @@ def run_flow_work(inputs: list[str], output: Path, batch_size: int) -> dict:
     from flows.pipeline import ISSUE_GROUP_BATCHES
     from flows.store import stored_batches
     from qingyang.dataset import committed_parts
+    from qingyang.heap import freeze_long_lived
     from qingyang.schema import ARTICLES_DIR
 
+    freeze_long_lived()  # as the flow does when it starts
     sources = discover(inputs, part_bytes=jsonl_part_bytes(batch_size))
     this = sys.modules[__name__]
     outcomes = [build_batch(chunk, None, None, output)
