@@ -81,11 +81,16 @@ class IssueRef:
     def key(self) -> str:
         """What decides the issue's articles and their verdicts: its pages' parts (named by
         content), the articles code, the suite's row rules, schema and version."""
-        rules = [repr(rule) for rule in articles_row_rules()]
-        payload = json.dumps([self.publication, self.issue_date, list(self.parts), self.loose,
-                              _articles_fingerprint(), rules, str(ARTICLES_SCHEMA),
-                              PIPELINE_VERSION])
-        return hashlib.sha256(payload.encode()).hexdigest()
+        payload = json.dumps([self.publication, self.issue_date, list(self.parts), self.loose])
+        return hashlib.sha256((payload + _articles_code_key()).encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _articles_code_key() -> str:
+    """What every issue's key shares: the articles code, the suite's row rules, schema and
+    version (computed once: a run keys thousands of issues)."""
+    rules = [repr(rule) for rule in articles_row_rules()]
+    return json.dumps([_articles_fingerprint(), rules, str(ARTICLES_SCHEMA), PIPELINE_VERSION])
 
 
 @lru_cache(maxsize=1)
