@@ -263,11 +263,11 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
         retire_folder(Path(output_dir) / REPORTS_DIR)  # no report of a table that changed
         committed = commit_pages(Path(output_dir), kept,
                                  outcomes + [future.result() for future in pruned])
-        validation = check_pages_table.submit(output_dir, outcomes).result()
+        checked = check_pages_table.submit(output_dir, outcomes)  # beside the articles tasks
         quarantine(output_dir, [r for o in outcomes for r in o.rejected], run_files)
         articles = articles_per_issue(output_dir, batch_size)
         articles_validation = check_articles_table.submit(output_dir, articles[0]).result()
-        validation = write_reports.submit(output_dir, validation).result()
+        validation = write_reports.submit(output_dir, checked.result()).result()
     pages_fail = validation is not None and validation.fails_run(policy)
     articles_fail = articles_validation is not None and articles_validation.fails_run(policy)
     summary = summarise(output_dir, sources, outcomes, committed, articles, {
