@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import shutil
 import sys
 import tempfile
@@ -188,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("inputs", nargs="+", help="files, folders or globs, as for qingyang run")
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--keep", type=Path, help="keep the output in this (new) folder")
+    parser.add_argument("--json", action="store_true", help="the figures as JSON (bench.run)")
     args = parser.parse_args(argv)
     import flows.pipeline  # noqa: F401  (the flow's imports, outside the timers)
 
@@ -200,6 +202,12 @@ def main(argv: list[str] | None = None) -> int:
     total = time.process_time() - started
     if args.keep is None:
         shutil.rmtree(output, ignore_errors=True)
+    if args.json:
+        print(json.dumps({"bare_s": bare, "work_s": total, **counts, "missing": missing,
+                          "phases": {label: {"own_s": timers.own[label],
+                                             "calls": timers.calls[label]}
+                                     for label, _, _ in PHASES if label in timers.own}}))
+        return 0
     print(report(timers, bare, total, counts))
     if missing:
         print(f"(phases whose function is gone: {', '.join(missing)})")
