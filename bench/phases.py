@@ -132,10 +132,8 @@ def run_flow_work(inputs: list[str], output: Path, batch_size: int) -> dict:
     from flows.pipeline import ISSUE_GROUP_BATCHES
     from flows.store import stored_batches
     from qingyang.dataset import committed_parts
-    from qingyang.heap import freeze_long_lived
     from qingyang.schema import ARTICLES_DIR
 
-    freeze_long_lived()  # as the flow does when it starts
     sources = discover(inputs, part_bytes=jsonl_part_bytes(batch_size))
     this = sys.modules[__name__]
     outcomes = [build_batch(chunk, None, None, output)
@@ -191,7 +189,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="keep the output in this (new) folder")
     parser.add_argument("--json", action="store_true", help="the figures as JSON (bench.run)")
     args = parser.parse_args(argv)
+    from qingyang import heap
+
+    heap.defer_collection()  # as the CLI's run does: the imports, then the heap frozen
     import flows.pipeline  # noqa: F401  (the flow's imports, outside the timers)
+
+    heap.freeze_long_lived()
 
     bare = bare_clean(args.inputs, args.batch_size)
     timers = Timers()

@@ -248,7 +248,7 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
     Failed state carrying it when the validation policy fails the run.
     """
     started = time.perf_counter()
-    freeze_long_lived()  # the imports out of the garbage collector's walks (`qingyang.heap`)
+    freeze_long_lived()  # in the CLI's process: its imports out of the collector's walks
     load_profile(profile)  # an unknown profile or policy fails here, before any work
     policy = Policy(on_invalid, max_invalid_share)
     with locked_output(Path(output_dir), on_wait=get_run_logger().warning), \
