@@ -1,15 +1,15 @@
 """The `clean_pages` flow: discover → batches (read, clean, validate, write parts) → commit →
 table checks → quarantine → articles per issue → reports → summary.
 
-Workers do the work: a task per batch of pages (never per page: a task run costs ~65 ms of
-CPU in a process worker, ~3 ms in a thread)
-takes its files from read to validated Parquet parts in staging (`flows.pages_step`);
-batches are submitted a bounded window ahead (`flows.window`), so memory holds a few
-batches' results (names and counts), never the pages. The flow's process only schedules
-and commits (`flows.store`): it moves parts into place and writes the manifest; it never
-touches a page's text. Articles are built issue by issue, a few batches of pages' issues
-a task (`flows.articles_step`); the table checks run in workers too.
-A run holds the output folder's lock (`qingyang.outputdir`) from start to end.
+Workers do the work: a task per batch of pages (never per page: a task run costs ~65 ms
+of CPU in a process worker, ~3 ms in a thread) takes its files from read to validated
+Parquet parts in staging (`flows.pages_step`); batches are submitted a bounded window
+ahead (`flows.window`), so memory holds a few batches' results (names and counts), never
+the pages. The flow's process only schedules and commits (`flows.store`): it moves parts
+into place and writes the manifest; it never touches a page's text. Articles are built
+issue by issue, a few batches of pages' issues a task (`flows.articles_step`); the table
+checks run in workers too. A run holds the output folder's lock (`qingyang.outputdir`)
+from start to end.
 """
 
 import time

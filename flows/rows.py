@@ -23,9 +23,8 @@ def clean_texts(texts: dict[str, str], profile: str | None, laid_out: frozenset[
     depends only on text and profile. `laid_out`: the doc_ids whose text an engine's
     geometry already put one paragraph per line (no reflow).
 
-    Built column by column where the pages are cleaned (a worker): it reaches the flow's
-    process as a few buffers rather than thousands of small objects, and rows are then
-    joined in Arrow.
+    Built column by column (a list per column, then an Arrow array), not a dict per page:
+    the page rows are then joined in Arrow (`page_table`).
     """
     chosen = load_profile(profile)
     doc_ids = sorted(texts)
