@@ -173,7 +173,7 @@ def headline_score(lines: Sequence[str], body: Sequence[str]) -> float:
 def _share_in(heading: set[str], body: str) -> float:
     """Share of the heading's bigrams found in the body text. Two Han glyphs side by side
     in the body are one of its Han runs' bigrams, so a substring test is a set test."""
-    return sum(gram in body for gram in heading) / len(heading) if heading else 0.0
+    return len([gram for gram in heading if gram in body]) / len(heading) if heading else 0.0
 
 
 # ---------------------------------------------------------------- units

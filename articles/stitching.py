@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 
 from articles.bigrams import han_bigrams
 from articles.segmentation import Article
+from cleaners.markers import JumpMarker
 from cleaners.pagelabels import page_key
 
 # The marker kinds a stitch joins and consumes; `see_page` is a cross-reference, never joined.
@@ -67,7 +68,19 @@ class ArticleRecord:
 
     def to_dict(self) -> dict:
         """The fields as a dict, lists shared, not copied (`asdict` deep-copied every row)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in _RECORD_FIELDS}
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(ArticleRecord))
+_MARKER_FIELDS = tuple(f.name for f in fields(JumpMarker))
+
+
+def marker_row(marker: JumpMarker, page: str | None) -> dict:
+    """A marker as a row of the articles' markers, with the page of its fragment (the
+    fields read one by one: `asdict` deep-copies, several times slower)."""
+    row = {name: getattr(marker, name) for name in _MARKER_FIELDS}
+    row["page_of_fragment"] = page
+    return row
 
 
 def _evidence(source: Article, target: Article) -> float:
@@ -185,7 +198,7 @@ def _record(chain: list[_Fragment]) -> ArticleRecord:
             joined_to = m.kind == "continued_to" and k + 1 < len(chain)
             joined_from = m.kind == "continued_from" and k > 0
             if not (joined_to or joined_from):
-                markers.append({**m.to_dict(), "page_of_fragment": f.page.page})
+                markers.append(marker_row(m, f.page.page))
     notes = [n for f in chain for n in f.notes]
     confidences = [f.confidence for f in chain[1:] if f.confidence is not None]
     continued = len(chain) > 1

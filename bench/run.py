@@ -7,7 +7,8 @@ What it measures (every ratio from figures taken in this same run):
 - where `cleaners.clean` spends its time, rule by rule, and its hottest functions (cProfile);
 - `qingyang run` end to end (read → clean → validate → Parquet) with the thread, process
   and Dask task runners at 1 and 2 workers, as a subprocess;
-- the flow's overhead over bare `cleaners.clean` on the same pages (1 worker);
+- the flow's overhead over bare `cleaners.clean` on the same pages (1 worker), and where
+  the flow's CPU goes besides `clean`, phase by phase, without Prefect (`bench.phases`);
 - peak resident memory of the `qingyang run` process tree on a small and a large input;
 - Parquet write and DuckDB read-back of the pages written, and validation's share of a run;
 - what scale-out gives: the coordinator's CPU share of a run (the `qingyang` process vs its
@@ -345,6 +346,18 @@ def _flow_body_seconds(stdout: str) -> float | None:
     return float(found.group(1)) if found else None
 
 
+def flow_phases(files: list[Path]) -> dict:
+    """`bench.phases` on `files` in a process of its own: CPU seconds of bare `clean` and
+    of the flow's work without Prefect, and each phase's own."""
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "bench.phases", *map(str, files), "--json"],
+                          capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    phases = json.loads(done.stdout)
+    log(f"flow work without Prefect: {phases['work_s']:.1f} s CPU, bare clean "
+        f"{phases['bare_s']:.1f} s")
+    return phases
+
+
 # -- Parquet, DuckDB, validation ------------------------------------------------------
 
 
@@ -476,6 +489,16 @@ def table(r: dict) -> str:
         rows.append(("bare clean, 1 core", f"{o['bare']['seconds']:.1f} s on {o['bare']['mb']:.0f} MB ({o['bare']['mb_s']:.2f} MB/s)"))
         rows.append((f"qingyang run {o['flow']['runner']} ×1 (same pages)", f"{o['flow']['wall_s']:.1f} s on {o['flow']['mb']:.0f} MB ({o['flow']['mb_s']:.2f} MB/s)"
                      + (f"; flow body {o['flow']['flow_body_s']:.1f} s" if o['flow'].get("flow_body_s") else "")))
+    if "phases" in r:
+        ph = r["phases"]
+        clean_s = ph["phases"].get("batch: clean", {}).get("own_s", 0.0)
+        top = sorted(((name, v["own_s"]) for name, v in ph["phases"].items()
+                      if name not in ("batch: clean", "batch")), key=lambda kv: -kv[1])[:4]
+        rows.append(("flow work without Prefect (CPU)",
+                     f"{ph['work_s'] / ph['bare_s']:.2f}x bare clean ({ph['work_s']:.1f} / "
+                     f"{ph['bare_s']:.1f} s on {ph['pages']} pages; besides clean "
+                     f"{ph['work_s'] - clean_s:.1f} s: " + ", ".join(f"{n} {s:.2f}" for n, s in top)
+                     + ")"))
     for run in r.get("memory", []):
         rows.append((f"peak RSS, {run['mb']:.0f} MB input",
                      f"{run['peak_rss_tree_mb']:.0f} MB tree ({run['processes']} processes; largest {run['peak_rss_single_mb']:.0f} MB); {run['runner']} ×{run['workers']}, {run['wall_s']:.0f} s"))
@@ -553,6 +576,7 @@ def main(argv: list[str] | None = None) -> int:
         kept = Path(tempfile.mkdtemp(prefix="qingyang-bench-out-"))
         flow = run_flow(files, size, OVERHEAD_RUNNER, 1, keep=kept)
         results["overhead"] = {"bare": bare, "flow": flow}
+        results["phases"] = flow_phases(corpus.shards_for(sizes["sample_mb"])[0])
         results["parquet"] = parquet_and_duckdb(kept)
         shutil.rmtree(kept, ignore_errors=True)
 

@@ -2,7 +2,7 @@
 
 An issue is the pages sharing a publication and an issue_date. The flow plans the issues
 from the pages table's manifest alone (each part lists its issues: `flows.pages_step`),
-groups consecutive issues into tasks of about a batch of pages (`issue_groups`), and a
+groups consecutive issues into tasks of a few batches of pages (`issue_groups`), and a
 worker builds each issue of its group (`build_issue`): the issues' rows read from the
 parts that hold them (text columns only, once for the group), its pages segmented
 (`articles.segmentation`), jump-continued stories stitched (`articles.stitching`) and the
@@ -28,9 +28,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import pyarrow.dataset as ds
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
@@ -53,6 +53,7 @@ from qingyang.dataset import (
     write_part,
 )
 from qingyang.fingerprint import cleaning_fingerprint, source_fingerprint
+from qingyang.heap import freeze_long_lived
 from qingyang.outputdir import STAGING_DIR
 from qingyang.schema import ARTICLES_DIR, ARTICLES_SCHEMA, PAGES_SCHEMA
 
@@ -61,6 +62,9 @@ ISSUE_COLUMNS = ["doc_id", "source_path", "publication", "issue_date", "page", "
                  "markers", "valid"]
 STAGED_ARTICLES = STAGING_DIR / "articles"
 NO_ISSUE_NOTE = "the page has no publication or issue_date, so it is an issue of its own"
+
+if TYPE_CHECKING:
+    import pyarrow.dataset as ds
 
 
 @dataclass(frozen=True)
@@ -77,11 +81,16 @@ class IssueRef:
     def key(self) -> str:
         """What decides the issue's articles and their verdicts: its pages' parts (named by
         content), the articles code, the suite's row rules, schema and version."""
-        rules = [repr(rule) for rule in articles_row_rules()]
-        payload = json.dumps([self.publication, self.issue_date, list(self.parts), self.loose,
-                              _articles_fingerprint(), rules, str(ARTICLES_SCHEMA),
-                              PIPELINE_VERSION])
-        return hashlib.sha256(payload.encode()).hexdigest()
+        payload = json.dumps([self.publication, self.issue_date, list(self.parts), self.loose])
+        return hashlib.sha256((payload + _articles_code_key()).encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _articles_code_key() -> str:
+    """What every issue's key shares: the articles code, the suite's row rules, schema and
+    version (computed once: a run keys thousands of issues)."""
+    rules = [repr(rule) for rule in articles_row_rules()]
+    return json.dumps([_articles_fingerprint(), rules, str(ARTICLES_SCHEMA), PIPELINE_VERSION])
 
 
 @lru_cache(maxsize=1)
@@ -179,6 +188,9 @@ def issue_rows(output_dir: Path, ref: IssueRef) -> list[dict]:
 def issues_rows(output_dir: Path, refs: list[IssueRef]) -> list[list[dict]]:
     """The rows of each of `refs` (ISSUE_COLUMNS), in path order: the parts of the issues
     with a publication and date read once for all of them, loose pages part by part."""
+    import pyarrow.dataset as ds  # here, not at the top: it imports pandas, which the
+    # flow's process (that imports this module for its tasks) never needs
+
     known = [ref for ref in refs if not ref.loose]
     by_issue: dict[tuple, list[dict]] = {}
     if known:
@@ -196,6 +208,7 @@ def issues_rows(output_dir: Path, refs: list[IssueRef]) -> list[list[dict]]:
 
 def _read(output_dir: Path, parts, wanted: ds.Expression) -> list[dict]:
     """ISSUE_COLUMNS of the rows of the pages parts `parts` that `wanted` holds for."""
+    import pyarrow.dataset as ds
     files = [str(Path(output_dir) / PAGES_DIR / path) for path in sorted(parts)]
     dataset = ds.dataset(files, schema=PAGES_SCHEMA, format="parquet")
     return dataset.to_table(columns=ISSUE_COLUMNS, filter=wanted).to_pylist()
@@ -279,6 +292,7 @@ def build_issue(output_dir: Path, ref: IssueRef, rows: list[dict]) -> ArticlesSu
 @task(name="build-issues-articles", cache_policy=NO_CACHE)
 def build_issues_articles(output_dir: str, refs: list[IssueRef]) -> dict[str, ArticlesSummary]:
     """Segment and stitch the pages of a group of issues into staged articles parts."""
+    freeze_long_lived()  # a worker process's imports, at its first task (`qingyang.heap`)
     return build_issues(Path(output_dir), refs)
 
 

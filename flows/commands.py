@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from qingyang import local_api, watchdog
+from qingyang import heap, local_api, watchdog
 from qingyang.exitcodes import ApiUnreachable, Exit, QingyangError, write_error
 
 # How long the check of a user's PREFECT_API_URL waits for an answer.
@@ -210,6 +210,7 @@ def _summary_table(summary: dict, wall: float):
 
 
 def run_command(args: argparse.Namespace) -> int:
+    heap.defer_collection()  # until the flow starts, after the imports (`qingyang.heap`)
     from rich.console import Console
 
     from cleaners import ProfileError, load_profile

@@ -36,10 +36,11 @@ from expectations.results import apply_row_failures
 from expectations.row_checks import failing_rows
 from expectations.thresholds import issue_date_max
 from flows.inputs import Page, Rejected, SourceFile, read_source
-from flows.rows import clean_texts, cleaned_table, page_table, replaced_by, row_order
+from flows.rows import clean_texts, page_table, replaced_by, row_order
 from qingyang import PIPELINE_VERSION
 from qingyang.dataset import part_bytes, partition_of, write_part
 from qingyang.fingerprint import cleaning_fingerprint
+from qingyang.heap import freeze_long_lived
 from qingyang.outputdir import STAGING_DIR
 from qingyang.parquet_io import write_bytes_atomic
 from qingyang.schema import PAGES_SCHEMA
@@ -149,8 +150,7 @@ def judged_rows(pages: list[Page], profile: str | None) -> tuple[pa.Table, dict[
     pages = sorted(pages, key=lambda page: row_order(page.source_path))
     texts = {page.doc_id: page.raw_text for page in pages}
     laid_out = frozenset(page.doc_id for page in pages if page.source_format != "text")
-    table = page_table(pages, cleaned_table(clean_texts(texts, profile, laid_out)),
-                       PIPELINE_VERSION)
+    table = page_table(pages, clean_texts(texts, profile, laid_out), PIPELINE_VERSION)
     failures = failing_rows(validation_frame(table, recompute_metrics=False), row_rules())
     by_row: dict[str, list[str]] = {}
     for name, failing in failures.items():
@@ -243,6 +243,7 @@ def prune_stored_batch(output_dir: str, key: str, entry: dict, run_files: set[st
 def process_batch(sources: list[SourceFile], profile: str | None, path_pattern: str | None,
                   output_dir: str) -> BatchOutcome:
     """A batch of input files → validated parts in staging (see `build_batch`)."""
+    freeze_long_lived()  # a worker process's imports, at its first task (`qingyang.heap`)
     outcome = build_batch(sources, profile, path_pattern, Path(output_dir))
     logger = get_run_logger()
     for item in outcome.rejected:

@@ -2,10 +2,10 @@
 
 import pyarrow as pa
 
-from cleaners import clean, load_profile
+from cleaners import JumpMarker, clean, load_profile
 from cleaners.metrics import quality_metrics
 from flows.inputs import Page
-from qingyang.schema import EDIT_RULES, PAGES_SCHEMA
+from qingyang.schema import EDIT_RULES, MARKER, PAGES_SCHEMA
 
 # What cleaning gives a page: the pages table's columns that depend only on its text and
 # the profile, keyed by doc_id.
@@ -13,29 +13,44 @@ CLEANED_SCHEMA = pa.schema([PAGES_SCHEMA.field(name) for name in (
     "doc_id", "profile", "text", "paragraphs", "markers", "edits", "chars", "han_ratio",
     "residual_gaps", "ascii_punct_beside_han", "leftover_markers", "trad_chars",
     "replacement_chars", "unbalanced_brackets")])
+# The columns `cleaners.metrics.quality_metrics` gives, in its order.
+METRIC_COLUMNS = CLEANED_SCHEMA.names[CLEANED_SCHEMA.get_field_index("chars"):]
 
 
 def clean_texts(texts: dict[str, str], profile: str | None, laid_out: frozenset[str] = frozenset(),
-                ) -> dict[str, dict]:
-    """{doc_id: raw text} → {doc_id: cleaned columns}; depends only on text and profile.
-    `laid_out`: the doc_ids whose text an engine's geometry already put one paragraph per
-    line (no reflow)."""
+                ) -> pa.Table:
+    """{doc_id: raw text} → a table of CLEANED_SCHEMA, a row per doc_id in doc_id order;
+    depends only on text and profile. `laid_out`: the doc_ids whose text an engine's
+    geometry already put one paragraph per line (no reflow).
+
+    Built column by column (a list per column, then an Arrow array), not a dict per page:
+    the page rows are then joined in Arrow (`page_table`).
+    """
     chosen = load_profile(profile)
-    cleaned = {}
-    for doc_id, raw in sorted(texts.items()):
-        result = clean(raw, profile=chosen, paragraphs_given=doc_id in laid_out)
-        unknown = set(result.edits) - set(EDIT_RULES)
-        if unknown:
-            raise ValueError(f"cleaner rules {sorted(unknown)} have no column in EDIT_RULES")
-        cleaned[doc_id] = {
-            "profile": result.profile,
-            "text": result.text,
-            "paragraphs": list(result.paragraphs),
-            "markers": [marker.to_dict() for marker in result.markers],
-            "edits": {rule: result.edits.get(rule) for rule in EDIT_RULES},
-            **quality_metrics(result.text),
-        }
-    return cleaned
+    doc_ids = sorted(texts)
+    results = [clean(texts[doc_id], profile=chosen, paragraphs_given=doc_id in laid_out)
+               for doc_id in doc_ids]
+    unknown = {rule for result in results for rule in result.edits} - set(EDIT_RULES)
+    if unknown:
+        raise ValueError(f"cleaner rules {sorted(unknown)} have no column in EDIT_RULES")
+    metrics = [quality_metrics(result.text) for result in results]
+    columns = {
+        "doc_id": doc_ids,
+        "profile": [result.profile for result in results],
+        "text": [result.text for result in results],
+        "paragraphs": [result.paragraphs for result in results],
+        "markers": [[marker_row(marker) for marker in result.markers] for result in results],
+        "edits": [{rule: result.edits.get(rule) for rule in EDIT_RULES} for result in results],
+        **{name: [row[name] for row in metrics] for name in METRIC_COLUMNS},
+    }
+    return pa.Table.from_arrays([pa.array(columns[field.name], field.type)
+                                 for field in CLEANED_SCHEMA], schema=CLEANED_SCHEMA)
+
+
+def marker_row(marker: JumpMarker) -> dict:
+    """A marker as a row of the markers column (its fields read one by one: `asdict`
+    deep-copies, several times slower)."""
+    return {name: getattr(marker, name) for name in MARKER.names}
 
 
 def row_order(source_path: str) -> tuple[str, int]:
@@ -71,7 +86,8 @@ def recorded_encoding(page: Page) -> str:
 
 
 def build_row(page: Page, cleaned: dict, pipeline_version: str) -> dict:
-    """One output row: the page's identity and metadata, its cleaned columns, no verdict yet."""
+    """One output row: the page's identity and metadata, its cleaned columns (a row of
+    `clean_texts`' table), no verdict yet."""
     return {
         "doc_id": page.doc_id,
         "source_path": page.source_path,
@@ -85,21 +101,11 @@ def build_row(page: Page, cleaned: dict, pipeline_version: str) -> dict:
         "raw_text": page.raw_text,
         "lines": list(page.lines),
         "ocr_confidence": page.ocr_confidence,
-        **{k: v for k, v in cleaned.items() if k != "profile"},
+        **{k: v for k, v in cleaned.items() if k not in ("doc_id", "profile")},
         # Set by the validation step (expectations) once it lands; null means "not validated".
         "valid": None,
         "failed_expectations": [],
     }
-
-
-def cleaned_table(cleaned: dict[str, dict]) -> pa.Table:
-    """`clean_texts`' result as a table of CLEANED_SCHEMA, a row per doc_id in its order.
-
-    Built where the pages are cleaned (a worker), it reaches the flow's process as a few
-    buffers rather than thousands of small objects, and rows are then joined in Arrow.
-    """
-    return pa.Table.from_pylist([{"doc_id": doc_id, **columns}
-                                 for doc_id, columns in cleaned.items()], schema=CLEANED_SCHEMA)
 
 
 def page_table(pages: list[Page], cleaned: pa.Table, pipeline_version: str) -> pa.Table:

@@ -41,7 +41,7 @@ def pages_row(raw: str, source: str, publication=None, issue_date=None, page=Non
         "publication": publication,
         "issue_date": date.fromisoformat(issue_date) if issue_date else None,
         "page": page})
-    row = build_row(page_, clean_texts({doc_id: raw}, None)[doc_id], "test")
+    row = build_row(page_, clean_texts({doc_id: raw}, None).to_pylist()[0], "test")
     row["valid"] = valid
     return row
 

@@ -111,3 +111,19 @@ def test_bom_alone_is_empty_not_text():
         assert "p.txt" in str(err)
     else:
         assert decoded.text == ""
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=200) | any_text.map(lambda t: t.encode("utf-8"))
+       | any_text.map(lambda t: t.encode("gb18030", "replace")))
+def test_control_characters_counted_in_the_bytes_are_those_of_the_text(data):
+    """`_looks_binary` counts control characters in the bytes a UTF-8 or GB18030 decoding
+    read whole: the same count as in the decoded text (not so for a cut last character:
+    GB18030 can drop `\x80 0 \x00` as one incomplete sequence)."""
+    from qingyang.textio import _CONTROL, _CONTROL_BYTES, decode_repairing_tail
+
+    for encoding in ("utf-8", "utf-8-sig", "gb18030"):
+        decoded = decode_repairing_tail(data, encoding)
+        if decoded is not None and decoded[1] is None:
+            in_bytes = len(data) - len(data.translate(None, _CONTROL_BYTES))
+            assert in_bytes == len(_CONTROL.findall(decoded[0]))

@@ -31,7 +31,7 @@ KILL_POINTS = {
     "write": ("qingyang.parquet_io", "_sync", "part-tmp"),
     "commit": ("flows.store", "write_manifest", "before"),  # parts moved in, no manifest yet
     "articles": ("flows.pipeline", "commit_issues", "before"),
-    "reports": ("flows.pipeline", "check_articles_table", "before"),
+    "reports": ("flows.pipeline", "check_articles_table.fn", "before"),  # a task run in a worker
 }
 KILLER = """
 import os, signal, sys, importlib
