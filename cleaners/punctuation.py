@@ -125,12 +125,29 @@ def widen_ascii_punctuation(text: str) -> tuple[str, int]:
     >>> widen_ascii_punctuation("''核''")[0], widen_ascii_punctuation("'‘核’'")[0]
     ("'‘核’'", "'‘核’'")
     """
+    if not _gives_new_context(text):  # most pages: the first pass reaches the fixpoint
+        out, count = _widen_once(text)
+        return (out, count) if out != text else (text, 0)
     count = 0
     while True:
         out, n = _widen_once(text)
         if out == text:
             return out, count
         text, count = out, count + n
+
+
+# What a widening pass can turn into Chinese context that the pass itself did not read:
+# quotes and brackets (pairs), an ellipsis, half-width CJK forms. Clause marks and full stops
+# give none: a run of clause marks reads its context through the marks and full stops beside
+# it, and a full stop widens after Han or a closing mark only, so what one pass widens
+# already held for the others in that pass.
+_CONTEXT_MAKERS = ('"', "'", "(", ")", "...", *_HALFWIDTH_TO_FULL)
+
+
+def _gives_new_context(text: str) -> bool:
+    """Whether a widening pass over `text` may leave work for another pass (a mark of
+    `_CONTEXT_MAKERS` in it); without one, the second pass would change nothing."""
+    return any(mark in text for mark in _CONTEXT_MAKERS)
 
 
 def _widen_once(text: str) -> tuple[str, int]:

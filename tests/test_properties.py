@@ -75,3 +75,18 @@ def test_number_gaps_read_in_the_lines_with_a_space_beside_a_digit_are_the_whole
     out, count = GAP_IN_NUMBER.subn("", text)
     out, n = GAP_IN_SPACED_DIGITS.subn("", out)
     assert _remove_number_gaps(text) == (out, count + n)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from([*"核酸0A", " ", *",.;:!?()\"'", "...", *"，。“”（）｡｢｣､"]), max_size=30).map("".join))
+@example('核,"0"')  # the quotes stand beside Chinese context only once the comma is widened
+@example("核,...,")  # the ellipsis widens beside the widened comma
+def test_widening_reaches_the_fixpoint_of_repeated_passes(text):
+    """One pass when the page holds no mark that gives new context (`_CONTEXT_MAKERS`), else
+    passes until one changes nothing: the same as passes until one changes nothing."""
+    from cleaners.punctuation import _widen_once, widen_ascii_punctuation
+
+    out, count = text, 0
+    while (passed := _widen_once(out))[0] != out:
+        out, count = passed[0], count + passed[1]
+    assert widen_ascii_punctuation(text) == (out, count)
