@@ -14,6 +14,7 @@ punctuation that can never start a line, and the kinds of line that always stand
 import statistics
 from bisect import bisect_left
 from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 import numpy as np
 import regex
@@ -430,22 +431,25 @@ def _above_leads(f: LineFeatures, bare: np.ndarray) -> np.ndarray:
     return above
 
 
-def _breaks_that_join(f: LineFeatures, standalone: np.ndarray,
-                      word_across: np.ndarray | None = None) -> np.ndarray:
-    """For each break between two consecutive non-blank lines `p` and `n`: whether `n` goes
-    on with `p`'s paragraph. All breaks at once; the reasons, strongest first:
+class _BreakEvidence(NamedTuple):
+    """The evidence of each break between two consecutive non-blank lines `p` and `n` that
+    does not depend on the words across breaks (`_break_evidence`): read once, whether the
+    breaks are decided once or again with the words (`_breaks_that_join`)."""
 
-    1. never: `p` ends where a jump marker was, or `n` always opens a paragraph (by indentation
-       only when nothing under 2 says otherwise);
-    2. always: `n` starts with punctuation no line starts with or with a one-glyph clause
-       (the end of a word broken at `p`), `p` ends with an opening
-       bracket or quote, `p` leaves a pair open mid-sentence, a number or a lead word
-       (`本报` / `讯`) runs across, a byline's last name wraps, `n`
-       is a few glyphs wrapped from the display line `p`, or a word runs across the break
-       (`word_across`, when the caller read it: `_words_across_breaks`);
-    3. never: either line stands alone (`display_lines`);
-    4. otherwise by width in a block, or by whether the text runs on over a blank line.
-    """
+    full: np.ndarray  # each line fills its column (per line, not per break)
+    never: np.ndarray  # `p` ends where a jump marker was, or `n` opens a paragraph (not by indentation)
+    always: np.ndarray  # strong evidence that `n` goes on with `p`, words across aside
+    wrapped: np.ndarray  # a byline's end wrapped onto `n`
+    wrapped_display: np.ndarray  # `n` is a few glyphs wrapped from the display line `p`
+    same_block: np.ndarray  # no blank line between `p` and `n`
+    prev_has_punct: np.ndarray  # `p` has clause punctuation or is a lead: body text
+    alone: np.ndarray  # `p` is a short block of one line
+    joins_in_block: np.ndarray  # by width, inside a hard-wrapped column
+    bare_over_blank: np.ndarray  # over a blank line, when `p` is no body text
+
+
+def _break_evidence(f: LineFeatures, standalone: np.ndarray) -> _BreakEvidence:
+    """The evidence of each break that `_breaks_that_join` weighs (see there), words across aside."""
     p, n = slice(0, -1), slice(1, None)
     width, column = f.width, f.column
     full = width >= column - 1
@@ -485,21 +489,6 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray,
         | (f.ends_lead_head[p] & f.starts_lead_tail[n])
         | wrapped_display
     )
-    # A display line or byline wrapped inside a word or a name goes on as one line of its own:
-    # its end stands apart from what follows too.
-    wrapped = wrapped_byline | byline_runs_on
-    wrapped_alone = (wrapped if word_across is None else wrapped | word_across) & standalone[p]
-    if word_across is not None:
-        always |= word_across
-    # Indentation opens a paragraph unless strong evidence says the sentence goes on.
-    never |= f.indented[n] & ~always
-    # A line that strong evidence joined to the line before is not a display line of its own
-    # (`本报讯〈记者 罗晓梅` / `通讯员 印志远) 连日来，全` looks phrase-spaced alone).
-    standalone = (standalone & ~np.concatenate(([False], always & ~wrapped_display))) | (
-        np.concatenate(([False], wrapped_alone)))
-    apart = standalone[p] | standalone[n]
-
-    same_block = ~f.after_blank[n]
     prev_has_punct = (f.clauses[p] > 0) | f.lead[p]  # a lead (`本报讯（记者 …）5 月`) is body text
     # The widest each line may be printed: a half-width glyph may take up to a whole cell.
     reach = width + f.narrow / 2
@@ -515,31 +504,66 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray,
     )
     # Over a blank line: a column break when a sentence of body text is left unfinished. A line
     # without punctuation standing alone is display type, unless it is as wide as its column
-    # and body text ran into it from the line before (the pass below).
+    # and body text ran into it from the line before (in `_breaks_that_join`).
     runs_on = (f.block_size[n] >= 2) | (width[n] >= UNWRAPPED_WIDTH)
     alone = (f.block_size[p] == 1) & (width[p] < UNWRAPPED_WIDTH)
+    bare_over_blank = (runs_on | (f.clauses[n] > 0)) & np.where(
+        alone, width[n] >= UNWRAPPED_WIDTH, ~prev_short | runs_on)
+    return _BreakEvidence(
+        full=full, never=never, always=always, wrapped=wrapped_byline | byline_runs_on,
+        wrapped_display=wrapped_display, same_block=~f.after_blank[n], prev_has_punct=prev_has_punct,
+        alone=alone, joins_in_block=joins_in_block, bare_over_blank=bare_over_blank,
+    )
 
-    def over_blank(body: np.ndarray) -> np.ndarray:
-        bare_rule = (runs_on | (f.clauses[n] > 0)) & np.where(
-            alone, width[n] >= UNWRAPPED_WIDTH, ~prev_short | runs_on
-        )
-        return ~f.ends_sentence[p] & (body | bare_rule)
+
+def _breaks_that_join(f: LineFeatures, standalone: np.ndarray, e: _BreakEvidence,
+                      word_across: np.ndarray | None = None) -> np.ndarray:
+    """For each break between two consecutive non-blank lines `p` and `n`: whether `n` goes
+    on with `p`'s paragraph. All breaks at once, from their evidence `e` (`_break_evidence`);
+    the reasons, strongest first:
+
+    1. never: `p` ends where a jump marker was, or `n` always opens a paragraph (by indentation
+       only when nothing under 2 says otherwise);
+    2. always: `n` starts with punctuation no line starts with or with a one-glyph clause
+       (the end of a word broken at `p`), `p` ends with an opening
+       bracket or quote, `p` leaves a pair open mid-sentence, a number or a lead word
+       (`本报` / `讯`) runs across, a byline's last name wraps, `n`
+       is a few glyphs wrapped from the display line `p`, or a word runs across the break
+       (`word_across`, when the caller read it: `_words_across_breaks`);
+    3. never: either line stands alone (`display_lines`);
+    4. otherwise by width in a block, or by whether the text runs on over a blank line.
+    """
+    p, n = slice(0, -1), slice(1, None)
+    always = e.always
+    # A display line or byline wrapped inside a word or a name goes on as one line of its own:
+    # its end stands apart from what follows too.
+    wrapped_alone = (e.wrapped if word_across is None else e.wrapped | word_across) & standalone[p]
+    if word_across is not None:
+        always = always | word_across
+    # Indentation opens a paragraph unless strong evidence says the sentence goes on.
+    never = e.never | (f.indented[n] & ~always)
+    # A line that strong evidence joined to the line before is not a display line of its own
+    # (`本报讯〈记者 罗晓梅` / `通讯员 印志远) 连日来，全` looks phrase-spaced alone).
+    standalone = (standalone & ~np.concatenate(([False], always & ~e.wrapped_display))) | (
+        np.concatenate(([False], wrapped_alone)))
+    apart = standalone[p] | standalone[n]
 
     def decide(body: np.ndarray, continued: np.ndarray) -> np.ndarray:
         # A short line a sentence ran into is no subhead: its width is less certain than that.
-        in_block = joins_in_block | (f.in_column[p] & continued & ~f.ends_sentence[p])
-        by_shape = ~apart & np.where(same_block, in_block, over_blank(body))
+        in_block = e.joins_in_block | (f.in_column[p] & continued & ~f.ends_sentence[p])
+        over_blank = ~f.ends_sentence[p] & (body | e.bare_over_blank)
+        by_shape = ~apart & np.where(e.same_block, in_block, over_blank)
         return ~never & (always | by_shape)
 
     # A line alone between blank lines right under a display line is part of a headline stack
     # even with a comma (`第九轮核酸检测，社会面仅1例阳性`).
-    under_display = np.concatenate(([False], standalone[:-2]))[: len(width) - 1] & ~f.lead[p]
-    body = prev_has_punct & ~(alone & under_display)
+    under_display = np.concatenate(([False], standalone[:-2]))[: len(f) - 1] & ~f.lead[p]
+    body = e.prev_has_punct & ~(e.alone & under_display)
     joins = decide(body, np.zeros_like(body))
     # A line a sentence of body text ran into is body text too (when full, even over a blank).
     continued = np.concatenate(([False], joins[:-1]))[: len(joins)]
     if continued.any():
-        joins = decide(body | (continued & full[p]), continued)
+        joins = decide(body | (continued & e.full[p]), continued)
     if f.guide.any():
         joins = _guide_items_wrap(f, joins, never | (apart & ~always))
     return joins
@@ -671,11 +695,12 @@ def _roles_and_starts(f: LineFeatures, lines: list[str] | None) -> tuple[list[Li
     if not len(f):
         return [], []
     standalone = display_lines(f)
-    joins = _breaks_that_join(f, standalone)
+    evidence = _break_evidence(f, standalone)
+    joins = _breaks_that_join(f, standalone, evidence)
     if lines is not None:
         across = _words_across_breaks(lines, f, joins)
         if across.any():
-            joins = _breaks_that_join(f, standalone, across)
+            joins = _breaks_that_join(f, standalone, evidence, across)
     starts = _indices(np.concatenate(([True], ~joins))).tolist()
     roles = [CONTINUES] * len(f)
     # A line that starts the output's next line opens a body paragraph unless its evidence
