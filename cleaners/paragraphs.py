@@ -576,9 +576,11 @@ def _guide_items_wrap(f: LineFeatures, joins: np.ndarray, never: np.ndarray) -> 
     # A line wraps only when it reached its box's end (a guide box is set inside a frame): the
     # box is as wide as the widest guide item's first line near it, or the body column if
     # that is narrower (a box of 7-cell items beside 12-cell columns: its items wrap at 7).
-    items = np.where(f.guide, f.width + f.narrow / 2, 0)  # a half-width glyph may take a cell
-    near = np.lib.stride_tricks.sliding_window_view(
-        np.pad(items, GUIDE_BOX_NEAR), 2 * GUIDE_BOX_NEAR + 1).max(axis=1)
+    reach = f.width + f.narrow / 2  # a half-width glyph may take a cell
+    near = np.zeros(len(f))  # the widest guide item within GUIDE_BOX_NEAR lines (few per page)
+    for i in _indices(f.guide).tolist():
+        around = near[max(0, i - GUIDE_BOX_NEAR) : i + GUIDE_BOX_NEAR + 1]
+        np.maximum(around, reach[i], out=around)
     box = np.where(near > 0, np.minimum(f.column, near), f.column)
     # ... and the next line about fits in the box too (a quarter wider is a column's line
     # after the box; OCR's letter-spacing leaves an item's first line narrower than it was).
