@@ -90,3 +90,23 @@ def test_widening_reaches_the_fixpoint_of_repeated_passes(text):
     while (passed := _widen_once(out))[0] != out:
         out, count = passed[0], count + passed[1]
     assert widen_ascii_punctuation(text) == (out, count)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["核酸检测居民", "核 酸检测居民", "核酸检测居民有序", "谢谢", "", " "]), max_size=9))
+def test_repeated_lines_found_by_their_pairs_are_those_a_line_by_line_scan_drops(lines):
+    """`_drop_repeated_lines` reads only the pairs of non-blank lines in a row that are alike;
+    a scan of every line, keeping the last kept copy, drops the same lines and keeps the same."""
+    from cleaners.artifacts import _HAN_GLYPH, MIN_HAN_PER_HALF, _drop_repeated_lines
+
+    folded = [line.replace(" ", "") for line in lines]
+    kept, kept_folded, last, dropped = [], "", -1, 0
+    for line, bare in zip(lines, folded, strict=True):
+        if bare.strip() and bare == kept_folded and len(_HAN_GLYPH.findall(bare)) >= MIN_HAN_PER_HALF:
+            dropped += 1
+            kept[last] = min(kept[last], line, key=len)  # the shorter, the first of equals
+            continue
+        if bare.strip():
+            last, kept_folded = len(kept), bare
+        kept.append(line)
+    assert _drop_repeated_lines(lines, folded) == (kept, dropped)
