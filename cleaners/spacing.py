@@ -130,6 +130,8 @@ def keep_wide_gaps(line: str) -> str:
         return line
     usual = gaps[len(gaps) // 2]
     wide = max(2, 2 * usual)
+    if gaps[-1] < wide:  # no phrase break (most lines): nothing to protect
+        return line
     return _HAN_GAP.sub(lambda m: _KEPT_SPACE if len(m.group(0)) >= wide else m.group(0), line)
 
 
