@@ -166,10 +166,12 @@ def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts
     # can begin an OPENS_PARAGRAPH match; it ends a sentence when its last character is a
     # sentence end, or may when it is a closing mark, an ASCII mark or a space.
     opens, lead, guide = np.zeros((3, len(lines)), dtype=bool)
-    for i in _indices(_IS_OPENS_FIRST[points[starts]]).tolist():
-        match = OPENS_PARAGRAPH.match(lines[i])
-        if match is not None:
-            opens[i], lead[i], guide[i] = True, match.lastgroup == "lead", match.lastgroup == "guide"
+    opened = [(i, match.lastgroup) for i in _indices(_IS_OPENS_FIRST[points[starts]]).tolist()
+              if (match := OPENS_PARAGRAPH.match(lines[i])) is not None]
+    if opened:
+        opens[[i for i, _ in opened]] = True
+        lead[[i for i, group in opened if group == "lead"]] = True
+        guide[[i for i, group in opened if group == "guide"]] = True
     end_point = points[ends - 1]
     ends_sentence = _IS_SENTENCE_END[end_point] | asked(
         _IS_SENTENCE_LAST[end_point] & ~_IS_SENTENCE_END[end_point], ENDS_SENTENCE.search)
@@ -548,18 +550,21 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray, e: _BreakEvidence
         np.concatenate(([False], wrapped_alone)))
     apart = standalone[p] | standalone[n]
 
-    def decide(body: np.ndarray, continued: np.ndarray) -> np.ndarray:
+    unfinished, may_join, not_apart = ~f.ends_sentence[p], ~never, ~apart  # read by each decision
+
+    def decide(body: np.ndarray, continued: np.ndarray | None) -> np.ndarray:
         # A short line a sentence ran into is no subhead: its width is less certain than that.
-        in_block = e.joins_in_block | (f.in_column[p] & continued & ~f.ends_sentence[p])
-        over_blank = ~f.ends_sentence[p] & (body | e.bare_over_blank)
-        by_shape = ~apart & np.where(e.same_block, in_block, over_blank)
-        return ~never & (always | by_shape)
+        in_block = e.joins_in_block if continued is None else (
+            e.joins_in_block | (f.in_column[p] & continued & unfinished))
+        over_blank = unfinished & (body | e.bare_over_blank)
+        by_shape = not_apart & np.where(e.same_block, in_block, over_blank)
+        return may_join & (always | by_shape)
 
     # A line alone between blank lines right under a display line is part of a headline stack
     # even with a comma (`第九轮核酸检测，社会面仅1例阳性`).
     under_display = np.concatenate(([False], standalone[:-2]))[: len(f) - 1] & ~f.lead[p]
     body = e.prev_has_punct & ~(e.alone & under_display)
-    joins = decide(body, np.zeros_like(body))
+    joins = decide(body, None)  # no line continued yet
     # A line a sentence of body text ran into is body text too (when full, even over a blank).
     continued = np.concatenate(([False], joins[:-1]))[: len(joins)]
     if continued.any():
@@ -730,8 +735,9 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     lines, features = line_features(text)
     roles, starts = _roles_and_starts(features, lines)
     paragraphs = assemble_paragraphs(lines, roles)
-    if HARD_BREAK in text:  # a paragraph may hold nothing else
-        paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() for p in paragraphs) if p]
+    if HARD_BREAK in text:  # a paragraph may hold nothing else (the others are stripped already)
+        paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() if HARD_BREAK in p else p
+                                  for p in paragraphs) if p]
     out = "\n".join(paragraphs)
     blanks = text.count("\n") + 1 - len(lines)
     joins = len(lines) - len(starts)
