@@ -319,7 +319,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     evidence = np.take(CODE_POINT_EVIDENCE, points, axis=1)  # a column per code point
     newlines = _indices(points == 10)
     starts = np.concatenate(([0], newlines + 1))
-    ends = np.append(newlines, len(points))
+    ends = np.concatenate((newlines, [len(points)]))
     sums = _per_line(evidence, starts)
     blank = sums[SPACES] == ends - starts
     rows = _indices(~blank)  # the non-blank lines, in order
@@ -405,9 +405,9 @@ def display_lines(f: LineFeatures) -> np.ndarray:
     off_column = (width + f.narrow / 2 <= column - OFF_COLUMN) | (width >= column + OFF_COLUMN)
     indent_short = np.abs(width - (column - INDENT_CELLS)) <= INDENT_SLACK
     # The next line is a column line (over a column break too), neither short nor wider.
-    next_in_column = np.append(np.abs(width[1:] - column[1:]) <= 1, False)
+    next_in_column = np.concatenate((np.abs(width[1:] - column[1:]) <= 1, [False]))
     # The next line is a wrapped display line's end: a few glyphs without punctuation.
-    next_tail = np.append(bare[1:] & (width[1:] <= WRAPPED_TAIL_CELLS) & ~f.after_blank[1:], False)
+    next_tail = np.concatenate((bare[1:] & (width[1:] <= WRAPPED_TAIL_CELLS) & ~f.after_blank[1:], [False]))
     shaped = bare & (off_column | next_tail) & ~(indent_short & next_in_column) & ~f.byline
     # After a sentence end, a jump marker, or white space below anything but a sentence of
     # body text left unfinished (a column break runs on).
@@ -416,7 +416,7 @@ def display_lines(f: LineFeatures) -> np.ndarray:
         f.after_blank & ~unfinished)
     follows_shaped = np.concatenate(([False], shaped[:-1]))
     # A one-line sentence between a sentence end and a picture credit is the picture's caption.
-    above_credit = np.append(f.credit[1:], False) & f.ends_sentence & follows_end & ~f.byline
+    above_credit = np.concatenate((f.credit[1:], [False])) & f.ends_sentence & follows_end & ~f.byline
     display = f.display_type | f.caption | above_credit | (shaped & (follows_end | follows_shaped))
     return display | _above_leads(f, bare)
 
@@ -459,7 +459,7 @@ def _break_evidence(f: LineFeatures, standalone: np.ndarray) -> _BreakEvidence:
     # a sentence that filled its line (a line with digits or Latin may be short by other
     # amounts: their width is less certain).
     indent_exact = (np.abs(width - (column - INDENT_CELLS)) <= 0.5) & (width == np.floor(width))
-    next_full = np.append(full[1:], False) & ~np.append(f.after_blank[1:], True)
+    next_full = np.concatenate((full[1:] & ~f.after_blank[1:], [False]))
     never = f.hard_end[p] | (f.opens[n] & ~f.indented[n])
     # A display line of a few glyphs, under half as wide as the display line above it, is that
     # line's wrapped end (a headline set in one column), not a line of a stack.
