@@ -33,6 +33,10 @@ LOOKALIKE_BRACKET_PAIR = regex.compile(
     rf"|《(?P<e>(?:{BYLINE_ROLES})[^《》()（）\n]{{0,40}})[)）])"
 )
 
+# The opening of LOOKALIKE_BRACKET_PAIR's last kind (a role word after `《`): with none of `〈`,
+# `〉`, `(` or `)` on the page, only it can start a pair (and book titles seldom open with a role).
+_BYLINE_AFTER_TITLE_MARK = regex.compile(rf"《(?:{BYLINE_ROLES})")
+
 # An ASCII bracket pair; converted when it holds Han or stands beside Han (`县(市)` → `县（市）`).
 ASCII_BRACKET_PAIR = regex.compile(r"\((?P<inner>[^()\n]{0,200})\)")
 
@@ -98,8 +102,9 @@ def repair_lookalike_brackets(text: str) -> tuple[str, int]:
     >>> repair_lookalike_brackets("本报讯《记者周晓燕陈立新）5月12日，《人民日报》")
     ('本报讯（记者周晓燕陈立新）5月12日，《人民日报》', 1)
     """
-    if "〈" not in text and "〉" not in text and "(" not in text and ")" not in text and "《" not in text:
-        return text, 0  # a fast test first: each pair has one of these five
+    if "〈" not in text and "〉" not in text and "(" not in text and ")" not in text and (
+            "《" not in text or not _BYLINE_AFTER_TITLE_MARK.search(text)):
+        return text, 0  # a fast test first: each pair has one of these four, or `《` and a role
 
     def pair(match: regex.Match) -> str:
         inner = next(g for g in match.groups() if g is not None)

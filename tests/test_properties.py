@@ -110,3 +110,15 @@ def test_repeated_lines_found_by_their_pairs_are_those_a_line_by_line_scan_drops
             last, kept_folded = len(kept), bare
         kept.append(line)
     assert _drop_repeated_lines(lines, folded) == (kept, dropped)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([*"核酸0A （）()〈〉《》\n", "记者", "通讯员"]), max_size=30).map("".join))
+@example("本报讯《记者周晓燕）5月12日")  # `《` and a role word: the only kind without 〈〉()
+def test_lookalike_pairs_found_after_the_fast_test_are_the_whole_page_ones(text):
+    from cleaners.punctuation import LOOKALIKE_BRACKET_PAIR, repair_lookalike_brackets
+
+    def pair(match):
+        return f"（{next(g for g in match.groups() if g is not None)}）"
+
+    assert repair_lookalike_brackets(text) == LOOKALIKE_BRACKET_PAIR.subn(pair, text)
