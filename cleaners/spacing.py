@@ -91,9 +91,10 @@ GAP_IN_SPACED_DIGITS = regex.compile(
 # Runs of whitespace between Latin words collapse to one space.
 SPACE_RUN = regex.compile(rf"[{HSPACE}]{{2,}}")
 
-# A bracketed byline (`（记者 毛迎 孙江锋）`): its spaces between names carry meaning.
+# A bracketed byline (`（记者 毛迎 孙江锋）`): its spaces between names carry meaning. (The role
+# is looked for nearest first: a byline's bracket mostly opens with it.)
 BYLINE_BRACKET = regex.compile(
-    rf"[（(](?=[^（）()\n]{{0,20}}(?:{BYLINE_ROLES}))[^（）()\n]{{1,60}}[）)]"
+    rf"[（(](?=[^（）()\n]{{0,20}}?(?:{BYLINE_ROLES}))[^（）()\n]{{1,60}}[）)]"
 )
 
 # A line with a horizontal space: only such a line has spaces to protect, remove or collapse.
