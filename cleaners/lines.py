@@ -335,8 +335,17 @@ def is_byline(line: str) -> bool:
         return False  # a fast test first: every BYLINE match holds one of these
     if "，" in line or "。" in line:
         return False  # and none holds clause punctuation (body text mostly has some)
+    bare = line.strip(_BYLINE_EDGES)
+    if not (bare.startswith(_BYLINE_HEADS) or bare.endswith("摄") or "/" in line):
+        return False  # and each opens with an outlet or a role, ends with 摄, or holds a `/`
     # (The length first: no glyph is wider than one cell, so a short line is never too wide.)
     return bool(BYLINE.match(line)) and (len(line) <= 30 or visible_width(line) <= 30)
+
+
+# What BYLINE's three kinds need, for a fast test: the first opens with an outlet or a role
+# word after any spaces, the second ends with 摄 before any spaces, the third holds `/文` or `/图`.
+_BYLINE_EDGES = HSPACE.encode().decode("unicode_escape") + "\n"  # HSPACE's characters; `$` allows a last \n
+_BYLINE_HEADS = (*OUTLETS.split("|"), *BYLINE_ROLES.split("|"))
 
 
 def is_spaced_heading(line: str) -> bool:

@@ -122,3 +122,15 @@ def test_lookalike_pairs_found_after_the_fast_test_are_the_whole_page_ones(text)
         return f"（{next(g for g in match.groups() if g is not None)}）"
 
     assert repair_lookalike_brackets(text) == LOOKALIKE_BRACKET_PAIR.subn(pair, text)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([*"核王某马宁/文图摄 \u3000\n·，", "记者", "通讯员", "本报", "新华社", "实习生"]),
+                max_size=16).map("".join))
+@example("王某 摄\n")  # `$` allows a last line break
+def test_a_byline_is_one_the_pattern_matches(line):
+    """`is_byline`'s fast tests turn no BYLINE match away."""
+    from cleaners.lines import BYLINE, is_byline, visible_width
+
+    assert is_byline(line) == (bool(BYLINE.match(line)) and visible_width(line) <= 30
+                               and "，" not in line and "。" not in line)
