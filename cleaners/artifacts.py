@@ -95,27 +95,34 @@ def remove_doubled_lines(text: str) -> tuple[str, int]:
     >>> remove_doubled_lines("全 力 做 好 核 酸 检 测\\n全力做好核酸检测\\n谢谢\\n谢谢")
     ('全力做好核酸检测\\n谢谢\\n谢谢', 1)
     """
-    lines = text.split("\n")
     # Spaces never hold a line break, so one pass gives every line without its spaces, and one
     # more with ASCII punctuation read as full-width (`_fold`, one character for one): two
     # copies are then equal strings. Only a line whose folded halves are equal is undoubled
     # (their first glyphs compared first: most lines differ there).
     bare_page = _without_hspace(text)
     folded = _fold(bare_page).split("\n")
-    out = list(lines)
-    changed = 0
     doubled = [i for i, line in enumerate(folded) if len(line) >= 2 * MIN_HAN_PER_HALF and not len(line) % 2
                and line[0] == line[len(line) // 2] and line.endswith(line[: len(line) // 2])]
+    if not doubled and not _copies_in_a_row(folded):
+        return text, 0  # most pages: the text as it is, not split and joined again
+    lines = text.split("\n")
+    out = list(lines)
+    changed = 0
     for i in doubled:
         out[i] = undouble_line(lines[i])
         changed += out[i] != lines[i]
         folded[i] = _fold(_without_hspace(out[i]))
-    # Two copies on two lines in a row: most pages have no two non-blank lines in a row alike.
-    filled = list(filter(None, folded))  # the non-blank lines
-    if not any(map(str.__eq__, filled, filled[1:])):
+    if doubled and not _copies_in_a_row(folded):  # (without doubled lines there are copies: asked above)
         return "\n".join(out), changed
     kept, dropped = _drop_repeated_lines(out, folded)
     return "\n".join(kept), changed + dropped
+
+
+def _copies_in_a_row(folded: list[str]) -> bool:
+    """Whether two non-blank lines in a row are alike (`folded`: each line without spaces, ASCII
+    punctuation read as full-width): most pages have none."""
+    filled = list(filter(None, folded))  # the non-blank lines
+    return any(map(str.__eq__, filled, filled[1:]))
 
 
 def _drop_repeated_lines(lines: list[str], folded: list[str]) -> tuple[list[str], int]:
