@@ -295,8 +295,8 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
             or "星期" in text or "周" in text):
         return text, 0  # a fast test first: every case holds one of these
     lines = text.split("\n")
-    out = []
-    for line in lines:
+    changed = False
+    for k, line in enumerate(lines):
         if is_byline(line):
             line = space_byline(line)
         elif "（" in line or "(" in line:
@@ -305,6 +305,9 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
             line = DATELINE_GLUED.sub(" ", line)
         if "日" in line and (date := PAGE_DATE.fullmatch(line)) and not date.group("gap"):
             line = line[: date.start("gap")] + " " + line[date.start("gap"):]
-        out.append(line)
-    spaced = "\n".join(out)
+        if line != lines[k]:
+            lines[k], changed = line, True
+    if not changed:  # most pages: their bylines are spaced already
+        return text, 0
+    spaced = "\n".join(lines)
     return spaced, spaced.count(" ") - text.count(" ")
