@@ -633,25 +633,21 @@ _STACKS = {1: (DisplayKind.HEADLINE,), 2: (DisplayKind.HEADLINE, DisplayKind.SUB
            3: (DisplayKind.KICKER, DisplayKind.HEADLINE, DisplayKind.SUBHEADLINE)}
 
 
-def _name_stacks(f: LineFeatures, roles: list[LineRole], starts: list[int]) -> list[LineRole]:
+def _name_stacks(f: LineFeatures, roles: list[LineRole], starts: list[int], shown: list[int]) -> list[LineRole]:
     """Each run of display lines named by its length: one line is a headline (a subhead when
     it stands inside a story, narrower than the column, between body paragraphs), two a
     headline and its subheadline, three a kicker, headline and subheadline. `starts`: the
-    lines that do not continue the one before, in order (the others are wrapped ends)."""
+    lines that do not continue the one before, in order (the others are wrapped ends);
+    `shown`: the places in `starts` of the display lines, in order."""
     runs: list[list[int]] = []  # display lines with nothing but their wrapped ends between
     after_run: list[int] = []  # the line that starts the output's next line after each run
-    in_run = False
-    for k, i in enumerate(starts):
-        if roles[i].role is Role.DISPLAY:
-            if in_run:
-                runs[-1].append(i)
-            else:
-                runs.append([i])
-                after_run.append(0)
-            after_run[-1] = starts[k + 1] if k + 1 < len(starts) else len(roles)
-            in_run = True
+    for n, k in enumerate(shown):
+        if n and shown[n - 1] == k - 1:  # the display line before starts the output's line before
+            runs[-1].append(starts[k])
         else:
-            in_run = False
+            runs.append([starts[k]])
+            after_run.append(0)
+        after_run[-1] = starts[k + 1] if k + 1 < len(starts) else len(roles)
     for run, after in zip(runs, after_run, strict=True):
         first = run[0]
         inside_story = (len(run) == 1 and first > 0 and f.width[first] < f.column[first]
@@ -708,19 +704,20 @@ def _roles_and_starts(f: LineFeatures, lines: list[str] | None) -> tuple[list[Li
         across = _words_across_breaks(lines, f, joins)
         if across.any():
             joins = _breaks_that_join(f, standalone, evidence, across)
-    starts = _indices(np.concatenate(([True], ~joins))).tolist()
+    start_lines = _indices(np.concatenate(([True], ~joins)))
+    starts = start_lines.tolist()
     roles = [CONTINUES] * len(f)
     # A line that starts the output's next line opens a body paragraph unless its evidence
-    # names another role (`_standalone_role`, asked only then).
-    named = (f.guide | f.byline | f.caption | standalone).tolist()
-    display = False
+    # names another role (`_standalone_role`, asked only of those: their places in `starts`).
     for i in starts:
-        if named[i]:
-            roles[i] = _standalone_role(f, i, bool(standalone[i]))
-            display = display or roles[i] is _HEADLINE
-        else:
-            roles[i] = STARTS_PARAGRAPH
-    return (_name_stacks(f, roles, starts) if display else roles), starts
+        roles[i] = STARTS_PARAGRAPH
+    shown = []  # the places in `starts` of the display lines
+    for k in _indices((f.guide | f.byline | f.caption | standalone)[start_lines]).tolist():
+        i = starts[k]
+        roles[i] = _standalone_role(f, i, bool(standalone[i]))
+        if roles[i] is _HEADLINE:
+            shown.append(k)
+    return (_name_stacks(f, roles, starts, shown) if shown else roles), starts
 
 
 def reflow_paragraphs(text: str) -> tuple[str, int]:
