@@ -122,5 +122,5 @@ def _running_ink(text: str) -> np.ndarray:
     """Ink glyphs before each index of `text` (length len(text) + 1); beyond the BMP, Han."""
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     running = np.zeros(len(points) + 1, dtype=np.int32)
-    np.cumsum(_INK_TABLE.take(np.minimum(points, 0x10000)), out=running[1:])
+    _INK_TABLE.take(np.minimum(points, 0x10000)).cumsum(out=running[1:])
     return running

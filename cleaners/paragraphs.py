@@ -150,8 +150,8 @@ def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts
     `points`; `spaces`: whitespace per code point) by table look-up; a line's regex runs only
     where its edge glyph allows a match. Each equals its scalar function of `cleaners.lines`."""
     ink = _indices(spaces == 0)  # every non-blank line has some
-    at = np.searchsorted(ink, starts)
-    first, last = ink[at], ink[np.searchsorted(ink, ends) - 1]
+    at = ink.searchsorted(starts)
+    first, last = ink[at], ink[ink.searchsorted(ends) - 1]
     second = ink[np.minimum(at + 1, len(ink) - 1)]
     first_point, last_point = points[first], points[last]
     one_glyph_clause = _IS_HAN[first_point] & (second < ends) & _IS_CLAUSE[points[second]]
@@ -269,7 +269,7 @@ def _number_separators(points: np.ndarray, newlines: np.ndarray) -> np.ndarray:
     comma, colon = map(ord, NUMBER_SEPARATOR_MARKS)
     marks = _indices((inner == comma) | (inner == colon)) + 1
     marks = marks[_IS_DIGIT[points[marks - 1]] & _IS_DIGIT[points[marks + 1]]]
-    return np.bincount(np.searchsorted(newlines, marks), minlength=len(newlines) + 1)
+    return np.bincount(newlines.searchsorted(marks), minlength=len(newlines) + 1)
 
 
 # Offsets of a line's window from its first line, to gather all windows at once.
@@ -314,7 +314,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     (few lines, cheap tests).
     """
     points = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
-    evidence = np.take(CODE_POINT_EVIDENCE, points, axis=1)  # a column per code point
+    evidence = CODE_POINT_EVIDENCE.take(points, axis=1)  # a column per code point
     newlines = _indices(points == 10)
     starts = np.concatenate(([0], newlines + 1))
     ends = np.concatenate((newlines, [len(points)]))
@@ -325,7 +325,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
 
     new_block = np.ones(len(rows), dtype=bool)
     new_block[1:] = rows[1:] != rows[:-1] + 1
-    block = np.cumsum(new_block)
+    block = new_block.cumsum()
     counts = sums[:, rows]  # the sums of the non-blank lines
     spaces, has_space = counts[SPACES], counts[SPACES] > 0
     width = counts[HALF_CELLS] / 2
