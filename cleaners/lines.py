@@ -286,7 +286,7 @@ def is_letter_spaced(line: str) -> bool:
         return False
     # Each token's glyphs, in one pass over the line; a token without any drops out of the split.
     glyphs = _NOT_GLYPH_OR_SPACE.sub("", spaced).split()
-    single = tokens - len(glyphs) + sum(1 for g in glyphs if len(g) <= 1)
+    single = tokens - len(glyphs) + list(map(len, glyphs)).count(1)  # (a token of the split has a glyph)
     return single / tokens >= 0.6
 
 

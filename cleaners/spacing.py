@@ -126,7 +126,7 @@ def keep_wide_gaps(line: str) -> str:
     >>> keep_wide_gaps("坚 定 信 心 再 接 再 厉").replace(_KEPT_SPACE, "|")
     '坚 定 信 心 再 接 再 厉'
     """
-    gaps = sorted(len(m.group(0)) for m in _HAN_GAP.finditer(line))
+    gaps = sorted(map(len, _HAN_GAP.findall(line)))
     if len(gaps) < 3:
         return line
     usual = gaps[len(gaps) // 2]
