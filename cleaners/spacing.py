@@ -244,7 +244,9 @@ CREDIT_END = regex.compile(r"(?<=\p{Han})(?<![ ])摄(?=[ ]*[）)]?[ ]*$)")
 CREDIT_MARK_GLUED = regex.compile(r"(?<=/[文图])(?=\p{Han})")
 
 # A dateline lead glued to the text after it (`又讯为确保`, `本报讯5月8日`): one space after it.
-DATELINE_GLUED = regex.compile(r"^[ \t\u3000]*(?:本报讯|又讯)\K(?=[\p{Han}0-9])", regex.MULTILINE)
+# (Asked of one line at a time, so `^` is the line's start: no MULTILINE, which would have the
+# engine try every position of the line.)
+DATELINE_GLUED = regex.compile(r"^[ \t\u3000]*(?:本报讯|又讯)\K(?=[\p{Han}0-9])")
 
 
 def space_byline(byline: str) -> str:
