@@ -134,3 +134,15 @@ def test_a_byline_is_one_the_pattern_matches(line):
 
     assert is_byline(line) == (bool(BYLINE.match(line)) and visible_width(line) <= 30
                                and "，" not in line and "。" not in line)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from([*"核a#\n", " ", "\t", "\u3000", "\u00a0", "\u2002", "## "]), max_size=20).map("".join))
+@example(" 核")  # a space at the text's start
+@example("核\u00a0")  # and at its end
+def test_line_edge_spaces_found_after_the_fast_test_are_the_whole_page_ones(text):
+    from cleaners.hygiene import LINE_EDGE_SPACE, MARKDOWN_HEADING_MARK, strip_layout_marks
+
+    out, n = LINE_EDGE_SPACE.subn("", text)
+    out, m = MARKDOWN_HEADING_MARK.subn("", out)
+    assert strip_layout_marks(text) == (out, n + m)
