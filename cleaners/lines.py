@@ -265,6 +265,10 @@ def ends_sentence(line: str) -> bool:
 # Spaces beside a digit: OCR sets them around any number, so they say nothing of letter-spacing.
 _SPACE_BESIDE_DIGIT = regex.compile(rf"(?<=[0-9])[{HSPACE}]+|[{HSPACE}]+(?=[0-9])")
 
+# A digit: a line without one has no space beside a digit (a single range, which the engine
+# scans for fast, where a class of spaces first has it try every position).
+_DIGIT = regex.compile("[0-9]")
+
 # Anything but a glyph (Han, a letter, a digit) or whitespace: what a token's glyph count leaves out.
 _NOT_GLYPH_OR_SPACE = regex.compile(rf"[^\p{{Han}}A-Za-z0-9{WHITESPACE}]")
 
@@ -280,7 +284,7 @@ def is_letter_spaced(line: str) -> bool:
     """
     if len(line.split(None, 2)) < 3:  # a fast test first: dropping spaces never adds a token
         return False
-    spaced = _SPACE_BESIDE_DIGIT.sub("", line)
+    spaced = _SPACE_BESIDE_DIGIT.sub("", line) if _DIGIT.search(line) else line
     tokens = len(spaced.split())
     if tokens < 3:
         return False
