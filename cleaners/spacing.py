@@ -38,6 +38,18 @@ GAP_CJK_ALNUM = regex.compile(
 # what the two did one after the other, and counts as many.
 _GAP_BESIDE_CJK = regex.compile(f"{GAP_BETWEEN_CJK.pattern}|{GAP_CJK_ALNUM.pattern}")
 
+# The same for text whose only horizontal space is the ASCII space (most pages once reflow has
+# stripped their lines' indentation): a class of one character is a literal, which the engine
+# scans for fast, where the class of four has it try every position.
+_GAP_BESIDE_CJK_ASCII_SPACE = regex.compile(_GAP_BESIDE_CJK.pattern.replace(f"[{HSPACE}]", "[ ]"))
+
+
+def _gaps_beside_cjk(text: str) -> regex.Pattern:
+    """_GAP_BESIDE_CJK, or its ASCII-space form when that is the only horizontal space in `text`."""
+    if "\u3000" in text or "\u00a0" in text or "\t" in text:
+        return _GAP_BESIDE_CJK
+    return _GAP_BESIDE_CJK_ASCII_SPACE
+
 # Whitespace inside a number or before its unit sign (`4. 2亿元`, `317 .7`, `3 . 5%`, `100 %`).
 GAP_IN_NUMBER = regex.compile(
     rf"(?<=[0-9][{HSPACE}]*[.．])[{HSPACE}]+(?=[0-9])|(?<=[0-9])[{HSPACE}]+(?=[.．][{HSPACE}]*[0-9]|[%‰℃])"
@@ -168,7 +180,7 @@ def repair_line_spacing(line: str) -> tuple[str, int]:
 def _remove_gaps(protected: str) -> tuple[str, int]:
     """Drop meaningless gaps and collapse space runs in text whose meaningful spaces are
     protected; the kept spaces come back. Returns (text, removals)."""
-    out, count = _GAP_BESIDE_CJK.subn("", protected)
+    out, count = _gaps_beside_cjk(protected).subn("", protected)
     out, n = _remove_number_gaps(out)
     count += n
     # Runs collapse before the acronyms join: `G  G` is spaced as `G G` is (once collapsed,

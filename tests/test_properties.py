@@ -146,3 +146,13 @@ def test_line_edge_spaces_found_after_the_fast_test_are_the_whole_page_ones(text
     out, n = LINE_EDGE_SPACE.subn("", text)
     out, m = MARKDOWN_HEADING_MARK.subn("", out)
     assert strip_layout_marks(text) == (out, n + m)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from([*"核酸，。“”（5A%", " ", "  ", "\n", "\u3000", "\u00a0", "\t"]), max_size=30).map("".join))
+def test_gaps_found_by_the_pattern_picked_for_the_text_are_the_gaps_of_every_space(text):
+    """The ASCII-space form of _GAP_BESIDE_CJK, picked when the text has no other horizontal
+    space, finds what _GAP_BESIDE_CJK finds."""
+    from cleaners.spacing import _GAP_BESIDE_CJK, _gaps_beside_cjk
+
+    assert _gaps_beside_cjk(text).subn("", text) == _GAP_BESIDE_CJK.subn("", text)
