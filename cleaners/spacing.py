@@ -109,6 +109,15 @@ BYLINE_BRACKET = regex.compile(
     rf"[（(](?=[^（）()\n]{{0,20}}?(?:{BYLINE_ROLES}))[^（）()\n]{{1,60}}[）)]"
 )
 
+# The same for a line with no ASCII `(` (most): opening with the full-width bracket alone, a
+# literal the engine scans for fast, where the class of two has it try every position.
+_FULL_WIDTH_BYLINE_BRACKET = regex.compile(BYLINE_BRACKET.pattern.replace("[（(]", "（", 1))
+
+
+def _byline_brackets(line: str) -> regex.Pattern:
+    """BYLINE_BRACKET, or its full-width form when `line` has no ASCII `(`."""
+    return BYLINE_BRACKET if "(" in line else _FULL_WIDTH_BYLINE_BRACKET
+
 # A line with a horizontal space: only such a line has spaces to protect, remove or collapse.
 _HAS_HSPACE = regex.compile(rf"[{HSPACE}]")
 
@@ -156,7 +165,7 @@ def _protect_meaningful_spaces(line: str) -> str:
     if is_phrase_spaced_heading(line):
         line = PHRASE_GAP.sub(_KEPT_SPACE, line)
     if "（" in line or "(" in line:  # fast tests first: BYLINE_BRACKET opens with one
-        line = BYLINE_BRACKET.sub(lambda m: _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, m.group(0)), line)
+        line = _byline_brackets(line).sub(lambda m: _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, m.group(0)), line)
     if "讯" in line:  # DATELINE_GAP follows 本报讯 or 又讯
         line = DATELINE_GAP.sub(_KEPT_SPACE, line)
     return line
@@ -316,7 +325,7 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
         if is_byline(line):
             line = space_byline(line)
         elif "（" in line or "(" in line:
-            line = BYLINE_BRACKET.sub(lambda m: space_byline(m.group(0)), line)
+            line = _byline_brackets(line).sub(lambda m: space_byline(m.group(0)), line)
         if "讯" in line:  # a fast test first: DATELINE_GLUED needs 本报讯 or 又讯
             line = DATELINE_GLUED.sub(" ", line)
         if "日" in line and (date := PAGE_DATE.fullmatch(line)) and not date.group("gap"):

@@ -156,3 +156,12 @@ def test_gaps_found_by_the_pattern_picked_for_the_text_are_the_gaps_of_every_spa
     from cleaners.spacing import _GAP_BESIDE_CJK, _gaps_beside_cjk
 
     assert _gaps_beside_cjk(text).subn("", text) == _GAP_BESIDE_CJK.subn("", text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from([*"核王某（）() \n", "记者", "通讯员"]), max_size=24).map("".join))
+@example("本报讯(记者 王某)")  # an ASCII bracket: the two-bracket form
+def test_byline_brackets_found_by_the_form_picked_for_the_line_are_the_pattern_s(line):
+    from cleaners.spacing import BYLINE_BRACKET, _byline_brackets
+
+    assert _byline_brackets(line).findall(line) == BYLINE_BRACKET.findall(line)
