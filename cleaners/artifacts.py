@@ -38,7 +38,7 @@ def undouble_line(line: str) -> str:
     # Keep the first half with its own spacing: walk the line until `half` glyphs are seen.
     seen = 0
     for index, ch in enumerate(line):
-        if not _SPACES.fullmatch(ch):
+        if ch not in _HSPACE_CHARS:
             seen += 1
             if seen == half:
                 return line[: index + 1]
