@@ -352,16 +352,19 @@ _BYLINE_EDGES = HSPACE.encode().decode("unicode_escape") + "\n"  # HSPACE's char
 _BYLINE_HEADS = (*OUTLETS.split("|"), *BYLINE_ROLES.split("|"))
 
 
-def is_spaced_heading(line: str) -> bool:
+def is_spaced_heading(line: str, punctuated: bool | None = None) -> bool:
     """Headline evidence that needs a space: Markdown mark, letter-spaced line without
-    punctuation, phrase-spaced headline.
+    punctuation, phrase-spaced headline. `punctuated`: whether the line holds a CLAUSE_PUNCT
+    mark, when the caller has counted them already (`line_features` has, for every line).
 
     >>> is_spaced_heading("## 全省观摩会"), is_spaced_heading("坚 定 信 心"), is_spaced_heading("共有 23 例，")
     (True, True, False)
     """
     if "#" in line and MARKDOWN_HEADING.match(line):  # a fast test first: the mark is a `#`
         return True
-    if not CLAUSE_PUNCT.search(line) and is_letter_spaced(line):
+    if punctuated is None:
+        punctuated = CLAUSE_PUNCT.search(line) is not None
+    if not punctuated and is_letter_spaced(line):
         return True
     return is_phrase_spaced_heading(line)
 

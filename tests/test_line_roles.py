@@ -14,6 +14,7 @@ from cleaners.lines import (
     LEAD,
     OPENS_PARAGRAPH,
     OPENS_PARAGRAPH_FIRST,
+    ROLE_AT_START,
     SENTENCE_LAST_GLYPHS,
     clause_marks,
     digit_edges,
@@ -66,6 +67,7 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
     assert f.page_date.tolist() == [is_page_date(x) for x in lines]
     assert f.starts_fragment.tolist() == [starts_with_fragment(x) for x in lines]
     assert f.ends_opening.tolist() == [ends_with_opening(x) for x in lines]
+    assert f.role_start.tolist() == [bool(ROLE_AT_START.match(x)) for x in lines]
     assert list(zip(f.starts_digit.tolist(), f.ends_digit.tolist(), strict=True)) == [
         digit_edges(x) for x in lines
     ]
