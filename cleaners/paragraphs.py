@@ -120,6 +120,16 @@ def _opens_with_role(line: str) -> bool:
     return line.lstrip(_HSPACE_CHARS).startswith(_ROLE_WORDS)
 
 
+def _opens_by_indentation_alone(line: str) -> bool:
+    """Whether OPENS_PARAGRAPH matches `line` as indentation before a glyph that opens no lead,
+    guide item or heading (most indented lines): then it matches with no group, and the line
+    need not be asked. (A glyph that is not `str.isspace` is no regex whitespace either.)"""
+    if line[:1] not in _HSPACE_SET:
+        return False
+    after = line.lstrip(_HSPACE_CHARS)[:1]
+    return bool(after) and not after.isspace() and after not in _OPENS_FIRST_GLYPHS
+
+
 _LEAD_TAIL_FIRST = frozenset("报讯（(〈《")
 _LEAD_HEAD_LAST = frozenset("本报又讯")
 _CAPTION_FIRST = frozenset("图上下左右")
@@ -148,6 +158,8 @@ _IS_LEAD_TAIL_FIRST = _table(_LEAD_TAIL_FIRST)
 _IS_LEAD_HEAD_LAST = _table(_LEAD_HEAD_LAST)
 _IS_CAPTION_FIRST = _table(_CAPTION_FIRST)
 _IS_OPENS_FIRST = bmp_table(OPENS_PARAGRAPH_FIRST).astype(bool)
+_OPENS_FIRST_GLYPHS = frozenset(map(chr, _indices(_IS_OPENS_FIRST).tolist()))
+_HSPACE_SET = frozenset(_HSPACE_CHARS)
 _IS_SENTENCE_LAST = bmp_table(SENTENCE_LAST_GLYPHS).astype(bool)
 _IS_SENTENCE_END = _table(SENTENCE_END)
 _HARD_BREAK_POINT = ord(HARD_BREAK)
@@ -175,8 +187,12 @@ def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts
     # can begin an OPENS_PARAGRAPH match; it ends a sentence when its last character is a
     # sentence end, or may when it is a closing mark, an ASCII mark or a space.
     opens, lead, guide = np.zeros((3, len(lines)), dtype=bool)
-    opened = [(i, match.lastgroup) for i in _indices(_IS_OPENS_FIRST[points[starts]]).tolist()
-              if (match := OPENS_PARAGRAPH.match(lines[i])) is not None]
+    opened = []  # (line, its kind: "lead", "guide" or None)
+    for i in _indices(_IS_OPENS_FIRST[points[starts]]).tolist():
+        if _opens_by_indentation_alone(lines[i]):
+            opened.append((i, None))
+        elif (match := OPENS_PARAGRAPH.match(lines[i])) is not None:
+            opened.append((i, match.lastgroup))
     if opened:
         opens[[i for i, _ in opened]] = True
         lead[[i for i, group in opened if group == "lead"]] = True

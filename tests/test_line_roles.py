@@ -2,7 +2,7 @@
 joins exactly the `continues` lines, and each fault class of column OCR gets its role."""
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cleaners import clean
@@ -50,6 +50,7 @@ pages = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(pages)
+@example("\u3000\u3000本报讯（记者 王某）\n  ■要闻\n # 标题\n　核酸检测")  # indented lead, guide, heading, body
 def test_vectorised_features_equal_the_scalar_reference_functions(page):
     lines, f = line_features(page)
     assert lines == [line for line in page.split("\n") if line.strip()]
