@@ -58,11 +58,22 @@ ASCII_ELLIPSIS = regex.compile(rf"(?<=[{CJK}][{HSPACE}]*)\.{{3,}}|\.{{3,}}(?=[{H
 
 # `, ; : ! ?` with Chinese text on either side (spaces and other ASCII marks skipped);
 # `1,350` and `9:00` have none.
+_CLAUSE_MARK, _SKIPPED = "[,;:!?]", rf"[{HSPACE},;:!?().]"  # a mark; what its context reads through
 ASCII_CLAUSE_PUNCT = regex.compile(
-    rf"(?<=[{CJK}][{HSPACE},;:!?().]*)[,;:!?]+|[,;:!?]+(?=[{HSPACE},;:!?().]*[{CJK}])"
+    rf"(?<=[{CJK}]{_SKIPPED}*){_CLAUSE_MARK}+|{_CLAUSE_MARK}+(?={_SKIPPED}*[{CJK}])"
 )
 _CLAUSE_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _CLAUSE_TO_FULL_TABLE = str.maketrans(_CLAUSE_TO_FULL)  # for str.translate, one call per match
+
+# ASCII_CLAUSE_PUNCT's runs by the mark each opens with: a pattern that opens with a literal,
+# which the engine scans for fast (the class of five has it try every position). One after the
+# other they widen what ASCII_CLAUSE_PUNCT widens in one pass: a run's context reads through
+# the marks around it, so widening another run first never decides whether it has one.
+_CLAUSE_RUNS_OPENING_WITH = {
+    mark: regex.compile(rf"(?<!{_CLAUSE_MARK}){regex.escape(mark)}{_CLAUSE_MARK}*+"
+                        rf"(?:(?<=[{CJK}]{_SKIPPED}*)|(?={_SKIPPED}*[{CJK}]))")
+    for mark in _CLAUSE_TO_FULL
+}
 
 # A full stop after Han that does not start a number or a Latin word (`情况.下一步`, not `3.5`).
 ASCII_FULL_STOP = regex.compile(rf"(?<=[{HAN}”’）》][{HSPACE}]*)\.(?![{HSPACE}]*[0-9A-Za-z.])")
@@ -195,13 +206,27 @@ def _widen_once(text: str) -> tuple[str, int]:
     if "..." in out:
         out, n = ASCII_ELLIPSIS.subn("……", out)
         count += n
-    out, n = ASCII_CLAUSE_PUNCT.subn(lambda m: m.group(0).translate(_CLAUSE_TO_FULL_TABLE), out)
+    out, n = _widen_clause_marks(out)
     count += n
     out, n = ASCII_FULL_STOP.subn("。", out)
     count += n
     out, n = HALFWIDTH_CJK_PUNCT.subn(lambda m: _HALFWIDTH_TO_FULL[m.group(0)], out)
     count += n
     return out, count
+
+
+def _widen_run(match: regex.Match) -> str:
+    return match.group(0).translate(_CLAUSE_TO_FULL_TABLE)
+
+
+def _widen_clause_marks(text: str) -> tuple[str, int]:
+    """`ASCII_CLAUSE_PUNCT.subn` widening each run, found run by run of the marks on the page."""
+    count = 0
+    for mark, runs in _CLAUSE_RUNS_OPENING_WITH.items():
+        if mark in text:
+            text, n = runs.subn(_widen_run, text)
+            count += n
+    return text, count
 
 
 def repair_punctuation_width(text: str) -> tuple[str, int]:

@@ -165,3 +165,12 @@ def test_byline_brackets_found_by_the_form_picked_for_the_line_are_the_pattern_s
     from cleaners.spacing import BYLINE_BRACKET, _byline_brackets
 
     assert _byline_brackets(line).findall(line) == BYLINE_BRACKET.findall(line)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([*"核a1 ,;:!?().，“\n"]), max_size=20).map("".join))
+@example(";,核")  # a run of two marks: one run, widened once
+def test_clause_marks_widened_run_by_run_are_those_the_one_pattern_widens(text):
+    from cleaners.punctuation import ASCII_CLAUSE_PUNCT, _widen_clause_marks, _widen_run
+
+    assert _widen_clause_marks(text) == ASCII_CLAUSE_PUNCT.subn(_widen_run, text)
