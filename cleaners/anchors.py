@@ -19,6 +19,10 @@ from cleaners.markers import JumpMarker
 # for one; only a doubled line loses its copy).
 INK = regex.compile(r"[\p{L}\p{N}]")
 
+# What is not ink, removed to read a stretch's ink as one string (twice as fast as joining
+# INK's findall, one string per glyph).
+_NOT_INK = regex.compile(r"[^\p{L}\p{N}]+")
+
 # Horizontal whitespace before a marker on its line: the marker still starts the line.
 _INDENT = " \t\u3000"
 
@@ -80,10 +84,10 @@ def anchor_markers(raw: str, markers: list[JumpMarker], paragraphs: list[str]) -
         done = marker.offset + len(marker.raw)
         inside += int(raw_ink[done] - raw_ink[marker.offset])
         if _starts_line(raw, marker.offset):
-            context = "".join(INK.findall(raw[done : done + 4 * CONTEXT_INK]))[:CONTEXT_INK]
+            context = _NOT_INK.sub("", raw[done : done + 4 * CONTEXT_INK])[:CONTEXT_INK]
             counted, edge = bisect_right(ends, ink), str.startswith
         else:
-            context = "".join(INK.findall(raw[max(0, marker.offset - 4 * CONTEXT_INK) : marker.offset]))[-CONTEXT_INK:]
+            context = _NOT_INK.sub("", raw[max(0, marker.offset - 4 * CONTEXT_INK) : marker.offset])[-CONTEXT_INK:]
             counted, edge = bisect_right(ends, max(ink - 1, 0)), str.endswith
         counted = min(counted, len(paragraphs) - 1)
         index = counted
@@ -107,9 +111,9 @@ def _edge_ink(paragraph: str, at_start: bool) -> str:
     want, window = CONTEXT_INK + 1, 4 * (CONTEXT_INK + 1)
     while True:
         part = paragraph[:window] if at_start else paragraph[-window:]
-        ink = INK.findall(part)
+        ink = _NOT_INK.sub("", part)
         if len(ink) >= want or window >= len(paragraph):
-            return "".join(ink[:want] if at_start else ink[-want:])
+            return ink[:want] if at_start else ink[-want:]
         window *= 2
 
 
@@ -122,5 +126,5 @@ def _running_ink(text: str) -> np.ndarray:
     """Ink glyphs before each index of `text` (length len(text) + 1); beyond the BMP, Han."""
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     running = np.zeros(len(points) + 1, dtype=np.int32)
-    np.cumsum(_INK_TABLE.take(np.minimum(points, 0x10000)), out=running[1:])
+    _INK_TABLE.take(np.minimum(points, 0x10000)).cumsum(out=running[1:])
     return running

@@ -1,5 +1,7 @@
 """Doubled OCR artifacts (contract rule 5): a line printed twice in a row."""
 
+from itertools import compress
+
 import regex
 
 from cleaners.charclasses import HAN, HSPACE
@@ -36,7 +38,7 @@ def undouble_line(line: str) -> str:
     # Keep the first half with its own spacing: walk the line until `half` glyphs are seen.
     seen = 0
     for index, ch in enumerate(line):
-        if not _SPACES.fullmatch(ch):
+        if ch not in _HSPACE_CHARS:
             seen += 1
             if seen == half:
                 return line[: index + 1]
@@ -93,46 +95,55 @@ def remove_doubled_lines(text: str) -> tuple[str, int]:
     >>> remove_doubled_lines("全 力 做 好 核 酸 检 测\\n全力做好核酸检测\\n谢谢\\n谢谢")
     ('全力做好核酸检测\\n谢谢\\n谢谢', 1)
     """
-    lines = text.split("\n")
     # Spaces never hold a line break, so one pass gives every line without its spaces, and one
     # more with ASCII punctuation read as full-width (`_fold`, one character for one): two
-    # copies are then equal strings. Only a line whose folded halves are equal is undoubled.
+    # copies are then equal strings. Only a line whose folded halves are equal is undoubled
+    # (their first glyphs compared first: most lines differ there).
     bare_page = _without_hspace(text)
     folded = _fold(bare_page).split("\n")
+    doubled = [i for i, line in enumerate(folded) if len(line) >= 2 * MIN_HAN_PER_HALF and not len(line) % 2
+               and line[0] == line[len(line) // 2] and line.endswith(line[: len(line) // 2])]
+    if not doubled and not _copies_in_a_row(folded):
+        return text, 0  # most pages: the text as it is, not split and joined again
+    lines = text.split("\n")
     out = list(lines)
     changed = 0
-    doubled = [i for i, line in enumerate(folded) if len(line) >= 2 * MIN_HAN_PER_HALF
-               and not len(line) % 2 and line[: len(line) // 2] == line[len(line) // 2 :]]
     for i in doubled:
         out[i] = undouble_line(lines[i])
         changed += out[i] != lines[i]
         folded[i] = _fold(_without_hspace(out[i]))
-    # Two copies on two lines in a row: most pages have no two non-blank lines in a row alike.
-    filled = list(filter(None, folded))  # the non-blank lines
-    if not any(map(str.__eq__, filled, filled[1:])):
+    if doubled and not _copies_in_a_row(folded):  # (without doubled lines there are copies: asked above)
         return "\n".join(out), changed
     kept, dropped = _drop_repeated_lines(out, folded)
     return "\n".join(kept), changed + dropped
 
 
+def _copies_in_a_row(folded: list[str]) -> bool:
+    """Whether two non-blank lines in a row are alike (`folded`: each line without spaces, ASCII
+    punctuation read as full-width): most pages have none."""
+    filled = list(filter(None, folded))  # the non-blank lines
+    return any(map(str.__eq__, filled, filled[1:]))
+
+
 def _drop_repeated_lines(lines: list[str], folded: list[str]) -> tuple[list[str], int]:
     """Lines without a copy of the non-blank line before them (`folded`: each line without
     spaces, ASCII punctuation read as full-width): of two copies the one with fewer spaces
-    stays. Copies need MIN_HAN_PER_HALF Han glyphs."""
-    kept: list[str] = []
-    kept_folded = ""
-    last = -1  # where the last non-blank kept line is
-    dropped = 0
-    for line, bare in zip(lines, folded, strict=True):
-        if not bare.strip():
-            kept.append(line)
+    stays, where the first stood. Copies need MIN_HAN_PER_HALF Han glyphs."""
+    inked = [i for i, bare in enumerate(folded) if bare.strip()]  # the non-blank lines
+    inked_folded = [folded[i] for i in inked]
+    kept = list(lines)
+    dropped: list[int] = []
+    keeper = -1  # where the copy kept of the last run of copies stands
+    # Only the few pairs of non-blank lines in a row that are alike are read one by one.
+    for k in compress(range(len(inked) - 1), map(str.__eq__, inked_folded, inked_folded[1:])):
+        before, line = inked[k], inked[k + 1]
+        if len(_HAN_GLYPH.findall(folded[line])) < MIN_HAN_PER_HALF:
             continue
-        if bare == kept_folded and len(_HAN_GLYPH.findall(bare)) >= MIN_HAN_PER_HALF:
-            dropped += 1
-            if len(line) < len(kept[last]):  # fewer spaces: the plain copy
-                kept[last] = line
-            continue
-        last = len(kept)
-        kept.append(line)
-        kept_folded = bare
-    return kept, dropped
+        if not dropped or dropped[-1] != before:  # a new run: its first line is kept
+            keeper = before
+        dropped.append(line)
+        if len(lines[line]) < len(kept[keeper]):  # fewer spaces: the plain copy
+            kept[keeper] = lines[line]
+    for line in reversed(dropped):
+        del kept[line]
+    return kept, len(dropped)

@@ -265,6 +265,10 @@ def ends_sentence(line: str) -> bool:
 # Spaces beside a digit: OCR sets them around any number, so they say nothing of letter-spacing.
 _SPACE_BESIDE_DIGIT = regex.compile(rf"(?<=[0-9])[{HSPACE}]+|[{HSPACE}]+(?=[0-9])")
 
+# A digit: a line without one has no space beside a digit (a single range, which the engine
+# scans for fast, where a class of spaces first has it try every position).
+_DIGIT = regex.compile("[0-9]")
+
 # Anything but a glyph (Han, a letter, a digit) or whitespace: what a token's glyph count leaves out.
 _NOT_GLYPH_OR_SPACE = regex.compile(rf"[^\p{{Han}}A-Za-z0-9{WHITESPACE}]")
 
@@ -278,13 +282,15 @@ def is_letter_spaced(line: str) -> bool:
     >>> is_letter_spaced("市初中学业水平体育考试将于 5 月 20 日")
     False
     """
-    spaced = _SPACE_BESIDE_DIGIT.sub("", line)
+    if len(line.split(None, 2)) < 3:  # a fast test first: dropping spaces never adds a token
+        return False
+    spaced = _SPACE_BESIDE_DIGIT.sub("", line) if _DIGIT.search(line) else line
     tokens = len(spaced.split())
     if tokens < 3:
         return False
     # Each token's glyphs, in one pass over the line; a token without any drops out of the split.
     glyphs = _NOT_GLYPH_OR_SPACE.sub("", spaced).split()
-    single = tokens - len(glyphs) + sum(1 for g in glyphs if len(g) <= 1)
+    single = tokens - len(glyphs) + list(map(len, glyphs)).count(1)  # (a token of the split has a glyph)
     return single / tokens >= 0.6
 
 
@@ -333,20 +339,32 @@ def is_byline(line: str) -> bool:
         return False  # a fast test first: every BYLINE match holds one of these
     if "，" in line or "。" in line:
         return False  # and none holds clause punctuation (body text mostly has some)
+    bare = line.strip(_BYLINE_EDGES)
+    if not (bare.startswith(_BYLINE_HEADS) or bare.endswith("摄") or "/" in line):
+        return False  # and each opens with an outlet or a role, ends with 摄, or holds a `/`
     # (The length first: no glyph is wider than one cell, so a short line is never too wide.)
     return bool(BYLINE.match(line)) and (len(line) <= 30 or visible_width(line) <= 30)
 
 
-def is_spaced_heading(line: str) -> bool:
+# What BYLINE's three kinds need, for a fast test: the first opens with an outlet or a role
+# word after any spaces, the second ends with 摄 before any spaces, the third holds `/文` or `/图`.
+_BYLINE_EDGES = HSPACE.encode().decode("unicode_escape") + "\n"  # HSPACE's characters; `$` allows a last \n
+_BYLINE_HEADS = (*OUTLETS.split("|"), *BYLINE_ROLES.split("|"))
+
+
+def is_spaced_heading(line: str, punctuated: bool | None = None) -> bool:
     """Headline evidence that needs a space: Markdown mark, letter-spaced line without
-    punctuation, phrase-spaced headline.
+    punctuation, phrase-spaced headline. `punctuated`: whether the line holds a CLAUSE_PUNCT
+    mark, when the caller has counted them already (`line_features` has, for every line).
 
     >>> is_spaced_heading("## 全省观摩会"), is_spaced_heading("坚 定 信 心"), is_spaced_heading("共有 23 例，")
     (True, True, False)
     """
     if "#" in line and MARKDOWN_HEADING.match(line):  # a fast test first: the mark is a `#`
         return True
-    if not CLAUSE_PUNCT.search(line) and is_letter_spaced(line):
+    if punctuated is None:
+        punctuated = CLAUSE_PUNCT.search(line) is not None
+    if not punctuated and is_letter_spaced(line):
         return True
     return is_phrase_spaced_heading(line)
 

@@ -14,11 +14,12 @@ punctuation that can never start a line, and the kinds of line that always stand
 import statistics
 from bisect import bisect_left
 from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 import numpy as np
 import regex
 
-from cleaners.charclasses import SENTENCE_END
+from cleaners.charclasses import HSPACE, SENTENCE_END
 from cleaners.lines import (
     BYLINE_ROLES,
     CLAUSE_MARKS,
@@ -35,7 +36,6 @@ from cleaners.lines import (
     OPENS_PARAGRAPH_FIRST,
     OUTLETS,
     PAIR_OPENERS,
-    ROLE_AT_START,
     SENTENCE_LAST_GLYPHS,
     SENTENCE_MARKS,
     SPACES,
@@ -116,6 +116,26 @@ _ROLE_FIRST = frozenset(role[0] for role in BYLINE_ROLES.split("|")) | frozenset
     outlet[0] for outlet in OUTLETS.split("|"))
 # A byline role word: after a byline, only one of these running across a break joins it.
 _ROLE_WORD = regex.compile(BYLINE_ROLES)
+# ROLE_AT_START's test by str methods: its spaces stripped, the line starts with a role word.
+_ROLE_WORDS = tuple(BYLINE_ROLES.split("|"))
+_HSPACE_CHARS = HSPACE.encode().decode("unicode_escape")
+
+
+def _opens_with_role(line: str) -> bool:
+    """Whether ROLE_AT_START matches the line (as str methods: several times faster)."""
+    return line.lstrip(_HSPACE_CHARS).startswith(_ROLE_WORDS)
+
+
+def _opens_by_indentation_alone(line: str) -> bool:
+    """Whether OPENS_PARAGRAPH matches `line` as indentation before a glyph that opens no lead,
+    guide item or heading (most indented lines): then it matches with no group, and the line
+    need not be asked. (A glyph that is not `str.isspace` is no regex whitespace either.)"""
+    if line[:1] not in _HSPACE_SET:
+        return False
+    after = line.lstrip(_HSPACE_CHARS)[:1]
+    return bool(after) and not after.isspace() and after not in _OPENS_FIRST_GLYPHS
+
+
 _LEAD_TAIL_FIRST = frozenset("报讯（(〈《")
 _LEAD_HEAD_LAST = frozenset("本报又讯")
 _CAPTION_FIRST = frozenset("图上下左右")
@@ -144,6 +164,8 @@ _IS_LEAD_TAIL_FIRST = _table(_LEAD_TAIL_FIRST)
 _IS_LEAD_HEAD_LAST = _table(_LEAD_HEAD_LAST)
 _IS_CAPTION_FIRST = _table(_CAPTION_FIRST)
 _IS_OPENS_FIRST = bmp_table(OPENS_PARAGRAPH_FIRST).astype(bool)
+_OPENS_FIRST_GLYPHS = frozenset(map(chr, _indices(_IS_OPENS_FIRST).tolist()))
+_HSPACE_SET = frozenset(_HSPACE_CHARS)
 _IS_SENTENCE_LAST = bmp_table(SENTENCE_LAST_GLYPHS).astype(bool)
 _IS_SENTENCE_END = _table(SENTENCE_END)
 _HARD_BREAK_POINT = ord(HARD_BREAK)
@@ -155,8 +177,8 @@ def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts
     `points`; `spaces`: whitespace per code point) by table look-up; a line's regex runs only
     where its edge glyph allows a match. Each equals its scalar function of `cleaners.lines`."""
     ink = _indices(spaces == 0)  # every non-blank line has some
-    at = np.searchsorted(ink, starts)
-    first, last = ink[at], ink[np.searchsorted(ink, ends) - 1]
+    at = ink.searchsorted(starts)
+    first, last = ink[at], ink[ink.searchsorted(ends) - 1]
     second = ink[np.minimum(at + 1, len(ink) - 1)]
     first_point, last_point = points[first], points[last]
     one_glyph_clause = _IS_HAN[first_point] & (second < ends) & _IS_CLAUSE[points[second]]
@@ -164,17 +186,23 @@ def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts
     def asked(candidates: np.ndarray, test) -> np.ndarray:
         found = np.zeros(len(lines), dtype=bool)
         for i in _indices(candidates).tolist():
-            found[i] = test(lines[i]) is not None
+            found[i] = bool(test(lines[i]))
         return found
 
     # A line opens a paragraph (and is a lead or a guide item) only when its first character
     # can begin an OPENS_PARAGRAPH match; it ends a sentence when its last character is a
     # sentence end, or may when it is a closing mark, an ASCII mark or a space.
     opens, lead, guide = np.zeros((3, len(lines)), dtype=bool)
+    opened = []  # (line, its kind: "lead", "guide" or None)
     for i in _indices(_IS_OPENS_FIRST[points[starts]]).tolist():
-        match = OPENS_PARAGRAPH.match(lines[i])
-        if match is not None:
-            opens[i], lead[i], guide[i] = True, match.lastgroup == "lead", match.lastgroup == "guide"
+        if _opens_by_indentation_alone(lines[i]):
+            opened.append((i, None))
+        elif (match := OPENS_PARAGRAPH.match(lines[i])) is not None:
+            opened.append((i, match.lastgroup))
+    if opened:
+        opens[[i for i, _ in opened]] = True
+        lead[[i for i, group in opened if group == "lead"]] = True
+        guide[[i for i, group in opened if group == "guide"]] = True
     end_point = points[ends - 1]
     ends_sentence = _IS_SENTENCE_END[end_point] | asked(
         _IS_SENTENCE_LAST[end_point] & ~_IS_SENTENCE_END[end_point], ENDS_SENTENCE.search)
@@ -188,7 +216,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts
         "caption": asked(_IS_CAPTION_FIRST[first_point], CAPTION_START.match),
         "starts_fragment": _IS_NEVER_FIRST[first_point] | one_glyph_clause,
         "starts_digit": _IS_DIGIT[first_point],
-        "role_start": asked(_IS_ROLE_FIRST[first_point], ROLE_AT_START.match),
+        "role_start": asked(_IS_ROLE_FIRST[first_point], _opens_with_role),
         "starts_lead_tail": asked(_IS_LEAD_TAIL_FIRST[first_point], LEAD_TAIL_AT_START.match),
         "ends_opening": _IS_OPENER[last_point],
         "ends_digit": _IS_DIGIT[last_point],
@@ -272,7 +300,7 @@ def _number_separators(points: np.ndarray, newlines: np.ndarray) -> np.ndarray:
     comma, colon = map(ord, NUMBER_SEPARATOR_MARKS)
     marks = _indices((inner == comma) | (inner == colon)) + 1
     marks = marks[_IS_DIGIT[points[marks - 1]] & _IS_DIGIT[points[marks + 1]]]
-    return np.bincount(np.searchsorted(newlines, marks), minlength=len(newlines) + 1)
+    return np.bincount(newlines.searchsorted(marks), minlength=len(newlines) + 1)
 
 
 # Offsets, from a line, of the lines in its window: around it, and on one side only (the line
@@ -294,15 +322,13 @@ def _window_columns(widths: np.ndarray, body: np.ndarray, offsets: np.ndarray,
     near = padded[np.arange(len(widths))[:, None] + pad + offsets]  # row i: the widths at i + offsets
     near.sort(axis=1)
     window = len(offsets)
-    count = window - np.count_nonzero(np.isnan(near), axis=1)
+    count = window - np.isnan(near).sum(axis=1)  # (a sum of booleans: np.count_nonzero by row is slower)
     # The median: the middle width, or the mean of the two middle ones (a NaN if none),
     # read from the flat table: each row starts `window` cells after the one before.
     flat, row_starts = near.ravel(), np.arange(0, near.size, window)
     column = (flat[row_starts + np.maximum(count - 1, 0) // 2] + flat[row_starts + count // 2]) / 2
     tolerance = np.maximum(2.0, COLUMN_TOLERANCE * column)
-    within = np.count_nonzero(
-        (near >= (column - tolerance)[:, None]) & (near <= (column + tolerance)[:, None]), axis=1
-    )
+    within = ((near >= (column - tolerance)[:, None]) & (near <= (column + tolerance)[:, None])).sum(axis=1)
     enough = count >= 3
     in_column = enough & (within / np.maximum(count, 1) >= 0.5) & (column <= MAX_COLUMN_WIDTH)
     if none_wider:  # the widest is the last width before the NaNs
@@ -351,10 +377,10 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     (few lines, cheap tests).
     """
     points = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
-    evidence = np.take(CODE_POINT_EVIDENCE, points, axis=1)  # a column per code point
+    evidence = CODE_POINT_EVIDENCE.take(points, axis=1)  # a column per code point
     newlines = _indices(points == 10)
     starts = np.concatenate(([0], newlines + 1))
-    ends = np.append(newlines, len(points))
+    ends = np.concatenate((newlines, [len(points)]))
     sums = _per_line(evidence, starts)
     blank = sums[SPACES] == ends - starts
     rows = _indices(~blank)  # the non-blank lines, in order
@@ -362,7 +388,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
 
     new_block = np.ones(len(rows), dtype=bool)
     new_block[1:] = rows[1:] != rows[:-1] + 1
-    block = np.cumsum(new_block)
+    block = new_block.cumsum()
     counts = sums[:, rows]  # the sums of the non-blank lines
     spaces, has_space = counts[SPACES], counts[SPACES] > 0
     width = counts[HALF_CELLS] / 2
@@ -378,14 +404,14 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     if "#" in text:
         asked |= has_space
     # `is_display_type` in three parts: a byline, a page date, or (with a space) a spaced heading.
-    spaced = has_space.tolist()
+    spaced, punctuated = has_space.tolist(), (counts[CLAUSE_MARKS] > 0).tolist()
     bylines, headings, dates = [], [], []
     for i in _indices(asked).tolist():
         if is_byline(lines[i]):
             bylines.append(i)
         elif is_page_date(lines[i]):
             dates.append(i)
-        elif spaced[i] and is_spaced_heading(lines[i]):
+        elif spaced[i] and is_spaced_heading(lines[i], punctuated[i]):
             headings.append(i)
     byline, credit, page_date = np.zeros((3, len(rows)), dtype=bool)
     byline[bylines] = True
@@ -440,9 +466,9 @@ def display_lines(f: LineFeatures) -> np.ndarray:
     off_column = (width + f.narrow / 2 <= column - OFF_COLUMN) | (width >= column + OFF_COLUMN)
     indent_short = np.abs(width - (column - INDENT_CELLS)) <= INDENT_SLACK
     # The next line is a column line (over a column break too), neither short nor wider.
-    next_in_column = np.append(np.abs(width[1:] - column[1:]) <= 1, False)
+    next_in_column = np.concatenate((np.abs(width[1:] - column[1:]) <= 1, [False]))
     # The next line is a wrapped display line's end: a few glyphs without punctuation.
-    next_tail = np.append(bare[1:] & (width[1:] <= WRAPPED_TAIL_CELLS) & ~f.after_blank[1:], False)
+    next_tail = np.concatenate((bare[1:] & (width[1:] <= WRAPPED_TAIL_CELLS) & ~f.after_blank[1:], [False]))
     shaped = bare & (off_column | next_tail) & ~(indent_short & next_in_column) & ~f.byline
     # After a sentence end, a jump marker, or white space below anything but a sentence of
     # body text left unfinished (a column break runs on).
@@ -451,7 +477,7 @@ def display_lines(f: LineFeatures) -> np.ndarray:
         f.after_blank & ~unfinished)
     follows_shaped = np.concatenate(([False], shaped[:-1]))
     # A one-line sentence between a sentence end and a picture credit is the picture's caption.
-    above_credit = np.append(f.credit[1:], False) & f.ends_sentence & follows_end & ~f.byline
+    above_credit = np.concatenate((f.credit[1:], [False])) & f.ends_sentence & follows_end & ~f.byline
     display = f.display_type | f.caption | above_credit | (shaped & (follows_end | follows_shaped))
     return display | _above_leads(f, bare)
 
@@ -468,22 +494,25 @@ def _above_leads(f: LineFeatures, bare: np.ndarray) -> np.ndarray:
     return above
 
 
-def _breaks_that_join(f: LineFeatures, standalone: np.ndarray,
-                      word_across: np.ndarray | None = None) -> np.ndarray:
-    """For each break between two consecutive non-blank lines `p` and `n`: whether `n` goes
-    on with `p`'s paragraph. All breaks at once; the reasons, strongest first:
+class _BreakEvidence(NamedTuple):
+    """The evidence of each break between two consecutive non-blank lines `p` and `n` that
+    does not depend on the words across breaks (`_break_evidence`): read once, whether the
+    breaks are decided once or again with the words (`_breaks_that_join`)."""
 
-    1. never: `p` ends where a jump marker was, or `n` always opens a paragraph (by indentation
-       only when nothing under 2 says otherwise);
-    2. always: `n` starts with punctuation no line starts with or with a one-glyph clause
-       (the end of a word broken at `p`), `p` ends with an opening
-       bracket or quote, `p` leaves a pair open mid-sentence, a number or a lead word
-       (`本报` / `讯`) runs across, a byline's last name wraps, `n`
-       is a few glyphs wrapped from the display line `p`, or a word runs across the break
-       (`word_across`, when the caller read it: `_words_across_breaks`);
-    3. never: either line stands alone (`display_lines`);
-    4. otherwise by width in a block, or by whether the text runs on over a blank line.
-    """
+    full: np.ndarray  # each line fills its column (per line, not per break)
+    never: np.ndarray  # `p` ends where a jump marker was, or `n` opens a paragraph (not by indentation)
+    always: np.ndarray  # strong evidence that `n` goes on with `p`, words across aside
+    wrapped: np.ndarray  # a byline's end wrapped onto `n`
+    wrapped_display: np.ndarray  # `n` is a few glyphs wrapped from the display line `p`
+    same_block: np.ndarray  # no blank line between `p` and `n`
+    prev_has_punct: np.ndarray  # `p` has clause punctuation or is a lead: body text
+    alone: np.ndarray  # `p` is a short block of one line
+    joins_in_block: np.ndarray  # by width, inside a hard-wrapped column
+    bare_over_blank: np.ndarray  # over a blank line, when `p` is no body text
+
+
+def _break_evidence(f: LineFeatures, standalone: np.ndarray) -> _BreakEvidence:
+    """The evidence of each break that `_breaks_that_join` weighs (see there), words across aside."""
     p, n = slice(0, -1), slice(1, None)
     width, column = f.width, f.column
     full = width >= column - 1
@@ -491,7 +520,7 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray,
     # a sentence that filled its line (a line with digits or Latin may be short by other
     # amounts: their width is less certain).
     indent_exact = (np.abs(width - (column - INDENT_CELLS)) <= 0.5) & (width == np.floor(width))
-    next_full = np.append(full[1:], False) & ~np.append(f.after_blank[1:], True)
+    next_full = np.concatenate((full[1:] & ~f.after_blank[1:], [False]))
     never = f.hard_end[p] | (f.opens[n] & ~f.indented[n])
     # A display line of a few glyphs, under half as wide as the display line above it, is that
     # line's wrapped end (a headline set in one column), not a line of a stack.
@@ -523,21 +552,6 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray,
         | (f.ends_lead_head[p] & f.starts_lead_tail[n])
         | wrapped_display
     )
-    # A display line or byline wrapped inside a word or a name goes on as one line of its own:
-    # its end stands apart from what follows too.
-    wrapped = wrapped_byline | byline_runs_on
-    wrapped_alone = (wrapped if word_across is None else wrapped | word_across) & standalone[p]
-    if word_across is not None:
-        always |= word_across
-    # Indentation opens a paragraph unless strong evidence says the sentence goes on.
-    never |= f.indented[n] & ~always
-    # A line that strong evidence joined to the line before is not a display line of its own
-    # (`本报讯〈记者 罗晓梅` / `通讯员 印志远) 连日来，全` looks phrase-spaced alone).
-    standalone = (standalone & ~np.concatenate(([False], always & ~wrapped_display))) | (
-        np.concatenate(([False], wrapped_alone)))
-    apart = standalone[p] | standalone[n]
-
-    same_block = ~f.after_blank[n]
     prev_has_punct = (f.clauses[p] > 0) | f.lead[p]  # a lead (`本报讯（记者 …）5 月`) is body text
     # The widest each line may be printed: a half-width glyph may take up to a whole cell.
     reach = width + f.narrow / 2
@@ -553,31 +567,69 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray,
     )
     # Over a blank line: a column break when a sentence of body text is left unfinished. A line
     # without punctuation standing alone is display type, unless it is as wide as its column
-    # and body text ran into it from the line before (the pass below).
+    # and body text ran into it from the line before (in `_breaks_that_join`).
     runs_on = (f.block_size[n] >= 2) | (width[n] >= UNWRAPPED_WIDTH)
     alone = (f.block_size[p] == 1) & (width[p] < UNWRAPPED_WIDTH)
+    bare_over_blank = (runs_on | (f.clauses[n] > 0)) & np.where(
+        alone, width[n] >= UNWRAPPED_WIDTH, ~prev_short | runs_on)
+    return _BreakEvidence(
+        full=full, never=never, always=always, wrapped=wrapped_byline | byline_runs_on,
+        wrapped_display=wrapped_display, same_block=~f.after_blank[n], prev_has_punct=prev_has_punct,
+        alone=alone, joins_in_block=joins_in_block, bare_over_blank=bare_over_blank,
+    )
 
-    def over_blank(body: np.ndarray) -> np.ndarray:
-        bare_rule = (runs_on | (f.clauses[n] > 0)) & np.where(
-            alone, width[n] >= UNWRAPPED_WIDTH, ~prev_short | runs_on
-        )
-        return ~f.ends_sentence[p] & (body | bare_rule)
 
-    def decide(body: np.ndarray, continued: np.ndarray) -> np.ndarray:
+def _breaks_that_join(f: LineFeatures, standalone: np.ndarray, e: _BreakEvidence,
+                      word_across: np.ndarray | None = None) -> np.ndarray:
+    """For each break between two consecutive non-blank lines `p` and `n`: whether `n` goes
+    on with `p`'s paragraph. All breaks at once, from their evidence `e` (`_break_evidence`);
+    the reasons, strongest first:
+
+    1. never: `p` ends where a jump marker was, or `n` always opens a paragraph (by indentation
+       only when nothing under 2 says otherwise);
+    2. always: `n` starts with punctuation no line starts with or with a one-glyph clause
+       (the end of a word broken at `p`), `p` ends with an opening
+       bracket or quote, `p` leaves a pair open mid-sentence, a number or a lead word
+       (`本报` / `讯`) runs across, a byline's last name wraps, `n`
+       is a few glyphs wrapped from the display line `p`, or a word runs across the break
+       (`word_across`, when the caller read it: `_words_across_breaks`);
+    3. never: either line stands alone (`display_lines`);
+    4. otherwise by width in a block, or by whether the text runs on over a blank line.
+    """
+    p, n = slice(0, -1), slice(1, None)
+    always = e.always
+    # A display line or byline wrapped inside a word or a name goes on as one line of its own:
+    # its end stands apart from what follows too.
+    wrapped_alone = (e.wrapped if word_across is None else e.wrapped | word_across) & standalone[p]
+    if word_across is not None:
+        always = always | word_across
+    # Indentation opens a paragraph unless strong evidence says the sentence goes on.
+    never = e.never | (f.indented[n] & ~always)
+    # A line that strong evidence joined to the line before is not a display line of its own
+    # (`本报讯〈记者 罗晓梅` / `通讯员 印志远) 连日来，全` looks phrase-spaced alone).
+    standalone = (standalone & ~np.concatenate(([False], always & ~e.wrapped_display))) | (
+        np.concatenate(([False], wrapped_alone)))
+    apart = standalone[p] | standalone[n]
+
+    unfinished, may_join, not_apart = ~f.ends_sentence[p], ~never, ~apart  # read by each decision
+
+    def decide(body: np.ndarray, continued: np.ndarray | None) -> np.ndarray:
         # A short line a sentence ran into is no subhead: its width is less certain than that.
-        in_block = joins_in_block | (f.in_column[p] & continued & ~f.ends_sentence[p])
-        by_shape = ~apart & np.where(same_block, in_block, over_blank(body))
-        return ~never & (always | by_shape)
+        in_block = e.joins_in_block if continued is None else (
+            e.joins_in_block | (f.in_column[p] & continued & unfinished))
+        over_blank = unfinished & (body | e.bare_over_blank)
+        by_shape = not_apart & np.where(e.same_block, in_block, over_blank)
+        return may_join & (always | by_shape)
 
     # A line alone between blank lines right under a display line is part of a headline stack
     # even with a comma (`第九轮核酸检测，社会面仅1例阳性`).
-    under_display = np.concatenate(([False], standalone[:-2]))[: len(width) - 1] & ~f.lead[p]
-    body = prev_has_punct & ~(alone & under_display)
-    joins = decide(body, np.zeros_like(body))
+    under_display = np.concatenate(([False], standalone[:-2]))[: len(f) - 1] & ~f.lead[p]
+    body = e.prev_has_punct & ~(e.alone & under_display)
+    joins = decide(body, None)  # no line continued yet
     # A line a sentence of body text ran into is body text too (when full, even over a blank).
     continued = np.concatenate(([False], joins[:-1]))[: len(joins)]
     if continued.any():
-        joins = decide(body | (continued & full[p]), continued)
+        joins = decide(body | (continued & e.full[p]), continued)
     if f.guide.any():
         joins = _guide_items_wrap(f, joins, never | (apart & ~always))
     return joins
@@ -590,9 +642,11 @@ def _guide_items_wrap(f: LineFeatures, joins: np.ndarray, never: np.ndarray) -> 
     # A line wraps only when it reached its box's end (a guide box is set inside a frame): the
     # box is as wide as the widest guide item's first line near it, or the body column if
     # that is narrower (a box of 7-cell items beside 12-cell columns: its items wrap at 7).
-    items = np.where(f.guide, f.width + f.narrow / 2, 0)  # a half-width glyph may take a cell
-    near = np.lib.stride_tricks.sliding_window_view(
-        np.pad(items, GUIDE_BOX_NEAR), 2 * GUIDE_BOX_NEAR + 1).max(axis=1)
+    reach = f.width + f.narrow / 2  # a half-width glyph may take a cell
+    near = np.zeros(len(f))  # the widest guide item within GUIDE_BOX_NEAR lines (few per page)
+    for i in _indices(f.guide).tolist():
+        around = near[max(0, i - GUIDE_BOX_NEAR) : i + GUIDE_BOX_NEAR + 1]
+        np.maximum(around, reach[i], out=around)
     box = np.where(near > 0, np.minimum(f.column, near), f.column)
     # ... and the next line about fits in the box too (a quarter wider is a column's line
     # after the box; OCR's letter-spacing leaves an item's first line narrower than it was).
@@ -640,25 +694,21 @@ _STACKS = {1: (DisplayKind.HEADLINE,), 2: (DisplayKind.HEADLINE, DisplayKind.SUB
            3: (DisplayKind.KICKER, DisplayKind.HEADLINE, DisplayKind.SUBHEADLINE)}
 
 
-def _name_stacks(f: LineFeatures, roles: list[LineRole], starts: list[int]) -> list[LineRole]:
+def _name_stacks(f: LineFeatures, roles: list[LineRole], starts: list[int], shown: list[int]) -> list[LineRole]:
     """Each run of display lines named by its length: one line is a headline (a subhead when
     it stands inside a story, narrower than the column, between body paragraphs), two a
     headline and its subheadline, three a kicker, headline and subheadline. `starts`: the
-    lines that do not continue the one before, in order (the others are wrapped ends)."""
+    lines that do not continue the one before, in order (the others are wrapped ends);
+    `shown`: the places in `starts` of the display lines, in order."""
     runs: list[list[int]] = []  # display lines with nothing but their wrapped ends between
     after_run: list[int] = []  # the line that starts the output's next line after each run
-    in_run = False
-    for k, i in enumerate(starts):
-        if roles[i].role is Role.DISPLAY:
-            if in_run:
-                runs[-1].append(i)
-            else:
-                runs.append([i])
-                after_run.append(0)
-            after_run[-1] = starts[k + 1] if k + 1 < len(starts) else len(roles)
-            in_run = True
+    for n, k in enumerate(shown):
+        if n and shown[n - 1] == k - 1:  # the display line before starts the output's line before
+            runs[-1].append(starts[k])
         else:
-            in_run = False
+            runs.append([starts[k]])
+            after_run.append(0)
+        after_run[-1] = starts[k + 1] if k + 1 < len(starts) else len(roles)
     for run, after in zip(runs, after_run, strict=True):
         first = run[0]
         inside_story = (len(run) == 1 and first > 0 and f.width[first] < f.column[first]
@@ -709,24 +759,26 @@ def _roles_and_starts(f: LineFeatures, lines: list[str] | None) -> tuple[list[Li
     if not len(f):
         return [], []
     standalone = display_lines(f)
-    joins = _breaks_that_join(f, standalone)
+    evidence = _break_evidence(f, standalone)
+    joins = _breaks_that_join(f, standalone, evidence)
     if lines is not None:
         across = _words_across_breaks(lines, f, joins)
         if across.any():
-            joins = _breaks_that_join(f, standalone, across)
-    starts = _indices(np.concatenate(([True], ~joins))).tolist()
+            joins = _breaks_that_join(f, standalone, evidence, across)
+    start_lines = _indices(np.concatenate(([True], ~joins)))
+    starts = start_lines.tolist()
     roles = [CONTINUES] * len(f)
     # A line that starts the output's next line opens a body paragraph unless its evidence
-    # names another role (`_standalone_role`, asked only then).
-    named = (f.guide | f.byline | f.caption | standalone).tolist()
-    display = False
+    # names another role (`_standalone_role`, asked only of those: their places in `starts`).
     for i in starts:
-        if named[i]:
-            roles[i] = _standalone_role(f, i, bool(standalone[i]))
-            display = display or roles[i] is _HEADLINE
-        else:
-            roles[i] = STARTS_PARAGRAPH
-    return (_name_stacks(f, roles, starts) if display else roles), starts
+        roles[i] = STARTS_PARAGRAPH
+    shown = []  # the places in `starts` of the display lines
+    for k in _indices((f.guide | f.byline | f.caption | standalone)[start_lines]).tolist():
+        i = starts[k]
+        roles[i] = _standalone_role(f, i, bool(standalone[i]))
+        if roles[i] is _HEADLINE:
+            shown.append(k)
+    return (_name_stacks(f, roles, starts, shown) if shown else roles), starts
 
 
 def reflow_paragraphs(text: str) -> tuple[str, int]:
@@ -741,8 +793,9 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     lines, features = line_features(text)
     roles, starts = _roles_and_starts(features, lines)
     paragraphs = assemble_paragraphs(lines, roles)
-    if HARD_BREAK in text:  # a paragraph may hold nothing else
-        paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() for p in paragraphs) if p]
+    if HARD_BREAK in text:  # a paragraph may hold nothing else (the others are stripped already)
+        paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() if HARD_BREAK in p else p
+                                  for p in paragraphs) if p]
     out = "\n".join(paragraphs)
     blanks = text.count("\n") + 1 - len(lines)
     joins = len(lines) - len(starts)

@@ -33,6 +33,10 @@ LOOKALIKE_BRACKET_PAIR = regex.compile(
     rf"|《(?P<e>(?:{BYLINE_ROLES})[^《》()（）\n]{{0,40}})[)）])"
 )
 
+# The opening of LOOKALIKE_BRACKET_PAIR's last kind (a role word after `《`): with none of `〈`,
+# `〉`, `(` or `)` on the page, only it can start a pair (and book titles seldom open with a role).
+_BYLINE_AFTER_TITLE_MARK = regex.compile(rf"《(?:{BYLINE_ROLES})")
+
 # An ASCII bracket pair; converted when it holds Han or stands beside Han (`县(市)` → `县（市）`).
 ASCII_BRACKET_PAIR = regex.compile(r"\((?P<inner>[^()\n]{0,200})\)")
 
@@ -54,11 +58,22 @@ ASCII_ELLIPSIS = regex.compile(rf"(?<=[{CJK}][{HSPACE}]*)\.{{3,}}|\.{{3,}}(?=[{H
 
 # `, ; : ! ?` with Chinese text on either side (spaces and other ASCII marks skipped);
 # `1,350` and `9:00` have none.
+_CLAUSE_MARK, _SKIPPED = "[,;:!?]", rf"[{HSPACE},;:!?().]"  # a mark; what its context reads through
 ASCII_CLAUSE_PUNCT = regex.compile(
-    rf"(?<=[{CJK}][{HSPACE},;:!?().]*)[,;:!?]+|[,;:!?]+(?=[{HSPACE},;:!?().]*[{CJK}])"
+    rf"(?<=[{CJK}]{_SKIPPED}*){_CLAUSE_MARK}+|{_CLAUSE_MARK}+(?={_SKIPPED}*[{CJK}])"
 )
 _CLAUSE_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _CLAUSE_TO_FULL_TABLE = str.maketrans(_CLAUSE_TO_FULL)  # for str.translate, one call per match
+
+# ASCII_CLAUSE_PUNCT's runs by the mark each opens with: a pattern that opens with a literal,
+# which the engine scans for fast (the class of five has it try every position). One after the
+# other they widen what ASCII_CLAUSE_PUNCT widens in one pass: a run's context reads through
+# the marks around it, so widening another run first never decides whether it has one.
+_CLAUSE_RUNS_OPENING_WITH = {
+    mark: regex.compile(rf"(?<!{_CLAUSE_MARK}){regex.escape(mark)}{_CLAUSE_MARK}*+"
+                        rf"(?:(?<=[{CJK}]{_SKIPPED}*)|(?={_SKIPPED}*[{CJK}]))")
+    for mark in _CLAUSE_TO_FULL
+}
 
 # A full stop after Han that does not start a number or a Latin word (`情况.下一步`, not `3.5`).
 ASCII_FULL_STOP = regex.compile(rf"(?<=[{HAN}”’）》][{HSPACE}]*)\.(?![{HSPACE}]*[0-9A-Za-z.])")
@@ -98,8 +113,9 @@ def repair_lookalike_brackets(text: str) -> tuple[str, int]:
     >>> repair_lookalike_brackets("本报讯《记者周晓燕陈立新）5月12日，《人民日报》")
     ('本报讯（记者周晓燕陈立新）5月12日，《人民日报》', 1)
     """
-    if "〈" not in text and "〉" not in text and "(" not in text and ")" not in text and "《" not in text:
-        return text, 0  # a fast test first: each pair has one of these five
+    if "〈" not in text and "〉" not in text and "(" not in text and ")" not in text and (
+            "《" not in text or not _BYLINE_AFTER_TITLE_MARK.search(text)):
+        return text, 0  # a fast test first: each pair has one of these four, or `《` and a role
 
     def pair(match: regex.Match) -> str:
         inner = next(g for g in match.groups() if g is not None)
@@ -125,12 +141,29 @@ def widen_ascii_punctuation(text: str) -> tuple[str, int]:
     >>> widen_ascii_punctuation("''核''")[0], widen_ascii_punctuation("'‘核’'")[0]
     ("'‘核’'", "'‘核’'")
     """
+    if not _gives_new_context(text):  # most pages: the first pass reaches the fixpoint
+        out, count = _widen_once(text)
+        return (out, count) if out != text else (text, 0)
     count = 0
     while True:
         out, n = _widen_once(text)
         if out == text:
             return out, count
         text, count = out, count + n
+
+
+# What a widening pass can turn into Chinese context that the pass itself did not read:
+# quotes and brackets (pairs), an ellipsis, half-width CJK forms. Clause marks and full stops
+# give none: a run of clause marks reads its context through the marks and full stops beside
+# it, and a full stop widens after Han or a closing mark only, so what one pass widens
+# already held for the others in that pass.
+_CONTEXT_MAKERS = ('"', "'", "(", ")", "...", *_HALFWIDTH_TO_FULL)
+
+
+def _gives_new_context(text: str) -> bool:
+    """Whether a widening pass over `text` may leave work for another pass (a mark of
+    `_CONTEXT_MAKERS` in it); without one, the second pass would change nothing."""
+    return any(mark in text for mark in _CONTEXT_MAKERS)
 
 
 def _widen_once(text: str) -> tuple[str, int]:
@@ -173,13 +206,27 @@ def _widen_once(text: str) -> tuple[str, int]:
     if "..." in out:
         out, n = ASCII_ELLIPSIS.subn("……", out)
         count += n
-    out, n = ASCII_CLAUSE_PUNCT.subn(lambda m: m.group(0).translate(_CLAUSE_TO_FULL_TABLE), out)
+    out, n = _widen_clause_marks(out)
     count += n
     out, n = ASCII_FULL_STOP.subn("。", out)
     count += n
     out, n = HALFWIDTH_CJK_PUNCT.subn(lambda m: _HALFWIDTH_TO_FULL[m.group(0)], out)
     count += n
     return out, count
+
+
+def _widen_run(match: regex.Match) -> str:
+    return match.group(0).translate(_CLAUSE_TO_FULL_TABLE)
+
+
+def _widen_clause_marks(text: str) -> tuple[str, int]:
+    """`ASCII_CLAUSE_PUNCT.subn` widening each run, found run by run of the marks on the page."""
+    count = 0
+    for mark, runs in _CLAUSE_RUNS_OPENING_WITH.items():
+        if mark in text:
+            text, n = runs.subn(_widen_run, text)
+            count += n
+    return text, count
 
 
 def repair_punctuation_width(text: str) -> tuple[str, int]:

@@ -38,6 +38,18 @@ GAP_CJK_ALNUM = regex.compile(
 # what the two did one after the other, and counts as many.
 _GAP_BESIDE_CJK = regex.compile(f"{GAP_BETWEEN_CJK.pattern}|{GAP_CJK_ALNUM.pattern}")
 
+# The same for text whose only horizontal space is the ASCII space (most pages once reflow has
+# stripped their lines' indentation): a class of one character is a literal, which the engine
+# scans for fast, where the class of four has it try every position.
+_GAP_BESIDE_CJK_ASCII_SPACE = regex.compile(_GAP_BESIDE_CJK.pattern.replace(f"[{HSPACE}]", "[ ]"))
+
+
+def _gaps_beside_cjk(text: str) -> regex.Pattern:
+    """_GAP_BESIDE_CJK, or its ASCII-space form when that is the only horizontal space in `text`."""
+    if "\u3000" in text or "\u00a0" in text or "\t" in text:
+        return _GAP_BESIDE_CJK
+    return _GAP_BESIDE_CJK_ASCII_SPACE
+
 # Whitespace inside a number or before its unit sign (`4. 2亿元`, `317 .7`, `3 . 5%`, `100 %`).
 GAP_IN_NUMBER = regex.compile(
     rf"(?<=[0-9][{HSPACE}]*[.．])[{HSPACE}]+(?=[0-9])|(?<=[0-9])[{HSPACE}]+(?=[.．][{HSPACE}]*[0-9]|[%‰℃])"
@@ -91,10 +103,20 @@ GAP_IN_SPACED_DIGITS = regex.compile(
 # Runs of whitespace between Latin words collapse to one space.
 SPACE_RUN = regex.compile(rf"[{HSPACE}]{{2,}}")
 
-# A bracketed byline (`（记者 毛迎 孙江锋）`): its spaces between names carry meaning.
+# A bracketed byline (`（记者 毛迎 孙江锋）`): its spaces between names carry meaning. (The role
+# is looked for nearest first: a byline's bracket mostly opens with it.)
 BYLINE_BRACKET = regex.compile(
-    rf"[（(](?=[^（）()\n]{{0,20}}(?:{BYLINE_ROLES}))[^（）()\n]{{1,60}}[）)]"
+    rf"[（(](?=[^（）()\n]{{0,20}}?(?:{BYLINE_ROLES}))[^（）()\n]{{1,60}}[）)]"
 )
+
+# The same for a line with no ASCII `(` (most): opening with the full-width bracket alone, a
+# literal the engine scans for fast, where the class of two has it try every position.
+_FULL_WIDTH_BYLINE_BRACKET = regex.compile(BYLINE_BRACKET.pattern.replace("[（(]", "（", 1))
+
+
+def _byline_brackets(line: str) -> regex.Pattern:
+    """BYLINE_BRACKET, or its full-width form when `line` has no ASCII `(`."""
+    return BYLINE_BRACKET if "(" in line else _FULL_WIDTH_BYLINE_BRACKET
 
 # A line with a horizontal space: only such a line has spaces to protect, remove or collapse.
 _HAS_HSPACE = regex.compile(rf"[{HSPACE}]")
@@ -125,11 +147,13 @@ def keep_wide_gaps(line: str) -> str:
     >>> keep_wide_gaps("坚 定 信 心 再 接 再 厉").replace(_KEPT_SPACE, "|")
     '坚 定 信 心 再 接 再 厉'
     """
-    gaps = sorted(len(m.group(0)) for m in _HAN_GAP.finditer(line))
+    gaps = sorted(map(len, _HAN_GAP.findall(line)))
     if len(gaps) < 3:
         return line
     usual = gaps[len(gaps) // 2]
     wide = max(2, 2 * usual)
+    if gaps[-1] < wide:  # no phrase break (most lines): nothing to protect
+        return line
     return _HAN_GAP.sub(lambda m: _KEPT_SPACE if len(m.group(0)) >= wide else m.group(0), line)
 
 
@@ -141,7 +165,7 @@ def _protect_meaningful_spaces(line: str) -> str:
     if is_phrase_spaced_heading(line):
         line = PHRASE_GAP.sub(_KEPT_SPACE, line)
     if "（" in line or "(" in line:  # fast tests first: BYLINE_BRACKET opens with one
-        line = BYLINE_BRACKET.sub(lambda m: _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, m.group(0)), line)
+        line = _byline_brackets(line).sub(lambda m: _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, m.group(0)), line)
     if "讯" in line:  # DATELINE_GAP follows 本报讯 or 又讯
         line = DATELINE_GAP.sub(_KEPT_SPACE, line)
     return line
@@ -165,7 +189,7 @@ def repair_line_spacing(line: str) -> tuple[str, int]:
 def _remove_gaps(protected: str) -> tuple[str, int]:
     """Drop meaningless gaps and collapse space runs in text whose meaningful spaces are
     protected; the kept spaces come back. Returns (text, removals)."""
-    out, count = _GAP_BESIDE_CJK.subn("", protected)
+    out, count = _gaps_beside_cjk(protected).subn("", protected)
     out, n = _remove_number_gaps(out)
     count += n
     # Runs collapse before the acronyms join: `G  G` is spaced as `G G` is (once collapsed,
@@ -179,17 +203,19 @@ def _remove_gaps(protected: str) -> tuple[str, int]:
     return out.replace(_KEPT_SPACE, " "), count
 
 
-# A horizontal space beside a digit: every match of GAP_IN_NUMBER and GAP_IN_SPACED_DIGITS is one.
-_SPACE_BESIDE_DIGIT = regex.compile(rf"(?<=[0-9])[{HSPACE}]|[{HSPACE}](?=[0-9])")
+# A digit with a horizontal space beside it: every match of GAP_IN_NUMBER and GAP_IN_SPACED_DIGITS
+# is a space beside a digit. (Only searched for: the digit first, a single range the engine
+# scans for fast, where a class of spaces first has it try every position.)
+_DIGIT_BESIDE_SPACE = regex.compile(rf"[0-9](?:(?<=[{HSPACE}].)|(?=[{HSPACE}]))")
 
 
 def _remove_number_gaps(text: str) -> tuple[str, int]:
     """GAP_IN_NUMBER, then GAP_IN_SPACED_DIGITS removed, read only in the lines with a space
     beside a digit (neither pattern reads across a line break). Returns (text, removals)."""
-    if not _SPACE_BESIDE_DIGIT.search(text):
+    if not _DIGIT_BESIDE_SPACE.search(text):
         return text, 0
     lines = text.split("\n")
-    numbered = [i for i, line in enumerate(lines) if _SPACE_BESIDE_DIGIT.search(line)]
+    numbered = [i for i, line in enumerate(lines) if _DIGIT_BESIDE_SPACE.search(line)]
     out, count = GAP_IN_NUMBER.subn("", "\n".join(lines[i] for i in numbered))
     out, n = GAP_IN_SPACED_DIGITS.subn("", out)
     for i, line in zip(numbered, out.split("\n"), strict=True):
@@ -241,7 +267,9 @@ CREDIT_END = regex.compile(r"(?<=\p{Han})(?<![ ])摄(?=[ ]*[）)]?[ ]*$)")
 CREDIT_MARK_GLUED = regex.compile(r"(?<=/[文图])(?=\p{Han})")
 
 # A dateline lead glued to the text after it (`又讯为确保`, `本报讯5月8日`): one space after it.
-DATELINE_GLUED = regex.compile(r"^[ \t\u3000]*(?:本报讯|又讯)\K(?=[\p{Han}0-9])", regex.MULTILINE)
+# (Asked of one line at a time, so `^` is the line's start: no MULTILINE, which would have the
+# engine try every position of the line.)
+DATELINE_GLUED = regex.compile(r"^[ \t\u3000]*(?:本报讯|又讯)\K(?=[\p{Han}0-9])")
 
 
 def space_byline(byline: str) -> str:
@@ -292,16 +320,19 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
             or "星期" in text or "周" in text):
         return text, 0  # a fast test first: every case holds one of these
     lines = text.split("\n")
-    out = []
-    for line in lines:
+    changed = False
+    for k, line in enumerate(lines):
         if is_byline(line):
             line = space_byline(line)
         elif "（" in line or "(" in line:
-            line = BYLINE_BRACKET.sub(lambda m: space_byline(m.group(0)), line)
+            line = _byline_brackets(line).sub(lambda m: space_byline(m.group(0)), line)
         if "讯" in line:  # a fast test first: DATELINE_GLUED needs 本报讯 or 又讯
             line = DATELINE_GLUED.sub(" ", line)
         if "日" in line and (date := PAGE_DATE.fullmatch(line)) and not date.group("gap"):
             line = line[: date.start("gap")] + " " + line[date.start("gap"):]
-        out.append(line)
-    spaced = "\n".join(out)
+        if line != lines[k]:
+            lines[k], changed = line, True
+    if not changed:  # most pages: their bylines are spaced already
+        return text, 0
+    spaced = "\n".join(lines)
     return spaced, spaced.count(" ") - text.count(" ")

@@ -2,7 +2,7 @@
 joins exactly the `continues` lines, and each fault class of column OCR gets its role."""
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cleaners import clean
@@ -14,6 +14,7 @@ from cleaners.lines import (
     LEAD,
     OPENS_PARAGRAPH,
     OPENS_PARAGRAPH_FIRST,
+    ROLE_AT_START,
     SENTENCE_LAST_GLYPHS,
     clause_marks,
     digit_edges,
@@ -49,6 +50,7 @@ pages = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(pages)
+@example("\u3000\u3000本报讯（记者 王某）\n  ■要闻\n # 标题\n　核酸检测")  # indented lead, guide, heading, body
 def test_vectorised_features_equal_the_scalar_reference_functions(page):
     lines, f = line_features(page)
     assert lines == [line for line in page.split("\n") if line.strip()]
@@ -66,6 +68,7 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
     assert f.page_date.tolist() == [is_page_date(x) for x in lines]
     assert f.starts_fragment.tolist() == [starts_with_fragment(x) for x in lines]
     assert f.ends_opening.tolist() == [ends_with_opening(x) for x in lines]
+    assert f.role_start.tolist() == [bool(ROLE_AT_START.match(x)) for x in lines]
     assert list(zip(f.starts_digit.tolist(), f.ends_digit.tolist(), strict=True)) == [
         digit_edges(x) for x in lines
     ]

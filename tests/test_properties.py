@@ -75,3 +75,102 @@ def test_number_gaps_read_in_the_lines_with_a_space_beside_a_digit_are_the_whole
     out, count = GAP_IN_NUMBER.subn("", text)
     out, n = GAP_IN_SPACED_DIGITS.subn("", out)
     assert _remove_number_gaps(text) == (out, count + n)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from([*"核酸0A", " ", *",.;:!?()\"'", "...", *"，。“”（）｡｢｣､"]), max_size=30).map("".join))
+@example('核,"0"')  # the quotes stand beside Chinese context only once the comma is widened
+@example("核,...,")  # the ellipsis widens beside the widened comma
+def test_widening_reaches_the_fixpoint_of_repeated_passes(text):
+    """One pass when the page holds no mark that gives new context (`_CONTEXT_MAKERS`), else
+    passes until one changes nothing: the same as passes until one changes nothing."""
+    from cleaners.punctuation import _widen_once, widen_ascii_punctuation
+
+    out, count = text, 0
+    while (passed := _widen_once(out))[0] != out:
+        out, count = passed[0], count + passed[1]
+    assert widen_ascii_punctuation(text) == (out, count)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["核酸检测居民", "核 酸检测居民", "核酸检测居民有序", "谢谢", "", " "]), max_size=9))
+def test_repeated_lines_found_by_their_pairs_are_those_a_line_by_line_scan_drops(lines):
+    """`_drop_repeated_lines` reads only the pairs of non-blank lines in a row that are alike;
+    a scan of every line, keeping the last kept copy, drops the same lines and keeps the same."""
+    from cleaners.artifacts import _HAN_GLYPH, MIN_HAN_PER_HALF, _drop_repeated_lines
+
+    folded = [line.replace(" ", "") for line in lines]
+    kept, kept_folded, last, dropped = [], "", -1, 0
+    for line, bare in zip(lines, folded, strict=True):
+        if bare.strip() and bare == kept_folded and len(_HAN_GLYPH.findall(bare)) >= MIN_HAN_PER_HALF:
+            dropped += 1
+            kept[last] = min(kept[last], line, key=len)  # the shorter, the first of equals
+            continue
+        if bare.strip():
+            last, kept_folded = len(kept), bare
+        kept.append(line)
+    assert _drop_repeated_lines(lines, folded) == (kept, dropped)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([*"核酸0A （）()〈〉《》\n", "记者", "通讯员"]), max_size=30).map("".join))
+@example("本报讯《记者周晓燕）5月12日")  # `《` and a role word: the only kind without 〈〉()
+def test_lookalike_pairs_found_after_the_fast_test_are_the_whole_page_ones(text):
+    from cleaners.punctuation import LOOKALIKE_BRACKET_PAIR, repair_lookalike_brackets
+
+    def pair(match):
+        return f"（{next(g for g in match.groups() if g is not None)}）"
+
+    assert repair_lookalike_brackets(text) == LOOKALIKE_BRACKET_PAIR.subn(pair, text)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([*"核王某马宁/文图摄 \u3000\n·，", "记者", "通讯员", "本报", "新华社", "实习生"]),
+                max_size=16).map("".join))
+@example("王某 摄\n")  # `$` allows a last line break
+def test_a_byline_is_one_the_pattern_matches(line):
+    """`is_byline`'s fast tests turn no BYLINE match away."""
+    from cleaners.lines import BYLINE, is_byline, visible_width
+
+    assert is_byline(line) == (bool(BYLINE.match(line)) and visible_width(line) <= 30
+                               and "，" not in line and "。" not in line)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from([*"核a#\n", " ", "\t", "\u3000", "\u00a0", "\u2002", "## "]), max_size=20).map("".join))
+@example(" 核")  # a space at the text's start
+@example("核\u00a0")  # and at its end
+def test_line_edge_spaces_found_after_the_fast_test_are_the_whole_page_ones(text):
+    from cleaners.hygiene import LINE_EDGE_SPACE, MARKDOWN_HEADING_MARK, strip_layout_marks
+
+    out, n = LINE_EDGE_SPACE.subn("", text)
+    out, m = MARKDOWN_HEADING_MARK.subn("", out)
+    assert strip_layout_marks(text) == (out, n + m)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from([*"核酸，。“”（5A%", " ", "  ", "\n", "\u3000", "\u00a0", "\t"]), max_size=30).map("".join))
+def test_gaps_found_by_the_pattern_picked_for_the_text_are_the_gaps_of_every_space(text):
+    """The ASCII-space form of _GAP_BESIDE_CJK, picked when the text has no other horizontal
+    space, finds what _GAP_BESIDE_CJK finds."""
+    from cleaners.spacing import _GAP_BESIDE_CJK, _gaps_beside_cjk
+
+    assert _gaps_beside_cjk(text).subn("", text) == _GAP_BESIDE_CJK.subn("", text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from([*"核王某（）() \n", "记者", "通讯员"]), max_size=24).map("".join))
+@example("本报讯(记者 王某)")  # an ASCII bracket: the two-bracket form
+def test_byline_brackets_found_by_the_form_picked_for_the_line_are_the_pattern_s(line):
+    from cleaners.spacing import BYLINE_BRACKET, _byline_brackets
+
+    assert _byline_brackets(line).findall(line) == BYLINE_BRACKET.findall(line)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([*"核a1 ,;:!?().，“\n"]), max_size=20).map("".join))
+@example(";,核")  # a run of two marks: one run, widened once
+def test_clause_marks_widened_run_by_run_are_those_the_one_pattern_widens(text):
+    from cleaners.punctuation import ASCII_CLAUSE_PUNCT, _widen_clause_marks, _widen_run
+
+    assert _widen_clause_marks(text) == ASCII_CLAUSE_PUNCT.subn(_widen_run, text)

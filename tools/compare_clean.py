@@ -115,6 +115,13 @@ def checkout(rev: str) -> Path:
     return tree
 
 
+def main_checkout() -> Path:
+    """The main working tree of this repository (the one whose `.git` the worktrees share)."""
+    common = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--path-format=absolute", "--git-common-dir"],
+                            check=True, capture_output=True, text=True).stdout.strip()
+    return Path(common).parent
+
+
 def in_tree(tree: Path, code: str, stdin: str) -> str:
     """Run `code` in an interpreter with `tree` first on the path; its stdout."""
     done = subprocess.run([sys.executable, "-c", code], input=stdin, capture_output=True, text=True,
@@ -268,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--instructions", action="store_true",
                         help=f"instructions of clean() over the sample's first {INSTRUCTION_PAGES} pages (valgrind)")
     args = parser.parse_args(argv)
+    if args.corpus == TIME_CORPUS and not TIME_CORPUS.is_dir():
+        args.corpus = main_checkout() / TIME_CORPUS.relative_to(ROOT)  # a worktree has no corpus of its own
     old_tree = checkout(args.rev)
     if args.instructions:
         return count_both(old_tree, args.rev, args.corpus)
