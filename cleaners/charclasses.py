@@ -40,7 +40,7 @@ CHINESE_NUMERALS = "〇零一二两三四五六七八九十"
 # Roles that precede reporters' names in bylines and credits.
 BYLINE_ROLES = (
     "本报记者|见习记者|特约记者|实习记者|摄影记者|全媒体记者|记者|通讯员|实习生|"
-    "签约摄影师|摄影师|摄影|通讯"
+    "签约摄影师|摄影师|摄影|通讯|特约评论员|评论员"
 )
 
 

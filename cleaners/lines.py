@@ -327,15 +327,16 @@ def is_phrase_spaced_heading(line: str) -> bool:
 
 
 def is_byline(line: str) -> bool:
-    """A stand-alone byline or credit line. Every BYLINE match holds 记, 通, 实 or 摄 (each
-    role word has one), 摄 (a credit ends in it) or `/` (a `/文` `/图` credit).
+    """A stand-alone byline or credit line. Every BYLINE match holds 记, 通, 实, 摄 or 评
+    (each role word has one), 摄 (a credit ends in it) or `/` (a `/文` `/图` credit).
 
     >>> is_byline("通讯员 李雪/文 连敬春/图"), is_byline("签约摄影师 马宁 摄"), is_byline("李海峰等参加调研")
     (True, True, False)
     >>> is_byline("记者林晓通讯员周航"), is_byline("通讯员李雪/文连敬春/图"), is_byline("记者从市教育局获悉")
     (True, True, False)
     """
-    if not ("记" in line or "摄" in line or "通" in line or "实" in line or "/" in line):
+    if not ("记" in line or "摄" in line or "通" in line or "实" in line or "/" in line
+            or "评" in line):
         return False  # a fast test first: every BYLINE match holds one of these
     if "，" in line or "。" in line:
         return False  # and none holds clause punctuation (body text mostly has some)

@@ -316,7 +316,7 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
     >>> restore_dropped_spaces("本报讯（记者林晓通讯员周航）5月8日，开会。\\n又讯为确保安全，开会。\\n本报记者陈默摄")
     ('本报讯（记者 林晓 通讯员 周航）5月8日，开会。\\n又讯 为确保安全，开会。\\n本报记者 陈默 摄', 6)
     """
-    if not ("记" in text or "讯" in text or "摄" in text or "通" in text or "实" in text
+    if not ("记" in text or "讯" in text or "摄" in text or "通" in text or "实" in text or "评" in text
             or "星期" in text or "周" in text):
         return text, 0  # a fast test first: every case holds one of these
     lines = text.split("\n")

@@ -85,6 +85,9 @@ CASES = [
      "一步采取坚决果断、科学精准的措施，尽快圈住封死扑灭疫情，坚决守护人民群众生命健康安全。"),
     ("headline stays on its own line", "史根治在调研疫情防控工作时强调\n\n本报讯（记者 高伟山）5月12日，开会。",
      "史根治在调研疫情防控工作时强调\n本报讯（记者 高伟山）5月12日，开会。"),
+    ("a commentator's byline is a byline: its own line, its space put back",
+     "让“一次办成”成为常态\n本报评论员苏砚\n前不久，一位市民在网上留言。",
+     "让“一次办成”成为常态\n本报评论员 苏砚\n前不久，一位市民在网上留言。"),
     ("a credit the engine ran onto its caption gets its own line",
      "4月6日，茶农在茶园里采摘明前茶。通讯员蒋雨禾摄", "4月6日，茶农在茶园里采摘明前茶。\n通讯员 蒋雨禾 摄"),
 ]
