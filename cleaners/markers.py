@@ -6,7 +6,7 @@ Markers are found in the text exactly as the user gave it, so each marker's
 
 import unicodedata
 from bisect import bisect_right
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import regex
 
@@ -98,7 +98,16 @@ class JumpMarker:
     paragraph: int = -1  # index of the cleaned paragraph it belongs to (-1: not placed yet)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The marker's fields by name (read one by one: `asdict` deep-copies, several times
+        slower, and a page's rows hold every marker).
+
+        >>> from dataclasses import asdict
+        >>> marker = JumpMarker("see_page", "3", "▶3版", 5, 1)
+        >>> marker.to_dict() == asdict(marker)
+        True
+        """
+        return {"kind": self.kind, "page": self.page, "raw": self.raw, "offset": self.offset,
+                "paragraph": self.paragraph}
 
     def placed(self, paragraph: int) -> "JumpMarker":
         """The marker with its paragraph set (as `dataclasses.replace`, a few times faster)."""

@@ -2,10 +2,10 @@
 
 import pyarrow as pa
 
-from cleaners import JumpMarker, clean, load_profile
+from cleaners import clean, load_profile
 from cleaners.metrics import quality_metrics
 from flows.inputs import Page
-from qingyang.schema import EDIT_RULES, MARKER, PAGES_SCHEMA
+from qingyang.schema import EDIT_RULES, PAGES_SCHEMA
 
 # What cleaning gives a page: the pages table's columns that depend only on its text and
 # the profile, keyed by doc_id.
@@ -39,18 +39,12 @@ def clean_texts(texts: dict[str, str], profile: str | None, laid_out: frozenset[
         "profile": [result.profile for result in results],
         "text": [result.text for result in results],
         "paragraphs": [result.paragraphs for result in results],
-        "markers": [[marker_row(marker) for marker in result.markers] for result in results],
+        "markers": [[marker.to_dict() for marker in result.markers] for result in results],
         "edits": [{rule: result.edits.get(rule) for rule in EDIT_RULES} for result in results],
         **{name: [row[name] for row in metrics] for name in METRIC_COLUMNS},
     }
     return pa.Table.from_arrays([pa.array(columns[field.name], field.type)
                                  for field in CLEANED_SCHEMA], schema=CLEANED_SCHEMA)
-
-
-def marker_row(marker: JumpMarker) -> dict:
-    """A marker as a row of the markers column (its fields read one by one: `asdict`
-    deep-copies, several times slower)."""
-    return {name: getattr(marker, name) for name in MARKER.names}
 
 
 def row_order(source_path: str) -> tuple[str, int]:
