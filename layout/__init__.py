@@ -5,6 +5,8 @@ row's second reading: `layout.words`, `layout.overlaps`), turns the boxes of a p
 askew straight (`layout.skew`; the `lines` column keeps the engine's boxes), joins display
 pieces cut along a row (`layout.fragments`), cuts lines run across a gutter where their words
 allow (`layout.order`), rebuilds each line's text from its word gaps (`layout.spacing`),
+cuts a line without words run across a gutter by its text where the glyphs' pitch allows
+(`layout.order`),
 joins a headline wrapped onto the next row (`layout.fragments`), orders the lines by cutting
 the page along its white space (`layout.cuts`), gives each line a role from its box
 (`layout.roles`) and assembles paragraphs with the text path's assembly. The cleaning rules
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from cleaners.roles import LineRole, assemble_paragraphs
 from layout.cuts import display_lines, reading_order
 from layout.fragments import join_display_fragments, join_wrapped_headlines, pitch
-from layout.order import narrow_merged, page_gutters, set_across, split_at_gutters
+from layout.order import narrow_merged, page_gutters, set_across, split_at_gutters, split_merged
 from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
 from layout.skew import on_pixels, page_skew, skew_evidence, straighten, turned
@@ -50,7 +52,7 @@ class LaidOutPage:
     lines: list[LaidOutLine]
     text: str
     merged_lines: int  # lines the engine merged across a column gutter, kept whole (no words)
-    split_lines: int = 0  # lines the engine merged across a gutter, cut there by their words
+    split_lines: int = 0  # lines the engine merged across a gutter, cut there by their words or text
 
 
 def line_roles(lines: list[ColumnLine], with_words: bool) -> list[LineRole]:
@@ -85,6 +87,14 @@ def _on_page(degrees: float, centre: tuple[float, float]):
     return lambda box: on_pixels(turned(box, degrees, centre))
 
 
+def _type_evidence(lines: list[OcrLine]) -> tuple[set[int], list[bool], list[float]]:
+    """The lines set across a gutter (by their words), whether each is display type, and each
+    line's glyph pitch."""
+    across = set_across(lines, page_gutters(lines))
+    display = display_lines([type_height(line) for line in lines], across)
+    return across, display, [pitch(line) for line in lines]
+
+
 def lay_out(page: OcrPage) -> LaidOutPage:
     """Reading order, line texts, roles and paragraphs of an engine's page. The lines the
     layout leaves out (no place on the page, a second reading of a row) follow the others
@@ -105,10 +115,10 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     left_out += _left_out(ocr_lines, once, "second_reading", on_page)
     texts = [line_text(line) for line in once]
     ocr_lines, texts, _ = join_wrapped_headlines(once, texts)
-    gutters = page_gutters(ocr_lines)
-    across = set_across(ocr_lines, gutters)
-    display = display_lines([type_height(line) for line in ocr_lines], across)
-    pitches = [pitch(line) for line in ocr_lines]
+    across, display, pitches = _type_evidence(ocr_lines)
+    ocr_lines, texts, cut_by_text = split_merged(ocr_lines, texts, display, pitches)
+    if cut_by_text:
+        across, display, pitches = _type_evidence(ocr_lines)
     boxes, merged = narrow_merged([line.box for line in ocr_lines], display, pitches)
     with_words = any(line.words for line in ocr_lines)
     placed = reading_order(boxes, display, texts, pitches, padded=not with_words)
@@ -119,7 +129,7 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     lines = [LaidOutLine(cl.text, [float(v) for v in on_page(cl.box).as_list()], ocr_lines[p.index].confidence,
                          cl.block, cl.column, str(role))
              for p, cl, role in zip(placed, column_lines, roles, strict=True)]
-    return LaidOutPage(lines + left_out, "\n".join(paragraphs), merged, split)
+    return LaidOutPage(lines + left_out, "\n".join(paragraphs), merged, split + cut_by_text)
 
 
 __all__ = ["LaidOutLine", "LaidOutPage", "lay_out"]

@@ -231,14 +231,116 @@ def narrow_merged(boxes: list[Box], display: list[bool], pitches: list[float] | 
     body_pitch = median(pitches) if pitches else 0.0
     out, merged = list(boxes), 0
     for i, box in enumerate(boxes):
-        if display[i] or (pitches and pitches[i] >= MERGED_PITCH * body_pitch):
-            continue
-        near = [j for j, b in enumerate(boxes) if j != i
-                and min(b.x1, box.x1) - max(b.x0, box.x0) > X_OVERLAP * min(b.width, box.width)]
-        above = [j for j in near if box.y0 - MERGED_REACH * h <= boxes[j].y1 <= (box.y0 + box.y1) / 2]
-        below = [j for j in near if (box.y0 + box.y1) / 2 <= boxes[j].y0 <= box.y1 + MERGED_REACH * h]
-        if _side_by_side(boxes, above, h, i) and (not below or _side_by_side(boxes, below, h, i)):
-            first = min(above + below, key=lambda j: boxes[j].x0)
+        neighbours = merged_across(boxes, display, pitches, i, h, body_pitch)
+        if neighbours:
+            first = min(neighbours, key=lambda j: boxes[j].x0)
             out[i] = Box(box.x0, box.y0, min(box.x1, boxes[first].x1), box.y1)
             merged += 1
     return out, merged
+
+
+def merged_across(boxes: list[Box], display: list[bool], pitches: list[float] | None, i: int, h: float,
+                  body_pitch: float) -> list[int]:
+    """The lines right above and below line `i` (within `MERGED_REACH` line heights) when the
+    engine merged it across a gutter: body type, with lines of two columns side by side
+    right above it and right below it, or none below (a story's last row); else none."""
+    box = boxes[i]
+    if display[i] or (pitches and pitches[i] >= MERGED_PITCH * body_pitch):
+        return []
+    near = [j for j, b in enumerate(boxes) if j != i
+            and min(b.x1, box.x1) - max(b.x0, box.x0) > X_OVERLAP * min(b.width, box.width)]
+    above = [j for j in near if box.y0 - MERGED_REACH * h <= boxes[j].y1 <= (box.y0 + box.y1) / 2]
+    below = [j for j in near if (box.y0 + box.y1) / 2 <= boxes[j].y0 <= box.y1 + MERGED_REACH * h]
+    if _side_by_side(boxes, above, h, i) and (not below or _side_by_side(boxes, below, h, i)):
+        return above + below
+    return []
+
+
+# A line the engine merged across a gutter is cut in two by its text when the glyphs'
+# pitch that puts the gutter at the cut is the body's within this share; an engine's space
+# this many glyph cells from the cut, at most, marks the cut itself.
+SPLIT_PITCH = 0.2
+SPLIT_SPACE = 1.5
+
+
+def _cut_cell(text: str, cells: float) -> int:
+    """Where to cut `text` to leave `cells` glyph cells on the left (a full-width glyph one,
+    a half-width one half): at an engine's space near there, else at the nearest glyph edge.
+
+    >>> _cut_cell("气中，其在空气中含量浓度越 35微克", 12.0), _cut_cell("鸟共记录到约2万只，喂、惊扰", 10.0)
+    (13, 10)
+    """
+    edges, width = [0.0], 0.0
+    for char in text:
+        width += 0.5 if char.isascii() else 1.0
+        edges.append(width)
+    spaces = [k for k, char in enumerate(text) if char == " " and abs(edges[k] - cells) <= SPLIT_SPACE]
+    if spaces:
+        return min(spaces, key=lambda k: abs(edges[k] - cells))
+    return min(range(1, len(text)), key=lambda k: abs(edges[k] - cells)) if len(text) > 1 else 0
+
+
+def split_merged(lines: list[OcrLine], texts: list[str], display: list[bool],
+                 pitches: list[float]) -> tuple[list[OcrLine], list[str], int]:
+    """The lines with each line the engine merged across a gutter, without word boxes, cut
+    in two by its text (`merged_across`: the same test as `narrow_merged`): the left piece
+    up to its column's right edge (where its full lines end), the right piece from the next
+    column's left edge, the text cut where the body's glyph pitch puts the gutter (at the
+    engine's space there, if it left one). A line whose glyphs would not be the body's size
+    is left whole (`narrow_merged` then narrows it). Returns the lines, their texts and how
+    many were cut.
+
+    >>> left = [OcrLine("左栏正文左栏正文", Box(0, y, 200, y + 25)) for y in (0, 30, 90, 120)]
+    >>> right = [OcrLine("右栏正文右栏正文", Box(230, y, 430, y + 25)) for y in (0, 30, 90, 120)]
+    >>> merged = OcrLine("左栏后半句话完了右栏开头的句", Box(0, 60, 380, 85))  # 8 + 6 glyphs of 25 px
+    >>> lines = [*left, *right, merged]
+    >>> out, texts, cut = split_merged(lines, [l.text for l in lines], [False] * 9, [25.0] * 9)
+    >>> cut, texts[-2:], [b.box.as_list() for b in out[-2:]]
+    (1, ['左栏后半句话完了', '右栏开头的句'], [[0, 60, 200, 85], [230, 60, 380, 85]])
+    """
+    if not lines:
+        return list(lines), list(texts), 0
+    boxes = [line.box for line in lines]
+    h = median(b.height for b in boxes)
+    body = median(pitches)
+    out_lines: list[OcrLine] = []
+    out_texts: list[str] = []
+    cut = 0
+    for i, line in enumerate(lines):
+        pieces = None
+        if not line.words and (neighbours := merged_across(boxes, display, pitches, i, h, body)):
+            pieces = _split_line(line, texts[i], boxes, neighbours, h, body)
+        if pieces is None:
+            out_lines.append(line)
+            out_texts.append(texts[i])
+            continue
+        cut += 1
+        for piece, text in pieces:
+            out_lines.append(piece)
+            out_texts.append(text)
+    return out_lines, out_texts, cut
+
+
+def _split_line(line: OcrLine, text: str, boxes: list[Box], neighbours: list[int], h: float,
+                body: float) -> list[tuple[OcrLine, str]] | None:
+    box = line.box
+    starts_with = [j for j in neighbours if abs(boxes[j].x0 - box.x0) <= MAX_INDENT * h]
+    if not starts_with:
+        return None
+    column_end = max(boxes[j].x1 for j in starts_with)
+    after = [boxes[j].x0 for j in neighbours if boxes[j].x0 >= column_end]
+    if not after or column_end >= box.x1:
+        return None
+    resume = min(after)
+    total = sum(0.5 if char.isascii() else 1.0 for char in text.replace(" ", ""))
+    if total < 2:
+        return None
+    pitch = (box.width - (resume - column_end)) / total  # the glyphs' pitch, the gutter taken out
+    if abs(pitch - body) > SPLIT_PITCH * body:
+        return None
+    k = _cut_cell(text, (column_end - box.x0) / pitch)
+    left, right = text[:k].rstrip(), text[k:].lstrip()
+    if not left or not right:
+        return None
+    return [(OcrLine(left, Box(box.x0, box.y0, column_end, box.y1), line.confidence), left),
+            (OcrLine(right, Box(resume, box.y0, box.x1, box.y1), line.confidence), right)]

@@ -66,3 +66,18 @@ def test_a_turned_page_keeps_the_engines_boxes():
     engine = {line.text: line.box.as_list() for line in page.lines}
     for line in lay_out(page).lines:
         assert line.bbox == pytest.approx(engine[line.text], abs=1.0)
+
+
+def test_a_line_merged_across_a_gutter_is_cut_by_its_text_into_its_two_columns():
+    """PP-OCR read one row of two columns as one line (no word boxes): its text is cut where
+    the body's glyph pitch puts the gutter, and each piece is read in its own column."""
+    left = [OcrLine(f"左栏第{k}行正文内容", Box(0, 40 * k, 250, 40 * k + 30)) for k in (0, 1, 3, 4)]
+    right = [OcrLine(f"右栏第{k}行正文内容", Box(280, 40 * k, 530, 40 * k + 30)) for k in (0, 1, 3, 4)]
+    merged = OcrLine("左栏第2行正文内容右栏第2行正文内", Box(0, 80, 505, 110))
+    page = OcrPage(tuple(sorted([*left, *right, merged], key=lambda line: (line.box.y0, line.box.x0))),
+                   "paddleocr", 560, 220)
+    laid = lay_out(page)
+    texts = [line.text for line in laid.lines]
+    assert texts.index("左栏第2行正文内容") == texts.index("左栏第1行正文内容") + 1
+    assert texts.index("右栏第2行正文内") == texts.index("右栏第1行正文内容") + 1
+    assert laid.split_lines == 1
