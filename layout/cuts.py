@@ -62,9 +62,15 @@ PADDING = 0.5
 DOG_LEG = 0.5
 
 # A photo leaves a hole at least this many line heights tall above its caption, which is set
-# in glyphs at most this share of the body's wide.
+# in glyphs at most this share of the body's wide; a caption's next line or credit is less
+# than `CAPTION_STEP` line heights under it.
 PHOTO_HOLE = 3.0
 CAPTION_PITCH = 0.85
+CAPTION_STEP = 1.5
+
+# Lines at the top of a part whose boxes overlap the next one's by more than this many line
+# heights are set close on it (a headline on its byline, a byline on its columns).
+SET_CLOSE = 0.25
 
 # Two lines overlap in x when they share more than this share of the narrower one's width.
 X_OVERLAP = 0.2
@@ -215,7 +221,7 @@ class _Cutter:
         reach = self.y1[ordered[0]]
         for k in range(1, len(ordered) // 2 + 1):
             i = ordered[k]
-            if self.y0[i] > reach - 0.25 * self.h:
+            if self.y0[i] > reach - SET_CLOSE * self.h:
                 rest = ordered[k:]
                 if len(_runs(rest, self.inner_x0, self.inner_x1, GUTTER * self.h)) > 1:
                     return [ordered[:k], rest]
@@ -259,7 +265,8 @@ def captions_after_headline(order: list[int], boxes: list[Box], display: list[bo
             k += 1
             continue
         end = k + 1
-        while end < len(out) and (small[out[end]] or credit(out[end])) and boxes[out[end]].y0 - boxes[out[end - 1]].y1 < 1.5 * h:
+        while end < len(out) and (small[out[end]] or credit(out[end])) and (
+                boxes[out[end]].y0 - boxes[out[end - 1]].y1 < CAPTION_STEP * h):
             end += 1
         before = texts[out[k - 1]].strip() if k else ""
         interrupts = bool(before) and not display[out[k - 1]] and not ends_sentence(before) \
