@@ -29,7 +29,6 @@ from cleaners.lines import (
     CLAUSE_PUNCT,
     GUIDE_ITEM,
     LEAD,
-    SENTENCE_PUNCT,
     is_byline,
     visible_width,
 )
@@ -122,7 +121,9 @@ def is_headline_line(line: str) -> bool:
     >>> is_headline_line("李海峰等参加调研"), is_headline_line("刘涛还对做好城市火灾风险防控工作提出了具体要求。")
     (True, False)
     """
-    if SENTENCE_PUNCT.search(line) or LEAD.match(line) or GUIDE_ITEM.match(line):
+    if "。" in line or "！" in line or "？" in line:  # SENTENCE_PUNCT; cheapest first: body lines fail here
+        return False
+    if LEAD.match(line) or GUIDE_ITEM.match(line):
         return False
     if is_byline(line) or visible_width(line) > HEADLINE_WIDTH:
         return False
@@ -189,12 +190,12 @@ class _Unit:
 def _classify(paragraphs: Sequence[str], anchored: dict[int, list[JumpMarker]]) -> list[str]:
     kinds: list[str] = []
     for i, line in enumerate(paragraphs):
-        sees = any(m.kind == "see_page" for m in anchored.get(i, []))
         if GUIDE_ITEM.match(line):
             kinds.append("guide")
         elif is_byline(line):
             kinds.append("credit" if CREDIT.search(line) else "byline")
         elif is_headline_line(line):
+            sees = i in anchored and any(m.kind == "see_page" for m in anchored[i])
             kinds.append("guide" if sees else "heading")
         else:
             kinds.append("body")
@@ -221,10 +222,8 @@ def _units(paragraphs: Sequence[str], kinds: Sequence[str],
            anchored: dict[int, list[JumpMarker]]) -> list[_Unit]:
     units: list[_Unit] = []
     for i, kind in enumerate(kinds):
-        line = paragraphs[i]
-        resumes = any(m.kind == "continued_from" for m in anchored.get(i, []))
-        opens = bool(LEAD.match(line) or NOTICE.match(line) or resumes)
         last = units[-1] if units else None
+        opens = kind == "body" and _opens_story(paragraphs[i], anchored.get(i))
         if kind == "credit" and last and last.kind == "caption":
             last.rows.append(i)
         elif kind == "credit":
@@ -238,8 +237,14 @@ def _units(paragraphs: Sequence[str], kinds: Sequence[str],
         elif kind in ("heading", "byline", "caption") and last and last.kind == kind:
             last.rows.append(i)
         else:
-            units.append(_Unit(kind, [i], opens_story=kind == "body" and opens))
+            units.append(_Unit(kind, [i], opens_story=opens))
     return units
+
+
+def _opens_story(line: str, markers: list[JumpMarker] | None) -> bool:
+    """A body line that starts a story: a lead, a notice's title, or a `continued_from`."""
+    return bool(LEAD.match(line) or NOTICE.match(line)
+                or (markers and any(m.kind == "continued_from" for m in markers)))
 
 
 # ---------------------------------------------------------------- assembly
@@ -268,7 +273,7 @@ def _story_from(unit: _Unit, paragraphs: Sequence[str]) -> Article:
             article.reporters = parse_byline(article.byline)[0]
     elif NOTICE.match(body[0]):
         article.kind = "notice"
-    source = SOURCE.search(body[-1])
+    source = "据" in body[-1] and SOURCE.search(body[-1])  # (SOURCE's one fixed glyph first)
     if source:
         article.source = source["source"]
     return article
@@ -363,24 +368,26 @@ def _assemble(paragraphs: Sequence[str], units: list[_Unit],
             continue
         story = stories[target]
         for line in lines:
-            reporters, _ = parse_byline(line)
             if CREDIT.search(line):
                 story.credits.append(line)
                 continue
+            reporters, _ = parse_byline(line)
             story.byline = f"{story.byline} {line}" if story.byline else line
             story.reporters.extend(reporters)
             if "/图" in line:
                 story.credits.append(line)
 
     # Headline blocks: to the body they name, below unless the one above names it better.
+    texts: dict[int, str] = {}  # story unit → its body's text, joined once for every heading
     for u, unit in enumerate(units):
         if unit.kind != "heading" or u in merged:
             continue
         lines = [paragraphs[i] for i in unit.rows]
         above = _adjacent_body(units, stories, u, -1)
         below = _adjacent_body(units, stories, u, +1)
-        score_above = headline_score(lines, stories[above].body) if above is not None else -1.0
-        score_below = headline_score(lines, stories[below].body) if below is not None else -1.0
+        grams = set(han_bigrams(" ".join(lines)))  # `headline_score`'s, found once for both
+        score_above = _share_in(grams, _body_text(texts, stories, above)) if above is not None else -1.0
+        score_below = _share_in(grams, _body_text(texts, stories, below)) if below is not None else -1.0
         if below is not None and units[below].rows[0] in anchored and any(
             m.kind == "continued_from" for m in anchored[units[below].rows[0]]
         ):
@@ -398,7 +405,8 @@ def _assemble(paragraphs: Sequence[str], units: list[_Unit],
     previous: Article | None = None
     for u in sorted(stories):
         story = stories[u]
-        resumes = any(m.kind == "continued_from" for m in anchored.get(units[u].rows[0], []))
+        first = units[u].rows[0]
+        resumes = first in anchored and any(m.kind == "continued_from" for m in anchored[first])
         blocks = sorted(headings.get(u, []), key=lambda pair: units[pair[1]].rows[0])
         if blocks:
             best = max(blocks, key=lambda pair: pair[0])[1]
@@ -432,11 +440,12 @@ def _assemble(paragraphs: Sequence[str], units: list[_Unit],
     _share_guide_pages(items)
 
     for u, story in stories.items():
-        story.markers = [m for i in units[u].rows for m in anchored.get(i, [])]
+        story.markers = [m for i in units[u].rows if i in anchored for m in anchored[i]]
         # An intertitled feature keeps its merged sections' markers too.
     for u in merged:
         if units[u].kind == "body" and feature is not None:
-            stories[feature].markers.extend(m for i in units[u].rows for m in anchored.get(i, []))
+            stories[feature].markers.extend(m for i in units[u].rows if i in anchored
+                                            for m in anchored[i])
     items.extend(stories.values())
     items.sort(key=lambda a: a.first_paragraph)
     return items
@@ -455,6 +464,13 @@ def _share_guide_pages(items: list[Article]) -> None:
                 guide.pages = list(later.pages)
                 guide.headline_note = "page taken from the guide box's next marker"
                 break
+
+
+def _body_text(texts: dict[int, str], stories: dict[int, Article], u: int) -> str:
+    """Story `u`'s body as one text (`headline_score`'s), joined at its first asking."""
+    if u not in texts:
+        texts[u] = "\n".join(stories[u].body)
+    return texts[u]
 
 
 def _adjacent_body(units: list[_Unit], stories: dict[int, Article], u: int, step: int) -> int | None:
