@@ -315,7 +315,7 @@ def _paragraph_of(marker: JumpMarker, count: int) -> int:
 def _assemble(paragraphs: Sequence[str], units: list[_Unit],
               anchored: dict[int, list[JumpMarker]]) -> list[Article]:
     stories: dict[int, Article] = {}  # unit index → story
-    headings: dict[int, list[tuple[float, int]]] = {}  # story unit → (score, heading unit)
+    headings: dict[int, list[tuple[float | None, int]]] = {}  # story unit → (score, heading unit)
     items: list[Article] = []
 
     # Feature: a lead-less body with a stand-alone byline; lead-less sections after
@@ -378,24 +378,27 @@ def _assemble(paragraphs: Sequence[str], units: list[_Unit],
                 story.credits.append(line)
 
     # Headline blocks: to the body they name, below unless the one above names it better.
-    texts: dict[int, str] = {}  # story unit → its body's text, joined once for every heading
+    # A block's score is found only where it decides: between two bodies, or (None until
+    # then) among the blocks of one story.
+    score = _HeadlineScores(paragraphs, units, stories)
     for u, unit in enumerate(units):
         if unit.kind != "heading" or u in merged:
             continue
         lines = [paragraphs[i] for i in unit.rows]
         above = _adjacent_body(units, stories, u, -1)
         below = _adjacent_body(units, stories, u, +1)
-        grams = set(han_bigrams(" ".join(lines)))  # `headline_score`'s, found once for both
-        score_above = _share_in(grams, _body_text(texts, stories, above)) if above is not None else -1.0
-        score_below = _share_in(grams, _body_text(texts, stories, below)) if below is not None else -1.0
         if below is not None and units[below].rows[0] in anchored and any(
             m.kind == "continued_from" for m in anchored[units[below].rows[0]]
-        ):
-            score_below = max(score_below, 1.0)  # the repeated headline of a continuation
-        if below is not None and not score_above > score_below + ABOVE_MARGIN:
-            headings.setdefault(below, []).append((score_below, u))
-        elif above is not None:
-            headings.setdefault(above, []).append((score_above, u))
+        ):  # the repeated headline of a continuation (no share is above 1, nor beats it)
+            headings.setdefault(below, []).append((1.0, u))
+        elif below is not None and above is not None:
+            score_above, score_below = score(u, above), score(u, below)
+            if score_above > score_below + ABOVE_MARGIN:
+                headings.setdefault(above, []).append((score_above, u))
+            else:
+                headings.setdefault(below, []).append((score_below, u))
+        elif below is not None or above is not None:
+            headings.setdefault(above if below is None else below, []).append((None, u))
         else:
             main, rest = _split_headline(lines, resumes=False)
             items.append(Article(kind="heading", headline=main, subheadlines=rest,
@@ -409,6 +412,8 @@ def _assemble(paragraphs: Sequence[str], units: list[_Unit],
         resumes = first in anchored and any(m.kind == "continued_from" for m in anchored[first])
         blocks = sorted(headings.get(u, []), key=lambda pair: units[pair[1]].rows[0])
         if blocks:
+            if len(blocks) > 1:
+                blocks = [(score(b, u) if found is None else found, b) for found, b in blocks]
             best = max(blocks, key=lambda pair: pair[0])[1]
             lines = [paragraphs[i] for i in units[best].rows]
             story.headline, rest = _split_headline(lines, resumes and best < u)
@@ -466,11 +471,23 @@ def _share_guide_pages(items: list[Article]) -> None:
                 break
 
 
-def _body_text(texts: dict[int, str], stories: dict[int, Article], u: int) -> str:
-    """Story `u`'s body as one text (`headline_score`'s), joined at its first asking."""
-    if u not in texts:
-        texts[u] = "\n".join(stories[u].body)
-    return texts[u]
+class _HeadlineScores:
+    """`headline_score` of a page's heading units against its story units: each heading's
+    bigrams and each story's text found once, at their first asking."""
+
+    def __init__(self, paragraphs: Sequence[str], units: list[_Unit],
+                 stories: dict[int, Article]) -> None:
+        self.paragraphs, self.units, self.stories = paragraphs, units, stories
+        self.grams: dict[int, set[str]] = {}
+        self.texts: dict[int, str] = {}
+
+    def __call__(self, heading: int, story: int) -> float:
+        if heading not in self.grams:
+            lines = [self.paragraphs[i] for i in self.units[heading].rows]
+            self.grams[heading] = set(han_bigrams(" ".join(lines)))
+        if story not in self.texts:
+            self.texts[story] = "\n".join(self.stories[story].body)
+        return _share_in(self.grams[heading], self.texts[story])
 
 
 def _adjacent_body(units: list[_Unit], stories: dict[int, Article], u: int, step: int) -> int | None:
