@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 import regex
 
 from articles.bigrams import han_bigrams
-from cleaners.charclasses import BYLINE_ROLES, HSPACE, LEAD_WORDS
+from cleaners.charclasses import BYLINE_ROLES, GUIDE_BULLETS, HSPACE, LEAD_WORDS
 from cleaners.lines import (
     CLAUSE_PUNCT,
     GUIDE_ITEM,
@@ -69,6 +69,10 @@ KICKER = regex.compile(r"(?:时|并)?(?:强调|要求|指出|表示|提出|讲�
 KICKER_IN_LINE = regex.compile(
     r"^(?P<kicker>\S{6,60}?(?:强调|要求|指出|表示))[ ]+(?P<main>\S.*)$"
 )
+
+# GUIDE_ITEM's characters, for a fast test before it: its leading spaces, its bullets.
+_HSPACE_CHARS = HSPACE.encode().decode("unicode_escape")
+_GUIDE_OPENERS = tuple(GUIDE_BULLETS)
 
 # Prefer the body above a headline only when it shares this much more of the headline.
 ABOVE_MARGIN = 0.15
@@ -190,7 +194,7 @@ class _Unit:
 def _classify(paragraphs: Sequence[str], anchored: dict[int, list[JumpMarker]]) -> list[str]:
     kinds: list[str] = []
     for i, line in enumerate(paragraphs):
-        if GUIDE_ITEM.match(line):
+        if line.lstrip(_HSPACE_CHARS).startswith(_GUIDE_OPENERS) and GUIDE_ITEM.match(line):
             kinds.append("guide")
         elif is_byline(line):
             kinds.append("credit" if CREDIT.search(line) else "byline")
