@@ -55,6 +55,9 @@ SOURCE = regex.compile(r"(?:^|(?<=[。！？”]))[ ]?(?P<source>据\p{Han}{2,10
 # `通告明确…`, where the word is the sentence's subject inside a story.
 NOTICE = regex.compile(r"^(?:公示|启事|讣告)(?!期|称|中|指出|显示)")
 
+# A story's first line, a lead or a notice's title: LEAD or NOTICE in one match.
+STORY_OPENING = regex.compile(f"{LEAD.pattern}|{NOTICE.pattern}")
+
 # A photo credit, not an author's byline: ends in `摄`, or names only photographers (`/图`).
 CREDIT = regex.compile(r"(?:摄[ ]*$)|^(?:[^/]*/图[ ]*)+$")
 
@@ -125,11 +128,14 @@ def is_headline_line(line: str) -> bool:
     >>> is_headline_line("李海峰等参加调研"), is_headline_line("刘涛还对做好城市火灾风险防控工作提出了具体要求。")
     (True, False)
     """
+    return not (GUIDE_ITEM.match(line) or is_byline(line)) and _is_display(line)
+
+
+def _is_display(line: str) -> bool:
+    """`is_headline_line` of a line known to be neither a guide item nor a byline."""
     if "。" in line or "！" in line or "？" in line:  # SENTENCE_PUNCT; cheapest first: body lines fail here
         return False
-    if LEAD.match(line) or GUIDE_ITEM.match(line):
-        return False
-    if is_byline(line) or visible_width(line) > HEADLINE_WIDTH:
+    if LEAD.match(line) or visible_width(line) > HEADLINE_WIDTH:
         return False
     stripped = line.rstrip()
     if stripped and CLAUSE_PUNCT.match(stripped[-1]):
@@ -198,7 +204,7 @@ def _classify(paragraphs: Sequence[str], anchored: dict[int, list[JumpMarker]]) 
             kinds.append("guide")
         elif is_byline(line):
             kinds.append("credit" if CREDIT.search(line) else "byline")
-        elif is_headline_line(line):
+        elif _is_display(line):  # (is_headline_line: the two tests above have failed)
             sees = i in anchored and any(m.kind == "see_page" for m in anchored[i])
             kinds.append("guide" if sees else "heading")
         else:
@@ -247,7 +253,7 @@ def _units(paragraphs: Sequence[str], kinds: Sequence[str],
 
 def _opens_story(line: str, markers: list[JumpMarker] | None) -> bool:
     """A body line that starts a story: a lead, a notice's title, or a `continued_from`."""
-    return bool(LEAD.match(line) or NOTICE.match(line)
+    return bool(STORY_OPENING.match(line)
                 or (markers and any(m.kind == "continued_from" for m in markers)))
 
 
