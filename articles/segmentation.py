@@ -24,12 +24,11 @@ from dataclasses import asdict, dataclass, field
 import regex
 
 from articles.bigrams import han_bigrams
-from cleaners.charclasses import BYLINE_ROLES, HSPACE, LEAD_WORDS
+from cleaners.charclasses import BYLINE_ROLES, GUIDE_BULLETS, HSPACE, LEAD_WORDS
 from cleaners.lines import (
     CLAUSE_PUNCT,
     GUIDE_ITEM,
     LEAD,
-    SENTENCE_PUNCT,
     is_byline,
     visible_width,
 )
@@ -56,6 +55,9 @@ SOURCE = regex.compile(r"(?:^|(?<=[。！？”]))[ ]?(?P<source>据\p{Han}{2,10
 # `通告明确…`, where the word is the sentence's subject inside a story.
 NOTICE = regex.compile(r"^(?:公示|启事|讣告)(?!期|称|中|指出|显示)")
 
+# A story's first line, a lead or a notice's title: LEAD or NOTICE in one match.
+STORY_OPENING = regex.compile(f"{LEAD.pattern}|{NOTICE.pattern}")
+
 # A photo credit, not an author's byline: ends in `摄`, or names only photographers (`/图`).
 CREDIT = regex.compile(r"(?:摄[ ]*$)|^(?:[^/]*/图[ ]*)+$")
 
@@ -70,6 +72,10 @@ KICKER = regex.compile(r"(?:时|并)?(?:强调|要求|指出|表示|提出|讲�
 KICKER_IN_LINE = regex.compile(
     r"^(?P<kicker>\S{6,60}?(?:强调|要求|指出|表示))[ ]+(?P<main>\S.*)$"
 )
+
+# GUIDE_ITEM's characters, for a fast test before it: its leading spaces, its bullets.
+_HSPACE_CHARS = HSPACE.encode().decode("unicode_escape")
+_GUIDE_OPENERS = tuple(GUIDE_BULLETS)
 
 # Prefer the body above a headline only when it shares this much more of the headline.
 ABOVE_MARGIN = 0.15
@@ -122,9 +128,14 @@ def is_headline_line(line: str) -> bool:
     >>> is_headline_line("李海峰等参加调研"), is_headline_line("刘涛还对做好城市火灾风险防控工作提出了具体要求。")
     (True, False)
     """
-    if SENTENCE_PUNCT.search(line) or LEAD.match(line) or GUIDE_ITEM.match(line):
+    return not (GUIDE_ITEM.match(line) or is_byline(line)) and _is_display(line)
+
+
+def _is_display(line: str) -> bool:
+    """`is_headline_line` of a line known to be neither a guide item nor a byline."""
+    if "。" in line or "！" in line or "？" in line:  # SENTENCE_PUNCT; cheapest first: body lines fail here
         return False
-    if is_byline(line) or visible_width(line) > HEADLINE_WIDTH:
+    if LEAD.match(line) or visible_width(line) > HEADLINE_WIDTH:
         return False
     stripped = line.rstrip()
     if stripped and CLAUSE_PUNCT.match(stripped[-1]):
@@ -189,12 +200,12 @@ class _Unit:
 def _classify(paragraphs: Sequence[str], anchored: dict[int, list[JumpMarker]]) -> list[str]:
     kinds: list[str] = []
     for i, line in enumerate(paragraphs):
-        sees = any(m.kind == "see_page" for m in anchored.get(i, []))
-        if GUIDE_ITEM.match(line):
+        if line.lstrip(_HSPACE_CHARS).startswith(_GUIDE_OPENERS) and GUIDE_ITEM.match(line):
             kinds.append("guide")
         elif is_byline(line):
             kinds.append("credit" if CREDIT.search(line) else "byline")
-        elif is_headline_line(line):
+        elif _is_display(line):  # (is_headline_line: the two tests above have failed)
+            sees = i in anchored and any(m.kind == "see_page" for m in anchored[i])
             kinds.append("guide" if sees else "heading")
         else:
             kinds.append("body")
@@ -221,10 +232,8 @@ def _units(paragraphs: Sequence[str], kinds: Sequence[str],
            anchored: dict[int, list[JumpMarker]]) -> list[_Unit]:
     units: list[_Unit] = []
     for i, kind in enumerate(kinds):
-        line = paragraphs[i]
-        resumes = any(m.kind == "continued_from" for m in anchored.get(i, []))
-        opens = bool(LEAD.match(line) or NOTICE.match(line) or resumes)
         last = units[-1] if units else None
+        opens = kind == "body" and _opens_story(paragraphs[i], anchored.get(i))
         if kind == "credit" and last and last.kind == "caption":
             last.rows.append(i)
         elif kind == "credit":
@@ -238,8 +247,14 @@ def _units(paragraphs: Sequence[str], kinds: Sequence[str],
         elif kind in ("heading", "byline", "caption") and last and last.kind == kind:
             last.rows.append(i)
         else:
-            units.append(_Unit(kind, [i], opens_story=kind == "body" and opens))
+            units.append(_Unit(kind, [i], opens_story=opens))
     return units
+
+
+def _opens_story(line: str, markers: list[JumpMarker] | None) -> bool:
+    """A body line that starts a story: a lead, a notice's title, or a `continued_from`."""
+    return bool(STORY_OPENING.match(line)
+                or (markers and any(m.kind == "continued_from" for m in markers)))
 
 
 # ---------------------------------------------------------------- assembly
@@ -268,7 +283,7 @@ def _story_from(unit: _Unit, paragraphs: Sequence[str]) -> Article:
             article.reporters = parse_byline(article.byline)[0]
     elif NOTICE.match(body[0]):
         article.kind = "notice"
-    source = SOURCE.search(body[-1])
+    source = "据" in body[-1] and SOURCE.search(body[-1])  # (SOURCE's one fixed glyph first)
     if source:
         article.source = source["source"]
     return article
@@ -310,7 +325,7 @@ def _paragraph_of(marker: JumpMarker, count: int) -> int:
 def _assemble(paragraphs: Sequence[str], units: list[_Unit],
               anchored: dict[int, list[JumpMarker]]) -> list[Article]:
     stories: dict[int, Article] = {}  # unit index → story
-    headings: dict[int, list[tuple[float, int]]] = {}  # story unit → (score, heading unit)
+    headings: dict[int, list[tuple[float | None, int]]] = {}  # story unit → (score, heading unit)
     items: list[Article] = []
 
     # Feature: a lead-less body with a stand-alone byline; lead-less sections after
@@ -363,32 +378,37 @@ def _assemble(paragraphs: Sequence[str], units: list[_Unit],
             continue
         story = stories[target]
         for line in lines:
-            reporters, _ = parse_byline(line)
             if CREDIT.search(line):
                 story.credits.append(line)
                 continue
+            reporters, _ = parse_byline(line)
             story.byline = f"{story.byline} {line}" if story.byline else line
             story.reporters.extend(reporters)
             if "/图" in line:
                 story.credits.append(line)
 
     # Headline blocks: to the body they name, below unless the one above names it better.
+    # A block's score is found only where it decides: between two bodies, or (None until
+    # then) among the blocks of one story.
+    score = _HeadlineScores(paragraphs, units, stories)
     for u, unit in enumerate(units):
         if unit.kind != "heading" or u in merged:
             continue
         lines = [paragraphs[i] for i in unit.rows]
         above = _adjacent_body(units, stories, u, -1)
         below = _adjacent_body(units, stories, u, +1)
-        score_above = headline_score(lines, stories[above].body) if above is not None else -1.0
-        score_below = headline_score(lines, stories[below].body) if below is not None else -1.0
         if below is not None and units[below].rows[0] in anchored and any(
             m.kind == "continued_from" for m in anchored[units[below].rows[0]]
-        ):
-            score_below = max(score_below, 1.0)  # the repeated headline of a continuation
-        if below is not None and not score_above > score_below + ABOVE_MARGIN:
-            headings.setdefault(below, []).append((score_below, u))
-        elif above is not None:
-            headings.setdefault(above, []).append((score_above, u))
+        ):  # the repeated headline of a continuation (no share is above 1, nor beats it)
+            headings.setdefault(below, []).append((1.0, u))
+        elif below is not None and above is not None:
+            score_above, score_below = score(u, above), score(u, below)
+            if score_above > score_below + ABOVE_MARGIN:
+                headings.setdefault(above, []).append((score_above, u))
+            else:
+                headings.setdefault(below, []).append((score_below, u))
+        elif below is not None or above is not None:
+            headings.setdefault(above if below is None else below, []).append((None, u))
         else:
             main, rest = _split_headline(lines, resumes=False)
             items.append(Article(kind="heading", headline=main, subheadlines=rest,
@@ -398,9 +418,12 @@ def _assemble(paragraphs: Sequence[str], units: list[_Unit],
     previous: Article | None = None
     for u in sorted(stories):
         story = stories[u]
-        resumes = any(m.kind == "continued_from" for m in anchored.get(units[u].rows[0], []))
+        first = units[u].rows[0]
+        resumes = first in anchored and any(m.kind == "continued_from" for m in anchored[first])
         blocks = sorted(headings.get(u, []), key=lambda pair: units[pair[1]].rows[0])
         if blocks:
+            if len(blocks) > 1:
+                blocks = [(score(b, u) if found is None else found, b) for found, b in blocks]
             best = max(blocks, key=lambda pair: pair[0])[1]
             lines = [paragraphs[i] for i in units[best].rows]
             story.headline, rest = _split_headline(lines, resumes and best < u)
@@ -432,11 +455,12 @@ def _assemble(paragraphs: Sequence[str], units: list[_Unit],
     _share_guide_pages(items)
 
     for u, story in stories.items():
-        story.markers = [m for i in units[u].rows for m in anchored.get(i, [])]
+        story.markers = [m for i in units[u].rows if i in anchored for m in anchored[i]]
         # An intertitled feature keeps its merged sections' markers too.
     for u in merged:
         if units[u].kind == "body" and feature is not None:
-            stories[feature].markers.extend(m for i in units[u].rows for m in anchored.get(i, []))
+            stories[feature].markers.extend(m for i in units[u].rows if i in anchored
+                                            for m in anchored[i])
     items.extend(stories.values())
     items.sort(key=lambda a: a.first_paragraph)
     return items
@@ -455,6 +479,25 @@ def _share_guide_pages(items: list[Article]) -> None:
                 guide.pages = list(later.pages)
                 guide.headline_note = "page taken from the guide box's next marker"
                 break
+
+
+class _HeadlineScores:
+    """`headline_score` of a page's heading units against its story units: each heading's
+    bigrams and each story's text found once, at their first asking."""
+
+    def __init__(self, paragraphs: Sequence[str], units: list[_Unit],
+                 stories: dict[int, Article]) -> None:
+        self.paragraphs, self.units, self.stories = paragraphs, units, stories
+        self.grams: dict[int, set[str]] = {}
+        self.texts: dict[int, str] = {}
+
+    def __call__(self, heading: int, story: int) -> float:
+        if heading not in self.grams:
+            lines = [self.paragraphs[i] for i in self.units[heading].rows]
+            self.grams[heading] = set(han_bigrams(" ".join(lines)))
+        if story not in self.texts:
+            self.texts[story] = "\n".join(self.stories[story].body)
+        return _share_in(self.grams[heading], self.texts[story])
 
 
 def _adjacent_body(units: list[_Unit], stories: dict[int, Article], u: int, step: int) -> int | None:

@@ -117,22 +117,23 @@ def stitch_issue(pages: Sequence[PageInput]) -> list[ArticleRecord]:
 
 def _stitch_one_issue(pages: list[PageInput]) -> list[ArticleRecord]:
     fragments = [_Fragment(page, a) for page in pages for a in page.articles]
-    by_page: dict[str | None, list[_Fragment]] = {}
-    for frag in fragments:
-        by_page.setdefault(page_key(frag.page.page), []).append(frag)
+    keys = {page.page: page_key(page.page) for page in pages}  # each label's key, found once
+    by_page: dict[tuple | None, list[tuple[int, _Fragment]]] = {}  # key → (index, fragment)
+    for j, frag in enumerate(fragments):
+        by_page.setdefault(keys[frag.page.page], []).append((j, frag))
 
     # Candidate pairs: a jump to page N and a resumption on page N from this page.
     pairs: list[tuple[float, int, int, tuple[str, int] | None]] = []
     jumps = [(i, f) for i, f in enumerate(fragments) if f.article.jumps("continued_to")]
     for i, source in jumps:
         target_label = source.article.jumps("continued_to")[-1].page
-        target_page, here = page_key(target_label), page_key(source.page.page)
+        target_page, here = page_key(target_label), keys[source.page.page]
         if target_page not in by_page:
             source.notes.append(f"target page {target_label} not in this issue")
             continue
         candidates = [
-            (j, f) for j, f in enumerate(fragments)
-            if page_key(f.page.page) == target_page and f is not source
+            (j, f) for j, f in by_page[target_page]
+            if f is not source
             and any(here is None or page_key(m.page) == here
                     for m in f.article.jumps("continued_from"))
         ]
@@ -181,12 +182,12 @@ def _stitch_one_issue(pages: list[PageInput]) -> list[ArticleRecord]:
 
 def _record(chain: list[_Fragment]) -> ArticleRecord:
     head = chain[0].article
-    doc_ids = list(dict.fromkeys(f.page.doc_id for f in chain))
-    pages = [p for p in dict.fromkeys(f.page.page for f in chain) if p is not None]
+    doc_ids = list(dict.fromkeys([f.page.doc_id for f in chain]))
+    pages = [p for p in dict.fromkeys([f.page.page for f in chain]) if p is not None]
     paragraphs = [p for f in chain for p in f.article.body]
     captions = [c for f in chain for c in f.article.captions]
     credits = [c for f in chain for c in f.article.credits]
-    reporters = list(dict.fromkeys(r for f in chain for r in f.article.reporters))
+    reporters = list(dict.fromkeys([r for f in chain for r in f.article.reporters]))
     # Markers consumed by a stitch are dropped; every other marker stays with its row.
     markers: list[dict] = []
     for k, f in enumerate(chain):

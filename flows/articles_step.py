@@ -284,7 +284,8 @@ def build_issue(output_dir: Path, ref: IssueRef, rows: list[dict]) -> ArticlesSu
                                     KEY_COLUMN)
     partitions = [partition_of(row["publication"], row["issue_date"]) for row in rows]
     for partition in sorted(set(partitions)):
-        chosen = table.filter(pa.array([p == partition for p in partitions], pa.bool_()))
+        chosen = table if len(set(partitions)) == 1 else \
+            table.filter(pa.array([p == partition for p in partitions], pa.bool_()))
         summary.parts.append(write_part(chosen, output_dir / STAGED_ARTICLES, partition))
     return summary
 
