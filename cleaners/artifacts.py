@@ -1,6 +1,7 @@
 """Doubled OCR artifacts (contract rule 5): a line printed twice in a row."""
 
 from itertools import compress
+from operator import eq
 
 import regex
 
@@ -122,7 +123,7 @@ def _copies_in_a_row(folded: list[str]) -> bool:
     """Whether two non-blank lines in a row are alike (`folded`: each line without spaces, ASCII
     punctuation read as full-width): most pages have none."""
     filled = list(filter(None, folded))  # the non-blank lines
-    return any(map(str.__eq__, filled, filled[1:]))
+    return any(map(eq, filled, filled[1:]))  # (operator.eq: str.__eq__ builds a tuple per call)
 
 
 def _drop_repeated_lines(lines: list[str], folded: list[str]) -> tuple[list[str], int]:
@@ -135,7 +136,7 @@ def _drop_repeated_lines(lines: list[str], folded: list[str]) -> tuple[list[str]
     dropped: list[int] = []
     keeper = -1  # where the copy kept of the last run of copies stands
     # Only the few pairs of non-blank lines in a row that are alike are read one by one.
-    for k in compress(range(len(inked) - 1), map(str.__eq__, inked_folded, inked_folded[1:])):
+    for k in compress(range(len(inked) - 1), map(eq, inked_folded, inked_folded[1:])):
         before, line = inked[k], inked[k + 1]
         if len(_HAN_GLYPH.findall(folded[line])) < MIN_HAN_PER_HALF:
             continue

@@ -285,9 +285,14 @@ def is_letter_spaced(line: str) -> bool:
     if len(line.split(None, 2)) < 3:  # a fast test first: dropping spaces never adds a token
         return False
     spaced = _SPACE_BESIDE_DIGIT.sub("", line) if _DIGIT.search(line) else line
-    tokens = len(spaced.split())
+    raw = spaced.split()
+    tokens = len(raw)
     if tokens < 3:
         return False
+    # A token of one character counts as one glyph or none, so one of a single glyph: when those
+    # alone make the share (most letter-spaced lines), the glyphs need not be read.
+    if list(map(len, raw)).count(1) / tokens >= 0.6:
+        return True
     # Each token's glyphs, in one pass over the line; a token without any drops out of the split.
     glyphs = _NOT_GLYPH_OR_SPACE.sub("", spaced).split()
     single = tokens - len(glyphs) + list(map(len, glyphs)).count(1)  # (a token of the split has a glyph)

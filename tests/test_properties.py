@@ -174,3 +174,27 @@ def test_clause_marks_widened_run_by_run_are_those_the_one_pattern_widens(text):
     from cleaners.punctuation import ASCII_CLAUSE_PUNCT, _widen_clause_marks, _widen_run
 
     assert _widen_clause_marks(text) == ASCII_CLAUSE_PUNCT.subn(_widen_run, text)
+
+
+def _letter_spaced_by_glyphs(line: str) -> bool:
+    """`is_letter_spaced` as it reads every token's glyphs: the reference for its fast path."""
+    from cleaners.lines import _DIGIT, _NOT_GLYPH_OR_SPACE, _SPACE_BESIDE_DIGIT
+
+    spaced = _SPACE_BESIDE_DIGIT.sub("", line) if _DIGIT.search(line) else line
+    tokens = len(spaced.split())
+    if tokens < 3:
+        return False
+    glyphs = _NOT_GLYPH_OR_SPACE.sub("", spaced).split()
+    return (tokens - len(glyphs) + [len(g) for g in glyphs].count(1)) / tokens >= 0.6
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*"核酸a5，。“—", " ", "  ", "\u3000", "\u2002", "核酸", "5 "]), max_size=16).map("".join))
+@example("坚 定 信 心 再 接 再 厉")  # one-glyph tokens alone decide
+@example("核， 酸。 检 测 “居 民”")  # one glyph each, with marks: read by glyphs
+@example("核， 酸。 检测 居民 测")  # two of five one-character tokens: read by glyphs, not letter-spaced
+@example("核酸 检测 居民")  # no token of one character
+def test_letter_spacing_told_by_one_character_tokens_is_the_glyph_count_s(line):
+    from cleaners.lines import is_letter_spaced
+
+    assert is_letter_spaced.__wrapped__(line) == _letter_spaced_by_glyphs(line)
