@@ -200,6 +200,10 @@ class Style:
     def span(self, k: int) -> int:
         return k * self.col_w + (k - 1) * self.gutter
 
+    def column_width(self, width: float, cols: int) -> float:
+        """The width of each of `cols` columns set across `width`, gutters between."""
+        return (width - (cols - 1) * self.gutter) / cols
+
     @property
     def line_h(self) -> int:
         return round(self.body_px * self.leading)
@@ -371,7 +375,7 @@ def story_module(story, *, body_cols=None, side=False, boxed=False, rule_under=F
             page.vrule(bx - st.gutter / 2, iy, iy + h)
         else:
             h = headline_stack(page, st, ix, iy, iw, story, hsize, rule_under)
-            cw = (iw - (cols - 1) * st.gutter) / cols
+            cw = st.column_width(iw, cols)
             lines = byline_and_body(page, st, story, cw)
             h += flow_columns(page, st, ix, iy + h, iw, lines, cols)
         if boxed:
@@ -476,7 +480,7 @@ def jump_back(story, from_page: int, marker: str, run_in: bool, repeat_head: boo
         mid = bool(rest_first)
         text = marker.format(n=from_page, cn=CN_DIGITS[from_page])
         cols = body_cols or k
-        cw = (width - (cols - 1) * st.gutter) / cols
+        cw = st.column_width(width, cols)
         lines = []
         if run_in:
             first = text + paras[0]
@@ -515,7 +519,7 @@ def comment_module(story):
                              st.body_px)
         h += 4
         cols = text_columns(st, width)
-        cw = (width - (cols - 1) * st.gutter) / cols
+        cw = st.column_width(width, cols)
         lines = set_paragraphs(story["body"], st.body_face, st.body_px, cw, st.justify)
         page.gold.extend(story["body"])
         note = SetLine(tokens(story["author_note"], st.body_face, st.body_px), 0, False,
@@ -546,7 +550,7 @@ def editor_module(story, cols=None):
         page.hrule(x, x + width, y + h, 1)
         h += 10
         n = cols or k
-        cw = (width - (n - 1) * st.gutter) / n
+        cw = st.column_width(width, n)
         lines = byline_and_body(page, st, story, cw)
         h += flow_columns(page, st, x, y + h, width, lines, n)
         return h
