@@ -105,7 +105,9 @@ def line_gap(boxes: list[Box]) -> float:
     for k, box in enumerate(ordered):
         for below in ordered[k + 1 : k + 40]:
             overlap = min(box.x1, below.x1) - max(box.x0, below.x0)
-            if below.y0 >= box.y1 - 1 and overlap >= 0.5 * min(box.width, below.width):
+            # the next row: its middle half a line under this one's (PP-OCR's padded boxes of
+            # tightly set lines overlap: no white, not the row after)
+            if below.y0 + below.y1 >= box.y0 + box.y1 + box.height and overlap >= 0.5 * min(box.width, below.width):
                 gaps.append(max(below.y0 - box.y1, 0.0))
                 break
     return median(gaps) if gaps else 0.0

@@ -135,6 +135,18 @@ def test_a_folio_row_at_the_foot_is_read_last():
     assert _read(story + folio) == [line.text for line in story + folio]
 
 
+def test_a_folio_row_under_tightly_set_columns_beside_a_rail_is_read_last():
+    """Lines set tight (PP-OCR's boxes of a line and the next overlap): the white over the
+    folio is less than a line, still more than none between the lines of a column."""
+    def tight(name: str, x0: float, top: float, rows: int) -> list[OcrLine]:
+        return [OcrLine(f"{name}行{row:02d}", Box(x0, top + row * 32, x0 + 290, top + row * 32 + 34))
+                for row in range(rows)]
+    story = [OcrLine("甲标题", Box(0, 0, 600, 50)), *tight("甲左", 0, 60, 8), *tight("甲右", 310, 60, 8)]
+    rail = [OcrLine("乙标题", Box(660, 0, 900, 50)), *tight("乙", 660, 60, 6)]
+    folio = [OcrLine("2026年4月9日", Box(0, 340, 200, 370)), OcrLine("第1版", Box(240, 340, 320, 370))]
+    assert _read(story + rail + folio) == [line.text for line in story + rail + folio]
+
+
 def test_a_first_column_level_with_the_body_under_the_headline_is_read_after_it():
     """A dog-leg: the headline over the second and third columns, the first column beside it
     starting level with the body under it."""
