@@ -12,6 +12,7 @@ these that applies, and each piece is cut again the same way:
    - what lies under it spans most of what lies above it (`BAND_COVER`), or is one row (a
      folio): the white under a photo beside a column, or under a story beside a rail of
      briefs, is no band's edge.
+   One row at the foot of the part (a folio) is a band whatever stands over it.
 2. **Columns**, down, at white columns at least `GUTTER` line heights wide between the
    lines' boxes with the engine's padding taken off (`PADDING`): read left to right. A
    headline set over the columns right of a first column that starts level with the body
@@ -165,7 +166,7 @@ class _Cutter:
         for keeps in (self.keeps_headline_with_body, self.spans_the_band_above):
             kept = [runs[0]]
             for run in runs[1:]:
-                if keeps(kept[-1], run):
+                if keeps(kept[-1], run) or (run is runs[-1] and self.one_row(run)):
                     kept.append(run)
                 else:
                     kept[-1] = kept[-1] + run
@@ -186,9 +187,12 @@ class _Cutter:
                 return False
         return True
 
+    def one_row(self, lines: list[int]) -> bool:
+        return max(self.y0[i] for i in lines) < min(self.y1[i] for i in lines)
+
     def spans_the_band_above(self, above: list[int], below: list[int]) -> bool:
         """Whether `below` spans `BAND_COVER` of the width of `above`, or is one row."""
-        if max(self.y0[i] for i in below) < min(self.y1[i] for i in below):
+        if self.one_row(below):
             return True
         a0, a1 = min(self.x0[i] for i in above), max(self.x1[i] for i in above)
         b0, b1 = min(self.x0[i] for i in below), max(self.x1[i] for i in below)

@@ -323,26 +323,56 @@ def split_merged(lines: list[OcrLine], texts: list[str], display: list[bool],
     return out_lines, out_texts, cut
 
 
+def _columns_of(boxes: list[Box], neighbours: list[int], h: float) -> list[tuple[float, float]]:
+    """The columns the `neighbours` stand in, left to right, as (left edge, right edge): a
+    line starting more than `MAX_INDENT` glyphs right of a column's left edge starts the
+    next column (an indented line stays in its column, however the padded boxes overlap).
+
+    >>> _columns_of([Box(0, 0, 100, 10), Box(20, 14, 100, 24), Box(95, 0, 200, 10)], [0, 1, 2], 10.0)
+    [(0, 100), (95, 200)]
+    """
+    columns: list[list[float]] = []
+    for j in sorted(neighbours, key=lambda j: boxes[j].x0):
+        if columns and boxes[j].x0 <= columns[-1][0] + MAX_INDENT * h:
+            columns[-1][1] = max(columns[-1][1], boxes[j].x1)
+        else:
+            columns.append([boxes[j].x0, boxes[j].x1])
+    return [(left, right) for left, right in columns]
+
+
 def _split_line(line: OcrLine, text: str, boxes: list[Box], neighbours: list[int], h: float,
                 body: float) -> list[tuple[OcrLine, str]] | None:
+    """The line cut into one piece per column it runs across (`neighbours`: the lines of
+    those columns right above and below it), or None when its glyphs, the gutters taken
+    out, would not be the body's size."""
     box = line.box
-    starts_with = [j for j in neighbours if abs(boxes[j].x0 - box.x0) <= MAX_INDENT * h]
-    if not starts_with:
+    columns = _columns_of(boxes, neighbours, h)
+    first = [k for k, (left, right) in enumerate(columns) if left - MAX_INDENT * h <= box.x0 < right]
+    if not first:
         return None
-    column_end = max(boxes[j].x1 for j in starts_with)
-    after = [boxes[j].x0 for j in neighbours if boxes[j].x0 >= column_end]
-    if not after or column_end >= box.x1:
+    # each piece's span: from the line's start (or the column's left edge) to the column's
+    # right edge (or the line's end), for the columns the line reaches by a glyph or more
+    spans = [(box.x0, columns[first[0]][1])]
+    for left, right in columns[first[0] + 1:]:
+        if left > box.x1 - h:
+            break
+        spans.append((max(left, spans[-1][1]), min(right, box.x1)))
+    if len(spans) < 2 or spans[-1][1] <= spans[-1][0]:
         return None
-    resume = min(after)
     total = sum(0.5 if char.isascii() else 1.0 for char in text.replace(" ", ""))
     if total < 2:
         return None
-    pitch = (box.width - (resume - column_end)) / total  # the glyphs' pitch, the gutter taken out
+    inked = [right - left for left, right in spans]
+    pitch = sum(inked) / total  # the glyphs' pitch, the gutters taken out
     if abs(pitch - body) > SPLIT_PITCH * body:
         return None
-    k = _cut_cell(text, (column_end - box.x0) / pitch)
-    left, right = text[:k].rstrip(), text[k:].lstrip()
-    if not left or not right:
-        return None
-    return [(OcrLine(left, Box(box.x0, box.y0, column_end, box.y1), line.confidence), left),
-            (OcrLine(right, Box(resume, box.y0, box.x1, box.y1), line.confidence), right)]
+    pieces, rest = [], text
+    for (left, right), width in zip(spans[:-1], inked[:-1], strict=True):
+        k = _cut_cell(rest, width / pitch)
+        piece, rest = rest[:k].rstrip(), rest[k:].lstrip()
+        if not piece or not rest:
+            return None
+        pieces.append((OcrLine(piece, Box(left, box.y0, right, box.y1), line.confidence), piece))
+    left, right = spans[-1]
+    pieces.append((OcrLine(rest, Box(left, box.y0, box.x1, box.y1), line.confidence), rest))
+    return pieces

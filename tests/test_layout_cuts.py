@@ -147,6 +147,15 @@ def test_a_folio_row_under_tightly_set_columns_beside_a_rail_is_read_last():
     assert _read(story + rail + folio) == [line.text for line in story + rail + folio]
 
 
+def test_a_folio_row_under_a_headline_block_beside_its_story_is_read_last():
+    """A headline set in a narrow block left of its story, as deep as the story: the folio
+    under it is no body under a headline."""
+    block = [OcrLine("标题上行", Box(0, 0, 130, 120)), OcrLine("副题在下", Box(0, 130, 100, 240))]
+    story = [*_column("甲左", 160, 300, 0, 6), *_column("甲右", 490, 300, 0, 6)]
+    folio = [OcrLine("2026年4月9日", Box(0, 290, 200, 320)), OcrLine("第2版", Box(240, 290, 320, 320))]
+    assert _read(block + story + folio) == [line.text for line in block + story + folio]
+
+
 def test_a_first_column_level_with_the_body_under_the_headline_is_read_after_it():
     """A dog-leg: the headline over the second and third columns, the first column beside it
     starting level with the body under it."""
