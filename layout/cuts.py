@@ -16,7 +16,10 @@ these that applies, and each piece is cut again the same way:
 2. **Columns**, down, at white columns at least `GUTTER` line heights wide between the
    lines' boxes with the engine's padding taken off (`PADDING`): read left to right. A
    headline set over the columns right of a first column that starts level with the body
-   under the headline (a dog-leg) is read before that first column.
+   under the headline (a dog-leg) is read before that first column. What stands under a
+   band's edge in a column (a box with a display title) is read after the last column when
+   the text above the edge stops in mid-sentence at the column's edge and the next column
+   starts level with it in body text: the story goes on there.
 3. **A headline set on the columns**: the lines at the top with no white under them (a
    headline, a byline) when the rest stands in columns: read first.
 4. **The widest white row**: read top to bottom.
@@ -37,6 +40,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from cleaners.lines import ends_sentence, is_byline
+from cleaners.markers import JUMP_MARKER
 from layout.order import line_gap
 from readers.model import Box
 
@@ -68,6 +72,10 @@ DOG_LEG = 0.5
 PHOTO_HOLE = 3.0
 CAPTION_PITCH = 0.85
 CAPTION_STEP = 1.5
+
+# A line ending less than this many line heights short of its column's right edge is full:
+# the text wrapped on (a line a story goes on from).
+FULL_LINE = 2.0
 
 # Lines at the top of a part whose boxes overlap the next one's by more than this many line
 # heights are set close on it (a headline on its byline, a byline on its columns).
@@ -125,8 +133,8 @@ def _runs(part: list[int], lo: list[float], hi: list[float], gap: float) -> list
 class _Cutter:
     """The cuts of one page part's lines (boxes of the straightened page)."""
 
-    def __init__(self, boxes: list[Box], display: list[bool], padded: bool = True):
-        self.boxes, self.display = boxes, display
+    def __init__(self, boxes: list[Box], display: list[bool], padded: bool = True, texts: list[str] | None = None):
+        self.boxes, self.display, self.texts = boxes, display, texts
         self.h = median(b.height for b in boxes)
         self.band_gap = line_gap(boxes) + BAND_GAP * self.h
         self.x0, self.x1 = [b.x0 for b in boxes], [b.x1 for b in boxes]
@@ -202,7 +210,34 @@ class _Cutter:
         columns = _runs(part, self.inner_x0, self.inner_x1, GUTTER * self.h)
         if len(columns) < 2:
             return None
-        return self.dog_leg_headlines(columns)
+        return self.boxes_after_the_story(self.dog_leg_headlines(columns))
+
+    def boxes_after_the_story(self, columns: list[list[int]]) -> list[list[int]]:
+        """The columns, with what stands under a band's edge in a column (a box, a story set
+        under it, its title display type) read after the last column, when the text above
+        that edge ends in mid-sentence and the next column goes on with body text: the story
+        runs on at the top of the next column, not into the box."""
+        kept, after = [], []
+        for k, column in enumerate(columns):
+            bands = self.bands(column) if k + 1 < len(columns) else None
+            if bands is None or not self.texts:
+                kept.append(column)
+                continue
+            upper, lower = bands[0], [i for band in bands[1:] for i in band]
+            last = max(upper, key=lambda i: (self.y0[i], self.x0[i]))
+            going_on = min(columns[k + 1], key=lambda i: (self.y0[i], self.x0[i]))
+            first = min(upper, key=lambda i: (self.y0[i], self.x0[i]))
+            level = abs(self.y0[going_on] - self.y0[first]) <= DOG_LEG * self.h
+            full = self.x1[last] >= max(self.x1[i] for i in column) - FULL_LINE * self.h
+            titled = any(self.display[i] for i in sorted(lower, key=lambda i: self.y0[i])[:2])
+            if (titled and level and full and not self.display[last] and not self.display[going_on]
+                    and not ends_sentence(self.texts[last].strip())
+                    and not JUMP_MARKER.search(self.texts[last])):
+                kept.append(upper)
+                after.append(lower)
+            else:
+                kept.append(column)
+        return kept + after
 
     def dog_leg_headlines(self, columns: list[list[int]]) -> list[list[int]]:
         """The columns, with the headline set over the columns right of the first one read
@@ -363,7 +398,8 @@ def reading_order(order_boxes: list[Box], display: list[bool], texts: list[str],
     order: list[int] = []
     for part in (header, [i for i in range(len(order_boxes)) if i not in set(header)]):
         if part:
-            cutter = _Cutter([order_boxes[i] for i in part], [display[i] for i in part], padded)
+            cutter = _Cutter([order_boxes[i] for i in part], [display[i] for i in part], padded,
+                             [texts[i] for i in part])
             order += [part[k] for k in cutter.order()]
     if pitches:
         order = captions_after_headline(order, order_boxes, display, texts, pitches)

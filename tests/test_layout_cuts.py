@@ -156,6 +156,27 @@ def test_a_folio_row_under_a_headline_block_beside_its_story_is_read_last():
     assert _read(block + story + folio) == [line.text for line in block + story + folio]
 
 
+def test_a_box_under_a_column_the_story_goes_on_from_is_read_after_the_story():
+    """A figures box set under the first column of a story: that column's last line ends in
+    mid-sentence at the column's edge, and the story goes on at the top of the next one."""
+    headline = [OcrLine("甲标题跨三栏", Box(0, 0, 980, 50))]
+    first = [OcrLine(f"甲一栏第{row}行文字，", Box(0, 70 + row * PITCH, 300, 70 + row * PITCH + LINE)) for row in range(3)]
+    first.append(OcrLine("甲一栏末行话没说完", Box(0, 70 + 3 * PITCH, 300, 70 + 3 * PITCH + LINE)))
+    box = [OcrLine("数说", Box(20, 300, 200, 345)), OcrLine("78.2亿元", Box(20, 360, 220, 405)),
+           OcrLine("全市生产总值", Box(20, 415, 260, 445))]
+    rest = _column("甲二", 340, 300, 70, 6) + _column("甲三", 680, 300, 70, 6)
+    assert _read(headline + first + box + rest) == [line.text for line in headline + first + rest + box]
+
+
+def test_a_story_under_a_guide_box_is_read_before_the_column_beside_them():
+    """A guide box's items end short of their column's edge, ending no sentence: the story
+    under the box is read before the next column, not after."""
+    guide = [OcrLine(f"■导读条目{row}", Box(0, row * PITCH, 180, row * PITCH + LINE)) for row in range(4)]
+    story = [OcrLine("乙标题", Box(20, 200, 260, 245)), *_column("乙", 0, 300, 260, 4)]
+    beside = _column("丙", 340, 300, 0, 10)
+    assert _read(guide + story + beside) == [line.text for line in guide + story + beside]
+
+
 def test_a_first_column_level_with_the_body_under_the_headline_is_read_after_it():
     """A dog-leg: the headline over the second and third columns, the first column beside it
     starting level with the body under it."""

@@ -88,7 +88,7 @@ def test_a_line_merged_across_two_gutters_is_cut_into_its_three_columns():
     columns = [[OcrLine(f"{name}栏第{k}行正文", Box(x, 40 * k, x + 200, 40 * k + 30)) for k in (0, 1, 3, 4)]
                for name, x in (("甲", 0), ("乙", 215), ("丙", 430))]
     merged = OcrLine("甲栏第2行正文乙栏第2行正文丙栏第2行正", Box(0, 80, 605, 110))
-    page = OcrPage(tuple(sorted([*sum(columns, []), merged], key=lambda line: (line.box.y0, line.box.x0))),
+    page = OcrPage(tuple(sorted([*(line for column in columns for line in column), merged], key=lambda line: (line.box.y0, line.box.x0))),
                    "paddleocr", 660, 220)
     texts = [line.text for line in lay_out(page).lines]
     for name, piece in (("甲", "甲栏第2行正文"), ("乙", "乙栏第2行正文"), ("丙", "丙栏第2行正")):
