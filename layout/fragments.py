@@ -160,18 +160,43 @@ def _wraps(a: OcrLine, b: OcrLine) -> bool:
             and shared >= WRAP_OVERLAP * min(a.box.width, b.box.width) and _same_type(a, b))
 
 
+# A display line at least this many times as wide as the one above it is no next phrase of
+# that one's headline: the line above is a label over it (`评论`, `本期提要`, a kicker). The
+# next phrase is set in the headline's type: glyph pitches within `PHRASE_PITCH` of each
+# other (a subheadline is a size smaller).
+PHRASE_WIDER = 2.0
+PHRASE_PITCH = 0.12
+
+
+def _next_phrase(a: OcrLine, b: OcrLine) -> bool:
+    """Whether display line `b` is the next phrase of the headline whose last row is `a`:
+    set right under it in the same type, wider than it (no wrap of a full row), but not so
+    much wider that `a` is a label over it (`PHRASE_WIDER`)."""
+    if a.words or b.words:
+        return False
+    gap = b.box.y0 - a.box.y1
+    shared = min(a.box.x1, b.box.x1) - max(a.box.x0, b.box.x0)
+    return (-0.2 * a.box.height <= gap <= WRAP_GAP * a.box.height
+            and a.box.width + WRAP_SLACK * a.box.height < b.box.width < PHRASE_WIDER * a.box.width
+            and abs(a.box.height - b.box.height) <= SAME_SIZE * max(a.box.height, b.box.height)
+            and shared >= WRAP_OVERLAP * min(a.box.width, b.box.width)
+            and abs(pitch(a) - pitch(b)) <= PHRASE_PITCH * max(pitch(a), pitch(b)))
+
+
 def join_wrapped_headlines(lines: list[OcrLine], texts: list[str]) -> tuple[list[OcrLine], list[str], int]:
     """The lines with each display line wrapped onto the next row joined to the row above
     (a headline set in a narrow module: `市第一人` / `民医院`; a guide item in larger type),
-    their texts (`texts`: each line's text from its word gaps) joined, and how many joins were
-    made. A kicker or subheadline in another type size, or wider than the row above, stays.
+    and the headline's next phrase set on the row under its short last row joined with a
+    space (`民医院` / `互联网医`); their texts (`texts`: each line's text from its word gaps)
+    joined, and how many joins were made. A kicker or subheadline in another type size, or
+    a line under a label (`PHRASE_WIDER`), stays.
 
     >>> body = [OcrLine("正文正文正文正文", Box(0, y, 200, y + 25)) for y in range(160, 400, 30)]
     >>> heads = [OcrLine("市第一人", Box(0, 0, 180, 45)), OcrLine("民医院", Box(20, 46, 155, 91)),
     ...          OcrLine("互联网医", Box(0, 93, 180, 138)), OcrLine("院上线", Box(20, 139, 155, 184))]
     >>> lines, texts, count = join_wrapped_headlines([*heads, *body], [line.text for line in [*heads, *body]])
-    >>> count, texts[:2], lines[0].box.as_list()
-    (2, ['市第一人民医院', '互联网医院上线'], [0, 0, 180, 91])
+    >>> count, texts[0], lines[0].box.as_list()
+    (3, '市第一人民医院 互联网医院上线', [0, 0, 180, 184])
     """
     if len(lines) < 2:
         return list(lines), list(texts), 0
@@ -186,12 +211,18 @@ def join_wrapped_headlines(lines: list[OcrLine], texts: list[str]) -> tuple[list
             continue
         tail = lines[i]  # the row the next one must wrap from
         for j in order:
-            if j in absorbed or j == i or not _wraps(tail, lines[j]):
+            if j in absorbed or j == i:
+                continue
+            if _wraps(tail, lines[j]):
+                joint = ""
+            elif _next_phrase(tail, lines[j]):
+                joint = " "
+            else:
                 continue
             a, b, tail = out_lines[i], lines[j], lines[j]
             box = Box(min(a.box.x0, b.box.x0), a.box.y0, max(a.box.x1, b.box.x1), b.box.y1)
             scores = [s for s in (a.confidence, b.confidence) if s is not None]
-            out_texts[i] = out_texts[i] + texts[j]
+            out_texts[i] = out_texts[i] + joint + texts[j]
             out_lines[i] = replace(a, text=out_texts[i], box=box,
                                    confidence=sum(scores) / len(scores) if scores else None)
             absorbed.add(j)

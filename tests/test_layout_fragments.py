@@ -22,10 +22,23 @@ def test_a_headline_wrapped_in_a_narrow_module_is_one_line_per_full_row_run():
     assert texts[0] == "市第一人民医院" and "民医院" not in texts[1:]
 
 
-def test_a_wider_line_under_a_headline_is_the_next_line_of_its_stack():
+def test_a_wider_line_in_smaller_type_under_a_headline_is_the_next_line_of_its_stack():
     heads = [OcrLine("老旧小区改造惠及万余户居民", Box(0, 0, 500, 45)),
-             OcrLine("加装电梯圆了老人“下楼梦”的心愿", Box(0, 50, 560, 95))]
+             OcrLine("加装电梯圆了老人“下楼梦”的心愿", Box(0, 50, 540, 90))]  # pitch 36 under 38.5
     assert _joined([*heads, *_body(0, 120, 8)])[:2] == [line.text for line in heads]
+
+
+def test_the_next_phrase_of_a_headline_in_its_type_joins_it_with_a_space():
+    """A headline set in a narrow block: a wrapped row joins with nothing between, the next
+    phrase (a wider row under the short last one) with a space."""
+    heads = [OcrLine("泠江博物馆", Box(0, 0, 180, 40)), OcrLine("新馆", Box(0, 42, 75, 82)),
+             OcrLine("推出夜场", Box(0, 84, 145, 124))]
+    assert _joined([*heads, *_body(0, 150, 8)])[0] == "泠江博物馆新馆 推出夜场"
+
+
+def test_a_label_over_a_much_wider_headline_stays_apart():
+    heads = [OcrLine("评论", Box(0, 0, 72, 36)), OcrLine("老树留下来城市更有味", Box(0, 40, 360, 76))]
+    assert _joined([*heads, *_body(0, 100, 8)])[:2] == [line.text for line in heads]
 
 
 def test_a_smaller_kicker_over_its_headline_stays_apart():
