@@ -66,16 +66,23 @@ def _front_page() -> list[OcrLine]:
     return masthead + guide + briefs + story
 
 
+def _front_page_order(lines: list[OcrLine]) -> list[str]:
+    """The front page's texts in reading order: the headline's two phrases are one line."""
+    texts = [line.text for line in lines]
+    at = texts.index("春风行动招聘会")
+    return [*texts[:at], "春风行动招聘会 提供岗位1.8万个", *texts[at + 2:]]
+
+
 def test_a_framed_box_and_the_briefs_under_it_are_read_before_the_story_beside_them():
     # the band/gutter order read the story between the box and the briefs
     lines = _front_page()
-    assert _read(lines) == [line.text for line in lines]
+    assert _read(lines) == _front_page_order(lines)
 
 
 @pytest.mark.parametrize("degrees", [0.5, -0.5])
 def test_a_page_turned_half_a_degree_is_read_as_the_straight_one(degrees):
     lines = _front_page()
-    assert _read(lines, degrees) == [line.text for line in lines]
+    assert _read(lines, degrees) == _front_page_order(lines)
 
 
 def test_columns_whose_lines_do_not_line_up_are_read_column_by_column():
