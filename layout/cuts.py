@@ -16,10 +16,11 @@ these that applies, and each piece is cut again the same way:
 2. **Columns**, down, at white columns at least `GUTTER` line heights wide between the
    lines' boxes with the engine's padding taken off (`PADDING`): read left to right. A
    headline set over the columns right of a first column that starts level with the body
-   under the headline (a dog-leg) is read before that first column. What stands under a
-   band's edge in a column (a box with a display title) is read after the last column when
-   the text above the edge stops in mid-sentence at the column's edge and the next column
-   starts level with it in body text: the story goes on there.
+   under the headline (a dog-leg) is read before that first column. A box (a band of a
+   column with a display title) that would part a story is read after the last column:
+   one under text that stops in mid-sentence at the column's edge, the next column starting
+   level with that text in body type; or one at the top of the column after such text, the
+   story going on under the box (flush left, no lead).
 3. **A headline set on the columns**: the lines at the top with no white under them (a
    headline, a byline) when the rest stands in columns: read first.
 4. **The widest white row**: read top to bottom.
@@ -39,7 +40,7 @@ reads the tests/eval pages the topological order was tuned on a little worse (de
 from dataclasses import dataclass
 from statistics import median
 
-from cleaners.lines import ends_sentence, is_byline
+from cleaners.lines import ends_sentence, is_byline, opens_paragraph
 from cleaners.markers import JUMP_MARKER
 from layout.order import line_gap
 from readers.model import Box
@@ -213,31 +214,55 @@ class _Cutter:
         return self.boxes_after_the_story(self.dog_leg_headlines(columns))
 
     def boxes_after_the_story(self, columns: list[list[int]]) -> list[list[int]]:
-        """The columns, with what stands under a band's edge in a column (a box, a story set
-        under it, its title display type) read after the last column, when the text above
-        that edge ends in mid-sentence and the next column goes on with body text: the story
-        runs on at the top of the next column, not into the box."""
+        """The columns, with a box (a band of a column, its title display type) that would
+        part a story read after the last column: a box under the text of a column that stops
+        in mid-sentence at the column's edge, the story going on at the top of the next
+        column, level with it; or a box at the top of the column after one whose text stops
+        so, the story going on under the box."""
         kept, after = [], []
         for k, column in enumerate(columns):
-            bands = self.bands(column) if k + 1 < len(columns) else None
-            if bands is None or not self.texts:
-                kept.append(column)
-                continue
-            upper, lower = bands[0], [i for band in bands[1:] for i in band]
-            last = max(upper, key=lambda i: (self.y0[i], self.x0[i]))
-            going_on = min(columns[k + 1], key=lambda i: (self.y0[i], self.x0[i]))
-            first = min(upper, key=lambda i: (self.y0[i], self.x0[i]))
-            level = abs(self.y0[going_on] - self.y0[first]) <= DOG_LEG * self.h
-            full = self.x1[last] >= max(self.x1[i] for i in column) - FULL_LINE * self.h
-            titled = any(self.display[i] for i in sorted(lower, key=lambda i: self.y0[i])[:2])
-            if (titled and level and full and not self.display[last] and not self.display[going_on]
-                    and not ends_sentence(self.texts[last].strip())
-                    and not JUMP_MARKER.search(self.texts[last])):
-                kept.append(upper)
-                after.append(lower)
-            else:
-                kept.append(column)
+            bands = self.bands(column) if self.texts else None
+            if bands is not None:
+                upper, lower = bands[0], [i for band in bands[1:] for i in band]
+                if k + 1 < len(columns) and self.titled(lower) and self.goes_on_beside(upper, column, columns[k + 1]):
+                    kept.append(upper)
+                    after.append(lower)
+                    continue
+                if k and self.titled(upper) and self.goes_on_under(lower) and self.stops_mid_sentence(kept[-1], kept[-1]):
+                    kept.append(lower)
+                    after.append(upper)
+                    continue
+            kept.append(column)
         return kept + after
+
+    def first(self, lines: list[int]) -> int:
+        return min(lines, key=lambda i: (self.y0[i], self.x0[i]))
+
+    def titled(self, lines: list[int]) -> bool:
+        """Whether one of the two top lines is display type (a box's title, its figures)."""
+        return any(self.display[i] for i in sorted(lines, key=lambda i: self.y0[i])[:2])
+
+    def stops_mid_sentence(self, lines: list[int], column: list[int]) -> bool:
+        """Whether the last line of `lines` is body text that fills `column`'s width and ends
+        no sentence (nor at a jump marker): the text goes on elsewhere."""
+        last = max(lines, key=lambda i: (self.y0[i], self.x0[i]))
+        text = self.texts[last].strip()
+        return (not self.display[last] and self.x1[last] >= max(self.x1[i] for i in column) - FULL_LINE * self.h
+                and not ends_sentence(text) and not JUMP_MARKER.search(text) and not is_byline(text))
+
+    def goes_on_under(self, lines: list[int]) -> bool:
+        """Whether the top line of `lines` goes on with a sentence: body type, flush with the
+        column's left edge (no indentation), no lead or bullet that opens a paragraph."""
+        top = self.first(lines)
+        return (not self.display[top] and self.x0[top] - min(self.x0[i] for i in lines) < self.h
+                and not opens_paragraph(self.texts[top]))
+
+    def goes_on_beside(self, upper: list[int], column: list[int], beside: list[int]) -> bool:
+        """Whether the text of `upper` (the top of `column`) goes on at the top of the column
+        `beside` it: it stops in mid-sentence, and that column starts level with it in body type."""
+        going_on = self.first(beside)
+        return (abs(self.y0[going_on] - self.y0[self.first(upper)]) <= DOG_LEG * self.h
+                and not self.display[going_on] and self.stops_mid_sentence(upper, column))
 
     def dog_leg_headlines(self, columns: list[list[int]]) -> list[list[int]]:
         """The columns, with the headline set over the columns right of the first one read

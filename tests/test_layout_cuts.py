@@ -175,6 +175,18 @@ def test_a_box_under_a_column_the_story_goes_on_from_is_read_after_the_story():
     assert _read(headline + first + box + rest) == [line.text for line in headline + first + rest + box]
 
 
+def test_a_box_over_the_column_the_story_goes_on_in_is_read_after_the_story():
+    """A figures box set at the top of a story's second column: the first column's last line
+    stops in mid-sentence at its edge, and the story goes on under the box, flush left."""
+    headline = [OcrLine("甲标题跨三栏", Box(0, 0, 980, 50))]
+    first = [OcrLine(f"甲一栏第{row}行文字，", Box(0, 70 + row * PITCH, 300, 70 + row * PITCH + LINE)) for row in range(7)]
+    first.append(OcrLine("甲一栏末行话没说完", Box(0, 70 + 7 * PITCH, 300, 70 + 7 * PITCH + LINE)))
+    box = [OcrLine("数说", Box(360, 70, 540, 115)), OcrLine("78.2亿元", Box(360, 130, 560, 175)),
+           OcrLine("全市生产总值", Box(360, 185, 600, 215))]
+    rest = _column("甲二", 340, 300, 270, 3) + _column("甲三", 680, 300, 70, 8)
+    assert _read(headline + first + box + rest) == [line.text for line in headline + first + rest + box]
+
+
 def test_a_story_under_a_guide_box_is_read_before_the_column_beside_them():
     """A guide box's items end short of their column's edge, ending no sentence: the story
     under the box is read before the next column, not after."""
