@@ -7,9 +7,11 @@ Order, and why:
 3. fullwidth alnum - `ＧＤＰ２０２２` → `GDP2022` before any rule reads digits.
 4. script          - OpenCC, before rules compare glyphs (doubled lines).
 5. doubled lines   - whole OCR lines written twice, before reflow merges lines.
-6. reflow          - reads evidence later rules erase: letter-spacing, indentation, `#` marks.
+6. credits         - a photo credit the engine ran onto a caption's last line gets its own
+                     line, before reflow, which then sees a credit and joins the caption's
+                     rows (after it, the credit was glued to the next caption).
+7. reflow          - reads evidence later rules erase: letter-spacing, indentation, `#` marks.
    doubled again    - a doubled line that OCR wrapped over lines is one paragraph only now.
-7. credits         - a photo credit run onto a paragraph's end gets its own line.
 8. punctuation     - after reflow, so bracket and quote pairs split over lines are whole.
 9. spacing         - after punctuation, so `，` and `（` are known as CJK punctuation.
    dropped spaces   - then the spaces OCR dropped in bylines and after datelines come back
@@ -71,11 +73,11 @@ def build_plan(profile: Profile) -> list[tuple[str, Rule]]:
         plan.append(("script", lambda text: convert_script(text, profile.opencc)))
     if profile.doubled_lines:
         plan.append(("doubled_lines", remove_doubled_lines))
+    plan.append(("credits", separate_trailing_credits))  # laid-out paragraphs too: an engine runs a credit on
     if profile.reflow:
         plan.append(("reflow", reflow_paragraphs))
         if profile.doubled_lines:
             plan.append(("doubled_paragraphs", remove_doubled_lines))
-    plan.append(("credits", separate_trailing_credits))  # laid-out paragraphs too: an engine runs a credit on
     if profile.punctuation:
         plan.append(("punctuation", repair_punctuation_width))
     if profile.spacing:

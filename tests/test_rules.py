@@ -196,3 +196,16 @@ def test_the_fast_space_test_is_the_hspace_class():
 
     assert [c for c in map(chr, range(0x10000)) if _has_hspace(c)] == _HAS_HSPACE.findall(
         "".join(map(chr, range(0x10000))))
+
+
+def test_a_credit_run_onto_a_caption_row_parts_it_from_the_next_caption():
+    """In hard-wrapped columns the engine ran a credit onto a caption's last row: the credit
+    gets its own line before the rows are joined, so the next caption is not glued to it."""
+    column = ("本报讯（记者 林晓）4月7日，全市重点项目集中开工，共有\n36个项目参加，总投资达到128亿元，涉及\n"
+              "产业升级、城市更新和民生保障等领域，\n预计年内完成投资46亿元。市发展改革委\n"
+              "有关负责人表示，将加强要素保障，推动\n项目早开工、早投产、早见效，为全年经\n济增长提供有力支撑。\n")
+    raw = ("图片新闻\n4月7日，泠江四桥主塔施工现场，工人们正在进行钢筋绑扎作业。该桥预计明\n"
+           "年建成通车。本报记者乔岩摄\n4月3日，消防救援人员在青梧中学开展应急疏散演练。\n通讯员庞安 摄\n" + column)
+    lines = clean(raw).text.splitlines()
+    assert "本报记者 乔岩 摄" in lines
+    assert "4月3日，消防救援人员在青梧中学开展应急疏散演练。" in lines
