@@ -213,6 +213,20 @@ def digit_edges(line: str) -> tuple[bool, bool]:
             bool(stripped) and stripped[-1].isascii() and stripped[-1].isdigit())
 
 
+# A figure standing alone on its line, as a figures box (`数说`) sets them: a number, then a
+# percent or per-mille sign or up to three glyphs of its unit (`782.6亿元`, `126.3万人次`, `8.3%`).
+FIGURE_LINE = regex.compile(rf"[{HSPACE}]*[0-9]+(?:[.,][0-9]+)*(?:[%‰]|\p{{Han}}{{1,3}})?[{HSPACE}]*")
+
+
+def is_figure(line: str) -> bool:
+    """Whether the line is one figure and nothing else.
+
+    >>> is_figure("126.3万人次"), is_figure("8.3%"), is_figure("8.3%，同比"), is_figure("2026年4月9日")
+    (True, True, False, False)
+    """
+    return FIGURE_LINE.fullmatch(line) is not None
+
+
 # -- The same evidence per code point, as look-up tables for whole-page work in numpy. --------
 
 _BMP = "".join(map(chr, range(0x10000)))

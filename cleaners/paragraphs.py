@@ -41,6 +41,7 @@ from cleaners.lines import (
     SPACES,
     bmp_table,
     is_byline,
+    is_figure,
     is_page_date,
     is_spaced_heading,
 )
@@ -259,6 +260,7 @@ class LineFeatures:
     ends_lead_head: np.ndarray  # ends with the head of a lead word (`本报`)
     starts_lead_tail: np.ndarray  # opens with its tail (`讯`)
     ends_digit: np.ndarray
+    figure: np.ndarray  # `is_figure`: one figure alone (`782.6亿元`), as a figures box sets them
     after_blank: np.ndarray  # a blank line (or more) before it
     block_size: np.ndarray  # lines in its run between blank lines
     column: np.ndarray  # median width of nearby body lines
@@ -421,6 +423,8 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     display_type[headings] = True
     display_type[dates] = True
     edges = _edge_tests(lines, points, evidence[SPACES], starts[rows], ends[rows])
+    figure = np.zeros(len(rows), dtype=bool)  # asked only of lines opening with a digit, no clause mark
+    figure[[i for i in _indices(edges["starts_digit"] & (clauses == 0)).tolist() if is_figure(lines[i])]] = True
     return lines, LineFeatures(
         width=width,
         narrow=2 * visible - counts[HALF_CELLS],
@@ -446,11 +450,23 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         ends_lead_head=edges["ends_lead_head"],
         starts_lead_tail=edges["starts_lead_tail"],
         ends_digit=edges["ends_digit"],
+        figure=figure,
         after_blank=new_block & (rows > 0),
         block_size=np.bincount(block)[block],
         column=column,
         in_column=in_column,
     )
+
+
+def figure_runs(f: LineFeatures) -> np.ndarray:
+    """The figures with another figure within two lines: a figures box (`782.6亿元` /
+    `全市地区生产总值` / `8.3%` / …), each figure and label a line of its own. A lone figure
+    may be a headline's wrapped end (`…发案数下降` / `31.5%`)."""
+    near = np.zeros(len(f), dtype=bool)
+    for step in (1, 2):
+        near[step:] |= f.figure[:-step]
+        near[:-step] |= f.figure[step:]
+    return f.figure & near
 
 
 def display_lines(f: LineFeatures) -> np.ndarray:
@@ -478,7 +494,10 @@ def display_lines(f: LineFeatures) -> np.ndarray:
     follows_shaped = np.concatenate(([False], shaped[:-1]))
     # A one-line sentence between a sentence end and a picture credit is the picture's caption.
     above_credit = np.concatenate((f.credit[1:], [False])) & f.ends_sentence & follows_end & ~f.byline
-    display = f.display_type | f.caption | above_credit | (shaped & (follows_end | follows_shaped))
+    # A figures box: its figures, and the line without punctuation under each (its label).
+    figures = figure_runs(f)
+    labels = bare & np.concatenate(([False], figures[:-1]))
+    display = f.display_type | f.caption | above_credit | (shaped & (follows_end | follows_shaped)) | figures | labels
     return display | _above_leads(f, bare)
 
 
@@ -527,7 +546,7 @@ def _break_evidence(f: LineFeatures, standalone: np.ndarray) -> _BreakEvidence:
     bare = (f.clauses == 0) & ~f.ends_sentence
     wrapped_display = (
         standalone[p] & ~f.byline[p] & ~f.caption[p] & ~f.page_date[p] & bare[n] & ~f.display_type[n]
-        & (width[n] <= WRAPPED_DISPLAY_CELLS) & (width[n] <= 0.6 * width[p])
+        & (width[n] <= WRAPPED_DISPLAY_CELLS) & (width[n] <= 0.6 * width[p]) & ~figure_runs(f)[n]
     )  # over a blank line too: a cleaned page has none, and must read the same
     # A byline OCR wrapped in a narrow column: the last name's end alone on the next line.
     wrapped_byline = (

@@ -22,6 +22,7 @@ from cleaners.lines import (
     ends_with_opening,
     is_byline,
     is_display_type,
+    is_figure,
     is_page_date,
     opens_paragraph,
     starts_with_fragment,
@@ -72,6 +73,7 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
     assert list(zip(f.starts_digit.tolist(), f.ends_digit.tolist(), strict=True)) == [
         digit_edges(x) for x in lines
     ]
+    assert f.figure.tolist() == [is_figure(x) for x in lines]
 
 
 def test_edge_glyph_sets_hold_every_glyph_a_line_test_can_turn_on():
@@ -154,6 +156,12 @@ FAULTS = [
      + BODY_BEFORE + "\n" + BODY_AFTER,
      ["今日导读", "■金沙湖湿地迎来今春首批候鸟", "■社区食堂让老人吃上“热乎饭”", "■地铁3号线实现5G信号全覆盖",
       BEFORE, AFTER]),
+    ("a figures box: each figure and its label stand alone",
+     BODY_BEFORE + "\n数说一季度\n782.6亿元\n全市地区生产总值\n8.3%\n规模以上工业增加值增速\n\n" + BODY_AFTER,
+     [BEFORE, "数说一季度", "782.6亿元", "全市地区生产总值", "8.3%", "规模以上工业增加值增速", AFTER]),
+    ("a headline wrapped before its figure keeps it",
+     BODY_BEFORE + "\n全市电信网络诈骗案件发案数下降\n31.5%\n" + BODY_AFTER,
+     [BEFORE, "全市电信网络诈骗案件发案数下降31.5%", AFTER]),
     ("a headline wrapped in its column keeps its end",
      BODY_BEFORE + "\n\n全民健身设施覆盖城\n乡\n\n" + BODY_AFTER,
      [BEFORE,
