@@ -859,16 +859,23 @@ def page_jobs(issues: list[Issue]) -> list[PageJob]:
     return [PageJob(f"fourth_{order[k] + 1:02d}", issue, label) for k, (issue, label) in enumerate(keys)]
 
 
-def page_style(job: PageJob) -> Style:
+def low_resolution_pages(jobs: list[PageJob]) -> set[str]:
+    """One page a split scanned at 120 dpi with 8 pt body (13 px glyphs: PP-OCR misreads more)."""
+    rng = seeded(SPLIT_SEED, "low-resolution")
+    return {rng.choice(sorted(j.name for j in jobs if j.split == s and j.issue.tabloid)) for s in ("dev", "heldout")}
+
+
+def page_style(job: PageJob, low_resolution: bool = False) -> Style:
     rng = seeded("style", job.name)
     tabloid = job.issue.tabloid
     wide = not tabloid and job.label == "3"
     columns = 3 if wide else (rng.choice([4, 5, 5]) if tabloid else rng.choice([5, 6]))
     col_em = rng.uniform(18, 24) if wide else (rng.uniform(11, 15) if tabloid else rng.uniform(9, 12))
     body_face = rng.choice(["serif", "notoserif", "sans"] if tabloid else ["serif", "notoserif"])
+    dpi, body_pt = rng.choice([120, 135, 150, 150, 170, 200]), rng.choice([8, 8.5, 9, 9.5, 10])
     return Style(
-        dpi=rng.choice([120, 135, 150, 150, 170, 200]),
-        body_pt=rng.choice([8, 8.5, 9, 9.5, 10]),
+        dpi=120 if low_resolution else dpi,
+        body_pt=8 if low_resolution else body_pt,
         body_face=body_face,
         small_face="sans" if body_face != "sans" else "serif",
         head_face=rng.choice(["hei", "hei", "sans"]),
@@ -1034,8 +1041,8 @@ def feature_page(sheet: Sheet, style: Style, rng: random.Random, issue: Issue, p
     return story(sheet, style, rng, pieces[slots["side"][0]], 0, n, y)
 
 
-def lay_out(job: PageJob, issues_pieces: dict[str, dict]) -> tuple[Sheet, Style, int]:
-    style = page_style(job)
+def lay_out(job: PageJob, issues_pieces: dict[str, dict], low_resolution: bool = False) -> tuple[Sheet, Style, int]:
+    style = page_style(job, low_resolution)
     rng = seeded("layout", job.name)
     sheet = Sheet(style.page_width)
     issue = job.issue
@@ -1327,9 +1334,9 @@ def main(argv: list[str] | None = None) -> int:
         print_plan(issues, jobs, split, faults)
         return 0
     args.image_dir.mkdir(parents=True, exist_ok=True)
-    sheets = {}
+    sheets, low = {}, low_resolution_pages(jobs)
     for job in jobs:  # in issue order: a front page sets its continuation before page 2
-        sheets[job.name] = lay_out(job, pieces)
+        sheets[job.name] = lay_out(job, pieces, job.name in low)
     wanted = [j for j in jobs if (not args.split or j.split == args.split) and (not args.pages or j.name in args.pages)]
     rows = {}
     manifest = args.out / "manifest.csv"
