@@ -1248,7 +1248,6 @@ MANIFEST = ["name", "split", "paper", "issue_date", "page", "columns", "body_fac
 
 def features(sheet: Sheet, job: PageJob) -> str:
     gold = sheet.gold_text
-    printed = "".join(ln.text for ln in sheet.lines)
     have = [
         ("masthead", job.label == job.issue.pages[0]),
         ("header_band", job.label != job.issue.pages[0]),
@@ -1260,7 +1259,6 @@ def features(sheet: Sheet, job: PageJob) -> str:
         ("pull_quote", any(s[0] == "rule" and s[2] == 3 for s in sheet.shapes)),
         ("qa", "\n记者：" in gold),
         ("reversed_label", any(ln.fill for ln in sheet.lines)),
-        ("padded_names", "\u2003" in printed or "  " in printed),
     ]
     return " ".join(name for name, on in have if on)
 
