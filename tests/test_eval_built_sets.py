@@ -1,4 +1,4 @@
-"""The evaluation sets built by other hands (tests/eval_fresh/, tests/eval_third/) hold what
+"""The evaluation sets built by other hands (tests/eval_fresh/, eval_third/, eval_fourth/) hold what
 their READMEs promise: three files per page, gold in the text contract, the plain-text input
 the engine's own lines reordered, no held-out story on a dev page, and a builder that makes
 the committed gold again.
@@ -61,7 +61,11 @@ FRESH = BuiltSet("eval_fresh", re.compile(r"下转第|上接第|相关报道见|
 THIRD = BuiltSet("eval_third", re.compile(r"下转|上接|转第|接第|详见第|▶"),  # and ▶ 详见第N版
                  "make_third_pages.py", Path(os.environ.get("QINGYANG_THIRD_FONTS", "/tmp/third_fonts")),
                  ("SourceHanSerifSC-Regular.otf", "NotoSansCJKsc-Regular.otf", "SimHei.ttf"))
-SETS = [FRESH, THIRD]
+FOURTH = BuiltSet("eval_fourth", re.compile(r"下转|上接|转第|接第|紧转|紧接|详见|见第|▶"),  # any page pointer
+                  "make_fourth_pages.py", Path(os.environ.get("QINGYANG_FOURTH_FONTS", "/tmp/fourth_fonts")),
+                  ("SourceHanSerifSC-Regular.otf", "NotoSerifCJKsc-Regular.otf", "NotoSansCJKsc-Regular.otf",
+                   "SimHei.ttf"))
+SETS = [FRESH, THIRD, FOURTH]
 PAGES = [(s, row) for s in SETS for row in s.manifest]
 
 
@@ -83,6 +87,8 @@ def test_split_sizes():
     assert fresh["dev"] >= 10 and fresh["heldout"] >= 5
     third = Counter(r["split"] for r in THIRD.manifest)
     assert third["dev"] >= 6 and third["heldout"] == 2 * third["dev"]  # a third of the set is dev
+    fourth = Counter(r["split"] for r in FOURTH.manifest)
+    assert fourth["dev"] == 7 and fourth["heldout"] >= 13
 
 
 @pytest.mark.parametrize(("built", "row"), PAGES, ids=map(_page_id, PAGES))
@@ -105,10 +111,13 @@ def test_text_input_is_the_engine_lines_reordered(built, row):
     assert Counter(lines) == Counter(engine["rec_texts"])
 
 
-@pytest.mark.parametrize("row", THIRD.manifest, ids=lambda r: r["name"])
-def test_third_manifest_floor_is_the_order_free_difference(row):
-    engine = json.loads((THIRD.folder / row["split"] / f"{row['name']}.paddle.json").read_text(encoding="utf-8"))
-    gold = Counter(c for c in THIRD.gold(row) if not c.isspace())
+FLOORED = [(s, row) for s in (THIRD, FOURTH) for row in s.manifest]
+
+
+@pytest.mark.parametrize(("built", "row"), FLOORED, ids=map(_page_id, FLOORED))
+def test_manifest_floor_is_the_order_free_difference(built, row):
+    engine = json.loads((built.folder / row["split"] / f"{row['name']}.paddle.json").read_text(encoding="utf-8"))
+    gold = Counter(c for c in built.gold(row) if not c.isspace())
     raw = Counter(c for c in "".join(engine["rec_texts"]) if not c.isspace())
     assert int(row["gold_chars"]) == sum(gold.values())
     assert int(row["ocr_missing"]) == sum((gold - raw).values())
@@ -156,3 +165,23 @@ def test_third_builder_rebuilds_the_committed_gold_and_order(tmp_path):
             assert rebuilt == (THIRD.folder / r["split"] / f"{r['name']}{suffix}").read_text(encoding="utf-8"), (
                 r["name"], suffix)
     assert (out / "manifest.csv").read_text(encoding="utf-8") == (THIRD.folder / "manifest.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not FOURTH.has_fonts(), reason="fonts for rendering not here (see tests/eval_fourth/README.md)")
+def test_fourth_builder_rebuilds_the_committed_gold_order_and_manifest(tmp_path):
+    pytest.importorskip("PIL")
+    builder = FOURTH.load_builder()
+    out = tmp_path / "set"
+    for r in FOURTH.manifest:  # the engine's JSON is the only input the rebuild takes from the set
+        (out / r["split"]).mkdir(parents=True, exist_ok=True)
+        name = f"{r['name']}.paddle.json"
+        (out / r["split"] / name).write_bytes((FOURTH.folder / r["split"] / name).read_bytes())
+    assert builder.main(["--font-dir", str(FOURTH.font_dir), "--out", str(out), "--no-ocr",
+                         "--image-dir", str(tmp_path / "images")]) == 0
+    for r in FOURTH.manifest:
+        for suffix in (".gold.txt", ".txt"):
+            rebuilt = (out / r["split"] / f"{r['name']}{suffix}").read_text(encoding="utf-8")
+            assert rebuilt == (FOURTH.folder / r["split"] / f"{r['name']}{suffix}").read_text(encoding="utf-8"), (
+                r["name"], suffix)
+    assert (out / "manifest.csv").read_text(encoding="utf-8") == (FOURTH.folder / "manifest.csv").read_text(
+        encoding="utf-8")
