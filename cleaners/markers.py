@@ -40,13 +40,13 @@ def _alternatives(*words: str) -> str:
 # as the marker needs: one cheap test rules out most positions of a page.)
 JUMP_MARKER = regex.compile(
     rf"""
-    (?=[{HSPACE}]*[{_OPEN_BRACKETS}下上相继▶►转接详见])
+    (?=[{HSPACE}]*[{_OPEN_BRACKETS}下上紧相继▶►转接详见])
     (?P<lead>[{HSPACE}]*)
     (?P<marker>
       (?P<open>{_OPEN}{_GAP})?
       (?:
-        (?P<to_strong>{_alternatives("下转")})
-      | (?P<from_strong>{_alternatives("上接")})
+        (?P<to_strong>{_alternatives("下转", "紧转")})
+      | (?P<from_strong>{_alternatives("上接", "紧接")})
       | (?P<see_strong>{_alternatives("相关报道继续阅读", "相关报道见", "继续阅读")})
       | (?P<arrow>[▶►]+(?:{_GAP}(?:{_alternatives("详见", "请看", "见")}))?)
       | (?P<to_weak>{_glyphs("转")})
@@ -194,6 +194,20 @@ _PAGE_COUNT_HEAD = regex.compile(r"(?:今日|本期|出版|共|计)$")
 _ORPHAN_HEAD_CHARS = 32
 
 
+# A guide pointer to a page named by a letter and two digits, printed with no 版 (`▶A03`,
+# `▶ 详见A02`): a tabloid's page label. Not followed by a digit or letter (a longer code).
+ARROW_PAGE_LABEL = regex.compile(
+    rf"[▶►]+[{HSPACE}]*(?:(?:详见|请看|见)[{HSPACE}]*)?(?P<page>[A-ZＡ-Ｚ][0-9０-９]{{2}})(?![0-9０-９A-Za-zＡ-Ｚａ-ｚ版])"
+)
+
+
+def _arrow_label_markers(text: str) -> list[tuple[int, int, JumpMarker]]:
+    """Guide pointers to a lettered page with no 版 (`▶A03`), as (start, end, marker)."""
+    return [(match.start(), match.end(), JumpMarker(kind="see_page", page=marker_page_label(match.group("page"), False),
+                                                    raw=match.group(0), offset=match.start()))
+            for match in ARROW_PAGE_LABEL.finditer(text)]
+
+
 def _after_arrow_markers(head: str) -> bool:
     """Whether a line's head is nothing but `▶N版` markers: an engine ran two guide pointers
     into one row (`▶11版6版`), and the second lost its arrow."""
@@ -250,7 +264,9 @@ def _all_markers(text: str) -> list[tuple[int, int, JumpMarker]]:
         marker = _marker_from_match(match)
         if marker is not None:
             found.append((match.start(), match.end(), marker))
-    orphans = _orphan_markers(text)
+    orphans = _orphan_markers(text) if "版" in text else []
+    if "▶" in text or "►" in text:
+        orphans += _arrow_label_markers(text)
     if not orphans:
         return found
     taken = sorted((start, end) for start, end, _ in found)
@@ -276,6 +292,8 @@ def find_jump_markers(text: str) -> list[JumpMarker]:
     ['▶11版', '6版', '▶2版']
     >>> [(m.kind, m.page) for m in find_jump_markers("排放同比下降9.4%。▶ 详见第3版")]
     [('see_page', '3')]
+    >>> [(m.kind, m.page) for m in find_jump_markers("投入使用（紧接第一版）\\n外卖骑手有了“歇脚驿站”▶A03")]
+    [('continued_from', '1'), ('see_page', 'A03')]
     """
     return [marker for _, _, marker in _all_markers(text)]
 
@@ -302,7 +320,7 @@ def remove_jump_markers(text: str) -> tuple[str, int, list[JumpMarker]]:
     >>> text.replace(HARD_BREAK, "|"), n, found[0].kind, found[0].page
     ('|整改失管漏管现象', 1, 'continued_from', '1')
     """
-    if "版" not in text:  # every marker ends in 版: a fast test first
+    if "版" not in text and "▶" not in text and "►" not in text:  # every marker ends in 版 or opens with ▶
         return text, 0, []
     pieces: list[str] = []
     found: list[JumpMarker] = []
