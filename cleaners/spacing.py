@@ -271,6 +271,13 @@ CREDIT_MARK_GLUED = regex.compile(r"(?<=/[文图])(?=\p{Han})")
 # engine try every position of the line.)
 DATELINE_GLUED = regex.compile(r"^[ \t\u3000]*(?:本报讯|又讯)\K(?=[\p{Han}0-9])")
 
+# A page's editor credits standing alone on their line (`责任编辑庞雪`, `责编周琪 美编陈冉`): each
+# role word, then a name of two or three glyphs; the space OCR dropped between them comes back.
+EDITOR_CREDITS = regex.compile(
+    r"[ \t\u3000]*(?:(?:责任编辑|美术编辑|责编|美编|校对|版式)[ \t\u3000]*\p{Han}{2,3}[ \t\u3000]*)+")
+_EDITOR_ROLE_GLUED = regex.compile(r"(?:责任编辑|美术编辑|责编|美编|校对|版式)\K(?=\p{Han})")
+_EDITOR_NAME_GLUED = regex.compile(r"\p{Han}\K(?=(?:责任编辑|美术编辑|责编|美编|校对|版式))")
+
 
 def space_byline(byline: str) -> str:
     """One space at each role boundary of a byline and before a final `摄` (when the byline has
@@ -315,9 +322,11 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
 
     >>> restore_dropped_spaces("本报讯（记者林晓通讯员周航）5月8日，开会。\\n又讯为确保安全，开会。\\n本报记者陈默摄")
     ('本报讯（记者 林晓 通讯员 周航）5月8日，开会。\\n又讯 为确保安全，开会。\\n本报记者 陈默 摄', 6)
+    >>> restore_dropped_spaces("责任编辑庞雪美术编辑林默\\n责编 周琪\\n编辑部的故事")
+    ('责任编辑 庞雪 美术编辑 林默\\n责编 周琪\\n编辑部的故事', 3)
     """
     if not ("记" in text or "讯" in text or "摄" in text or "通" in text or "实" in text or "评" in text
-            or "星期" in text or "周" in text):
+            or "星期" in text or "周" in text or "编" in text):
         return text, 0  # a fast test first: every case holds one of these
     lines = text.split("\n")
     changed = False
@@ -328,6 +337,8 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
             line = _byline_brackets(line).sub(lambda m: space_byline(m.group(0)), line)
         if "讯" in line:  # a fast test first: DATELINE_GLUED needs 本报讯 or 又讯
             line = DATELINE_GLUED.sub(" ", line)
+        if "编" in line and EDITOR_CREDITS.fullmatch(line):
+            line = _EDITOR_NAME_GLUED.sub(" ", _EDITOR_ROLE_GLUED.sub(" ", line))
         if "日" in line and (date := PAGE_DATE.fullmatch(line)) and not date.group("gap"):
             line = line[: date.start("gap")] + " " + line[date.start("gap"):]
         if line != lines[k]:
