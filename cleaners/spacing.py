@@ -12,7 +12,6 @@ from cleaners.charclasses import BYLINE_ROLES, CJK_PUNCT, CJK_QUOTES, HAN, HSPAC
 from cleaners.lines import (
     CLAUSE_PUNCT,
     PAGE_DATE,
-    PHRASE_GAP,
     is_byline,
     is_letter_spaced,
     is_phrase_spaced_heading,
@@ -162,8 +161,8 @@ def _protect_meaningful_spaces(line: str) -> str:
         return _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, line.strip())
     if not CLAUSE_PUNCT.search(line) and is_letter_spaced(line):  # cheaper test first
         return keep_wide_gaps(line)
-    if is_phrase_spaced_heading(line):
-        line = PHRASE_GAP.sub(_KEPT_SPACE, line)
+    if is_phrase_spaced_heading(line):  # between Han only: no space stays beside CJK punctuation
+        line = _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, line)
     if "（" in line or "(" in line:  # fast tests first: BYLINE_BRACKET opens with one
         line = _byline_brackets(line).sub(lambda m: _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, m.group(0)), line)
     if "讯" in line:  # DATELINE_GAP follows 本报讯 or 又讯

@@ -88,6 +88,7 @@ CASES = [
     ("a commentator's byline is a byline: its own line, its space put back",
      "让“一次办成”成为常态\n本报评论员苏砚\n前不久，一位市民在网上留言。",
      "让“一次办成”成为常态\n本报评论员 苏砚\n前不久，一位市民在网上留言。"),
+    ("no space stays beside a quote in a phrase-spaced headline", "外卖骑手有了 “歇脚驿站”", "外卖骑手有了“歇脚驿站”"),
     ("a credit the engine ran onto its caption gets its own line",
      "4月6日，茶农在茶园里采摘明前茶。通讯员蒋雨禾摄", "4月6日，茶农在茶园里采摘明前茶。\n通讯员 蒋雨禾 摄"),
 ]
