@@ -503,13 +503,16 @@ def display_lines(f: LineFeatures) -> np.ndarray:
 
 def _above_leads(f: LineFeatures, bare: np.ndarray) -> np.ndarray:
     """The lines without punctuation right above a lead (`本报讯…`), back to the last sentence
-    end: the story's headline stack, whatever their width."""
+    end: the story's headline stack, whatever their width; none when they go on from a
+    guide item (a brief's title wrapped over them)."""
     above = np.zeros(len(f), dtype=bool)
     for lead in _indices(f.lead).tolist():
         i = lead - 1
-        while i >= 0 and bare[i] and not f.hard_end[i] and lead - i <= MAX_STACK:
-            above[i] = True
+        while i >= 0 and bare[i] and not f.hard_end[i] and lead - i <= MAX_STACK and not f.guide[i]:
             i -= 1
+        if i >= 0 and f.guide[i] and f.in_column[i] and not f.after_blank[i + 1:lead].any():
+            continue  # a brief's title (`■…`) wrapped over these lines in its column: the item goes on
+        above[i + 1:lead] = True
     return above
 
 
@@ -819,6 +822,35 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     blanks = text.count("\n") + 1 - len(lines)
     joins = len(lines) - len(starts)
     return out, joins + blanks
+
+
+# A brief's dateline run in after its title (`■汛前排查 隐患点位整改完毕 本报讯 截至…`, the
+# title maybe wrapped: `纪念邮票 本报讯为纪念`): 本报讯 or 又讯 in the middle of a line, after
+# a few glyphs with no clause or sentence punctuation. Prose never prints a dateline mid-line.
+RUN_IN_LEAD = regex.compile(r"^(?![ \t\u3000]*(?:本报讯|又讯))(?P<title>[^\n，。；：！？,;:!?]{1,24}?)[ \t\u3000]*(?=本报讯|又讯)",
+                            regex.MULTILINE)  # (a line that opens with a dateline is no title)
+
+
+def separate_run_in_leads(text: str) -> tuple[str, int]:
+    """Put a brief's dateline that OCR (or the printer) ran in after the brief's title on a
+    line of its own, so the title stays a line and the dateline opens the brief's text.
+
+    >>> separate_run_in_leads("●免费游泳培训 开始报名本报讯市体育局暑期\\n本报讯（记者 林晓）5月8日")
+    ('●免费游泳培训 开始报名\\n本报讯市体育局暑期\\n本报讯（记者 林晓）5月8日', 1)
+    """
+    if "讯" not in text:  # a fast test first: both leads hold it
+        return text, 0
+    count = 0
+
+    def split(match: regex.Match) -> str:
+        nonlocal count
+        if not match.group("title").strip():
+            return match.group(0)  # a dateline at the line's start (after indentation)
+        count += 1
+        return match.group("title").rstrip() + "\n"
+
+    out = RUN_IN_LEAD.sub(split, text)
+    return (out, count) if count else (text, 0)
 
 
 def separate_trailing_credits(text: str) -> tuple[str, int]:

@@ -162,6 +162,11 @@ FAULTS = [
     ("a headline wrapped before its figure keeps it",
      BODY_BEFORE + "\n全市电信网络诈骗案件发案数下降\n31.5%\n" + BODY_AFTER,
      [BEFORE, "全市电信网络诈骗案件发案数下降31.5%", AFTER]),
+    ("briefs whose datelines run in after their titles: each title a line, each brief a paragraph",
+     "简讯\n●邮政推出“柘湾港”\n纪念邮票 本报讯为纪念\n柘湾港开港100周年，市邮政分公\n司于5月14日发行纪念邮票。\n"
+     "●免费游泳培训 开始报名本报讯市体育局\n暑期免费游泳培训班即日起接受\n报名，共开设60期。\n" + BODY_AFTER,
+     ["简讯", "●邮政推出“柘湾港”纪念邮票", "本报讯 为纪念柘湾港开港100周年，市邮政分公司于5月14日发行纪念邮票。",
+      "●免费游泳培训 开始报名", "本报讯 市体育局暑期免费游泳培训班即日起接受报名，共开设60期。", AFTER]),
     ("a headline wrapped in its column keeps its end",
      BODY_BEFORE + "\n\n全民健身设施覆盖城\n乡\n\n" + BODY_AFTER,
      [BEFORE,
