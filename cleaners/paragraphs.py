@@ -826,31 +826,38 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
 
 # A brief's dateline run in after its title (`■汛前排查 隐患点位整改完毕 本报讯 截至…`, the
 # title maybe wrapped: `纪念邮票 本报讯为纪念`): 本报讯 or 又讯 in the middle of a line, after
-# a few glyphs with no clause or sentence punctuation. Prose never prints a dateline mid-line.
-RUN_IN_LEAD = regex.compile(r"^(?![ \t\u3000]*(?:本报讯|又讯))(?P<title>[^\n，。；：！？,;:!?]{1,24}?)[ \t\u3000]*(?=本报讯|又讯)",
-                            regex.MULTILINE)  # (a line that opens with a dateline is no title)
+# at most RUN_IN_TITLE glyphs with no clause or sentence punctuation (RUN_IN_PUNCT). Prose
+# never prints a dateline mid-line; a line that opens with one is no title.
+RUN_IN_LEAD = regex.compile(r"本报讯|又讯")
+RUN_IN_TITLE = 24
+RUN_IN_PUNCT = frozenset("，。；：！？,;:!?")
 
 
 def separate_run_in_leads(text: str) -> tuple[str, int]:
     """Put a brief's dateline that OCR (or the printer) ran in after the brief's title on a
     line of its own, so the title stays a line and the dateline opens the brief's text.
+    Only each line's first dateline is read.
 
     >>> separate_run_in_leads("●免费游泳培训 开始报名本报讯市体育局暑期\\n本报讯（记者 林晓）5月8日")
     ('●免费游泳培训 开始报名\\n本报讯市体育局暑期\\n本报讯（记者 林晓）5月8日', 1)
     """
     if "讯" not in text:  # a fast test first: both leads hold it
         return text, 0
-    count = 0
-
-    def split(match: regex.Match) -> str:
-        nonlocal count
-        if not match.group("title").strip():
-            return match.group(0)  # a dateline at the line's start (after indentation)
-        count += 1
-        return match.group("title").rstrip() + "\n"
-
-    out = RUN_IN_LEAD.sub(split, text)
-    return (out, count) if count else (text, 0)
+    pieces, last, line_done = [], 0, -1
+    for match in RUN_IN_LEAD.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if line_start == line_done:
+            continue  # not the line's first dateline
+        line_done = line_start
+        title = text[line_start : match.start()].rstrip(" \t\u3000")
+        if not title.strip(" \t\u3000") or len(title) > RUN_IN_TITLE or any(c in RUN_IN_PUNCT for c in title):
+            continue
+        pieces += [text[last : line_start], title, "\n"]
+        last = match.start()
+    if not pieces:
+        return text, 0
+    pieces.append(text[last:])
+    return "".join(pieces), len(pieces) // 3
 
 
 def separate_trailing_credits(text: str) -> tuple[str, int]:

@@ -198,3 +198,22 @@ def test_letter_spacing_told_by_one_character_tokens_is_the_glyph_count_s(line):
     from cleaners.lines import is_letter_spaced
 
     assert is_letter_spaced.__wrapped__(line) == _letter_spaced_by_glyphs(line)
+
+
+# A line's first dateline (本报讯, 又讯) after a title of 1-24 glyphs with no punctuation, as one
+# pattern says it: the reference the scan in `separate_run_in_leads` must equal.
+_RUN_IN_REFERENCE = regex.compile(
+    r"^(?![ \t\u3000]*(?:本报讯|又讯))(?P<title>[^\n，。；：！？,;:!?]{1,24}?)[ \t\u3000]*(?=本报讯|又讯)", regex.MULTILINE)
+_BRIEF_PIECES = ["本报讯", "又讯", "讯", "■", "标题", "核酸检测居民有序", " ", "\u3000", "\n", "，", "。", "5月"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_BRIEF_PIECES), max_size=30).map("".join))
+def test_run_in_leads_found_by_the_scan_are_those_the_pattern_finds(text):
+    from cleaners.paragraphs import separate_run_in_leads
+
+    def reference(match: regex.Match) -> str:
+        title = match.group("title")
+        return title.rstrip(" \t\u3000") + "\n" if title.strip(" \t\u3000") else match.group(0)
+
+    assert separate_run_in_leads(text)[0] == _RUN_IN_REFERENCE.sub(reference, text)
