@@ -860,6 +860,23 @@ def separate_run_in_leads(text: str) -> tuple[str, int]:
     return "".join(pieces), len(pieces) // 3
 
 
+# A page header's date whose weekday the engine read as a line of its own: one date line.
+SPLIT_PAGE_DATE = regex.compile(
+    r"^(?P<date>[ \t\u3000]*[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日)[ \t\u3000]*\n[ \t\u3000]*"
+    r"(?P<day>(?:星期|周)[一二三四五六日天])[ \t\u3000]*$", regex.MULTILINE)
+
+
+def join_split_page_dates(text: str) -> tuple[str, int]:
+    """Put a page date's weekday back on its line, a space between (`2026年5月8日 星期五`).
+
+    >>> join_split_page_dates("柘湾物流周报\\n2026年5月8日\\n星期五\\n本期8版")
+    ('柘湾物流周报\\n2026年5月8日 星期五\\n本期8版', 1)
+    """
+    if "日\n" not in text:  # a fast test first: the date ends its line
+        return text, 0
+    return SPLIT_PAGE_DATE.subn(r"\g<date> \g<day>", text)
+
+
 def separate_trailing_credits(text: str) -> tuple[str, int]:
     """Put a photo credit that OCR ran onto a paragraph's end on its own line.
 

@@ -7,7 +7,8 @@ Order, and why:
 3. fullwidth alnum - `ＧＤＰ２０２２` → `GDP2022` before any rule reads digits.
 4. script          - OpenCC, before rules compare glyphs (doubled lines).
 5. doubled lines   - whole OCR lines written twice, before reflow merges lines.
-6. run-in leads    - a brief's dateline run in after its title (`■标题 本报讯 …`) starts a line.
+6. page dates      - a page date's weekday read as a line of its own goes back on its line.
+   run-in leads     - a brief's dateline run in after its title (`■标题 本报讯 …`) starts a line.
    credits          - a photo credit the engine ran onto a caption's last line gets its own
                      line, before reflow, which then sees a credit and joins the caption's
                      rows (after it, the credit was glued to the next caption).
@@ -31,7 +32,12 @@ from cleaners.artifacts import remove_doubled_lines
 from cleaners.explain import FINAL_STEP, Edit, explain_chain
 from cleaners.hygiene import normalize_unicode, strip_layout_marks
 from cleaners.markers import HARD_BREAK, JumpMarker, remove_jump_markers
-from cleaners.paragraphs import reflow_paragraphs, separate_run_in_leads, separate_trailing_credits
+from cleaners.paragraphs import (
+    join_split_page_dates,
+    reflow_paragraphs,
+    separate_run_in_leads,
+    separate_trailing_credits,
+)
 from cleaners.profiles import Profile, load_profile
 from cleaners.punctuation import fold_fullwidth_alphanumerics, repair_punctuation_width
 from cleaners.script import convert_script
@@ -74,6 +80,7 @@ def build_plan(profile: Profile) -> list[tuple[str, Rule]]:
         plan.append(("script", lambda text: convert_script(text, profile.opencc)))
     if profile.doubled_lines:
         plan.append(("doubled_lines", remove_doubled_lines))
+    plan.append(("page_dates", join_split_page_dates))  # laid-out paragraphs too: the engine split the row
     plan.append(("run_in_leads", separate_run_in_leads))  # laid-out paragraphs too: a brief's title and text
     plan.append(("credits", separate_trailing_credits))  # laid-out paragraphs too: an engine runs a credit on
     if profile.reflow:

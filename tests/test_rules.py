@@ -88,6 +88,8 @@ CASES = [
     ("a commentator's byline is a byline: its own line, its space put back",
      "让“一次办成”成为常态\n本报评论员苏砚\n前不久，一位市民在网上留言。",
      "让“一次办成”成为常态\n本报评论员 苏砚\n前不久，一位市民在网上留言。"),
+    ("a page date's weekday read as its own line goes back on the date's line",
+     "柘湾物流周报\n2026年5月8日\n星期五\n本期8版", "柘湾物流周报\n2026年5月8日 星期五\n本期8版"),
     ("no space stays beside a quote in a phrase-spaced headline", "外卖骑手有了 “歇脚驿站”", "外卖骑手有了“歇脚驿站”"),
     ("a credit the engine ran onto its caption gets its own line",
      "4月6日，茶农在茶园里采摘明前茶。通讯员蒋雨禾摄", "4月6日，茶农在茶园里采摘明前茶。\n通讯员 蒋雨禾 摄"),
