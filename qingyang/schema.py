@@ -10,7 +10,8 @@ import pyarrow as pa
 # Per-rule edit counts: one field per rule of the plan, null when the rule made no change.
 EDIT_RULES = (
     "jump_markers", "unicode", "fullwidth_alnum", "script", "doubled_lines",
-    "reflow", "doubled_paragraphs", "credits", "punctuation", "spacing", "dropped_spaces",
+    "page_dates", "run_in_leads", "credits", "reflow", "doubled_paragraphs", "punctuation", "spacing",
+    "dropped_spaces",
     "layout_marks",
 )
 
