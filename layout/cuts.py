@@ -40,7 +40,7 @@ reads the tests/eval pages the topological order was tuned on a little worse (de
 from dataclasses import dataclass
 from statistics import median
 
-from cleaners.lines import ends_sentence, is_byline, opens_paragraph
+from cleaners.lines import CLAUSE_PUNCT, ends_sentence, is_byline, opens_paragraph
 from cleaners.markers import JUMP_MARKER
 from layout.order import line_gap
 from readers.model import Box
@@ -175,7 +175,7 @@ class _Cutter:
         for keeps in (self.keeps_headline_with_body, self.spans_the_band_above):
             kept = [runs[0]]
             for run in runs[1:]:
-                if keeps(kept[-1], run) or (run is runs[-1] and self.one_row(run)):
+                if keeps(kept[-1], run) or (run is runs[-1] and self.folio(run)):
                     kept.append(run)
                 else:
                     kept[-1] = kept[-1] + run
@@ -199,9 +199,14 @@ class _Cutter:
     def one_row(self, lines: list[int]) -> bool:
         return max(self.y0[i] for i in lines) < min(self.y1[i] for i in lines)
 
+    def folio(self, lines: list[int]) -> bool:
+        """Whether the lines are one row of short items (a folio: date, page, editors), no
+        body text: none holds clause punctuation (a line a sentence goes on in does)."""
+        return self.one_row(lines) and not (self.texts and any(CLAUSE_PUNCT.search(self.texts[i]) for i in lines))
+
     def spans_the_band_above(self, above: list[int], below: list[int]) -> bool:
-        """Whether `below` spans `BAND_COVER` of the width of `above`, or is one row."""
-        if self.one_row(below):
+        """Whether `below` spans `BAND_COVER` of the width of `above`, or is a folio."""
+        if self.folio(below):
             return True
         a0, a1 = min(self.x0[i] for i in above), max(self.x1[i] for i in above)
         b0, b1 = min(self.x0[i] for i in below), max(self.x1[i] for i in below)

@@ -196,6 +196,16 @@ def test_a_story_under_a_guide_box_is_read_before_the_column_beside_them():
     assert _read(guide + story + beside) == [line.text for line in guide + story + beside]
 
 
+def test_a_column_going_on_under_a_photo_in_one_line_is_no_folio():
+    """The first column's text goes on under a photo set in it for one last line (with a
+    comma: body text), lower than the second column ends: it is read before that column."""
+    headline = [OcrLine("甲标题跨两栏", Box(0, 0, 640, 50))]
+    first = _column("甲左", 0, 300, 70, 3)
+    under = [OcrLine("晨，不少摄影爱好者早早架起", Box(0, 430, 300, 460))]
+    second = _column("甲右", 340, 300, 70, 6)
+    assert _read(headline + first + under + second) == [line.text for line in headline + first + under + second]
+
+
 def test_a_first_column_level_with_the_body_under_the_headline_is_read_after_it():
     """A dog-leg: the headline over the second and third columns, the first column beside it
     starting level with the body under it."""
