@@ -12,7 +12,9 @@ these that applies, and each piece is cut again the same way:
    - what lies under it spans most of what lies above it (`BAND_COVER`), or is one row (a
      folio): the white under a photo beside a column, or under a story beside a rail of
      briefs, is no band's edge.
-   One row at the foot of the part (a folio) is a band whatever stands over it.
+   One row at the foot of the part (a folio) is a band whatever stands over it. A folio is
+   one row of short items with no clause punctuation (a column's last line that goes on
+   under a photo is body text).
 2. **Columns**, down, at white columns at least `GUTTER` line heights wide between the
    lines' boxes with the engine's padding taken off (`PADDING`): read left to right. A
    headline set over the columns right of a first column that starts level with the body
