@@ -22,7 +22,8 @@ these that applies, and each piece is cut again the same way:
    column with a display title) that would part a story is read after the last column:
    one under text that stops in mid-sentence at the column's edge, the next column starting
    level with that text in body type; or one at the top of the column after such text, the
-   story going on under the box (flush left, no lead).
+   story going on under the box (flush left, no lead). A byline at the top of a later
+   column (set right-aligned under the headline) is read before the first column's body.
 3. **A headline set on the columns**: the lines at the top with no white under them (a
    headline, a byline) when the rest stands in columns: read first.
 4. **The widest white row**: read top to bottom.
@@ -218,7 +219,31 @@ class _Cutter:
         columns = _runs(part, self.inner_x0, self.inner_x1, GUTTER * self.h)
         if len(columns) < 2:
             return None
-        return self.boxes_after_the_story(self.dog_leg_headlines(columns))
+        return self.bylines_first(self.boxes_after_the_story(self.dog_leg_headlines(columns)))
+
+    def bylines_first(self, columns: list[list[int]]) -> list[list[int]]:
+        """The columns, with a byline set at the top of a later column (right-aligned under
+        the headline, over the story's columns) read before the first column's body: after
+        the display lines at its top (the headline), or first."""
+        if not self.texts:
+            return columns
+        found = []
+        for column in columns[1:]:
+            top = self.first(column)
+            text = self.texts[top].strip()
+            if len(column) > 1 and is_byline(text) and not text.endswith("摄") and "/图" not in text:
+                found.append(top)
+        if not found:
+            return columns
+        first = [i for i in columns[0] if i not in found]
+        heads = []
+        for i in sorted(first, key=lambda i: (self.y0[i], self.x0[i])):
+            if not self.display[i]:
+                break
+            heads.append(i)
+        body = [i for i in first if i not in set(heads)]
+        rest = [[i for i in column if i not in found] for column in columns[1:]]
+        return [piece for piece in (heads, found, body, *rest) if piece]
 
     def boxes_after_the_story(self, columns: list[list[int]]) -> list[list[int]]:
         """The columns, with a box (a band of a column, its title display type) that would

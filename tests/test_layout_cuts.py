@@ -206,6 +206,14 @@ def test_a_column_going_on_under_a_photo_in_one_line_is_no_folio():
     assert _read(headline + first + under + second) == [line.text for line in headline + first + under + second]
 
 
+def test_a_byline_at_the_top_of_the_second_column_is_read_before_the_story():
+    """A byline set right-aligned under the headline, over the story's second column."""
+    headline = [OcrLine("甲标题在左", Box(0, 0, 300, 50))]
+    byline = [OcrLine("本报记者司马航", Box(400, 40, 640, 66))]
+    columns = _column("甲左", 0, 300, 70, 6) + _column("甲右", 340, 300, 70, 6)
+    assert _read(headline + byline + columns) == [line.text for line in headline + byline + columns]
+
+
 def test_a_first_column_level_with_the_body_under_the_headline_is_read_after_it():
     """A dog-leg: the headline over the second and third columns, the first column beside it
     starting level with the body under it."""
