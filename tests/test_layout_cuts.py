@@ -246,7 +246,8 @@ def test_every_line_is_read_exactly_once_whatever_the_boxes(boxes, data):
     """Overlapping, identical, empty or stacked boxes: the order is a permutation of the lines
     (nothing read twice, nothing left out), with or without captions to move."""
     display = data.draw(st.lists(st.booleans(), min_size=len(boxes), max_size=len(boxes)))
-    texts = data.draw(st.lists(st.sampled_from(["", "正文。", "图为白鹭", "本报记者 温若 摄", "继续"]),
+    texts = data.draw(st.lists(st.sampled_from(["", "正文。", "图为白鹭", "本报记者 温若 摄", "继续", "本报记者 司马航",
+                                                "话没说完，", "2026年5月8日", "数说", "（下转第2版）"]),
                                min_size=len(boxes), max_size=len(boxes)))
     pitches = data.draw(st.one_of(st.none(), st.lists(st.floats(1, 60), min_size=len(boxes), max_size=len(boxes))))
     placed = reading_order(boxes, display, texts, pitches)
