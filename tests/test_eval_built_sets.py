@@ -147,41 +147,32 @@ def test_fresh_builder_rebuilds_the_committed_gold(tmp_path):
         assert (tmp_path / r["split"] / f"{r['name']}.gold.txt").read_text(encoding="utf-8") == FRESH.gold(r), r["name"]
 
 
-@pytest.mark.skipif(not THIRD.has_fonts(), reason="fonts for rendering not here (see tests/eval_third/README.md)")
-def test_third_builder_rebuilds_the_committed_gold_and_order(tmp_path):
-    pytest.importorskip("PIL")
-    builder = THIRD.load_builder()
-    out = tmp_path / "set"
-    for r in THIRD.manifest:  # the engine's JSON is the only input the rebuild takes from the set
-        (out / r["split"]).mkdir(parents=True, exist_ok=True)
-        name = f"{r['name']}.paddle.json"
-        (out / r["split"] / name).write_bytes((THIRD.folder / r["split"] / name).read_bytes())
-    for split in sorted({r["split"] for r in THIRD.manifest}):
-        assert builder.main(["--font-dir", str(THIRD.font_dir), "--out", str(out), "--no-ocr",
-                             "--split", split, "--image-dir", str(tmp_path / "images")]) == 0
-    for r in THIRD.manifest:
-        for suffix in (".gold.txt", ".txt"):
-            rebuilt = (out / r["split"] / f"{r['name']}{suffix}").read_text(encoding="utf-8")
-            assert rebuilt == (THIRD.folder / r["split"] / f"{r['name']}{suffix}").read_text(encoding="utf-8"), (
-                r["name"], suffix)
-    assert (out / "manifest.csv").read_text(encoding="utf-8") == (THIRD.folder / "manifest.csv").read_text(encoding="utf-8")
+def _builder_args(built: BuiltSet, out: Path, tmp_path: Path) -> list[list[str]]:
+    """The builder's command lines that remake the set's text from the engine's JSON: the
+    third set's builder takes one split at a time, the fourth's all at once."""
+    common = ["--font-dir", str(built.font_dir), "--out", str(out), "--no-ocr", "--image-dir", str(tmp_path / "images")]
+    if built is THIRD:
+        return [[*common, "--split", split] for split in sorted({r["split"] for r in built.manifest})]
+    return [common]
 
 
-@pytest.mark.skipif(not FOURTH.has_fonts(), reason="fonts for rendering not here (see tests/eval_fourth/README.md)")
-def test_fourth_builder_rebuilds_the_committed_gold_order_and_manifest(tmp_path):
+@pytest.mark.parametrize("built", [THIRD, FOURTH], ids=lambda b: b.name)
+def test_builder_rebuilds_the_committed_gold_order_and_manifest(built, tmp_path):
+    if not built.has_fonts():
+        pytest.skip(f"fonts for rendering not here (see tests/{built.name}/README.md)")
     pytest.importorskip("PIL")
-    builder = FOURTH.load_builder()
+    builder = built.load_builder()
     out = tmp_path / "set"
-    for r in FOURTH.manifest:  # the engine's JSON is the only input the rebuild takes from the set
+    for r in built.manifest:  # the engine's JSON is the only input the rebuild takes from the set
         (out / r["split"]).mkdir(parents=True, exist_ok=True)
         name = f"{r['name']}.paddle.json"
-        (out / r["split"] / name).write_bytes((FOURTH.folder / r["split"] / name).read_bytes())
-    assert builder.main(["--font-dir", str(FOURTH.font_dir), "--out", str(out), "--no-ocr",
-                         "--image-dir", str(tmp_path / "images")]) == 0
-    for r in FOURTH.manifest:
+        (out / r["split"] / name).write_bytes((built.folder / r["split"] / name).read_bytes())
+    for args in _builder_args(built, out, tmp_path):
+        assert builder.main(args) == 0
+    for r in built.manifest:
         for suffix in (".gold.txt", ".txt"):
             rebuilt = (out / r["split"] / f"{r['name']}{suffix}").read_text(encoding="utf-8")
-            assert rebuilt == (FOURTH.folder / r["split"] / f"{r['name']}{suffix}").read_text(encoding="utf-8"), (
+            assert rebuilt == (built.folder / r["split"] / f"{r['name']}{suffix}").read_text(encoding="utf-8"), (
                 r["name"], suffix)
-    assert (out / "manifest.csv").read_text(encoding="utf-8") == (FOURTH.folder / "manifest.csv").read_text(
+    assert (out / "manifest.csv").read_text(encoding="utf-8") == (built.folder / "manifest.csv").read_text(
         encoding="utf-8")

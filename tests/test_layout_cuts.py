@@ -163,14 +163,24 @@ def test_a_folio_row_under_a_headline_block_beside_its_story_is_read_last():
     assert _read(block + story + folio) == [line.text for line in block + story + folio]
 
 
+def _stopping_column(rows: int) -> list[OcrLine]:
+    """A story's first column of `rows` full lines whose last stops in mid-sentence."""
+    lines = [OcrLine(f"甲一栏第{row}行文字，", Box(0, 70 + row * PITCH, 300, 70 + row * PITCH + LINE)) for row in range(rows - 1)]
+    top = 70 + (rows - 1) * PITCH
+    return [*lines, OcrLine("甲一栏末行话没说完", Box(0, top, 300, top + LINE))]
+
+
+def _figures_box(x0: float, top: float) -> list[OcrLine]:
+    """A 数说 box: its title, a figure in display type, the figure's label."""
+    return [OcrLine("数说", Box(x0, top, x0 + 180, top + 45)), OcrLine("78.2亿元", Box(x0, top + 60, x0 + 200, top + 105)),
+            OcrLine("全市生产总值", Box(x0, top + 115, x0 + 240, top + 145))]
+
+
 def test_a_box_under_a_column_the_story_goes_on_from_is_read_after_the_story():
     """A figures box set under the first column of a story: that column's last line ends in
     mid-sentence at the column's edge, and the story goes on at the top of the next one."""
     headline = [OcrLine("甲标题跨三栏", Box(0, 0, 980, 50))]
-    first = [OcrLine(f"甲一栏第{row}行文字，", Box(0, 70 + row * PITCH, 300, 70 + row * PITCH + LINE)) for row in range(3)]
-    first.append(OcrLine("甲一栏末行话没说完", Box(0, 70 + 3 * PITCH, 300, 70 + 3 * PITCH + LINE)))
-    box = [OcrLine("数说", Box(20, 300, 200, 345)), OcrLine("78.2亿元", Box(20, 360, 220, 405)),
-           OcrLine("全市生产总值", Box(20, 415, 260, 445))]
+    first, box = _stopping_column(4), _figures_box(20, 300)
     rest = _column("甲二", 340, 300, 70, 6) + _column("甲三", 680, 300, 70, 6)
     assert _read(headline + first + box + rest) == [line.text for line in headline + first + rest + box]
 
@@ -179,10 +189,7 @@ def test_a_box_over_the_column_the_story_goes_on_in_is_read_after_the_story():
     """A figures box set at the top of a story's second column: the first column's last line
     stops in mid-sentence at its edge, and the story goes on under the box, flush left."""
     headline = [OcrLine("甲标题跨三栏", Box(0, 0, 980, 50))]
-    first = [OcrLine(f"甲一栏第{row}行文字，", Box(0, 70 + row * PITCH, 300, 70 + row * PITCH + LINE)) for row in range(7)]
-    first.append(OcrLine("甲一栏末行话没说完", Box(0, 70 + 7 * PITCH, 300, 70 + 7 * PITCH + LINE)))
-    box = [OcrLine("数说", Box(360, 70, 540, 115)), OcrLine("78.2亿元", Box(360, 130, 560, 175)),
-           OcrLine("全市生产总值", Box(360, 185, 600, 215))]
+    first, box = _stopping_column(8), _figures_box(360, 70)
     rest = _column("甲二", 340, 300, 270, 3) + _column("甲三", 680, 300, 70, 8)
     assert _read(headline + first + box + rest) == [line.text for line in headline + first + rest + box]
 
