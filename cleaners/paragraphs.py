@@ -48,6 +48,7 @@ from cleaners.lines import (
 from cleaners.markers import HARD_BREAK
 from cleaners.roles import (
     CONTINUES,
+    NEXT_PHRASE,
     STARTS_PARAGRAPH,
     DisplayKind,
     LineRole,
@@ -742,6 +743,32 @@ def _name_stacks(f: LineFeatures, roles: list[LineRole], starts: list[int], show
     return roles
 
 
+# A headline and the display line under it, each at least PHRASE_CELLS_MIN and at most
+# PHRASE_CELLS_MAX cells wide with no space or punctuation, are one headline printed in two
+# phrases (`百年竹编` / `编出致富新路`); a subheadline is longer (`气温将骤降8至10℃`).
+PHRASE_CELLS_MIN = 4
+PHRASE_CELLS_MAX = 8
+
+
+def _two_phrase_headlines(f: LineFeatures, roles: list[LineRole]) -> list[LineRole]:
+    """The roles with each headline/subheadline pair of short bare phrases made one headline:
+    the second goes on as the headline's next phrase (`NEXT_PHRASE`, a space between)."""
+    out_roles = list(roles)
+    for i in range(1, len(roles)):
+        a, b = roles[i - 1], roles[i]
+        if not (a.role is Role.DISPLAY and a.display is DisplayKind.HEADLINE
+                and b.role is Role.DISPLAY and b.display is DisplayKind.SUBHEADLINE):
+            continue
+        wrapped = i + 1 < len(roles) and not roles[i + 1].starts_line  # the phrase goes on: longer
+        # In a hard-wrapped column only (a cleaned page has none: it must read the same again);
+        # no figure or its label (a figures box), no byline or page date.
+        if not wrapped and all(f.in_column[k] and f.clauses[k] == 0 and f.spaces[k] == 0 and not f.figure[k]
+                               and not (k and f.figure[k - 1]) and not f.byline[k] and not f.page_date[k]
+               and PHRASE_CELLS_MIN <= f.width[k] <= PHRASE_CELLS_MAX for k in (i - 1, i)):
+            out_roles[i] = NEXT_PHRASE
+    return out_roles
+
+
 def _words_across_breaks(lines: list[str], f: LineFeatures, joins: np.ndarray) -> np.ndarray:
     """For each break the evidence keeps apart, whether a dictionary word runs across it
     (`cleaners.words`): then the column wrapped there. Only inside a hard-wrapped column (text
@@ -814,6 +841,7 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     """
     lines, features = line_features(text)
     roles, starts = _roles_and_starts(features, lines)
+    roles = _two_phrase_headlines(features, roles)
     paragraphs = assemble_paragraphs(lines, roles)
     if HARD_BREAK in text:  # a paragraph may hold nothing else (the others are stripped already)
         paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() if HARD_BREAK in p else p

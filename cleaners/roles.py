@@ -11,7 +11,8 @@ A role says how a line relates to the line before it:
 - `starts_paragraph`: a new body paragraph;
 - `display` (kind kicker, headline, subheadline or subhead), `byline`, `caption`, `credit`,
   `guide`: a line of its own kind, which starts a new line of the output; a wrapped
-  headline or guide item continues on the next line with `continues`.
+  headline or guide item continues on the next line with `continues`, a headline's next
+  phrase with `continues:headline` (`NEXT_PHRASE`: a space between).
 """
 
 from dataclasses import dataclass
@@ -56,6 +57,8 @@ class LineRole:
 
 
 CONTINUES = LineRole(Role.CONTINUES)
+# A headline's next phrase on a line of its own: it goes on the headline, a space between.
+NEXT_PHRASE = LineRole(Role.CONTINUES, DisplayKind.HEADLINE)
 STARTS_PARAGRAPH = LineRole(Role.STARTS_PARAGRAPH)
 
 
@@ -82,8 +85,8 @@ def assemble_paragraphs(lines: list[str], roles: list[LineRole]) -> list[str]:
         if not piece:
             continue
         if current and role.role is continues:
-            if piece[0] in _LATIN and current[-1][-1] in _LATIN:
-                piece = " " + piece
+            if role.display is not None or (piece[0] in _LATIN and current[-1][-1] in _LATIN):
+                piece = " " + piece  # a headline's next phrase, or the next Latin word
             current.append(piece)
         else:
             if current:
