@@ -11,6 +11,8 @@ next, the body text between). Pieces that share a row, are set in the same displ
 from dataclasses import replace
 from statistics import median
 
+import regex
+
 from cleaners.lines import visible_width
 from readers.model import Box, OcrLine
 
@@ -90,6 +92,17 @@ def _join(a: OcrLine, b: OcrLine) -> OcrLine:
                    confidence=sum(scores) / len(scores) if scores else None)
 
 
+# A header or folio item that stands alone however close the next item on its row: a page
+# label (`第3版`, `A02`) or an editor credit (`责编 周琪`, `美术编辑林默`).
+HEADER_ITEM = regex.compile(
+    r"[ \t\u3000]*(?:第[0-9一二三四五六七八九十]{1,3}版|[A-Z][0-9]{2}"
+    r"|(?:责任编辑|美术编辑|责编|美编|校对|版式)[ \t\u3000]*\p{Han}{2,3})[ \t\u3000]*")
+
+
+def _header_item(text: str) -> bool:
+    return HEADER_ITEM.fullmatch(text) is not None
+
+
 def join_display_fragments(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
     """The lines with display pieces on one row joined (at the place of the leftmost piece),
     and how many joins were made. Body lines side by side in two columns stay apart.
@@ -128,7 +141,8 @@ def join_display_fragments(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
             gap = lines[j].box.x0 - current.box.x1
             height = max(current.box.height, lines[j].box.height)
             if (-0.5 * height <= gap <= MAX_GAP * height and _same_row(current.box, lines[j].box)
-                    and _same_type(lines[i], lines[j]) and not _heads_a_stack(lines[j], shown)):
+                    and _same_type(lines[i], lines[j]) and not _heads_a_stack(lines[j], shown)
+                    and not (_header_item(current.text) or _header_item(lines[j].text))):
                 current = _join(current, lines[j])
                 absorbed.add(j)
         joined[i] = current

@@ -3,7 +3,7 @@ the next rows of a narrow module is one headline; a stack's next line (wider, an
 and lines with word boxes stay apart."""
 
 from layout import lay_out
-from layout.fragments import join_wrapped_headlines
+from layout.fragments import join_display_fragments, join_wrapped_headlines
 from readers.model import Box, OcrLine, OcrPage, OcrWord
 
 
@@ -59,3 +59,12 @@ def test_the_joined_headline_reads_as_one_line_on_the_page():
     lines = [OcrLine("市第一人", Box(0, 0, 180, 45)), OcrLine("民医院", Box(20, 46, 155, 91)), *_body(0, 120, 8)]
     page = OcrPage(tuple(lines), "paddleocr", 400, 500)
     assert lay_out(page).text.splitlines()[0] == "市第一人民医院"
+
+
+def test_header_items_on_one_row_stay_apart():
+    """A folio's editor credits and a header's page label are items of their own, however
+    close they stand on their row and however alike their type."""
+    row = [OcrLine("责编周琪", Box(900, 60, 1060, 105)), OcrLine("美编陈冉", Box(1080, 60, 1240, 105)),
+           OcrLine("第3版", Box(40, 60, 140, 105)), OcrLine("柘湾都市报", Box(160, 60, 360, 105))]
+    joined, count = join_display_fragments([*row, *_body(0, 150, 8)])
+    assert count == 0 and {line.text for line in row} <= {line.text for line in joined}
