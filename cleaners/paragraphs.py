@@ -173,12 +173,12 @@ _IS_SENTENCE_END = _table(SENTENCE_END)
 _HARD_BREAK_POINT = ord(HARD_BREAK)
 
 
-def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts: np.ndarray,
+def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
                 ends: np.ndarray) -> dict[str, np.ndarray]:
     """The tests of each line's first and last glyphs (its `starts`/`ends` in the page's code
-    `points`; `spaces`: whitespace per code point) by table look-up; a line's regex runs only
-    where its edge glyph allows a match. Each equals its scalar function of `cleaners.lines`."""
-    ink = _indices(spaces == 0)  # every non-blank line has some
+    `points`) by table look-up; a line's regex runs only where its edge glyph allows a match.
+    Each equals its scalar function of `cleaners.lines`."""
+    ink = _indices(_IS_INK[points])  # every non-blank line has some
     at = ink.searchsorted(starts)
     first, last = ink[at], ink[ink.searchsorted(ends) - 1]
     second = ink[np.minimum(at + 1, len(ink) - 1)]
@@ -284,16 +284,24 @@ def is_credit(line: str) -> bool:
     return line.rstrip().endswith("摄") or "/图" in line
 
 
-# The evidence of a line break (a column of CODE_POINT_EVIDENCE).
-_LINE_BREAK_EVIDENCE = CODE_POINT_EVIDENCE[:, [ord("\n")]]
+# CODE_POINT_EVIDENCE packed for sums over lines: each code point's six counts as 32-bit halves
+# of three 64-bit integers (rows 0 and 1, 2 and 3, 4 and 5), so one sum of integers sums two
+# counts (no line is long enough for a count to reach 2**32).
+_PACKED_EVIDENCE = CODE_POINT_EVIDENCE[0::2].astype(np.uint64) | (
+    CODE_POINT_EVIDENCE[1::2].astype(np.uint64) << np.uint64(32))
+# The evidence of a line break (a column of _PACKED_EVIDENCE).
+_LINE_BREAK_EVIDENCE = _PACKED_EVIDENCE[:, [ord("\n")]]
+# Whether each BMP code point is ink (not whitespace).
+_IS_INK = CODE_POINT_EVIDENCE[SPACES] == 0
 
 
-def _per_line(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """The sums of each row of `values` (a column per code point of the page) over each line
-    (`starts`: where each begins): a line is summed with the line break after it (the last
-    line with one put after the page), whose evidence then comes off."""
-    with_break = np.concatenate((values, _LINE_BREAK_EVIDENCE), axis=1)
-    return np.add.reduceat(with_break, starts, axis=1, dtype=np.int64) - _LINE_BREAK_EVIDENCE
+def _per_line(points: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The sums of each row of CODE_POINT_EVIDENCE over each line of the page's code `points`
+    (`starts`: where each line begins), a column per line: a line is summed with the line
+    break after it (the last line with one put after the page), whose evidence then comes off."""
+    with_break = _PACKED_EVIDENCE.take(np.concatenate((points, [ord("\n")])), axis=1)
+    packed = np.add.reduceat(with_break, starts, axis=1) - _LINE_BREAK_EVIDENCE
+    return packed.T.copy().view(np.uint32).T.astype(np.int64)  # a line's row: its six 32-bit counts
 
 
 def _number_separators(points: np.ndarray, newlines: np.ndarray) -> np.ndarray:
@@ -380,11 +388,10 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     (few lines, cheap tests).
     """
     points = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
-    evidence = CODE_POINT_EVIDENCE.take(points, axis=1)  # a column per code point
     newlines = _indices(points == 10)
     starts = np.concatenate(([0], newlines + 1))
     ends = np.concatenate((newlines, [len(points)]))
-    sums = _per_line(evidence, starts)
+    sums = _per_line(points, starts)
     blank = sums[SPACES] == ends - starts
     rows = _indices(~blank)  # the non-blank lines, in order
     lines = list(map(text.split("\n").__getitem__, rows.tolist()))
@@ -423,7 +430,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     display_type = byline.copy()
     display_type[headings] = True
     display_type[dates] = True
-    edges = _edge_tests(lines, points, evidence[SPACES], starts[rows], ends[rows])
+    edges = _edge_tests(lines, points, starts[rows], ends[rows])
     figure = np.zeros(len(rows), dtype=bool)  # asked only of lines opening with a digit, no clause mark
     figure[[i for i in _indices(edges["starts_digit"] & (clauses == 0)).tolist() if is_figure(lines[i])]] = True
     return lines, LineFeatures(
