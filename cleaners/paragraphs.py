@@ -920,6 +920,25 @@ RUN_IN_TITLE = 24
 RUN_IN_PUNCT = frozenset("，。；：！？,;:!?")
 
 
+def _run_in_lead_starts(text: str) -> list[int]:
+    """Where RUN_IN_LEAD's matches start, in order, found by str.find for the 讯 both leads end
+    with (the pattern's scan tries every position of the page; 讯 is rare). No two matches can
+    share a 讯, so each 讯 ends one match or none.
+
+    >>> _run_in_lead_starts("本报讯 又讯 讯 报讯")
+    [0, 4]
+    """
+    starts = []
+    at = text.find("讯")
+    while at >= 0:
+        if at >= 2 and text.startswith("本报", at - 2):
+            starts.append(at - 2)
+        elif at >= 1 and text[at - 1] == "又":
+            starts.append(at - 1)
+        at = text.find("讯", at + 1)
+    return starts
+
+
 def separate_run_in_leads(text: str) -> tuple[str, int]:
     """Put a brief's dateline that OCR (or the printer) ran in after the brief's title on a
     line of its own, so the title stays a line and the dateline opens the brief's text.
@@ -931,16 +950,16 @@ def separate_run_in_leads(text: str) -> tuple[str, int]:
     if "讯" not in text:  # a fast test first: both leads hold it
         return text, 0
     pieces, last, line_done = [], 0, -1
-    for match in RUN_IN_LEAD.finditer(text):
-        line_start = text.rfind("\n", 0, match.start()) + 1
+    for lead in _run_in_lead_starts(text):
+        line_start = text.rfind("\n", 0, lead) + 1
         if line_start == line_done:
             continue  # not the line's first dateline
         line_done = line_start
-        title = text[line_start : match.start()].rstrip(" \t\u3000")
+        title = text[line_start : lead].rstrip(" \t\u3000")
         if not title.strip(" \t\u3000") or len(title) > RUN_IN_TITLE or any(c in RUN_IN_PUNCT for c in title):
             continue
         pieces += [text[last : line_start], title, "\n"]
-        last = match.start()
+        last = lead
     if not pieces:
         return text, 0
     pieces.append(text[last:])

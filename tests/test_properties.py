@@ -217,3 +217,13 @@ def test_run_in_leads_found_by_the_scan_are_those_the_pattern_finds(text):
         return title.rstrip(" \t\u3000") + "\n" if title.strip(" \t\u3000") else match.group(0)
 
     assert separate_run_in_leads(text)[0] == _RUN_IN_REFERENCE.sub(reference, text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([*"本报又讯核\n ", "本报讯", "又讯"]), max_size=24).map("".join))
+@example("讯本报讯")  # a 讯 at the text's start: no glyph before it
+@example("又本报讯讯")
+def test_run_in_lead_starts_found_by_their_xun_are_the_pattern_s(text):
+    from cleaners.paragraphs import RUN_IN_LEAD, _run_in_lead_starts
+
+    assert _run_in_lead_starts(text) == [match.start() for match in RUN_IN_LEAD.finditer(text)]
