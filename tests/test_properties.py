@@ -227,3 +227,16 @@ def test_run_in_lead_starts_found_by_their_xun_are_the_pattern_s(text):
     from cleaners.paragraphs import RUN_IN_LEAD, _run_in_lead_starts
 
     assert _run_in_lead_starts(text) == [match.start() for match in RUN_IN_LEAD.finditer(text)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([*"核酸。 \n摄", "冯嘉莹", "通讯员", "本报"]), max_size=24).map("".join))
+@example("工作。 冯嘉莹摄\n明前茶。通讯员蒋雨禾摄")  # two credits, the last at the page's end
+def test_trailing_credits_found_by_their_she_are_those_of_every_line(text):
+    from cleaners.paragraphs import TRAILING_CREDIT, separate_trailing_credits
+
+    lines = text.split("\n")
+    counts = [TRAILING_CREDIT.subn("\n", line) for line in lines]
+    count = sum(n for _, n in counts)
+    expected = ("\n".join(out for out, _ in counts), count) if count else (text, 0)
+    assert separate_trailing_credits(text) == expected
