@@ -240,3 +240,12 @@ def test_trailing_credits_found_by_their_she_are_those_of_every_line(text):
     count = sum(n for _, n in counts)
     expected = ("\n".join(out for out, _ in counts), count) if count else (text, 0)
     assert separate_trailing_credits(text) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*"核a \n\r\t\u3000\u200b\u2028\ufeff\u00ad\x00\x85\x9f\xa0\u2065", "\U00020000"]),
+                max_size=12).map("".join))
+def test_debris_found_by_the_table_is_what_the_pattern_finds(text):
+    from cleaners.hygiene import DEBRIS, _has_debris
+
+    assert _has_debris(text) == bool(DEBRIS.search(text))
