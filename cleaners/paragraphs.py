@@ -170,7 +170,6 @@ _OPENS_FIRST_GLYPHS = frozenset(map(chr, _indices(_IS_OPENS_FIRST).tolist()))
 _HSPACE_SET = frozenset(_HSPACE_CHARS)
 _IS_SENTENCE_LAST = bmp_table(SENTENCE_LAST_GLYPHS).astype(bool)
 _IS_SENTENCE_END = _table(SENTENCE_END)
-_HARD_BREAK_POINT = ord(HARD_BREAK)
 
 # The tables a line's edges are looked up in, stacked, so that one look-up per edge reads them
 # all: its first ink glyph's, its last ink glyph's, its first and its last character's.
@@ -192,10 +191,9 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
     # (gathers by `take`: several times cheaper than indexing by an array, at a page's sizes)
     first, last = ink.take(at), ink.take(ink.searchsorted(ends) - 1)
     second = ink.take(np.minimum(at + 1, len(ink) - 1))
-    first_glyph, last_glyph = _FIRST_GLYPH_TESTS.take(points.take(first), axis=1), _LAST_GLYPH_TESTS.take(
-        points.take(last), axis=1)
+    first_glyph = _FIRST_GLYPH_TESTS.take(points.take(first), axis=1)
     han, never_first, starts_digit, caption_first, role_first, lead_tail_first = first_glyph
-    ends_opening, ends_digit, lead_head_last, hard_end = last_glyph
+    ends_opening, ends_digit, lead_head_last, hard_end = _LAST_GLYPH_TESTS.take(points.take(last), axis=1)
     opens_first, indented = _FIRST_CHARACTER_TESTS.take(points.take(starts), axis=1)
     sentence_end, may_end_sentence = _LAST_CHARACTER_TESTS.take(points.take(ends - 1), axis=1)
     one_glyph_clause = han & (second < ends) & _IS_CLAUSE.take(points.take(second))
