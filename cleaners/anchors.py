@@ -65,10 +65,13 @@ def anchor_markers(raw: str, markers: list[JumpMarker], paragraphs: list[str]) -
     """
     if not markers or not paragraphs:
         return [m.placed(0) for m in markers]
-    raw_ink = _running_ink(raw)  # raw_ink[k]: ink glyphs in raw[:k]
+    # Ink before each index of the raw text, then of the paragraphs joined, in one pass over both.
+    running = _running_ink(raw + "\n" + "\n".join(paragraphs))
+    raw_ink = running[: len(raw) + 1]  # raw_ink[k]: ink glyphs in raw[:k]
     # Where each paragraph ends in the joined text (the line break after it, or the text's end).
     breaks = np.cumsum(np.fromiter(map(len, paragraphs), dtype=np.int64, count=len(paragraphs)) + 1) - 1
-    ends = _running_ink("\n".join(paragraphs))[breaks].tolist()  # ink up to each paragraph's end
+    joined_ink = running[len(raw) + 1 :]  # (the line break between the two is no ink)
+    ends = (joined_ink.take(breaks) - joined_ink[0]).tolist()  # ink up to each paragraph's end
     heads: dict[int, str] = {}
     tails: dict[int, str] = {}
 

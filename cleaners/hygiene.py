@@ -29,6 +29,21 @@ DEBRIS = re.compile(
     r"\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f"  # CONTROLS
     r"\t]"  # TABS
 )
+# DEBRIS as a table of the BMP (it matches no character beyond): a page's UTF-16 code units
+# looked up in one numpy step cost less than the stdlib engine's scan of the set. (A character
+# beyond the BMP is two surrogates, which the table does not hold, as DEBRIS does not.)
+_IS_DEBRIS = np.zeros(0x10000, dtype=bool)
+_IS_DEBRIS[[match.start() for match in DEBRIS.finditer("".join(map(chr, range(0x10000))))]] = True
+
+
+def _has_debris(text: str) -> bool:
+    """Whether DEBRIS matches somewhere in `text`.
+
+    >>> _has_debris("本报讯\u200b（记者）"), _has_debris("本报讯（记者）\U00020000")
+    (True, False)
+    """
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    return bool(np.count_nonzero(_IS_DEBRIS.take(units)))
 
 # Whitespace at the start or end of a line (indentation, U+3000 included) carries no text.
 LINE_EDGE_SPACE = regex.compile(rf"^[{HSPACE}]+|[{HSPACE}]+$", regex.MULTILINE)
@@ -73,7 +88,7 @@ def normalize_unicode(text: str) -> tuple[str, int]:
     else:
         nfc = unicodedata.normalize("NFC", text)
         count += count_changed_chars(text, nfc) + abs(len(nfc) - len(text))
-    if not DEBRIS.search(nfc):
+    if not _has_debris(nfc):
         return nfc, count
     out, n = LINE_BREAKS.subn("\n", nfc)
     count += n

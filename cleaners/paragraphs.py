@@ -20,6 +20,7 @@ import numpy as np
 import regex
 
 from cleaners.charclasses import HSPACE, SENTENCE_END
+from cleaners.linebits import all_lines, as_ints, as_row, ones
 from cleaners.lines import (
     BYLINE_ROLES,
     CLAUSE_MARKS,
@@ -170,20 +171,33 @@ _OPENS_FIRST_GLYPHS = frozenset(map(chr, _indices(_IS_OPENS_FIRST).tolist()))
 _HSPACE_SET = frozenset(_HSPACE_CHARS)
 _IS_SENTENCE_LAST = bmp_table(SENTENCE_LAST_GLYPHS).astype(bool)
 _IS_SENTENCE_END = _table(SENTENCE_END)
-_HARD_BREAK_POINT = ord(HARD_BREAK)
+
+# The tables a line's edges are looked up in, stacked, so that one look-up per edge reads them
+# all: its first ink glyph's, its last ink glyph's, its first and its last character's.
+_FIRST_GLYPH_TESTS = np.array([_IS_HAN, _IS_NEVER_FIRST, _IS_DIGIT, _IS_CAPTION_FIRST, _IS_ROLE_FIRST,
+                               _IS_LEAD_TAIL_FIRST])
+_LAST_GLYPH_TESTS = np.array([_IS_OPENER, _IS_DIGIT, _IS_LEAD_HEAD_LAST, _table(HARD_BREAK)])
+_FIRST_CHARACTER_TESTS = np.array([_IS_OPENS_FIRST, _IS_HSPACE])
+# (a sentence end, or a glyph a sentence may end with that is none: a closing mark, an ASCII mark, a space)
+_LAST_CHARACTER_TESTS = np.array([_IS_SENTENCE_END, _IS_SENTENCE_LAST & ~_IS_SENTENCE_END])
 
 
-def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts: np.ndarray,
+def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
                 ends: np.ndarray) -> dict[str, np.ndarray]:
     """The tests of each line's first and last glyphs (its `starts`/`ends` in the page's code
-    `points`; `spaces`: whitespace per code point) by table look-up; a line's regex runs only
-    where its edge glyph allows a match. Each equals its scalar function of `cleaners.lines`."""
-    ink = _indices(spaces == 0)  # every non-blank line has some
+    `points`) by table look-up; a line's regex runs only where its edge glyph allows a match.
+    Each equals its scalar function of `cleaners.lines`."""
+    ink = _indices(_IS_INK[points])  # every non-blank line has some
     at = ink.searchsorted(starts)
-    first, last = ink[at], ink[ink.searchsorted(ends) - 1]
-    second = ink[np.minimum(at + 1, len(ink) - 1)]
-    first_point, last_point = points[first], points[last]
-    one_glyph_clause = _IS_HAN[first_point] & (second < ends) & _IS_CLAUSE[points[second]]
+    # (gathers by `take`: several times cheaper than indexing by an array, at a page's sizes)
+    first, last = ink.take(at), ink.take(ink.searchsorted(ends) - 1)
+    second = ink.take(np.minimum(at + 1, len(ink) - 1))
+    first_glyph = _FIRST_GLYPH_TESTS.take(points.take(first), axis=1)
+    han, never_first, starts_digit, caption_first, role_first, lead_tail_first = first_glyph
+    ends_opening, ends_digit, lead_head_last, hard_end = _LAST_GLYPH_TESTS.take(points.take(last), axis=1)
+    opens_first, indented = _FIRST_CHARACTER_TESTS.take(points.take(starts), axis=1)
+    sentence_end, may_end_sentence = _LAST_CHARACTER_TESTS.take(points.take(ends - 1), axis=1)
+    one_glyph_clause = han & (second < ends) & _IS_CLAUSE.take(points.take(second))
 
     def asked(candidates: np.ndarray, test) -> np.ndarray:
         found = np.zeros(len(lines), dtype=bool)
@@ -196,7 +210,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts
     # sentence end, or may when it is a closing mark, an ASCII mark or a space.
     opens, lead, guide = np.zeros((3, len(lines)), dtype=bool)
     opened = []  # (line, its kind: "lead", "guide" or None)
-    for i in _indices(_IS_OPENS_FIRST[points[starts]]).tolist():
+    for i in _indices(opens_first).tolist():
         if _opens_by_indentation_alone(lines[i]):
             opened.append((i, None))
         elif (match := OPENS_PARAGRAPH.match(lines[i])) is not None:
@@ -205,24 +219,21 @@ def _edge_tests(lines: list[str], points: np.ndarray, spaces: np.ndarray, starts
         opens[[i for i, _ in opened]] = True
         lead[[i for i, group in opened if group == "lead"]] = True
         guide[[i for i, group in opened if group == "guide"]] = True
-    end_point = points[ends - 1]
-    ends_sentence = _IS_SENTENCE_END[end_point] | asked(
-        _IS_SENTENCE_LAST[end_point] & ~_IS_SENTENCE_END[end_point], ENDS_SENTENCE.search)
     return {
         "opens": opens,
         "lead": lead,
         "guide": guide,
-        "ends_sentence": ends_sentence,
-        "hard_end": last_point == _HARD_BREAK_POINT,
-        "indented": _IS_HSPACE[points[starts]],
-        "caption": asked(_IS_CAPTION_FIRST[first_point], CAPTION_START.match),
-        "starts_fragment": _IS_NEVER_FIRST[first_point] | one_glyph_clause,
-        "starts_digit": _IS_DIGIT[first_point],
-        "role_start": asked(_IS_ROLE_FIRST[first_point], _opens_with_role),
-        "starts_lead_tail": asked(_IS_LEAD_TAIL_FIRST[first_point], LEAD_TAIL_AT_START.match),
-        "ends_opening": _IS_OPENER[last_point],
-        "ends_digit": _IS_DIGIT[last_point],
-        "ends_lead_head": asked(_IS_LEAD_HEAD_LAST[last_point], LEAD_HEAD_AT_END.search),
+        "ends_sentence": sentence_end | asked(may_end_sentence, ENDS_SENTENCE.search),
+        "hard_end": hard_end,
+        "indented": indented,
+        "caption": asked(caption_first, CAPTION_START.match),
+        "starts_fragment": never_first | one_glyph_clause,
+        "starts_digit": starts_digit,
+        "role_start": asked(role_first, _opens_with_role),
+        "starts_lead_tail": asked(lead_tail_first, LEAD_TAIL_AT_START.match),
+        "ends_opening": ends_opening,
+        "ends_digit": ends_digit,
+        "ends_lead_head": asked(lead_head_last, LEAD_HEAD_AT_END.search),
     }
 
 
@@ -284,16 +295,24 @@ def is_credit(line: str) -> bool:
     return line.rstrip().endswith("摄") or "/图" in line
 
 
-# The evidence of a line break (a column of CODE_POINT_EVIDENCE).
-_LINE_BREAK_EVIDENCE = CODE_POINT_EVIDENCE[:, [ord("\n")]]
+# CODE_POINT_EVIDENCE packed for sums over lines: each code point's six counts as 32-bit halves
+# of three 64-bit integers (rows 0 and 1, 2 and 3, 4 and 5), so one sum of integers sums two
+# counts (no line is long enough for a count to reach 2**32).
+_PACKED_EVIDENCE = CODE_POINT_EVIDENCE[0::2].astype(np.uint64) | (
+    CODE_POINT_EVIDENCE[1::2].astype(np.uint64) << np.uint64(32))
+# The evidence of a line break (a column of _PACKED_EVIDENCE).
+_LINE_BREAK_EVIDENCE = _PACKED_EVIDENCE[:, [ord("\n")]]
+# Whether each BMP code point is ink (not whitespace).
+_IS_INK = CODE_POINT_EVIDENCE[SPACES] == 0
 
 
-def _per_line(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """The sums of each row of `values` (a column per code point of the page) over each line
-    (`starts`: where each begins): a line is summed with the line break after it (the last
-    line with one put after the page), whose evidence then comes off."""
-    with_break = np.concatenate((values, _LINE_BREAK_EVIDENCE), axis=1)
-    return np.add.reduceat(with_break, starts, axis=1, dtype=np.int64) - _LINE_BREAK_EVIDENCE
+def _per_line(points: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The sums of each row of CODE_POINT_EVIDENCE over each line of the page's code `points`
+    (`starts`: where each line begins), a column per line: a line is summed with the line
+    break after it (the last line with one put after the page), whose evidence then comes off."""
+    with_break = _PACKED_EVIDENCE.take(np.concatenate((points, [ord("\n")])), axis=1)
+    packed = np.add.reduceat(with_break, starts, axis=1) - _LINE_BREAK_EVIDENCE
+    return packed.T.copy().view(np.uint32).T.astype(np.int64)  # a line's row: its six 32-bit counts
 
 
 def _number_separators(points: np.ndarray, newlines: np.ndarray) -> np.ndarray:
@@ -322,20 +341,20 @@ def _window_columns(widths: np.ndarray, body: np.ndarray, offsets: np.ndarray,
     pad = COLUMN_WINDOW
     padded = np.full(len(widths) + 2 * pad, np.nan)
     padded[pad : pad + len(widths)] = np.where(body, widths, np.nan)
-    near = padded[np.arange(len(widths))[:, None] + pad + offsets]  # row i: the widths at i + offsets
+    near = padded.take(np.arange(len(widths))[:, None] + pad + offsets)  # row i: the widths at i + offsets
     near.sort(axis=1)
     window = len(offsets)
     count = window - np.isnan(near).sum(axis=1)  # (a sum of booleans: np.count_nonzero by row is slower)
     # The median: the middle width, or the mean of the two middle ones (a NaN if none),
     # read from the flat table: each row starts `window` cells after the one before.
     flat, row_starts = near.ravel(), np.arange(0, near.size, window)
-    column = (flat[row_starts + np.maximum(count - 1, 0) // 2] + flat[row_starts + count // 2]) / 2
+    column = (flat.take(row_starts + np.maximum(count - 1, 0) // 2) + flat.take(row_starts + count // 2)) / 2
     tolerance = np.maximum(2.0, COLUMN_TOLERANCE * column)
     within = ((near >= (column - tolerance)[:, None]) & (near <= (column + tolerance)[:, None])).sum(axis=1)
     enough = count >= 3
     in_column = enough & (within / np.maximum(count, 1) >= 0.5) & (column <= MAX_COLUMN_WIDTH)
     if none_wider:  # the widest is the last width before the NaNs
-        in_column &= flat[row_starts + np.maximum(count - 1, 0)] <= column + tolerance
+        in_column &= flat.take(row_starts + np.maximum(count - 1, 0)) <= column + tolerance
     return column, in_column, enough, tolerance
 
 
@@ -380,11 +399,10 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     (few lines, cheap tests).
     """
     points = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
-    evidence = CODE_POINT_EVIDENCE.take(points, axis=1)  # a column per code point
     newlines = _indices(points == 10)
     starts = np.concatenate(([0], newlines + 1))
     ends = np.concatenate((newlines, [len(points)]))
-    sums = _per_line(evidence, starts)
+    sums = _per_line(points, starts)
     blank = sums[SPACES] == ends - starts
     rows = _indices(~blank)  # the non-blank lines, in order
     lines = list(map(text.split("\n").__getitem__, rows.tolist()))
@@ -392,14 +410,14 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     new_block = np.ones(len(rows), dtype=bool)
     new_block[1:] = rows[1:] != rows[:-1] + 1
     block = new_block.cumsum()
-    counts = sums[:, rows]  # the sums of the non-blank lines
+    counts = sums.take(rows, axis=1)  # the sums of the non-blank lines
     spaces, has_space = counts[SPACES], counts[SPACES] > 0
     width = counts[HALF_CELLS] / 2
     clauses = counts[CLAUSE_MARKS]
     if "," in text or ":" in text:  # number separators (`1,083`, `9:00`) are no clause marks
-        clauses = clauses - _number_separators(points, newlines)[rows]
+        clauses = clauses - _number_separators(points, newlines).take(rows)
     column, in_column = column_widths(width, clauses > 0)
-    visible = (ends - starts)[rows] - spaces
+    visible = (ends - starts).take(rows) - spaces
     sentences = counts[SENTENCE_MARKS]
     # Display type and bylines only where they can be: a byline has no clause punctuation, a
     # spaced headline one mark at most and no sentence end, a Markdown heading a `#`.
@@ -423,7 +441,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     display_type = byline.copy()
     display_type[headings] = True
     display_type[dates] = True
-    edges = _edge_tests(lines, points, evidence[SPACES], starts[rows], ends[rows])
+    edges = _edge_tests(lines, points, starts.take(rows), ends.take(rows))
     figure = np.zeros(len(rows), dtype=bool)  # asked only of lines opening with a digit, no clause mark
     figure[[i for i in _indices(edges["starts_digit"] & (clauses == 0)).tolist() if is_figure(lines[i])]] = True
     return lines, LineFeatures(
@@ -453,160 +471,224 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         ends_digit=edges["ends_digit"],
         figure=figure,
         after_blank=new_block & (rows > 0),
-        block_size=np.bincount(block)[block],
+        block_size=np.bincount(block).take(block),
         column=column,
         in_column=in_column,
     )
 
 
-def figure_runs(f: LineFeatures) -> np.ndarray:
+class _LineBits(NamedTuple):
+    """The line tests that `display_lines` and the breaks weigh, each an int with a bit per
+    line (`cleaners.linebits`): the fields of `LineFeatures` of the same names, and the
+    comparisons of widths and counts they read (`_line_bits`)."""
+
+    lines: int  # every line
+    ends_sentence: int
+    opens: int
+    indented: int
+    lead: int
+    guide: int
+    hard_end: int
+    display_type: int
+    byline: int
+    page_date: int
+    credit: int
+    caption: int
+    starts_fragment: int
+    ends_opening: int
+    starts_digit: int
+    role_start: int
+    ends_lead_head: int
+    starts_lead_tail: int
+    ends_digit: int
+    figure: int
+    after_blank: int
+    in_column: int
+    punctuated: int  # clauses > 0 (its complement: no clause mark)
+    no_sentences: int  # sentences == 0
+    unclosed: int  # unclosed > 0
+    in_block: int  # block_size >= 2 (its complement: a block of one line)
+    unwrapped: int  # width >= UNWRAPPED_WIDTH
+    tail_wide: int  # width <= WRAPPED_TAIL_CELLS
+    name_wide: int  # width <= WRAPPED_NAME_CELLS
+    display_tail_wide: int  # width <= WRAPPED_DISPLAY_CELLS
+    off_column: int  # narrower even if each half-width glyph took a whole cell, or wider as counted
+    indent_short: int  # about two cells short of its column
+    indent_exact: int  # exactly two cells short (a whole number of cells)
+    at_column: int  # within a cell of its column's width
+    full: int  # fills its column
+    short: int  # short of its column even if each half-width glyph took a whole cell
+    reaches: int  # about fills its column if each half-width glyph took a whole cell
+    shrinks: int  # the next line is at most 0.6 of its width
+
+
+def _line_bits(f: LineFeatures) -> _LineBits:
+    """The tests of `_LineBits`, computed as arrays and packed into ints in one step."""
+    width, column = f.width, f.column
+    reach = width + f.narrow / 2  # the widest each line may be printed: a half-width glyph may take a cell
+    shrinks = np.zeros(len(f), dtype=bool)
+    shrinks[:-1] = width[1:] <= 0.6 * width[:-1]
+    table = np.array([
+        f.ends_sentence, f.opens, f.indented, f.lead, f.guide, f.hard_end, f.display_type, f.byline,
+        f.page_date, f.credit, f.caption, f.starts_fragment, f.ends_opening, f.starts_digit, f.role_start,
+        f.ends_lead_head, f.starts_lead_tail, f.ends_digit, f.figure, f.after_blank, f.in_column,
+        f.clauses > 0,
+        f.sentences == 0,
+        f.unclosed > 0,
+        f.block_size >= 2,
+        width >= UNWRAPPED_WIDTH,
+        width <= WRAPPED_TAIL_CELLS,
+        width <= WRAPPED_NAME_CELLS,
+        width <= WRAPPED_DISPLAY_CELLS,
+        (reach <= column - OFF_COLUMN) | (width >= column + OFF_COLUMN),
+        np.abs(width - (column - INDENT_CELLS)) <= INDENT_SLACK,
+        (np.abs(width - (column - INDENT_CELLS)) <= 0.5) & (width == np.floor(width)),
+        np.abs(width - column) <= 1,
+        width >= column - 1,
+        reach <= column - 2,
+        reach >= column - 1,
+        shrinks,
+    ], dtype=bool)
+    return _LineBits(all_lines(len(f)), *as_ints(table))
+
+
+def figure_runs(b: _LineBits) -> int:
     """The figures with another figure within two lines: a figures box (`782.6亿元` /
     `全市地区生产总值` / `8.3%` / …), each figure and label a line of its own. A lone figure
     may be a headline's wrapped end (`…发案数下降` / `31.5%`)."""
-    near = np.zeros(len(f), dtype=bool)
-    for step in (1, 2):
-        near[step:] |= f.figure[:-step]
-        near[:-step] |= f.figure[step:]
-    return f.figure & near
+    figure = b.figure
+    return figure & ((figure << 1) | (figure << 2) | (figure >> 1) | (figure >> 2))
 
 
-def display_lines(f: LineFeatures) -> np.ndarray:
+def display_lines(b: _LineBits) -> int:
     """Which lines stand alone as display type: spaced headlines, bylines and `#` headings
     (`is_display_type`), captions, and lines shaped like display type: no punctuation at all,
     off their column's width (narrower or wider), after a sentence end, a blank line or
     another such line (a headline stack, a subhead) and not an indented first line (about
     two cells short, with a full line after it); and a caption: a line opening with `图为`, or
-    a one-line sentence right above a picture credit."""
-    width, column = f.width, f.column
-    bare = (f.clauses == 0) & ~f.ends_sentence & ~f.lead & ~f.opens
-    # Narrower even if each half-width glyph took a whole cell, or wider as counted.
-    off_column = (width + f.narrow / 2 <= column - OFF_COLUMN) | (width >= column + OFF_COLUMN)
-    indent_short = np.abs(width - (column - INDENT_CELLS)) <= INDENT_SLACK
+    a one-line sentence right above a picture credit. (Bits of `b`: `x >> 1` reads the next
+    line, `x << 1` the line before.)"""
+    bare = b.lines & ~b.punctuated & ~b.ends_sentence & ~b.lead & ~b.opens
     # The next line is a column line (over a column break too), neither short nor wider.
-    next_in_column = np.concatenate((np.abs(width[1:] - column[1:]) <= 1, [False]))
+    next_in_column = b.at_column >> 1
     # The next line is a wrapped display line's end: a few glyphs without punctuation.
-    next_tail = np.concatenate((bare[1:] & (width[1:] <= WRAPPED_TAIL_CELLS) & ~f.after_blank[1:], [False]))
-    shaped = bare & (off_column | next_tail) & ~(indent_short & next_in_column) & ~f.byline
+    next_tail = (bare & b.tail_wide & ~b.after_blank) >> 1
+    shaped = bare & (b.off_column | next_tail) & ~(b.indent_short & next_in_column) & ~b.byline
     # After a sentence end, a jump marker, or white space below anything but a sentence of
     # body text left unfinished (a column break runs on).
-    unfinished = np.concatenate(([False], (f.clauses[:-1] > 0) & ~f.ends_sentence[:-1]))
-    follows_end = np.concatenate(([True], f.ends_sentence[:-1] | f.hard_end[:-1])) | (
-        f.after_blank & ~unfinished)
-    follows_shaped = np.concatenate(([False], shaped[:-1]))
+    unfinished = (b.punctuated & ~b.ends_sentence) << 1
+    follows_end = ((b.ends_sentence | b.hard_end) << 1) | 1 | (b.after_blank & ~unfinished)
+    follows_shaped = shaped << 1
     # A one-line sentence between a sentence end and a picture credit is the picture's caption.
-    above_credit = np.concatenate((f.credit[1:], [False])) & f.ends_sentence & follows_end & ~f.byline
+    above_credit = (b.credit >> 1) & b.ends_sentence & follows_end & ~b.byline
     # A figures box: its figures, and the line without punctuation under each (its label).
-    figures = figure_runs(f)
-    labels = bare & np.concatenate(([False], figures[:-1]))
-    display = f.display_type | f.caption | above_credit | (shaped & (follows_end | follows_shaped)) | figures | labels
-    return display | _above_leads(f, bare)
+    figures = figure_runs(b)
+    labels = bare & (figures << 1)
+    display = b.display_type | b.caption | above_credit | (shaped & (follows_end | follows_shaped)) | figures | labels
+    return (display | _above_leads(b, bare)) & b.lines
 
 
-def _above_leads(f: LineFeatures, bare: np.ndarray) -> np.ndarray:
+def _above_leads(b: _LineBits, bare: int) -> int:
     """The lines without punctuation right above a lead (`本报讯…`), back to the last sentence
     end: the story's headline stack, whatever their width; none when they go on from a
     guide item (a brief's title wrapped over them)."""
-    above = np.zeros(len(f), dtype=bool)
-    for lead in _indices(f.lead).tolist():
+    above = 0
+    stops = ~bare | b.hard_end | b.guide  # a line the stack does not reach over
+    for lead in ones(b.lead):
         i = lead - 1
-        while i >= 0 and bare[i] and not f.hard_end[i] and lead - i <= MAX_STACK and not f.guide[i]:
+        while i >= 0 and not stops >> i & 1 and lead - i <= MAX_STACK:
             i -= 1
-        if i >= 0 and f.guide[i] and f.in_column[i] and not f.after_blank[i + 1:lead].any():
+        between = all_lines(lead) & ~all_lines(i + 1)  # lines i + 1 .. lead - 1
+        if i >= 0 and (b.guide & b.in_column) >> i & 1 and not b.after_blank & between:
             continue  # a brief's title (`■…`) wrapped over these lines in its column: the item goes on
-        above[i + 1:lead] = True
+        above |= between
     return above
 
 
 class _BreakEvidence(NamedTuple):
     """The evidence of each break between two consecutive non-blank lines `p` and `n` that
     does not depend on the words across breaks (`_break_evidence`): read once, whether the
-    breaks are decided once or again with the words (`_breaks_that_join`)."""
+    breaks are decided once or again with the words (`_breaks_that_join`). Bit k of each: the
+    break after line k (of `full`: line k)."""
 
-    full: np.ndarray  # each line fills its column (per line, not per break)
-    never: np.ndarray  # `p` ends where a jump marker was, or `n` opens a paragraph (not by indentation)
-    always: np.ndarray  # strong evidence that `n` goes on with `p`, words across aside
-    wrapped: np.ndarray  # a byline's end wrapped onto `n`
-    wrapped_display: np.ndarray  # `n` is a few glyphs wrapped from the display line `p`
-    same_block: np.ndarray  # no blank line between `p` and `n`
-    prev_has_punct: np.ndarray  # `p` has clause punctuation or is a lead: body text
-    alone: np.ndarray  # `p` is a short block of one line
-    joins_in_block: np.ndarray  # by width, inside a hard-wrapped column
-    bare_over_blank: np.ndarray  # over a blank line, when `p` is no body text
+    full: int  # each line fills its column (per line, not per break)
+    never: int  # `p` ends where a jump marker was, or `n` opens a paragraph (not by indentation)
+    always: int  # strong evidence that `n` goes on with `p`, words across aside
+    wrapped: int  # a byline's end wrapped onto `n`
+    wrapped_display: int  # `n` is a few glyphs wrapped from the display line `p`
+    same_block: int  # no blank line between `p` and `n`
+    prev_has_punct: int  # `p` has clause punctuation or is a lead: body text
+    alone: int  # `p` is a short block of one line
+    joins_in_block: int  # by width, inside a hard-wrapped column
+    bare_over_blank: int  # over a blank line, when `p` is no body text
 
 
-def _break_evidence(f: LineFeatures, standalone: np.ndarray) -> _BreakEvidence:
-    """The evidence of each break that `_breaks_that_join` weighs (see there), words across aside."""
-    p, n = slice(0, -1), slice(1, None)
-    width, column = f.width, f.column
-    full = width >= column - 1
+def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
+    """The evidence of each break that `_breaks_that_join` weighs (see there), words across
+    aside. A break's bit is its line `p`'s: a test of `p` is the line's bit, a test of `n` the
+    line's bit shifted down one (`x >> 1`); the bits past the last break are masked."""
+    breaks = b.lines >> 1
     # Exactly two cells short, with a full line after it: an indented first line even after
     # a sentence that filled its line (a line with digits or Latin may be short by other
     # amounts: their width is less certain).
-    indent_exact = (np.abs(width - (column - INDENT_CELLS)) <= 0.5) & (width == np.floor(width))
-    next_full = np.concatenate((full[1:] & ~f.after_blank[1:], [False]))
-    never = f.hard_end[p] | (f.opens[n] & ~f.indented[n])
+    next_full = (b.full & ~b.after_blank) >> 1
+    never = b.hard_end | ((b.opens & ~b.indented) >> 1)
     # A display line of a few glyphs, under half as wide as the display line above it, is that
     # line's wrapped end (a headline set in one column), not a line of a stack.
-    bare = (f.clauses == 0) & ~f.ends_sentence
+    bare = ~b.punctuated & ~b.ends_sentence
     wrapped_display = (
-        standalone[p] & ~f.byline[p] & ~f.caption[p] & ~f.page_date[p] & bare[n] & ~f.display_type[n]
-        & (width[n] <= WRAPPED_DISPLAY_CELLS) & (width[n] <= 0.6 * width[p]) & ~figure_runs(f)[n]
+        standalone & ~b.byline & ~b.caption & ~b.page_date & b.shrinks
+        & ((bare & ~b.display_type & b.display_tail_wide & ~figure_runs(b)) >> 1)
     )  # over a blank line too: a cleaned page has none, and must read the same
     # A byline OCR wrapped in a narrow column: the last name's end alone on the next line.
     wrapped_byline = (
-        f.role_start[p] & (f.clauses[p] == 0) & bare[n] & (width[n] <= WRAPPED_NAME_CELLS)
-        & ~f.after_blank[n] & ~f.display_type[n] & ~f.credit[p]
+        b.role_start & ~b.punctuated & ~b.credit
+        & ((bare & b.name_wide & ~b.after_blank & ~b.display_type) >> 1)
     )
     # A byline wrapped before its next role (`本报记者 陆晚晴` / `通讯员 白杨`): one byline (the
     # role's space comes back in `restore_dropped_spaces`); a picture credit stays apart.
-    byline_runs_on = (f.byline[p] & ~f.credit[p] & f.role_start[n] & f.byline[n] & ~f.credit[n]
-                      & ~f.after_blank[n])
+    byline_runs_on = b.byline & ~b.credit & ((b.role_start & b.byline & ~b.credit & ~b.after_blank) >> 1)
     # A caption wrapped in its column goes on until its sentence ends (`图为…志` / `愿者为老人打饭。`).
-    caption_runs_on = (f.caption[p] & (f.sentences[p] == 0) & f.in_column[p] & (width[p] >= column[p] - 1)
-                       & ~f.after_blank[n] & ~f.byline[n])
-    always = (
-        f.starts_fragment[n]
+    caption_runs_on = b.caption & b.no_sentences & b.in_column & b.full & ((~b.after_blank & ~b.byline) >> 1)
+    always = breaks & (
+        (b.starts_fragment >> 1)
         | wrapped_byline
         | byline_runs_on
         | caption_runs_on
-        | f.ends_opening[p]
-        | ((f.unclosed[p] > 0) & ~f.ends_sentence[p])
-        | (f.ends_digit[p] & f.starts_digit[n])
-        | (f.ends_lead_head[p] & f.starts_lead_tail[n])
+        | b.ends_opening
+        | (b.unclosed & ~b.ends_sentence)
+        | (b.ends_digit & (b.starts_digit >> 1))
+        | (b.ends_lead_head & (b.starts_lead_tail >> 1))
         | wrapped_display
     )
-    prev_has_punct = (f.clauses[p] > 0) | f.lead[p]  # a lead (`本报讯（记者 …）5 月`) is body text
-    # The widest each line may be printed: a half-width glyph may take up to a whole cell.
-    reach = width + f.narrow / 2
-    prev_short = reach[p] <= column[p] - 2
+    prev_has_punct = b.punctuated | b.lead  # a lead (`本报讯（记者 …）5 月`) is body text
     # In a block: only inside a hard-wrapped column. A line ending a sentence joins only if it
     # fills the column, is not as wide as a whole paragraph and the next line is not an
     # indented first line; a short line without punctuation above a short line is a subhead,
     # above a full line an indented first line.
-    joins_in_block = f.in_column[p] & np.where(
-        f.ends_sentence[p],
-        full[p] & (width[p] < UNWRAPPED_WIDTH) & ~(indent_exact[n] & ~f.ends_sentence[n] & next_full[n]),
-        prev_has_punct | ~prev_short | (reach[n] >= column[n] - 1),
-    )
+    ended = b.full & ~b.unwrapped & ~((b.indent_exact & ~b.ends_sentence & next_full) >> 1)
+    goes_on = prev_has_punct | ~b.short | (b.reaches >> 1)
+    joins_in_block = b.in_column & ((b.ends_sentence & ended) | (~b.ends_sentence & goes_on))
     # Over a blank line: a column break when a sentence of body text is left unfinished. A line
     # without punctuation standing alone is display type, unless it is as wide as its column
     # and body text ran into it from the line before (in `_breaks_that_join`).
-    runs_on = (f.block_size[n] >= 2) | (width[n] >= UNWRAPPED_WIDTH)
-    alone = (f.block_size[p] == 1) & (width[p] < UNWRAPPED_WIDTH)
-    bare_over_blank = (runs_on | (f.clauses[n] > 0)) & np.where(
-        alone, width[n] >= UNWRAPPED_WIDTH, ~prev_short | runs_on)
+    runs_on = (b.in_block | b.unwrapped) >> 1
+    alone = ~b.in_block & ~b.unwrapped
+    wide_after = b.unwrapped >> 1
+    bare_over_blank = (runs_on | (b.punctuated >> 1)) & ((alone & wide_after) | (~alone & (~b.short | runs_on)))
     return _BreakEvidence(
-        full=full, never=never, always=always, wrapped=wrapped_byline | byline_runs_on,
-        wrapped_display=wrapped_display, same_block=~f.after_blank[n], prev_has_punct=prev_has_punct,
-        alone=alone, joins_in_block=joins_in_block, bare_over_blank=bare_over_blank,
+        full=b.full, never=never & breaks, always=always,
+        wrapped=(wrapped_byline | byline_runs_on) & breaks, wrapped_display=wrapped_display & breaks,
+        same_block=~(b.after_blank >> 1) & breaks, prev_has_punct=prev_has_punct & breaks,
+        alone=alone & breaks, joins_in_block=joins_in_block & breaks, bare_over_blank=bare_over_blank & breaks,
     )
 
 
-def _breaks_that_join(f: LineFeatures, standalone: np.ndarray, e: _BreakEvidence,
-                      word_across: np.ndarray | None = None) -> np.ndarray:
-    """For each break between two consecutive non-blank lines `p` and `n`: whether `n` goes
-    on with `p`'s paragraph. All breaks at once, from their evidence `e` (`_break_evidence`);
-    the reasons, strongest first:
+def _breaks_that_join(f: LineFeatures, b: _LineBits, standalone: int, e: _BreakEvidence,
+                      word_across: int = 0) -> int:
+    """For each break between two consecutive non-blank lines `p` and `n` (bit k: the break
+    after line k): whether `n` goes on with `p`'s paragraph. All breaks at once, from their
+    evidence `e` (`_break_evidence`); the reasons, strongest first:
 
     1. never: `p` ends where a jump marker was, or `n` always opens a paragraph (by indentation
        only when nothing under 2 says otherwise);
@@ -619,42 +701,41 @@ def _breaks_that_join(f: LineFeatures, standalone: np.ndarray, e: _BreakEvidence
     3. never: either line stands alone (`display_lines`);
     4. otherwise by width in a block, or by whether the text runs on over a blank line.
     """
-    p, n = slice(0, -1), slice(1, None)
-    always = e.always
+    breaks = b.lines >> 1
+    always = e.always | word_across
     # A display line or byline wrapped inside a word or a name goes on as one line of its own:
     # its end stands apart from what follows too.
-    wrapped_alone = (e.wrapped if word_across is None else e.wrapped | word_across) & standalone[p]
-    if word_across is not None:
-        always = always | word_across
+    wrapped_alone = (e.wrapped | word_across) & standalone
     # Indentation opens a paragraph unless strong evidence says the sentence goes on.
-    never = e.never | (f.indented[n] & ~always)
+    never = e.never | ((b.indented >> 1) & ~always)
     # A line that strong evidence joined to the line before is not a display line of its own
     # (`本报讯〈记者 罗晓梅` / `通讯员 印志远) 连日来，全` looks phrase-spaced alone).
-    standalone = (standalone & ~np.concatenate(([False], always & ~e.wrapped_display))) | (
-        np.concatenate(([False], wrapped_alone)))
-    apart = standalone[p] | standalone[n]
+    standalone = (standalone & ~((always & ~e.wrapped_display) << 1)) | (wrapped_alone << 1)
+    apart = standalone | (standalone >> 1)
 
-    unfinished, may_join, not_apart = ~f.ends_sentence[p], ~never, ~apart  # read by each decision
+    unfinished, may_join, not_apart = ~b.ends_sentence, breaks & ~never, ~apart  # read by each decision
 
-    def decide(body: np.ndarray, continued: np.ndarray | None) -> np.ndarray:
+    def decide(body: int, continued: int | None) -> int:
         # A short line a sentence ran into is no subhead: its width is less certain than that.
         in_block = e.joins_in_block if continued is None else (
-            e.joins_in_block | (f.in_column[p] & continued & unfinished))
+            e.joins_in_block | (b.in_column & continued & unfinished))
         over_blank = unfinished & (body | e.bare_over_blank)
-        by_shape = not_apart & np.where(e.same_block, in_block, over_blank)
+        by_shape = not_apart & ((e.same_block & in_block) | (~e.same_block & over_blank))
         return may_join & (always | by_shape)
 
     # A line alone between blank lines right under a display line is part of a headline stack
     # even with a comma (`第九轮核酸检测，社会面仅1例阳性`).
-    under_display = np.concatenate(([False], standalone[:-2]))[: len(f) - 1] & ~f.lead[p]
+    under_display = (standalone << 1) & ~b.lead
     body = e.prev_has_punct & ~(e.alone & under_display)
     joins = decide(body, None)  # no line continued yet
     # A line a sentence of body text ran into is body text too (when full, even over a blank).
-    continued = np.concatenate(([False], joins[:-1]))[: len(joins)]
-    if continued.any():
-        joins = decide(body | (continued & e.full[p]), continued)
-    if f.guide.any():
-        joins = _guide_items_wrap(f, joins, never | (apart & ~always))
+    continued = (joins << 1) & breaks
+    if continued:
+        joins = decide(body | (continued & e.full), continued)
+    if b.guide:
+        count = len(f) - 1
+        wrapped = _guide_items_wrap(f, as_row(joins, count), as_row(never | (apart & ~always), count))
+        joins = as_ints(wrapped[None])[0]
     return joins
 
 
@@ -769,25 +850,27 @@ def _two_phrase_headlines(f: LineFeatures, roles: list[LineRole]) -> list[LineRo
     return out_roles
 
 
-def _words_across_breaks(lines: list[str], f: LineFeatures, joins: np.ndarray) -> np.ndarray:
+def _words_across_breaks(lines: list[str], b: _LineBits, joins: int) -> int:
     """For each break the evidence keeps apart, whether a dictionary word runs across it
     (`cleaners.words`): then the column wrapped there. Only inside a hard-wrapped column (text
     already one paragraph per line has none, and a cleaned page must read the same again), not
     before a spaced headline or a byline (`清水` / `河长巡河 常态长效` reads `清水河`), and
     not where nothing may join (a jump marker's place, a line that always opens a paragraph)
     or a sentence ended. After a byline only a role word counts (`记者 邹阳 通讯` / `员 马晓岚`):
-    a name and the next line's first glyphs may read as a word (`王建` / `国家`)."""
-    across = np.zeros(len(joins), dtype=bool)
-    asked = (~joins & f.in_column[:-1] & ~f.hard_end[:-1] & ~(f.opens[1:] & ~f.indented[1:])
-             & ~f.ends_sentence[:-1] & ~f.display_type[1:])
-    for k in _indices(asked).tolist():
+    a name and the next line's first glyphs may read as a word (`王建` / `国家`). (Bit k of
+    `joins` and of the result: the break after line k.)"""
+    across = 0
+    asked = ((b.lines >> 1) & ~joins & b.in_column & ~b.hard_end & ~((b.opens & ~b.indented) >> 1)
+             & ~b.ends_sentence & ~(b.display_type >> 1))
+    for k in ones(asked):
         before, after = lines[k], lines[k + 1]
-        if f.byline[k]:
+        if b.byline >> k & 1:
             tail = "".join(before.split())[-WORDS_SIDE:]
             joined = tail + "".join(after.split())[:WORDS_SIDE]
-            across[k] = any(m.start() < len(tail) < m.end() for m in _ROLE_WORD.finditer(joined))
+            found = any(m.start() < len(tail) < m.end() for m in _ROLE_WORD.finditer(joined))
         else:
-            across[k] = word_across(before, after)
+            found = word_across(before, after)
+        across |= found << k
     return across
 
 
@@ -807,14 +890,15 @@ def _roles_and_starts(f: LineFeatures, lines: list[str] | None) -> tuple[list[Li
     """`infer_text_roles`, and the lines that start a line of the output (all but `continues`)."""
     if not len(f):
         return [], []
-    standalone = display_lines(f)
-    evidence = _break_evidence(f, standalone)
-    joins = _breaks_that_join(f, standalone, evidence)
+    b = _line_bits(f)
+    standalone = display_lines(b)
+    evidence = _break_evidence(b, standalone)
+    joins = _breaks_that_join(f, b, standalone, evidence)
     if lines is not None:
-        across = _words_across_breaks(lines, f, joins)
-        if across.any():
-            joins = _breaks_that_join(f, standalone, evidence, across)
-    start_lines = _indices(np.concatenate(([True], ~joins)))
+        across = _words_across_breaks(lines, b, joins)
+        if across:
+            joins = _breaks_that_join(f, b, standalone, evidence, across)
+    start_lines = _indices(as_row(~(joins << 1), len(f)))  # the first line, and each after a break kept
     starts = start_lines.tolist()
     roles = [CONTINUES] * len(f)
     # A line that starts the output's next line opens a body paragraph unless its evidence
@@ -822,9 +906,10 @@ def _roles_and_starts(f: LineFeatures, lines: list[str] | None) -> tuple[list[Li
     for i in starts:
         roles[i] = STARTS_PARAGRAPH
     shown = []  # the places in `starts` of the display lines
-    for k in _indices((f.guide | f.byline | f.caption | standalone)[start_lines]).tolist():
+    named = as_row(b.guide | b.byline | b.caption | standalone, len(f))
+    for k in _indices(named[start_lines]).tolist():
         i = starts[k]
-        roles[i] = _standalone_role(f, i, bool(standalone[i]))
+        roles[i] = _standalone_role(f, i, bool(standalone >> i & 1))
         if roles[i] is _HEADLINE:
             shown.append(k)
     return (_name_stacks(f, roles, starts, shown) if shown else roles), starts
@@ -861,6 +946,25 @@ RUN_IN_TITLE = 24
 RUN_IN_PUNCT = frozenset("，。；：！？,;:!?")
 
 
+def _run_in_lead_starts(text: str) -> list[int]:
+    """Where RUN_IN_LEAD's matches start, in order, found by str.find for the 讯 both leads end
+    with (the pattern's scan tries every position of the page; 讯 is rare). No two matches can
+    share a 讯, so each 讯 ends one match or none.
+
+    >>> _run_in_lead_starts("本报讯 又讯 讯 报讯")
+    [0, 4]
+    """
+    starts = []
+    at = text.find("讯")
+    while at >= 0:
+        if at >= 2 and text.startswith("本报", at - 2):
+            starts.append(at - 2)
+        elif at >= 1 and text[at - 1] == "又":
+            starts.append(at - 1)
+        at = text.find("讯", at + 1)
+    return starts
+
+
 def separate_run_in_leads(text: str) -> tuple[str, int]:
     """Put a brief's dateline that OCR (or the printer) ran in after the brief's title on a
     line of its own, so the title stays a line and the dateline opens the brief's text.
@@ -872,16 +976,16 @@ def separate_run_in_leads(text: str) -> tuple[str, int]:
     if "讯" not in text:  # a fast test first: both leads hold it
         return text, 0
     pieces, last, line_done = [], 0, -1
-    for match in RUN_IN_LEAD.finditer(text):
-        line_start = text.rfind("\n", 0, match.start()) + 1
+    for lead in _run_in_lead_starts(text):
+        line_start = text.rfind("\n", 0, lead) + 1
         if line_start == line_done:
             continue  # not the line's first dateline
         line_done = line_start
-        title = text[line_start : match.start()].rstrip(" \t\u3000")
+        title = text[line_start : lead].rstrip(" \t\u3000")
         if not title.strip(" \t\u3000") or len(title) > RUN_IN_TITLE or any(c in RUN_IN_PUNCT for c in title):
             continue
         pieces += [text[last : line_start], title, "\n"]
-        last = match.start()
+        last = lead
     if not pieces:
         return text, 0
     pieces.append(text[last:])
@@ -913,13 +1017,16 @@ def separate_trailing_credits(text: str) -> tuple[str, int]:
     >>> separate_trailing_credits("4月6日，茶农在茶园里采摘明前茶。通讯员蒋雨禾摄")
     ('4月6日，茶农在茶园里采摘明前茶。\\n通讯员蒋雨禾摄', 1)
     """
-    if "摄" not in text:  # a fast test first: no credit without it
-        return text, 0
-    # A match ends a line that ends with 摄 and reads no other line: only those lines are read.
-    lines = text.split("\n")
-    count = 0
-    for i, line in enumerate(lines):
-        if line.endswith("摄"):
-            lines[i], n = TRAILING_CREDIT.subn("\n", line)
-            count += n
-    return ("\n".join(lines), count) if count else (text, 0)
+    # A match ends a line that ends with 摄 and reads no other line: only those lines are read,
+    # found by str.find for their 摄 (a few a page), not by splitting the page into lines.
+    pieces, count, done = [], 0, 0
+    at = text.find("摄")
+    while at >= 0:
+        if at + 1 == len(text) or text[at + 1] == "\n":  # the line ends with it
+            line_start = text.rfind("\n", 0, at) + 1
+            line, n = TRAILING_CREDIT.subn("\n", text[line_start : at + 1])
+            if n:
+                pieces += [text[done:line_start], line]
+                count, done = count + n, at + 1
+        at = text.find("摄", at + 1)
+    return ("".join(pieces) + text[done:], count) if count else (text, 0)

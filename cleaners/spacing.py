@@ -211,15 +211,21 @@ _DIGIT_BESIDE_SPACE = regex.compile(rf"[0-9](?:(?<=[{HSPACE}].)|(?=[{HSPACE}]))"
 def _remove_number_gaps(text: str) -> tuple[str, int]:
     """GAP_IN_NUMBER, then GAP_IN_SPACED_DIGITS removed, read only in the lines with a space
     beside a digit (neither pattern reads across a line break). Returns (text, removals)."""
-    if not _DIGIT_BESIDE_SPACE.search(text):
+    spans = []  # (start, end) of each such line, found in one scan of the text: a search per line read it all again
+    match = _DIGIT_BESIDE_SPACE.search(text)
+    while match is not None:
+        start, end = text.rfind("\n", 0, match.start()) + 1, text.find("\n", match.end())
+        spans.append((start, len(text) if end < 0 else end))
+        match = _DIGIT_BESIDE_SPACE.search(text, spans[-1][1])  # from the line's end: the next line
+    if not spans:
         return text, 0
-    lines = text.split("\n")
-    numbered = [i for i, line in enumerate(lines) if _DIGIT_BESIDE_SPACE.search(line)]
-    out, count = GAP_IN_NUMBER.subn("", "\n".join(lines[i] for i in numbered))
+    out, count = GAP_IN_NUMBER.subn("", "\n".join(text[start:end] for start, end in spans))
     out, n = GAP_IN_SPACED_DIGITS.subn("", out)
-    for i, line in zip(numbered, out.split("\n"), strict=True):
-        lines[i] = line
-    return "\n".join(lines), count + n
+    pieces, done = [], 0
+    for (start, end), line in zip(spans, out.split("\n"), strict=True):
+        pieces += [text[done:start], line]
+        done = end
+    return "".join(pieces) + text[done:], count + n
 
 
 def repair_intercharacter_spacing(text: str) -> tuple[str, int]:

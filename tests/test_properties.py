@@ -217,3 +217,35 @@ def test_run_in_leads_found_by_the_scan_are_those_the_pattern_finds(text):
         return title.rstrip(" \t\u3000") + "\n" if title.strip(" \t\u3000") else match.group(0)
 
     assert separate_run_in_leads(text)[0] == _RUN_IN_REFERENCE.sub(reference, text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([*"本报又讯核\n ", "本报讯", "又讯"]), max_size=24).map("".join))
+@example("讯本报讯")  # a 讯 at the text's start: no glyph before it
+@example("又本报讯讯")
+def test_run_in_lead_starts_found_by_their_xun_are_the_pattern_s(text):
+    from cleaners.paragraphs import RUN_IN_LEAD, _run_in_lead_starts
+
+    assert _run_in_lead_starts(text) == [match.start() for match in RUN_IN_LEAD.finditer(text)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([*"核酸。 \n摄", "冯嘉莹", "通讯员", "本报"]), max_size=24).map("".join))
+@example("工作。 冯嘉莹摄\n明前茶。通讯员蒋雨禾摄")  # two credits, the last at the page's end
+def test_trailing_credits_found_by_their_she_are_those_of_every_line(text):
+    from cleaners.paragraphs import TRAILING_CREDIT, separate_trailing_credits
+
+    lines = text.split("\n")
+    counts = [TRAILING_CREDIT.subn("\n", line) for line in lines]
+    count = sum(n for _, n in counts)
+    expected = ("\n".join(out for out, _ in counts), count) if count else (text, 0)
+    assert separate_trailing_credits(text) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*"核a \n\r\t\u3000\u200b\u2028\ufeff\u00ad\x00\x85\x9f\xa0\u2065", "\U00020000"]),
+                max_size=12).map("".join))
+def test_debris_found_by_the_table_is_what_the_pattern_finds(text):
+    from cleaners.hygiene import DEBRIS, _has_debris
+
+    assert _has_debris(text) == bool(DEBRIS.search(text))
