@@ -499,18 +499,23 @@ def jump_back(story, from_page: int, marker: str, run_in: bool, repeat_head: boo
     return build
 
 
+def reversed_label(page: Page, x, y, text, size, width, height, inset, drop):
+    """A label set white on a black bar `width` x `height` (a column's or a box's title),
+    the text `inset` from the bar's left and `drop` from its top; a zone and a gold line."""
+    page.draw.rectangle([x, y, x + width, y + height], fill=0)
+    f = font("hei", size)
+    page.glyphs(x + inset, y + drop, [Tok(text, f.getlength(text))], "hei", size, fill=255)
+    page.zone(x, y, x + width, y + height)
+    page.gold.append(text)
+
+
 def comment_module(story):
     def build(page: Page, st: Style, x, y, k):
         width = st.span(k)
         lsize = round(st.body_px * 1.05)
         label = story["label"]
-        f = font("hei", lsize)
-        lw = f.getlength(label) + lsize
-        page.draw.rectangle([x, y, x + lw, y + lsize * 1.5], fill=0)
-        page.glyphs(x + lsize / 2, y + lsize * 0.25, [Tok(label, f.getlength(label))],
-                    "hei", lsize, fill=255)
-        page.zone(x, y, x + lw, y + lsize * 1.5)
-        page.gold.append(label)
+        lw = font("hei", lsize).getlength(label) + lsize
+        reversed_label(page, x, y, label, lsize, lw, lsize * 1.5, lsize / 2, lsize * 0.25)
         h = round(lsize * 1.5) + 8
         h += draw_headline(page, x, y + h, width, story["headline"],
                            round(st.head_px * 0.7))
@@ -565,13 +570,7 @@ def figures_module(story):
         width = st.span(k)
         pad = round(st.body_px * 0.6)
         tsize = round(st.body_px * 1.1)
-        page.draw.rectangle([x, y, x + width, y + tsize * 1.6], fill=0)
-        f = font("hei", tsize)
-        t = story["title"]
-        page.glyphs(x + pad, y + tsize * 0.3, [Tok(t, f.getlength(t))], "hei", tsize,
-                    fill=255)
-        page.zone(x, y, x + width, y + tsize * 1.6)
-        page.gold.append(t)
+        reversed_label(page, x, y, story["title"], tsize, width, tsize * 1.6, pad, tsize * 0.3)
         h = round(tsize * 1.6) + pad
         for num, desc in story["items"]:
             h += draw_small_line(page, x + pad, y + h, width - 2 * pad, num, "hei",
