@@ -11,7 +11,10 @@ these that applies, and each piece is cut again the same way:
      is display type): white under a headline is the photo it hangs over, and
    - what lies under it spans most of what lies above it (`BAND_COVER`), or is one row (a
      folio): the white under a photo beside a column, or under a story beside a rail of
-     briefs, is no band's edge.
+     briefs, is no band's edge, and
+   - it is no photo's hole in a story: no column's text stops in mid-sentence over white at
+     least `PHOTO_HOLE` line heights tall and goes on under it (or under the photo's
+     caption), flush, in body type, as wide, with no headline under the white.
    One row at the foot of the part (a folio) is a band whatever stands over it. A folio is
    one row of short items with no clause punctuation (a column's last line that goes on
    under a photo is body text).
@@ -30,7 +33,9 @@ these that applies, and each piece is cut again the same way:
 
 A part none of these cuts is one line or one row, read left to right. Last, a photo's
 caption (smaller glyphs under a hole in its column) that the cuts read in the middle of a
-sentence goes right after the headline it hangs under (`captions_after_headline`).
+sentence goes right after the headline it hangs under (`captions_after_headline`), or, when
+the photo stands in the story's text and the sentence goes on under the caption in its
+column, after that sentence.
 
 Measured against the topological order it replaced (PP-OCR JSON, CER with the cleaning,
 `qingyang eval --input paddleocr`): on tests/eval_fresh held-out 28.74% -> 5.01%, dev
@@ -45,6 +50,7 @@ from statistics import median
 
 from cleaners.lines import CLAUSE_PUNCT, ends_sentence, is_byline, opens_paragraph
 from cleaners.markers import JUMP_MARKER
+from cleaners.paragraphs import is_credit
 from layout.order import line_gap
 from readers.model import Box
 
@@ -137,8 +143,13 @@ def _runs(part: list[int], lo: list[float], hi: list[float], gap: float) -> list
 class _Cutter:
     """The cuts of one page part's lines (boxes of the straightened page)."""
 
-    def __init__(self, boxes: list[Box], display: list[bool], padded: bool = True, texts: list[str] | None = None):
+    def __init__(self, boxes: list[Box], display: list[bool], padded: bool = True, texts: list[str] | None = None,
+                 pitches: list[float] | None = None):
         self.boxes, self.display, self.texts = boxes, display, texts
+        # a caption's glyphs are smaller than the body's; a credit (`… 摄`) is one too
+        body_pitch = median(pitches) if pitches else 0.0
+        self.caption = [bool(texts) and (is_credit(texts[i].strip()) or (
+            bool(pitches) and pitches[i] <= CAPTION_PITCH * body_pitch)) for i in range(len(boxes))]
         self.h = median(b.height for b in boxes)
         self.band_gap = line_gap(boxes) + BAND_GAP * self.h
         self.x0, self.x1 = [b.x0 for b in boxes], [b.x1 for b in boxes]
@@ -175,7 +186,7 @@ class _Cutter:
 
     def bands(self, part: list[int]) -> list[list[int]] | None:
         runs = _runs(part, self.y0, self.y1, self.band_gap)
-        for keeps in (self.keeps_headline_with_body, self.spans_the_band_above):
+        for keeps in (self.keeps_headline_with_body, self.spans_the_band_above, self.no_hole_in_a_story):
             kept = [runs[0]]
             for run in runs[1:]:
                 if keeps(kept[-1], run) or (run is runs[-1] and self.folio(run)):
@@ -214,6 +225,50 @@ class _Cutter:
         a0, a1 = min(self.x0[i] for i in above), max(self.x1[i] for i in above)
         b0, b1 = min(self.x0[i] for i in below), max(self.x1[i] for i in below)
         return min(a1, b1) - max(a0, b0) >= BAND_COVER * max(a1 - a0, 1.0)
+
+    def no_hole_in_a_story(self, above: list[int], below: list[int]) -> bool:
+        """Whether the white between `above` and `below` is no photo's hole in a story's
+        columns: no column's text stops in mid-sentence over white at least `PHOTO_HOLE` line
+        heights tall and goes on under it (under the photo's caption, if it has one), flush
+        with it, in body type and as wide; and no headline of another story under the white."""
+        if not self.texts:
+            return True
+        firsts = self.firsts(below)
+        if any(self.display[b] for b in firsts):
+            return True
+        return not any(self.goes_on_across_a_hole(b, above) for b in firsts)
+
+    def goes_on_across_a_hole(self, b: int, above: list[int]) -> bool:
+        """Whether line `b` (or the line under it, when `b` is a caption) goes on with the text
+        of the column over it in `above`, across a photo's hole (and the caption under it)."""
+        over = [i for i in above if self.overlap(i, b)]
+        body = [i for i in over if not self.caption[i]]
+        if len(body) < 2:
+            return False
+        a = max(body, key=lambda i: self.y1[i])
+        if self.display[a]:
+            return False
+        hole_foot = min([self.y0[i] for i in over if self.caption[i] and self.y0[i] > self.y1[a]] + [self.y0[b]])
+        on = self.under_the_caption(b) if self.caption[b] else b
+        return (on is not None and hole_foot - self.y1[a] >= PHOTO_HOLE * self.h
+                and abs(self.x0[on] - self.x0[a]) < self.h and not self.display[on]
+                and self.x1[on] >= self.x1[a] - FULL_LINE * self.h and bool(CLAUSE_PUNCT.search(self.texts[on]))
+                and self.stops_mid_sentence([a], body) and not opens_paragraph(self.texts[on])
+                and not is_byline(self.texts[on].strip()))
+
+    def under_the_caption(self, caption: int) -> int | None:
+        """The first line that is no caption under `caption` in its column (less than
+        twice `CAPTION_STEP` line heights under the caption's last line), or None."""
+        last, lines = caption, sorted(range(len(self.boxes)), key=lambda i: self.y0[i])
+        for i in lines:
+            if self.y0[i] < self.y1[last] - 0.5 * self.h or not self.overlap(i, caption):
+                continue
+            if self.y0[i] - self.y1[last] >= CAPTION_STEP * self.h * 2:
+                return None
+            if not self.caption[i]:
+                return i
+            last = i
+        return None
 
     def columns(self, part: list[int]) -> list[list[int]] | None:
         columns = _runs(part, self.inner_x0, self.inner_x1, GUTTER * self.h)
@@ -339,7 +394,9 @@ def captions_after_headline(order: list[int], boxes: list[Box], display: list[bo
     """The order with each photo caption the cuts read in the middle of a sentence moved right
     after the headline it hangs under: a caption is set in smaller glyphs (`CAPTION_PITCH`)
     under a hole in its column (`PHOTO_HOLE`), with the lines under it in small glyphs or a
-    credit (`…摄`); the line before it ends no sentence and a body line follows it."""
+    credit (`…摄`); the line before it ends no sentence and a body line follows it. When the
+    lines over the photo are the column's text and that sentence goes on under the caption in
+    its column (the photo stands in the story), the caption goes after that sentence instead."""
     h = median(b.height for b in boxes)
     body_pitch = median(pitches)
     small = [p <= CAPTION_PITCH * body_pitch for p in pitches]
@@ -353,6 +410,11 @@ def captions_after_headline(order: list[int], boxes: list[Box], display: list[bo
     def credit(i: int) -> bool:
         text = texts[i].strip()
         return is_byline(text) and (text.endswith("摄") or "/图" in text)
+
+    def goes_on_under(j: int, caption: int) -> bool:
+        """Whether line `j` goes on with a sentence under `caption`, in its column."""
+        return (boxes[j].y0 >= boxes[caption].y1 and min(boxes[j].x1, boxes[caption].x1) - max(boxes[j].x0, boxes[caption].x0)
+                > X_OVERLAP * boxes[caption].width and not is_byline(texts[j].strip()) and not opens_paragraph(texts[j]))
 
     out, k = list(order), 0
     while k < len(out):
@@ -376,6 +438,18 @@ def captions_after_headline(order: list[int], boxes: list[Box], display: list[bo
                 m += 1
             if m + 1 < k:
                 out = out[:m + 1] + out[k:end] + out[m + 1:k] + out[end:]
+                k = end
+                continue
+        if interrupts and goes_on_under(out[end], out[end - 1]):
+            # the photo stands in the story's text (the lines over it are the column's) and the
+            # sentence goes on under it: the caption goes after that sentence
+            e = end
+            while e < len(out) and not display[out[e]] and not ends_sentence(texts[out[e]].strip()):
+                e += 1
+            e = e + 1 if e < len(out) and not display[out[e]] else e
+            out = out[:k] + out[end:e] + out[k:end] + out[e:]
+            k = e
+            continue
         k = end
     return out
 
@@ -456,7 +530,7 @@ def reading_order(order_boxes: list[Box], display: list[bool], texts: list[str],
     for part in (header, [i for i in range(len(order_boxes)) if i not in set(header)]):
         if part:
             cutter = _Cutter([order_boxes[i] for i in part], [display[i] for i in part], padded,
-                             [texts[i] for i in part])
+                             [texts[i] for i in part], [pitches[i] for i in part] if pitches else None)
             order += [part[k] for k in cutter.order()]
     if pitches:
         order = captions_after_headline(order, order_boxes, display, texts, pitches)
