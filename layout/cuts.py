@@ -20,8 +20,9 @@ these that applies, and each piece is cut again the same way:
    under a photo is body text).
 2. **Columns**, down, at white columns at least `GUTTER` line heights wide between the
    lines' boxes with the engine's padding taken off (`PADDING`): read left to right. A
-   headline set over the columns right of a first column that starts level with the body
-   under the headline (a dog-leg) is read before that first column. A box (a band of a
+   headline (and its kicker) set over the columns right of a first column whose body starts
+   level with the body under the headline (a dog-leg) is read before that first column,
+   after a section label over it. A box (a band of a
    column with a display title) that would part a story is read after the last column:
    one under text that stops in mid-sentence at the column's edge, the next column starting
    level with that text in body type; or one at the top of the column after such text, the
@@ -75,6 +76,8 @@ PADDING = 0.5
 # A first column beside a headline starts level with the body under the headline, within
 # this many line heights: a dog-leg story, its headline read first.
 DOG_LEG = 0.5
+# A section's label (访谈, 要闻) over a column: display type less than this share of its width.
+LABEL_WIDTH = 0.5
 
 # A photo leaves a hole at least this many line heights tall above its caption, which is set
 # in glyphs at most this share of the body's wide; a caption's next line or credit is less
@@ -353,17 +356,40 @@ class _Cutter:
 
     def dog_leg_headlines(self, columns: list[list[int]]) -> list[list[int]]:
         """The columns, with the headline set over the columns right of the first one read
-        before it, when the first column starts level with the body under that headline."""
-        top = min(self.y0[i] for i in columns[0])
-        headlines, kept = [], [columns[0]]
+        before it, when the first column's body starts level with the body under that
+        headline (a section label over the first column, display type narrower than
+        `LABEL_WIDTH` of the column, stays first). A headline's
+        stack is its display lines and a kicker line over them."""
+        first = sorted(columns[0], key=lambda i: self.y0[i])
+        width = max(self.x1[i] for i in first) - min(self.x0[i] for i in first)
+        labels = []
+        while first and self.display[first[0]] and self.x1[first[0]] - self.x0[first[0]] < LABEL_WIDTH * width:
+            labels.append(first.pop(0))
+        if not first:
+            return columns
+        top = self.y0[first[0]]
+        headlines, kept = [], [first]
         for column in columns[1:]:
-            body = [i for i in column if not self.display[i]]
-            heads = [i for i in column if self.display[i] and body and self.y1[i] <= min(self.y0[b] for b in body)]
-            if heads and min(self.y0[i] for i in heads) < top and abs(min(self.y0[b] for b in body) - top) <= DOG_LEG * self.h:
+            heads = self.stack_at_top(column)
+            body = [i for i in column if i not in set(heads)]
+            if heads and body and min(self.y0[i] for i in heads) < top and abs(min(self.y0[b] for b in body) - top) <= DOG_LEG * self.h:
                 headlines += heads
-                column = [i for i in column if i not in set(heads)]
+                column = body
             kept.append(column)
-        return [headlines, *kept] if headlines else kept
+        return [piece for piece in (labels, headlines, *kept) if piece] if headlines else columns
+
+    def stack_at_top(self, column: list[int]) -> list[int]:
+        """The headline stack at the top of a column: its display lines down to the first
+        body line under one of them, and a kicker line over them; empty when none."""
+        ordered = sorted(column, key=lambda i: self.y0[i])
+        stack: list[int] = []
+        for i in ordered:
+            if not self.display[i] and any(self.display[j] for j in stack):
+                break
+            if not self.display[i] and stack:
+                return []
+            stack.append(i)
+        return stack if len(stack) < len(ordered) and any(self.display[j] for j in stack) else []
 
     def headline_on_columns(self, part: list[int]) -> list[list[int]] | None:
         """The lines at the top that stand across the columns under them with no white

@@ -244,6 +244,17 @@ def test_a_first_column_level_with_the_body_under_the_headline_is_read_after_it(
     assert _read(lines) == [line.text for line in lines]
 
 
+def test_a_dog_leg_under_a_section_label_reads_label_kicker_and_headline_first():
+    """A dog-leg under a section label: the label (display type, narrow) over the first
+    column, higher than the kicker and headline over the second and third columns; the first
+    column's body starts level with the body under the headline."""
+    label = [OcrLine("访谈", Box(0, 0, 90, 45))]
+    stack = [OcrLine("城事对话", Box(340, 30, 480, 60)), OcrLine("甲标题跨右两栏", Box(340, 70, 1000, 120))]
+    columns = [*_column("甲一", 0, 300, 140, 6), *_column("甲二", 340, 300, 140, 6), *_column("甲三", 680, 320, 140, 6)]
+    # the label's top was the first column's top: the stack, lower, was read after that column
+    assert _read(label + stack + columns) == [line.text for line in label + stack + columns]
+
+
 def test_a_headline_and_byline_set_close_on_their_columns_are_read_before_them():
     """A commentary: its title and byline across two columns with less white under them than
     between the lines of a column."""
