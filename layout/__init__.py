@@ -25,7 +25,7 @@ from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
 from layout.skew import on_pixels, page_skew, skew_evidence, straighten, turned
 from layout.spacing import line_text
-from layout.words import drop_placeless, drop_rules, type_height
+from layout.words import drop_placeless, drop_rules, split_at_rule_glyphs, type_height
 from readers.model import OcrLine, OcrPage
 
 
@@ -98,7 +98,7 @@ def _type_evidence(lines: list[OcrLine]) -> tuple[set[int], list[bool], list[flo
 def lay_out(page: OcrPage) -> LaidOutPage:
     """Reading order, line texts, roles and paragraphs of an engine's page. The lines the
     layout leaves out (no place on the page, a second reading of a row) follow the others
-    in `lines`, with why as their role; column rules read as words (`|`) are no text."""
+    in `lines`, with why as their role; column rules read as words or glyphs (`|`) are no text."""
     engine_lines = list(page.lines)
     with_place = drop_placeless(engine_lines)
     left_out = _left_out(engine_lines, with_place, "placeless")
@@ -107,6 +107,7 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     on_page = _on_page(skew, centre)
     with_place = straighten(with_place, skew, centre)
     ocr_lines, _ = drop_rules(with_place)
+    ocr_lines, _ = split_at_rule_glyphs(ocr_lines)
     once, _ = drop_second_readings(ocr_lines)
     left_out += _left_out(ocr_lines, once, "second_reading", on_page)
     ocr_lines, _ = join_display_fragments(once)

@@ -1,7 +1,8 @@
 """Word boxes as evidence: which to trust, and what a line's type size is.
 
 Tesseract's Chinese word boxes are loose: a word of one glyph may be boxed across three, and a
-column rule comes back as a word `|`. A rule is no text (it is dropped from its line), and a
+column rule comes back as a word `|` (PP-OCR, with no words, prints it inside a line it
+merged across the rule: the line is cut there). A rule is no text (it is dropped from its line), and a
 box much wider than its glyphs says nothing about where the white space is. A line merged
 across columns, or slanted over two rows, has a tall box though its glyphs are body size:
 its type size is its words' median height.
@@ -61,6 +62,42 @@ def drop_rules(lines: list[OcrLine]) -> tuple[list[OcrLine], list[Box]]:
         if kept:
             out.append(with_words(line, kept))
     return out, rules
+
+
+def split_at_rule_glyphs(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
+    """The lines without words (PP-OCR's) with each column rule the engine read as a glyph
+    inside its text (`|`) taken out: the line cut there into pieces, the first set from the
+    line's left end, the last up to its right end, those between spread evenly, each as wide
+    as its glyph cells at the page's usual pitch (the white of the gutters is unknown); a
+    rule at a line's end is dropped. Returns the lines and how many were cut.
+
+    >>> body = [OcrLine("正文四字", Box(0, y, 80, y + 25)) for y in (0, 30)]
+    >>> lines, cut = split_at_rule_glyphs([*body, OcrLine("左栏末句|右栏", Box(0, 60, 160, 85), 0.9)])
+    >>> cut, [(line.text, line.box.x0, line.box.x1) for line in lines[2:]]
+    (1, [('左栏末句', 0, 80.0), ('右栏', 120.0, 160)])
+    """
+    plain = [line.box.width / visible_width(line.text) for line in lines if not line.words
+             and visible_width(line.text) and not any(ch in RULE_GLYPHS for ch in line.text)]
+    pitch = median(plain) if plain else None
+    out, cut = [], 0
+    for line in lines:
+        if line.words or not any(ch in RULE_GLYPHS for ch in line.text):
+            out.append(line)
+            continue
+        texts = [t.strip() for t in "".join("|" if ch in RULE_GLYPHS else ch for ch in line.text).split("|")]
+        texts = [t for t in texts if t]
+        cells = [visible_width(t) for t in texts]
+        each = pitch or line.box.width / max(sum(cells) + len(texts) - 1, 1.0)
+        widths = [min(c * each, line.box.width) for c in cells]
+        spare = max(line.box.width - sum(widths), 0.0) / max(len(texts) - 1, 1)
+        left = line.box.x0
+        for text, width in zip(texts, widths, strict=True):
+            out.append(replace(line, text=text, box=Box(left, line.box.y0, left + width, line.box.y1)))
+            left += width + spare
+        if len(texts) > 1:
+            out[-1] = replace(out[-1], box=Box(out[-1].box.x0, line.box.y0, line.box.x1, line.box.y1))
+        cut += len(texts) > 1
+    return out, cut
 
 
 def is_loose(word: OcrWord, h: float | None = None) -> bool:

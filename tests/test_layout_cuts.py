@@ -255,6 +255,16 @@ def test_a_dog_leg_under_a_section_label_reads_label_kicker_and_headline_first()
     assert _read(label + stack + columns) == [line.text for line in label + stack + columns]
 
 
+def test_a_row_the_engine_read_across_a_column_rule_is_cut_at_the_rule():
+    """PP-OCR reads a column rule as `|` and merges the row across it: the row is cut at the
+    rule, each piece read in its column, and the rule is no text."""
+    left, right = ([OcrLine(f"{side}栏第{row}行正文十个字", Box(x0, row * PITCH, x0 + 300, row * PITCH + LINE))
+                    for row in range(4)] for side, x0 in (("左", 0), ("右", 340)))
+    merged = OcrLine("左栏末行的话还没说|右栏末行续上", Box(0, 160, 550, 190))
+    assert _read(left + right + [merged]) == [*(line.text for line in left), "左栏末行的话还没说",
+                                              *(line.text for line in right), "右栏末行续上"]
+
+
 def test_a_headline_and_byline_set_close_on_their_columns_are_read_before_them():
     """A commentary: its title and byline across two columns with less white under them than
     between the lines of a column."""
