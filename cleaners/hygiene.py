@@ -6,7 +6,7 @@ import unicodedata
 import numpy as np
 import regex
 
-from cleaners.charclasses import HSPACE
+from cleaners.charclasses import CJK, HSPACE
 
 # Line breaks of every kind become "\n": CRLF/CR from Windows and old Mac files, U+2028/U+2029.
 LINE_BREAKS = regex.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
@@ -58,6 +58,12 @@ _HSPACE_CHARS = tuple(HSPACE.encode().decode("unicode_escape"))  # HSPACE's char
 # A Markdown heading mark (`## 标题`): the line stays a heading, the mark goes.
 MARKDOWN_HEADING_MARK = regex.compile(r"^#{1,6}[ \t\u3000]+(?=\S)", regex.MULTILINE)
 
+# A column rule the engine read as a glyph (`|`, `¦`; not the full-width `｜` some titles print
+# as a separator) beside Han or CJK punctuation, or at a line's edge: the engine ran two
+# columns' rows into one line across it (`杯中的|自58家`), and a rule is no text.
+COLUMN_RULE_GLYPH = regex.compile(
+    rf"(?<=[{CJK}]|^)[{HSPACE}]*[|¦][{HSPACE}]*|[{HSPACE}]*[|¦][{HSPACE}]*(?=[{CJK}]|$)", regex.MULTILINE)
+
 
 def count_changed_chars(before: str, after: str) -> int:
     """Positions, up to the shorter text's length, where two texts differ (as
@@ -102,19 +108,25 @@ def normalize_unicode(text: str) -> tuple[str, int]:
 
 
 def strip_layout_marks(text: str) -> tuple[str, int]:
-    """Remove line-edge whitespace (U+3000 indentation) and Markdown heading marks.
+    """Remove line-edge whitespace (U+3000 indentation), column rules read as glyphs and
+    Markdown heading marks.
 
     Runs after reflow, which needs both as evidence of paragraph and heading starts.
 
     >>> strip_layout_marks("## 全省数字化疫情防控系统现场观摩会在郑召开\\n\\u3000\\u3000通告明确")
     ('全省数字化疫情防控系统现场观摩会在郑召开\\n通告明确', 2)
+    >>> strip_layout_marks("杯中的|自58家企业\\n维修 |\\nA|B 与 x | y")
+    ('杯中的自58家企业\\n维修\\nA|B 与 x | y', 2)
     """
     if (text.startswith(_HSPACE_CHARS) or text.endswith(_HSPACE_CHARS) or _SPACE_AFTER_BREAK.search(text)
             or _SPACE_BEFORE_BREAK.search(text)):
         out, n_space = LINE_EDGE_SPACE.subn("", text)
     else:  # no line starts or ends with a space
         out, n_space = text, 0
+    n_rules = 0
+    if "|" in out or "¦" in out:  # a fast test first: no rule glyph without one
+        out, n_rules = COLUMN_RULE_GLYPH.subn("", out)
     if "#" not in out:  # a fast test first: no heading mark without it
-        return out, n_space
+        return out, n_space + n_rules
     out, n_marks = MARKDOWN_HEADING_MARK.subn("", out)
-    return out, n_space + n_marks
+    return out, n_space + n_rules + n_marks

@@ -137,15 +137,17 @@ def test_a_byline_is_one_the_pattern_matches(line):
 
 
 @settings(max_examples=1500, deadline=None)
-@given(st.lists(st.sampled_from([*"核a#\n", " ", "\t", "\u3000", "\u00a0", "\u2002", "## "]), max_size=20).map("".join))
+@given(st.lists(st.sampled_from([*"核a#\n|，", " ", "\t", "\u3000", "\u00a0", "\u2002", "## "]), max_size=20).map("".join))
 @example(" 核")  # a space at the text's start
 @example("核\u00a0")  # and at its end
+@example("核 | a\n|")  # a rule glyph beside Han and at a line's start
 def test_line_edge_spaces_found_after_the_fast_test_are_the_whole_page_ones(text):
-    from cleaners.hygiene import LINE_EDGE_SPACE, MARKDOWN_HEADING_MARK, strip_layout_marks
+    from cleaners.hygiene import COLUMN_RULE_GLYPH, LINE_EDGE_SPACE, MARKDOWN_HEADING_MARK, strip_layout_marks
 
     out, n = LINE_EDGE_SPACE.subn("", text)
+    out, r = COLUMN_RULE_GLYPH.subn("", out)
     out, m = MARKDOWN_HEADING_MARK.subn("", out)
-    assert strip_layout_marks(text) == (out, n + m)
+    assert strip_layout_marks(text) == (out, n + r + m)
 
 
 @settings(max_examples=1500, deadline=None)
