@@ -232,8 +232,9 @@ class _Cutter:
     def no_hole_in_a_story(self, above: list[int], below: list[int]) -> bool:
         """Whether the white between `above` and `below` is no photo's hole in a story's
         columns: no column's text stops in mid-sentence over white at least `PHOTO_HOLE` line
-        heights tall and goes on under it (under the photo's caption, if it has one), flush
-        with it, in body type and as wide; and no headline of another story under the white."""
+        heights tall with a caption under it (smaller glyphs, or a credit) and goes on under
+        the caption, flush
+        with it, in body type and as wide (or ending its sentence); and no headline of another story under the white."""
         if not self.texts:
             return True
         firsts = self.firsts(below)
@@ -246,16 +247,22 @@ class _Cutter:
         of the column over it in `above`, across a photo's hole (and the caption under it)."""
         over = [i for i in above if self.overlap(i, b)]
         body = [i for i in over if not self.caption[i]]
-        if len(body) < 2:
+        if not body:
             return False
         a = max(body, key=lambda i: self.y1[i])
-        if self.display[a]:
+        body = [i for i in body if not self.display[i]]  # the column's text, no headline over it
+        if self.display[a] or len(body) < 2:
+            return False
+        # a photo's hole: white with a caption under it (`b`, or one in `above` lower than
+        # `a`, under this column or beside it: a photo across columns is captioned under one)
+        if not self.caption[b] and not any(self.caption[i] and self.y1[a] < self.y0[i] < self.y0[b] for i in above):
             return False
         hole_foot = min([self.y0[i] for i in over if self.caption[i] and self.y0[i] > self.y1[a]] + [self.y0[b]])
         on = self.under_the_caption(b) if self.caption[b] else b
         return (on is not None and hole_foot - self.y1[a] >= PHOTO_HOLE * self.h
                 and abs(self.x0[on] - self.x0[a]) < self.h and not self.display[on]
-                and self.x1[on] >= self.x1[a] - FULL_LINE * self.h and bool(CLAUSE_PUNCT.search(self.texts[on]))
+                and (self.x1[on] >= self.x1[a] - FULL_LINE * self.h or ends_sentence(self.texts[on].strip()))
+                and bool(CLAUSE_PUNCT.search(self.texts[on]))
                 and self.stops_mid_sentence([a], body) and not opens_paragraph(self.texts[on])
                 and not is_byline(self.texts[on].strip()))
 
@@ -406,13 +413,17 @@ class _Cutter:
         return None
 
     def widest_white(self, part: list[int]) -> list[list[int]] | None:
+        """The part cut at its widest white row that is no photo's hole in a story."""
         ordered = sorted(part, key=lambda i: self.y0[i])
-        widest, at, reach = 0.0, 0, self.y1[ordered[0]]
+        whites, reach = [], self.y1[ordered[0]]
         for k, i in enumerate(ordered[1:], 1):
-            if self.y0[i] - reach > widest:
-                widest, at = self.y0[i] - reach, k
+            if self.y0[i] - reach > 0:
+                whites.append((self.y0[i] - reach, k))
             reach = max(reach, self.y1[i])
-        return [ordered[:at], ordered[at:]] if at else None
+        for _, at in sorted(whites, key=lambda white: -white[0]):
+            if self.no_hole_in_a_story(ordered[:at], ordered[at:]):
+                return [ordered[:at], ordered[at:]]
+        return None
 
 
 def captions_after_headline(order: list[int], boxes: list[Box], display: list[bool], texts: list[str],

@@ -213,19 +213,29 @@ def test_a_column_going_on_under_a_photo_in_one_line_is_no_folio():
     assert _read(headline + first + under + second) == [line.text for line in headline + first + under + second]
 
 
+def _text_column(name: str, x0: float, top: float, rows: int, last: str = "，") -> list[OcrLine]:
+    """A column of body lines of ten glyphs in 300 px (the body's pitch), the last ending in
+    `last`: a comma goes on, a full stop ends the story's sentence."""
+    return [OcrLine(f"{name}第{row}行正文{'，' if row < rows - 1 else last}", Box(x0, top + row * PITCH, x0 + 300, top + row * PITCH + LINE))
+            for row in range(rows)]
+
+
 def test_a_story_goes_on_under_a_photo_across_its_columns_column_by_column():
     """A photo across both columns of a story, its caption and credit under it: each column
     stops in mid-sentence over the photo and goes on under it, flush, so each is read whole
-    before the next (the white row over the caption is no band edge), and the caption goes
-    after the sentence it parts."""
+    before the next (the white row over the caption is no band edge, nor a cut at the widest
+    white when the next story is set close under it), and the caption goes after the
+    sentence it parts."""
     headline = [OcrLine("甲标题跨两栏", Box(0, 0, 640, 50))]
-    tops = _column("甲左", 0, 300, 70, 3), _column("甲右", 340, 300, 70, 3)
+    tops = _text_column("甲左栏", 0, 70, 3, "、"), _text_column("甲右栏", 340, 70, 3, "、")
     caption = [OcrLine("图为甲地新建的物流园。", Box(0, 430, 220, 452)), OcrLine("本报记者 甲乙 摄", Box(140, 456, 300, 480))]
-    under = [[OcrLine(f"{side}栏图下续行{row}{'，' if row < 2 else '。'}", Box(x0, 500 + row * PITCH, x0 + 300, 530 + row * PITCH))
-              for row in range(3)] for side, x0 in (("左", 0), ("右", 340))]
+    under = _text_column("左栏图下", 0, 500, 3, "。"), _text_column("右栏图下", 340, 500, 3, "。")
     lines = headline + tops[0] + tops[1] + caption + under[0] + under[1]
     # bands at the photo's white read the tops of both columns before either goes on
-    assert _read(lines) == [line.text for line in headline + tops[0] + under[0][:3] + caption + tops[1] + under[1]]
+    assert _read(lines) == [line.text for line in headline + tops[0] + under[0] + caption + tops[1] + under[1]]
+    below = [OcrLine("乙标题跨两栏", Box(0, 625, 640, 675)), *_text_column("乙左栏", 0, 690, 2, "。"),
+             *_text_column("乙右栏", 340, 690, 2, "。")]
+    assert _read(lines + below) == [line.text for line in headline + tops[0] + under[0] + caption + tops[1] + under[1] + below]
 
 
 def test_a_byline_at_the_top_of_the_second_column_is_read_before_the_story():

@@ -142,7 +142,12 @@ def test_a_byline_is_one_the_pattern_matches(line):
 @example("核\u00a0")  # and at its end
 @example("核 | a\n|")  # a rule glyph beside Han and at a line's start
 def test_line_edge_spaces_found_after_the_fast_test_are_the_whole_page_ones(text):
-    from cleaners.hygiene import COLUMN_RULE_GLYPH, LINE_EDGE_SPACE, MARKDOWN_HEADING_MARK, strip_layout_marks
+    from cleaners.hygiene import (
+        COLUMN_RULE_GLYPH,
+        LINE_EDGE_SPACE,
+        MARKDOWN_HEADING_MARK,
+        strip_layout_marks,
+    )
 
     out, n = LINE_EDGE_SPACE.subn("", text)
     out, r = COLUMN_RULE_GLYPH.subn("", out)
