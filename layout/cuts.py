@@ -433,7 +433,8 @@ def captions_after_headline(order: list[int], boxes: list[Box], display: list[bo
     under a hole in its column (`PHOTO_HOLE`), with the lines under it in small glyphs or a
     credit (`…摄`); the line before it ends no sentence and a body line follows it. When the
     lines over the photo are the column's text and that sentence goes on under the caption in
-    its column (the photo stands in the story), the caption goes after that sentence instead."""
+    its column (the photo stands in the story), the caption (there also one in body type with
+    a credit right under it) goes after that sentence instead."""
     h = median(b.height for b in boxes)
     body_pitch = median(pitches)
     small = [p <= CAPTION_PITCH * body_pitch for p in pitches]
@@ -453,10 +454,15 @@ def captions_after_headline(order: list[int], boxes: list[Box], display: list[bo
         return (boxes[j].y0 >= boxes[caption].y1 and min(boxes[j].x1, boxes[caption].x1) - max(boxes[j].x0, boxes[caption].x0)
                 > X_OVERLAP * boxes[caption].width and not is_byline(texts[j].strip()) and not opens_paragraph(texts[j]))
 
+    def credited(k: int) -> bool:
+        """Whether the line read `k`th has a credit right under it (a caption in body type)."""
+        return k + 1 < len(out) and credit(out[k + 1]) and not credit(out[k]) and (
+            boxes[out[k + 1]].y0 - boxes[out[k]].y1 < CAPTION_STEP * h)
+
     out, k = list(order), 0
     while k < len(out):
         i = out[k]
-        if not (small[i] and not display[i] and under_a_hole(i)):
+        if not ((small[i] or credited(k)) and not display[i] and under_a_hole(i)):
             k += 1
             continue
         end = k + 1
@@ -467,7 +473,7 @@ def captions_after_headline(order: list[int], boxes: list[Box], display: list[bo
         interrupts = bool(before) and not display[out[k - 1]] and not ends_sentence(before) \
             and end < len(out) and not display[out[end]]
         heads = [m for m in range(k) if display[out[m]] and boxes[out[m]].y1 <= boxes[i].y0]
-        if interrupts and heads:
+        if interrupts and heads and small[i]:
             m = heads[-1]
             # the stack over the photo: display lines, and lines above the caption over its x-range
             while m + 1 < k and (display[out[m + 1]] or (boxes[out[m + 1]].y1 <= boxes[i].y0 and min(

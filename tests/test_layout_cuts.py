@@ -238,6 +238,18 @@ def test_a_story_goes_on_under_a_photo_across_its_columns_column_by_column():
     assert _read(lines + below) == [line.text for line in headline + tops[0] + under[0] + caption + tops[1] + under[1] + below]
 
 
+def test_a_caption_in_body_type_with_a_credit_goes_after_the_sentence_it_parts():
+    """A photo in the first column of a story, its caption in body type with a credit right
+    under it; the column's sentence goes on under them: the caption and credit are read after
+    that sentence, not inside it."""
+    headline = [OcrLine("甲标题跨两栏", Box(0, 0, 640, 50))]
+    top = _text_column("甲左栏", 0, 70, 3, "、")
+    caption = [OcrLine("游客在荷塘边。", Box(0, 430, 240, 460)), OcrLine("本报记者 甲乙 摄", Box(140, 465, 300, 490))]
+    under = _text_column("左栏图下", 0, 510, 3, "。")
+    right = _text_column("甲右栏", 340, 70, 12, "。")
+    assert _read(headline + top + caption + under + right) == [line.text for line in headline + top + under + caption + right]
+
+
 def test_a_byline_at_the_top_of_the_second_column_is_read_before_the_story():
     """A byline set right-aligned under the headline, over the story's second column."""
     headline = [OcrLine("甲标题在左", Box(0, 0, 300, 50))]
