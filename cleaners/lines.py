@@ -67,6 +67,17 @@ LEAD = regex.compile(rf"^[{HSPACE}]*(?:{LEAD_WORDS})")
 # Indentation (spaces or U+3000 before text) marks a paragraph start in OCR that kept it.
 INDENTED = regex.compile(rf"^[{HSPACE}]+\S")
 
+# A numbered item or subhead opens with its number (`一、`, `（一）`, `(2)`, `3．`, `①`); after a
+# line that ends a sentence or a list's clause (`；`, `：`) it opens a paragraph, and its `一、` is
+# no word's broken end (`统` / `一、规范` follows no sentence end).
+NUMBERED_ITEM = regex.compile(
+    rf"^[{HSPACE}]*(?:[一二三四五六七八九十]{{1,3}}、|[（(](?:[一二三四五六七八九十]{{1,3}}|[0-9]{{1,2}})[）)]"
+    rf"|[0-9]{{1,2}}[、．.](?![0-9])|[①-⑳])")
+# The glyphs a NUMBERED_ITEM match can begin with (its spaces aside).
+NUMBERED_FIRST = "一二三四五六七八九十（(0123456789" + "".join(map(chr, range(ord("①"), ord("⑳") + 1)))
+# A list's clause ends with `；` or `：` (the items follow).
+LIST_CLAUSE_END = "；：;:"
+
 _NAME = r"[\p{Han}·]{2,4}(?:/[文图])?"
 # An outlet before a role in a byline (`本报通讯员 葛宁`, `新华社记者 王某 摄`).
 OUTLETS = r"本报|新华社|中新社|人民日报|新华网"
@@ -200,6 +211,25 @@ def ends_with_opening(line: str) -> bool:
     """
     stripped = line.strip()
     return bool(stripped) and stripped[-1] in PAIR_OPENERS
+
+
+def is_numbered_item(line: str) -> bool:
+    """The line opens with an item's number.
+
+    >>> is_numbered_item("二、2026年主要预期"), is_numbered_item("（一）做强县域产业。"), is_numbered_item("1.5亿元")
+    (True, True, False)
+    """
+    return NUMBERED_ITEM.match(line) is not None
+
+
+def ends_list_clause(line: str) -> bool:
+    """The line's last glyph ends a list's clause (`；`, `：`).
+
+    >>> ends_list_clause("对以下区域暂停供水："), ends_list_clause("暂停供水")
+    (True, False)
+    """
+    stripped = line.strip()
+    return bool(stripped) and stripped[-1] in LIST_CLAUSE_END
 
 
 def digit_edges(line: str) -> tuple[bool, bool]:

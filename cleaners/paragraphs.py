@@ -30,8 +30,11 @@ from cleaners.lines import (
     HALF_CELLS,
     LEAD_HEAD_AT_END,
     LEAD_TAIL_AT_START,
+    LIST_CLAUSE_END,
     NEVER_STARTS_LINE_SET,
     NUMBER_SEPARATOR_MARKS,
+    NUMBERED_FIRST,
+    NUMBERED_ITEM,
     OPENERS,
     OPENS_PARAGRAPH,
     OPENS_PARAGRAPH_FIRST,
@@ -166,6 +169,8 @@ _IS_ROLE_FIRST = _table(_ROLE_FIRST)
 _IS_LEAD_TAIL_FIRST = _table(_LEAD_TAIL_FIRST)
 _IS_LEAD_HEAD_LAST = _table(_LEAD_HEAD_LAST)
 _IS_CAPTION_FIRST = _table(_CAPTION_FIRST)
+_IS_NUMBERED_FIRST = _table(NUMBERED_FIRST)
+_IS_LIST_END = _table(LIST_CLAUSE_END)
 _IS_OPENS_FIRST = bmp_table(OPENS_PARAGRAPH_FIRST).astype(bool)
 _OPENS_FIRST_GLYPHS = frozenset(map(chr, _indices(_IS_OPENS_FIRST).tolist()))
 _HSPACE_SET = frozenset(_HSPACE_CHARS)
@@ -175,8 +180,8 @@ _IS_SENTENCE_END = _table(SENTENCE_END)
 # The tables a line's edges are looked up in, stacked, so that one look-up per edge reads them
 # all: its first ink glyph's, its last ink glyph's, its first and its last character's.
 _FIRST_GLYPH_TESTS = np.array([_IS_HAN, _IS_NEVER_FIRST, _IS_DIGIT, _IS_CAPTION_FIRST, _IS_ROLE_FIRST,
-                               _IS_LEAD_TAIL_FIRST])
-_LAST_GLYPH_TESTS = np.array([_IS_OPENER, _IS_DIGIT, _IS_LEAD_HEAD_LAST, _table(HARD_BREAK)])
+                               _IS_LEAD_TAIL_FIRST, _IS_NUMBERED_FIRST])
+_LAST_GLYPH_TESTS = np.array([_IS_OPENER, _IS_DIGIT, _IS_LEAD_HEAD_LAST, _table(HARD_BREAK), _IS_LIST_END])
 _FIRST_CHARACTER_TESTS = np.array([_IS_OPENS_FIRST, _IS_HSPACE])
 # (a sentence end, or a glyph a sentence may end with that is none: a closing mark, an ASCII mark, a space)
 _LAST_CHARACTER_TESTS = np.array([_IS_SENTENCE_END, _IS_SENTENCE_LAST & ~_IS_SENTENCE_END])
@@ -193,8 +198,8 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
     first, last = ink.take(at), ink.take(ink.searchsorted(ends) - 1)
     second = ink.take(np.minimum(at + 1, len(ink) - 1))
     first_glyph = _FIRST_GLYPH_TESTS.take(points.take(first), axis=1)
-    han, never_first, starts_digit, caption_first, role_first, lead_tail_first = first_glyph
-    ends_opening, ends_digit, lead_head_last, hard_end = _LAST_GLYPH_TESTS.take(points.take(last), axis=1)
+    han, never_first, starts_digit, caption_first, role_first, lead_tail_first, numbered_first = first_glyph
+    ends_opening, ends_digit, lead_head_last, hard_end, ends_list = _LAST_GLYPH_TESTS.take(points.take(last), axis=1)
     opens_first, indented = _FIRST_CHARACTER_TESTS.take(points.take(starts), axis=1)
     sentence_end, may_end_sentence = _LAST_CHARACTER_TESTS.take(points.take(ends - 1), axis=1)
     one_glyph_clause = han & (second < ends) & _IS_CLAUSE.take(points.take(second))
@@ -208,6 +213,11 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
     # A line opens a paragraph (and is a lead or a guide item) only when its first character
     # can begin an OPENS_PARAGRAPH match; it ends a sentence when its last character is a
     # sentence end, or may when it is a closing mark, an ASCII mark or a space.
+    # An item's number (`一、`, `（一）`), and whether it ends with a clause mark (`一、`, `3、`).
+    numbered, number_mark = np.zeros((2, len(lines)), dtype=bool)
+    for i in _indices(numbered_first).tolist():
+        if (number := NUMBERED_ITEM.match(lines[i])) is not None:
+            numbered[i], number_mark[i] = True, number.group().endswith("、")
     opens, lead, guide = np.zeros((3, len(lines)), dtype=bool)
     opened = []  # (line, its kind: "lead", "guide" or None)
     for i in _indices(opens_first).tolist():
@@ -234,6 +244,9 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
         "ends_opening": ends_opening,
         "ends_digit": ends_digit,
         "ends_lead_head": asked(lead_head_last, LEAD_HEAD_AT_END.search),
+        "numbered": numbered,
+        "number_mark": number_mark,
+        "ends_list": ends_list,
     }
 
 
@@ -273,6 +286,9 @@ class LineFeatures:
     starts_lead_tail: np.ndarray  # opens with its tail (`讯`)
     ends_digit: np.ndarray
     figure: np.ndarray  # `is_figure`: one figure alone (`782.6亿元`), as a figures box sets them
+    numbered: np.ndarray  # `is_numbered_item`: opens with an item's number (`一、`, `（一）`)
+    number_mark: np.ndarray  # the number ends with a clause mark (`一、`): not the line's punctuation
+    ends_list: np.ndarray  # `ends_list_clause`: ends with `；` or `：`, a list's clause
     after_blank: np.ndarray  # a blank line (or more) before it
     block_size: np.ndarray  # lines in its run between blank lines
     column: np.ndarray  # median width of nearby body lines
@@ -470,6 +486,9 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         starts_lead_tail=edges["starts_lead_tail"],
         ends_digit=edges["ends_digit"],
         figure=figure,
+        numbered=edges["numbered"],
+        number_mark=edges["number_mark"],
+        ends_list=edges["ends_list"],
         after_blank=new_block & (rows > 0),
         block_size=np.bincount(block).take(block),
         column=column,
@@ -502,9 +521,12 @@ class _LineBits(NamedTuple):
     starts_lead_tail: int
     ends_digit: int
     figure: int
+    numbered: int
+    number_mark: int
+    ends_list: int
     after_blank: int
     in_column: int
-    punctuated: int  # clauses > 0 (its complement: no clause mark)
+    punctuated: int  # clauses > 0, an item number's mark aside (its complement: no clause mark)
     no_sentences: int  # sentences == 0
     unclosed: int  # unclosed > 0
     in_block: int  # block_size >= 2 (its complement: a block of one line)
@@ -531,8 +553,10 @@ def _line_bits(f: LineFeatures) -> _LineBits:
     table = np.array([
         f.ends_sentence, f.opens, f.indented, f.lead, f.guide, f.hard_end, f.display_type, f.byline,
         f.page_date, f.credit, f.caption, f.starts_fragment, f.ends_opening, f.starts_digit, f.role_start,
-        f.ends_lead_head, f.starts_lead_tail, f.ends_digit, f.figure, f.after_blank, f.in_column,
-        f.clauses > 0,
+        f.ends_lead_head, f.starts_lead_tail, f.ends_digit, f.figure, f.numbered, f.number_mark, f.ends_list,
+        f.after_blank,
+        f.in_column,
+        f.clauses > f.number_mark,
         f.sentences == 0,
         f.unclosed > 0,
         f.block_size >= 2,
@@ -565,7 +589,8 @@ def display_lines(b: _LineBits) -> int:
     (`is_display_type`), captions, and lines shaped like display type: no punctuation at all,
     off their column's width (narrower or wider), after a sentence end, a blank line or
     another such line (a headline stack, a subhead) and not an indented first line (about
-    two cells short, with a full line after it); and a caption: a line opening with `图为`, or
+    two cells short, with a full line after it); a numbered subhead (`一、工作回顾`, no
+    punctuation after its number and `、`); and a caption: a line opening with `图为`, or
     a one-line sentence right above a picture credit. (Bits of `b`: `x >> 1` reads the next
     line, `x << 1` the line before.)"""
     bare = b.lines & ~b.punctuated & ~b.ends_sentence & ~b.lead & ~b.opens
@@ -584,7 +609,12 @@ def display_lines(b: _LineBits) -> int:
     # A figures box: its figures, and the line without punctuation under each (its label).
     figures = figure_runs(b)
     labels = bare & (figures << 1)
-    display = b.display_type | b.caption | above_credit | (shaped & (follows_end | follows_shaped)) | figures | labels
+    # A numbered subhead (`一、2025年工作回顾`): a number with its `、`, no punctuation after it
+    # (`（三）全面推进乡村` opens a paragraph with its bold lead-in, wrapped), and no short line
+    # with punctuation under it (an item's wrapped end: `一、滨河路沿线居民和` / `商户；`).
+    numbered_heads = b.number_mark & bare & ~((b.punctuated & b.short) >> 1)
+    display = (b.display_type | b.caption | above_credit | (shaped & (follows_end | follows_shaped)) | figures
+               | labels | numbered_heads)
     return (display | _above_leads(b, bare)) & b.lines
 
 
@@ -632,7 +662,10 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
     # a sentence that filled its line (a line with digits or Latin may be short by other
     # amounts: their width is less certain).
     next_full = (b.full & ~b.after_blank) >> 1
-    never = b.hard_end | ((b.opens & ~b.indented) >> 1)
+    # An item's number after a sentence, a list's clause or a short line with no punctuation
+    # (a subhead's end) opens the item (its `一、` is no one-glyph clause broken from a word).
+    item_next = (b.numbered >> 1) & (b.ends_sentence | b.ends_list | (~b.punctuated & b.short))
+    never = b.hard_end | ((b.opens & ~b.indented) >> 1) | item_next
     # A display line of a few glyphs, under half as wide as the display line above it, is that
     # line's wrapped end (a headline set in one column), not a line of a stack.
     bare = ~b.punctuated & ~b.ends_sentence
@@ -651,7 +684,7 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
     # A caption wrapped in its column goes on until its sentence ends (`图为…志` / `愿者为老人打饭。`).
     caption_runs_on = b.caption & b.no_sentences & b.in_column & b.full & ((~b.after_blank & ~b.byline) >> 1)
     always = breaks & (
-        (b.starts_fragment >> 1)
+        ((b.starts_fragment >> 1) & ~item_next)
         | wrapped_byline
         | byline_runs_on
         | caption_runs_on
@@ -854,14 +887,15 @@ def _words_across_breaks(lines: list[str], b: _LineBits, joins: int) -> int:
     """For each break the evidence keeps apart, whether a dictionary word runs across it
     (`cleaners.words`): then the column wrapped there. Only inside a hard-wrapped column (text
     already one paragraph per line has none, and a cleaned page must read the same again), not
-    before a spaced headline or a byline (`清水` / `河长巡河 常态长效` reads `清水河`), and
+    before a spaced headline or a byline (`清水` / `河长巡河 常态长效` reads `清水河`), nor after a
+    numbered subhead (`一、工作回顾` / `过去一年` reads `回顾过去`; its wrapped end is short), and
     not where nothing may join (a jump marker's place, a line that always opens a paragraph)
     or a sentence ended. After a byline only a role word counts (`记者 邹阳 通讯` / `员 马晓岚`):
     a name and the next line's first glyphs may read as a word (`王建` / `国家`). (Bit k of
     `joins` and of the result: the break after line k.)"""
     across = 0
     asked = ((b.lines >> 1) & ~joins & b.in_column & ~b.hard_end & ~((b.opens & ~b.indented) >> 1)
-             & ~b.ends_sentence & ~(b.display_type >> 1))
+             & ~b.ends_sentence & ~(b.display_type >> 1) & ~(b.number_mark & ~b.punctuated))
     for k in ones(asked):
         before, after = lines[k], lines[k + 1]
         if b.byline >> k & 1:

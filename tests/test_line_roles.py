@@ -12,17 +12,20 @@ from cleaners.lines import (
     GUIDE_ITEM,
     INDENTED,
     LEAD,
+    NUMBERED_ITEM,
     OPENS_PARAGRAPH,
     OPENS_PARAGRAPH_FIRST,
     ROLE_AT_START,
     SENTENCE_LAST_GLYPHS,
     clause_marks,
     digit_edges,
+    ends_list_clause,
     ends_sentence,
     ends_with_opening,
     is_byline,
     is_display_type,
     is_figure,
+    is_numbered_item,
     is_page_date,
     opens_paragraph,
     starts_with_fragment,
@@ -43,7 +46,8 @@ from cleaners.roles import (
 # Glyphs that move the evidence: Han, digits, Latin, spaces, both widths of punctuation,
 # brackets and quotes, lead and byline words, a guide bullet, a Markdown mark.
 PIECES = list("核酸检测居民有序排队作工") + list("0127") + ["1,083", "9:00"] + list("ab") + [" ", "\u3000", "  "] + \
-    list("，。、；：！？,.;:!?") + list("（）()“”《》〈") + ["本报讯", "记者 ", "摄", "■", "# ", HARD_BREAK]
+    list("，。、；：！？,.;:!?") + list("（）()“”《》〈") + ["本报讯", "记者 ", "摄", "■", "# ", HARD_BREAK] + \
+    ["一、", "（二）", "3.", "①"]
 pages = st.lists(
     st.lists(st.sampled_from(PIECES), max_size=14).map("".join), min_size=1, max_size=24
 ).map("\n".join)
@@ -74,6 +78,9 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
         digit_edges(x) for x in lines
     ]
     assert f.figure.tolist() == [is_figure(x) for x in lines]
+    assert f.numbered.tolist() == [is_numbered_item(x) for x in lines]
+    assert f.number_mark.tolist() == [is_numbered_item(x) and NUMBERED_ITEM.match(x).group().endswith("、") for x in lines]
+    assert f.ends_list.tolist() == [ends_list_clause(x) for x in lines]
 
 
 def test_edge_glyph_sets_hold_every_glyph_a_line_test_can_turn_on():
@@ -173,6 +180,14 @@ FAULTS = [
     ("a headline over a longer subheadline stays two lines",
      BODY_BEFORE + "\n社区食堂开到家门口\n老年人每餐最低只需八元就能吃饱\n" + BODY_AFTER,
      [BEFORE, "社区食堂开到家门口", "老年人每餐最低只需八元就能吃饱", AFTER]),
+    ("numbered subheads stand alone, a wrapped one keeps its end; numbered items open paragraphs",
+     BODY_BEFORE + "\n一、2025年工作回顾\n过去一年，全县地区生\n产总值增长6.3%。\n二、2026年主要预期\n目标\n"
+     "地区生产总值增长6%左\n右，分布如下：\n一、滨河路沿线居民和\n商户；\n二、县第二中学。\n" + BODY_AFTER,
+     [BEFORE, "一、2025年工作回顾", "过去一年，全县地区生产总值增长6.3%。", "二、2026年主要预期目标",
+      "地区生产总值增长6%左右，分布如下：", "一、滨河路沿线居民和商户；", "二、县第二中学。", AFTER]),
+    ("a word broken at a line's end before `一、` after no sentence end stays one word",
+     BODY_BEFORE + "\n全市各区县要做到标准统\n一、规范透明。\n" + BODY_AFTER,
+     [BEFORE, "全市各区县要做到标准统一、规范透明。", AFTER]),
     ("a headline wrapped in its column keeps its end",
      BODY_BEFORE + "\n\n全民健身设施覆盖城\n乡\n\n" + BODY_AFTER,
      [BEFORE,
