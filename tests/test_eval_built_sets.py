@@ -1,5 +1,6 @@
-"""The evaluation sets built by other hands (tests/eval_fresh/, eval_third/, eval_fourth/) hold what
-their READMEs promise: three files per page, gold in the text contract, the plain-text input
+"""The evaluation sets built by other hands (tests/eval_fresh/, eval_third/, eval_fourth/,
+eval_fifth/) hold what their READMEs promise: three files per page (five with Tesseract's hOCR and
+ALTO), gold in the text contract, the plain-text input
 the engine's own lines reordered, no held-out story on a dev page, and a builder that makes
 the committed gold again.
 
@@ -13,8 +14,10 @@ import json
 import os
 import re
 import sys
+import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,7 @@ class BuiltSet:
     builder: str
     font_dir: Path
     fonts: tuple[str, ...]
+    suffixes: tuple[str, ...] = (".txt", ".gold.txt", ".paddle.json")
 
     @property
     def folder(self) -> Path:
@@ -65,7 +69,12 @@ FOURTH = BuiltSet("eval_fourth", re.compile(r"下转|上接|转第|接第|紧转
                   "make_fourth_pages.py", Path(os.environ.get("QINGYANG_FOURTH_FONTS", "/tmp/fourth_fonts")),
                   ("SourceHanSerifSC-Regular.otf", "NotoSerifCJKsc-Regular.otf", "NotoSansCJKsc-Regular.otf",
                    "SimHei.ttf"))
-SETS = [FRESH, THIRD, FOURTH]
+FIFTH = BuiltSet("eval_fifth", re.compile(r"下转|上接|转第|接第|紧转|紧接|详见|见第|见\d版|▶"),  # any page pointer
+                 "make_fifth_pages.py", Path(os.environ.get("QINGYANG_FIFTH_FONTS", "/tmp/fifth_fonts")),
+                 ("SourceHanSerifSC-Regular.otf", "NotoSerifCJKsc-Regular.otf", "SimHei.ttf",
+                  "SourceHanMonoSC-Regular.otf"),
+                 (".txt", ".gold.txt", ".paddle.json", ".hocr", ".alto.xml"))
+SETS = [FRESH, THIRD, FOURTH, FIFTH]
 PAGES = [(s, row) for s in SETS for row in s.manifest]
 
 
@@ -77,7 +86,7 @@ def _page_id(item) -> str:
 def test_every_page_has_its_three_files_and_nothing_else(built):
     listed = {(r["split"], r["name"]) for r in built.manifest}
     for split, name in listed:
-        for suffix in (".txt", ".gold.txt", ".paddle.json"):
+        for suffix in built.suffixes:
             assert (built.folder / split / f"{name}{suffix}").is_file(), (name, suffix)
     assert {(p.parent.name, p.name.split(".")[0]) for p in built.folder.glob("*/*.*")} == listed
 
@@ -89,6 +98,8 @@ def test_split_sizes():
     assert third["dev"] >= 6 and third["heldout"] == 2 * third["dev"]  # a third of the set is dev
     fourth = Counter(r["split"] for r in FOURTH.manifest)
     assert fourth["dev"] == 7 and fourth["heldout"] >= 13
+    fifth = Counter(r["split"] for r in FIFTH.manifest)
+    assert fifth["dev"] == 6 and fifth["heldout"] >= 10
 
 
 @pytest.mark.parametrize(("built", "row"), PAGES, ids=map(_page_id, PAGES))
@@ -111,7 +122,7 @@ def test_text_input_is_the_engine_lines_reordered(built, row):
     assert Counter(lines) == Counter(engine["rec_texts"])
 
 
-FLOORED = [(s, row) for s in (THIRD, FOURTH) for row in s.manifest]
+FLOORED = [(s, row) for s in (THIRD, FOURTH, FIFTH) for row in s.manifest]
 
 
 @pytest.mark.parametrize(("built", "row"), FLOORED, ids=map(_page_id, FLOORED))
@@ -122,6 +133,51 @@ def test_manifest_floor_is_the_order_free_difference(built, row):
     assert int(row["gold_chars"]) == sum(gold.values())
     assert int(row["ocr_missing"]) == sum((gold - raw).values())
     assert int(row["ocr_extra"]) == sum((raw - gold).values())
+
+
+class _HocrWords(HTMLParser):
+    """The text of each ocrx_word element of an hOCR file, in file order."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0
+        self.words: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            self.depth += 1
+        elif dict(attrs).get("class") == "ocrx_word":
+            self.depth = 1
+            self.words.append("")
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.words[-1] += data
+
+
+def _hocr_words(path: Path) -> list[str]:
+    parser = _HocrWords()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.words
+
+
+TESSERACT = [(s, row) for s in SETS if ".hocr" in s.suffixes for row in s.manifest]
+
+
+@pytest.mark.parametrize(("built", "row"), TESSERACT, ids=map(_page_id, TESSERACT))
+def test_hocr_and_alto_are_one_tesseract_run_and_the_floor_counts_its_words(built, row):
+    folder = built.folder / row["split"]
+    words = _hocr_words(folder / f"{row['name']}.hocr")
+    alto = ET.parse(folder / f"{row['name']}.alto.xml").getroot()
+    assert words == [e.get("CONTENT") for e in alto.iter() if e.tag.endswith("}String")]
+    gold = Counter(c for c in built.gold(row) if not c.isspace())
+    raw = Counter(c for c in "".join(words) if not c.isspace())
+    assert int(row["tess_missing"]) == sum((gold - raw).values())
+    assert int(row["tess_extra"]) == sum((raw - gold).values())
 
 
 @pytest.mark.parametrize("built", SETS, ids=_page_id)
@@ -156,17 +212,19 @@ def _builder_args(built: BuiltSet, out: Path, tmp_path: Path) -> list[list[str]]
     return [common]
 
 
-@pytest.mark.parametrize("built", [THIRD, FOURTH], ids=lambda b: b.name)
+@pytest.mark.parametrize("built", [THIRD, FOURTH, FIFTH], ids=lambda b: b.name)
 def test_builder_rebuilds_the_committed_gold_order_and_manifest(built, tmp_path):
     if not built.has_fonts():
         pytest.skip(f"fonts for rendering not here (see tests/{built.name}/README.md)")
     pytest.importorskip("PIL")
     builder = built.load_builder()
     out = tmp_path / "set"
-    for r in built.manifest:  # the engine's JSON is the only input the rebuild takes from the set
+    for r in built.manifest:  # the engines' files are the only input the rebuild takes from the set
         (out / r["split"]).mkdir(parents=True, exist_ok=True)
-        name = f"{r['name']}.paddle.json"
-        (out / r["split"] / name).write_bytes((built.folder / r["split"] / name).read_bytes())
+        for suffix in (".paddle.json", ".hocr"):
+            name = f"{r['name']}{suffix}"
+            if (built.folder / r["split"] / name).is_file():
+                (out / r["split"] / name).write_bytes((built.folder / r["split"] / name).read_bytes())
     for args in _builder_args(built, out, tmp_path):
         assert builder.main(args) == 0
     for r in built.manifest:
