@@ -422,11 +422,29 @@ def is_spaced_heading(line: str, punctuated: bool | None = None) -> bool:
 @lru_cache(maxsize=4096)
 def is_display_type(line: str) -> bool:
     """Headline evidence that holds whatever the column: Markdown mark, letter-spaced line
-    without punctuation, phrase-spaced headline, byline, a page header's date."""
-    if is_byline(line) or is_page_date(line):
+    without punctuation, phrase-spaced headline, byline, a page header's date or editor
+    credits."""
+    if is_byline(line) or is_page_date(line) or is_editor_credits(line):
         return True
     # The other kinds all need a space (`# `, letter-spacing, phrases).
     return bool(_ANY_SPACE.search(line)) and is_spaced_heading(line)
+
+
+# A page's editor credits alone on their line (`责任编辑庞雪`, `责编周琪 美编陈冉`,
+# `责任编辑：曹禾 校对：霍然`): each role word, maybe a colon, then a name of two or three glyphs.
+# A header item: no headline or body text joins it.
+EDITOR_ROLES = r"责任编辑|美术编辑|责编|美编|校对|版式"
+EDITOR_CREDITS = regex.compile(
+    rf"[ \t\u3000]*(?:(?:{EDITOR_ROLES})[ \t\u3000]*[:：]?[ \t\u3000]*\p{{Han}}{{2,3}}[ \t\u3000]*)+")
+
+
+def is_editor_credits(line: str) -> bool:
+    """A page's editor credits alone on the line.
+
+    >>> is_editor_credits("责任编辑:曹禾校对:霍然"), is_editor_credits("责编周琪 美编陈冉"), is_editor_credits("编辑部的故事")
+    (True, True, False)
+    """
+    return ("编" in line or "校对" in line or "版式" in line) and EDITOR_CREDITS.fullmatch(line) is not None
 
 
 def is_page_date(line: str) -> bool:

@@ -45,6 +45,7 @@ from cleaners.lines import (
     SPACES,
     bmp_table,
     is_byline,
+    is_editor_credits,
     is_figure,
     is_page_date,
     is_spaced_heading,
@@ -276,6 +277,7 @@ class LineFeatures:
     display_type: np.ndarray  # letter- or phrase-spaced headline, byline, `#` heading, page date
     byline: np.ndarray  # `is_byline`
     page_date: np.ndarray  # `is_page_date`: a page header's date, no headline to wrap
+    editor_credits: np.ndarray  # `is_editor_credits`: a page header's credits, no headline either
     credit: np.ndarray  # a byline that credits a picture (`… 摄`, `…/图`)
     caption: np.ndarray
     starts_fragment: np.ndarray  # opens with a closing mark or a one-glyph clause
@@ -457,6 +459,10 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     display_type = byline.copy()
     display_type[headings] = True
     display_type[dates] = True
+    credits = np.zeros(len(rows), dtype=bool)
+    if "编" in text or "校对" in text or "版式" in text:  # a fast test first: editor credits hold one
+        credits[[i for i, line in enumerate(lines) if is_editor_credits(line)]] = True
+        display_type |= credits
     edges = _edge_tests(lines, points, starts.take(rows), ends.take(rows))
     figure = np.zeros(len(rows), dtype=bool)  # asked only of lines opening with a digit, no clause mark
     figure[[i for i in _indices(edges["starts_digit"] & (clauses == 0)).tolist() if is_figure(lines[i])]] = True
@@ -476,6 +482,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         display_type=display_type,
         byline=byline,
         page_date=page_date,
+        editor_credits=credits,
         credit=credit,
         caption=edges["caption"],
         starts_fragment=edges["starts_fragment"],
@@ -510,7 +517,7 @@ class _LineBits(NamedTuple):
     hard_end: int
     display_type: int
     byline: int
-    page_date: int
+    header_item: int  # a page header's date or editor credits: no display line's wrapped end
     credit: int
     caption: int
     starts_fragment: int
@@ -552,7 +559,7 @@ def _line_bits(f: LineFeatures) -> _LineBits:
     shrinks[:-1] = width[1:] <= 0.6 * width[:-1]
     table = np.array([
         f.ends_sentence, f.opens, f.indented, f.lead, f.guide, f.hard_end, f.display_type, f.byline,
-        f.page_date, f.credit, f.caption, f.starts_fragment, f.ends_opening, f.starts_digit, f.role_start,
+        f.page_date | f.editor_credits, f.credit, f.caption, f.starts_fragment, f.ends_opening, f.starts_digit, f.role_start,
         f.ends_lead_head, f.starts_lead_tail, f.ends_digit, f.figure, f.numbered, f.number_mark, f.ends_list,
         f.after_blank,
         f.in_column,
@@ -670,7 +677,7 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
     # line's wrapped end (a headline set in one column), not a line of a stack.
     bare = ~b.punctuated & ~b.ends_sentence
     wrapped_display = (
-        standalone & ~b.byline & ~b.caption & ~b.page_date & b.shrinks
+        standalone & ~b.byline & ~b.caption & ~b.header_item & b.shrinks
         & ((bare & ~b.display_type & b.display_tail_wide & ~figure_runs(b)) >> 1)
     )  # over a blank line too: a cleaned page has none, and must read the same
     # A byline OCR wrapped in a narrow column: the last name's end alone on the next line.
@@ -865,19 +872,23 @@ PHRASE_CELLS_MAX = 8
 
 
 def _two_phrase_headlines(f: LineFeatures, roles: list[LineRole]) -> list[LineRole]:
-    """The roles with each headline/subheadline pair of short bare phrases made one headline:
-    the second goes on as the headline's next phrase (`NEXT_PHRASE`, a space between)."""
+    """The roles with each headline/subheadline (or two subheadlines) pair of short bare
+    phrases made one headline: the second goes on as the headline's next phrase (`NEXT_PHRASE`,
+    a space between); never three phrases, nor a page header's date or credits."""
     out_roles = list(roles)
     for i in range(1, len(roles)):
         a, b = roles[i - 1], roles[i]
-        if not (a.role is Role.DISPLAY and a.display is DisplayKind.HEADLINE
+        if not (a.role is Role.DISPLAY and a.display in (DisplayKind.HEADLINE, DisplayKind.SUBHEADLINE)
                 and b.role is Role.DISPLAY and b.display is DisplayKind.SUBHEADLINE):
             continue
         wrapped = i + 1 < len(roles) and not roles[i + 1].starts_line  # the phrase goes on: longer
         # In a hard-wrapped column only (a cleaned page has none: it must read the same again);
         # no figure or its label (a figures box), no byline or page date.
+        if out_roles[i - 1] is NEXT_PHRASE:
+            continue  # a headline of two phrases, not three
         if not wrapped and all(f.in_column[k] and f.clauses[k] == 0 and f.spaces[k] == 0 and not f.figure[k]
                                and not (k and f.figure[k - 1]) and not f.byline[k] and not f.page_date[k]
+                               and not f.editor_credits[k]
                and PHRASE_CELLS_MIN <= f.width[k] <= PHRASE_CELLS_MAX for k in (i - 1, i)):
             out_roles[i] = NEXT_PHRASE
     return out_roles

@@ -11,8 +11,10 @@ import regex
 from cleaners.charclasses import BYLINE_ROLES, CJK_PUNCT, CJK_QUOTES, HAN, HSPACE
 from cleaners.lines import (
     CLAUSE_PUNCT,
+    EDITOR_ROLES,
     PAGE_DATE,
     is_byline,
+    is_editor_credits,
     is_letter_spaced,
     is_phrase_spaced_heading,
 )
@@ -276,12 +278,10 @@ CREDIT_MARK_GLUED = regex.compile(r"(?<=/[文图])(?=\p{Han})")
 # engine try every position of the line.)
 DATELINE_GLUED = regex.compile(r"^[ \t\u3000]*(?:本报讯|又讯)\K(?=[\p{Han}0-9])")
 
-# A page's editor credits standing alone on their line (`责任编辑庞雪`, `责编周琪 美编陈冉`): each
-# role word, then a name of two or three glyphs; the space OCR dropped between them comes back.
-EDITOR_CREDITS = regex.compile(
-    r"[ \t\u3000]*(?:(?:责任编辑|美术编辑|责编|美编|校对|版式)[ \t\u3000]*\p{Han}{2,3}[ \t\u3000]*)+")
-_EDITOR_ROLE_GLUED = regex.compile(r"(?:责任编辑|美术编辑|责编|美编|校对|版式)\K(?=\p{Han})")
-_EDITOR_NAME_GLUED = regex.compile(r"\p{Han}\K(?=(?:责任编辑|美术编辑|责编|美编|校对|版式))")
+# The space OCR dropped between an editor credit's role and name, or a name and the next role,
+# comes back (`EDITOR_CREDITS`: the credits alone on their line).
+_EDITOR_ROLE_GLUED = regex.compile(rf"(?:{EDITOR_ROLES})\K(?=\p{{Han}})")
+_EDITOR_NAME_GLUED = regex.compile(rf"\p{{Han}}\K(?=(?:{EDITOR_ROLES}))")
 
 
 def space_byline(byline: str) -> str:
@@ -342,7 +342,7 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
             line = _byline_brackets(line).sub(lambda m: space_byline(m.group(0)), line)
         if "讯" in line:  # a fast test first: DATELINE_GLUED needs 本报讯 or 又讯
             line = DATELINE_GLUED.sub(" ", line)
-        if "编" in line and EDITOR_CREDITS.fullmatch(line):
+        if is_editor_credits(line):
             line = _EDITOR_NAME_GLUED.sub(" ", _EDITOR_ROLE_GLUED.sub(" ", line))
         if "日" in line and (date := PAGE_DATE.fullmatch(line)) and not date.group("gap"):
             line = line[: date.start("gap")] + " " + line[date.start("gap"):]

@@ -24,6 +24,7 @@ from cleaners.lines import (
     ends_with_opening,
     is_byline,
     is_display_type,
+    is_editor_credits,
     is_figure,
     is_numbered_item,
     is_page_date,
@@ -47,7 +48,7 @@ from cleaners.roles import (
 # brackets and quotes, lead and byline words, a guide bullet, a Markdown mark.
 PIECES = list("核酸检测居民有序排队作工") + list("0127") + ["1,083", "9:00"] + list("ab") + [" ", "\u3000", "  "] + \
     list("，。、；：！？,.;:!?") + list("（）()“”《》〈") + ["本报讯", "记者 ", "摄", "■", "# ", HARD_BREAK] + \
-    ["一、", "（二）", "3.", "①"]
+    ["一、", "（二）", "3.", "①", "责任编辑", "校对：", "美编"]
 pages = st.lists(
     st.lists(st.sampled_from(PIECES), max_size=14).map("".join), min_size=1, max_size=24
 ).map("\n".join)
@@ -71,6 +72,7 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
     assert f.display_type.tolist() == [is_display_type(x) for x in lines]
     assert f.byline.tolist() == [is_byline(x) for x in lines]
     assert f.page_date.tolist() == [is_page_date(x) for x in lines]
+    assert f.editor_credits.tolist() == [is_editor_credits(x) for x in lines]
     assert f.starts_fragment.tolist() == [starts_with_fragment(x) for x in lines]
     assert f.ends_opening.tolist() == [ends_with_opening(x) for x in lines]
     assert f.role_start.tolist() == [bool(ROLE_AT_START.match(x)) for x in lines]
@@ -188,6 +190,12 @@ FAULTS = [
     ("a word broken at a line's end before `一、` after no sentence end stays one word",
      BODY_BEFORE + "\n全市各区县要做到标准统\n一、规范透明。\n" + BODY_AFTER,
      [BEFORE, "全市各区县要做到标准统一、规范透明。", AFTER]),
+    ("editor credits with colons stand alone, their spaces back",
+     "第4版\n责任编辑:曹禾校对:霍然\n" + BODY_BEFORE + "\n" + BODY_AFTER,
+     ["第4版", "责任编辑：曹禾 校对：霍然", BEFORE, AFTER]),
+    ("a kicker over a headline of two short phrases: the phrases one line, the kicker apart",
+     BODY_BEFORE + "\n春茶开采首周鲜叶收购量同比增长两成\n沅栖高山茶\n走出大山进超市\n本报记者 戴文\n" + BODY_AFTER,
+     [BEFORE, "春茶开采首周鲜叶收购量同比增长两成", "沅栖高山茶 走出大山进超市", "本报记者 戴文", AFTER]),
     ("a headline wrapped in its column keeps its end",
      BODY_BEFORE + "\n\n全民健身设施覆盖城\n乡\n\n" + BODY_AFTER,
      [BEFORE,
