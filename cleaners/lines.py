@@ -67,14 +67,17 @@ LEAD = regex.compile(rf"^[{HSPACE}]*(?:{LEAD_WORDS})")
 # Indentation (spaces or U+3000 before text) marks a paragraph start in OCR that kept it.
 INDENTED = regex.compile(rf"^[{HSPACE}]+\S")
 
-# A numbered item or subhead opens with its number (`一、`, `（一）`, `(2)`, `3．`, `①`); after a
-# line that ends a sentence or a list's clause (`；`, `：`) it opens a paragraph, and its `一、` is
-# no word's broken end (`统` / `一、规范` follows no sentence end).
-NUMBERED_ITEM = regex.compile(
+# A list's item opens with its number (`一、`, `（一）`, `(2)`, `3．`, `①`) or, in an ad or a
+# notice, a contact label (`电话：`, `地址：`); after a line that ends a sentence, a list's clause
+# (`；`, `：`) or a number it opens a paragraph, and its `一、` is no word's broken end (`统` /
+# `一、规范` follows no sentence end).
+CONTACT_LABELS = "电话|地址|邮编|传真|网址|邮箱|联系人|热线|咨询电话|报名电话"
+LIST_ITEM = regex.compile(
     rf"^[{HSPACE}]*(?:[一二三四五六七八九十]{{1,3}}、|[（(](?:[一二三四五六七八九十]{{1,3}}|[0-9]{{1,2}})[）)]"
-    rf"|[0-9]{{1,2}}[、．.](?![0-9])|[①-⑳])")
-# The glyphs a NUMBERED_ITEM match can begin with (its spaces aside).
-NUMBERED_FIRST = "一二三四五六七八九十（(0123456789" + "".join(map(chr, range(ord("①"), ord("⑳") + 1)))
+    rf"|[0-9]{{1,2}}(?:、|[．.](?![0-9A-Za-z]))|[①-⑳]|(?:{CONTACT_LABELS})[：:])")
+# The glyphs a LIST_ITEM match can begin with (its spaces aside).
+LIST_ITEM_FIRST = ("一二三四五六七八九十（(0123456789" + "".join(map(chr, range(ord("①"), ord("⑳") + 1)))
+                   + "".join({label[0] for label in CONTACT_LABELS.split("|")}))
 # A list's clause ends with `；` or `：` (the items follow).
 LIST_CLAUSE_END = "；：;:"
 
@@ -101,11 +104,12 @@ WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 # Any whitespace at all: a line without it is neither letter- nor phrase-spaced nor `# `-marked.
 _ANY_SPACE = regex.compile(rf"[{WHITESPACE}]")
 
-# A page header's date alone on its line (`2026年3月20日 星期五`): it stands apart like
-# display type (the section name or paper after it is another header item).
+# A page header's date alone on its line (`2026年3月20日 星期五`), or a notice's dated sign-off
+# (`2026年4月16日`): it stands apart like display type (the section name or paper after it is
+# another header item; no headline phrase).
 PAGE_DATE = regex.compile(
     r"[ \t\u3000]*[0-9０-９]{4}年[0-9０-９]{1,2}月[0-9０-９]{1,2}日"
-    r"(?P<gap>[ \t\u3000]*)(?:星期|周)[一二三四五六日天][ \t\u3000]*")
+    r"(?:(?P<gap>[ \t\u3000]*)(?:星期|周)[一二三四五六日天])?[ \t\u3000]*")
 
 # A line that always opens a paragraph, in one match: lead, guide item, Markdown heading,
 # indentation, or the hard break a jump marker left (LEAD, GUIDE_ITEM, MARKDOWN_HEADING, INDENTED).
@@ -213,13 +217,15 @@ def ends_with_opening(line: str) -> bool:
     return bool(stripped) and stripped[-1] in PAIR_OPENERS
 
 
-def is_numbered_item(line: str) -> bool:
-    """The line opens with an item's number.
+def is_list_item(line: str) -> bool:
+    """The line opens with a list item's number or a contact label.
 
-    >>> is_numbered_item("二、2026年主要预期"), is_numbered_item("（一）做强县域产业。"), is_numbered_item("1.5亿元")
+    >>> is_list_item("二、2026年主要预期"), is_list_item("（一）做强县域产业。"), is_list_item("1.5亿元")
     (True, True, False)
+    >>> is_list_item("地址：沅栖县白沙铺镇茶乡路18号"), is_list_item("地址不详")
+    (True, False)
     """
-    return NUMBERED_ITEM.match(line) is not None
+    return LIST_ITEM.match(line) is not None
 
 
 def ends_list_clause(line: str) -> bool:
@@ -452,6 +458,8 @@ def is_page_date(line: str) -> bool:
 
     >>> is_page_date("2026年3月20日 星期五"), is_page_date("2026年3月18日星期三"), is_page_date("3月18日星期三，晴")
     (True, True, False)
+    >>> is_page_date("2026年4月16日"), is_page_date("2026年4月16日起施行")
+    (True, False)
     """
     return "日" in line and PAGE_DATE.fullmatch(line) is not None
 

@@ -31,10 +31,10 @@ from cleaners.lines import (
     LEAD_HEAD_AT_END,
     LEAD_TAIL_AT_START,
     LIST_CLAUSE_END,
+    LIST_ITEM,
+    LIST_ITEM_FIRST,
     NEVER_STARTS_LINE_SET,
     NUMBER_SEPARATOR_MARKS,
-    NUMBERED_FIRST,
-    NUMBERED_ITEM,
     OPENERS,
     OPENS_PARAGRAPH,
     OPENS_PARAGRAPH_FIRST,
@@ -170,7 +170,7 @@ _IS_ROLE_FIRST = _table(_ROLE_FIRST)
 _IS_LEAD_TAIL_FIRST = _table(_LEAD_TAIL_FIRST)
 _IS_LEAD_HEAD_LAST = _table(_LEAD_HEAD_LAST)
 _IS_CAPTION_FIRST = _table(_CAPTION_FIRST)
-_IS_NUMBERED_FIRST = _table(NUMBERED_FIRST)
+_IS_LIST_ITEM_FIRST = _table(LIST_ITEM_FIRST)
 _IS_LIST_END = _table(LIST_CLAUSE_END)
 _IS_OPENS_FIRST = bmp_table(OPENS_PARAGRAPH_FIRST).astype(bool)
 _OPENS_FIRST_GLYPHS = frozenset(map(chr, _indices(_IS_OPENS_FIRST).tolist()))
@@ -181,7 +181,7 @@ _IS_SENTENCE_END = _table(SENTENCE_END)
 # The tables a line's edges are looked up in, stacked, so that one look-up per edge reads them
 # all: its first ink glyph's, its last ink glyph's, its first and its last character's.
 _FIRST_GLYPH_TESTS = np.array([_IS_HAN, _IS_NEVER_FIRST, _IS_DIGIT, _IS_CAPTION_FIRST, _IS_ROLE_FIRST,
-                               _IS_LEAD_TAIL_FIRST, _IS_NUMBERED_FIRST])
+                               _IS_LEAD_TAIL_FIRST, _IS_LIST_ITEM_FIRST])
 _LAST_GLYPH_TESTS = np.array([_IS_OPENER, _IS_DIGIT, _IS_LEAD_HEAD_LAST, _table(HARD_BREAK), _IS_LIST_END])
 _FIRST_CHARACTER_TESTS = np.array([_IS_OPENS_FIRST, _IS_HSPACE])
 # (a sentence end, or a glyph a sentence may end with that is none: a closing mark, an ASCII mark, a space)
@@ -199,7 +199,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
     first, last = ink.take(at), ink.take(ink.searchsorted(ends) - 1)
     second = ink.take(np.minimum(at + 1, len(ink) - 1))
     first_glyph = _FIRST_GLYPH_TESTS.take(points.take(first), axis=1)
-    han, never_first, starts_digit, caption_first, role_first, lead_tail_first, numbered_first = first_glyph
+    han, never_first, starts_digit, caption_first, role_first, lead_tail_first, item_first = first_glyph
     ends_opening, ends_digit, lead_head_last, hard_end, ends_list = _LAST_GLYPH_TESTS.take(points.take(last), axis=1)
     opens_first, indented = _FIRST_CHARACTER_TESTS.take(points.take(starts), axis=1)
     sentence_end, may_end_sentence = _LAST_CHARACTER_TESTS.take(points.take(ends - 1), axis=1)
@@ -215,10 +215,10 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
     # can begin an OPENS_PARAGRAPH match; it ends a sentence when its last character is a
     # sentence end, or may when it is a closing mark, an ASCII mark or a space.
     # An item's number (`一、`, `（一）`), and whether it ends with a clause mark (`一、`, `3、`).
-    numbered, number_mark = np.zeros((2, len(lines)), dtype=bool)
-    for i in _indices(numbered_first).tolist():
-        if (number := NUMBERED_ITEM.match(lines[i])) is not None:
-            numbered[i], number_mark[i] = True, number.group().endswith("、")
+    list_item, number_mark = np.zeros((2, len(lines)), dtype=bool)
+    for i in _indices(item_first).tolist():
+        if (number := LIST_ITEM.match(lines[i])) is not None:
+            list_item[i], number_mark[i] = True, number.group().endswith("、")
     opens, lead, guide = np.zeros((3, len(lines)), dtype=bool)
     opened = []  # (line, its kind: "lead", "guide" or None)
     for i in _indices(opens_first).tolist():
@@ -245,7 +245,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
         "ends_opening": ends_opening,
         "ends_digit": ends_digit,
         "ends_lead_head": asked(lead_head_last, LEAD_HEAD_AT_END.search),
-        "numbered": numbered,
+        "list_item": list_item,
         "number_mark": number_mark,
         "ends_list": ends_list,
     }
@@ -288,7 +288,7 @@ class LineFeatures:
     starts_lead_tail: np.ndarray  # opens with its tail (`讯`)
     ends_digit: np.ndarray
     figure: np.ndarray  # `is_figure`: one figure alone (`782.6亿元`), as a figures box sets them
-    numbered: np.ndarray  # `is_numbered_item`: opens with an item's number (`一、`, `（一）`)
+    list_item: np.ndarray  # `is_list_item`: opens with an item's number (`一、`, `（一）`) or `电话：`
     number_mark: np.ndarray  # the number ends with a clause mark (`一、`): not the line's punctuation
     ends_list: np.ndarray  # `ends_list_clause`: ends with `；` or `：`, a list's clause
     after_blank: np.ndarray  # a blank line (or more) before it
@@ -493,7 +493,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         starts_lead_tail=edges["starts_lead_tail"],
         ends_digit=edges["ends_digit"],
         figure=figure,
-        numbered=edges["numbered"],
+        list_item=edges["list_item"],
         number_mark=edges["number_mark"],
         ends_list=edges["ends_list"],
         after_blank=new_block & (rows > 0),
@@ -528,7 +528,7 @@ class _LineBits(NamedTuple):
     starts_lead_tail: int
     ends_digit: int
     figure: int
-    numbered: int
+    list_item: int
     number_mark: int
     ends_list: int
     after_blank: int
@@ -560,7 +560,7 @@ def _line_bits(f: LineFeatures) -> _LineBits:
     table = np.array([
         f.ends_sentence, f.opens, f.indented, f.lead, f.guide, f.hard_end, f.display_type, f.byline,
         f.page_date | f.editor_credits, f.credit, f.caption, f.starts_fragment, f.ends_opening, f.starts_digit, f.role_start,
-        f.ends_lead_head, f.starts_lead_tail, f.ends_digit, f.figure, f.numbered, f.number_mark, f.ends_list,
+        f.ends_lead_head, f.starts_lead_tail, f.ends_digit, f.figure, f.list_item, f.number_mark, f.ends_list,
         f.after_blank,
         f.in_column,
         f.clauses > f.number_mark,
@@ -669,9 +669,11 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
     # a sentence that filled its line (a line with digits or Latin may be short by other
     # amounts: their width is less certain).
     next_full = (b.full & ~b.after_blank) >> 1
-    # An item's number after a sentence, a list's clause or a short line with no punctuation
-    # (a subhead's end) opens the item (its `一、` is no one-glyph clause broken from a word).
-    item_next = (b.numbered >> 1) & (b.ends_sentence | b.ends_list | (~b.punctuated & b.short))
+    # A list item's number or contact label after a sentence, a list's clause, a number or a
+    # short line with no punctuation (a subhead's end) opens the item (its `一、` is no
+    # one-glyph clause broken from a word).
+    item_next = ((b.list_item >> 1) & (b.ends_sentence | b.ends_list | b.ends_digit | (~b.punctuated & b.short))
+                 & ~(b.ends_digit & (b.starts_digit >> 1)))  # `与3` / `5、595指挥中心`: a number broken
     never = b.hard_end | ((b.opens & ~b.indented) >> 1) | item_next
     # A display line of a few glyphs, under half as wide as the display line above it, is that
     # line's wrapped end (a headline set in one column), not a line of a stack.

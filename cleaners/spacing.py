@@ -344,7 +344,7 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
             line = DATELINE_GLUED.sub(" ", line)
         if is_editor_credits(line):
             line = _EDITOR_NAME_GLUED.sub(" ", _EDITOR_ROLE_GLUED.sub(" ", line))
-        if "日" in line and (date := PAGE_DATE.fullmatch(line)) and not date.group("gap"):
+        if "日" in line and (date := PAGE_DATE.fullmatch(line)) and date.group("gap") == "":
             line = line[: date.start("gap")] + " " + line[date.start("gap"):]
         if line != lines[k]:
             lines[k], changed = line, True

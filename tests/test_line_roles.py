@@ -12,7 +12,7 @@ from cleaners.lines import (
     GUIDE_ITEM,
     INDENTED,
     LEAD,
-    NUMBERED_ITEM,
+    LIST_ITEM,
     OPENS_PARAGRAPH,
     OPENS_PARAGRAPH_FIRST,
     ROLE_AT_START,
@@ -26,7 +26,7 @@ from cleaners.lines import (
     is_display_type,
     is_editor_credits,
     is_figure,
-    is_numbered_item,
+    is_list_item,
     is_page_date,
     opens_paragraph,
     starts_with_fragment,
@@ -48,7 +48,7 @@ from cleaners.roles import (
 # brackets and quotes, lead and byline words, a guide bullet, a Markdown mark.
 PIECES = list("核酸检测居民有序排队作工") + list("0127") + ["1,083", "9:00"] + list("ab") + [" ", "\u3000", "  "] + \
     list("，。、；：！？,.;:!?") + list("（）()“”《》〈") + ["本报讯", "记者 ", "摄", "■", "# ", HARD_BREAK] + \
-    ["一、", "（二）", "3.", "①", "责任编辑", "校对：", "美编"]
+    ["一、", "（二）", "3.", "①", "责任编辑", "校对：", "美编", "电话：", "2026年4月16日"]
 pages = st.lists(
     st.lists(st.sampled_from(PIECES), max_size=14).map("".join), min_size=1, max_size=24
 ).map("\n".join)
@@ -80,8 +80,8 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
         digit_edges(x) for x in lines
     ]
     assert f.figure.tolist() == [is_figure(x) for x in lines]
-    assert f.numbered.tolist() == [is_numbered_item(x) for x in lines]
-    assert f.number_mark.tolist() == [is_numbered_item(x) and NUMBERED_ITEM.match(x).group().endswith("、") for x in lines]
+    assert f.list_item.tolist() == [is_list_item(x) for x in lines]
+    assert f.number_mark.tolist() == [is_list_item(x) and LIST_ITEM.match(x).group().endswith("、") for x in lines]
     assert f.ends_list.tolist() == [ends_list_clause(x) for x in lines]
 
 
@@ -196,6 +196,15 @@ FAULTS = [
     ("a kicker over a headline of two short phrases: the phrases one line, the kicker apart",
      BODY_BEFORE + "\n春茶开采首周鲜叶收购量同比增长两成\n沅栖高山茶\n走出大山进超市\n本报记者 戴文\n" + BODY_AFTER,
      [BEFORE, "春茶开采首周鲜叶收购量同比增长两成", "沅栖高山茶 走出大山进超市", "本报记者 戴文", AFTER]),
+    ("an ad's contact lines each stand alone",
+     BODY_BEFORE + "\n" + BODY_AFTER + "\n白沙铺山茶油\n电话：0739-5826618\n地址：沅栖县白沙铺镇茶乡路18号\n",
+     [BEFORE, AFTER, "白沙铺山茶油", "电话：0739-5826618", "地址：沅栖县白沙铺镇茶乡路18号"]),
+    ("a number broken before its `、` is no numbered item",
+     BODY_BEFORE + "\n救援队与3\n5、595指挥中心联动，开\n展水上义务救援。\n" + BODY_AFTER,
+     [BEFORE, "救援队与35、595指挥中心联动，开展水上义务救援。", AFTER]),
+    ("a notice's dated sign-off is no headline phrase",
+     BODY_BEFORE + "\n沅栖县自来水公司\n2026年4月16日\n鹤鸣山林区启动\n" + BODY_AFTER,
+     [BEFORE, "沅栖县自来水公司", "2026年4月16日", "鹤鸣山林区启动", AFTER]),
     ("a headline wrapped in its column keeps its end",
      BODY_BEFORE + "\n\n全民健身设施覆盖城\n乡\n\n" + BODY_AFTER,
      [BEFORE,
