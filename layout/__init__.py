@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from cleaners.roles import LineRole, assemble_paragraphs
 from layout.cuts import display_lines, reading_order
 from layout.fragments import join_display_fragments, join_wrapped_headlines, pitch
-from layout.order import narrow_merged, page_gutters, set_across, split_at_gutters, split_merged
+from layout.order import (
+    narrow_merged,
+    page_gutters,
+    set_across,
+    split_at_gutters,
+    split_at_word_gaps,
+    split_merged,
+)
 from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
 from layout.skew import on_pixels, page_skew, skew_evidence, straighten, turned
@@ -112,6 +119,8 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     left_out += _left_out(ocr_lines, once, "second_reading", on_page)
     ocr_lines, _ = join_display_fragments(once)
     ocr_lines, split = split_at_gutters(ocr_lines)
+    ocr_lines, split_by_gaps = split_at_word_gaps(ocr_lines)
+    split += split_by_gaps
     once, _ = drop_second_readings(ocr_lines)
     left_out += _left_out(ocr_lines, once, "second_reading", on_page)
     texts = [line_text(line) for line in once]

@@ -3,11 +3,14 @@
 The gutters are the x-ranges that body lines leave empty (`page_gutters`). A line of body
 height that crosses one in the middle of body text is one the engine merged across the
 gutter: with word boxes it is cut there (`split_at_gutters`), without them it stays one line
-and is counted; lines set across on purpose (headlines) are `set_across`. The reading order
+and is counted; lines set across on purpose (headlines) are `set_across`. A line wider than any
+column (Tesseract reading narrow columns straight across) is also cut at its wide word gaps that
+line up with other such lines' (`split_at_word_gaps`), where loose word boxes cover the gutter. The reading order
 itself is `layout.cuts`'s; a line merged across a gutter with no word boxes is narrowed to the
 column it starts in for it (`narrow_merged`). The boxes are those of the straightened page (`layout.skew`).
 """
 
+from itertools import pairwise
 from statistics import median
 
 from layout.words import is_loose, tight_boxes, type_height, with_words
@@ -194,6 +197,94 @@ def split_at_gutters(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
             continue
         cut += 1
         out += [with_words(line, tuple(words)) for words in pieces]
+    return out, cut
+
+
+# A body line wider than this many glyph heights is no column's line: the engine read a row
+# across columns (Tesseract's `--psm 3` on narrow columns does; no printed column is so wide).
+WIDE_LINE = 32.0
+
+# Where such lines have wide gaps between words (`MIN_WORD_GUTTER` line heights or more) at one
+# x, at least `GAP_SUPPORT` of them and `GAP_SHARE` of those across that x in the rows they
+# span, lies a gutter (their loose word boxes may cover it: no empty x-range shows it).
+GAP_SUPPORT = 3
+GAP_SHARE = 0.5
+
+
+def _wide_gaps(line: OcrLine, h: float) -> list[tuple[float, float]]:
+    """The x-ranges between consecutive tight word boxes of `line` at least `MIN_WORD_GUTTER`
+    line heights wide."""
+    words = sorted((w for w in line.words if not is_loose(w, h)), key=lambda w: w.box.x0)
+    return [(a.box.x1, b.box.x0) for a, b in pairwise(words) if b.box.x0 - a.box.x1 >= MIN_WORD_GUTTER * h]
+
+
+def _read_across(line: OcrLine, h: float) -> bool:
+    """A body line with word boxes wider than any column (`WIDE_LINE`)."""
+    return bool(line.words) and type_height(line) < DISPLAY_HEIGHT * h and line.box.width > WIDE_LINE * h
+
+
+def gap_gutters(lines: list[OcrLine], h: float) -> list[tuple[float, float]]:
+    """The x-ranges that wide gaps of at least `GAP_SUPPORT` lines read across columns share,
+    those lines being at least `GAP_SHARE` of such lines across the range in their rows.
+
+    >>> from readers.model import OcrWord
+    >>> row = lambda y, x: OcrLine("", Box(0, y, 70, y + 1), None, tuple(OcrWord("字", Box(a, y, a + 1, y + 1))
+    ...     for a in [*range(0, 20), *range(x, 70)]))
+    >>> gap_gutters([row(0, 30), row(2, 32), row(4, 29), row(6, 20)], 1)
+    [(20, 29)]
+    """
+    across_lines = [line for line in lines if _read_across(line, h)]
+    gapped = [(line, gap) for line in across_lines for gap in _wide_gaps(line, h)]
+    events = sorted((x, step) for _, gap in gapped for x, step in ((gap[0], 1), (gap[1], -1)))
+    shared, depth, start = [], 0, 0.0
+    for x, step in events:
+        if step == 1 and depth + 1 == GAP_SUPPORT:
+            start = x
+        elif step == -1 and depth == GAP_SUPPORT and x > start:
+            shared.append((start, x))
+        depth += step
+    gutters = []
+    for x0, x1 in shared:
+        middle = (x0 + x1) / 2
+        with_gap = [line for line, gap in gapped if gap[0] <= middle <= gap[1]]
+        top, bottom = min(line.box.y0 for line in with_gap), max(line.box.y1 for line in with_gap)
+        across = [line for line in across_lines
+                  if line.box.x0 < middle < line.box.x1 and top <= line.box.y0 and line.box.y1 <= bottom]
+        if len(with_gap) >= GAP_SHARE * len(across):
+            gutters.append((x0, x1))
+    return gutters
+
+
+def split_at_word_gaps(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
+    """Lines read across columns (`WIDE_LINE`) cut at each of their wide gaps that holds a
+    gutter of `gap_gutters`, and how many were cut.
+
+    >>> from readers.model import OcrWord
+    >>> row = lambda y: OcrLine("", Box(0, y, 70, y + 1), None, tuple(OcrWord("字", Box(a, y, a + 1, y + 1))
+    ...     for a in [*range(0, 20), *range(30, 70)]))
+    >>> lines, cut = split_at_word_gaps([row(y) for y in (0, 2, 4)])
+    >>> cut, [(line.box.x0, line.box.x1) for line in lines[:2]]
+    (3, [(0, 20), (30, 70)])
+    """
+    h = median(type_height(line) for line in lines) if lines else 1.0
+    gutters = gap_gutters(lines, h)
+    if not gutters:
+        return list(lines), 0
+    out, cut = [], 0
+    for line in lines:
+        cuts = [g1 for g0, g1 in _wide_gaps(line, h)
+                if any(min(g1, x1) > max(g0, x0) for x0, x1 in gutters)] if _read_across(line, h) else []
+        if not cuts:
+            out.append(line)
+            continue
+        pieces, rest = [], sorted(line.words, key=lambda w: w.box.x0)
+        for at in cuts:
+            pieces.append([w for w in rest if w.box.x0 < at])
+            rest = [w for w in rest if w.box.x0 >= at]
+        pieces.append(rest)
+        pieces = [piece for piece in pieces if piece]
+        cut += len(pieces) > 1
+        out += [with_words(line, tuple(piece)) for piece in pieces]
     return out, cut
 
 

@@ -93,3 +93,31 @@ def test_a_line_merged_across_two_gutters_is_cut_into_its_three_columns():
     texts = [line.text for line in lay_out(page).lines]
     for name, piece in (("甲", "甲栏第2行正文"), ("乙", "乙栏第2行正文"), ("丙", "丙栏第2行正")):
         assert texts.index(piece) == texts.index(f"{name}栏第1行正文") + 1
+
+
+def test_rows_tesseract_read_across_columns_whose_loose_boxes_cover_the_gutters_are_cut():
+    """Tesseract (`--psm 3`) read each row of three columns as one line of word boxes, some
+    word boxes loose enough to cover a gutter in some rows: the rows are cut where their
+    wide gaps line up, and the page is read column by column."""
+    from readers.model import OcrWord
+
+    glyph, pitch, gutter, cells = 20, 22, 40, 12
+    lefts = [k * (cells * pitch + gutter) for k in range(3)]
+    rows = []
+    for row in range(6):
+        y = row * 36
+        words = []
+        for k, left in enumerate(lefts):
+            for cell in range(cells):
+                x = left + cell * pitch
+                # a glyph boxed wide into the gutter: a column's last in even rows, the next
+                # column's first in odd rows (two rows cover each side of every gutter)
+                out = cell == cells - 1 and row % 2 == 0 and k < 2
+                back = cell == 0 and row % 2 == 1 and k > 0
+                x0, x1 = x - (18 if back else 0), x + glyph + (18 if out else 0)
+                words.append(OcrWord(f"{'甲乙丙'[k]}", Box(x0, y, x1, y + glyph)))
+        rows.append(OcrLine(" ".join(w.text for w in words), Box(0, y, words[-1].box.x1, y + glyph), 0.9, tuple(words)))
+    page = OcrPage(tuple(rows), "hocr", lefts[-1] + cells * pitch + 20, 240)
+    laid = lay_out(page)
+    texts = [line.text.replace(" ", "") for line in laid.lines if not line.role.startswith("dropped")]
+    assert texts == ["甲" * cells] * 6 + ["乙" * cells] * 6 + ["丙" * cells] * 6
