@@ -30,7 +30,7 @@ from layout.order import (
 )
 from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
-from layout.skew import on_pixels, page_skew, skew_evidence, straighten, turned
+from layout.skew import on_pixels, page_turn, straighten, turned
 from layout.spacing import line_text
 from layout.words import drop_placeless, drop_rules, split_at_rule_glyphs, type_height
 from readers.model import OcrLine, OcrPage
@@ -109,7 +109,7 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     engine_lines = list(page.lines)
     with_place = drop_placeless(engine_lines)
     left_out = _left_out(engine_lines, with_place, "placeless")
-    skew = page_skew(skew_evidence(with_place))
+    skew = page_turn(with_place)
     centre = ((page.width or 0.0) / 2, (page.height or 0.0) / 2)
     on_page = _on_page(skew, centre)
     with_place = straighten(with_place, skew, centre)

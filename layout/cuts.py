@@ -15,6 +15,10 @@ these that applies, and each piece is cut again the same way:
    - it is no photo's hole in a story: no column's text stops in mid-sentence over white at
      least `PHOTO_HOLE` line heights tall and goes on under it (or under the photo's
      caption), flush, in body type, as wide, with no headline under the white.
+   A white row no wider than the space between lines parts bands too where it shows once
+   PP-OCR's padding of short lines is taken off (`stacked_stories`): every story over it
+   ends, and a headline stands at the top of each column of stories under it (stories
+   stacked with only a rule between them).
    One row at the foot of the part (a folio) is a band whatever stands over it. A folio is
    one row of short items with no clause punctuation (a column's last line that goes on
    under a photo is body text).
@@ -157,6 +161,18 @@ class _Cutter:
         self.band_gap = line_gap(boxes) + BAND_GAP * self.h
         self.x0, self.x1 = [b.x0 for b in boxes], [b.x1 for b in boxes]
         self.y0, self.y1 = [b.y0 for b in boxes], [b.y1 for b in boxes]
+        # PP-OCR pads a short line's box more than a long one's: cut to the body's height about
+        # their middles (display lines keep theirs), the boxes show white rows between stories
+        # stacked with only a rule between them (`stacked_stories`)
+        self.core_y0, self.core_y1 = list(self.y0), list(self.y1)
+        self.core_gap = self.band_gap
+        if padded:
+            for i, b in enumerate(boxes):
+                if not display[i] and b.height > self.h:
+                    middle = (b.y0 + b.y1) / 2
+                    self.core_y0[i], self.core_y1[i] = middle - self.h / 2, middle + self.h / 2
+            cores = [Box(b.x0, y0, b.x1, y1) for b, y0, y1 in zip(boxes, self.core_y0, self.core_y1, strict=True)]
+            self.core_gap = line_gap(cores) + BAND_GAP * self.h
         pad = [min(PADDING * self.h, 0.1 * b.width) if padded else 0.0 for b in boxes]
         self.inner_x0 = [b.x0 + p for b, p in zip(boxes, pad, strict=True)]
         self.inner_x1 = [b.x1 - p for b, p in zip(boxes, pad, strict=True)]
@@ -188,7 +204,7 @@ class _Cutter:
         return None
 
     def bands(self, part: list[int]) -> list[list[int]] | None:
-        runs = _runs(part, self.y0, self.y1, self.band_gap)
+        runs = [piece for run in _runs(part, self.y0, self.y1, self.band_gap) for piece in self.stacked_stories(run)]
         for keeps in (self.keeps_headline_with_body, self.spans_the_band_above, self.no_hole_in_a_story):
             kept = [runs[0]]
             for run in runs[1:]:
@@ -198,6 +214,41 @@ class _Cutter:
                     kept[-1] = kept[-1] + run
             runs = kept
         return runs if len(runs) > 1 else None
+
+    def stacked_stories(self, run: list[int]) -> list[list[int]]:
+        """The run cut at each white row of the boxes cut to the body's height (`core_y0`),
+        where the stories over it end (`stories_end_over`) and a headline stands at the top of
+        what lies under it in every column of stories (the run's columns between gutters; a
+        rail of briefs beside stacked stories goes on under the white without one)."""
+        if self.core_y0 == self.y0 and self.core_y1 == self.y1:
+            return [run]
+        rows = _runs(run, self.core_y0, self.core_y1, self.core_gap)
+        groups = _runs(run, self.inner_x0, self.inner_x1, GUTTER * self.h)  # the run's columns of stories
+        pieces = [rows[0]]
+        for k, row in enumerate(rows[1:], 1):
+            under = [i for later in rows[k:] for i in later]
+            # a headline at the top of every column of stories that goes on under the white
+            headed = all(any(self.display[b] for b in self.firsts(lower)) for group in groups
+                         if (lower := [i for i in under if i in set(group)]))
+            if headed and self.stories_end_over(pieces[-1]):
+                pieces.append(row)
+            else:
+                pieces[-1] = pieces[-1] + row
+        return pieces
+
+    def stories_end_over(self, above: list[int]) -> bool:
+        """Whether the stories of `above` end at its foot: of its lines right over the foot
+        (less than a line height above its lowest line's bottom), each ends a sentence, is a
+        jump marker, display type or a byline, or has another of them right of it (its story
+        goes on in the next column)."""
+        foot = max(self.y1[i] for i in above)
+        near = [i for i in above if self.y1[i] >= foot - self.h and not self.display[i]]
+        for i in near:
+            text = self.texts[i].strip() if self.texts else ""
+            if not (ends_sentence(text) or JUMP_MARKER.search(text) or is_byline(text)
+                    or any(self.x0[j] >= self.x1[i] for j in near)):
+                return False
+        return True
 
     def firsts(self, part: list[int]) -> list[int]:
         """The lines of `part` with none of the part above them in their x-range."""

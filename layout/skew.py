@@ -41,9 +41,51 @@ def _peakedness(cx: np.ndarray, cy: np.ndarray, widths: np.ndarray, radians: flo
     return float((np.cumsum(steps) ** 2).sum())
 
 
-def page_skew(boxes: list[Box]) -> float:
+# A turn the projection finds of at least IMPLAUSIBLE_TURN degrees is searched again no further
+# than the lines' boxes allow (`turn_bound`, plus SKEW_MARGIN degrees): on a page of short
+# modules in many grids the projection peaks at whatever turn lines up some edges by chance
+# (up to MAX_SKEW on pages printed straight); below it the projection is the better judge.
+IMPLAUSIBLE_TURN = 1.5
+SKEW_MARGIN = 0.3
+
+
+def turn_bound(lines: list[OcrLine]) -> float:
+    """How far the page may be turned, in degrees, from how its line boxes grow with their
+    width: the axis-aligned box around a line of height h and width w turned by t is
+    h cos t + w sin t high, so over body lines the box height rises with the width by sin t
+    (the median slope of pairs of lines at least `BOUND_SPREAD` line heights apart in width,
+    a Theil-Sen line: a headline or a merged line moves it little). Plus SKEW_MARGIN, at most
+    MAX_SKEW.
+
+    >>> straight = [OcrLine("", Box(0, y, w, y + 30)) for y, w in zip(range(0, 900, 40), [400, 250, 600, 120] * 6)]
+    >>> turned_lines = [OcrLine("", Box(0, b.y0, b.x1, b.y0 + 30 + 0.0175 * b.x1)) for b in (l.box for l in straight)]
+    >>> turn_bound(straight), round(turn_bound(turned_lines), 1)
+    (0.3, 1.3)
+    """
+    heights = np.array([line.box.height for line in lines])
+    widths = np.array([line.box.width for line in lines])
+    if len(lines) < 3:
+        return MAX_SKEW
+    h = float(np.median(heights))
+    body = (heights < 1.6 * h) & (widths > 3 * h)
+    x, y = widths[body], heights[body]
+    dx, dy = x[None, :] - x[:, None], y[None, :] - y[:, None]
+    apart = dx > BOUND_SPREAD * h
+    if not apart.any():
+        return MAX_SKEW
+    slope = float(np.median(dy[apart] / dx[apart]))
+    return min(math.degrees(math.asin(min(max(slope, 0.0), 1.0))) + SKEW_MARGIN, MAX_SKEW)
+
+
+# Two lines tell the slope of box height over width when their widths differ by this many
+# line heights at least.
+BOUND_SPREAD = 5.0
+
+
+def page_skew(boxes: list[Box], bound: float = MAX_SKEW) -> float:
     """The angle in degrees the page is turned by (clockwise on screen, y growing down):
-    the one whose turning back lines the boxes' edges up best. 0 for fewer than three boxes.
+    the one within `bound` whose turning back lines the boxes' edges up best. 0 for fewer
+    than three boxes.
 
     >>> column = [Box(0, y, 400, y + 30) for y in range(0, 1200, 40)]
     >>> turned = [Box(b.x0 - 0.00873 * b.y0, b.y0, b.x1 - 0.00873 * b.y0, b.y1) for b in column]
@@ -55,7 +97,7 @@ def page_skew(boxes: list[Box]) -> float:
     cx = np.array([(b.x0 + b.x1) / 2 for b in boxes])
     cy = np.array([(b.y0 + b.y1) / 2 for b in boxes])
     widths = np.array([b.width for b in boxes])
-    steps = np.arange(0, MAX_SKEW + SKEW_STEP / 2, SKEW_STEP)
+    steps = np.arange(0, bound + SKEW_STEP / 2, SKEW_STEP)
     angles = np.stack([steps, -steps], axis=1).ravel()[1:]  # 0, then outwards: a tie keeps the smaller turn
     scores = [_peakedness(cx, cy, widths, math.radians(a)) for a in angles]
     best = float(angles[int(np.argmax(scores))])
@@ -117,3 +159,13 @@ def straighten(lines: list[OcrLine], degrees: float, centre: tuple[float, float]
                     words=tuple(OcrWord(w.text, on_pixels(turned_back(w.box, degrees, centre)), w.confidence)
                                 for w in line.words))
             for line in lines]
+
+
+def page_turn(lines: list[OcrLine]) -> float:
+    """The page's turn in degrees: `page_skew` of the lines' evidence, searched again within
+    `turn_bound` when it reaches IMPLAUSIBLE_TURN."""
+    evidence = skew_evidence(lines)
+    skew = page_skew(evidence)
+    if abs(skew) >= IMPLAUSIBLE_TURN:
+        skew = page_skew(evidence, min(turn_bound(lines), abs(skew)))
+    return skew

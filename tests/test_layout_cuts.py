@@ -250,6 +250,31 @@ def test_a_caption_in_body_type_with_a_credit_goes_after_the_sentence_it_parts()
     assert _read(headline + top + caption + under + right) == [line.text for line in headline + top + under + caption + right]
 
 
+def _story_module(name: str, x0: float, top: float, columns: int, rows: int) -> list[OcrLine]:
+    """A story: its headline over its columns, the columns of body lines, the last column's
+    last line short and ending the story, its box padded taller (PP-OCR pads a short line's
+    box more)."""
+    lines = [OcrLine(f"{name}标题", Box(x0, top, x0 + 200, top + 50))]
+    for k in range(columns):
+        left = x0 + k * 340
+        lines += _text_column(f"{name}{k}栏", left, top + 70, rows, "，")
+    last = lines[-1].box
+    lines[-1] = OcrLine(f"{name}完。", Box(last.x0, last.y0 - 3, last.x0 + 90, last.y1 + 3))
+    return lines
+
+
+def test_stories_stacked_with_only_a_rule_between_are_read_row_by_row():
+    """Two rows of stories with a narrow white between them (a rule, no more white than
+    between lines, once the short last lines' padding is taken off) and a gutter running
+    down both rows: every story over the white ends and a headline stands at the top of each
+    column of stories under it, so the rows are read in turn, not the gutter's sides."""
+    top_left, top_right = _story_module("甲", 0, 0, 2, 4), _story_module("乙", 700, 0, 1, 4)
+    foot = max(line.box.y1 for line in top_left + top_right)
+    bottom_left, bottom_right = _story_module("丙", 0, foot + 16, 2, 3), _story_module("丁", 700, foot + 16, 1, 3)
+    lines = top_left + top_right + bottom_left + bottom_right
+    assert _read(lines) == [line.text for line in lines]
+
+
 def test_a_byline_at_the_top_of_the_second_column_is_read_before_the_story():
     """A byline set right-aligned under the headline, over the story's second column."""
     headline = [OcrLine("甲标题在左", Box(0, 0, 300, 50))]
