@@ -33,7 +33,8 @@ these that applies, and each piece is cut again the same way:
    story going on under the box (flush left, no lead). A byline at the top of a later
    column (set right-aligned under the headline) is read before the first column's body.
 3. **A headline set on the columns**: the lines at the top with no white under them (a
-   headline, a byline) when the rest stands in columns: read first.
+   headline, a byline; one row of body text at most) when the rest stands in columns: read
+   first.
 4. **The widest white row**: read top to bottom.
 
 A part none of these cuts is one line or one row, read left to right. Last, a photo's
@@ -456,12 +457,18 @@ class _Cutter:
         reach = self.y1[ordered[0]]
         for k in range(1, len(ordered) // 2 + 1):
             i = ordered[k]
-            if self.y0[i] > reach - SET_CLOSE * self.h:
+            if self.y0[i] > reach - SET_CLOSE * self.h and self.no_body_rows(ordered[:k]):
                 rest = ordered[k:]
                 if len(_runs(rest, self.inner_x0, self.inner_x1, GUTTER * self.h)) > 1:
                     return [ordered[:k], rest]
             reach = max(reach, self.y1[i])
         return None
+
+    def no_body_rows(self, top: list[int]) -> bool:
+        """Whether `top` holds no two rows of body text (a headline and byline set close on
+        their columns do; stories' first rows under a header set tight are no headline)."""
+        body = [i for i in top if not self.display[i] and not (self.texts and is_byline(self.texts[i].strip()))]
+        return len(_runs(body, self.y0, self.y1, 0.5)) < 2 if body else True
 
     def widest_white(self, part: list[int]) -> list[list[int]] | None:
         """The part cut at its widest white row that is no photo's hole in a story."""

@@ -5,6 +5,8 @@ the briefs beside the lead story) straight and turned half a degree, columns who
 not line up, a photo's caption and credit; then each check that keeps a story whole, on a
 page where the plain cut would part it."""
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -342,3 +344,17 @@ def test_every_line_is_read_exactly_once_whatever_the_boxes(boxes, data):
     pitches = data.draw(st.one_of(st.none(), st.lists(st.floats(1, 60), min_size=len(boxes), max_size=len(boxes))))
     placed = reading_order(boxes, display, texts, pitches)
     assert sorted(p.index for p in placed) == list(range(len(boxes)))
+
+
+def test_the_first_rows_of_stories_set_tight_under_a_header_are_no_headline():
+    """An evening paper's page (tests/eval_fifth dev, PP-OCR): a header row, then two stories
+    side by side whose rows, offset, leave no white row for lines under the header; the top
+    lines with no white under them held the stories' first rows, which were read before the
+    rest of each story. A headline set close on its columns holds one row of body text at most."""
+    from readers import read_ocr_file
+
+    page = read_ocr_file(Path(__file__).parent / "eval_fifth" / "dev" / "fifth_06.paddle.json")
+    texts = [line.text for line in lay_out(page).lines]
+    first = texts.index("本报讯（记者 邵远帆）本周末，F1中")
+    assert texts[first:first + 4] == ["本报讯（记者 邵远帆）本周末，F1中", "国大奖赛将在上海国际赛车场举行。记者从",
+                                      "多家旅行社了解到，汀南已有超过1200名车", "迷报名组团观赛，禾州至上海的高铁周五、"]
