@@ -62,7 +62,7 @@ MARKDOWN_HEADING_MARK = regex.compile(r"^#{1,6}[ \t\u3000]+(?=\S)", regex.MULTIL
 # as a separator) beside Han or CJK punctuation, or at a line's edge: the engine ran two
 # columns' rows into one line across it (`杯中的|自58家`), and a rule is no text.
 COLUMN_RULE_GLYPH = regex.compile(
-    rf"(?<=[{CJK}]|^)[{HSPACE}]*[|¦][{HSPACE}]*|[{HSPACE}]*[|¦][{HSPACE}]*(?=[{CJK}]|$)", regex.MULTILINE)
+    rf"(?<=[{CJK}]|^)(?:[{HSPACE}]*[|¦])+[{HSPACE}]*|(?:[{HSPACE}]*[|¦])+[{HSPACE}]*(?=[{CJK}]|$)", regex.MULTILINE)
 
 
 def count_changed_chars(before: str, after: str) -> int:
@@ -115,8 +115,8 @@ def strip_layout_marks(text: str) -> tuple[str, int]:
 
     >>> strip_layout_marks("## 全省数字化疫情防控系统现场观摩会在郑召开\\n\\u3000\\u3000通告明确")
     ('全省数字化疫情防控系统现场观摩会在郑召开\\n通告明确', 2)
-    >>> strip_layout_marks("杯中的|自58家企业\\n维修 |\\nA|B 与 x | y")
-    ('杯中的自58家企业\\n维修\\nA|B 与 x | y', 2)
+    >>> strip_layout_marks("杯中的|自58家企业\\n维修 |\\nA|B 与 x | y\\n0¦¦")
+    ('杯中的自58家企业\\n维修\\nA|B 与 x | y\\n0', 3)
     """
     if (text.startswith(_HSPACE_CHARS) or text.endswith(_HSPACE_CHARS) or _SPACE_AFTER_BREAK.search(text)
             or _SPACE_BEFORE_BREAK.search(text)):

@@ -54,9 +54,17 @@ reads the tests/eval pages the topological order was tuned on a little worse (de
 from dataclasses import dataclass
 from statistics import median
 
-from cleaners.lines import CLAUSE_PUNCT, ends_sentence, is_byline, opens_paragraph
+from cleaners.lines import (
+    CLAUSE_PUNCT,
+    ends_sentence,
+    is_byline,
+    is_editor_credits,
+    is_page_date,
+    opens_paragraph,
+)
 from cleaners.markers import JUMP_MARKER
 from cleaners.paragraphs import is_credit
+from layout.fragments import header_item
 from layout.order import line_gap
 from readers.model import Box
 
@@ -465,10 +473,11 @@ class _Cutter:
         return None
 
     def no_body_rows(self, top: list[int]) -> bool:
-        """Whether `top` holds no two rows of body text (a headline and byline set close on
-        their columns do; stories' first rows under a header set tight are no headline)."""
+        """Whether `top` holds no two rows of body text, one under the other (a headline and
+        byline set close on their columns do not; stories' first rows set tight under a
+        header are no headline)."""
         body = [i for i in top if not self.display[i] and not (self.texts and is_byline(self.texts[i].strip()))]
-        return len(_runs(body, self.y0, self.y1, 0.5)) < 2 if body else True
+        return not any(self.y0[b] >= (self.y0[a] + self.y1[a]) / 2 and self.overlap(a, b) for a in body for b in body)
 
     def widest_white(self, part: list[int]) -> list[list[int]] | None:
         """The part cut at its widest white row that is no photo's hole in a story."""
@@ -587,11 +596,12 @@ def columns_and_blocks(order: list[int], boxes: list[Box], display: list[bool]) 
     return placed
 
 
-def page_header(boxes: list[Box]) -> list[int]:
+def page_header(boxes: list[Box], texts: list[str] | None = None) -> list[int]:
     """The lines above the first white space across the whole page that parts bands
     (`HEADER_GAP`): a masthead or a header band, read before the stories under it
-    (its items beside the paper's name are no column beside the stories). Empty when
-    there is none.
+    (its items beside the paper's name are no column beside the stories); else the page's
+    top row when two of its items or more are page furniture by their text
+    (`header_row`). Empty when there is none.
 
     >>> page_header([Box(0, 0, 300, 60), Box(400, 0, 600, 20), Box(400, 30, 600, 50), Box(0, 90, 200, 110)])
     [0, 1, 2]
@@ -603,9 +613,31 @@ def page_header(boxes: list[Box]) -> list[int]:
         if y0 - reach >= gap:
             header = [i for i, b in enumerate(boxes) if b.y1 <= reach]
             tallest = max(boxes[i].height for i in header)
-            return header if reach - spans[0][0] <= HEADER_ROW * tallest else []
+            if reach - spans[0][0] <= HEADER_ROW * tallest:
+                return header
+            break
         reach = max(reach, y1)
-    return []
+    return header_row(boxes, texts) if texts else []
+
+
+def header_row(boxes: list[Box], texts: list[str]) -> list[int]:
+    """The page's top row (the lines level with its topmost line, and with those) when two of
+    its items or more are page furniture: a page label (`第4版`, `A13`), the page's date or
+    editor credits. Such a row heads the page however little white lies under it.
+
+    >>> header_row([Box(0, 0, 90, 40), Box(300, 5, 600, 35), Box(700, 8, 900, 34), Box(200, 50, 500, 90)],
+    ...            ["第4版", "2026年4月24日星期五", "责任编辑：曹禾", "母亲的菜园"])
+    [0, 1, 2]
+    """
+    order = sorted(range(len(boxes)), key=lambda i: boxes[i].y0)
+    bottom, row = boxes[order[0]].y1, []
+    for i in order:
+        if boxes[i].y0 >= bottom:
+            break
+        row.append(i)
+        bottom = max(bottom, boxes[i].y1)
+    furniture = [i for i in row if header_item(texts[i].strip()) or is_page_date(texts[i]) or is_editor_credits(texts[i])]
+    return sorted(row) if len(furniture) >= 2 and len(row) < len(boxes) else []
 
 
 def reading_order(order_boxes: list[Box], display: list[bool], texts: list[str],
@@ -626,7 +658,7 @@ def reading_order(order_boxes: list[Box], display: list[bool], texts: list[str],
     """
     if not order_boxes:
         return []
-    header = page_header(order_boxes)
+    header = page_header(order_boxes, texts)
     order: list[int] = []
     for part in (header, [i for i in range(len(order_boxes)) if i not in set(header)]):
         if part:

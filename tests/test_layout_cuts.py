@@ -277,6 +277,17 @@ def test_stories_stacked_with_only_a_rule_between_are_read_row_by_row():
     assert _read(lines) == [line.text for line in lines]
 
 
+def test_a_page_header_set_close_over_a_title_is_read_first():
+    """A page header row (page label, date, editor credits) with no more white under it than
+    between lines, a centred title under it over two columns: the header's furniture reads it
+    first, left to right, then the story."""
+    header = [OcrLine("第4版", Box(0, 0, 90, 40)), OcrLine("2026年4月24日星期五", Box(260, 6, 520, 34)),
+              OcrLine("责任编辑：曹禾", Box(560, 6, 640, 34))]
+    title = [OcrLine("母亲的菜园", Box(200, 48, 440, 98))]
+    body = _text_column("左栏", 0, 110, 5, "。") + _text_column("右栏", 340, 110, 5, "。")
+    assert _read(header + title + body) == [line.text for line in header + title + body]
+
+
 def test_a_byline_at_the_top_of_the_second_column_is_read_before_the_story():
     """A byline set right-aligned under the headline, over the story's second column."""
     headline = [OcrLine("甲标题在左", Box(0, 0, 300, 50))]
