@@ -33,9 +33,11 @@ MAX_GAP = 1.5
 # it starts is aligned with it (the next line of a left-aligned stack).
 ALIGNED = 0.5
 
-# Between two pieces, a gap of at least this share of their height is a printed space (the
-# phrase break of a headline: an engine cuts a line only at white space wider than the glyphs'
-# spacing, and PP-OCR's padded boxes hide part of it); touching, one word cut before a quote.
+# Between two pieces of word boxes, a gap of at least this share of their height is a printed
+# space (the phrase break of a headline); touching, one word cut before a quote. Two PP-OCR
+# boxes (no words) always have one between them: the engine cuts a row only at white wider
+# than the glyphs' spacing, however much of it its padding hides (a space beside a quote goes
+# in cleaning, which keeps phrase spaces only between Han).
 SPACE_GAP = 0.25
 
 
@@ -86,7 +88,7 @@ def _same_type(a: OcrLine, b: OcrLine) -> bool:
 
 def _join(a: OcrLine, b: OcrLine) -> OcrLine:
     box = Box(min(a.box.x0, b.box.x0), min(a.box.y0, b.box.y0), max(a.box.x1, b.box.x1), max(a.box.y1, b.box.y1))
-    spaced = b.box.x0 - a.box.x1 >= SPACE_GAP * min(a.box.height, b.box.height)
+    spaced = not (a.words or b.words) or b.box.x0 - a.box.x1 >= SPACE_GAP * min(a.box.height, b.box.height)
     scores = [s for s in (a.confidence, b.confidence) if s is not None]
     return replace(a, text=a.text + (" " if spaced else "") + b.text, box=box, words=a.words + b.words,
                    confidence=sum(scores) / len(scores) if scores else None)

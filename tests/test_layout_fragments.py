@@ -68,3 +68,16 @@ def test_header_items_on_one_row_stay_apart():
            OcrLine("第3版", Box(40, 60, 140, 105)), OcrLine("柘湾都市报", Box(160, 60, 360, 105))]
     joined, count = join_display_fragments([*row, *_body(0, 150, 8)])
     assert count == 0 and {line.text for line in row} <= {line.text for line in joined}
+
+
+def test_a_headline_in_two_pieces_keeps_its_phrase_space_however_close_the_padded_boxes():
+    """PP-OCR cut a headline's row at its phrase gap into two boxes whose padding all but
+    closes the gap (8 px of a 90 px glyph): the pieces join with a space; pieces of word
+    boxes that touch (a word cut before a quote) join without one."""
+    body = [OcrLine("正文正文正文正文正文正文", Box(0, y, 500, y + 30)) for y in range(200, 600, 40)]
+    heads = [OcrLine("F1中国大奖赛", Box(57, 60, 597, 150)), OcrLine("汀南车迷组团观赛", Box(605, 60, 1269, 150))]
+    joined, count = join_display_fragments([*heads, *body])
+    assert (count, joined[0].text) == (1, "F1中国大奖赛 汀南车迷组团观赛")
+    words = [OcrLine("推出企业开办", Box(0, 60, 540, 150), None, (OcrWord("推出企业开办", Box(0, 60, 540, 150)),)),
+             OcrLine("“一窗通办”", Box(540, 60, 990, 150), None, (OcrWord("“一窗通办”", Box(540, 60, 990, 150)),))]
+    assert join_display_fragments([*words, *body])[0][0].text == "推出企业开办“一窗通办”"
