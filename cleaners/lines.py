@@ -428,9 +428,9 @@ def is_spaced_heading(line: str, punctuated: bool | None = None) -> bool:
 @lru_cache(maxsize=4096)
 def is_display_type(line: str) -> bool:
     """Headline evidence that holds whatever the column: Markdown mark, letter-spaced line
-    without punctuation, phrase-spaced headline, byline, a page header's date or editor
-    credits."""
-    if is_byline(line) or is_page_date(line) or is_editor_credits(line):
+    without punctuation, phrase-spaced headline, byline, a page header's date, label or
+    editor credits."""
+    if is_byline(line) or is_page_date(line) or is_header_item(line):
         return True
     # The other kinds all need a space (`# `, letter-spacing, phrases).
     return bool(_ANY_SPACE.search(line)) and is_spaced_heading(line)
@@ -451,6 +451,19 @@ def is_editor_credits(line: str) -> bool:
     (True, True, False)
     """
     return ("编" in line or "校对" in line or "版式" in line) and EDITOR_CREDITS.fullmatch(line) is not None
+
+
+# A page's label alone on its line (`第4版`, `A14`): a header item too.
+PAGE_LABEL = regex.compile(r"[ \t\u3000]*(?:第[0-9一二三四五六七八九十]{1,3}版|[A-Z][0-9]{2})[ \t\u3000]*")
+
+
+def is_header_item(line: str) -> bool:
+    """A page header's item other than its date: the page's label or editor credits.
+
+    >>> is_header_item("A14"), is_header_item("第4版"), is_header_item("责编 霍然"), is_header_item("A14版面")
+    (True, True, True, False)
+    """
+    return PAGE_LABEL.fullmatch(line) is not None or is_editor_credits(line)
 
 
 def is_page_date(line: str) -> bool:

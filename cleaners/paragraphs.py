@@ -45,8 +45,8 @@ from cleaners.lines import (
     SPACES,
     bmp_table,
     is_byline,
-    is_editor_credits,
     is_figure,
+    is_header_item,
     is_page_date,
     is_spaced_heading,
 )
@@ -277,7 +277,7 @@ class LineFeatures:
     display_type: np.ndarray  # letter- or phrase-spaced headline, byline, `#` heading, page date
     byline: np.ndarray  # `is_byline`
     page_date: np.ndarray  # `is_page_date`: a page header's date, no headline to wrap
-    editor_credits: np.ndarray  # `is_editor_credits`: a page header's credits, no headline either
+    header_item: np.ndarray  # `is_header_item`: a page label or editor credits, no headline either
     credit: np.ndarray  # a byline that credits a picture (`… 摄`, `…/图`)
     caption: np.ndarray
     starts_fragment: np.ndarray  # opens with a closing mark or a one-glyph clause
@@ -459,10 +459,12 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     display_type = byline.copy()
     display_type[headings] = True
     display_type[dates] = True
-    credits = np.zeros(len(rows), dtype=bool)
-    if "编" in text or "校对" in text or "版式" in text:  # a fast test first: editor credits hold one
-        credits[[i for i, line in enumerate(lines) if is_editor_credits(line)]] = True
-        display_type |= credits
+    # Header items: a page label is at most three cells wide, editor credits hold 编 or 校对/版式
+    header_item = np.zeros(len(rows), dtype=bool)
+    credits_on_page = "编" in text or "校对" in text or "版式" in text
+    asked_items = _indices(width <= 3).tolist() if not credits_on_page else range(len(lines))
+    header_item[[i for i in asked_items if is_header_item(lines[i])]] = True
+    display_type |= header_item
     edges = _edge_tests(lines, points, starts.take(rows), ends.take(rows))
     figure = np.zeros(len(rows), dtype=bool)  # asked only of lines opening with a digit, no clause mark
     figure[[i for i in _indices(edges["starts_digit"] & (clauses == 0)).tolist() if is_figure(lines[i])]] = True
@@ -482,7 +484,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         display_type=display_type,
         byline=byline,
         page_date=page_date,
-        editor_credits=credits,
+        header_item=header_item,
         credit=credit,
         caption=edges["caption"],
         starts_fragment=edges["starts_fragment"],
@@ -517,7 +519,7 @@ class _LineBits(NamedTuple):
     hard_end: int
     display_type: int
     byline: int
-    header_item: int  # a page header's date or editor credits: no display line's wrapped end
+    header_item: int  # a page header's date, label or editor credits: no display line's wrapped end
     credit: int
     caption: int
     starts_fragment: int
@@ -559,7 +561,7 @@ def _line_bits(f: LineFeatures) -> _LineBits:
     shrinks[:-1] = width[1:] <= 0.6 * width[:-1]
     table = np.array([
         f.ends_sentence, f.opens, f.indented, f.lead, f.guide, f.hard_end, f.display_type, f.byline,
-        f.page_date | f.editor_credits, f.credit, f.caption, f.starts_fragment, f.ends_opening, f.starts_digit, f.role_start,
+        f.page_date | f.header_item, f.credit, f.caption, f.starts_fragment, f.ends_opening, f.starts_digit, f.role_start,
         f.ends_lead_head, f.starts_lead_tail, f.ends_digit, f.figure, f.list_item, f.number_mark, f.ends_list,
         f.after_blank,
         f.in_column,
@@ -890,7 +892,7 @@ def _two_phrase_headlines(f: LineFeatures, roles: list[LineRole]) -> list[LineRo
             continue  # a headline of two phrases, not three
         if not wrapped and all(f.in_column[k] and f.clauses[k] == 0 and f.spaces[k] == 0 and not f.figure[k]
                                and not (k and f.figure[k - 1]) and not f.byline[k] and not f.page_date[k]
-                               and not f.editor_credits[k]
+                               and not f.header_item[k]
                and PHRASE_CELLS_MIN <= f.width[k] <= PHRASE_CELLS_MAX for k in (i - 1, i)):
             out_roles[i] = NEXT_PHRASE
     return out_roles

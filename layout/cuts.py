@@ -58,13 +58,12 @@ from cleaners.lines import (
     CLAUSE_PUNCT,
     ends_sentence,
     is_byline,
-    is_editor_credits,
+    is_header_item,
     is_page_date,
     opens_paragraph,
 )
 from cleaners.markers import JUMP_MARKER
 from cleaners.paragraphs import is_credit
-from layout.fragments import header_item
 from layout.order import line_gap
 from readers.model import Box
 
@@ -636,7 +635,7 @@ def header_row(boxes: list[Box], texts: list[str]) -> list[int]:
             break
         row.append(i)
         bottom = max(bottom, boxes[i].y1)
-    furniture = [i for i in row if header_item(texts[i].strip()) or is_page_date(texts[i]) or is_editor_credits(texts[i])]
+    furniture = [i for i in row if is_header_item(texts[i]) or is_page_date(texts[i])]
     return sorted(row) if len(furniture) >= 2 and len(row) < len(boxes) else []
 
 

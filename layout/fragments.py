@@ -11,9 +11,7 @@ next, the body text between). Pieces that share a row, are set in the same displ
 from dataclasses import replace
 from statistics import median
 
-import regex
-
-from cleaners.lines import EDITOR_ROLES, visible_width
+from cleaners.lines import is_header_item, visible_width
 from readers.model import Box, OcrLine
 
 # Display type: glyphs this much wider than the body's (pitch: box width per glyph cell),
@@ -94,18 +92,6 @@ def _join(a: OcrLine, b: OcrLine) -> OcrLine:
                    confidence=sum(scores) / len(scores) if scores else None)
 
 
-# A header or folio item that stands alone however close the next item on its row: a page
-# label (`第3版`, `A02`) or an editor credit (`责编 周琪`, `美术编辑林默`).
-HEADER_ITEM = regex.compile(
-    r"[ \t\u3000]*(?:第[0-9一二三四五六七八九十]{1,3}版|[A-Z][0-9]{2}"
-    rf"|(?:{EDITOR_ROLES})[ \t\u3000]*[:：]?[ \t\u3000]*\p{{Han}}{{2,3}})[ \t\u3000]*")
-
-
-def header_item(text: str) -> bool:
-    """A page label or an editor credit alone (`第3版`, `A02`, `责编 周琪`)."""
-    return HEADER_ITEM.fullmatch(text) is not None
-
-
 def join_display_fragments(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
     """The lines with display pieces on one row joined (at the place of the leftmost piece),
     and how many joins were made. Body lines side by side in two columns stay apart.
@@ -145,7 +131,7 @@ def join_display_fragments(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
             height = max(current.box.height, lines[j].box.height)
             if (-0.5 * height <= gap <= MAX_GAP * height and _same_row(current.box, lines[j].box)
                     and _same_type(lines[i], lines[j]) and not _heads_a_stack(lines[j], shown)
-                    and not (header_item(current.text) or header_item(lines[j].text))):
+                    and not (is_header_item(current.text) or is_header_item(lines[j].text))):
                 current = _join(current, lines[j])
                 absorbed.add(j)
         joined[i] = current

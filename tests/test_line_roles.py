@@ -24,8 +24,8 @@ from cleaners.lines import (
     ends_with_opening,
     is_byline,
     is_display_type,
-    is_editor_credits,
     is_figure,
+    is_header_item,
     is_list_item,
     is_page_date,
     opens_paragraph,
@@ -48,7 +48,7 @@ from cleaners.roles import (
 # brackets and quotes, lead and byline words, a guide bullet, a Markdown mark.
 PIECES = list("核酸检测居民有序排队作工") + list("0127") + ["1,083", "9:00"] + list("ab") + [" ", "\u3000", "  "] + \
     list("，。、；：！？,.;:!?") + list("（）()“”《》〈") + ["本报讯", "记者 ", "摄", "■", "# ", HARD_BREAK] + \
-    ["一、", "（二）", "3.", "①", "责任编辑", "校对：", "美编", "电话：", "2026年4月16日"]
+    ["一、", "（二）", "3.", "①", "责任编辑", "校对：", "美编", "电话：", "2026年4月16日", "A14", "第4版"]
 pages = st.lists(
     st.lists(st.sampled_from(PIECES), max_size=14).map("".join), min_size=1, max_size=24
 ).map("\n".join)
@@ -72,7 +72,7 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
     assert f.display_type.tolist() == [is_display_type(x) for x in lines]
     assert f.byline.tolist() == [is_byline(x) for x in lines]
     assert f.page_date.tolist() == [is_page_date(x) for x in lines]
-    assert f.editor_credits.tolist() == [is_editor_credits(x) for x in lines]
+    assert f.header_item.tolist() == [is_header_item(x) for x in lines]
     assert f.starts_fragment.tolist() == [starts_with_fragment(x) for x in lines]
     assert f.ends_opening.tolist() == [ends_with_opening(x) for x in lines]
     assert f.role_start.tolist() == [bool(ROLE_AT_START.match(x)) for x in lines]
@@ -196,6 +196,9 @@ FAULTS = [
     ("a kicker over a headline of two short phrases: the phrases one line, the kicker apart",
      BODY_BEFORE + "\n春茶开采首周鲜叶收购量同比增长两成\n沅栖高山茶\n走出大山进超市\n本报记者 戴文\n" + BODY_AFTER,
      [BEFORE, "春茶开采首周鲜叶收购量同比增长两成", "沅栖高山茶 走出大山进超市", "本报记者 戴文", AFTER]),
+    ("a page label under the paper's name is a header item, no wrapped headline's end",
+     "汀南晚报\nA14\n体育·文娱\n" + BODY_BEFORE + "\n" + BODY_AFTER,
+     ["汀南晚报", "A14", "体育·文娱", BEFORE, AFTER]),
     ("an ad's contact lines each stand alone",
      BODY_BEFORE + "\n" + BODY_AFTER + "\n白沙铺山茶油\n电话：0739-5826618\n地址：沅栖县白沙铺镇茶乡路18号\n",
      [BEFORE, AFTER, "白沙铺山茶油", "电话：0739-5826618", "地址：沅栖县白沙铺镇茶乡路18号"]),
