@@ -453,8 +453,12 @@ def is_editor_credits(line: str) -> bool:
     return ("编" in line or "校对" in line or "版式" in line) and EDITOR_CREDITS.fullmatch(line) is not None
 
 
-# A page's label alone on its line (`第4版`, `A14`): a header item too.
-PAGE_LABEL = regex.compile(r"[ \t\u3000]*(?:第[0-9一二三四五六七八九十]{1,3}版|[A-Z][0-9]{2})[ \t\u3000]*")
+# A page's label alone on its line (`第4版`, `A14`), or a masthead's registration or issue
+# number (`国内统一连续出版物号：CN36-0118`, `第5823期 今日4版`, `第18期（总第871期）`): header items.
+PAGE_LABEL = regex.compile(
+    r"[ \t\u3000]*(?:第[0-9一二三四五六七八九十]{1,3}版|[A-Z][0-9]{2}"
+    r"|(?:国内统一(?:连续出版物号|刊号)[：:]?[ \t\u3000]*)?CN[ \t\u3000]*[0-9]{2}-[0-9]{4}(?:/[A-Z0-9]+)?"
+    r"|第[0-9]{1,5}期(?:[ \t\u3000]*[（(]总第[0-9]{1,6}期[）)])?(?:[ \t\u3000]*(?:今日|本期)[0-9]{1,3}版)?)[ \t\u3000]*")
 
 
 def is_header_item(line: str) -> bool:
@@ -462,6 +466,8 @@ def is_header_item(line: str) -> bool:
 
     >>> is_header_item("A14"), is_header_item("第4版"), is_header_item("责编 霍然"), is_header_item("A14版面")
     (True, True, True, False)
+    >>> is_header_item("国内统一连续出版物号：CN36-0118"), is_header_item("第5823期 今日4版"), is_header_item("第3期工程")
+    (True, True, False)
     """
     return PAGE_LABEL.fullmatch(line) is not None or is_editor_credits(line)
 

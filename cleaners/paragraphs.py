@@ -459,10 +459,11 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     display_type = byline.copy()
     display_type[headings] = True
     display_type[dates] = True
-    # Header items: a page label is at most three cells wide, editor credits hold 编 or 校对/版式
+    # Header items: a page label is at most three cells wide; editor credits hold 编 or 校对/版式,
+    # a registration number CN, an issue number 期
     header_item = np.zeros(len(rows), dtype=bool)
-    credits_on_page = "编" in text or "校对" in text or "版式" in text
-    asked_items = _indices(width <= 3).tolist() if not credits_on_page else range(len(lines))
+    on_page = "编" in text or "校对" in text or "版式" in text or "CN" in text or "期" in text
+    asked_items = _indices(width <= 3).tolist() if not on_page else range(len(lines))
     header_item[[i for i in asked_items if is_header_item(lines[i])]] = True
     display_type |= header_item
     edges = _edge_tests(lines, points, starts.take(rows), ends.take(rows))

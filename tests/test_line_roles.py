@@ -48,7 +48,7 @@ from cleaners.roles import (
 # brackets and quotes, lead and byline words, a guide bullet, a Markdown mark.
 PIECES = list("核酸检测居民有序排队作工") + list("0127") + ["1,083", "9:00"] + list("ab") + [" ", "\u3000", "  "] + \
     list("，。、；：！？,.;:!?") + list("（）()“”《》〈") + ["本报讯", "记者 ", "摄", "■", "# ", HARD_BREAK] + \
-    ["一、", "（二）", "3.", "①", "责任编辑", "校对：", "美编", "电话：", "2026年4月16日", "A14", "第4版"]
+    ["一、", "（二）", "3.", "①", "责任编辑", "校对：", "美编", "电话：", "2026年4月16日", "A14", "第4版", "CN36-0118", "第5823期"]
 pages = st.lists(
     st.lists(st.sampled_from(PIECES), max_size=14).map("".join), min_size=1, max_size=24
 ).map("\n".join)
@@ -251,3 +251,9 @@ def test_generated_bench_pages_are_idempotent_whole(seed):
         if clean(once).text != once:
             failing.append(page_id)
     assert failing == []
+
+
+def test_a_masthead_registration_number_is_a_line_of_its_own():
+    """The masthead's registration number (a header item) takes no headline under it."""
+    page = "国内统一连续出版物号：CN36-0118\n柘湾轨道交通迎来“三线时代”\n" + BODY_BEFORE
+    assert clean(page).paragraphs[0] == "国内统一连续出版物号：CN36-0118"
