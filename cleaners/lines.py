@@ -84,7 +84,8 @@ LIST_CLAUSE_END = "；：;:"
 _NAME = r"[\p{Han}·]{2,4}(?:/[文图])?"
 # An outlet before a role in a byline (`本报通讯员 葛宁`, `新华社记者 王某 摄`).
 OUTLETS = r"本报|新华社|中新社|人民日报|新华网"
-# A stand-alone byline or photo credit: `记者 蔺洋`, `通讯员 李雪/文 连敬春/图`, `签约摄影师 马宁 摄`;
+# A stand-alone byline or photo credit: `记者 蔺洋`, `通讯员 李雪/文 连敬春/图`, `签约摄影师 马宁 摄`,
+# `文／林清` (the credit first, as a supplement's essays print it);
 # OCR may drop the spaces before a role word or after a `/文` mark (`记者林晓通讯员周航`).
 BYLINE = regex.compile(
     rf"""^[{HSPACE}]*(?:
@@ -94,6 +95,7 @@ BYLINE = regex.compile(
           (?:[{HSPACE}]*摄)?
       | {_NAME}(?:[{HSPACE}]+{_NAME}){{0,5}}[{HSPACE}]*摄
       | \p{{Han}}{{2,4}}/[文图](?:[{HSPACE}]+\p{{Han}}{{2,4}}/[文图])+
+      | (?:文|图|摄影|撰文|图文)[/／][{HSPACE}]*\p{{Han}}{{2,4}}(?:[{HSPACE}]+(?:文|图|摄影)[/／][{HSPACE}]*\p{{Han}}{{2,4}}){{0,3}}
     )[{HSPACE}]*$""",
     regex.VERBOSE,
 )
@@ -383,20 +385,23 @@ def is_phrase_spaced_heading(line: str) -> bool:
 
 def is_byline(line: str) -> bool:
     """A stand-alone byline or credit line. Every BYLINE match holds 记, 通, 实, 摄 or 评
-    (each role word has one), 摄 (a credit ends in it) or `/` (a `/文` `/图` credit).
+    (each role word has one), 摄 (a credit ends in it) or `/` or `／` (a `/文` `/图` credit,
+    or one the credit opens: `文／林清`).
 
     >>> is_byline("通讯员 李雪/文 连敬春/图"), is_byline("签约摄影师 马宁 摄"), is_byline("李海峰等参加调研")
     (True, True, False)
     >>> is_byline("记者林晓通讯员周航"), is_byline("通讯员李雪/文连敬春/图"), is_byline("记者从市教育局获悉")
     (True, True, False)
+    >>> is_byline("文／林清"), is_byline("图/马宁 文/李雪"), is_byline("文/图：见第3版")
+    (True, True, False)
     """
     if not ("记" in line or "摄" in line or "通" in line or "实" in line or "/" in line
-            or "评" in line):
+            or "评" in line or "／" in line):
         return False  # a fast test first: every BYLINE match holds one of these
     if "，" in line or "。" in line:
         return False  # and none holds clause punctuation (body text mostly has some)
     bare = line.strip(_BYLINE_EDGES)
-    if not (bare.startswith(_BYLINE_HEADS) or bare.endswith("摄") or "/" in line):
+    if not (bare.startswith(_BYLINE_HEADS) or bare.endswith("摄") or "/" in line or "／" in line):
         return False  # and each opens with an outlet or a role, ends with 摄, or holds a `/`
     # (The length first: no glyph is wider than one cell, so a short line is never too wide.)
     return bool(BYLINE.match(line)) and (len(line) <= 30 or visible_width(line) <= 30)

@@ -446,11 +446,15 @@ class _Cutter:
 
     def stack_at_top(self, column: list[int]) -> list[int]:
         """The headline stack at the top of a column: its display lines down to the first
-        body line under one of them, and a kicker line over them; empty when none."""
+        body line under one of them, a kicker line over them and bylines under them; empty
+        when none."""
         ordered = sorted(column, key=lambda i: self.y0[i])
         stack: list[int] = []
         for i in ordered:
             if not self.display[i] and any(self.display[j] for j in stack):
+                if self.texts and is_byline(self.texts[i].strip()):
+                    stack.append(i)  # the byline set under the headline
+                    continue
                 break
             if not self.display[i] and stack:
                 return []

@@ -325,6 +325,15 @@ def test_a_row_the_engine_read_across_a_column_rule_is_cut_at_the_rule():
                                               *(line.text for line in right), "右栏末行续上"]
 
 
+def test_a_dog_leg_headline_with_its_byline_is_read_before_the_first_column():
+    """An essay's title centred over the middle columns with its credit under it (`文／林清`);
+    the first column's body starts level with the body under the credit: title and credit
+    are read first."""
+    stack = [OcrLine("母亲的菜园", Box(420, 0, 900, 50)), OcrLine("文／林清", Box(600, 55, 720, 85))]
+    columns = [*_column("甲一", 0, 300, 100, 6), *_column("甲二", 340, 300, 100, 6), *_column("甲三", 680, 320, 100, 6)]
+    assert _read(stack + columns) == [line.text for line in stack + columns]
+
+
 def test_a_headline_and_byline_set_close_on_their_columns_are_read_before_them():
     """A commentary: its title and byline across two columns with less white under them than
     between the lines of a column."""
