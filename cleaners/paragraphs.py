@@ -701,7 +701,7 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
         | byline_runs_on
         | caption_runs_on
         | b.ends_opening
-        | (b.unclosed & ~b.ends_sentence)
+        | (b.unclosed & ~b.ends_sentence & ~(b.byline >> 1))  # a byline continues no quote
         | (b.ends_digit & (b.starts_digit >> 1))
         | (b.ends_lead_head & (b.starts_lead_tail >> 1))
         | wrapped_display
