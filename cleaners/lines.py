@@ -85,7 +85,8 @@ _NAME = r"[\p{Han}·]{2,4}(?:/[文图])?"
 # An outlet before a role in a byline (`本报通讯员 葛宁`, `新华社记者 王某 摄`).
 OUTLETS = r"本报|新华社|中新社|人民日报|新华网"
 # A stand-alone byline or photo credit: `记者 蔺洋`, `通讯员 李雪/文 连敬春/图`, `签约摄影师 马宁 摄`,
-# `文／林清` (the credit first, as a supplement's essays print it);
+# `文／林清` (the credit first, as a supplement's essays print it), `县政府研究室 供稿` (a
+# special page's supplier: an office, bureau or company by its name's end);
 # OCR may drop the spaces before a role word or after a `/文` mark (`记者林晓通讯员周航`).
 BYLINE = regex.compile(
     rf"""^[{HSPACE}]*(?:
@@ -96,6 +97,7 @@ BYLINE = regex.compile(
       | {_NAME}(?:[{HSPACE}]+{_NAME}){{0,5}}[{HSPACE}]*摄
       | \p{{Han}}{{2,4}}/[文图](?:[{HSPACE}]+\p{{Han}}{{2,4}}/[文图])+
       | (?:文|图|摄影|撰文|图文)[/／][{HSPACE}]*\p{{Han}}{{2,4}}(?:[{HSPACE}]+(?:文|图|摄影)[/／][{HSPACE}]*\p{{Han}}{{2,4}}){{0,3}}
+      | \p{{Han}}{{1,12}}(?:室|局|委|会|部|办|中心|院|所|站|社|队|组|处|厅|馆|公司|集团)[{HSPACE}]*供稿
     )[{HSPACE}]*$""",
     regex.VERBOSE,
 )
@@ -394,14 +396,16 @@ def is_byline(line: str) -> bool:
     (True, True, False)
     >>> is_byline("文／林清"), is_byline("图/马宁 文/李雪"), is_byline("文/图：见第3版")
     (True, True, False)
+    >>> is_byline("县政府研究室 供稿"), is_byline("县政府研究室供稿"), is_byline("请各单位于月底前供稿")
+    (True, True, False)
     """
     if not ("记" in line or "摄" in line or "通" in line or "实" in line or "/" in line
-            or "评" in line or "／" in line):
+            or "评" in line or "／" in line or "供稿" in line):
         return False  # a fast test first: every BYLINE match holds one of these
     if "，" in line or "。" in line:
         return False  # and none holds clause punctuation (body text mostly has some)
     bare = line.strip(_BYLINE_EDGES)
-    if not (bare.startswith(_BYLINE_HEADS) or bare.endswith("摄") or "/" in line or "／" in line):
+    if not (bare.startswith(_BYLINE_HEADS) or bare.endswith(("摄", "供稿")) or "/" in line or "／" in line):
         return False  # and each opens with an outlet or a role, ends with 摄, or holds a `/`
     # (The length first: no glyph is wider than one cell, so a short line is never too wide.)
     return bool(BYLINE.match(line)) and (len(line) <= 30 or visible_width(line) <= 30)

@@ -285,8 +285,8 @@ _EDITOR_NAME_GLUED = regex.compile(rf"\p{{Han}}\K(?=(?:{EDITOR_ROLES}))")
 
 
 def space_byline(byline: str) -> str:
-    """One space at each role boundary of a byline and before a final `摄` (when the byline has
-    a role; `冯嘉莹摄` stays as printed): after every role
+    """One space at each role boundary of a byline, before a final `摄` (when the byline has
+    a role; `冯嘉莹摄` stays as printed) and before a supplier's `供稿`: after every role
     word followed by a name, and before a role word that follows a name (not before the first
     role: `新华社记者` is one word). Names are never split: where one ends is unknown.
 
@@ -294,6 +294,8 @@ def space_byline(byline: str) -> str:
     ('记者 林晓 通讯员 周航', '本报记者 陈默 摄')
     >>> space_byline("新华社记者王某摄"), space_byline("通讯员李雪/文连敬春/图")
     ('新华社记者 王某 摄', '通讯员 李雪/文 连敬春/图')
+    >>> space_byline("县政府研究室供稿")
+    '县政府研究室 供稿'
     """
     pieces, last, roles = [], 0, 0
     for match in ROLE_WORD.finditer(byline):
@@ -312,6 +314,8 @@ def space_byline(byline: str) -> str:
     spaced = "".join(pieces)
     if "/" in spaced:  # a fast test first: the mark is `/文` or `/图`
         spaced = CREDIT_MARK_GLUED.sub(" ", spaced)
+    if spaced.endswith("供稿") and spaced[-3:-2] not in " \t\u3000":
+        spaced = spaced[:-2] + " 供稿"  # a supplier's credit: `县政府研究室 供稿`
     # Before `摄` only after a role: a bare `冯嘉莹摄` is printed so as often as not.
     return CREDIT_END.sub(" 摄", spaced) if roles and "摄" in spaced else spaced
 
