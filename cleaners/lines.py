@@ -470,15 +470,21 @@ PAGE_LABEL = regex.compile(
     r"|第[0-9]{1,5}期(?:[ \t\u3000]*[（(]总第[0-9]{1,6}期[）)])?(?:[ \t\u3000]*(?:今日|本期)[0-9]{1,3}版)?)[ \t\u3000]*")
 
 
+# A page header's item (`国内统一连续出版物号：CN36-0118`, `责任编辑：曹禾 校对：霍然`) is at most this
+# many cells wide.
+HEADER_ITEM_CELLS = 24
+
+
 def is_header_item(line: str) -> bool:
-    """A page header's item other than its date: the page's label or editor credits.
+    """A page header's item other than its date: the page's label, registration or issue
+    number, or editor credits, at most HEADER_ITEM_CELLS wide.
 
     >>> is_header_item("A14"), is_header_item("第4版"), is_header_item("责编 霍然"), is_header_item("A14版面")
     (True, True, True, False)
     >>> is_header_item("国内统一连续出版物号：CN36-0118"), is_header_item("第5823期 今日4版"), is_header_item("第3期工程")
     (True, True, False)
     """
-    return PAGE_LABEL.fullmatch(line) is not None or is_editor_credits(line)
+    return (PAGE_LABEL.fullmatch(line) is not None or is_editor_credits(line)) and visible_width(line) <= HEADER_ITEM_CELLS
 
 
 def is_page_date(line: str) -> bool:

@@ -28,6 +28,7 @@ from cleaners.lines import (
     CODE_POINT_EVIDENCE,
     ENDS_SENTENCE,
     HALF_CELLS,
+    HEADER_ITEM_CELLS,
     LEAD_HEAD_AT_END,
     LEAD_TAIL_AT_START,
     LIST_CLAUSE_END,
@@ -462,8 +463,9 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     # Header items: a page label is at most three cells wide; editor credits hold 编 or 校对/版式,
     # a registration number CN, an issue number 期
     header_item = np.zeros(len(rows), dtype=bool)
+    # (and none holds a sentence end or is wider than HEADER_ITEM_CELLS: most lines are not asked)
     on_page = "编" in text or "校对" in text or "版式" in text or "CN" in text or "期" in text
-    asked_items = _indices(width <= 3).tolist() if not on_page else range(len(lines))
+    asked_items = _indices((width <= 3) if not on_page else (width <= HEADER_ITEM_CELLS) & (sentences == 0)).tolist()
     header_item[[i for i in asked_items if is_header_item(lines[i])]] = True
     display_type |= header_item
     edges = _edge_tests(lines, points, starts.take(rows), ends.take(rows))
