@@ -314,6 +314,9 @@ def is_credit(line: str) -> bool:
     return line.rstrip().endswith("摄") or "/图" in line
 
 
+# Every header item wider than three cells holds one of these (`is_header_item`).
+HEADER_ITEM_ANCHORS = ("版", "期", "CN", "编", "校对")
+
 # CODE_POINT_EVIDENCE packed for sums over lines: each code point's six counts as 32-bit halves
 # of three 64-bit integers (rows 0 and 1, 2 and 3, 4 and 5), so one sum of integers sums two
 # counts (no line is long enough for a count to reach 2**32).
@@ -460,13 +463,20 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     display_type = byline.copy()
     display_type[headings] = True
     display_type[dates] = True
-    # Header items: a page label is at most three cells wide; editor credits hold 编 or 校对/版式,
-    # a registration number CN, an issue number 期
+    # Header items: a page label is at most three cells wide, or holds 版 or 期 (`第4版`,
+    # `第5823期`); a registration number CN, editor credits 编, 校对 or 版式: only the lines
+    # holding one (found by str.find) and no sentence end, at most HEADER_ITEM_CELLS wide, are asked
     header_item = np.zeros(len(rows), dtype=bool)
-    # (and none holds a sentence end or is wider than HEADER_ITEM_CELLS: most lines are not asked)
-    on_page = "编" in text or "校对" in text or "版式" in text or "CN" in text or "期" in text
-    asked_items = _indices((width <= 3) if not on_page else (width <= HEADER_ITEM_CELLS) & (sentences == 0)).tolist()
-    header_item[[i for i in asked_items if is_header_item(lines[i])]] = True
+    row_of = np.full(len(starts), -1)
+    row_of[rows] = np.arange(len(rows))
+    held = set(_indices(width <= 3).tolist())
+    for anchor in HEADER_ITEM_ANCHORS:
+        at = text.find(anchor)
+        while at >= 0:
+            held.add(int(row_of[newlines.searchsorted(at)]))
+            at = text.find(anchor, at + 1)
+    header_item[[i for i in held if i >= 0 and width[i] <= HEADER_ITEM_CELLS and not sentences[i]
+                 and is_header_item(lines[i])]] = True
     display_type |= header_item
     edges = _edge_tests(lines, points, starts.take(rows), ends.take(rows))
     figure = np.zeros(len(rows), dtype=bool)  # asked only of lines opening with a digit, no clause mark
