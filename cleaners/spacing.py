@@ -335,8 +335,9 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
     ('责任编辑 庞雪 美术编辑 林默\\n责编 周琪\\n编辑部的故事', 3)
     """
     if not ("记" in text or "讯" in text or "摄" in text or "通" in text or "实" in text or "评" in text
-            or "星期" in text or "周" in text or "编" in text):
+            or "星期" in text or "周" in text or "编" in text or "校对" in text or "供稿" in text or "／" in text):
         return text, 0  # a fast test first: every case holds one of these
+    credits_on_page = "编" in text or "校对" in text or "版式" in text  # editor credits hold one
     lines = text.split("\n")
     changed = False
     for k, line in enumerate(lines):
@@ -346,7 +347,7 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
             line = _byline_brackets(line).sub(lambda m: space_byline(m.group(0)), line)
         if "讯" in line:  # a fast test first: DATELINE_GLUED needs 本报讯 or 又讯
             line = DATELINE_GLUED.sub(" ", line)
-        if is_editor_credits(line):
+        if credits_on_page and is_editor_credits(line):
             line = _EDITOR_NAME_GLUED.sub(" ", _EDITOR_ROLE_GLUED.sub(" ", line))
         if "日" in line and (date := PAGE_DATE.fullmatch(line)) and date.group("gap") == "":
             line = line[: date.start("gap")] + " " + line[date.start("gap"):]
