@@ -11,6 +11,8 @@ next, the body text between). Pieces that share a row, are set in the same displ
 from dataclasses import replace
 from statistics import median
 
+import regex
+
 from cleaners.lines import is_header_item, visible_width
 from readers.model import Box, OcrLine
 
@@ -26,6 +28,11 @@ SAME_SIZE = 0.2
 
 # At most this many glyph heights apart: wider than a phrase space is a different headline.
 MAX_GAP = 1.5
+
+# A piece of at most this many Han glyphs is judged by its box's height, not its pitch (a
+# bullet or mark keeps the pitch test).
+TINY_PIECE = 2
+_HAN = regex.compile(r"\p{Han}+")
 
 # A line starting within this many glyph heights of the x where the display line right above
 # it starts is aligned with it (the next line of a left-aligned stack).
@@ -81,6 +88,10 @@ def _same_type(a: OcrLine, b: OcrLine) -> bool:
     """
     if a.words or b.words:
         return True
+    tiny = [line for line in (a, b) if visible_width(line.text) <= TINY_PIECE]
+    if tiny and all(_HAN.fullmatch(line.text.strip()) for line in tiny):
+        # a glyph or two: the engine's padding is most of its box's width, its height says more
+        return abs(a.box.height - b.box.height) <= SAME_SIZE * max(a.box.height, b.box.height)
     return abs(pitch(a) - pitch(b)) <= SAME_SIZE * max(pitch(a), pitch(b))
 
 

@@ -81,3 +81,13 @@ def test_a_headline_in_two_pieces_keeps_its_phrase_space_however_close_the_padde
     words = [OcrLine("推出企业开办", Box(0, 60, 540, 150), None, (OcrWord("推出企业开办", Box(0, 60, 540, 150)),)),
              OcrLine("“一窗通办”", Box(540, 60, 990, 150), None, (OcrWord("“一窗通办”", Box(540, 60, 990, 150)),))]
     assert join_display_fragments([*words, *body])[0][0].text == "推出企业开办“一窗通办”"
+
+
+def test_a_one_glyph_piece_of_a_headline_joins_its_row_by_height():
+    """PP-OCR boxed the last glyph of a headline's first row apart (`散文集《沅栖山水》` / `首`):
+    its padding makes its pitch half as wide again, but its box is the headline's height, so
+    it joins the row it stands on."""
+    body = [OcrLine("正文正文正文正文正文正文", Box(0, y, 500, y + 30)) for y in range(200, 600, 40)]
+    heads = [OcrLine("散文集《沅栖山水》", Box(1511, 613, 1935, 666)), OcrLine("首", Box(1980, 615, 2054, 666))]
+    joined, count = join_display_fragments([*heads, *body])
+    assert (count, joined[0].text) == (1, "散文集《沅栖山水》 首")
