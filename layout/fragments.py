@@ -75,7 +75,7 @@ def _heads_a_stack(line: OcrLine, above: list[OcrLine]) -> bool:
                for other in above)
 
 
-def _same_type(a: OcrLine, b: OcrLine) -> bool:
+def _same_type(a: OcrLine, b: OcrLine, on_one_row: bool = False) -> bool:
     """Whether two pieces without word boxes are set in one type size: their glyphs are as
     wide (box width per glyph cell). PP-OCR pads a box's height by a few pixels either way,
     so a kicker in one column and the next story's headline beside it can look one size by
@@ -89,8 +89,9 @@ def _same_type(a: OcrLine, b: OcrLine) -> bool:
     if a.words or b.words:
         return True
     tiny = [line for line in (a, b) if visible_width(line.text) <= TINY_PIECE]
-    if tiny and all(_HAN.fullmatch(line.text.strip()) for line in tiny):
-        # a glyph or two: the engine's padding is most of its box's width, its height says more
+    if on_one_row and tiny and all(_HAN.fullmatch(line.text.strip()) for line in tiny):
+        # a glyph or two on the row: the engine's padding is most of its box's width, its
+        # height says more (a row under it may be a figure under its label: pitch decides)
         return abs(a.box.height - b.box.height) <= SAME_SIZE * max(a.box.height, b.box.height)
     return abs(pitch(a) - pitch(b)) <= SAME_SIZE * max(pitch(a), pitch(b))
 
@@ -141,7 +142,7 @@ def join_display_fragments(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
             gap = lines[j].box.x0 - current.box.x1
             height = max(current.box.height, lines[j].box.height)
             if (-0.5 * height <= gap <= MAX_GAP * height and _same_row(current.box, lines[j].box)
-                    and _same_type(lines[i], lines[j]) and not _heads_a_stack(lines[j], shown)
+                    and _same_type(lines[i], lines[j], on_one_row=True) and not _heads_a_stack(lines[j], shown)
                     and not (is_header_item(current.text) or is_header_item(lines[j].text))):
                 current = _join(current, lines[j])
                 absorbed.add(j)
