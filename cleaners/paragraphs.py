@@ -302,16 +302,28 @@ _PACKED_EVIDENCE = CODE_POINT_EVIDENCE[0::2].astype(np.uint64) | (
     CODE_POINT_EVIDENCE[1::2].astype(np.uint64) << np.uint64(32))
 # The evidence of a line break (a column of _PACKED_EVIDENCE).
 _LINE_BREAK_EVIDENCE = _PACKED_EVIDENCE[:, [ord("\n")]]
+# The same six counts in one 64-bit integer, ten bits each, for pages whose lines are all
+# shorter than SHORT_LINE (most: a count then stays below 2**10, a width counting two a glyph):
+# one gather of one integer per code point instead of three.
+SHORT_LINE = 500
+_COUNT_BITS = 10
+_COUNT_SHIFTS = np.arange(0, 6 * _COUNT_BITS, _COUNT_BITS, dtype=np.uint64)[:, None]
+_PACKED_SHORT = (CODE_POINT_EVIDENCE.astype(np.uint64) << _COUNT_SHIFTS).sum(axis=0, dtype=np.uint64)
+_LINE_BREAK_SHORT = _PACKED_SHORT[ord("\n")]
 # Whether each BMP code point is ink (not whitespace).
 _IS_INK = CODE_POINT_EVIDENCE[SPACES] == 0
 
 
-def _per_line(points: np.ndarray, starts: np.ndarray) -> np.ndarray:
+def _per_line(points: np.ndarray, starts: np.ndarray, longest: int) -> np.ndarray:
     """The sums of each row of CODE_POINT_EVIDENCE over each line of the page's code `points`
-    (`starts`: where each line begins), a column per line: a line is summed with the line
-    break after it (the last line with one put after the page), whose evidence then comes off."""
-    with_break = _PACKED_EVIDENCE.take(np.concatenate((points, [ord("\n")])), axis=1)
-    packed = np.add.reduceat(with_break, starts, axis=1) - _LINE_BREAK_EVIDENCE
+    (`starts`: where each line begins; `longest`: the longest line's length), a column per line:
+    a line is summed with the line break after it (the last line with one put after the page),
+    whose evidence then comes off."""
+    with_break = np.concatenate((points, [ord("\n")]))
+    if longest < SHORT_LINE:
+        packed = np.add.reduceat(_PACKED_SHORT.take(with_break), starts) - _LINE_BREAK_SHORT
+        return ((packed >> _COUNT_SHIFTS) & np.uint64(2**_COUNT_BITS - 1)).astype(np.int64)
+    packed = np.add.reduceat(_PACKED_EVIDENCE.take(with_break, axis=1), starts, axis=1) - _LINE_BREAK_EVIDENCE
     return packed.T.copy().view(np.uint32).T.astype(np.int64)  # a line's row: its six 32-bit counts
 
 
@@ -402,8 +414,9 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     newlines = _indices(points == 10)
     starts = np.concatenate(([0], newlines + 1))
     ends = np.concatenate((newlines, [len(points)]))
-    sums = _per_line(points, starts)
-    blank = sums[SPACES] == ends - starts
+    lengths = ends - starts
+    sums = _per_line(points, starts, lengths.max())
+    blank = sums[SPACES] == lengths
     rows = _indices(~blank)  # the non-blank lines, in order
     lines = list(map(text.split("\n").__getitem__, rows.tolist()))
 
@@ -417,7 +430,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     if "," in text or ":" in text:  # number separators (`1,083`, `9:00`) are no clause marks
         clauses = clauses - _number_separators(points, newlines).take(rows)
     column, in_column = column_widths(width, clauses > 0)
-    visible = (ends - starts).take(rows) - spaces
+    visible = lengths.take(rows) - spaces
     sentences = counts[SENTENCE_MARKS]
     # Display type and bylines only where they can be: a byline has no clause punctuation, a
     # spaced headline one mark at most and no sentence end, a Markdown heading a `#`.

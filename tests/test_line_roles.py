@@ -17,6 +17,7 @@ from cleaners.lines import (
     ROLE_AT_START,
     SENTENCE_LAST_GLYPHS,
     clause_marks,
+    code_points,
     digit_edges,
     ends_sentence,
     ends_with_opening,
@@ -30,7 +31,7 @@ from cleaners.lines import (
     visible_width,
 )
 from cleaners.markers import HARD_BREAK
-from cleaners.paragraphs import infer_text_roles, line_features
+from cleaners.paragraphs import SHORT_LINE, _per_line, infer_text_roles, line_features
 from cleaners.roles import (
     CONTINUES,
     STARTS_PARAGRAPH,
@@ -74,6 +75,24 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
         digit_edges(x) for x in lines
     ]
     assert f.figure.tolist() == [is_figure(x) for x in lines]
+
+
+@settings(max_examples=200, deadline=None)
+@given(pages)
+@example("核，" * (SHORT_LINE // 2 - 1) + "。\n（记者 王某）")  # the longest line the short sums take: widths to 2 * SHORT_LINE
+def test_short_line_sums_equal_the_wide_sums(page):
+    """A page of short lines is summed with ten bits a count: the same as 32 bits a count."""
+    points = code_points(page)
+    starts = [0] + [i + 1 for i, ch in enumerate(page) if ch == "\n"]
+    assert _per_line(points, starts, 0).tolist() == _per_line(points, starts, SHORT_LINE).tolist()
+
+
+def test_a_line_too_long_for_the_short_sums_is_counted_whole():
+    """A line of SHORT_LINE glyphs or more (a paragraph already whole) takes the wide sums."""
+    page = "核酸检测，居民有序排队。" * 60 + "\n（记者 王某）"
+    lines, f = line_features(page)
+    assert f.width.tolist() == [visible_width(x) for x in lines] == [720.0, 6.0]
+    assert f.clauses.tolist() == [clause_marks(x) for x in lines] == [120, 0]
 
 
 def test_edge_glyph_sets_hold_every_glyph_a_line_test_can_turn_on():
