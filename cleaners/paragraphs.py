@@ -187,7 +187,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
     """The tests of each line's first and last glyphs (its `starts`/`ends` in the page's code
     `points`) by table look-up; a line's regex runs only where its edge glyph allows a match.
     Each equals its scalar function of `cleaners.lines`."""
-    ink = _indices(_IS_INK[points])  # every non-blank line has some
+    ink = _indices(_IS_INK.take(points))  # every non-blank line has some
     at = ink.searchsorted(starts)
     # (gathers by `take`: several times cheaper than indexing by an array, at a page's sizes)
     first, last = ink.take(at), ink.take(ink.searchsorted(ends) - 1)
