@@ -535,12 +535,37 @@ class _LineBits(NamedTuple):
     shrinks: int  # the next line is at most 0.6 of its width
 
 
+# The width tests of `_LineBits`, each a range [low, high] of one measure of a line: 0 its
+# width, 1 its width less its column's, 2 its reach (`_line_bits`) less its column's width. A
+# width is a whole number of half cells and a column of quarter cells, so the differences
+# are exact and each range holds just the lines its comparison in `_LineBits` holds.
+_WIDTH_TESTS = np.array([
+    (0, UNWRAPPED_WIDTH, np.inf),  # unwrapped
+    (0, -np.inf, WRAPPED_TAIL_CELLS),  # tail_wide
+    (0, -np.inf, WRAPPED_NAME_CELLS),  # name_wide
+    (0, -np.inf, WRAPPED_DISPLAY_CELLS),  # display_tail_wide
+    (2, -np.inf, -OFF_COLUMN),  # off_column, narrower: reach <= column - OFF_COLUMN
+    (1, OFF_COLUMN, np.inf),  # off_column, wider: width >= column + OFF_COLUMN
+    (1, -INDENT_CELLS - INDENT_SLACK, -INDENT_CELLS + INDENT_SLACK),  # indent_short
+    (1, -INDENT_CELLS - 0.5, -INDENT_CELLS + 0.5),  # indent_exact, with a whole number of cells
+    (1, -1, 1),  # at_column
+    (1, -1, np.inf),  # full
+    (2, -np.inf, -2),  # short
+    (2, -1, np.inf),  # reaches
+])
+_MEASURE, _LOW, _HIGH = _WIDTH_TESTS[:, 0].astype(np.intp), _WIDTH_TESTS[:, 1:2], _WIDTH_TESTS[:, 2:3]
+
+
 def _line_bits(f: LineFeatures) -> _LineBits:
-    """The tests of `_LineBits`, computed as arrays and packed into ints in one step."""
+    """The tests of `_LineBits`, computed as arrays and packed into ints in one step; the width
+    tests as ranges of three measures (`_WIDTH_TESTS`), all in one comparison."""
     width, column = f.width, f.column
     reach = width + f.narrow / 2  # the widest each line may be printed: a half-width glyph may take a cell
     shrinks = np.zeros(len(f), dtype=bool)
     shrinks[:-1] = width[1:] <= 0.6 * width[:-1]
+    measures = np.array([width, width - column, reach - column]).take(_MEASURE, axis=0)
+    (unwrapped, tail_wide, name_wide, display_tail_wide, narrower, wider, indent_short, indent_near, at_column,
+     full, short, reaches) = (measures >= _LOW) & (measures <= _HIGH)
     table = np.array([
         f.ends_sentence, f.opens, f.indented, f.lead, f.guide, f.hard_end, f.display_type, f.byline,
         f.page_date, f.credit, f.caption, f.starts_fragment, f.ends_opening, f.starts_digit, f.role_start,
@@ -549,17 +574,11 @@ def _line_bits(f: LineFeatures) -> _LineBits:
         f.sentences == 0,
         f.unclosed > 0,
         f.block_size >= 2,
-        width >= UNWRAPPED_WIDTH,
-        width <= WRAPPED_TAIL_CELLS,
-        width <= WRAPPED_NAME_CELLS,
-        width <= WRAPPED_DISPLAY_CELLS,
-        (reach <= column - OFF_COLUMN) | (width >= column + OFF_COLUMN),
-        np.abs(width - (column - INDENT_CELLS)) <= INDENT_SLACK,
-        (np.abs(width - (column - INDENT_CELLS)) <= 0.5) & (width == np.floor(width)),
-        np.abs(width - column) <= 1,
-        width >= column - 1,
-        reach <= column - 2,
-        reach >= column - 1,
+        unwrapped, tail_wide, name_wide, display_tail_wide,
+        narrower | wider,
+        indent_short,
+        indent_near & (width == np.floor(width)),
+        at_column, full, short, reaches,
         shrinks,
     ], dtype=bool)
     return _LineBits(all_lines(len(f)), *as_ints(table))

@@ -1,12 +1,16 @@
 """Line roles: the vectorised evidence equals the scalar reference functions, the assembly
 joins exactly the `continues` lines, and each fault class of column OCR gets its role."""
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cleaners import clean
 from cleaners.charclasses import SENTENCE_END
+from cleaners.linebits import as_row
 from cleaners.lines import (
     ENDS_SENTENCE,
     GUIDE_ITEM,
@@ -31,7 +35,20 @@ from cleaners.lines import (
     visible_width,
 )
 from cleaners.markers import HARD_BREAK
-from cleaners.paragraphs import SHORT_LINE, _per_line, infer_text_roles, line_features
+from cleaners.paragraphs import (
+    INDENT_CELLS,
+    INDENT_SLACK,
+    OFF_COLUMN,
+    SHORT_LINE,
+    UNWRAPPED_WIDTH,
+    WRAPPED_DISPLAY_CELLS,
+    WRAPPED_NAME_CELLS,
+    WRAPPED_TAIL_CELLS,
+    _line_bits,
+    _per_line,
+    infer_text_roles,
+    line_features,
+)
 from cleaners.roles import (
     CONTINUES,
     STARTS_PARAGRAPH,
@@ -93,6 +110,38 @@ def test_a_line_too_long_for_the_short_sums_is_counted_whole():
     lines, f = line_features(page)
     assert f.width.tolist() == [visible_width(x) for x in lines] == [720.0, 6.0]
     assert f.clauses.tolist() == [clause_marks(x) for x in lines] == [120, 0]
+
+
+# Widths as line_features gives them (whole half cells) and columns (quarter cells, or no
+# column at all: infinitely wide), near the bounds the width tests compare with.
+_half_cells = st.integers(0, 130).map(lambda n: n / 2)
+_columns = st.one_of(st.integers(0, 260).map(lambda n: n / 4), st.just(float("inf")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_half_cells, st.integers(0, 20), _columns), min_size=1, max_size=12))
+def test_width_tests_as_ranges_equal_their_comparisons(rows):
+    """`_line_bits` reads its width tests as ranges of width - column and reach - column: the
+    same lines as the comparisons they stand for."""
+    width, narrow, column = (np.array(x, dtype=float) for x in zip(*rows, strict=True))
+    _, f = line_features("\n".join(["核"] * len(rows)))
+    b = _line_bits(replace(f, width=width, narrow=narrow, column=column))
+    reach = width + narrow / 2
+    expected = {
+        "unwrapped": width >= UNWRAPPED_WIDTH,
+        "tail_wide": width <= WRAPPED_TAIL_CELLS,
+        "name_wide": width <= WRAPPED_NAME_CELLS,
+        "display_tail_wide": width <= WRAPPED_DISPLAY_CELLS,
+        "off_column": (reach <= column - OFF_COLUMN) | (width >= column + OFF_COLUMN),
+        "indent_short": np.abs(width - (column - INDENT_CELLS)) <= INDENT_SLACK,
+        "indent_exact": (np.abs(width - (column - INDENT_CELLS)) <= 0.5) & (width == np.floor(width)),
+        "at_column": np.abs(width - column) <= 1,
+        "full": width >= column - 1,
+        "short": reach <= column - 2,
+        "reaches": reach >= column - 1,
+    }
+    for name, test in expected.items():
+        assert as_row(getattr(b, name), len(rows)).tolist() == test.tolist(), name
 
 
 def test_edge_glyph_sets_hold_every_glyph_a_line_test_can_turn_on():
