@@ -357,16 +357,18 @@ def _window_columns(widths: np.ndarray, body: np.ndarray, offsets: np.ndarray,
     near.sort(axis=1)
     window = len(offsets)
     count = window - np.isnan(near).sum(axis=1)  # (a sum of booleans: np.count_nonzero by row is slower)
-    # The median: the middle width, or the mean of the two middle ones (a NaN if none),
-    # read from the flat table: each row starts `window` cells after the one before.
+    # The median: the middle width, or the mean of the two middle ones, read from the flat
+    # table (each row starts `window` cells after the one before). A row without widths
+    # reads a NaN of its own beside the cell before it: its median is a NaN.
     flat, row_starts = near.ravel(), np.arange(0, near.size, window)
-    column = (flat.take(row_starts + np.maximum(count - 1, 0) // 2) + flat.take(row_starts + count // 2)) / 2
+    column = (flat.take(row_starts + (count - 1) // 2) + flat.take(row_starts + count // 2)) / 2
     tolerance = np.maximum(2.0, COLUMN_TOLERANCE * column)
     within = ((near >= (column - tolerance)[:, None]) & (near <= (column + tolerance)[:, None])).sum(axis=1)
     enough = count >= 3
-    in_column = enough & (within / np.maximum(count, 1) >= 0.5) & (column <= MAX_COLUMN_WIDTH)
-    if none_wider:  # the widest is the last width before the NaNs
-        in_column &= flat.take(row_starts + np.maximum(count - 1, 0)) <= column + tolerance
+    # (most of them: within / count >= 0.5, read in integers)
+    in_column = enough & (2 * within >= count) & (column <= MAX_COLUMN_WIDTH)
+    if none_wider:  # the widest is the last width before the NaNs (a row without: NaN, never <=)
+        in_column &= flat.take(row_starts + count - 1) <= column + tolerance
     return column, in_column, enough, tolerance
 
 
