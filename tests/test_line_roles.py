@@ -16,6 +16,7 @@ from cleaners.lines import (
     GUIDE_ITEM,
     INDENTED,
     LEAD,
+    NUMBER_SEPARATOR,
     OPENS_PARAGRAPH,
     OPENS_PARAGRAPH_FIRST,
     ROLE_AT_START,
@@ -45,6 +46,7 @@ from cleaners.paragraphs import (
     WRAPPED_NAME_CELLS,
     WRAPPED_TAIL_CELLS,
     _line_bits,
+    _number_separators,
     _per_line,
     infer_text_roles,
     line_features,
@@ -142,6 +144,14 @@ def test_width_tests_as_ranges_equal_their_comparisons(rows):
     }
     for name, test in expected.items():
         assert as_row(getattr(b, name), len(rows)).tolist() == test.tolist(), name
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*"12核,:，\n"]), max_size=20).map("".join))
+@example(",1")  # a mark opening the text
+@example("1,")  # and one ending it
+def test_number_separators_found_mark_by_mark_are_the_pattern_s(text):
+    assert _number_separators(text) == [m.start() for m in NUMBER_SEPARATOR.finditer(text)]
 
 
 def test_edge_glyph_sets_hold_every_glyph_a_line_test_can_turn_on():
