@@ -334,7 +334,10 @@ def is_phrase_spaced_heading(line: str) -> bool:
     """
     if "。" in line or "！" in line or "？" in line:  # SENTENCE_PUNCT; cheapest first: most lines fail these two
         return False
-    tokens = PHRASE_GAP.split(line.strip())
+    stripped = line.strip()
+    if not (" " in stripped or "\u3000" in stripped or "\t" in stripped or "\u00a0" in stripped):
+        return False  # no space inside the line (an indented line has it only before): no PHRASE_GAP
+    tokens = PHRASE_GAP.split(stripped)
     # (The length first: no glyph is wider than one cell, so a short line is never too wide.)
     if len(tokens) < 2 or LEAD.match(line) or (len(line) > 80 and visible_width(line) > 80):
         return False

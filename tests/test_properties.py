@@ -3,6 +3,7 @@ idempotence."""
 
 from collections import Counter
 
+import pytest
 import regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -249,3 +250,23 @@ def test_debris_found_by_the_table_is_what_the_pattern_finds(text):
     from cleaners.hygiene import DEBRIS, _has_debris
 
     assert _has_debris(text) == bool(DEBRIS.search(text))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([*"核酸”“（）《》，a1", " ", "\u3000", "\t", "\u00a0", "\u2002", "\n"]), max_size=16).map("".join))
+def test_a_line_with_no_space_inside_has_no_phrase_gap(line):
+    """is_phrase_spaced_heading says no, without splitting, to a line whose stripped form
+    holds no horizontal space: PHRASE_GAP finds nothing there."""
+    from cleaners.lines import PHRASE_GAP, is_phrase_spaced_heading
+
+    stripped = line.strip()
+    if not any(space in stripped for space in " \u3000\t\u00a0"):
+        assert len(PHRASE_GAP.split(stripped)) == 1
+        assert not is_phrase_spaced_heading(line)
+
+
+@pytest.mark.parametrize("space", [" ", "\u3000", "\t", "\u00a0"])
+def test_a_phrase_gap_of_each_horizontal_space_is_read(space):
+    from cleaners.lines import is_phrase_spaced_heading
+
+    assert is_phrase_spaced_heading(f"抗击疫情{space}我们始终在一起")
