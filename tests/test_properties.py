@@ -149,14 +149,17 @@ def test_line_edge_spaces_found_after_the_fast_test_are_the_whole_page_ones(text
     assert strip_layout_marks(text) == (out, n + m)
 
 
-@settings(max_examples=1500, deadline=None)
-@given(st.lists(st.sampled_from([*"核酸，。“”（5A%", " ", "  ", "\n", "\u3000", "\u00a0", "\t"]), max_size=30).map("".join))
-def test_gaps_found_by_the_pattern_picked_for_the_text_are_the_gaps_of_every_space(text):
-    """The ASCII-space form of _GAP_BESIDE_CJK, picked when the text has no other horizontal
-    space, finds what _GAP_BESIDE_CJK finds."""
-    from cleaners.spacing import _GAP_BESIDE_CJK, _gaps_beside_cjk
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from([*"核酸，。“”‘’（5A%‰℃+a-", "\U00020000", " ", "  ", "\n", "\u3000", "\u00a0", "\t"]),
+                max_size=30).map("".join))
+@example(" 核 ")  # spaces at the text's start and end
+@example("\U00020000 5 \U00020000")  # Han beyond the BMP on either side
+def test_gaps_removed_run_by_run_are_the_pattern_s(text):
+    """_remove_gaps_beside_cjk, read run by run of spaces on text with the ASCII space alone,
+    removes and counts what _GAP_BESIDE_CJK does."""
+    from cleaners.spacing import _GAP_BESIDE_CJK, _remove_gaps_beside_cjk
 
-    assert _gaps_beside_cjk(text).subn("", text) == _GAP_BESIDE_CJK.subn("", text)
+    assert _remove_gaps_beside_cjk(text) == _GAP_BESIDE_CJK.subn("", text)
 
 
 @settings(max_examples=1500, deadline=None)
