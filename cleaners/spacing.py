@@ -270,15 +270,38 @@ def _remove_gaps(protected: str) -> tuple[str, int]:
 _DIGIT_BESIDE_SPACE = regex.compile(rf"[0-9](?:(?<=[{HSPACE}].)|(?=[{HSPACE}]))")
 
 
+def _lines_with_digit_beside_space(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line of `text` where _DIGIT_BESIDE_SPACE matches, in order. When
+    the ASCII space is the text's only horizontal space (most pages once the gaps beside CJK
+    are gone: a few spaces left), found by str.find for its spaces, each asked whether a digit
+    stands beside it; else by the pattern, resuming at each such line's end.
+
+    >>> _lines_with_digit_beside_space("共 4. 2亿元\\nin Hello\\n设计时速3 0 6公里")
+    [(0, 8), (18, 29)]
+    """
+    spans = []
+    if "\u3000" in text or "\u00a0" in text or "\t" in text:
+        match = _DIGIT_BESIDE_SPACE.search(text)
+        while match is not None:
+            start, end = text.rfind("\n", 0, match.start()) + 1, text.find("\n", match.end())
+            spans.append((start, len(text) if end < 0 else end))
+            match = _DIGIT_BESIDE_SPACE.search(text, spans[-1][1])  # from the line's end: the next line
+        return spans
+    at, last = text.find(" "), len(text) - 1
+    while at >= 0:
+        if (at and "0" <= text[at - 1] <= "9") or (at < last and "0" <= text[at + 1] <= "9"):
+            start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+            spans.append((start, len(text) if end < 0 else end))
+            at = text.find(" ", spans[-1][1])  # from the line's end: the next line
+        else:
+            at = text.find(" ", at + 1)
+    return spans
+
+
 def _remove_number_gaps(text: str) -> tuple[str, int]:
     """GAP_IN_NUMBER, then GAP_IN_SPACED_DIGITS removed, read only in the lines with a space
     beside a digit (neither pattern reads across a line break). Returns (text, removals)."""
-    spans = []  # (start, end) of each such line, found in one scan of the text: a search per line read it all again
-    match = _DIGIT_BESIDE_SPACE.search(text)
-    while match is not None:
-        start, end = text.rfind("\n", 0, match.start()) + 1, text.find("\n", match.end())
-        spans.append((start, len(text) if end < 0 else end))
-        match = _DIGIT_BESIDE_SPACE.search(text, spans[-1][1])  # from the line's end: the next line
+    spans = _lines_with_digit_beside_space(text)
     if not spans:
         return text, 0
     out, count = GAP_IN_NUMBER.subn("", "\n".join(text[start:end] for start, end in spans))

@@ -60,6 +60,23 @@ def test_cleaning_a_line_twice_changes_nothing(line):
     assert clean(once).text == once
 
 
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([*"核1 0\n.a", "  ", "\u3000", "\t"]), max_size=24).map("".join))
+@example("1 ")  # a space ending the text, a digit before it
+@example(" 1")  # and one opening it
+def test_lines_with_a_digit_beside_a_space_are_those_the_pattern_finds(text):
+    """Found space by space (the ASCII space alone) or by the pattern: the lines where
+    _DIGIT_BESIDE_SPACE matches, each once, in order."""
+    from cleaners.spacing import _DIGIT_BESIDE_SPACE, _lines_with_digit_beside_space
+
+    lines, start = [], 0
+    for line in text.split("\n"):
+        if _DIGIT_BESIDE_SPACE.search(line):
+            lines.append((start, start + len(line)))
+        start += len(line) + 1
+    assert _lines_with_digit_beside_space(text) == lines
+
+
 @settings(max_examples=200, deadline=None)
 @given(texts)
 def test_chinese_punctuation_is_never_mapped_to_ascii(text):
