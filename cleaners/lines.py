@@ -21,7 +21,18 @@ from cleaners.charclasses import (
 from cleaners.markers import HARD_BREAK
 
 # Clause or sentence punctuation, ASCII or full-width: body text has it, display type seldom does.
-CLAUSE_PUNCT = regex.compile(r"[，。、；：！？,;:!?]")
+CLAUSE_MARK_CHARS = "，。、；：！？,;:!?"
+CLAUSE_PUNCT = regex.compile(f"[{CLAUSE_MARK_CHARS}]")
+
+
+def has_clause_punct(line: str) -> bool:
+    """Whether CLAUSE_PUNCT finds a mark in `line`, asked mark by mark with `in` (body text
+    mostly has the first, `，`): cheaper than a regex search.
+
+    >>> has_clause_punct("共有23例，"), has_clause_punct("紧盯薄弱环节 落实防控措施")
+    (True, False)
+    """
+    return "，" in line or any(map(line.__contains__, CLAUSE_MARK_CHARS))
 
 # ASCII marks that end a sentence after Han, and the ASCII closers that may follow a sentence end.
 ASCII_SENTENCE_END = ".!?;"
@@ -386,7 +397,7 @@ def is_spaced_heading(line: str, punctuated: bool | None = None) -> bool:
     if "#" in line and MARKDOWN_HEADING.match(line):  # a fast test first: the mark is a `#`
         return True
     if punctuated is None:
-        punctuated = CLAUSE_PUNCT.search(line) is not None
+        punctuated = has_clause_punct(line)
     if not punctuated and is_letter_spaced(line):
         return True
     return is_phrase_spaced_heading(line)

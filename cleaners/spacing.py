@@ -14,8 +14,8 @@ import regex
 from cleaners.charclasses import BYLINE_ROLES, CJK_PUNCT, CJK_QUOTES, HAN, HSPACE
 from cleaners.lines import (
     _BMP,
-    CLAUSE_PUNCT,
     PAGE_DATE,
+    has_clause_punct,
     is_byline,
     is_letter_spaced,
     is_phrase_spaced_heading,
@@ -221,7 +221,7 @@ def keep_wide_gaps(line: str) -> str:
 def _protect_meaningful_spaces(line: str) -> str:
     if is_byline(line):
         return _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, line.strip())
-    if not CLAUSE_PUNCT.search(line) and is_letter_spaced(line):  # cheaper test first
+    if not has_clause_punct(line) and is_letter_spaced(line):  # cheaper test first
         return keep_wide_gaps(line)
     if is_phrase_spaced_heading(line):  # between Han only: no space stays beside CJK punctuation
         line = _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, line)

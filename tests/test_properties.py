@@ -290,3 +290,11 @@ def test_a_phrase_gap_of_each_horizontal_space_is_read(space):
     from cleaners.lines import is_phrase_spaced_heading
 
     assert is_phrase_spaced_heading(f"抗击疫情{space}我们始终在一起")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([*"核a1 ，。、；：！？,;:!?.“"]), max_size=12).map("".join))
+def test_clause_punctuation_asked_mark_by_mark_is_the_pattern_s(line):
+    from cleaners.lines import CLAUSE_PUNCT, has_clause_punct
+
+    assert has_clause_punct(line) == (CLAUSE_PUNCT.search(line) is not None)
