@@ -880,10 +880,10 @@ def _two_phrase_headlines(f: LineFeatures, roles: list[LineRole]) -> list[LineRo
     """The roles with each headline/subheadline pair of short bare phrases made one headline:
     the second goes on as the headline's next phrase (`NEXT_PHRASE`, a space between)."""
     out_roles = list(roles)
-    for i in range(1, len(roles)):
+    subheadline = DisplayKind.SUBHEADLINE  # (read once: the search reads every line's role)
+    for i in [i for i, role in enumerate(roles) if role.display is subheadline]:
         a, b = roles[i - 1], roles[i]
-        if not (a.role is Role.DISPLAY and a.display is DisplayKind.HEADLINE
-                and b.role is Role.DISPLAY and b.display is DisplayKind.SUBHEADLINE):
+        if not (i and a.role is Role.DISPLAY and a.display is DisplayKind.HEADLINE and b.role is Role.DISPLAY):
             continue
         wrapped = i + 1 < len(roles) and not roles[i + 1].starts_line  # the phrase goes on: longer
         # In a hard-wrapped column only (a cleaned page has none: it must read the same again);
