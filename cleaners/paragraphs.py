@@ -876,12 +876,13 @@ PHRASE_CELLS_MIN = 4
 PHRASE_CELLS_MAX = 8
 
 
-def _two_phrase_headlines(f: LineFeatures, roles: list[LineRole]) -> list[LineRole]:
+def _two_phrase_headlines(f: LineFeatures, roles: list[LineRole], starts: list[int]) -> list[LineRole]:
     """The roles with each headline/subheadline pair of short bare phrases made one headline:
-    the second goes on as the headline's next phrase (`NEXT_PHRASE`, a space between)."""
+    the second goes on as the headline's next phrase (`NEXT_PHRASE`, a space between).
+    `starts`: the lines that start a line of the output (a subheadline does), in order."""
     out_roles = list(roles)
-    subheadline = DisplayKind.SUBHEADLINE  # (read once: the search reads every line's role)
-    for i in [i for i, role in enumerate(roles) if role.display is subheadline]:
+    subheadline = DisplayKind.SUBHEADLINE  # (read once: the search reads every start's role)
+    for i in [i for i in starts if roles[i].display is subheadline]:
         a, b = roles[i - 1], roles[i]
         if not (i and a.role is Role.DISPLAY and a.display is DisplayKind.HEADLINE and b.role is Role.DISPLAY):
             continue
@@ -971,7 +972,7 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     """
     lines, features = line_features(text)
     roles, starts = _roles_and_starts(features, lines)
-    roles = _two_phrase_headlines(features, roles)
+    roles = _two_phrase_headlines(features, roles, starts)
     paragraphs = assemble_paragraphs(lines, roles)
     if HARD_BREAK in text:  # a paragraph may hold nothing else (the others are stripped already)
         paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() if HARD_BREAK in p else p
