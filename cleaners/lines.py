@@ -419,7 +419,20 @@ def is_page_date(line: str) -> bool:
     >>> is_page_date("2026年3月20日 星期五"), is_page_date("2026年3月18日星期三"), is_page_date("3月18日星期三，晴")
     (True, True, False)
     """
-    return "日" in line and PAGE_DATE.fullmatch(line) is not None
+    return "日" in line and may_be_page_date(line) and PAGE_DATE.fullmatch(line) is not None
+
+
+def may_be_page_date(line: str) -> bool:
+    """Whether `line` opens as every PAGE_DATE match does: with a space or a digit, ASCII or
+    full-width (read by comparing the line, which takes no glyph out of it; prose opens with
+    Han, and the pattern need not be asked).
+
+    >>> may_be_page_date("2026年3月20日 星期五"), may_be_page_date("\u3000２０２６年"), may_be_page_date("5月12日上午")
+    (True, True, True)
+    >>> may_be_page_date("市委书记5月12日到")
+    False
+    """
+    return line.startswith((" ", "\t", "\u3000")) or "0" <= line < ":" or "０" <= line < "："
 
 
 def opens_paragraph(line: str) -> bool:

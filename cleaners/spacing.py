@@ -19,6 +19,7 @@ from cleaners.lines import (
     is_byline,
     is_letter_spaced,
     is_phrase_spaced_heading,
+    may_be_page_date,
 )
 
 # Placeholder for a space that carries meaning, set before the removals and restored after.
@@ -429,7 +430,7 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
             line = DATELINE_GLUED.sub(" ", line)
         if "编" in line and EDITOR_CREDITS.fullmatch(line):
             line = _EDITOR_NAME_GLUED.sub(" ", _EDITOR_ROLE_GLUED.sub(" ", line))
-        if "日" in line and (date := PAGE_DATE.fullmatch(line)) and not date.group("gap"):
+        if "日" in line and may_be_page_date(line) and (date := PAGE_DATE.fullmatch(line)) and not date.group("gap"):
             line = line[: date.start("gap")] + " " + line[date.start("gap"):]
         if line != lines[k]:
             lines[k], changed = line, True

@@ -298,3 +298,14 @@ def test_clause_punctuation_asked_mark_by_mark_is_the_pattern_s(line):
     from cleaners.lines import CLAUSE_PUNCT, has_clause_punct
 
     assert has_clause_punct(line) == (CLAUSE_PUNCT.search(line) is not None)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["2026", "２０２６", "年", "3", "月", "20", "日", " ", "\u3000", "\t", "星期五", "周日", "核", "，"]),
+                max_size=10).map("".join))
+@example("2026年3月20日 星期五")
+@example("２０２６年３月２０日周日")  # full-width digits opening the line
+def test_a_line_the_page_date_fast_test_turns_away_is_no_page_date(line):
+    from cleaners.lines import PAGE_DATE, may_be_page_date
+
+    assert may_be_page_date(line) or PAGE_DATE.fullmatch(line) is None
