@@ -1044,6 +1044,10 @@ SPLIT_PAGE_DATE = regex.compile(
     r"(?P<day>(?:星期|周)[一二三四五六日天])[ \t\u3000]*$", regex.MULTILINE)
 
 
+# A line that ends with 日, spaces aside: where each SPLIT_PAGE_DATE match's date line ends.
+_DAY_AT_LINE_END = regex.compile(r"日[ \t\u3000]*\n")
+
+
 def join_split_page_dates(text: str) -> tuple[str, int]:
     """Put a page date's weekday back on its line, a space between (`2026年5月8日 星期五`).
 
@@ -1052,7 +1056,15 @@ def join_split_page_dates(text: str) -> tuple[str, int]:
     """
     if "日\n" not in text:  # a fast test first: the date ends its line
         return text, 0
-    return SPLIT_PAGE_DATE.subn(r"\g<date> \g<day>", text)
+    # SPLIT_PAGE_DATE.subn, asked only at the lines that end with 日 (spaces aside): the
+    # pattern opens with a line's start, which its scan tries at every position of the page.
+    pieces, done = [], 0
+    for day in _DAY_AT_LINE_END.finditer(text):
+        line_start = text.rfind("\n", 0, day.start()) + 1
+        if line_start >= done and (match := SPLIT_PAGE_DATE.match(text, line_start)) is not None:  # (not a 星期日 line inside the match before)
+            pieces += [text[done:line_start], match.expand(r"\g<date> \g<day>")]
+            done = match.end()
+    return ("".join(pieces) + text[done:], len(pieces) // 2) if pieces else (text, 0)
 
 
 def separate_trailing_credits(text: str) -> tuple[str, int]:

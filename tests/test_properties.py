@@ -309,3 +309,15 @@ def test_a_line_the_page_date_fast_test_turns_away_is_no_page_date(line):
     from cleaners.lines import PAGE_DATE, may_be_page_date
 
     assert may_be_page_date(line) or PAGE_DATE.fullmatch(line) is None
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["2026年", "5月", "10日", "8日", "星期", "周", "五", "日", " ", "\u3000", "\n", "核"]),
+                max_size=16).map("".join))
+@example("2026年5月10日\n星期日\n2026年5月11日\n星期一")  # a weekday line that ends with 日, then a date
+@example("2026年5月8日 \n星期五\n核日\n")  # a date line with a space before its break
+def test_split_page_dates_joined_at_the_lines_ending_with_the_day_are_the_pattern_s(text):
+    from cleaners.paragraphs import SPLIT_PAGE_DATE, join_split_page_dates
+
+    expected = SPLIT_PAGE_DATE.subn(r"\g<date> \g<day>", text) if "日\n" in text else (text, 0)
+    assert join_split_page_dates(text) == expected
