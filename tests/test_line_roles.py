@@ -63,7 +63,8 @@ from cleaners.roles import (
 # Glyphs that move the evidence: Han, digits, Latin, spaces, both widths of punctuation,
 # brackets and quotes, lead and byline words, a guide bullet, a Markdown mark.
 PIECES = list("核酸检测居民有序排队作工") + list("0127") + ["1,083", "9:00"] + list("ab") + [" ", "\u3000", "  "] + \
-    list("，。、；：！？,.;:!?") + list("（）()“”《》〈") + ["本报讯", "记者 ", "摄", "■", "# ", HARD_BREAK]
+    list("，。、；：！？,.;:!?") + list("（）()“”《》〈") + ["本报讯", "记者 ", "摄", "■", "# ", HARD_BREAK] + \
+    ["李雪/文", "连敬春/图", "2026年5月8日", "星期五", "周日"]  # credits of the third kind, page dates
 pages = st.lists(
     st.lists(st.sampled_from(PIECES), max_size=14).map("".join), min_size=1, max_size=24
 ).map("\n".join)
@@ -72,6 +73,7 @@ pages = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(pages)
 @example("\u3000\u3000本报讯（记者 王某）\n  ■要闻\n # 标题\n　核酸检测")  # indented lead, guide, heading, body
+@example("连敬春/图 李雪/文\n李雪/文 连敬春/图\n2026年5月8日 星期五\n马宁 摄")  # credits of the third kind, a page date, a credit
 def test_vectorised_features_equal_the_scalar_reference_functions(page):
     lines, f = line_features(page)
     assert lines == [line for line in page.split("\n") if line.strip()]
