@@ -472,15 +472,13 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
             dates.append(i)
         elif spaced[i] and is_spaced_heading(lines[i], punctuated[i]):
             headings.append(i)
-    byline, credit, page_date = np.zeros((3, len(rows)), dtype=bool)
-    byline[bylines] = True
-    page_date[dates] = True
-    credit[[i for i in bylines if is_credit(lines[i])]] = True
-    display_type = byline.copy()
-    display_type[headings] = True
-    display_type[dates] = True
-    figure = np.zeros(len(rows), dtype=bool)  # asked only of lines opening with a digit, no clause mark
-    figure[[i for i in _indices(edges["starts_digit"] & (clauses == 0)).tolist() if is_figure(lines[i])]] = True
+    credits = [i for i in bylines if is_credit(lines[i])]
+    # (figures asked only of lines opening with a digit, no clause mark)
+    figures = [i for i in _indices(edges["starts_digit"] & (clauses == 0)).tolist() if is_figure(lines[i])]
+    # The rows found, all set in one step: byline, credit, page date, display type, figure.
+    found = [bylines, credits, dates, bylines + headings + dates, figures]
+    byline, credit, page_date, display_type, figure = marked = np.zeros((len(found), len(rows)), dtype=bool)
+    marked[[row for row, places in enumerate(found) for _ in places], [i for places in found for i in places]] = True
     return lines, LineFeatures(
         width=width,
         narrow=2 * visible - counts[HALF_CELLS],
