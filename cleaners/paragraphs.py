@@ -176,13 +176,10 @@ _IS_SENTENCE_END = _table(SENTENCE_END)
 # all: its first ink glyph's, its last ink glyph's, its first and its last character's.
 _FIRST_GLYPH_TESTS = np.array([_IS_HAN, _IS_NEVER_FIRST, _IS_DIGIT, _IS_CAPTION_FIRST, _IS_ROLE_FIRST,
                                _IS_LEAD_TAIL_FIRST])
-# The last glyph of a BYLINE match of its second and third kinds (`… 摄`, `…/文`, `…/图`; one of
-# the first opens with an outlet or a role: _ROLE_FIRST), and of a PAGE_DATE match (a weekday):
-# only a line with such an edge glyph need be asked `is_byline` or `is_page_date`.
-_BYLINE_LAST = "摄文图"
+# The last glyph of a PAGE_DATE match (its weekday's name, or the date's 日): only a line that
+# ends with one need be asked `is_page_date`.
 _PAGE_DATE_LAST = "一二三四五六日天"
-_LAST_GLYPH_TESTS = np.array([_IS_OPENER, _IS_DIGIT, _IS_LEAD_HEAD_LAST, _table(HARD_BREAK), _table(_BYLINE_LAST),
-                              _table(_PAGE_DATE_LAST)])
+_LAST_GLYPH_TESTS = np.array([_IS_OPENER, _IS_DIGIT, _IS_LEAD_HEAD_LAST, _table(HARD_BREAK), _table(_PAGE_DATE_LAST)])
 _FIRST_CHARACTER_TESTS = np.array([_IS_OPENS_FIRST, _IS_HSPACE])
 # (a sentence end, or a glyph a sentence may end with that is none: a closing mark, an ASCII mark, a space)
 _LAST_CHARACTER_TESTS = np.array([_IS_SENTENCE_END, _IS_SENTENCE_LAST & ~_IS_SENTENCE_END])
@@ -200,8 +197,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
     second = ink.take(np.minimum(at + 1, len(ink) - 1))
     first_glyph = _FIRST_GLYPH_TESTS.take(points.take(first), axis=1)
     han, never_first, starts_digit, caption_first, role_first, lead_tail_first = first_glyph
-    ends_opening, ends_digit, lead_head_last, hard_end, byline_last, date_last = _LAST_GLYPH_TESTS.take(
-        points.take(last), axis=1)
+    ends_opening, ends_digit, lead_head_last, hard_end, date_last = _LAST_GLYPH_TESTS.take(points.take(last), axis=1)
     opens_first, indented = _FIRST_CHARACTER_TESTS.take(points.take(starts), axis=1)
     sentence_end, may_end_sentence = _LAST_CHARACTER_TESTS.take(points.take(ends - 1), axis=1)
     one_glyph_clause = han & (second < ends) & _IS_CLAUSE.take(points.take(second))
@@ -241,8 +237,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
         "ends_opening": ends_opening,
         "ends_digit": ends_digit,
         "ends_lead_head": asked(lead_head_last, LEAD_HEAD_AT_END.search),
-        "may_be_byline": role_first | byline_last,  # (not evidence: where `is_byline` may hold)
-        "may_be_page_date": date_last,  # (and `is_page_date`)
+        "may_be_page_date": date_last,  # (not evidence: where `is_page_date` may hold)
     }
 
 
@@ -459,14 +454,14 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     asked = (clauses == 0) | ((clauses == 1) & (sentences == 0) & has_space)
     if "#" in text:
         asked |= has_space
-    # `is_display_type` in three parts: a byline, a page date, or (with a space) a spaced heading;
-    # the first two only asked of lines whose edge glyphs allow them (`_edge_tests`).
+    # `is_display_type` in three parts: a byline, a page date (asked only of lines whose last
+    # glyph allows one, read in `_edge_tests`), or (with a space) a spaced heading.
     edges = _edge_tests(lines, points, starts.take(rows), ends.take(rows))
     spaced, punctuated = has_space.tolist(), (counts[CLAUSE_MARKS] > 0).tolist()
-    may_be_byline, may_be_page_date = edges["may_be_byline"].tolist(), edges["may_be_page_date"].tolist()
+    may_be_page_date = edges["may_be_page_date"].tolist()
     bylines, headings, dates = [], [], []
     for i in _indices(asked).tolist():
-        if may_be_byline[i] and is_byline(lines[i]):
+        if is_byline(lines[i]):
             bylines.append(i)
         elif may_be_page_date[i] and is_page_date(lines[i]):
             dates.append(i)
