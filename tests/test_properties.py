@@ -321,3 +321,16 @@ def test_split_page_dates_joined_at_the_lines_ending_with_the_day_are_the_patter
 
     expected = SPLIT_PAGE_DATE.subn(r"\g<date> \g<day>", text) if "日\n" in text else (text, 0)
     assert join_split_page_dates(text) == expected
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["▶", "►", "A03", "Ａ０２", "详见", "见", " ", "版", "核", "1", "\n"]), max_size=14).map("".join))
+@example("▶►A03")  # a run of both arrows on a page with `►`
+@example("核▶▶A03 ▶ 详见A02")  # and of one arrow, twice
+def test_arrow_labels_found_by_the_form_picked_for_the_page_are_the_pattern_s(text):
+    from cleaners.markers import ARROW_PAGE_LABEL, _arrow_page_labels
+
+    def found(pattern):
+        return [(m.span(), m.group("page")) for m in pattern.finditer(text)]
+
+    assert found(_arrow_page_labels(text)) == found(ARROW_PAGE_LABEL)
