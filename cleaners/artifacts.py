@@ -130,8 +130,8 @@ def _drop_repeated_lines(lines: list[str], folded: list[str]) -> tuple[list[str]
     """Lines without a copy of the non-blank line before them (`folded`: each line without
     spaces, ASCII punctuation read as full-width): of two copies the one with fewer spaces
     stays, where the first stood. Copies need MIN_HAN_PER_HALF Han glyphs."""
-    inked = [i for i, bare in enumerate(folded) if bare.strip()]  # the non-blank lines
-    inked_folded = [folded[i] for i in inked]
+    inked = list(compress(range(len(folded)), map(str.strip, folded)))  # the non-blank lines
+    inked_folded = list(map(folded.__getitem__, inked))
     kept = list(lines)
     dropped: list[int] = []
     keeper = -1  # where the copy kept of the last run of copies stands

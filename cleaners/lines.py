@@ -21,7 +21,18 @@ from cleaners.charclasses import (
 from cleaners.markers import HARD_BREAK
 
 # Clause or sentence punctuation, ASCII or full-width: body text has it, display type seldom does.
-CLAUSE_PUNCT = regex.compile(r"[，。、；：！？,;:!?]")
+CLAUSE_MARK_CHARS = "，。、；：！？,;:!?"
+CLAUSE_PUNCT = regex.compile(f"[{CLAUSE_MARK_CHARS}]")
+
+
+def has_clause_punct(line: str) -> bool:
+    """Whether CLAUSE_PUNCT finds a mark in `line`, asked mark by mark with `in` (body text
+    mostly has the first, `，`): cheaper than a regex search.
+
+    >>> has_clause_punct("共有23例，"), has_clause_punct("紧盯薄弱环节 落实防控措施")
+    (True, False)
+    """
+    return "，" in line or any(map(line.__contains__, CLAUSE_MARK_CHARS))
 
 # ASCII marks that end a sentence after Han, and the ASCII closers that may follow a sentence end.
 ASCII_SENTENCE_END = ".!?;"
@@ -374,7 +385,10 @@ def is_phrase_spaced_heading(line: str) -> bool:
     """
     if "。" in line or "！" in line or "？" in line:  # SENTENCE_PUNCT; cheapest first: most lines fail these two
         return False
-    tokens = PHRASE_GAP.split(line.strip())
+    stripped = line.strip()
+    if not (" " in stripped or "\u3000" in stripped or "\t" in stripped or "\u00a0" in stripped):
+        return False  # no space inside the line (an indented line has it only before): no PHRASE_GAP
+    tokens = PHRASE_GAP.split(stripped)
     # (The length first: no glyph is wider than one cell, so a short line is never too wide.)
     if len(tokens) < 2 or LEAD.match(line) or (len(line) > 80 and visible_width(line) > 80):
         return False
@@ -428,7 +442,7 @@ def is_spaced_heading(line: str, punctuated: bool | None = None) -> bool:
     if "#" in line and MARKDOWN_HEADING.match(line):  # a fast test first: the mark is a `#`
         return True
     if punctuated is None:
-        punctuated = CLAUSE_PUNCT.search(line) is not None
+        punctuated = has_clause_punct(line)
     if not punctuated and is_letter_spaced(line):
         return True
     return is_phrase_spaced_heading(line)
@@ -495,7 +509,20 @@ def is_page_date(line: str) -> bool:
     >>> is_page_date("2026年4月16日"), is_page_date("2026年4月16日起施行")
     (True, False)
     """
-    return "日" in line and PAGE_DATE.fullmatch(line) is not None
+    return "日" in line and may_be_page_date(line) and PAGE_DATE.fullmatch(line) is not None
+
+
+def may_be_page_date(line: str) -> bool:
+    """Whether `line` opens as every PAGE_DATE match does: with a space or a digit, ASCII or
+    full-width (read by comparing the line, which takes no glyph out of it; prose opens with
+    Han, and the pattern need not be asked).
+
+    >>> may_be_page_date("2026年3月20日 星期五"), may_be_page_date("\u3000２０２６年"), may_be_page_date("5月12日上午")
+    (True, True, True)
+    >>> may_be_page_date("市委书记5月12日到")
+    False
+    """
+    return line.startswith((" ", "\t", "\u3000")) or "0" <= line < ":" or "０" <= line < "："
 
 
 def opens_paragraph(line: str) -> bool:

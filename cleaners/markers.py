@@ -201,11 +201,21 @@ ARROW_PAGE_LABEL = regex.compile(
 )
 
 
+# The same for a page with no `►` (most): opening with `▶` alone, a literal the engine scans for
+# fast, where the class of two has it try every position of the page.
+_BLACK_ARROW_PAGE_LABEL = regex.compile(ARROW_PAGE_LABEL.pattern.replace("[▶►]+", "▶[▶►]*", 1))
+
+
+def _arrow_page_labels(text: str) -> regex.Pattern:
+    """ARROW_PAGE_LABEL, or its `▶` form when `text` has no `►`."""
+    return ARROW_PAGE_LABEL if "►" in text else _BLACK_ARROW_PAGE_LABEL
+
+
 def _arrow_label_markers(text: str) -> list[tuple[int, int, JumpMarker]]:
     """Guide pointers to a lettered page with no 版 (`▶A03`), as (start, end, marker)."""
     return [(match.start(), match.end(), JumpMarker(kind="see_page", page=marker_page_label(match.group("page"), False),
                                                     raw=match.group(0), offset=match.start()))
-            for match in ARROW_PAGE_LABEL.finditer(text)]
+            for match in _arrow_page_labels(text).finditer(text)]
 
 
 def _after_arrow_markers(head: str) -> bool:

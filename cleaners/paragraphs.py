@@ -183,7 +183,11 @@ _IS_SENTENCE_END = _table(SENTENCE_END)
 # all: its first ink glyph's, its last ink glyph's, its first and its last character's.
 _FIRST_GLYPH_TESTS = np.array([_IS_HAN, _IS_NEVER_FIRST, _IS_DIGIT, _IS_CAPTION_FIRST, _IS_ROLE_FIRST,
                                _IS_LEAD_TAIL_FIRST, _IS_LIST_ITEM_FIRST])
-_LAST_GLYPH_TESTS = np.array([_IS_OPENER, _IS_DIGIT, _IS_LEAD_HEAD_LAST, _table(HARD_BREAK), _IS_LIST_END])
+# The last glyph of a PAGE_DATE match (its weekday's name, or the date's 日): only a line that
+# ends with one need be asked `is_page_date`.
+_PAGE_DATE_LAST = "一二三四五六日天"
+_LAST_GLYPH_TESTS = np.array([_IS_OPENER, _IS_DIGIT, _IS_LEAD_HEAD_LAST, _table(HARD_BREAK), _IS_LIST_END,
+                              _table(_PAGE_DATE_LAST)])
 _FIRST_CHARACTER_TESTS = np.array([_IS_OPENS_FIRST, _IS_HSPACE])
 # (a sentence end, or a glyph a sentence may end with that is none: a closing mark, an ASCII mark, a space)
 _LAST_CHARACTER_TESTS = np.array([_IS_SENTENCE_END, _IS_SENTENCE_LAST & ~_IS_SENTENCE_END])
@@ -194,14 +198,15 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
     """The tests of each line's first and last glyphs (its `starts`/`ends` in the page's code
     `points`) by table look-up; a line's regex runs only where its edge glyph allows a match.
     Each equals its scalar function of `cleaners.lines`."""
-    ink = _indices(_IS_INK[points])  # every non-blank line has some
+    ink = _indices(_IS_INK.take(points))  # every non-blank line has some
     at = ink.searchsorted(starts)
     # (gathers by `take`: several times cheaper than indexing by an array, at a page's sizes)
     first, last = ink.take(at), ink.take(ink.searchsorted(ends) - 1)
     second = ink.take(np.minimum(at + 1, len(ink) - 1))
     first_glyph = _FIRST_GLYPH_TESTS.take(points.take(first), axis=1)
     han, never_first, starts_digit, caption_first, role_first, lead_tail_first, item_first = first_glyph
-    ends_opening, ends_digit, lead_head_last, hard_end, ends_list = _LAST_GLYPH_TESTS.take(points.take(last), axis=1)
+    ends_opening, ends_digit, lead_head_last, hard_end, ends_list, date_last = _LAST_GLYPH_TESTS.take(
+        points.take(last), axis=1)
     opens_first, indented = _FIRST_CHARACTER_TESTS.take(points.take(starts), axis=1)
     sentence_end, may_end_sentence = _LAST_CHARACTER_TESTS.take(points.take(ends - 1), axis=1)
     one_glyph_clause = han & (second < ends) & _IS_CLAUSE.take(points.take(second))
@@ -249,6 +254,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
         "list_item": list_item,
         "number_mark": number_mark,
         "ends_list": ends_list,
+        "may_be_page_date": date_last,  # (not evidence: where `is_page_date` may hold)
     }
 
 
@@ -324,27 +330,49 @@ _PACKED_EVIDENCE = CODE_POINT_EVIDENCE[0::2].astype(np.uint64) | (
     CODE_POINT_EVIDENCE[1::2].astype(np.uint64) << np.uint64(32))
 # The evidence of a line break (a column of _PACKED_EVIDENCE).
 _LINE_BREAK_EVIDENCE = _PACKED_EVIDENCE[:, [ord("\n")]]
+# The same six counts in one 64-bit integer, ten bits each, for pages whose lines are all
+# shorter than SHORT_LINE (most: a count then stays below 2**10, a width counting two a glyph):
+# one gather of one integer per code point instead of three.
+SHORT_LINE = 500
+_COUNT_BITS = 10
+_COUNT_SHIFTS = np.arange(0, 6 * _COUNT_BITS, _COUNT_BITS, dtype=np.uint64)[:, None]
+_PACKED_SHORT = (CODE_POINT_EVIDENCE.astype(np.uint64) << _COUNT_SHIFTS).sum(axis=0, dtype=np.uint64)
+_LINE_BREAK_SHORT = _PACKED_SHORT[ord("\n")]
 # Whether each BMP code point is ink (not whitespace).
 _IS_INK = CODE_POINT_EVIDENCE[SPACES] == 0
 
 
-def _per_line(points: np.ndarray, starts: np.ndarray) -> np.ndarray:
+def _per_line(points: np.ndarray, starts: np.ndarray, longest: int) -> np.ndarray:
     """The sums of each row of CODE_POINT_EVIDENCE over each line of the page's code `points`
-    (`starts`: where each line begins), a column per line: a line is summed with the line
-    break after it (the last line with one put after the page), whose evidence then comes off."""
-    with_break = _PACKED_EVIDENCE.take(np.concatenate((points, [ord("\n")])), axis=1)
-    packed = np.add.reduceat(with_break, starts, axis=1) - _LINE_BREAK_EVIDENCE
+    (`starts`: where each line begins; `longest`: the longest line's length), a column per line:
+    a line is summed with the line break after it (the last line with one put after the page),
+    whose evidence then comes off."""
+    with_break = np.concatenate((points, [ord("\n")]))
+    if longest < SHORT_LINE:
+        packed = np.add.reduceat(_PACKED_SHORT.take(with_break), starts) - _LINE_BREAK_SHORT
+        return ((packed >> _COUNT_SHIFTS) & np.uint64(2**_COUNT_BITS - 1)).astype(np.int64)
+    packed = np.add.reduceat(_PACKED_EVIDENCE.take(with_break, axis=1), starts, axis=1) - _LINE_BREAK_EVIDENCE
     return packed.T.copy().view(np.uint32).T.astype(np.int64)  # a line's row: its six 32-bit counts
 
 
-def _number_separators(points: np.ndarray, newlines: np.ndarray) -> np.ndarray:
-    """For each line of the page, its NUMBER_SEPARATOR matches: a separator mark between two
-    digits, found in the page's code `points` (`newlines`: where its line breaks are)."""
-    inner = points[1:-1]  # a mark with a glyph each side (compared, not looked up: two marks, many points)
-    comma, colon = map(ord, NUMBER_SEPARATOR_MARKS)
-    marks = _indices((inner == comma) | (inner == colon)) + 1
-    marks = marks[_IS_DIGIT[points[marks - 1]] & _IS_DIGIT[points[marks + 1]]]
-    return np.bincount(newlines.searchsorted(marks), minlength=len(newlines) + 1)
+def _number_separators(text: str) -> list[int]:
+    """Where NUMBER_SEPARATOR matches in `text`: a separator mark between two ASCII digits,
+    found by str.find for each mark (a dozen a page), not by looking at every code point.
+
+    >>> _number_separators("上午9:00开始,共1,083人")
+    [3, 11]
+    """
+    found = []
+    for mark in NUMBER_SEPARATOR_MARKS:
+        at = text.find(mark, 1)  # (a mark opening the text has no digit before it)
+        while 0 < at < len(text) - 1:
+            if text[at - 1] in _ASCII_DIGITS and text[at + 1] in _ASCII_DIGITS:
+                found.append(at)
+            at = text.find(mark, at + 1)
+    return sorted(found)
+
+
+_ASCII_DIGITS = frozenset("0123456789")
 
 
 # Offsets, from a line, of the lines in its window: around it, and on one side only (the line
@@ -367,16 +395,18 @@ def _window_columns(widths: np.ndarray, body: np.ndarray, offsets: np.ndarray,
     near.sort(axis=1)
     window = len(offsets)
     count = window - np.isnan(near).sum(axis=1)  # (a sum of booleans: np.count_nonzero by row is slower)
-    # The median: the middle width, or the mean of the two middle ones (a NaN if none),
-    # read from the flat table: each row starts `window` cells after the one before.
+    # The median: the middle width, or the mean of the two middle ones, read from the flat
+    # table (each row starts `window` cells after the one before). A row without widths
+    # reads a NaN of its own beside the cell before it: its median is a NaN.
     flat, row_starts = near.ravel(), np.arange(0, near.size, window)
-    column = (flat.take(row_starts + np.maximum(count - 1, 0) // 2) + flat.take(row_starts + count // 2)) / 2
+    column = (flat.take(row_starts + (count - 1) // 2) + flat.take(row_starts + count // 2)) / 2
     tolerance = np.maximum(2.0, COLUMN_TOLERANCE * column)
     within = ((near >= (column - tolerance)[:, None]) & (near <= (column + tolerance)[:, None])).sum(axis=1)
     enough = count >= 3
-    in_column = enough & (within / np.maximum(count, 1) >= 0.5) & (column <= MAX_COLUMN_WIDTH)
-    if none_wider:  # the widest is the last width before the NaNs
-        in_column &= flat.take(row_starts + np.maximum(count - 1, 0)) <= column + tolerance
+    # (most of them: within / count >= 0.5, read in integers)
+    in_column = enough & (2 * within >= count) & (column <= MAX_COLUMN_WIDTH)
+    if none_wider:  # the widest is the last width before the NaNs (a row without: NaN, never <=)
+        in_column &= flat.take(row_starts + count - 1) <= column + tolerance
     return column, in_column, enough, tolerance
 
 
@@ -424,8 +454,9 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     newlines = _indices(points == 10)
     starts = np.concatenate(([0], newlines + 1))
     ends = np.concatenate((newlines, [len(points)]))
-    sums = _per_line(points, starts)
-    blank = sums[SPACES] == ends - starts
+    lengths = ends - starts
+    sums = _per_line(points, starts, lengths.max())
+    blank = sums[SPACES] == lengths
     rows = _indices(~blank)  # the non-blank lines, in order
     lines = list(map(text.split("\n").__getitem__, rows.tolist()))
 
@@ -437,32 +468,36 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     width = counts[HALF_CELLS] / 2
     clauses = counts[CLAUSE_MARKS]
     if "," in text or ":" in text:  # number separators (`1,083`, `9:00`) are no clause marks
-        clauses = clauses - _number_separators(points, newlines).take(rows)
+        if separators := _number_separators(text):  # each counted on its line
+            clauses = clauses - np.bincount(newlines.searchsorted(separators), minlength=len(starts)).take(rows)
     column, in_column = column_widths(width, clauses > 0)
-    visible = (ends - starts).take(rows) - spaces
+    visible = lengths.take(rows) - spaces
     sentences = counts[SENTENCE_MARKS]
     # Display type and bylines only where they can be: a byline has no clause punctuation, a
     # spaced headline one mark at most and no sentence end, a Markdown heading a `#`.
     asked = (clauses == 0) | ((clauses == 1) & (sentences == 0) & has_space)
     if "#" in text:
         asked |= has_space
-    # `is_display_type` in three parts: a byline, a page date, or (with a space) a spaced heading.
+    # `is_display_type` in three parts: a byline, a page date (asked only of lines whose last
+    # glyph allows one, read in `_edge_tests`), or (with a space) a spaced heading.
+    edges = _edge_tests(lines, points, starts.take(rows), ends.take(rows))
     spaced, punctuated = has_space.tolist(), (counts[CLAUSE_MARKS] > 0).tolist()
+    may_be_page_date = edges["may_be_page_date"].tolist()
     bylines, headings, dates = [], [], []
     for i in _indices(asked).tolist():
         if is_byline(lines[i]):
             bylines.append(i)
-        elif is_page_date(lines[i]):
+        elif may_be_page_date[i] and is_page_date(lines[i]):
             dates.append(i)
         elif spaced[i] and is_spaced_heading(lines[i], punctuated[i]):
             headings.append(i)
-    byline, credit, page_date = np.zeros((3, len(rows)), dtype=bool)
-    byline[bylines] = True
-    page_date[dates] = True
-    credit[[i for i in bylines if is_credit(lines[i])]] = True
-    display_type = byline.copy()
-    display_type[headings] = True
-    display_type[dates] = True
+    credits = [i for i in bylines if is_credit(lines[i])]
+    # (figures asked only of lines opening with a digit, no clause mark)
+    figures = [i for i in _indices(edges["starts_digit"] & (clauses == 0)).tolist() if is_figure(lines[i])]
+    # The rows found, all set in one step: byline, credit, page date, display type, figure.
+    found = [bylines, credits, dates, bylines + headings + dates, figures]
+    byline, credit, page_date, display_type, figure = marked = np.zeros((len(found), len(rows)), dtype=bool)
+    marked[[row for row, places in enumerate(found) for _ in places], [i for places in found for i in places]] = True
     # Header items: a page label is at most three cells wide, or holds 版 or 期 (`第4版`,
     # `第5823期`); a registration number CN, editor credits 编, 校对 or 版式: only the lines
     # holding one (found by str.find) and no sentence end, at most HEADER_ITEM_CELLS wide, are asked
@@ -478,9 +513,6 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     header_item[[i for i in held if i >= 0 and width[i] <= HEADER_ITEM_CELLS and not sentences[i]
                  and is_header_item(lines[i])]] = True
     display_type |= header_item
-    edges = _edge_tests(lines, points, starts.take(rows), ends.take(rows))
-    figure = np.zeros(len(rows), dtype=bool)  # asked only of lines opening with a digit, no clause mark
-    figure[[i for i in _indices(edges["starts_digit"] & (clauses == 0)).tolist() if is_figure(lines[i])]] = True
     return lines, LineFeatures(
         width=width,
         narrow=2 * visible - counts[HALF_CELLS],
@@ -566,12 +598,37 @@ class _LineBits(NamedTuple):
     shrinks: int  # the next line is at most 0.6 of its width
 
 
+# The width tests of `_LineBits`, each a range [low, high] of one measure of a line: 0 its
+# width, 1 its width less its column's, 2 its reach (`_line_bits`) less its column's width. A
+# width is a whole number of half cells and a column of quarter cells, so the differences
+# are exact and each range holds just the lines its comparison in `_LineBits` holds.
+_WIDTH_TESTS = np.array([
+    (0, UNWRAPPED_WIDTH, np.inf),  # unwrapped
+    (0, -np.inf, WRAPPED_TAIL_CELLS),  # tail_wide
+    (0, -np.inf, WRAPPED_NAME_CELLS),  # name_wide
+    (0, -np.inf, WRAPPED_DISPLAY_CELLS),  # display_tail_wide
+    (2, -np.inf, -OFF_COLUMN),  # off_column, narrower: reach <= column - OFF_COLUMN
+    (1, OFF_COLUMN, np.inf),  # off_column, wider: width >= column + OFF_COLUMN
+    (1, -INDENT_CELLS - INDENT_SLACK, -INDENT_CELLS + INDENT_SLACK),  # indent_short
+    (1, -INDENT_CELLS - 0.5, -INDENT_CELLS + 0.5),  # indent_exact, with a whole number of cells
+    (1, -1, 1),  # at_column
+    (1, -1, np.inf),  # full
+    (2, -np.inf, -2),  # short
+    (2, -1, np.inf),  # reaches
+])
+_MEASURE, _LOW, _HIGH = _WIDTH_TESTS[:, 0].astype(np.intp), _WIDTH_TESTS[:, 1:2], _WIDTH_TESTS[:, 2:3]
+
+
 def _line_bits(f: LineFeatures) -> _LineBits:
-    """The tests of `_LineBits`, computed as arrays and packed into ints in one step."""
+    """The tests of `_LineBits`, computed as arrays and packed into ints in one step; the width
+    tests as ranges of three measures (`_WIDTH_TESTS`), all in one comparison."""
     width, column = f.width, f.column
     reach = width + f.narrow / 2  # the widest each line may be printed: a half-width glyph may take a cell
     shrinks = np.zeros(len(f), dtype=bool)
     shrinks[:-1] = width[1:] <= 0.6 * width[:-1]
+    measures = np.array([width, width - column, reach - column]).take(_MEASURE, axis=0)
+    (unwrapped, tail_wide, name_wide, display_tail_wide, narrower, wider, indent_short, indent_near, at_column,
+     full, short, reaches) = (measures >= _LOW) & (measures <= _HIGH)
     table = np.array([
         f.ends_sentence, f.opens, f.indented, f.lead, f.guide, f.hard_end, f.display_type, f.byline,
         f.page_date | f.header_item, f.credit, f.caption, f.starts_fragment, f.ends_opening, f.starts_digit, f.role_start,
@@ -582,17 +639,11 @@ def _line_bits(f: LineFeatures) -> _LineBits:
         f.sentences == 0,
         f.unclosed > 0,
         f.block_size >= 2,
-        width >= UNWRAPPED_WIDTH,
-        width <= WRAPPED_TAIL_CELLS,
-        width <= WRAPPED_NAME_CELLS,
-        width <= WRAPPED_DISPLAY_CELLS,
-        (reach <= column - OFF_COLUMN) | (width >= column + OFF_COLUMN),
-        np.abs(width - (column - INDENT_CELLS)) <= INDENT_SLACK,
-        (np.abs(width - (column - INDENT_CELLS)) <= 0.5) & (width == np.floor(width)),
-        np.abs(width - column) <= 1,
-        width >= column - 1,
-        reach <= column - 2,
-        reach >= column - 1,
+        unwrapped, tail_wide, name_wide, display_tail_wide,
+        narrower | wider,
+        indent_short,
+        indent_near & (width == np.floor(width)),
+        at_column, full, short, reaches,
         shrinks,
     ], dtype=bool)
     return _LineBits(all_lines(len(f)), *as_ints(table))
@@ -888,15 +939,17 @@ PHRASE_CELLS_MIN = 4
 PHRASE_CELLS_MAX = 8
 
 
-def _two_phrase_headlines(f: LineFeatures, roles: list[LineRole]) -> list[LineRole]:
+def _two_phrase_headlines(f: LineFeatures, roles: list[LineRole], starts: list[int]) -> list[LineRole]:
     """The roles with each headline/subheadline (or two subheadlines) pair of short bare
     phrases made one headline: the second goes on as the headline's next phrase (`NEXT_PHRASE`,
-    a space between); never three phrases, nor a page header's date or credits."""
+    a space between); never three phrases, nor a page header's date or credits. `starts`: the
+    lines that start a line of the output (a subheadline does), in order."""
     out_roles = list(roles)
-    for i in range(1, len(roles)):
+    subheadline = DisplayKind.SUBHEADLINE  # (read once: the search reads every start's role)
+    for i in [i for i in starts if roles[i].display is subheadline]:
         a, b = roles[i - 1], roles[i]
-        if not (a.role is Role.DISPLAY and a.display in (DisplayKind.HEADLINE, DisplayKind.SUBHEADLINE)
-                and b.role is Role.DISPLAY and b.display is DisplayKind.SUBHEADLINE):
+        if not (i and a.role is Role.DISPLAY and a.display in (DisplayKind.HEADLINE, subheadline)
+                and b.role is Role.DISPLAY):
             continue
         wrapped = i + 1 < len(roles) and not roles[i + 1].starts_line  # the phrase goes on: longer
         # In a hard-wrapped column only (a cleaned page has none: it must read the same again);
@@ -988,7 +1041,7 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     """
     lines, features = line_features(text)
     roles, starts = _roles_and_starts(features, lines)
-    roles = _two_phrase_headlines(features, roles)
+    roles = _two_phrase_headlines(features, roles, starts)
     paragraphs = assemble_paragraphs(lines, roles)
     if HARD_BREAK in text:  # a paragraph may hold nothing else (the others are stripped already)
         paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() if HARD_BREAK in p else p
@@ -1060,6 +1113,10 @@ SPLIT_PAGE_DATE = regex.compile(
     r"(?P<day>(?:星期|周)[一二三四五六日天])[ \t\u3000]*$", regex.MULTILINE)
 
 
+# A line that ends with 日, spaces aside: where each SPLIT_PAGE_DATE match's date line ends.
+_DAY_AT_LINE_END = regex.compile(r"日[ \t\u3000]*\n")
+
+
 def join_split_page_dates(text: str) -> tuple[str, int]:
     """Put a page date's weekday back on its line, a space between (`2026年5月8日 星期五`).
 
@@ -1068,7 +1125,15 @@ def join_split_page_dates(text: str) -> tuple[str, int]:
     """
     if "日\n" not in text:  # a fast test first: the date ends its line
         return text, 0
-    return SPLIT_PAGE_DATE.subn(r"\g<date> \g<day>", text)
+    # SPLIT_PAGE_DATE.subn, asked only at the lines that end with 日 (spaces aside): the
+    # pattern opens with a line's start, which its scan tries at every position of the page.
+    pieces, done = [], 0
+    for day in _DAY_AT_LINE_END.finditer(text):
+        line_start = text.rfind("\n", 0, day.start()) + 1
+        if line_start >= done and (match := SPLIT_PAGE_DATE.match(text, line_start)) is not None:  # (not a 星期日 line inside the match before)
+            pieces += [text[done:line_start], match.expand(r"\g<date> \g<day>")]
+            done = match.end()
+    return ("".join(pieces) + text[done:], len(pieces) // 2) if pieces else (text, 0)
 
 
 def separate_trailing_credits(text: str) -> tuple[str, int]:

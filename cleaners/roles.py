@@ -85,7 +85,8 @@ def assemble_paragraphs(lines: list[str], roles: list[LineRole]) -> list[str]:
         if not piece:
             continue
         if current and role.role is continues:
-            if role.display is not None or (piece[0] in _LATIN and current[-1][-1] in _LATIN):
+            # (piece < "\x80": its first glyph is ASCII, read without making it a string: most are Han)
+            if role.display is not None or (piece < "\x80" and piece[0] in _LATIN and current[-1][-1] in _LATIN):
                 piece = " " + piece  # a headline's next phrase, or the next Latin word
             current.append(piece)
         else:

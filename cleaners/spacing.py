@@ -6,50 +6,113 @@ stay, one each: between names in bylines and credits, between a headline's
 phrases, after a dateline lead with no bracket, and between Latin words.
 """
 
+from itertools import islice
+
+import numpy as np
 import regex
 
 from cleaners.charclasses import BYLINE_ROLES, CJK_PUNCT, CJK_QUOTES, HAN, HSPACE
 from cleaners.lines import (
-    CLAUSE_PUNCT,
+    _BMP,
     EDITOR_ROLES,
     PAGE_DATE,
+    has_clause_punct,
     is_byline,
     is_editor_credits,
     is_letter_spaced,
     is_phrase_spaced_heading,
+    may_be_page_date,
 )
 
 # Placeholder for a space that carries meaning, set before the removals and restored after.
 _KEPT_SPACE = "\ue001"
 
+# The glyphs on either side of a gap that GAP_BETWEEN_CJK and GAP_CJK_ALNUM remove (classes).
+_CJK_SIDE = f"{HAN}{CJK_PUNCT}{CJK_QUOTES}"  # Han, CJK punctuation or a Chinese quote
+_CJK_MARK_SIDE = f"{HAN}{CJK_PUNCT}"  # Han or CJK punctuation
+_ALNUM_AFTER = "0-9A-Za-z+"  # a digit, a Latin letter or a plus sign after the gap
+_ALNUM_BEFORE = "0-9A-Za-z%‰℃+"  # and before it, a unit sign too
+
+# The (before, after) classes of each kind of gap, in the order the patterns below try them:
+# between CJK; CJK then a digit or Latin; a digit or Latin then CJK; a quote and a digit.
+_GAP_SIDES = ((_CJK_SIDE, _CJK_SIDE), (_CJK_MARK_SIDE, _ALNUM_AFTER), (_ALNUM_BEFORE, _CJK_MARK_SIDE),
+              ("“‘", "0-9"), ("0-9", "”’"))
+
+
+def _gap_between(before: str, after: str) -> str:
+    """A pattern: a run of horizontal spaces between a glyph of class `before` and one of `after`."""
+    return rf"(?<=[{before}])[{HSPACE}]+(?=[{after}])"
+
+
 # Whitespace between two Chinese characters, punctuation or quotes: OCR's letter-spacing.
-GAP_BETWEEN_CJK = regex.compile(
-    rf"(?<=[{HAN}{CJK_PUNCT}{CJK_QUOTES}])[{HSPACE}]+(?=[{HAN}{CJK_PUNCT}{CJK_QUOTES}])"
-)
+GAP_BETWEEN_CJK = regex.compile(_gap_between(*_GAP_SIDES[0]))
 
 # Whitespace between CJK and a digit or Latin letter (`5 月 12 日`, `共发现 23 例`, `APP 办理`).
-GAP_CJK_ALNUM = regex.compile(
-    rf"(?<=[{HAN}{CJK_PUNCT}])[{HSPACE}]+(?=[0-9A-Za-z+])"
-    rf"|(?<=[0-9A-Za-z%‰℃+])[{HSPACE}]+(?=[{HAN}{CJK_PUNCT}])"
-    rf"|(?<=[“‘])[{HSPACE}]+(?=[0-9])|(?<=[0-9])[{HSPACE}]+(?=[”’])"
-)
+GAP_CJK_ALNUM = regex.compile("|".join(_gap_between(*sides) for sides in _GAP_SIDES[1:]))
 
 # GAP_BETWEEN_CJK and GAP_CJK_ALNUM in one pass. Each matches a whole run of spaces by the
 # characters on its two sides, which removing other runs leaves as they are: one pass removes
 # what the two did one after the other, and counts as many.
 _GAP_BESIDE_CJK = regex.compile(f"{GAP_BETWEEN_CJK.pattern}|{GAP_CJK_ALNUM.pattern}")
 
-# The same for text whose only horizontal space is the ASCII space (most pages once reflow has
-# stripped their lines' indentation): a class of one character is a literal, which the engine
-# scans for fast, where the class of four has it try every position.
-_GAP_BESIDE_CJK_ASCII_SPACE = regex.compile(_GAP_BESIDE_CJK.pattern.replace(f"[{HSPACE}]", "[ ]"))
+
+def _side_tables() -> tuple[bytes, bytes]:
+    """For each BMP code point, the branches of _GAP_BESIDE_CJK (bit k: branch k) it opens as
+    the glyph before a gap, and those it closes as the glyph after one: a gap goes when the
+    two share a branch."""
+    before, after = np.zeros((2, 0x10000), dtype=np.uint8)
+    members = {}  # each class's code points, read once from the BMP
+    for side_class in {side_class for sides in _GAP_SIDES for side_class in sides}:
+        kept = regex.sub(f"[^{side_class}]+", "", _BMP)  # (one pass; finditer makes a match per member)
+        members[side_class] = np.frombuffer(kept.encode("utf-32-le"), dtype=np.uint32)
+    for k, (before_class, after_class) in enumerate(_GAP_SIDES):
+        before[members[before_class]] |= 1 << k
+        after[members[after_class]] |= 1 << k
+    return before.tobytes(), after.tobytes()
 
 
-def _gaps_beside_cjk(text: str) -> regex.Pattern:
-    """_GAP_BESIDE_CJK, or its ASCII-space form when that is the only horizontal space in `text`."""
+_GAP_BEFORE, _GAP_AFTER = _side_tables()
+
+
+def _gap_goes_beyond_bmp(before: str, after: str) -> bool:
+    """Whether _GAP_BESIDE_CJK removes a run of spaces between `before` and `after`, one of
+    them beyond the BMP (Han of the extensions), which the tables do not hold."""
+    return _GAP_BESIDE_CJK.search(f"{before} {after}") is not None  # (its one space)
+
+
+def _remove_gaps_beside_cjk(text: str) -> tuple[str, int]:
+    """`_GAP_BESIDE_CJK.subn("", text)`. When the ASCII space is the only horizontal space in
+    `text` (most pages once reflow has stripped their lines' indentation), read run by run of
+    spaces from `str.split`, each decided by the glyphs on its two sides (look-ups in
+    `_GAP_BEFORE` and `_GAP_AFTER`): the engine's scan tries its five branches at every
+    position of the text.
+
+    >>> _remove_gaps_beside_cjk("5 月 12 日  上午 APP 办理, in Hello World ")
+    ('5月12日上午APP办理, in Hello World ', 6)
+    """
     if "\u3000" in text or "\u00a0" in text or "\t" in text:
-        return _GAP_BESIDE_CJK
-    return _GAP_BESIDE_CJK_ASCII_SPACE
+        return _GAP_BESIDE_CJK.subn("", text)
+    parts = text.split(" ")
+    before = parts[0]  # the text before the run of spaces at hand (empty only at the text's start)
+    pieces, count, spaces = [before], 0, 1
+    for part in islice(parts, 1, None):
+        if not part:  # the run goes on (or the text ends with it)
+            spaces += 1
+            continue
+        try:
+            goes = before and _GAP_BEFORE[ord(before[-1])] & _GAP_AFTER[ord(part[0])]
+        except IndexError:
+            goes = _gap_goes_beyond_bmp(before[-1], part[0])
+        if goes:
+            count += 1
+        else:
+            pieces.append(" " * spaces)
+        pieces.append(part)
+        before, spaces = part, 1
+    if spaces > 1:  # the text ends with a run of spaces
+        pieces.append(" " * (spaces - 1))
+    return "".join(pieces), count
+
 
 # Whitespace inside a number or before its unit sign (`4. 2亿元`, `317 .7`, `3 . 5%`, `100 %`).
 GAP_IN_NUMBER = regex.compile(
@@ -161,7 +224,7 @@ def keep_wide_gaps(line: str) -> str:
 def _protect_meaningful_spaces(line: str) -> str:
     if is_byline(line):
         return _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, line.strip())
-    if not CLAUSE_PUNCT.search(line) and is_letter_spaced(line):  # cheaper test first
+    if not has_clause_punct(line) and is_letter_spaced(line):  # cheaper test first
         return keep_wide_gaps(line)
     if is_phrase_spaced_heading(line):  # between Han only: no space stays beside CJK punctuation
         line = _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, line)
@@ -190,7 +253,7 @@ def repair_line_spacing(line: str) -> tuple[str, int]:
 def _remove_gaps(protected: str) -> tuple[str, int]:
     """Drop meaningless gaps and collapse space runs in text whose meaningful spaces are
     protected; the kept spaces come back. Returns (text, removals)."""
-    out, count = _gaps_beside_cjk(protected).subn("", protected)
+    out, count = _remove_gaps_beside_cjk(protected)
     out, n = _remove_number_gaps(out)
     count += n
     # Runs collapse before the acronyms join: `G  G` is spaced as `G G` is (once collapsed,
@@ -210,15 +273,38 @@ def _remove_gaps(protected: str) -> tuple[str, int]:
 _DIGIT_BESIDE_SPACE = regex.compile(rf"[0-9](?:(?<=[{HSPACE}].)|(?=[{HSPACE}]))")
 
 
+def _lines_with_digit_beside_space(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line of `text` where _DIGIT_BESIDE_SPACE matches, in order. When
+    the ASCII space is the text's only horizontal space (most pages once the gaps beside CJK
+    are gone: a few spaces left), found by str.find for its spaces, each asked whether a digit
+    stands beside it; else by the pattern, resuming at each such line's end.
+
+    >>> _lines_with_digit_beside_space("共 4. 2亿元\\nin Hello\\n设计时速3 0 6公里")
+    [(0, 8), (18, 29)]
+    """
+    spans = []
+    if "\u3000" in text or "\u00a0" in text or "\t" in text:
+        match = _DIGIT_BESIDE_SPACE.search(text)
+        while match is not None:
+            start, end = text.rfind("\n", 0, match.start()) + 1, text.find("\n", match.end())
+            spans.append((start, len(text) if end < 0 else end))
+            match = _DIGIT_BESIDE_SPACE.search(text, spans[-1][1])  # from the line's end: the next line
+        return spans
+    at, last = text.find(" "), len(text) - 1
+    while at >= 0:
+        if (at and "0" <= text[at - 1] <= "9") or (at < last and "0" <= text[at + 1] <= "9"):
+            start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+            spans.append((start, len(text) if end < 0 else end))
+            at = text.find(" ", spans[-1][1])  # from the line's end: the next line
+        else:
+            at = text.find(" ", at + 1)
+    return spans
+
+
 def _remove_number_gaps(text: str) -> tuple[str, int]:
     """GAP_IN_NUMBER, then GAP_IN_SPACED_DIGITS removed, read only in the lines with a space
     beside a digit (neither pattern reads across a line break). Returns (text, removals)."""
-    spans = []  # (start, end) of each such line, found in one scan of the text: a search per line read it all again
-    match = _DIGIT_BESIDE_SPACE.search(text)
-    while match is not None:
-        start, end = text.rfind("\n", 0, match.start()) + 1, text.find("\n", match.end())
-        spans.append((start, len(text) if end < 0 else end))
-        match = _DIGIT_BESIDE_SPACE.search(text, spans[-1][1])  # from the line's end: the next line
+    spans = _lines_with_digit_beside_space(text)
     if not spans:
         return text, 0
     out, count = GAP_IN_NUMBER.subn("", "\n".join(text[start:end] for start, end in spans))
@@ -349,7 +435,7 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
             line = DATELINE_GLUED.sub(" ", line)
         if credits_on_page and is_editor_credits(line):
             line = _EDITOR_NAME_GLUED.sub(" ", _EDITOR_ROLE_GLUED.sub(" ", line))
-        if "日" in line and (date := PAGE_DATE.fullmatch(line)) and date.group("gap") == "":
+        if "日" in line and may_be_page_date(line) and (date := PAGE_DATE.fullmatch(line)) and date.group("gap") == "":
             line = line[: date.start("gap")] + " " + line[date.start("gap"):]
         if line != lines[k]:
             lines[k], changed = line, True

@@ -1,23 +1,29 @@
 """Line roles: the vectorised evidence equals the scalar reference functions, the assembly
 joins exactly the `continues` lines, and each fault class of column OCR gets its role."""
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cleaners import clean
 from cleaners.charclasses import SENTENCE_END
+from cleaners.linebits import as_row
 from cleaners.lines import (
     ENDS_SENTENCE,
     GUIDE_ITEM,
     INDENTED,
     LEAD,
     LIST_ITEM,
+    NUMBER_SEPARATOR,
     OPENS_PARAGRAPH,
     OPENS_PARAGRAPH_FIRST,
     ROLE_AT_START,
     SENTENCE_LAST_GLYPHS,
     clause_marks,
+    code_points,
     digit_edges,
     ends_list_clause,
     ends_sentence,
@@ -34,7 +40,21 @@ from cleaners.lines import (
     visible_width,
 )
 from cleaners.markers import HARD_BREAK
-from cleaners.paragraphs import infer_text_roles, line_features
+from cleaners.paragraphs import (
+    INDENT_CELLS,
+    INDENT_SLACK,
+    OFF_COLUMN,
+    SHORT_LINE,
+    UNWRAPPED_WIDTH,
+    WRAPPED_DISPLAY_CELLS,
+    WRAPPED_NAME_CELLS,
+    WRAPPED_TAIL_CELLS,
+    _line_bits,
+    _number_separators,
+    _per_line,
+    infer_text_roles,
+    line_features,
+)
 from cleaners.roles import (
     CONTINUES,
     STARTS_PARAGRAPH,
@@ -48,7 +68,8 @@ from cleaners.roles import (
 # brackets and quotes, lead and byline words, a guide bullet, a Markdown mark.
 PIECES = list("核酸检测居民有序排队作工") + list("0127") + ["1,083", "9:00"] + list("ab") + [" ", "\u3000", "  "] + \
     list("，。、；：！？,.;:!?") + list("（）()“”《》〈") + ["本报讯", "记者 ", "摄", "■", "# ", HARD_BREAK] + \
-    ["一、", "（二）", "3.", "①", "责任编辑", "校对：", "美编", "电话：", "2026年4月16日", "A14", "第4版", "CN36-0118", "第5823期"]
+    ["一、", "（二）", "3.", "①", "责任编辑", "校对：", "美编", "电话：", "2026年4月16日", "A14", "第4版", "CN36-0118", "第5823期"] + \
+    ["李雪/文", "连敬春/图", "2026年5月8日", "星期五", "周日", "文／林清", "研究室供稿"]  # credits, page dates
 pages = st.lists(
     st.lists(st.sampled_from(PIECES), max_size=14).map("".join), min_size=1, max_size=24
 ).map("\n".join)
@@ -57,6 +78,7 @@ pages = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(pages)
 @example("\u3000\u3000本报讯（记者 王某）\n  ■要闻\n # 标题\n　核酸检测")  # indented lead, guide, heading, body
+@example("连敬春/图 李雪/文\n李雪/文 连敬春/图\n2026年5月8日 星期五\n马宁 摄")  # credits of the third kind, a page date, a credit
 def test_vectorised_features_equal_the_scalar_reference_functions(page):
     lines, f = line_features(page)
     assert lines == [line for line in page.split("\n") if line.strip()]
@@ -83,6 +105,64 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
     assert f.list_item.tolist() == [is_list_item(x) for x in lines]
     assert f.number_mark.tolist() == [is_list_item(x) and LIST_ITEM.match(x).group().endswith("、") for x in lines]
     assert f.ends_list.tolist() == [ends_list_clause(x) for x in lines]
+
+
+@settings(max_examples=200, deadline=None)
+@given(pages)
+@example("核，" * (SHORT_LINE // 2 - 1) + "。\n（记者 王某）")  # the longest line the short sums take: widths to 2 * SHORT_LINE
+def test_short_line_sums_equal_the_wide_sums(page):
+    """A page of short lines is summed with ten bits a count: the same as 32 bits a count."""
+    points = code_points(page)
+    starts = [0] + [i + 1 for i, ch in enumerate(page) if ch == "\n"]
+    assert _per_line(points, starts, 0).tolist() == _per_line(points, starts, SHORT_LINE).tolist()
+
+
+def test_a_line_too_long_for_the_short_sums_is_counted_whole():
+    """A line of SHORT_LINE glyphs or more (a paragraph already whole) takes the wide sums."""
+    page = "核酸检测，居民有序排队。" * 60 + "\n（记者 王某）"
+    lines, f = line_features(page)
+    assert f.width.tolist() == [visible_width(x) for x in lines] == [720.0, 6.0]
+    assert f.clauses.tolist() == [clause_marks(x) for x in lines] == [120, 0]
+
+
+# Widths as line_features gives them (whole half cells) and columns (quarter cells, or no
+# column at all: infinitely wide), near the bounds the width tests compare with.
+_half_cells = st.integers(0, 130).map(lambda n: n / 2)
+_columns = st.one_of(st.integers(0, 260).map(lambda n: n / 4), st.just(float("inf")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_half_cells, st.integers(0, 20), _columns), min_size=1, max_size=12))
+def test_width_tests_as_ranges_equal_their_comparisons(rows):
+    """`_line_bits` reads its width tests as ranges of width - column and reach - column: the
+    same lines as the comparisons they stand for."""
+    width, narrow, column = (np.array(x, dtype=float) for x in zip(*rows, strict=True))
+    _, f = line_features("\n".join(["核"] * len(rows)))
+    b = _line_bits(replace(f, width=width, narrow=narrow, column=column))
+    reach = width + narrow / 2
+    expected = {
+        "unwrapped": width >= UNWRAPPED_WIDTH,
+        "tail_wide": width <= WRAPPED_TAIL_CELLS,
+        "name_wide": width <= WRAPPED_NAME_CELLS,
+        "display_tail_wide": width <= WRAPPED_DISPLAY_CELLS,
+        "off_column": (reach <= column - OFF_COLUMN) | (width >= column + OFF_COLUMN),
+        "indent_short": np.abs(width - (column - INDENT_CELLS)) <= INDENT_SLACK,
+        "indent_exact": (np.abs(width - (column - INDENT_CELLS)) <= 0.5) & (width == np.floor(width)),
+        "at_column": np.abs(width - column) <= 1,
+        "full": width >= column - 1,
+        "short": reach <= column - 2,
+        "reaches": reach >= column - 1,
+    }
+    for name, test in expected.items():
+        assert as_row(getattr(b, name), len(rows)).tolist() == test.tolist(), name
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*"12核,:，\n"]), max_size=20).map("".join))
+@example(",1")  # a mark opening the text
+@example("1,")  # and one ending it
+def test_number_separators_found_mark_by_mark_are_the_pattern_s(text):
+    assert _number_separators(text) == [m.start() for m in NUMBER_SEPARATOR.finditer(text)]
 
 
 def test_edge_glyph_sets_hold_every_glyph_a_line_test_can_turn_on():

@@ -3,6 +3,7 @@ idempotence."""
 
 from collections import Counter
 
+import pytest
 import regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -57,6 +58,23 @@ def test_no_ascii_clause_punctuation_left_beside_han(text):
 def test_cleaning_a_line_twice_changes_nothing(line):
     once = clean(line).text
     assert clean(once).text == once
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([*"核1 0\n.a", "  ", "\u3000", "\t"]), max_size=24).map("".join))
+@example("1 ")  # a space ending the text, a digit before it
+@example(" 1")  # and one opening it
+def test_lines_with_a_digit_beside_a_space_are_those_the_pattern_finds(text):
+    """Found space by space (the ASCII space alone) or by the pattern: the lines where
+    _DIGIT_BESIDE_SPACE matches, each once, in order."""
+    from cleaners.spacing import _DIGIT_BESIDE_SPACE, _lines_with_digit_beside_space
+
+    lines, start = [], 0
+    for line in text.split("\n"):
+        if _DIGIT_BESIDE_SPACE.search(line):
+            lines.append((start, start + len(line)))
+        start += len(line) + 1
+    assert _lines_with_digit_beside_space(text) == lines
 
 
 @settings(max_examples=200, deadline=None)
@@ -155,14 +173,17 @@ def test_line_edge_spaces_found_after_the_fast_test_are_the_whole_page_ones(text
     assert strip_layout_marks(text) == (out, n + r + m)
 
 
-@settings(max_examples=1500, deadline=None)
-@given(st.lists(st.sampled_from([*"核酸，。“”（5A%", " ", "  ", "\n", "\u3000", "\u00a0", "\t"]), max_size=30).map("".join))
-def test_gaps_found_by_the_pattern_picked_for_the_text_are_the_gaps_of_every_space(text):
-    """The ASCII-space form of _GAP_BESIDE_CJK, picked when the text has no other horizontal
-    space, finds what _GAP_BESIDE_CJK finds."""
-    from cleaners.spacing import _GAP_BESIDE_CJK, _gaps_beside_cjk
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from([*"核酸，。“”‘’（5A%‰℃+a-", "\U00020000", " ", "  ", "\n", "\u3000", "\u00a0", "\t"]),
+                max_size=30).map("".join))
+@example(" 核 ")  # spaces at the text's start and end
+@example("\U00020000 5 \U00020000")  # Han beyond the BMP on either side
+def test_gaps_removed_run_by_run_are_the_pattern_s(text):
+    """_remove_gaps_beside_cjk, read run by run of spaces on text with the ASCII space alone,
+    removes and counts what _GAP_BESIDE_CJK does."""
+    from cleaners.spacing import _GAP_BESIDE_CJK, _remove_gaps_beside_cjk
 
-    assert _gaps_beside_cjk(text).subn("", text) == _GAP_BESIDE_CJK.subn("", text)
+    assert _remove_gaps_beside_cjk(text) == _GAP_BESIDE_CJK.subn("", text)
 
 
 @settings(max_examples=1500, deadline=None)
@@ -256,3 +277,67 @@ def test_debris_found_by_the_table_is_what_the_pattern_finds(text):
     from cleaners.hygiene import DEBRIS, _has_debris
 
     assert _has_debris(text) == bool(DEBRIS.search(text))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([*"核酸”“（）《》，a1", " ", "\u3000", "\t", "\u00a0", "\u2002", "\n"]), max_size=16).map("".join))
+def test_a_line_with_no_space_inside_has_no_phrase_gap(line):
+    """is_phrase_spaced_heading says no, without splitting, to a line whose stripped form
+    holds no horizontal space: PHRASE_GAP finds nothing there."""
+    from cleaners.lines import PHRASE_GAP, is_phrase_spaced_heading
+
+    stripped = line.strip()
+    if not any(space in stripped for space in " \u3000\t\u00a0"):
+        assert len(PHRASE_GAP.split(stripped)) == 1
+        assert not is_phrase_spaced_heading(line)
+
+
+@pytest.mark.parametrize("space", [" ", "\u3000", "\t", "\u00a0"])
+def test_a_phrase_gap_of_each_horizontal_space_is_read(space):
+    from cleaners.lines import is_phrase_spaced_heading
+
+    assert is_phrase_spaced_heading(f"抗击疫情{space}我们始终在一起")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([*"核a1 ，。、；：！？,;:!?.“"]), max_size=12).map("".join))
+def test_clause_punctuation_asked_mark_by_mark_is_the_pattern_s(line):
+    from cleaners.lines import CLAUSE_PUNCT, has_clause_punct
+
+    assert has_clause_punct(line) == (CLAUSE_PUNCT.search(line) is not None)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["2026", "２０２６", "年", "3", "月", "20", "日", " ", "\u3000", "\t", "星期五", "周日", "核", "，"]),
+                max_size=10).map("".join))
+@example("2026年3月20日 星期五")
+@example("２０２６年３月２０日周日")  # full-width digits opening the line
+def test_a_line_the_page_date_fast_test_turns_away_is_no_page_date(line):
+    from cleaners.lines import PAGE_DATE, may_be_page_date
+
+    assert may_be_page_date(line) or PAGE_DATE.fullmatch(line) is None
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["2026年", "5月", "10日", "8日", "星期", "周", "五", "日", " ", "\u3000", "\n", "核"]),
+                max_size=16).map("".join))
+@example("2026年5月10日\n星期日\n2026年5月11日\n星期一")  # a weekday line that ends with 日, then a date
+@example("2026年5月8日 \n星期五\n核日\n")  # a date line with a space before its break
+def test_split_page_dates_joined_at_the_lines_ending_with_the_day_are_the_pattern_s(text):
+    from cleaners.paragraphs import SPLIT_PAGE_DATE, join_split_page_dates
+
+    expected = SPLIT_PAGE_DATE.subn(r"\g<date> \g<day>", text) if "日\n" in text else (text, 0)
+    assert join_split_page_dates(text) == expected
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["▶", "►", "A03", "Ａ０２", "详见", "见", " ", "版", "核", "1", "\n"]), max_size=14).map("".join))
+@example("▶►A03")  # a run of both arrows on a page with `►`
+@example("核▶▶A03 ▶ 详见A02")  # and of one arrow, twice
+def test_arrow_labels_found_by_the_form_picked_for_the_page_are_the_pattern_s(text):
+    from cleaners.markers import ARROW_PAGE_LABEL, _arrow_page_labels
+
+    def found(pattern):
+        return [(m.span(), m.group("page")) for m in pattern.finditer(text)]
+
+    assert found(_arrow_page_labels(text)) == found(ARROW_PAGE_LABEL)
