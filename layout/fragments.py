@@ -32,6 +32,7 @@ MAX_GAP = 1.5
 # A piece of at most this many Han glyphs is judged by its box's height, not its pitch (a
 # bullet or mark keeps the pitch test).
 TINY_PIECE = 2
+# A piece of Han glyphs only (the tiny-piece test's own: a bullet or mark is none).
 _HAN = regex.compile(r"\p{Han}+")
 
 # A line starting within this many glyph heights of the x where the display line right above
