@@ -379,7 +379,7 @@ def read_ocr_source(source: SourceFile, data: bytes, manifests: dict[str, dict],
     fmt = sniff_format(source.path, data[:4096])
     if fmt is None:
         return [], [Rejected(source.source_path, "not an OCR engine's file (hOCR, ALTO or "
-                             "PaddleOCR JSON with rec_texts)", source.path, doc_id, len(data))]
+                             "PaddleOCR / RapidOCR JSON)", source.path, doc_id, len(data))]
     try:
         page = read_ocr_file(source.path, data, fmt)
     except OcrFormatError as err:

@@ -8,6 +8,8 @@ not one raises `OcrFormatError` naming the file and the problem.
 
 from pathlib import Path
 
+import regex
+
 from readers.alto import read_alto
 from readers.errors import OcrFormatError
 from readers.hocr import read_hocr
@@ -18,7 +20,11 @@ from readers.paddle import read_paddle
 # What a file's first bytes say, by format (read after a BOM and leading whitespace).
 _HOCR_MARKS = (b"ocr_page", b"ocr-system", b"ocr_line")
 _ALTO_MARK = b"<alto"
-_PADDLE_MARK = b'"rec_texts"'
+# PaddleOCR 3.x writes `dt_polys` (kilobytes) before `rec_texts`; RapidOCR's to_json has `txt`.
+_PADDLE_MARKS = (b'"rec_texts"', b'"dt_polys"', b'"rec_polys"', b'"txt"')
+# `[[[[x, y], …`: a PaddleOCR 2.x or RapidOCR 1.x result (rows of [polygon, text…], maybe in a
+# page's list): three to five brackets open before the first coordinate.
+_PADDLE_ROWS = regex.compile(rb"^\s*(?:\[\s*){3,5}-?\d")
 
 # Extensions that name a format outright.
 _SUFFIX_FORMATS = {".hocr": "hocr", ".alto": "alto", **{s: "image" for s in IMAGE_SUFFIXES}}
@@ -40,7 +46,7 @@ def sniff_format(path: str | Path, head: bytes) -> str | None:
             return "alto"
         if any(mark in head for mark in _HOCR_MARKS):
             return "hocr"
-        if _PADDLE_MARK in head:
+        if any(mark in head for mark in _PADDLE_MARKS) or _PADDLE_ROWS.match(head.lstrip(b"\xef\xbb\xbf")):
             return "paddleocr"
         if suffix == ".xml":
             return "alto"  # an XML input must be ALTO: the reader says why it is not

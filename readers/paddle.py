@@ -1,23 +1,80 @@
-"""PaddleOCR-style JSON to the page model: PaddleOCR 3.x `save_to_json` (`rec_texts`,
-`rec_scores`, and `rec_boxes` or `rec_polys`, maybe under `res`) and RapidOCR's output in the
-same shape. Lines only: the format has no words."""
+"""PaddleOCR-style JSON to the page model, in the shapes engines and users save it:
+
+- PaddleOCR 3.x `save_to_json` (`rec_texts`, `rec_scores`, and `rec_boxes` or `rec_polys`,
+  maybe under `res`) and what `qingyang ocr` writes (the same keys, with `width`, `height`);
+- RapidOCR's `RapidOCROutput.to_json()`: a list of `{"box": polygon, "txt", "score"}`;
+- PaddleOCR 2.x `ocr()` results dumped as they are: `[[polygon, [text, score]], ...]`, maybe
+  inside the one-page list `ocr()` returns, and RapidOCR 1.x's `[[polygon, text, score], ...]`.
+
+Lines only: the format has no words."""
 
 import json
 
 from readers.errors import OcrFormatError
 from readers.model import Box, OcrLine, OcrPage
 
+# One recognised line before it becomes an OcrLine: text, box, score (None: not given).
+Recognised = tuple[str, Box, float | None]
 
-def _payload(data: bytes, source: str) -> dict:
+
+def _load(data: bytes, source: str):
     try:
-        payload = json.loads(data.decode("utf-8-sig"))
+        return json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise OcrFormatError(source, f"not JSON: {err}") from None
-    if isinstance(payload, dict) and isinstance(payload.get("res"), dict):
-        payload = payload["res"]  # PaddleOCR 3.x save_to_json nests the result
-    if not isinstance(payload, dict) or not isinstance(payload.get("rec_texts"), list):
-        raise OcrFormatError(source, "not PaddleOCR JSON: no rec_texts list")
-    return payload
+
+
+def _shape(points, source: str) -> Box:
+    """A box from `[x0, y0, x1, y1]` or from a polygon's points."""
+    try:
+        if len(points) == 4 and all(isinstance(v, int | float) for v in points):
+            return Box(*map(float, points))
+        return Box.around([[float(p[0]), float(p[1])] for p in points])
+    except (TypeError, ValueError, IndexError):
+        raise OcrFormatError(source, f"PaddleOCR JSON: {str(points)[:40]} is not a box or polygon") from None
+
+
+def _from_rec_lists(payload: dict, source: str) -> list[Recognised]:
+    texts = payload["rec_texts"]
+    boxes = payload.get("rec_boxes")
+    polys = payload.get("rec_polys") or payload.get("dt_polys")
+    scores = payload.get("rec_scores") or [None] * len(texts)
+    if boxes is not None and len(boxes) == len(texts):
+        shapes = [_shape(box[:4], source) for box in boxes]
+    elif polys is not None and len(polys) == len(texts):
+        shapes = [_shape(poly, source) for poly in polys]
+    else:
+        raise OcrFormatError(source, f"PaddleOCR JSON: {len(texts)} texts but no box or polygon for each")
+    if len(scores) != len(texts):
+        raise OcrFormatError(source, f"PaddleOCR JSON: {len(texts)} texts but {len(scores)} scores")
+    return list(zip(texts, shapes, scores, strict=True))
+
+
+def _is_result_row(item) -> bool:
+    """`[polygon, [text, score]]` or `[polygon, text, score]`: a polygon is a list of points."""
+    return (isinstance(item, list) and len(item) in (2, 3) and isinstance(item[0], list)
+            and bool(item[0]) and isinstance(item[0][0], list))
+
+
+def _from_line_list(items: list, source: str) -> list[Recognised]:
+    """RapidOCR's `to_json()` dicts, or PaddleOCR 2.x / RapidOCR 1.x result rows."""
+    if len(items) == 1 and (items[0] is None or (isinstance(items[0], list) and items[0]
+                                                  and _is_result_row(items[0][0]))):
+        items = items[0] or []  # PaddleOCR 2.x: one list of lines per page, None for none
+    elif len(items) > 1 and all(isinstance(i, list) and i and _is_result_row(i[0]) for i in items):
+        raise OcrFormatError(source, f"PaddleOCR JSON holds {len(items)} pages: save one file per page")
+    lines = []
+    for item in items:
+        if isinstance(item, dict) and "txt" in item and "box" in item:
+            lines.append((item["txt"], _shape(item["box"], source), item.get("score")))
+        elif isinstance(item, list | tuple) and len(item) == 2 and isinstance(item[1], list | tuple):
+            lines.append((item[1][0], _shape(item[0], source), item[1][1] if len(item[1]) > 1 else None))
+        elif isinstance(item, list | tuple) and len(item) == 3 and isinstance(item[1], str):
+            lines.append((item[1], _shape(item[0], source), item[2]))
+        else:
+            raise OcrFormatError(source, f"PaddleOCR JSON: a line {str(item)[:40]} is neither "
+                                         "{box, txt, score} nor [polygon, [text, score]]")
+    return lines
 
 
 def read_paddle(data: bytes, source: str) -> OcrPage:
@@ -26,25 +83,25 @@ def read_paddle(data: bytes, source: str) -> OcrPage:
     >>> page = read_paddle(b'{"rec_texts": ["\\\\u6838\\\\u9178"], "rec_scores": [0.9], '
     ...                    b'"rec_polys": [[[10, 5], [60, 5], [60, 30], [10, 30]]]}', "p.json")
     >>> [(l.text, l.box.as_list(), l.confidence) for l in page.lines]
-    [('核酸', [10, 5, 60, 30], 0.9)]
+    [('核酸', [10.0, 5.0, 60.0, 30.0], 0.9)]
+    >>> read_paddle(b'[[[[[10, 5], [60, 5], [60, 30], [10, 30]], ["AB", 0.8]]]]', "p.json").lines[0].text
+    'AB'
     """
-    payload = _payload(data, source)
-    texts = payload["rec_texts"]
-    boxes = payload.get("rec_boxes")
-    polys = payload.get("rec_polys") or payload.get("dt_polys")
-    scores = payload.get("rec_scores") or [None] * len(texts)
-    if boxes is not None and len(boxes) == len(texts):
-        shapes = [Box(*box[:4]) for box in boxes]
-    elif polys is not None and len(polys) == len(texts):
-        shapes = [Box.around(poly) for poly in polys]
+    payload = _load(data, source)
+    if isinstance(payload, dict) and isinstance(payload.get("res"), dict):
+        payload = payload["res"]  # PaddleOCR 3.x save_to_json nests the result
+    if isinstance(payload, dict) and isinstance(payload.get("rec_texts"), list):
+        recognised = _from_rec_lists(payload, source)
+    elif isinstance(payload, list):
+        recognised = _from_line_list(payload, source)
+        payload = {}
     else:
-        raise OcrFormatError(source, f"PaddleOCR JSON: {len(texts)} texts but no box or polygon for each")
-    if len(scores) != len(texts):
-        raise OcrFormatError(source, f"PaddleOCR JSON: {len(texts)} texts but {len(scores)} scores")
+        raise OcrFormatError(source, "not PaddleOCR JSON: no rec_texts list, nor a list of lines")
     lines = tuple(
         OcrLine(str(text), box, float(score) if score is not None else None)
-        for text, box, score in zip(texts, shapes, scores, strict=True) if str(text).strip()
+        for text, box, score in recognised if str(text).strip()
     )
+    shapes = [box for _, box, _ in recognised]
     width = payload.get("width") or (max((b.x1 for b in shapes), default=0) or None)
     height = payload.get("height") or (max((b.y1 for b in shapes), default=0) or None)
     return OcrPage(lines, "paddleocr", width, height)

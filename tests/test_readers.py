@@ -79,6 +79,44 @@ def test_paddle_json_nested_under_res_and_with_polygons_reads(tmp_path):
     assert (line.text, line.box.as_list(), line.confidence) == ("核酸检测", [5, 5, 85, 25], 0.97)
 
 
+def _two_columns_in_shape(shape: str) -> str:
+    """The two-column fixture's PP-OCR lines saved the way another tool saves them."""
+    page = json.loads((OCR / "two_columns.paddle.json").read_text(encoding="utf-8"))
+    rows = list(zip(page["rec_texts"], page["rec_scores"], page["rec_boxes"], strict=True))
+    polys = [[[x0, y0], [x1, y0], [x1, y1], [x0, y1]] for _, _, (x0, y0, x1, y1) in rows]
+    if shape == "paddleocr3":  # save_to_json: kilobytes of detection output before rec_texts
+        res = {"input_path": "page.png", "page_index": None, "model_settings": {"use_doc_preprocessor": False},
+               "dt_polys": polys * 40, "text_det_params": {"limit_side_len": 64}, "text_type": "general",
+               "textline_orientation_angles": [-1] * len(rows), "text_rec_score_thresh": 0.0,
+               "rec_texts": page["rec_texts"], "rec_scores": page["rec_scores"], "rec_polys": polys,
+               "rec_boxes": page["rec_boxes"]}
+        return json.dumps({"res": res}, ensure_ascii=False, indent=4)
+    if shape == "rapidocr":  # RapidOCROutput.to_json()
+        return json.dumps([{"box": p, "txt": t, "score": s} for p, (t, s, _) in zip(polys, rows, strict=True)],
+                          ensure_ascii=False)
+    if shape == "paddleocr2":  # ocr(): one list of [polygon, [text, score]] per page
+        return json.dumps([[[p, [t, s]] for p, (t, s, _) in zip(polys, rows, strict=True)]], ensure_ascii=False)
+    assert shape == "rapidocr1"  # rapidocr_onnxruntime: [polygon, text, score]
+    return json.dumps([[p, t, s] for p, (t, s, _) in zip(polys, rows, strict=True)], ensure_ascii=False)
+
+
+@pytest.mark.parametrize("shape", ["paddleocr3", "rapidocr", "paddleocr2", "rapidocr1"])
+def test_json_as_other_tools_save_it_is_sniffed_and_reads_to_the_same_page(tmp_path, shape):
+    path = tmp_path / "page.json"
+    path.write_text(_two_columns_in_shape(shape), encoding="utf-8")
+    assert sniff_format(path, path.read_bytes()[:4096]) == "paddleocr"
+    cleaned, _ = clean_ocr_page(read_ocr_file(path))
+    assert cleaned.text == GOLD
+
+
+def test_a_paddleocr2_result_of_several_pages_is_refused_by_name(tmp_path):
+    path = tmp_path / "book.json"
+    page = json.loads(_two_columns_in_shape("paddleocr2"))
+    path.write_text(json.dumps(page * 2), encoding="utf-8")
+    with pytest.raises(OcrFormatError, match="holds 2 pages"):
+        read_ocr_file(path)
+
+
 def test_a_page_image_is_read_by_rapidocr_through_the_geometry_path():
     pytest.importorskip("rapidocr", reason="the ocr extra is not installed")
     cleaned, laid = clean_ocr_page(read_ocr_file(OCR / "page.png"))
