@@ -30,7 +30,7 @@ from layout.order import (
 )
 from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, mark_indented_starts
-from layout.skew import on_pixels, page_turn, straighten, turned
+from layout.skew import on_units, page_turn, straighten, turned
 from layout.spacing import line_text
 from layout.words import drop_placeless, drop_rules, split_at_rule_glyphs, type_height
 from readers.model import OcrLine, OcrPage
@@ -91,7 +91,7 @@ def _on_page(degrees: float, centre: tuple[float, float]):
     """A box of the straightened page back in the engine's coordinates (turned again)."""
     if not degrees:
         return lambda box: box
-    return lambda box: on_pixels(turned(box, degrees, centre))
+    return lambda box: on_units(turned(box, degrees, centre))
 
 
 def _type_evidence(lines: list[OcrLine]) -> tuple[set[int], list[bool], list[float]]:

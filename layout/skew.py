@@ -28,17 +28,18 @@ MAX_SKEW = 2.0
 SKEW_STEP = 0.02
 
 
-def _peakedness(cx: np.ndarray, cy: np.ndarray, widths: np.ndarray, radians: float) -> float:
-    """The sum of squares of the x-projection of boxes of these widths centred at (cx, cy)
-    turned back by `radians`: largest when their edges line up."""
-    x = cx * math.cos(radians) + cy * math.sin(radians)
-    starts = np.floor(x - widths / 2).astype(np.int64)
-    ends = np.floor(x + widths / 2).astype(np.int64)
-    offset = starts.min()
-    steps = np.zeros(ends.max() - offset + 2)
-    np.add.at(steps, starts - offset, 1.0)
-    np.add.at(steps, ends - offset, -1.0)
-    return float((np.cumsum(steps) ** 2).sum())
+def _peakedness(cx: np.ndarray, cy: np.ndarray, widths: np.ndarray, angles: np.ndarray) -> np.ndarray:
+    """For each angle (radians), the integral of the square of the x-projection of boxes of
+    these widths centred at (cx, cy) turned back by it: largest when their edges line up.
+    Exact over the boxes' edges, not binned by pixel, so a page scanned at another resolution
+    (or ALTO in mm10 units) finds the same turn."""
+    x = np.cos(angles)[:, None] * cx[None, :] + np.sin(angles)[:, None] * cy[None, :]
+    edges = np.concatenate([x - widths / 2, x + widths / 2], axis=1)
+    steps = np.concatenate([np.ones_like(x), -np.ones_like(x)], axis=1)
+    order = np.argsort(edges, axis=1, kind="stable")
+    edges, steps = np.take_along_axis(edges, order, 1), np.take_along_axis(steps, order, 1)
+    depth = np.cumsum(steps, axis=1)[:, :-1]  # boxes over the stretch from one edge to the next
+    return (depth ** 2 * np.diff(edges, axis=1)).sum(axis=1)
 
 
 # A turn the projection finds of at least IMPLAUSIBLE_TURN degrees is searched again no further
@@ -99,7 +100,7 @@ def page_skew(boxes: list[Box], bound: float = MAX_SKEW) -> float:
     widths = np.array([b.width for b in boxes])
     steps = np.arange(0, bound + SKEW_STEP / 2, SKEW_STEP)
     angles = np.stack([steps, -steps], axis=1).ravel()[1:]  # 0, then outwards: a tie keeps the smaller turn
-    scores = [_peakedness(cx, cy, widths, math.radians(a)) for a in angles]
+    scores = _peakedness(cx, cy, widths, np.radians(angles))
     best = float(angles[int(np.argmax(scores))])
     return round(best, 2) + 0.0  # + 0.0: no -0.0
 
@@ -145,9 +146,25 @@ def turned_back(box: Box, degrees: float, centre: tuple[float, float]) -> Box:
     return Box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
 
 
-def on_pixels(box: Box) -> Box:
-    """The box on whole pixels, as engines write them: a box that touched its neighbour
+# Boxes turned back are put on a grid of this many steps to the lines' median height, as an
+# engine writes whole pixels: relative to the type, so any resolution rounds alike.
+GRID_STEPS = 32
+
+
+def grid_step(lines: list[OcrLine]) -> float:
+    """The grid a straightened page's boxes are put on: its lines' median height / GRID_STEPS."""
+    heights = sorted(line.box.height for line in lines)
+    return max(heights[len(heights) // 2], 1e-6) / GRID_STEPS if heights else 1.0
+
+
+def on_grid(box: Box, step: float) -> Box:
+    """The box on the grid, as engines write whole pixels: a box that touched its neighbour
     still touches it rather than overlapping it by a sliver."""
+    return Box(*(float(round(v / step)) * step for v in box.as_list()))
+
+
+def on_units(box: Box) -> Box:
+    """The box on whole units of the engine's coordinates, as a layout line's box is written out."""
     return Box(*(float(round(v)) for v in box.as_list()))
 
 
@@ -155,8 +172,9 @@ def straighten(lines: list[OcrLine], degrees: float, centre: tuple[float, float]
     """The lines (and their words) with their boxes turned back by `degrees` about `centre`."""
     if not degrees:
         return list(lines)
-    return [replace(line, box=on_pixels(turned_back(line.box, degrees, centre)),
-                    words=tuple(OcrWord(w.text, on_pixels(turned_back(w.box, degrees, centre)), w.confidence)
+    step = grid_step(lines)
+    return [replace(line, box=on_grid(turned_back(line.box, degrees, centre), step),
+                    words=tuple(OcrWord(w.text, on_grid(turned_back(w.box, degrees, centre), step), w.confidence)
                                 for w in line.words))
             for line in lines]
 
