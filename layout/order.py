@@ -336,7 +336,15 @@ def merged_across(boxes: list[Box], display: list[bool], pitches: list[float] | 
                   body_pitch: float) -> list[int]:
     """The lines right above and below line `i` (within `MERGED_REACH` line heights) when the
     engine merged it across a gutter: body type, with lines of two columns side by side
-    right above it and right below it, or none below (a story's last row); else none."""
+    right above it and right below it, or none below (a story's last row); or, for the top
+    row of columns under a headline (nothing of theirs above), the lines of the columns under
+    it (`_columns_below`); else none.
+
+    >>> rows = [Box(x, y, x + 100, y + 10) for x in (0, 110) for y in (14, 28, 42)]
+    >>> top = Box(0, 0, 210, 10)  # its pitch: 10.5 a merged row, 8.0 a note set across in smaller type
+    >>> [len(merged_across([*rows, top], [False] * 7, [10.0] * 6 + [p], 6, 10.0, 10.0)) for p in (10.5, 8.0)]
+    [6, 0]
+    """
     box = boxes[i]
     if display[i] or (pitches and pitches[i] >= MERGED_PITCH * body_pitch):
         return []
@@ -346,7 +354,51 @@ def merged_across(boxes: list[Box], display: list[bool], pitches: list[float] | 
     below = [j for j in near if (box.y0 + box.y1) / 2 <= boxes[j].y0 <= box.y1 + MERGED_REACH * h]
     if _side_by_side(boxes, above, h, i) and (not below or _side_by_side(boxes, below, h, i)):
         return above + below
+    if (not pitches or pitches[i] >= (1 - TOP_ROW_PITCH) * body_pitch) and (rows := _columns_below(boxes, i, h)):
+        return rows
     return []
+
+
+# A body line with columns under it is their top row merged across the gutters when its
+# glyph pitch is at least the body's less this share (a merged row's pitch takes in the
+# gutters; an editor's note set across in smaller type is narrower), the row under it starts
+# within ROW_GAP line heights, and at least ROWS_BELOW rows within REACH_BELOW line heights
+# hold lines side by side; it must reach the last column's right edge within EDGE_SLACK line
+# heights.
+TOP_ROW_PITCH = 0.1
+ROW_GAP = 0.5
+ROWS_BELOW = 2
+REACH_BELOW = 4.0
+EDGE_SLACK = 1.0
+
+
+def _columns_below(boxes: list[Box], i: int, h: float) -> list[int]:
+    """The lines of the columns under line `i` when it is their top row merged across the
+    gutter: the row under it sits at body leading (no white, as under a caption or a deck set
+    across), and at least `ROWS_BELOW` of the rows within `REACH_BELOW` line heights hold
+    lines side by side under it (a last line and a byline set on one row are one row only)."""
+    box = boxes[i]
+    under = sorted((j for j, b in enumerate(boxes) if j != i and box.y1 - 0.5 * h <= b.y0 <= box.y1 + REACH_BELOW * h
+                    and min(b.x1, box.x1) - max(b.x0, box.x0) > X_OVERLAP * min(b.width, box.width)),
+                   key=lambda j: boxes[j].y0)
+    if not under or boxes[under[0]].y0 - box.y1 > ROW_GAP * h:
+        return []
+    rows: list[list[int]] = []
+    for j in under:
+        if rows and boxes[j].y0 <= boxes[rows[-1][0]].y0 + 0.5 * h:
+            rows[-1].append(j)
+        else:
+            rows.append([j])
+    apart = [row for row in rows if any(
+        min(boxes[a].x1, boxes[b].x1) <= max(boxes[a].x0, boxes[b].x0)
+        for n, a in enumerate(row) for b in row[n + 1:])]
+    if len(apart) < ROWS_BELOW:
+        return []
+    columns = [j for row in apart for j in row]
+    # it spans them edge to edge: from the first column's left (an indent at most) to the
+    # last one's right, as a merged row does and a headline centred over them does not
+    return columns if (box.x0 <= min(boxes[j].x0 for j in columns) + MAX_INDENT * h
+                       and box.x1 >= max(boxes[j].x1 for j in columns) - EDGE_SLACK * h) else []
 
 
 # A line the engine merged across a gutter is cut in two by its text when the glyphs'
