@@ -269,6 +269,13 @@ def digit_edges(line: str) -> tuple[bool, bool]:
 FIGURE_LINE = regex.compile(rf"[{HSPACE}]*[0-9]+(?:[.,][0-9]+)*(?:[%‰]|\p{{Han}}{{1,3}})?[{HSPACE}]*")
 
 
+# A data box's line: a label of a few glyphs, a colon, one figure (`贷款余额：2.41万亿元`,
+# `不良贷款率：1.12%`): each its own line, as a figures box sets them; a date is no figure
+# (`会议强调：2026年要` is a sentence broken in its column).
+LABELLED_FIGURE = regex.compile(
+    rf"[{HSPACE}]*\p{{Han}}{{2,10}}[：:][{HSPACE}]*[0-9]+(?:[.,][0-9]+)*(?:[%‰]|(?![年月日时])\p{{Han}}{{1,3}})?[{HSPACE}]*")
+
+
 def is_figure(line: str) -> bool:
     """Whether the line is one figure and nothing else.
 
@@ -276,6 +283,17 @@ def is_figure(line: str) -> bool:
     (True, True, False, False)
     """
     return FIGURE_LINE.fullmatch(line) is not None
+
+
+def is_labelled_figure(line: str) -> bool:
+    """Whether the line is a label, a colon and one figure, and nothing else.
+
+    >>> is_labelled_figure("贷款余额：2.41万亿元"), is_labelled_figure("不良贷款率：1.12%")
+    (True, True)
+    >>> is_labelled_figure("会议强调：2026年要"), is_labelled_figure("电话：0739-5826618")
+    (False, False)
+    """
+    return LABELLED_FIGURE.fullmatch(line) is not None
 
 
 # -- The same evidence per code point, as look-up tables for whole-page work in numpy. --------
@@ -462,7 +480,7 @@ def is_display_type(line: str) -> bool:
 # A page's editor credits alone on their line (`责任编辑庞雪`, `责编周琪 美编陈冉`,
 # `责任编辑：曹禾 校对：霍然`): each role word, maybe a colon, then a name of two or three glyphs.
 # A header item: no headline or body text joins it.
-EDITOR_ROLES = r"责任编辑|美术编辑|责编|美编|校对|版式"
+EDITOR_ROLES = r"本版编辑|责任编辑|美术编辑|责任校对|版面设计|责编|美编|编辑|校对|版式|组版|排版"
 EDITOR_CREDITS = regex.compile(
     rf"[ \t\u3000]*(?:(?:{EDITOR_ROLES})[ \t\u3000]*[:：]?[ \t\u3000]*\p{{Han}}{{2,3}}[ \t\u3000]*)+")
 
@@ -472,8 +490,10 @@ def is_editor_credits(line: str) -> bool:
 
     >>> is_editor_credits("责任编辑:曹禾校对:霍然"), is_editor_credits("责编周琪 美编陈冉"), is_editor_credits("编辑部的故事")
     (True, True, False)
+    >>> is_editor_credits("本版编辑 郝晴 校对 罗文"), is_editor_credits("编辑 郝晴")
+    (True, True)
     """
-    return ("编" in line or "校对" in line or "版式" in line) and EDITOR_CREDITS.fullmatch(line) is not None
+    return ("编" in line or "校对" in line or "版" in line) and EDITOR_CREDITS.fullmatch(line) is not None
 
 
 # A page's label alone on its line (`第4版`, `A14`), or a masthead's registration or issue

@@ -48,6 +48,7 @@ from cleaners.lines import (
     is_byline,
     is_figure,
     is_header_item,
+    is_labelled_figure,
     is_page_date,
     is_spaced_heading,
 )
@@ -494,6 +495,9 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     credits = [i for i in bylines if is_credit(lines[i])]
     # (figures asked only of lines opening with a digit, no clause mark)
     figures = [i for i in _indices(edges["starts_digit"] & (clauses == 0)).tolist() if is_figure(lines[i])]
+    # (and labelled figures of lines with one clause mark, no sentence end, a few glyphs wide)
+    figures += [i for i in _indices(~edges["starts_digit"] & (clauses == 1) & (sentences == 0) & (width <= 16)).tolist()
+                if is_labelled_figure(lines[i])]
     # The rows found, all set in one step: byline, credit, page date, display type, figure.
     found = [bylines, credits, dates, bylines + headings + dates, figures]
     byline, credit, page_date, display_type, figure = marked = np.zeros((len(found), len(rows)), dtype=bool)

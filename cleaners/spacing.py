@@ -367,7 +367,7 @@ DATELINE_GLUED = regex.compile(r"^[ \t\u3000]*(?:本报讯|又讯)\K(?=[\p{Han}0
 # The space OCR dropped between an editor credit's role and name, or a name and the next role,
 # comes back (`EDITOR_CREDITS`: the credits alone on their line).
 _EDITOR_ROLE_GLUED = regex.compile(rf"(?:{EDITOR_ROLES})\K(?=\p{{Han}})")
-_EDITOR_NAME_GLUED = regex.compile(rf"\p{{Han}}\K(?=(?:{EDITOR_ROLES}))")
+_EDITOR_NAME_GLUED = regex.compile(rf"\p{{Han}}(?<!本版|责任|美术)\K(?=(?:{EDITOR_ROLES}))")  # not inside `本版编辑`
 
 
 def space_byline(byline: str) -> str:
@@ -417,8 +417,8 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
 
     >>> restore_dropped_spaces("本报讯（记者林晓通讯员周航）5月8日，开会。\\n又讯为确保安全，开会。\\n本报记者陈默摄")
     ('本报讯（记者 林晓 通讯员 周航）5月8日，开会。\\n又讯 为确保安全，开会。\\n本报记者 陈默 摄', 6)
-    >>> restore_dropped_spaces("责任编辑庞雪美术编辑林默\\n责编 周琪\\n编辑部的故事")
-    ('责任编辑 庞雪 美术编辑 林默\\n责编 周琪\\n编辑部的故事', 3)
+    >>> restore_dropped_spaces("责任编辑庞雪美术编辑林默\\n责编 周琪\\n编辑部的故事\\n本版编辑郝晴")
+    ('责任编辑 庞雪 美术编辑 林默\\n责编 周琪\\n编辑部的故事\\n本版编辑 郝晴', 4)
     """
     if not ("记" in text or "讯" in text or "摄" in text or "通" in text or "实" in text or "评" in text
             or "星期" in text or "周" in text or "编" in text or "校对" in text or "供稿" in text or "／" in text):
