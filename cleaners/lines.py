@@ -385,9 +385,16 @@ def is_letter_spaced(line: str) -> bool:
 # A byline role inside an opening bracket (`（记者 …`): the spaces near it part names.
 BRACKETED_ROLE = regex.compile(rf"[（(〈《][^）)\n]{{0,8}}?(?:{BYLINE_ROLES})")
 
-# A space between two Chinese glyphs: the only kind that can part a headline's phrases
-# (spaces beside digits and Latin are OCR's, not the typesetter's).
+# A space between two Chinese glyphs: what parts a headline's phrases when it has clause
+# punctuation (a space beside a digit there is OCR's: `统计，5 天假期`).
 PHRASE_GAP = regex.compile(rf"(?<=[\p{{Han}}”’）》])[{HSPACE}]+(?=[\p{{Han}}“‘（《])")
+# ASCII punctuation, as OCR reads a body line's (`售额的 14%.省卫生`), a decimal point aside
+# (`增长5.8%`): no bare headline.
+ASCII_MARKS = regex.compile(r"[,;:!?]|(?<![0-9])\.|\.(?![0-9])")
+# Without clause punctuation a phrase may also end or open with a digit or a Latin letter
+# (`2026澜川马拉松 3月22日开跑`, `提速 5G基站`): Chinese on one side at least.
+PHRASE_GAP_BARE = regex.compile(
+    rf"(?:(?<=[\p{{Han}}”’）》])[{HSPACE}]+(?=[\p{{Han}}“‘（《0-9A-Za-z])|(?<=[0-9A-Za-z%])[{HSPACE}]+(?=[\p{{Han}}“‘（《]))")
 
 
 @lru_cache(maxsize=4096)
@@ -400,13 +407,16 @@ def is_phrase_spaced_heading(line: str) -> bool:
     False
     >>> is_phrase_spaced_heading("个村（社区）共设置卡点 453个，下沉驻点")
     False
+    >>> is_phrase_spaced_heading("2026澜川马拉松 3月22日开跑"), is_phrase_spaced_heading("据市文化广电旅游局统计，5 天假期")
+    (True, False)
     """
     if "。" in line or "！" in line or "？" in line:  # SENTENCE_PUNCT; cheapest first: most lines fail these two
         return False
     stripped = line.strip()
     if not (" " in stripped or "\u3000" in stripped or "\t" in stripped or "\u00a0" in stripped):
         return False  # no space inside the line (an indented line has it only before): no PHRASE_GAP
-    tokens = PHRASE_GAP.split(stripped)
+    bare = not has_clause_punct(stripped) and not ASCII_MARKS.search(stripped)
+    tokens = (PHRASE_GAP_BARE if bare else PHRASE_GAP).split(stripped)
     # (The length first: no glyph is wider than one cell, so a short line is never too wide.)
     if len(tokens) < 2 or LEAD.match(line) or (len(line) > 80 and visible_width(line) > 80):
         return False

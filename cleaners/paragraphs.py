@@ -701,7 +701,7 @@ def _above_leads(b: _LineBits, bare: int) -> int:
     guide item (a brief's title wrapped over them)."""
     above = 0
     stops = ~bare | b.hard_end | b.guide  # a line the stack does not reach over
-    for lead in ones(b.lead):
+    for lead in ones(b.lead | (b.byline & ~b.credit & ((b.lines & ~b.byline & ~b.display_type) >> 1))):
         i = lead - 1
         while i >= 0 and not stops >> i & 1 and lead - i <= MAX_STACK:
             i -= 1
@@ -769,7 +769,7 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
         | caption_runs_on
         | b.ends_opening
         | (b.unclosed & ~b.ends_sentence & ~(b.byline >> 1))  # a byline continues no quote
-        | (b.ends_digit & (b.starts_digit >> 1))
+        | (b.ends_digit & ~b.header_item & ((b.starts_digit & ~b.header_item) >> 1))  # `B04` / a page date: no number
         | (b.ends_lead_head & (b.starts_lead_tail >> 1))
         | wrapped_display
     )

@@ -14,6 +14,7 @@ import regex
 from cleaners.charclasses import BYLINE_ROLES, CJK_PUNCT, CJK_QUOTES, HAN, HSPACE
 from cleaners.lines import (
     _BMP,
+    ASCII_MARKS,
     EDITOR_ROLES,
     PAGE_DATE,
     has_clause_punct,
@@ -194,6 +195,10 @@ def _has_hspace(line: str) -> bool:
 # Space between two Han glyphs, inside a byline.
 _GAP_BETWEEN_HAN = regex.compile(rf"(?<={HAN})[{HSPACE}]+(?={HAN})")
 
+# A headline's phrase gap without clause punctuation: between Han glyphs, or Han and a digit
+# or a Latin letter (either way: `PHRASE_GAP_BARE`).
+_PHRASE_GAP_KEPT = regex.compile(rf"(?<={HAN})[{HSPACE}]+(?=[0-9A-Za-z]|{HAN})|(?<=[0-9A-Za-z%])[{HSPACE}]+(?={HAN})")
+
 # A dateline lead with no bracket keeps one space before what follows (`本报讯 11月7日`).
 DATELINE_GAP = regex.compile(rf"^[{HSPACE}]*(?:本报讯|又讯)\K[{HSPACE}]+(?=[^（(\s])")
 
@@ -226,8 +231,9 @@ def _protect_meaningful_spaces(line: str) -> str:
         return _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, line.strip())
     if not has_clause_punct(line) and is_letter_spaced(line):  # cheaper test first
         return keep_wide_gaps(line)
-    if is_phrase_spaced_heading(line):  # between Han only: no space stays beside CJK punctuation
-        line = _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, line)
+    if is_phrase_spaced_heading(line):  # its phrase gaps: no space stays beside CJK punctuation
+        bare = not has_clause_punct(line) and not ASCII_MARKS.search(line)
+        line = (_PHRASE_GAP_KEPT if bare else _GAP_BETWEEN_HAN).sub(_KEPT_SPACE, line)
     if "（" in line or "(" in line:  # fast tests first: BYLINE_BRACKET opens with one
         line = _byline_brackets(line).sub(lambda m: _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, m.group(0)), line)
     if "讯" in line:  # DATELINE_GAP follows 本报讯 or 又讯
