@@ -427,6 +427,20 @@ def is_phrase_spaced_heading(line: str) -> bool:
     return all(len(_HAN_GLYPH.findall(t)) >= 2 for t in tokens)
 
 
+# A digest item's source on a line of its own (`来源：滨湘广播电视台`, `稿源：新华社`): a credit
+# line like a byline, nothing joins it.
+SOURCE_CREDIT = regex.compile(rf"[{HSPACE}]*(?:来源|稿源|文章来源|信息来源)[：:][{HSPACE}]*[\p{{Han}}A-Za-z0-9·《》]{{2,24}}[{HSPACE}]*")
+
+
+def is_source_credit(line: str) -> bool:
+    """A digest item's source alone on its line.
+
+    >>> is_source_credit("来源：滨湘广播电视台"), is_source_credit("来源：据统计，全市"), is_source_credit("资金来源：财政拨款")
+    (True, False, False)
+    """
+    return SOURCE_CREDIT.fullmatch(line) is not None
+
+
 def is_byline(line: str) -> bool:
     """A stand-alone byline or credit line. Every BYLINE match holds 记, 通, 实, 摄 or 评
     (each role word has one), 摄 (a credit ends in it) or `/` or `／` (a `/文` `/图` credit,

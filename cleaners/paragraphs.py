@@ -50,6 +50,7 @@ from cleaners.lines import (
     is_header_item,
     is_labelled_figure,
     is_page_date,
+    is_source_credit,
     is_spaced_heading,
 )
 from cleaners.markers import HARD_BREAK
@@ -493,6 +494,15 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         elif spaced[i] and is_spaced_heading(lines[i], punctuated[i]):
             headings.append(i)
     credits = [i for i in bylines if is_credit(lines[i])]
+    row_of = np.full(len(starts), -1)  # each line's row among the non-blank lines
+    row_of[rows] = np.arange(len(rows))
+    # A digest item's source (`来源：…`) stands alone as a byline does: only the lines holding
+    # 源 (found by str.find) with no sentence end are asked.
+    at, sources = text.find("源"), set()
+    while at >= 0:
+        sources.add(int(row_of[newlines.searchsorted(at)]))
+        at = text.find("源", at + 1)
+    bylines += [i for i in sorted(sources) if i >= 0 and not sentences[i] and is_source_credit(lines[i])]
     # (figures asked only of lines opening with a digit, no clause mark)
     figures = [i for i in _indices(edges["starts_digit"] & (clauses == 0)).tolist() if is_figure(lines[i])]
     # (and labelled figures of lines with one clause mark, no sentence end, a few glyphs wide)
@@ -506,8 +516,6 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     # `第5823期`); a registration number CN, editor credits 编, 校对 or 版式: only the lines
     # holding one (found by str.find) and no sentence end, at most HEADER_ITEM_CELLS wide, are asked
     header_item = np.zeros(len(rows), dtype=bool)
-    row_of = np.full(len(starts), -1)
-    row_of[rows] = np.arange(len(rows))
     held = set(_indices(width <= 3).tolist())
     for anchor in HEADER_ITEM_ANCHORS:
         at = text.find(anchor)
