@@ -105,7 +105,7 @@ def test_split_sizes():
     fifth = Counter(r["split"] for r in FIFTH.manifest)
     assert fifth["dev"] == 6 and fifth["heldout"] >= 10
     sixth = Counter(r["split"] for r in SIXTH.manifest)
-    assert sixth["dev"] == 6 and sixth["heldout"] in (0, *range(12, 40))  # held-out pages come after dev
+    assert sixth["dev"] == 6 and sixth["heldout"] >= 12
 
 
 @pytest.mark.parametrize(("built", "row"), PAGES, ids=map(_page_id, PAGES))

@@ -222,6 +222,13 @@ def shift(op, dx: float, dy: float):
 def set_line(units_toks: list[Tok], x: float, y: float, width: float, justify: bool, height: float,
              align: str = "left") -> TextLine:
     natural = sum(t.width for t in units_toks)
+    if natural > width:  # hanging marks: closing marks give up to half their width first
+        closing = [i for i, t in enumerate(units_toks) if len(t.text) == 1 and t.text in CLOSING and t.text not in "%‰"]
+        room = sum(units_toks[i].width / 2 for i in closing)
+        take = min(1.0, (natural - width) / room) if room else 0.0
+        units_toks = [Tok(t.text, t.face, t.px, t.width * (1 - take / 2)) if i in closing else t
+                      for i, t in enumerate(units_toks)]
+        natural = sum(t.width for t in units_toks)
     gaps = len(units_toks) - 1
     extra = (width - natural) / gaps if justify and gaps > 0 else 0.0
     if not justify and natural > width and gaps > 0:
@@ -376,6 +383,7 @@ def paragraphs_of(body: str) -> list[str]:
     return [p.strip() for p in body.split("\n") if p.strip()]
 
 
+GAP_BESIDE_MARK = re.compile(r" (?=[，。、；：？！“”（）《》「」【】〖〗])|(?<=[，。、；：？！“”（）《》「」【】〖〗]) ")  # a printed phrase gap beside a Chinese mark is no space in gold
 RUN_IN = re.compile(r"^(〖[^〗]+〗|【[^】]+】)")  # a run-in subhead at a paragraph's start, set bold
 
 
@@ -518,13 +526,15 @@ def qr_box(piece: dict, width: float, st: Style, fonts: Fonts, rng: random.Rando
     return b
 
 
-def poem_box(piece: dict, height_px: int, st: Style, fonts: Fonts) -> Block:
+def poem_box(piece: dict, max_width: float, st: Style, fonts: Fonts) -> Block:
     """A 竖排 poem: columns read right to left (title, author, then a verse a column), each
-    glyph in a cell top to bottom, in a frame."""
-    px = int(st.px * 1.25)
-    cols = [(piece["title"], "zenhei", px), (piece["author"], "kai", st.px)] + [(v, "kai", px) for v in piece["lines"]]
+    glyph in a cell top to bottom, in a frame no wider than max_width."""
     pad = st.px * 0.8
-    pitch = px * 1.7
+    n = 2 + len(piece["lines"])
+    pitch = min(st.px * 1.25 * 1.7, (max_width - 2 * pad) / n)
+    px = int(min(st.px * 1.25, pitch / 1.45))
+    cols = [(piece["title"], "zenhei", px), (piece["author"], "kai", int(px * 0.8))]
+    cols += [(v, "kai", px) for v in piece["lines"]]
     longest = max(len(t) for t, _, _ in cols)
     h = longest * px * 1.1
     width = pad * 2 + pitch * len(cols)
@@ -757,7 +767,7 @@ def compose(spec: PageSpec, st: Style, cols: int, col_em: float, fonts: Fonts, r
         a = digest_item(items[0], span(2), 2, st, fonts, rng, rule_on)
         bb = digest_item(items[1], span(2), 2, st, fonts, rng, not rule_on)
         c = digest_item(items[2], span(1), 1, st, fonts, rng, True)
-        poem = poem_box(P["poem"], 0, st, fonts)
+        poem = poem_box(P["poem"], span(1), st, fonts)
         d = digest_item(items[3], span(2), 1 if rng.random() < 0.5 else 2, st, fonts, rng, False)
         poem_slot = Block(span(1), poem.height)
         poem_slot.place(poem, (span(1) - poem.width) / 2 if poem.width < span(1) else 0, 0)
@@ -1312,7 +1322,7 @@ def build_page(spec: PageSpec, fonts: Fonts, out: Path, images: Path, scans: dic
     scan = draw_scan(srng, kind, skew)
     folder = out / spec.split
     folder.mkdir(parents=True, exist_ok=True)
-    gold = "\n".join(page.gold) + "\n"
+    gold = "".join(GAP_BESIDE_MARK.sub("", line) + "\n" for line in page.gold)
     geo = geometry(clean.size, scan, seeded(spec.seed, "geometry"))
     back = geo[0]
     if ocr:
