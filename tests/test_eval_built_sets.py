@@ -1,5 +1,5 @@
 """The evaluation sets built by other hands (tests/eval_fresh/, eval_third/, eval_fourth/,
-eval_fifth/) hold what their READMEs promise: three files per page (five with Tesseract's hOCR and
+eval_fifth/, eval_sixth/) hold what their READMEs promise: three files per page (five with Tesseract's hOCR and
 ALTO), gold in the text contract, the plain-text input
 the engine's own lines reordered, no held-out story on a dev page, and a builder that makes
 the committed gold again.
@@ -74,7 +74,11 @@ FIFTH = BuiltSet("eval_fifth", re.compile(r"下转|上接|转第|接第|紧转|�
                  ("SourceHanSerifSC-Regular.otf", "NotoSerifCJKsc-Regular.otf", "SimHei.ttf",
                   "SourceHanMonoSC-Regular.otf"),
                  (".txt", ".gold.txt", ".paddle.json", ".hocr", ".alto.xml"))
-SETS = [FRESH, THIRD, FOURTH, FIFTH]
+SIXTH = BuiltSet("eval_sixth", re.compile(r"下转|上接|转第|接第|转A\d|接A\d|▶"),  # any page pointer it prints
+                 "make_sixth_pages.py", Path(os.environ.get("QINGYANG_SIXTH_FONTS", "/tmp/sixth_fonts")),
+                 ("gbsn00lp.ttf", "uming.ttc", "gkai00mp.ttf", "wqy-zenhei.ttc", "SimHei.ttf"),
+                 (".txt", ".gold.txt", ".paddle.json", ".hocr", ".alto.xml"))
+SETS = [FRESH, THIRD, FOURTH, FIFTH, SIXTH]
 PAGES = [(s, row) for s in SETS for row in s.manifest]
 
 
@@ -100,6 +104,8 @@ def test_split_sizes():
     assert fourth["dev"] == 7 and fourth["heldout"] >= 13
     fifth = Counter(r["split"] for r in FIFTH.manifest)
     assert fifth["dev"] == 6 and fifth["heldout"] >= 10
+    sixth = Counter(r["split"] for r in SIXTH.manifest)
+    assert sixth["dev"] == 6 and sixth["heldout"] >= 12
 
 
 @pytest.mark.parametrize(("built", "row"), PAGES, ids=map(_page_id, PAGES))
@@ -114,22 +120,31 @@ def test_gold_is_in_the_text_contract_shape(built, row):
         assert not re.search(r" [，。、；：？！“”（）《》]|[，。、；：？！“”（）《》] ", line), line
 
 
+def _engine_texts(engine) -> list[str]:
+    """The recognised lines of a PP-OCR JSON in any of the three public shapes the sixth set
+    writes: `qingyang ocr`'s, PaddleOCR 3.x `save_to_json`'s ({"res": {...}}) and RapidOCR's
+    `to_json()` list."""
+    if isinstance(engine, list):
+        return [r["txt"] for r in engine]
+    return engine.get("res", engine)["rec_texts"]
+
+
 @pytest.mark.parametrize(("built", "row"), PAGES, ids=map(_page_id, PAGES))
 def test_text_input_is_the_engine_lines_reordered(built, row):
     folder = built.folder / row["split"]
     engine = json.loads((folder / f"{row['name']}.paddle.json").read_text(encoding="utf-8"))
     lines = (folder / f"{row['name']}.txt").read_text(encoding="utf-8").splitlines()
-    assert Counter(lines) == Counter(engine["rec_texts"])
+    assert Counter(lines) == Counter(_engine_texts(engine))
 
 
-FLOORED = [(s, row) for s in (THIRD, FOURTH, FIFTH) for row in s.manifest]
+FLOORED = [(s, row) for s in (THIRD, FOURTH, FIFTH, SIXTH) for row in s.manifest]
 
 
 @pytest.mark.parametrize(("built", "row"), FLOORED, ids=map(_page_id, FLOORED))
 def test_manifest_floor_is_the_order_free_difference(built, row):
     engine = json.loads((built.folder / row["split"] / f"{row['name']}.paddle.json").read_text(encoding="utf-8"))
     gold = Counter(c for c in built.gold(row) if not c.isspace())
-    raw = Counter(c for c in "".join(engine["rec_texts"]) if not c.isspace())
+    raw = Counter(c for c in "".join(_engine_texts(engine)) if not c.isspace())
     assert int(row["gold_chars"]) == sum(gold.values())
     assert int(row["ocr_missing"]) == sum((gold - raw).values())
     assert int(row["ocr_extra"]) == sum((raw - gold).values())
@@ -212,7 +227,7 @@ def _builder_args(built: BuiltSet, out: Path, tmp_path: Path) -> list[list[str]]
     return [common]
 
 
-@pytest.mark.parametrize("built", [THIRD, FOURTH, FIFTH], ids=lambda b: b.name)
+@pytest.mark.parametrize("built", [THIRD, FOURTH, FIFTH, SIXTH], ids=lambda b: b.name)
 def test_builder_rebuilds_the_committed_gold_order_and_manifest(built, tmp_path):
     if not built.has_fonts():
         pytest.skip(f"fonts for rendering not here (see tests/{built.name}/README.md)")
