@@ -116,8 +116,11 @@ TRAILING_CREDIT = regex.compile(
 )
 
 
-# A photo caption opens with what the picture shows (`图为…`, `上图：…`).
-CAPTION_START = regex.compile(r"^[ \t\u3000]*(?:图为|图片为|上图|下图|左图|右图|图①|图②)")
+# A photo caption opens with what the picture shows (`图为…`, `上图：…`); a QR code's with
+# what to do with it, no clause punctuation after (`扫码下载“青春梧潭”App`, `扫一扫 看视频`; not
+# `扫码、银联闪付和交通联合卡进站`).
+CAPTION_START = regex.compile(
+    r"^[ \t\u3000]*(?:图为|图片为|上图|下图|左图|右图|图①|图②|(?:扫码|扫一扫|扫描二维码|长按识别)(?=[^，。、；：！？\n]*$))")
 
 # The first glyphs of what `ROLE_AT_START`, `LEAD_TAIL_AT_START` and `CAPTION_START` match, and
 # the last glyphs of what `LEAD_HEAD_AT_END` matches: the per-line tests ask their regex only
@@ -148,7 +151,7 @@ def _opens_by_indentation_alone(line: str) -> bool:
 
 _LEAD_TAIL_FIRST = frozenset("报讯（(〈《")
 _LEAD_HEAD_LAST = frozenset("本报又讯")
-_CAPTION_FIRST = frozenset("图上下左右")
+_CAPTION_FIRST = frozenset("图上下左右扫长")
 
 
 def _indices(mask: np.ndarray) -> np.ndarray:
