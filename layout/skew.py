@@ -22,8 +22,9 @@ import numpy as np
 from layout.words import tight_boxes, type_height
 from readers.model import Box, OcrLine, OcrWord
 
-# The angles searched, in degrees: a page turned further is a bad scan, not a skew to fix.
-MAX_SKEW = 2.0
+# The angles searched, in degrees: a page turned further is a bad scan, not a skew to fix
+# (flatbed scans and microfilm frames come turned by up to 3°).
+MAX_SKEW = 4.0
 # The grid's step, in degrees: finer than the smallest turn that moves a gutter by a pixel.
 SKEW_STEP = 0.02
 

@@ -67,6 +67,13 @@ def test_the_turn_is_found_from_the_columns():
     assert page_skew([line.box for line in _page(0.0)[0].lines]) == 0.0
 
 
+def test_a_page_turned_three_degrees_is_turned_back_and_read_in_order():
+    # flatbed scans come turned by up to 3°: the search reaches that far
+    page, order = _page(3.0)
+    assert page_turn(list(page.lines)) == pytest.approx(3.0, abs=0.1)
+    assert [line.text for line in lay_out(page).lines] == order
+
+
 def test_a_turned_page_keeps_the_engines_boxes():
     page, _ = _page(0.5)
     engine = {line.text: line.box.as_list() for line in page.lines}
