@@ -276,13 +276,20 @@ LABELLED_FIGURE = regex.compile(
     rf"[{HSPACE}]*\p{{Han}}{{2,10}}[：:][{HSPACE}]*[0-9]+(?:[.,][0-9]+)*(?:[%‰]|(?![年月日时])\p{{Han}}{{1,3}})?[{HSPACE}]*")
 
 
+# A labelled figure is at most this many cells wide (a data box's line, not a sentence).
+LABELLED_FIGURE_CELLS = 16
+
+
 def is_figure(line: str) -> bool:
-    """Whether the line is one figure and nothing else.
+    """Whether the line is one figure and nothing else, or a data box's labelled figure.
 
     >>> is_figure("126.3万人次"), is_figure("8.3%"), is_figure("8.3%，同比"), is_figure("2026年4月9日")
     (True, True, False, False)
+    >>> is_figure("贷款余额：2.41万亿元")
+    True
     """
-    return FIGURE_LINE.fullmatch(line) is not None
+    return FIGURE_LINE.fullmatch(line) is not None or (
+        is_labelled_figure(line) and visible_width(line) <= LABELLED_FIGURE_CELLS)
 
 
 def is_labelled_figure(line: str) -> bool:
@@ -455,6 +462,8 @@ def is_byline(line: str) -> bool:
     >>> is_byline("县政府研究室 供稿"), is_byline("县政府研究室供稿"), is_byline("请各单位于月底前供稿")
     (True, True, False)
     """
+    if "源" in line and is_source_credit(line):
+        return True  # a digest item's source stands alone as a byline does
     if not ("记" in line or "摄" in line or "通" in line or "实" in line or "/" in line
             or "评" in line or "／" in line or "供稿" in line):
         return False  # a fast test first: every BYLINE match holds one of these

@@ -29,6 +29,7 @@ from cleaners.lines import (
     ENDS_SENTENCE,
     HALF_CELLS,
     HEADER_ITEM_CELLS,
+    LABELLED_FIGURE_CELLS,
     LEAD_HEAD_AT_END,
     LEAD_TAIL_AT_START,
     LIST_CLAUSE_END,
@@ -509,8 +510,8 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     # (figures asked only of lines opening with a digit, no clause mark)
     figures = [i for i in _indices(edges["starts_digit"] & (clauses == 0)).tolist() if is_figure(lines[i])]
     # (and labelled figures of lines with one clause mark, no sentence end, a few glyphs wide)
-    figures += [i for i in _indices(~edges["starts_digit"] & (clauses == 1) & (sentences == 0) & (width <= 16)).tolist()
-                if is_labelled_figure(lines[i])]
+    figures += [i for i in _indices(~edges["starts_digit"] & (clauses == 1) & (sentences == 0)
+                                    & (width <= LABELLED_FIGURE_CELLS)).tolist() if is_labelled_figure(lines[i])]
     # The rows found, all set in one step: byline, credit, page date, display type, figure.
     found = [bylines, credits, dates, bylines + headings + dates, figures]
     byline, credit, page_date, display_type, figure = marked = np.zeros((len(found), len(rows)), dtype=bool)

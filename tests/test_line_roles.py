@@ -79,6 +79,7 @@ pages = st.lists(
 @given(pages)
 @example("\u3000\u3000本报讯（记者 王某）\n  ■要闻\n # 标题\n　核酸检测")  # indented lead, guide, heading, body
 @example("连敬春/图 李雪/文\n李雪/文 连敬春/图\n2026年5月8日 星期五\n马宁 摄")  # credits of the third kind, a page date, a credit
+@example("贷款余额：2.41万亿元\n来源：滨湘广播电视台\n本版编辑 郝晴 校对 罗文\n资金来源：财政拨款")  # a labelled figure, a source, credits
 def test_vectorised_features_equal_the_scalar_reference_functions(page):
     lines, f = line_features(page)
     assert lines == [line for line in page.split("\n") if line.strip()]
