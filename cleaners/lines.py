@@ -202,6 +202,25 @@ def starts_with_closing(line: str) -> bool:
 _ONE_GLYPH_CLAUSE = regex.compile(rf"^[{HSPACE}]*\p{{Han}}[{HSPACE}]*[，、；：,;:]")
 
 
+# How a paragraph usually opens (`“…`, `据统计，`, `今年以来，`, `在杏花社区，`, `从市场结构看，`):
+# over the gold pages such a sentence opened its paragraph in 80-100% of cases, against about
+# half for sentences at large. A full line that ends a sentence, then one of these: a new
+# paragraph whose indent OCR dropped.
+PARAGRAPH_OPENER = regex.compile(
+    rf"^[{HSPACE}]*(?:“|据(?:介绍|统计|了解|悉)|今年以来|截至|从[^，。\n]{{1,8}}看，|在[^，。\n]{{2,10}}，|为[^，。\n]{{2,12}}，)")
+# The glyphs a PARAGRAPH_OPENER match can begin with (its spaces aside).
+PARAGRAPH_OPENER_FIRST = "“据今截从在为"
+
+
+def opens_like_a_paragraph(line: str) -> bool:
+    """Whether the line opens as a paragraph usually does (PARAGRAPH_OPENER).
+
+    >>> opens_like_a_paragraph("据统计，今年全县"), opens_like_a_paragraph("“我们"), opens_like_a_paragraph("其中，出口")
+    (True, True, False)
+    """
+    return PARAGRAPH_OPENER.match(line) is not None
+
+
 def starts_with_fragment(line: str) -> bool:
     """The line opens with a closing mark or a one-glyph clause: the end of the line before.
 

@@ -42,6 +42,8 @@ from cleaners.lines import (
     OPENS_PARAGRAPH_FIRST,
     OUTLETS,
     PAIR_OPENERS,
+    PARAGRAPH_OPENER,
+    PARAGRAPH_OPENER_FIRST,
     SENTENCE_LAST_GLYPHS,
     SENTENCE_MARKS,
     SPACES,
@@ -153,6 +155,7 @@ def _opens_by_indentation_alone(line: str) -> bool:
 _LEAD_TAIL_FIRST = frozenset("报讯（(〈《")
 _LEAD_HEAD_LAST = frozenset("本报又讯")
 _CAPTION_FIRST = frozenset("图上下左右扫长")
+_OPENER_FIRST = frozenset(PARAGRAPH_OPENER_FIRST)
 
 
 def _indices(mask: np.ndarray) -> np.ndarray:
@@ -177,6 +180,7 @@ _IS_ROLE_FIRST = _table(_ROLE_FIRST)
 _IS_LEAD_TAIL_FIRST = _table(_LEAD_TAIL_FIRST)
 _IS_LEAD_HEAD_LAST = _table(_LEAD_HEAD_LAST)
 _IS_CAPTION_FIRST = _table(_CAPTION_FIRST)
+_IS_OPENER_FIRST = _table(_OPENER_FIRST)
 _IS_LIST_ITEM_FIRST = _table(LIST_ITEM_FIRST)
 _IS_LIST_END = _table(LIST_CLAUSE_END)
 _IS_OPENS_FIRST = bmp_table(OPENS_PARAGRAPH_FIRST).astype(bool)
@@ -188,7 +192,7 @@ _IS_SENTENCE_END = _table(SENTENCE_END)
 # The tables a line's edges are looked up in, stacked, so that one look-up per edge reads them
 # all: its first ink glyph's, its last ink glyph's, its first and its last character's.
 _FIRST_GLYPH_TESTS = np.array([_IS_HAN, _IS_NEVER_FIRST, _IS_DIGIT, _IS_CAPTION_FIRST, _IS_ROLE_FIRST,
-                               _IS_LEAD_TAIL_FIRST, _IS_LIST_ITEM_FIRST])
+                               _IS_LEAD_TAIL_FIRST, _IS_LIST_ITEM_FIRST, _IS_OPENER_FIRST])
 # The last glyph of a PAGE_DATE match (its weekday's name, or the date's 日): only a line that
 # ends with one need be asked `is_page_date`.
 _PAGE_DATE_LAST = "一二三四五六日天"
@@ -210,7 +214,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
     first, last = ink.take(at), ink.take(ink.searchsorted(ends) - 1)
     second = ink.take(np.minimum(at + 1, len(ink) - 1))
     first_glyph = _FIRST_GLYPH_TESTS.take(points.take(first), axis=1)
-    han, never_first, starts_digit, caption_first, role_first, lead_tail_first, item_first = first_glyph
+    han, never_first, starts_digit, caption_first, role_first, lead_tail_first, item_first, opener_first = first_glyph
     ends_opening, ends_digit, lead_head_last, hard_end, ends_list, date_last = _LAST_GLYPH_TESTS.take(
         points.take(last), axis=1)
     opens_first, indented = _FIRST_CHARACTER_TESTS.take(points.take(starts), axis=1)
@@ -254,6 +258,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
         "starts_digit": starts_digit,
         "role_start": asked(role_first, _opens_with_role),
         "starts_lead_tail": asked(lead_tail_first, LEAD_TAIL_AT_START.match),
+        "opener": asked(opener_first, PARAGRAPH_OPENER.match),
         "ends_opening": ends_opening,
         "ends_digit": ends_digit,
         "ends_lead_head": asked(lead_head_last, LEAD_HEAD_AT_END.search),
@@ -299,6 +304,7 @@ class LineFeatures:
     role_start: np.ndarray  # opens with a byline role word (`本报记者…`)
     ends_lead_head: np.ndarray  # ends with the head of a lead word (`本报`)
     starts_lead_tail: np.ndarray  # opens with its tail (`讯`)
+    opener: np.ndarray  # `opens_like_a_paragraph`: `“…`, `据统计，`, `今年以来，`
     ends_digit: np.ndarray
     figure: np.ndarray  # `is_figure`: one figure alone (`782.6亿元`), as a figures box sets them
     list_item: np.ndarray  # `is_list_item`: opens with an item's number (`一、`, `（一）`) or `电话：`
@@ -554,6 +560,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         role_start=edges["role_start"],
         ends_lead_head=edges["ends_lead_head"],
         starts_lead_tail=edges["starts_lead_tail"],
+        opener=edges["opener"],
         ends_digit=edges["ends_digit"],
         figure=figure,
         list_item=edges["list_item"],
@@ -589,6 +596,7 @@ class _LineBits(NamedTuple):
     role_start: int
     ends_lead_head: int
     starts_lead_tail: int
+    opener: int
     ends_digit: int
     figure: int
     list_item: int
@@ -648,7 +656,7 @@ def _line_bits(f: LineFeatures) -> _LineBits:
     table = np.array([
         f.ends_sentence, f.opens, f.indented, f.lead, f.guide, f.hard_end, f.display_type, f.byline,
         f.page_date | f.header_item, f.credit, f.caption, f.starts_fragment, f.ends_opening, f.starts_digit, f.role_start,
-        f.ends_lead_head, f.starts_lead_tail, f.ends_digit, f.figure, f.list_item, f.number_mark, f.ends_list,
+        f.ends_lead_head, f.starts_lead_tail, f.opener, f.ends_digit, f.figure, f.list_item, f.number_mark, f.ends_list,
         f.after_blank,
         f.in_column,
         f.clauses > f.number_mark,
@@ -790,7 +798,8 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
     # fills the column, is not as wide as a whole paragraph and the next line is not an
     # indented first line; a short line without punctuation above a short line is a subhead,
     # above a full line an indented first line.
-    ended = b.full & ~b.unwrapped & ~((b.indent_exact & ~b.ends_sentence & next_full) >> 1)
+    ended = (b.full & ~b.unwrapped & ~((b.indent_exact & ~b.ends_sentence & next_full) >> 1)
+             & ~(b.opener >> 1))  # a full line's sentence end, then how paragraphs open: a new one
     goes_on = prev_has_punct | ~b.short | (b.reaches >> 1)
     joins_in_block = b.in_column & ((b.ends_sentence & ended) | (~b.ends_sentence & goes_on))
     # Over a blank line: a column break when a sentence of body text is left unfinished. A line

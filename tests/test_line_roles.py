@@ -34,6 +34,7 @@ from cleaners.lines import (
     is_header_item,
     is_list_item,
     is_page_date,
+    opens_like_a_paragraph,
     opens_paragraph,
     starts_with_fragment,
     unclosed_pairs,
@@ -80,6 +81,7 @@ pages = st.lists(
 @example("\u3000\u3000本报讯（记者 王某）\n  ■要闻\n # 标题\n　核酸检测")  # indented lead, guide, heading, body
 @example("连敬春/图 李雪/文\n李雪/文 连敬春/图\n2026年5月8日 星期五\n马宁 摄")  # credits of the third kind, a page date, a credit
 @example("贷款余额：2.41万亿元\n来源：滨湘广播电视台\n本版编辑 郝晴 校对 罗文\n资金来源：财政拨款")  # a labelled figure, a source, credits
+@example("据统计，全市\n“我们\n在杏花社区，老人\n从结构看，")  # paragraph openers
 def test_vectorised_features_equal_the_scalar_reference_functions(page):
     lines, f = line_features(page)
     assert lines == [line for line in page.split("\n") if line.strip()]
@@ -106,6 +108,7 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
     assert f.list_item.tolist() == [is_list_item(x) for x in lines]
     assert f.number_mark.tolist() == [is_list_item(x) and LIST_ITEM.match(x).group().endswith("、") for x in lines]
     assert f.ends_list.tolist() == [ends_list_clause(x) for x in lines]
+    assert f.opener.tolist() == [opens_like_a_paragraph(x) for x in lines]
 
 
 @settings(max_examples=200, deadline=None)
@@ -270,6 +273,11 @@ FAULTS = [
     ("a QR code's caption under a story's full last line stands alone",
      BODY_BEFORE + "\n可拨打12315投诉，或在微\n博上@梧潭市场监管反映。\n扫码下载“青春梧潭”App\n",
      [BEFORE, "可拨打12315投诉，或在微博上@梧潭市场监管反映。", "扫码下载“青春梧潭”App"]),
+    ("a full line that ends a sentence, then how paragraphs open (据统计，), opens one; then other text goes on",
+     "今年以来，全市经济运行平\n稳，一季度增速回升至百分\n之五点二，稳中有进增长。\n据统计，全市新增市场主\n体三万户，增长百分之九。\n"
+     "其中，企业占了大头，个\n体户也增长了百分之七。\n",
+     ["今年以来，全市经济运行平稳，一季度增速回升至百分之五点二，稳中有进增长。",
+      "据统计，全市新增市场主体三万户，增长百分之九。其中，企业占了大头，个体户也增长了百分之七。"]),
     ("a headline wrapped before its figure keeps it",
      BODY_BEFORE + "\n全市电信网络诈骗案件发案数下降\n31.5%\n" + BODY_AFTER,
      [BEFORE, "全市电信网络诈骗案件发案数下降31.5%", AFTER]),
