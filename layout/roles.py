@@ -198,3 +198,48 @@ def mark_indented_starts(lines: list[ColumnLine], roles: list[LineRole]) -> list
                 and line.box.x0 >= edges[(line.block, line.column)] + INDENT_GLYPHS * glyph):
             marked[i] = STARTS_PARAGRAPH
     return marked
+
+
+# A guide item's wrapped line starts within this many glyphs of the item's own left edge and
+# at most this many line heights under the line above it.
+GUIDE_WRAP_INDENT = 1.5
+GUIDE_WRAP_GAP = 0.6
+
+
+def join_guide_wraps(lines: list[ColumnLine], roles: list[LineRole]) -> list[LineRole]:
+    """The roles with each guide item's wrapped lines going on with it: a line right under a
+    guide item (or under its wrapped line) in the same column, starting where the item starts
+    (no bullet of its own, no lead), after a line that ends no sentence, continues the item —
+    a guide box is narrower than its column, so its short lines say nothing of paragraphs.
+
+    >>> box = [ColumnLine(t, Box(74, y, x1, y + 32), 0, 0) for t, y, x1 in [
+    ...     ("■金沙湖湿地迎", 292, 237), ("来今春首批候鸟", 327, 238), ("■前两个月PM2.5", 365, 256),
+    ...     ("平均浓度同比下", 399, 236), ("降8.1%", 433, 158)]]
+    >>> roles = [LineRole(Role.GUIDE), STARTS_PARAGRAPH, LineRole(Role.GUIDE), CONTINUES,
+    ...          LineRole(Role.DISPLAY, DisplayKind.HEADLINE)]
+    >>> [str(r) for r in join_guide_wraps(box, roles)]
+    ['guide', 'continues', 'guide', 'continues', 'continues']
+    """
+    if not lines:
+        return roles
+    out = list(roles)
+    h = median(line.box.height for line in lines)
+    glyph = median(line.box.width / max(visible_width(line.text), 1.0) for line in lines)
+    item = None  # the guide item the lines above belong to, while they wrap
+    for i, (line, role) in enumerate(zip(lines, roles, strict=True)):
+        if role.role is Role.GUIDE:
+            item = line
+            continue
+        above = lines[i - 1] if i else None
+        if (item is not None and above is not None and role.role in (Role.STARTS_PARAGRAPH, Role.DISPLAY,
+                                                                        Role.CONTINUES)
+                and (line.block, line.column) == (item.block, item.column)
+                and 0 <= line.box.y0 - above.box.y1 + 0.5 * h <= (GUIDE_WRAP_GAP + 0.5) * h
+                and abs(line.box.x0 - item.box.x0) <= GUIDE_WRAP_INDENT * glyph
+                and not ends_sentence(above.text) and not ends_with_marker(above.text)
+                and not LEAD.match(line.text)):
+            out[i] = CONTINUES
+        else:
+            item = None
+    return out
+

@@ -342,3 +342,11 @@ def test_a_gap_no_wider_than_the_lines_usual_spacing_is_no_printed_space():
 
     assert line_text(line_of([12, 14, 12, 22, 13, 12, 12])) == "前三季度逆势增长"
     assert line_text(line_of([4, 5, 4, 40, 5, 4, 5])) == "前三季度 逆势增长"
+
+
+def test_a_guide_boxs_wrapped_items_go_on_with_their_bullets():
+    # a real PP-OCR page (fresh dev): the 今日导读 box is narrower than its column, so its
+    # short lines say nothing of paragraphs; each item's wrapped lines go on with it
+    page = read_ocr_file(OCR.parent / "eval_fresh" / "dev" / "fresh_13.paddle.json")
+    items = [p for p in clean_ocr_page(page)[0].paragraphs if p.startswith("■")]
+    assert "■金沙湖湿地迎来今春首批候鸟" in items and "■社区食堂让老人吃上“热乎饭”" in items
