@@ -25,6 +25,10 @@ def _box(element, source: str) -> Box:
         raise OcrFormatError(source, f"ALTO {_local(element)} {element.get('ID') or ''} has no position") from None
 
 
+def _has_position(element) -> bool:
+    return all(element.get(key) is not None for key in ("HPOS", "VPOS", "WIDTH", "HEIGHT"))
+
+
 def read_alto(data: bytes, source: str) -> OcrPage:
     """The text lines of an ALTO page, blocks numbered by `TextBlock`.
 
@@ -49,18 +53,26 @@ def read_alto(data: bytes, source: str) -> OcrPage:
         if name == "TextBlock":
             block += 1
         elif name == "TextLine":
-            words = []
-            for child in element:
-                if _local(child) == "String" and (child.get("CONTENT") or "").strip():
-                    wc = child.get("WC")
-                    words.append(OcrWord(child.get("CONTENT").strip(), _box(child, source),
-                                         float(wc) if wc else None))
-            if not words:
+            strings = [child for child in element
+                       if _local(child) == "String" and (child.get("CONTENT") or "").strip()]
+            if not strings:
                 continue
-            scores = [w.confidence for w in words if w.confidence is not None]
-            lines.append(OcrLine(" ".join(w.text for w in words), _box(element, source),
-                                 sum(scores) / len(scores) if scores else None, tuple(words),
-                                 max(block, 0)))
+            texts = [child.get("CONTENT").strip() for child in strings]
+            scores = [float(child.get("WC")) for child in strings if child.get("WC")]
+            # Strings without positions leave the line its text alone (no word boxes); a line
+            # without a position of its own is the box around its strings.
+            words = (tuple(OcrWord(text, _box(child, source), float(child.get("WC")) if child.get("WC") else None)
+                           for text, child in zip(texts, strings, strict=True))
+                     if all(_has_position(child) for child in strings) else ())
+            if _has_position(element):
+                box = _box(element, source)
+            elif words:
+                box = Box(min(w.box.x0 for w in words), min(w.box.y0 for w in words),
+                          max(w.box.x1 for w in words), max(w.box.y1 for w in words))
+            else:
+                raise OcrFormatError(source, f"ALTO TextLine {element.get('ID') or ''} has no position")
+            lines.append(OcrLine(" ".join(texts), box, sum(scores) / len(scores) if scores else None,
+                                 words, max(block, 0)))
     width = float(page.get("WIDTH")) if page is not None and page.get("WIDTH") else None
     height = float(page.get("HEIGHT")) if page is not None and page.get("HEIGHT") else None
     return OcrPage(tuple(lines), "alto", width, height)

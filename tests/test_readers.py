@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from layout import lay_out
 from layout.compose import clean_ocr_page
@@ -115,6 +116,36 @@ def test_a_paddleocr2_result_of_several_pages_is_refused_by_name(tmp_path):
     path.write_text(json.dumps(page * 2), encoding="utf-8")
     with pytest.raises(OcrFormatError, match="holds 2 pages"):
         read_ocr_file(path)
+
+
+def _two_columns_alto(scale: float, line_positions: bool = True, string_positions: bool = True) -> bytes:
+    """The two-column fixture's ALTO as other workflows write it: in other units (`scale`
+    pixels to a unit, as mm10 or inch1200), maybe without positions on lines or strings."""
+    tree = etree.parse(str(OCR / "two_columns.alto.xml"))
+    for element in tree.iter():
+        local = etree.QName(element).localname if isinstance(element.tag, str) else ""
+        for key in ("HPOS", "VPOS", "WIDTH", "HEIGHT"):
+            if element.get(key) is not None:
+                element.set(key, f"{float(element.get(key)) * scale:.2f}")
+                if (local == "TextLine" and not line_positions) or (local == "String" and not string_positions):
+                    del element.attrib[key]
+    return etree.tostring(tree, xml_declaration=True, encoding="utf-8")
+
+
+@pytest.mark.parametrize(("scale", "lines", "strings"), [(0.85, True, True), (4.0, True, True), (1.0, False, True)])
+def test_alto_in_other_units_or_without_line_positions_reads_to_the_same_page(tmp_path, scale, lines, strings):
+    path = tmp_path / "page.xml"
+    path.write_bytes(_two_columns_alto(scale, lines, strings))
+    cleaned, _ = clean_ocr_page(read_ocr_file(path))
+    assert cleaned.text == GOLD
+
+
+def test_alto_strings_without_positions_leave_the_line_its_text(tmp_path):
+    path = tmp_path / "page.xml"
+    path.write_bytes(_two_columns_alto(1.0, True, False))
+    page = read_ocr_file(path)
+    assert len(page.lines) == 6 and not any(line.words for line in page.lines)
+    assert clean_ocr_page(page)[0].text.replace(" ", "") == GOLD.replace(" ", "")
 
 
 def test_a_page_image_is_read_by_rapidocr_through_the_geometry_path():
