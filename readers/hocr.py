@@ -74,6 +74,12 @@ def read_hocr(data: bytes, source: str) -> OcrPage:
             if not text:
                 continue
             scores = [w.confidence for w in words if w.confidence is not None]
-            lines.append(OcrLine(text, _bbox(element, source),
-                                 sum(scores) / len(scores) if scores else None, words, max(block, 0)))
+            # A line whose title holds no bbox (some tools box only the words) is the box
+            # around its words.
+            if TITLE_BBOX.search(element.get("title") or "") or not words:
+                box = _bbox(element, source)
+            else:
+                box = Box(min(w.box.x0 for w in words), min(w.box.y0 for w in words),
+                          max(w.box.x1 for w in words), max(w.box.y1 for w in words))
+            lines.append(OcrLine(text, box, sum(scores) / len(scores) if scores else None, words, max(block, 0)))
     return OcrPage(tuple(lines), "hocr", page_box.width, page_box.height)

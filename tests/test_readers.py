@@ -2,6 +2,7 @@
 cleaned text; malformed files named with their problem."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,17 @@ def test_alto_strings_without_positions_leave_the_line_its_text(tmp_path):
     page = read_ocr_file(path)
     assert len(page.lines) == 6 and not any(line.words for line in page.lines)
     assert clean_ocr_page(page)[0].text.replace(" ", "") == GOLD.replace(" ", "")
+
+
+def test_hocr_lines_boxed_only_by_their_words_read_to_the_same_page(tmp_path):
+    # some tools give a line's title no bbox, only its words'
+    data = (OCR / "two_columns.hocr").read_text(encoding="utf-8")
+    path = tmp_path / "page.hocr"
+    path.write_text(re.sub(r"(class=['\"]ocr_line['\"][^>]*title=['\"])bbox [0-9 ]+;?\s*", r"\1", data),
+                    encoding="utf-8")
+    assert "ocr_line" in path.read_text(encoding="utf-8")
+    cleaned, _ = clean_ocr_page(read_ocr_file(path))
+    assert cleaned.text == GOLD
 
 
 def test_a_page_image_is_read_by_rapidocr_through_the_geometry_path():
