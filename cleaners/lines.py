@@ -221,6 +221,26 @@ def opens_like_a_paragraph(line: str) -> bool:
     return PARAGRAPH_OPENER.match(line) is not None
 
 
+# A byline role word at a line's end (`图为活动现场。本报记者`): its name is on the next line (a
+# role word ends no paragraph); a credit's `摄` alone on a line: the end of the line before.
+ROLE_AT_END = regex.compile(rf"(?:{BYLINE_ROLES})[{HSPACE}]*$")
+LONE_CREDIT_END = regex.compile(rf"[{HSPACE}]*摄[{HSPACE}]*")
+
+
+def ends_with_role(line: str) -> bool:
+    """Whether a byline role word ends the line, its name still to come.
+
+    >>> ends_with_role("图为活动现场。本报记者"), ends_with_role("本报记者 房芮"), ends_with_role("摄影")
+    (True, False, True)
+    """
+    return ROLE_AT_END.search(line) is not None
+
+
+def is_lone_credit_end(line: str) -> bool:
+    """Whether the line is a credit's `摄` alone (wrapped from the line before)."""
+    return LONE_CREDIT_END.fullmatch(line) is not None
+
+
 def starts_with_fragment(line: str) -> bool:
     """The line opens with a closing mark or a one-glyph clause: the end of the line before.
 

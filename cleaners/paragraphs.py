@@ -35,6 +35,7 @@ from cleaners.lines import (
     LIST_CLAUSE_END,
     LIST_ITEM,
     LIST_ITEM_FIRST,
+    LONE_CREDIT_END,
     NEVER_STARTS_LINE_SET,
     NUMBER_SEPARATOR_MARKS,
     OPENERS,
@@ -44,6 +45,7 @@ from cleaners.lines import (
     PAIR_OPENERS,
     PARAGRAPH_OPENER,
     PARAGRAPH_OPENER_FIRST,
+    ROLE_AT_END,
     SENTENCE_LAST_GLYPHS,
     SENTENCE_MARKS,
     SPACES,
@@ -154,6 +156,8 @@ def _opens_by_indentation_alone(line: str) -> bool:
 
 _LEAD_TAIL_FIRST = frozenset("报讯（(〈《")
 _LEAD_HEAD_LAST = frozenset("本报又讯")
+# The last glyphs of the byline role words (`记者`, `通讯员`, `实习生`, `摄影`, `评论员`, `通讯`).
+_ROLE_LAST = frozenset(role[-1] for role in BYLINE_ROLES.split("|"))
 _CAPTION_FIRST = frozenset("图上下左右扫长")
 _OPENER_FIRST = frozenset(PARAGRAPH_OPENER_FIRST)
 
@@ -179,6 +183,7 @@ _IS_HAN = bmp_table(regex.compile(r"\p{Han}")).astype(bool)
 _IS_ROLE_FIRST = _table(_ROLE_FIRST)
 _IS_LEAD_TAIL_FIRST = _table(_LEAD_TAIL_FIRST)
 _IS_LEAD_HEAD_LAST = _table(_LEAD_HEAD_LAST)
+_IS_ROLE_LAST = _table(_ROLE_LAST)
 _IS_CAPTION_FIRST = _table(_CAPTION_FIRST)
 _IS_OPENER_FIRST = _table(_OPENER_FIRST)
 _IS_LIST_ITEM_FIRST = _table(LIST_ITEM_FIRST)
@@ -197,7 +202,7 @@ _FIRST_GLYPH_TESTS = np.array([_IS_HAN, _IS_NEVER_FIRST, _IS_DIGIT, _IS_CAPTION_
 # ends with one need be asked `is_page_date`.
 _PAGE_DATE_LAST = "一二三四五六日天"
 _LAST_GLYPH_TESTS = np.array([_IS_OPENER, _IS_DIGIT, _IS_LEAD_HEAD_LAST, _table(HARD_BREAK), _IS_LIST_END,
-                              _table(_PAGE_DATE_LAST)])
+                              _table(_PAGE_DATE_LAST), _IS_ROLE_LAST])
 _FIRST_CHARACTER_TESTS = np.array([_IS_OPENS_FIRST, _IS_HSPACE])
 # (a sentence end, or a glyph a sentence may end with that is none: a closing mark, an ASCII mark, a space)
 _LAST_CHARACTER_TESTS = np.array([_IS_SENTENCE_END, _IS_SENTENCE_LAST & ~_IS_SENTENCE_END])
@@ -215,7 +220,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
     second = ink.take(np.minimum(at + 1, len(ink) - 1))
     first_glyph = _FIRST_GLYPH_TESTS.take(points.take(first), axis=1)
     han, never_first, starts_digit, caption_first, role_first, lead_tail_first, item_first, opener_first = first_glyph
-    ends_opening, ends_digit, lead_head_last, hard_end, ends_list, date_last = _LAST_GLYPH_TESTS.take(
+    ends_opening, ends_digit, lead_head_last, hard_end, ends_list, date_last, role_last = _LAST_GLYPH_TESTS.take(
         points.take(last), axis=1)
     opens_first, indented = _FIRST_CHARACTER_TESTS.take(points.take(starts), axis=1)
     sentence_end, may_end_sentence = _LAST_CHARACTER_TESTS.take(points.take(ends - 1), axis=1)
@@ -259,6 +264,8 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
         "role_start": asked(role_first, _opens_with_role),
         "starts_lead_tail": asked(lead_tail_first, LEAD_TAIL_AT_START.match),
         "opener": asked(opener_first, PARAGRAPH_OPENER.match),
+        "ends_role": asked(role_last, ROLE_AT_END.search),
+        "lone_credit_end": asked((first == last) & (points.take(first) == ord("摄")), LONE_CREDIT_END.fullmatch),
         "ends_opening": ends_opening,
         "ends_digit": ends_digit,
         "ends_lead_head": asked(lead_head_last, LEAD_HEAD_AT_END.search),
@@ -305,6 +312,8 @@ class LineFeatures:
     ends_lead_head: np.ndarray  # ends with the head of a lead word (`本报`)
     starts_lead_tail: np.ndarray  # opens with its tail (`讯`)
     opener: np.ndarray  # `opens_like_a_paragraph`: `“…`, `据统计，`, `今年以来，`
+    ends_role: np.ndarray  # `ends_with_role`: a byline role word ends it, its name to come
+    lone_credit_end: np.ndarray  # `is_lone_credit_end`: a credit's `摄` alone
     ends_digit: np.ndarray
     figure: np.ndarray  # `is_figure`: one figure alone (`782.6亿元`), as a figures box sets them
     list_item: np.ndarray  # `is_list_item`: opens with an item's number (`一、`, `（一）`) or `电话：`
@@ -561,6 +570,8 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         ends_lead_head=edges["ends_lead_head"],
         starts_lead_tail=edges["starts_lead_tail"],
         opener=edges["opener"],
+        ends_role=edges["ends_role"],
+        lone_credit_end=edges["lone_credit_end"],
         ends_digit=edges["ends_digit"],
         figure=figure,
         list_item=edges["list_item"],
@@ -597,6 +608,8 @@ class _LineBits(NamedTuple):
     ends_lead_head: int
     starts_lead_tail: int
     opener: int
+    ends_role: int
+    lone_credit_end: int
     ends_digit: int
     figure: int
     list_item: int
@@ -656,7 +669,7 @@ def _line_bits(f: LineFeatures) -> _LineBits:
     table = np.array([
         f.ends_sentence, f.opens, f.indented, f.lead, f.guide, f.hard_end, f.display_type, f.byline,
         f.page_date | f.header_item, f.credit, f.caption, f.starts_fragment, f.ends_opening, f.starts_digit, f.role_start,
-        f.ends_lead_head, f.starts_lead_tail, f.opener, f.ends_digit, f.figure, f.list_item, f.number_mark, f.ends_list,
+        f.ends_lead_head, f.starts_lead_tail, f.opener, f.ends_role, f.lone_credit_end, f.ends_digit, f.figure, f.list_item, f.number_mark, f.ends_list,
         f.after_blank,
         f.in_column,
         f.clauses > f.number_mark,
@@ -764,7 +777,7 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
     # one-glyph clause broken from a word).
     item_next = ((b.list_item >> 1) & (b.ends_sentence | b.ends_list | b.ends_digit | (~b.punctuated & b.short))
                  & ~(b.ends_digit & (b.starts_digit >> 1)))  # `与3` / `5、595指挥中心`: a number broken
-    never = b.hard_end | ((b.opens & ~b.indented) >> 1) | item_next
+    never = b.hard_end | ((b.opens & ~b.indented) >> 1) | item_next | b.lone_credit_end  # a credit's end ends it
     # A display line of a few glyphs, under half as wide as the display line above it, is that
     # line's wrapped end (a headline set in one column), not a line of a stack.
     bare = ~b.punctuated & ~b.ends_sentence
@@ -782,6 +795,9 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
     byline_runs_on = b.byline & ~b.credit & ((b.role_start & b.byline & ~b.credit & ~b.after_blank) >> 1)
     # A caption wrapped in its column goes on until its sentence ends (`图为…志` / `愿者为老人打饭。`).
     caption_runs_on = b.caption & b.no_sentences & b.in_column & b.full & ((~b.after_blank & ~b.byline) >> 1)
+    # A role word wants its name on the next line; a credit's `摄` wrapped alone ends the line
+    # before: a byline or credit wrapped so is one line, still of its own.
+    role_wraps = (b.ends_role & ~((b.lead | b.guide | b.opens) >> 1)) | (b.lone_credit_end >> 1)
     always = breaks & (
         ((b.starts_fragment >> 1) & ~item_next)
         | wrapped_byline
@@ -792,6 +808,7 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
         | (b.ends_digit & ~b.header_item & ((b.starts_digit & ~b.header_item) >> 1))  # `B04` / a page date: no number
         | (b.ends_lead_head & (b.starts_lead_tail >> 1))
         | wrapped_display
+        | role_wraps
     )
     prev_has_punct = b.punctuated | b.lead  # a lead (`本报讯（记者 …）5 月`) is body text
     # In a block: only inside a hard-wrapped column. A line ending a sentence joins only if it
@@ -811,7 +828,7 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
     bare_over_blank = (runs_on | (b.punctuated >> 1)) & ((alone & wide_after) | (~alone & (~b.short | runs_on)))
     return _BreakEvidence(
         full=b.full, never=never & breaks, always=always,
-        wrapped=(wrapped_byline | byline_runs_on) & breaks, wrapped_display=wrapped_display & breaks,
+        wrapped=(wrapped_byline | byline_runs_on | role_wraps) & breaks, wrapped_display=wrapped_display & breaks,
         same_block=~(b.after_blank >> 1) & breaks, prev_has_punct=prev_has_punct & breaks,
         alone=alone & breaks, joins_in_block=joins_in_block & breaks, bare_over_blank=bare_over_blank & breaks,
     )

@@ -370,6 +370,10 @@ CREDIT_MARK_GLUED = regex.compile(r"(?<=/[文图])(?=\p{Han})")
 # engine try every position of the line.)
 DATELINE_GLUED = regex.compile(r"^[ \t\u3000]*(?:本报讯|又讯)\K(?=[\p{Han}0-9])")
 
+# A picture credit run in after its caption's last sentence (`图为活动现场。本报记者房芮摄`): the
+# text after the last sentence end, when it ends with 摄.
+_CAPTION_CREDIT = regex.compile(r"(?<=[。！？])[^。！？]{2,24}$")
+
 # The space OCR dropped between an editor credit's role and name, or a name and the next role,
 # comes back (`EDITOR_CREDITS`: the credits alone on their line).
 _EDITOR_ROLE_GLUED = regex.compile(rf"(?:{EDITOR_ROLES})\K(?=\p{{Han}})")
@@ -439,6 +443,8 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
             line = _byline_brackets(line).sub(lambda m: space_byline(m.group(0)), line)
         if "讯" in line:  # a fast test first: DATELINE_GLUED needs 本报讯 or 又讯
             line = DATELINE_GLUED.sub(" ", line)
+        if line.endswith("摄") and (tail := _CAPTION_CREDIT.search(line)) and is_byline(tail.group()):
+            line = line[: tail.start()] + space_byline(tail.group())  # a caption's credit run in after it
         if credits_on_page and is_editor_credits(line):
             line = _EDITOR_NAME_GLUED.sub(" ", _EDITOR_ROLE_GLUED.sub(" ", line))
         if "日" in line and may_be_page_date(line) and (date := PAGE_DATE.fullmatch(line)) and date.group("gap") == "":

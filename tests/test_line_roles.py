@@ -28,11 +28,13 @@ from cleaners.lines import (
     ends_list_clause,
     ends_sentence,
     ends_with_opening,
+    ends_with_role,
     is_byline,
     is_display_type,
     is_figure,
     is_header_item,
     is_list_item,
+    is_lone_credit_end,
     is_page_date,
     opens_like_a_paragraph,
     opens_paragraph,
@@ -82,6 +84,7 @@ pages = st.lists(
 @example("连敬春/图 李雪/文\n李雪/文 连敬春/图\n2026年5月8日 星期五\n马宁 摄")  # credits of the third kind, a page date, a credit
 @example("贷款余额：2.41万亿元\n来源：滨湘广播电视台\n本版编辑 郝晴 校对 罗文\n资金来源：财政拨款")  # a labelled figure, a source, credits
 @example("据统计，全市\n“我们\n在杏花社区，老人\n从结构看，")  # paragraph openers
+@example("图为活动现场。本报记者\n房芮\n 摄 \n摄影\n记者从市里获悉")  # a role at the end, a lone 摄
 def test_vectorised_features_equal_the_scalar_reference_functions(page):
     lines, f = line_features(page)
     assert lines == [line for line in page.split("\n") if line.strip()]
@@ -109,6 +112,8 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
     assert f.number_mark.tolist() == [is_list_item(x) and LIST_ITEM.match(x).group().endswith("、") for x in lines]
     assert f.ends_list.tolist() == [ends_list_clause(x) for x in lines]
     assert f.opener.tolist() == [opens_like_a_paragraph(x) for x in lines]
+    assert f.ends_role.tolist() == [ends_with_role(x) for x in lines]
+    assert f.lone_credit_end.tolist() == [is_lone_credit_end(x) for x in lines]
 
 
 @settings(max_examples=200, deadline=None)
@@ -278,6 +283,9 @@ FAULTS = [
      "其中，企业占了大头，个\n体户也增长了百分之七。\n",
      ["今年以来，全市经济运行平稳，一季度增速回升至百分之五点二，稳中有进增长。",
       "据统计，全市新增市场主体三万户，增长百分之九。其中，企业占了大头，个体户也增长了百分之七。"]),
+    ("a caption's credit wrapped after its role word and before its 摄 is one credit on the caption's line",
+     BODY_BEFORE + "\n图为活动现场。本报记者\n房芮\n摄\n" + BODY_AFTER,
+     [BEFORE, "图为活动现场。本报记者 房芮 摄", AFTER]),
     ("a headline wrapped before its figure keeps it",
      BODY_BEFORE + "\n全市电信网络诈骗案件发案数下降\n31.5%\n" + BODY_AFTER,
      [BEFORE, "全市电信网络诈骗案件发案数下降31.5%", AFTER]),
