@@ -223,17 +223,21 @@ def opens_like_a_paragraph(line: str) -> bool:
 
 # A byline role word at a line's end (`图为活动现场。本报记者`): its name is on the next line (a
 # role word ends no paragraph); a credit's `摄` alone on a line: the end of the line before.
-ROLE_AT_END = regex.compile(rf"(?:{BYLINE_ROLES})[{HSPACE}]*$")
 LONE_CREDIT_END = regex.compile(rf"[{HSPACE}]*摄[{HSPACE}]*")
 
 
+_ROLE_WORD_ENDS = tuple(BYLINE_ROLES.split("|"))
+_HSPACE_GLYPHS = " \t\u3000\u00a0"
+
+
 def ends_with_role(line: str) -> bool:
-    """Whether a byline role word ends the line, its name still to come.
+    """Whether a byline role word ends the line (spaces after it aside), its name still to come
+    (read by str methods: a pattern anchored at the end is tried from every position).
 
     >>> ends_with_role("图为活动现场。本报记者"), ends_with_role("本报记者 房芮"), ends_with_role("摄影")
     (True, False, True)
     """
-    return ROLE_AT_END.search(line) is not None
+    return line.rstrip(_HSPACE_GLYPHS).endswith(_ROLE_WORD_ENDS)
 
 
 def is_lone_credit_end(line: str) -> bool:
