@@ -463,6 +463,19 @@ def column_widths(widths: np.ndarray, body: np.ndarray) -> tuple[np.ndarray, np.
     return np.where(enough, column, page), in_column
 
 
+def _rows_holding(text: str, glyphs: tuple[str, ...], newlines: np.ndarray, row_of: np.ndarray) -> set[int]:
+    """The rows (among the non-blank lines) of the lines that hold any of `glyphs`, found by
+    str.find (each glyph is rare on a page: a pattern or a per-line test would read every line)."""
+    rows = set()
+    for glyph in glyphs:
+        at = text.find(glyph)
+        while at >= 0:
+            rows.add(int(row_of[newlines.searchsorted(at)]))
+            at = text.find(glyph, at + 1)
+    rows.discard(-1)
+    return rows
+
+
 def line_features(text: str) -> tuple[list[str], LineFeatures]:
     """The page's non-blank lines and their evidence.
 
@@ -517,16 +530,16 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     row_of[rows] = np.arange(len(rows))
     # A digest item's source (`来源：…`) stands alone as a byline does: only the lines holding
     # 源 (found by str.find) with no sentence end are asked.
-    at, sources = text.find("源"), set()
-    while at >= 0:
-        sources.add(int(row_of[newlines.searchsorted(at)]))
-        at = text.find("源", at + 1)
-    bylines += [i for i in sorted(sources) if i >= 0 and not sentences[i] and is_source_credit(lines[i])]
+    bylines += [i for i in sorted(_rows_holding(text, ("源",), newlines, row_of))
+                if not sentences[i] and is_source_credit(lines[i])]
     # (figures asked only of lines opening with a digit, no clause mark)
     figures = [i for i in _indices(edges["starts_digit"] & (clauses == 0)).tolist() if is_figure(lines[i])]
-    # (and labelled figures of lines with one clause mark, no sentence end, a few glyphs wide)
-    figures += [i for i in _indices(~edges["starts_digit"] & (clauses == 1) & (sentences == 0)
-                                    & (width <= LABELLED_FIGURE_CELLS)).tolist() if is_labelled_figure(lines[i])]
+    # (and labelled figures only of the lines holding a colon, found by str.find: most lines
+    # with one clause mark hold a comma)
+    colons = _rows_holding(text, ("：", ":"), newlines, row_of)
+    if colons:
+        labelled = ~edges["starts_digit"] & (clauses == 1) & (sentences == 0) & (width <= LABELLED_FIGURE_CELLS)
+        figures += [i for i in sorted(colons) if labelled[i] and is_labelled_figure(lines[i])]
     # The rows found, all set in one step: byline, credit, page date, display type, figure.
     found = [bylines, credits, dates, bylines + headings + dates, figures]
     byline, credit, page_date, display_type, figure = marked = np.zeros((len(found), len(rows)), dtype=bool)
@@ -535,13 +548,8 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     # `第5823期`); a registration number CN, editor credits 编, 校对 or 版式: only the lines
     # holding one (found by str.find) and no sentence end, at most HEADER_ITEM_CELLS wide, are asked
     header_item = np.zeros(len(rows), dtype=bool)
-    held = set(_indices(width <= 3).tolist())
-    for anchor in HEADER_ITEM_ANCHORS:
-        at = text.find(anchor)
-        while at >= 0:
-            held.add(int(row_of[newlines.searchsorted(at)]))
-            at = text.find(anchor, at + 1)
-    header_item[[i for i in held if i >= 0 and width[i] <= HEADER_ITEM_CELLS and not sentences[i]
+    held = set(_indices(width <= 3).tolist()) | _rows_holding(text, HEADER_ITEM_ANCHORS, newlines, row_of)
+    header_item[[i for i in held if width[i] <= HEADER_ITEM_CELLS and not sentences[i]
                  and is_header_item(lines[i])]] = True
     display_type |= header_item
     return lines, LineFeatures(
