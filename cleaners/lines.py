@@ -221,6 +221,23 @@ def opens_like_a_paragraph(line: str) -> bool:
     return PARAGRAPH_OPENER.match(line) is not None
 
 
+# An e-mail address or a web address alone on a line (`youzuo2026@qq.com.`): wrapped from the
+# sentence before it, never a headline.
+LINK_LINE = regex.compile(
+    rf"[{HSPACE}]*(?:[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|(?:https?://|www\.)[^\s]+)[.。]?[{HSPACE}]*")
+# The glyphs a LINK_LINE match can begin with.
+LINK_FIRST = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-"
+
+
+def is_link_line(line: str) -> bool:
+    """Whether the line is an e-mail or web address alone.
+
+    >>> is_link_line("youzuo2026@qq.com."), is_link_line("www.wutan.gov.cn"), is_link_line("NBA季后赛")
+    (True, True, False)
+    """
+    return LINK_LINE.fullmatch(line) is not None
+
+
 # A byline role word at a line's end (`图为活动现场。本报记者`): its name is on the next line (a
 # role word ends no paragraph); a credit's `摄` alone on a line: the end of the line before.
 LONE_CREDIT_END = regex.compile(rf"[{HSPACE}]*摄[{HSPACE}]*")

@@ -32,6 +32,8 @@ from cleaners.lines import (
     LABELLED_FIGURE_CELLS,
     LEAD_HEAD_AT_END,
     LEAD_TAIL_AT_START,
+    LINK_FIRST,
+    LINK_LINE,
     LIST_CLAUSE_END,
     LIST_ITEM,
     LIST_ITEM_FIRST,
@@ -160,6 +162,7 @@ _LEAD_HEAD_LAST = frozenset("本报又讯")
 _ROLE_LAST = frozenset(role[-1] for role in BYLINE_ROLES.split("|"))
 _CAPTION_FIRST = frozenset("图上下左右扫长")
 _OPENER_FIRST = frozenset(PARAGRAPH_OPENER_FIRST)
+_LINK_FIRST = frozenset(LINK_FIRST)
 
 
 def _indices(mask: np.ndarray) -> np.ndarray:
@@ -186,6 +189,7 @@ _IS_LEAD_HEAD_LAST = _table(_LEAD_HEAD_LAST)
 _IS_ROLE_LAST = _table(_ROLE_LAST)
 _IS_CAPTION_FIRST = _table(_CAPTION_FIRST)
 _IS_OPENER_FIRST = _table(_OPENER_FIRST)
+_IS_LINK_FIRST = _table(_LINK_FIRST)
 _IS_LIST_ITEM_FIRST = _table(LIST_ITEM_FIRST)
 _IS_LIST_END = _table(LIST_CLAUSE_END)
 _IS_OPENS_FIRST = bmp_table(OPENS_PARAGRAPH_FIRST).astype(bool)
@@ -197,7 +201,7 @@ _IS_SENTENCE_END = _table(SENTENCE_END)
 # The tables a line's edges are looked up in, stacked, so that one look-up per edge reads them
 # all: its first ink glyph's, its last ink glyph's, its first and its last character's.
 _FIRST_GLYPH_TESTS = np.array([_IS_HAN, _IS_NEVER_FIRST, _IS_DIGIT, _IS_CAPTION_FIRST, _IS_ROLE_FIRST,
-                               _IS_LEAD_TAIL_FIRST, _IS_LIST_ITEM_FIRST, _IS_OPENER_FIRST])
+                               _IS_LEAD_TAIL_FIRST, _IS_LIST_ITEM_FIRST, _IS_OPENER_FIRST, _IS_LINK_FIRST])
 # The last glyph of a PAGE_DATE match (its weekday's name, or the date's 日): only a line that
 # ends with one need be asked `is_page_date`.
 _PAGE_DATE_LAST = "一二三四五六日天"
@@ -219,7 +223,8 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
     first, last = ink.take(at), ink.take(ink.searchsorted(ends) - 1)
     second = ink.take(np.minimum(at + 1, len(ink) - 1))
     first_glyph = _FIRST_GLYPH_TESTS.take(points.take(first), axis=1)
-    han, never_first, starts_digit, caption_first, role_first, lead_tail_first, item_first, opener_first = first_glyph
+    (han, never_first, starts_digit, caption_first, role_first, lead_tail_first, item_first, opener_first,
+     link_first) = first_glyph
     ends_opening, ends_digit, lead_head_last, hard_end, ends_list, date_last, role_last = _LAST_GLYPH_TESTS.take(
         points.take(last), axis=1)
     opens_first, indented = _FIRST_CHARACTER_TESTS.take(points.take(starts), axis=1)
@@ -265,6 +270,7 @@ def _edge_tests(lines: list[str], points: np.ndarray, starts: np.ndarray,
         "starts_lead_tail": asked(lead_tail_first, LEAD_TAIL_AT_START.match),
         "opener": asked(opener_first, PARAGRAPH_OPENER.match),
         "ends_role": asked(role_last, ends_with_role),
+        "link": asked(link_first & ~han, LINK_LINE.fullmatch),
         "lone_credit_end": asked((first == last) & (points.take(first) == ord("摄")), LONE_CREDIT_END.fullmatch),
         "ends_opening": ends_opening,
         "ends_digit": ends_digit,
@@ -313,6 +319,7 @@ class LineFeatures:
     starts_lead_tail: np.ndarray  # opens with its tail (`讯`)
     opener: np.ndarray  # `opens_like_a_paragraph`: `“…`, `据统计，`, `今年以来，`
     ends_role: np.ndarray  # `ends_with_role`: a byline role word ends it, its name to come
+    link: np.ndarray  # `is_link_line`: an e-mail or web address alone
     lone_credit_end: np.ndarray  # `is_lone_credit_end`: a credit's `摄` alone
     ends_digit: np.ndarray
     figure: np.ndarray  # `is_figure`: one figure alone (`782.6亿元`), as a figures box sets them
@@ -579,6 +586,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         starts_lead_tail=edges["starts_lead_tail"],
         opener=edges["opener"],
         ends_role=edges["ends_role"],
+        link=edges["link"],
         lone_credit_end=edges["lone_credit_end"],
         ends_digit=edges["ends_digit"],
         figure=figure,
@@ -617,6 +625,7 @@ class _LineBits(NamedTuple):
     starts_lead_tail: int
     opener: int
     ends_role: int
+    link: int
     lone_credit_end: int
     ends_digit: int
     figure: int
@@ -677,7 +686,7 @@ def _line_bits(f: LineFeatures) -> _LineBits:
     table = np.array([
         f.ends_sentence, f.opens, f.indented, f.lead, f.guide, f.hard_end, f.display_type, f.byline,
         f.page_date | f.header_item, f.credit, f.caption, f.starts_fragment, f.ends_opening, f.starts_digit, f.role_start,
-        f.ends_lead_head, f.starts_lead_tail, f.opener, f.ends_role, f.lone_credit_end, f.ends_digit, f.figure, f.list_item, f.number_mark, f.ends_list,
+        f.ends_lead_head, f.starts_lead_tail, f.opener, f.ends_role, f.link, f.lone_credit_end, f.ends_digit, f.figure, f.list_item, f.number_mark, f.ends_list,
         f.after_blank,
         f.in_column,
         f.clauses > f.number_mark,
@@ -806,6 +815,8 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
     # A role word wants its name on the next line; a credit's `摄` wrapped alone ends the line
     # before: a byline or credit wrapped so is one line, still of its own.
     role_wraps = (b.ends_role & ~((b.lead | b.guide | b.opens) >> 1)) | (b.lone_credit_end >> 1)
+    # An address alone on a line goes on from a sentence left open above it.
+    link_wraps = (b.link >> 1) & b.punctuated & ~b.ends_sentence
     always = breaks & (
         ((b.starts_fragment >> 1) & ~item_next)
         | wrapped_byline
@@ -817,6 +828,7 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
         | (b.ends_lead_head & (b.starts_lead_tail >> 1))
         | wrapped_display
         | role_wraps
+        | link_wraps
     )
     prev_has_punct = b.punctuated | b.lead  # a lead (`本报讯（记者 …）5 月`) is body text
     # In a block: only inside a hard-wrapped column. A line ending a sentence joins only if it

@@ -33,6 +33,7 @@ from cleaners.lines import (
     is_display_type,
     is_figure,
     is_header_item,
+    is_link_line,
     is_list_item,
     is_lone_credit_end,
     is_page_date,
@@ -85,6 +86,7 @@ pages = st.lists(
 @example("贷款余额：2.41万亿元\n来源：滨湘广播电视台\n本版编辑 郝晴 校对 罗文\n资金来源：财政拨款")  # a labelled figure, a source, credits
 @example("据统计，全市\n“我们\n在杏花社区，老人\n从结构看，")  # paragraph openers
 @example("图为活动现场。本报记者\n房芮\n 摄 \n摄影\n记者从市里获悉")  # a role at the end, a lone 摄
+@example("或发邮件至\nyouzuo2026@qq.com.\nwww.wutan.gov.cn\n5G基站")  # addresses alone
 def test_vectorised_features_equal_the_scalar_reference_functions(page):
     lines, f = line_features(page)
     assert lines == [line for line in page.split("\n") if line.strip()]
@@ -113,6 +115,7 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
     assert f.ends_list.tolist() == [ends_list_clause(x) for x in lines]
     assert f.opener.tolist() == [opens_like_a_paragraph(x) for x in lines]
     assert f.ends_role.tolist() == [ends_with_role(x) for x in lines]
+    assert f.link.tolist() == [is_link_line(x) for x in lines]
     assert f.lone_credit_end.tolist() == [is_lone_credit_end(x) for x in lines]
 
 
@@ -286,6 +289,10 @@ FAULTS = [
     ("a caption's credit wrapped after its role word and before its 摄 is one credit on the caption's line",
      BODY_BEFORE + "\n图为活动现场。本报记者\n房芮\n摄\n" + BODY_AFTER,
      [BEFORE, "图为活动现场。本报记者 房芮 摄", AFTER]),
+    ("an e-mail address wrapped alone onto the next line goes on from its sentence",
+     BODY_BEFORE + "\n有建议的同学可以在微博\n留言，或发邮件至\nyouzuo2026@qq.com。\n5G远程课堂连通山区小学\n本报记者 鲁青\n" + BODY_AFTER,
+     [BEFORE, "有建议的同学可以在微博留言，或发邮件至youzuo2026@qq.com。", "5G远程课堂连通山区小学",
+      "本报记者 鲁青", AFTER]),
     ("a headline wrapped before its figure keeps it",
      BODY_BEFORE + "\n全市电信网络诈骗案件发案数下降\n31.5%\n" + BODY_AFTER,
      [BEFORE, "全市电信网络诈骗案件发案数下降31.5%", AFTER]),
