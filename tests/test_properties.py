@@ -34,14 +34,15 @@ def _kept_glyphs(text: str) -> Counter:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
+@example("核本报讯核本报讯核")  # a run-in lead splits the line; the paragraph after it is doubled
 def test_no_han_digit_or_latin_lost_outside_markers_and_doubled_lines(text):
     result = clean(text)
     expected = _kept_glyphs(text)
     for marker in result.markers:
         expected -= _kept_glyphs(marker.raw)
     lost = expected - _kept_glyphs(result.text)
-    if lost and result.edits.get("doubled_lines"):
-        return  # a doubled line was written once: half its glyphs go by design
+    if lost and (result.edits.get("doubled_lines") or result.edits.get("doubled_paragraphs")):
+        return  # a doubled line (or a paragraph doubled once reflowed) was written once: by design
     assert not lost, f"lost {dict(lost)} from {text!r} -> {result.text!r}"
 
 
