@@ -149,18 +149,14 @@ def _item_counts(table: pa.Table, column: str) -> list[int]:
 def trad_shares(trad_chars, chars, profiles) -> list[float | None]:
     """trad_share per row: traditional characters per character, for the rows of simplified
     profiles (null for the others, and where a count is null)."""
+    from expectations.row_checks import is_null
+
     simplified: dict = {}
     for profile in profiles:
         if profile not in simplified:
             simplified[profile] = _is_simplified(profile)
-    return [None if not simplified[p] or _null(t) or _null(c) else (t / c if c else 0.0)
+    return [None if not simplified[p] or is_null(t) or is_null(c) else (t / c if c else 0.0)
             for t, c, p in zip(trad_chars, chars, profiles, strict=True)]
-
-
-def _null(value) -> bool:
-    """None, NaN or pandas' NA (a count of the frame or of a list)."""
-    return (value is None or type(value).__name__ == "NAType"
-            or (isinstance(value, float) and value != value))
 
 
 def _is_simplified(profile) -> bool:
