@@ -3,7 +3,9 @@
 Each suite's row-level expectations are `RowRule`s (`expectations.pages_suite.row_rules`,
 `expectations.articles_suite.row_rules`): the suite turns each into its `gxe.Expect…` for
 `qingyang validate` and the Data Docs, and the flow's workers judge their rows with
-`failing_rows`, in pandas, before writing a part (a batch of pages, an issue's articles):
+`failing_rows` over the rule columns as Python lists (`expectations.frames.rule_columns`,
+`expectations.articles_suite.rule_columns`: no pandas) before writing a part (a batch of
+pages, an issue's articles):
 GE costs ~4 s to import and ~0.3 s a run, too much for every task of every worker, and
 one GE run over a whole table grows with the table. Both read the same rules, and a test
 per suite checks they fail the same rows.

@@ -314,7 +314,7 @@ def test_expectations_modules_import_no_cycle():
 
 
 def test_the_workers_row_checks_fail_the_rows_great_expectations_fails(clean_rows):
-    """The row rules judged in pandas (the flow's workers) and in GE (`qingyang validate`)
+    """The row rules judged over a validation frame (`failing_rows`) and in GE (`qingyang validate`)
     name the same rows for the same expectations, values included."""
     from expectations.frames import validation_frame
     from expectations.pages_suite import row_rules
