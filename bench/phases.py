@@ -39,7 +39,7 @@ PHASES = (
     ("batch: metrics", "flows.rows", "quality_metrics"),
     ("batch: rows", "flows.pages_step", "page_table"),
     ("batch: row checks", "flows.pages_step", "failing_rows"),
-    ("batch: row checks (frame)", "flows.pages_step", "validation_frame"),
+    ("batch: row checks (columns)", "flows.pages_step", "rule_columns"),
     ("batch: verdicts", "flows.pages_step", "apply_row_failures"),
     ("batch: parts", "flows.pages_step", "write_parts"),
         ("batch: quarantine part, record", "flows.pages_step", "write_bytes_atomic"),

@@ -11,6 +11,7 @@ Great Expectations is imported inside the factory: it costs ~4 s at import.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -120,7 +121,7 @@ def articles_frame(table: pa.Table) -> pd.DataFrame:
 
     from expectations.frames import shrink_columns
 
-    derived = derived_columns(table.to_pylist(), table.schema)
+    derived = derived_columns(table.to_pydict(), table.schema)
     frame = table.drop_columns([c for c in (*TEXT_COLUMNS, *LIST_COLUMNS)
                                 if c in table.column_names]).to_pandas()
     for column, values in derived.items():
@@ -130,27 +131,40 @@ def articles_frame(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
-def rule_columns(rows: list[dict], schema: pa.Schema) -> dict[str, list]:
-    """The columns `row_rules` read, as Python lists, from article rows as dicts (what an
-    issue's task has at hand: no table, no pandas)."""
-    columns = {rule.column for rule in row_rules()} | {KEY_COLUMN}
-    plain = {column: [row.get(column) for row in rows]
-             for column in columns if column not in DERIVED_COLUMNS}
-    return plain | derived_columns(rows, schema)
+def rule_columns(columns: Mapping[str, list], schema: pa.Schema) -> dict[str, list]:
+    """The columns `row_rules` read, as Python lists, from article columns as lists by name
+    (what an issue's task has at hand: no pandas); the derived ones only as the rules need."""
+    wanted = {rule.column for rule in row_rules()} | {KEY_COLUMN}
+    plain = {column: columns[column] for column in wanted
+             if column not in DERIVED_COLUMNS and column in columns}
+    return plain | derived_columns(columns, schema, wanted & DERIVED_COLUMNS.keys())
 
 
-def derived_columns(rows: list[dict], schema: pa.Schema) -> dict[str, list]:
-    """DERIVED_COLUMNS of article rows (dicts of one table of `schema`)."""
+def derived_columns(columns: Mapping[str, list], schema: pa.Schema,
+                    names: Collection[str] = tuple(DERIVED_COLUMNS)) -> dict[str, list]:
+    """DERIVED_COLUMNS (those in `names`) of article columns (lists by name, of one table
+    of `schema`; a column not given is null in every row)."""
     from expectations.frames import schema_mismatch
 
-    return {
-        "headline_or_note": [_headline_or_note(r) for r in rows],
-        "text_sha256": [_sha256(r.get("text")) for r in rows],
-        "doc_id_count": [len(r.get("doc_ids") or []) for r in rows],
-        "unstitched_jumps": [_unstitched(r) for r in rows],
-        "unreported_jumps": [0 if r.get("stitch_note") else len(_jumps(r)) for r in rows],
-        "schema_mismatch": [schema_mismatch(schema, ARTICLES_SCHEMA)] * len(rows),
+    rows = len(next(iter(columns.values()))) if columns else 0
+
+    def column(*wanted: str):
+        """The rows of one column, or of several zipped (a column not given: all null)."""
+        lists = [columns[name] if name in columns else [None] * rows for name in wanted]
+        return lists[0] if len(wanted) == 1 else zip(*lists, strict=True)
+
+    makers = {
+        "headline_or_note": lambda: [_headline_or_note(headline, note)
+                                     for headline, note in column("headline", "headline_note")],
+        "text_sha256": lambda: [_sha256(text) for text in column("text")],
+        "doc_id_count": lambda: [len(doc_ids or []) for doc_ids in column("doc_ids")],
+        "unstitched_jumps": lambda: [_unstitched(continued, pages, markers) for continued, pages,
+                                     markers in column("continued", "pages", "markers")],
+        "unreported_jumps": lambda: [0 if note else len(_jumps(markers))
+                                     for note, markers in column("stitch_note", "markers")],
+        "schema_mismatch": lambda: [schema_mismatch(schema, ARTICLES_SCHEMA)] * rows,
     }
+    return {name: makers[name]() for name in DERIVED_COLUMNS if name in names}
 
 
 def _sha256(text) -> str | None:
@@ -162,29 +176,27 @@ def _filled(value) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def _headline_or_note(row: dict) -> str | None:
-    if _filled(row.get("headline")):
-        return row["headline"]
-    return row.get("headline_note") if _filled(row.get("headline_note")) else None
+def _headline_or_note(headline, note) -> str | None:
+    if _filled(headline):
+        return headline
+    return note if _filled(note) else None
 
 
-def _jumps(row: dict) -> list[dict]:
-    markers = row.get("markers")
+def _jumps(markers) -> list[dict]:
     if not isinstance(markers, list):
         return []
     return [m for m in markers if isinstance(m, dict) and m.get("kind") in JUMP_KINDS]
 
 
-def _unstitched(row: dict) -> int:
+def _unstitched(continued, pages, markers) -> int:
     """Jumps between the pages of a continued row: the stitch should have consumed them.
 
     A continued row may keep a `continued_to` on its last page (the story jumps on to a
     page not in the issue) and a `continued_from` on its first, nothing in between.
     """
-    pages = row.get("pages")
-    if row.get("continued") is not True or not isinstance(pages, list) or not pages:
+    if continued is not True or not isinstance(pages, list) or not pages:
         return 0
     return sum(
         (m["kind"] == "continued_to" and m.get("page_of_fragment") != pages[-1])
         or (m["kind"] == "continued_from" and m.get("page_of_fragment") != pages[0])
-        for m in _jumps(row))
+        for m in _jumps(markers))

@@ -6,6 +6,7 @@ counts of the lists, so a whole run's frame holds kilobytes per row, not the tex
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -98,17 +99,64 @@ def validation_frame(table: pa.Table, *, recompute_metrics: bool = True) -> pd.D
         frame["issue_date"] = pd.to_datetime(frame["issue_date"], errors="coerce")
     frame["paragraph_count"] = (frame["paragraphs"] if "paragraphs" in frame
                                 else pd.array([0] * len(frame), dtype="Int64"))
-    simplified = [_is_simplified(p) for p in frame.get("profile", [None] * len(frame))]
     if {"trad_chars", "chars"} <= set(frame.columns):
-        frame["trad_share"] = [
-            (t / c if c else 0.0) if s else None
-            for t, c, s in zip(frame["trad_chars"], frame["chars"], simplified, strict=True)]
+        frame["trad_share"] = trad_shares(frame["trad_chars"], frame["chars"],
+                                          frame.get("profile", [None] * len(frame)))
     else:
         frame["trad_share"] = None
     frame["trad_share"] = frame["trad_share"].astype("Float64")
     frame["schema_mismatch"] = pd.Series([schema_mismatch(table.schema)] * len(frame),
                                          index=frame.index, dtype=object)
     return frame
+
+
+def rule_columns(table: pa.Table, columns: Collection[str]) -> dict[str, list]:
+    """The `columns` of `table`'s validation frame as Python lists, without pandas, for
+    `expectations.row_checks.failing_rows`: the same values the frame holds (metrics as
+    stored, as `validation_frame(table, recompute_metrics=False)`; issue_date a datetime at
+    midnight), so the rules fail the same rows with the same values."""
+    from datetime import datetime, time
+
+    names, rows = table.column_names, table.num_rows
+
+    def stored(name: str) -> list:
+        return table.column(name).to_pylist() if name in names else [None] * rows
+
+    derived = {
+        "text": lambda: [preview(text) for text in stored("text")],
+        "raw_text": lambda: [preview(text) for text in stored("raw_text")],
+        "issue_date": lambda: [day if day is None or isinstance(day, datetime)
+                               else datetime.combine(day, time()) for day in stored("issue_date")],
+        "paragraph_count": lambda: _item_counts(table, "paragraphs"),
+        "trad_share": lambda: (trad_shares(stored("trad_chars"), stored("chars"),
+                                           stored("profile"))
+                               if {"trad_chars", "chars"} <= set(names) else [None] * rows),
+        "schema_mismatch": lambda: [schema_mismatch(table.schema)] * rows,
+        **{name: (lambda name=name: _item_counts(table, name)) for name in LIST_COLUMNS},
+    }
+    return {name: derived[name]() if name in derived else stored(name) for name in columns}
+
+
+def _item_counts(table: pa.Table, column: str) -> list[int]:
+    """The item count of each list in `column` (null: 0; no such column: 0 per row)."""
+    import pyarrow.compute as pc
+
+    if column not in table.column_names:
+        return [0] * table.num_rows
+    return pc.fill_null(pc.list_value_length(table.column(column)), 0).to_pylist()
+
+
+def trad_shares(trad_chars, chars, profiles) -> list[float | None]:
+    """trad_share per row: traditional characters per character, for the rows of simplified
+    profiles (null for the others, and where a count is null)."""
+    from expectations.row_checks import is_null
+
+    simplified: dict = {}
+    for profile in profiles:
+        if profile not in simplified:
+            simplified[profile] = _is_simplified(profile)
+    return [None if not simplified[p] or is_null(t) or is_null(c) else (t / c if c else 0.0)
+            for t, c, p in zip(trad_chars, chars, profiles, strict=True)]
 
 
 def _is_simplified(profile) -> bool:

@@ -3,7 +3,9 @@
 Each suite's row-level expectations are `RowRule`s (`expectations.pages_suite.row_rules`,
 `expectations.articles_suite.row_rules`): the suite turns each into its `gxe.Expect…` for
 `qingyang validate` and the Data Docs, and the flow's workers judge their rows with
-`failing_rows`, in pandas, before writing a part (a batch of pages, an issue's articles):
+`failing_rows` over the rule columns as Python lists (`expectations.frames.rule_columns`,
+`expectations.articles_suite.rule_columns`: no pandas) before writing a part (a batch of
+pages, an issue's articles):
 GE costs ~4 s to import and ~0.3 s a run, too much for every task of every worker, and
 one GE run over a whole table grows with the table. Both read the same rules, and a test
 per suite checks they fail the same rows.
@@ -77,8 +79,8 @@ class RowRule:
         True
         """
         if self.kind == "not_null":
-            return _is_null(value)
-        if _is_null(value):
+            return is_null(value)
+        if is_null(value):
             return False
         if self.kind == "null":
             return True
@@ -90,10 +92,17 @@ class RowRule:
         return re.search(self.regex, str(value)) is None
 
 
-def _is_null(value) -> bool:
+def is_null(value) -> bool:
+    """None, NaN, or what pandas calls missing (NA, NaT); never a text, list or int."""
+    if value is None:
+        return True
+    if isinstance(value, str | list | int):  # (bool is an int) the common cases, cheaply
+        return False
+    if isinstance(value, float):
+        return bool(value != value)  # NaN
     import pandas as pd
 
-    return value is None or (not isinstance(value, str | list) and bool(pd.isna(value)))
+    return bool(pd.isna(value))
 
 
 def failing_rows(frame: pd.DataFrame | Mapping[str, list], rules: list[RowRule],
@@ -123,7 +132,7 @@ def _values(frame, column: str, rows: int) -> list:
 
 def _plain(value):
     """A frame value as JSON-friendly Python (a Timestamp as its date, NaN as None)."""
-    if _is_null(value):
+    if is_null(value):
         return None
     if hasattr(value, "date") and hasattr(value, "hour"):
         return value.date().isoformat()

@@ -64,7 +64,7 @@ def articles_table_outcomes(files: list[Path]) -> list[ExpectationOutcome]:
     by_id = _duplicates(files, "article_id", "article_id")
     by_text = _duplicates(files, "sha256(text)", "article_id",
                           where=f"regexp_matches(text, '{FILLED_TEXT}')",
-                          group_sql="md5_number(text)")
+                          group_sql="hash(text)")
     return [columns] + [
         _unique(unique_name(column), description, column, duplicates)
         for (column, description), duplicates in zip(
@@ -91,8 +91,10 @@ def _duplicates(files: list[Path], value_sql: str, key: str, where: str = "true"
     """(key, value) of every row whose value (`value_sql`, over the rows `where` holds)
     another row has too, in value and key order. DuckDB reads only those columns of
     `files`, twice: first the values held more than once (grouped by `group_sql`, a
-    smaller stand-in for the value such as a 16-byte hash, when given), then, only if
-    there are any, the rows holding them. Memory holds the groups, never a list per value.
+    cheaper stand-in for the value such as DuckDB's 64-bit `hash`, when given), then, only
+    if there are any, the rows holding them, kept where the value itself is held twice (two
+    values that share a stand-in are not duplicates). Memory holds the groups, never a list
+    per value.
     """
     if not files:
         return []
@@ -114,7 +116,8 @@ def _duplicates(files: list[Path], value_sql: str, key: str, where: str = "true"
         return []
     found = connection.execute(
         f"select {key}, {value_sql} as value from {rows} and {group_sql} in "
-        f"(select unnest($held)) order by value, {key}",
+        f"(select unnest($held)) qualify count(*) over (partition by value) > 1 "
+        f"order by value, {key}",
         files_param | {"held": held_twice}).fetchall()
     return [(row_key, value) for row_key, value in found]
 

@@ -251,12 +251,14 @@ def issue_records(issue: Issue, rows: dict[str, dict]) -> list[ArticleRecord]:
     return records
 
 
-def article_row(record: ArticleRecord) -> dict:
-    """One row of ARTICLES_SCHEMA (issue_date as a date, not the stitcher's ISO string)."""
-    row = record.to_dict()
-    if row["issue_date"] is not None:
-        row["issue_date"] = date.fromisoformat(row["issue_date"])
-    return row
+def article_columns(records: list[ArticleRecord]) -> dict[str, list]:
+    """The records as ARTICLES_SCHEMA's columns, a list each (issue_date as a date, not the
+    stitcher's ISO string): no dict per row."""
+    columns = {name: [getattr(record, name) for record in records]
+               for name in ARTICLES_SCHEMA.names}
+    days = {day: date.fromisoformat(day) for day in set(columns["issue_date"]) if day is not None}
+    columns["issue_date"] = [days.get(day) for day in columns["issue_date"]]
+    return columns
 
 
 def build_issues(output_dir: Path, refs: list[IssueRef]) -> dict[str, ArticlesSummary]:
@@ -272,17 +274,17 @@ def build_issue(output_dir: Path, ref: IssueRef, rows: list[dict]) -> ArticlesSu
     output_dir = Path(output_dir)
     issues, skipped = issues_in(ref, rows)
     summary = ArticlesSummary(issues=len(issues), skipped_invalid=skipped)
-    rows = []
-    for issue, stored in issues:
-        for record in issue_records(issue, stored):
-            rows.append(article_row(record))
-            summary.stitched += record.continued
-            summary.unmatched_jumps += sum(m["kind"] in JUMP_KINDS for m in record.markers)
-    summary.articles = len(rows)
-    table = pa.Table.from_pylist(rows, schema=ARTICLES_SCHEMA)
-    summary.failures = failing_rows(rule_columns(rows, table.schema), articles_row_rules(),
+    records = [record for issue, stored in issues for record in issue_records(issue, stored)]
+    summary.articles = len(records)
+    summary.stitched = sum(record.continued for record in records)
+    summary.unmatched_jumps = sum(m["kind"] in JUMP_KINDS for record in records
+                                  for m in record.markers)
+    columns = article_columns(records)
+    table = pa.Table.from_pydict(columns, schema=ARTICLES_SCHEMA)
+    summary.failures = failing_rows(rule_columns(columns, table.schema), articles_row_rules(),
                                     KEY_COLUMN)
-    partitions = [partition_of(row["publication"], row["issue_date"]) for row in rows]
+    partitions = [partition_of(publication, day) for publication, day
+                  in zip(columns["publication"], columns["issue_date"], strict=True)]
     for partition in sorted(set(partitions)):
         chosen = table if len(set(partitions)) == 1 else \
             table.filter(pa.array([p == partition for p in partitions], pa.bool_()))

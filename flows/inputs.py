@@ -281,14 +281,27 @@ def parse_issue_date(value) -> date | None:
 def page_metadata(source: SourceFile, manifests: dict[str, dict], path_pattern: str | None,
                   own: dict | None = None) -> dict:
     """Metadata for a page: the page's own fields (JSONL), else the manifest, else the path."""
+    return with_own_fields(file_metadata(source, manifests, path_pattern), own)
+
+
+def file_metadata(source: SourceFile, manifests: dict[str, dict], path_pattern: str | None
+                  ) -> dict:
+    """The metadata every page of a file shares, as found (not parsed): the manifest's entry
+    for the file over what the path pattern gives (a JSONL file's rows share it: found once)."""
     path = Path(source.path)
     directory = path.parent.as_posix()
     if directory not in manifests:
         manifests[directory] = read_manifest(path.parent)
     chosen = {k: None for k in METADATA_FIELDS}
     for layer in (metadata_from_path(source.source_path, path_pattern),
-                  manifests[directory].get(path.name, {}), own or {}):
+                  manifests[directory].get(path.name, {})):
         chosen.update({k: v for k, v in layer.items() if k in METADATA_FIELDS and v})
+    return chosen
+
+
+def with_own_fields(shared: dict, own: dict | None) -> dict:
+    """A page's metadata: its own fields (a JSONL row's) over its file's, parsed."""
+    chosen = shared | {k: own[k] for k in METADATA_FIELDS if own and own.get(k)}
     chosen["issue_date"] = parse_issue_date(chosen["issue_date"])
     chosen["page"] = None if chosen["page"] is None else str(chosen["page"])
     return chosen
@@ -343,6 +356,7 @@ def read_source(source: SourceFile, manifests: dict[str, dict],
         return [Page(sha256(decoded.raw_bytes), source.source_path, decoded.encoding,
                      decoded.text, len(decoded.raw_bytes), meta, decoded.repair)], []
     pages, rejected = [], []
+    shared = None  # the file's metadata, found at its first page
     for number, line in enumerate(decoded.text.splitlines(), start=source.first_line):
         if not line.strip():
             continue
@@ -360,7 +374,9 @@ def read_source(source: SourceFile, manifests: dict[str, dict],
             rejected.append(Rejected(name, reason, raw=line[:10_000]))
             continue
         data = text.encode("utf-8")
-        meta = page_metadata(source, manifests, path_pattern, own=record)
+        if shared is None:
+            shared = file_metadata(source, manifests, path_pattern)
+        meta = with_own_fields(shared, record)
         pages.append(Page(sha256(data), name, decoded.encoding, text, len(data), meta))
     if not pages and not rejected and source.whole:
         rejected.append(Rejected(source.source_path, "no pages", source.path,

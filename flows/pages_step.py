@@ -30,7 +30,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from cleaners import load_profile
-from expectations.frames import validation_frame
+from expectations.frames import rule_columns
 from expectations.pages_suite import row_rules
 from expectations.results import apply_row_failures
 from expectations.row_checks import failing_rows
@@ -151,7 +151,9 @@ def judged_rows(pages: list[Page], profile: str | None) -> tuple[pa.Table, dict[
     texts = {page.doc_id: page.raw_text for page in pages}
     laid_out = frozenset(page.doc_id for page in pages if page.source_format != "text")
     table = page_table(pages, clean_texts(texts, profile, laid_out), PIPELINE_VERSION)
-    failures = failing_rows(validation_frame(table, recompute_metrics=False), row_rules())
+    rules = row_rules()
+    failures = failing_rows(rule_columns(table, {"doc_id"} | {rule.column for rule in rules}),
+                            rules)
     by_row: dict[str, list[str]] = {}
     for name, failing in failures.items():
         for doc_id, _ in failing:

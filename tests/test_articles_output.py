@@ -431,7 +431,7 @@ def test_a_runs_checks_fail_the_rows_great_expectations_fails(article_rows, brea
     files = [tmp_path / "a.parquet", tmp_path / "b.parquet"]
     pq.write_table(table.slice(0, half), files[0])
     pq.write_table(table.slice(half), files[1])
-    failures = failing_rows(rule_columns(rows, table.schema), row_rules(), "article_id")
+    failures = failing_rows(rule_columns(table.to_pydict(), table.schema), row_rules(), "article_id")
     by_run = run_articles_validation(articles_table_outcomes(files), failures, len(rows))
     by_ge = validate_articles(table, None)
     assert [e.name for e in by_run.expectations] == [e.name for e in by_ge.expectations]

@@ -314,7 +314,7 @@ def test_expectations_modules_import_no_cycle():
 
 
 def test_the_workers_row_checks_fail_the_rows_great_expectations_fails(clean_rows):
-    """The row rules judged in pandas (the flow's workers) and in GE (`qingyang validate`)
+    """The row rules judged over a validation frame (`failing_rows`) and in GE (`qingyang validate`)
     name the same rows for the same expectations, values included."""
     from expectations.frames import validation_frame
     from expectations.pages_suite import row_rules
@@ -333,3 +333,27 @@ def test_the_workers_row_checks_fail_the_rows_great_expectations_fails(clean_row
     assert {name: [doc_id for doc_id, _ in failing] for name, failing in found.items()} == {
         name: [doc_id for doc_id, _ in failing] for name, failing in by_ge.items()}
     assert found[GAP] == [(rows[0]["doc_id"], 3)] == [tuple(x) for x in by_ge[GAP]]
+
+
+def test_the_workers_rule_columns_fail_the_rows_the_frame_fails(clean_rows):
+    """The flow's workers judge a batch from its table's columns as Python lists (no pandas
+    frame): the same rows fail the same rules, with the same values, as in the validation
+    frame of the stored metrics."""
+    from expectations.frames import rule_columns, validation_frame
+    from expectations.pages_suite import row_rules
+    from expectations.row_checks import failing_rows
+
+    rows = _with(clean_rows, 0, residual_gaps=3, han_ratio=0.2, text="   ")
+    rows = _with(rows, 1, page="第3版", issue_date=date(2030, 1, 1), ocr_confidence=0.3,
+                 paragraphs=[])
+    rows = _with(rows, 2, trad_chars=rows[2]["chars"], ocr_confidence=None, text=None)
+    rows = _with(rows, 3, profile="zh-Hant-test", trad_chars=rows[3]["chars"],
+                 issue_date=date(1700, 5, 4), unbalanced_brackets=2)
+    table = table_of(rows)
+    rules = row_rules(TODAY)
+    by_lists = failing_rows(rule_columns(table, {"doc_id"} | {r.column for r in rules}), rules)
+    by_frame = failing_rows(validation_frame(table, recompute_metrics=False), rules)
+    assert len(by_lists) >= 8
+    assert by_lists == by_frame
+    assert by_lists["expect_column_values_to_be_between(issue_date)"] == [
+        (rows[1]["doc_id"], "2030-01-01"), (rows[3]["doc_id"], "1700-05-04")]
