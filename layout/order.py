@@ -243,9 +243,6 @@ def gap_gutters(lines: list[OcrLine], h: float) -> list[tuple[float, float]]:
         elif step == -1 and depth == GAP_SUPPORT and x > start:
             shared.append((start, x))
         depth += step
-    # Each range narrowed to where the most gaps overlap: a column's short last lines leave
-    # wide gaps too, and a range they widen would cut inside the column (at a comma's gap).
-    shared = [_deepest(events, x0, x1) for x0, x1 in shared]
     gutters = []
     for x0, x1 in shared:
         middle = (x0 + x1) / 2
@@ -256,23 +253,6 @@ def gap_gutters(lines: list[OcrLine], h: float) -> list[tuple[float, float]]:
         if len(with_gap) >= GAP_SHARE * len(across):
             gutters.append((x0, x1))
     return gutters
-
-
-def _deepest(events: list[tuple[float, int]], x0: float, x1: float) -> tuple[float, float]:
-    """The stretch of (x0, x1) where the most gaps overlap (the first, if several); `events`:
-    the gaps' edges in x order, +1 where one opens, -1 where one closes.
-
-    >>> _deepest([(0, 1), (10, 1), (20, 1), (25, 1), (30, -1), (32, -1), (40, -1), (50, -1)], 10, 40)
-    (25, 30)
-    """
-    depth, best, core = 0, -1, (x0, x1)
-    for k, (x, step) in enumerate(events):
-        depth += step
-        nxt = events[k + 1][0] if k + 1 < len(events) else x
-        lo, hi = max(x, x0), min(nxt, x1)
-        if hi > lo and depth > best:
-            best, core = depth, (lo, hi)
-    return core
 
 
 def split_at_word_gaps(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:

@@ -378,21 +378,3 @@ def test_the_first_rows_of_stories_set_tight_under_a_header_are_no_headline():
     first = texts.index("本报讯（记者 邵远帆）本周末，F1中")
     assert texts[first:first + 4] == ["本报讯（记者 邵远帆）本周末，F1中", "国大奖赛将在上海国际赛车场举行。记者从",
                                       "多家旅行社了解到，汀南已有超过1200名车", "迷报名组团观赛，禾州至上海的高铁周五、"]
-
-
-def test_a_gutter_read_from_word_gaps_is_where_most_gaps_meet_not_where_short_lines_end():
-    """Tesseract read rows across two columns (20 and 40 glyphs, gutter at 20-30): three rows
-    end their first column short (white from 10), one has a comma's wide gap at 12-14. The
-    gutter is 20-30, so that row is cut there, not at the comma."""
-    from layout.order import split_at_word_gaps
-    from readers.model import OcrWord
-
-    def row(y: float, left: list[int]) -> OcrLine:
-        words = tuple(OcrWord("字", Box(a, y, a + 1, y + 1)) for a in [*left, *range(30, 70)])
-        return OcrLine("", Box(0, y, 70, y + 1), None, words)
-
-    full, short = list(range(0, 20)), list(range(0, 10))
-    comma = [*range(0, 12), *range(14, 20)]
-    lines, cut = split_at_word_gaps([row(0, full), row(2, short), row(4, short), row(6, short), row(8, comma)])
-    assert cut == 5
-    assert [(line.box.x0, line.box.x1) for line in lines[-2:]] == [(0, 20), (30, 70)]
