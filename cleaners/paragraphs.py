@@ -830,6 +830,8 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
         | role_wraps
         | link_wraps
     )
+    if not b.in_column:  # a page with no hard-wrapped column (a cleaned page): only over a blank line
+        always &= b.after_blank >> 1
     prev_has_punct = b.punctuated | b.lead  # a lead (`本报讯（记者 …）5 月`) is body text
     # In a block: only inside a hard-wrapped column. A line ending a sentence joins only if it
     # fills the column, is not as wide as a whole paragraph and the next line is not an
