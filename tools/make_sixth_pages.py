@@ -338,43 +338,36 @@ def headline(title: str, width: float, st: Style, fonts: Fonts, rng: random.Rand
     """A headline stack: kicker, title (a two-phrase title on one line with a gap, or a phrase
     a line when it is too wide), subtitle, byline; a rule under the title when asked."""
     b = Block(width, 0)
+
+    def place(text: str, face: str, px: int, y: float, line_align: str = align, drop: float = 0.0) -> float:
+        """Set `text` at `y` (plus `drop`), each of its lines; its height."""
+        lines, h = display_line(text, face, px, width, fonts, line_align)
+        for ln in lines:
+            b.add(ln, 0, y + drop)
+        return h
+
     y = 0.0
     if kicker:
-        lines, h = display_line(kicker, st.head_face, int(st.px * 1.15), width, fonts, align)
-        for ln in lines:
-            b.add(ln, 0, y)
+        y += place(kicker, st.head_face, int(st.px * 1.15), y)
         b.gold.append(kicker)
-        y += h
     px = int(st.px * scale)
     phrases = title.split(" ")
     one = sum(len(p) for p in phrases) * px + (len(phrases) - 1) * px
     if one <= width * 0.98 or len(phrases) == 1 or rng.random() < 0.0:
-        lines, h = display_line(title, st.head_face, px, width, fonts, align)
-        for ln in lines:
-            b.add(ln, 0, y)
-        y += h
+        y += place(title, st.head_face, px, y)
     else:
         for p in phrases:
-            lines, h = display_line(p, st.head_face, px, width, fonts, align)
-            for ln in lines:
-                b.add(ln, 0, y)
-            y += h
+            y += place(p, st.head_face, px, y)
     b.gold.append(title)
     if rule:
         b.add(("rule", (0, y + px * 0.05, width, y + px * 0.05 + max(2, st.px // 8))))
         y += px * 0.35
     if subtitle:
-        lines, h = display_line(subtitle, st.head_face, int(st.px * 1.2), width, fonts, align)
-        for ln in lines:
-            b.add(ln, 0, y)
+        y += place(subtitle, st.head_face, int(st.px * 1.2), y)
         b.gold.append(subtitle)
-        y += h
     if byline:
-        lines, h = display_line(byline, st.body_face, st.px, width, fonts, byline_align)
-        for ln in lines:
-            b.add(ln, 0, y + st.px * 0.2)
+        y += place(byline, st.body_face, st.px, y, byline_align, st.px * 0.2) + st.px * 0.2
         b.gold.append(byline)
-        y += h + st.px * 0.2
     b.height = y + st.px * 0.5
     return b
 
