@@ -259,8 +259,11 @@ class _Cutter:
         return True
 
     def firsts(self, part: list[int]) -> list[int]:
-        """The lines of `part` with none of the part above them in their x-range."""
-        return [b for b in part if not any(c != b and self.y1[c] <= self.y0[b] and self.overlap(b, c) for c in part)]
+        """The lines of `part` with none of the part above them in their x-range: a line is
+        above another when its middle is over the other's top (a tall headline's foot may sit
+        beside the first line of the column next to it)."""
+        return [b for b in part if not any(c != b and self.y0[c] + self.y1[c] <= 2 * self.y0[b] and self.overlap(b, c)
+                                           for c in part)]
 
     def keeps_headline_with_body(self, above: list[int], below: list[int]) -> bool:
         """Whether no body line at the top of `below` has a display line right above it."""

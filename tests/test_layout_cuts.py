@@ -378,3 +378,19 @@ def test_the_first_rows_of_stories_set_tight_under_a_header_are_no_headline():
     first = texts.index("本报讯（记者 邵远帆）本周末，F1中")
     assert texts[first:first + 4] == ["本报讯（记者 邵远帆）本周末，F1中", "国大奖赛将在上海国际赛车场举行。记者从",
                                       "多家旅行社了解到，汀南已有超过1200名车", "迷报名组团观赛，禾州至上海的高铁周五、"]
+
+
+def test_a_headline_whose_foot_sits_beside_a_columns_first_line_is_above_it():
+    """A finance page (tests/eval_sixth dev, PP-OCR): a tall headline over the first column
+    and part of the second, whose first line starts a few pixels over the headline's foot.
+    That line counted as the top of its column, under the chart's caption (display type) of
+    the band above, so the white row between the two bands of stories was kept, and the
+    gutter of the right-hand column, cut from the page's top to its foot, read that column's
+    two stories after all the rest. A line is above another when its middle is."""
+    from readers import read_ocr_file
+
+    page = read_ocr_file(Path(__file__).parent / "eval_sixth" / "dev" / "sixth_02.paddle.json")
+    texts = [line.text for line in lay_out(page).lines]
+    second = texts.index("三样”合计出口增长27.9%。")
+    assert texts[second + 1] == "“港口是外贸的晴雨"
+    assert texts.index("均缩短(转第7版)") < texts.index("10月新房成交面积环比回升")
