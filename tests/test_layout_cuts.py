@@ -394,3 +394,12 @@ def test_a_headline_whose_foot_sits_beside_a_columns_first_line_is_above_it():
     second = texts.index("三样”合计出口增长27.9%。")
     assert texts[second + 1] == "“港口是外贸的晴雨"
     assert texts.index("均缩短(转第7版)") < texts.index("10月新房成交面积环比回升")
+
+
+def test_a_caption_whose_box_reaches_into_the_columns_first_row_is_read_before_the_columns():
+    """A photo's caption across two columns, its padded box reaching a third of a line into
+    the columns' first row: no white row under it, no gutter through it. It is read first,
+    then the columns one after the other (row by row they interleaved two sentences)."""
+    caption = [OcrLine("图为活动现场。本报记者摄", Box(0, 0, 420, 36))]
+    columns = _column("左", 0, 300, 26, 6) + _column("右", 330, 300, 26, 6)
+    assert _read(caption + columns) == [line.text for line in caption + columns]
