@@ -9,6 +9,15 @@ it smears. The skew is the angle whose turning back gives the most peaked projec
 projection-profile method), searched on a fine grid. Word boxes sit on their glyphs and say
 it best; PP-OCR's padded line boxes say it less exactly (README: how exactly, on dev).
 
+Where the engine measured each line's own angle and boxed no words (PP-OCR's polygons), the
+median angle of its long lines is the turn (`engine_turn`): a phone's perspective smears the
+columns' edges, and there the projection turned pages by up to a degree the wrong way
+(tests/eval_sixth held-out, PP-OCR CER 11.30% -> 7.32%, nine pages with polygons: three
+better, two worse, where the true turn meets a fragile cut). Tesseract's baselines are read
+(`OcrLine.angle`) but not used: its word boxes give the columns' edges exactly, and over
+tests/eval_fifth and eval_sixth the baselines read worse (hOCR CER 53.69% -> 59.80% on the
+fifth's held-out split).
+
 Engines box a turned line with the axis-aligned box around it, taller and wider than the
 line; turning back undoes that too (`straighten`), so line heights mean type size again.
 """
@@ -180,9 +189,38 @@ def straighten(lines: list[OcrLine], degrees: float, centre: tuple[float, float]
             for line in lines]
 
 
+# The engine's own angles of the lines say the turn when at least this many long lines (at
+# least LONG_LINE line heights wide: a short line's polygon tilts with a glyph or two) carry one.
+ENGINE_ANGLES = 5
+LONG_LINE = 4.0
+
+
+def engine_turn(lines: list[OcrLine]) -> float | None:
+    """The page's turn as the engine measured it: the median angle of its long lines (a PP-OCR
+    polygon's top edge, a Tesseract baseline), on the search's grid; None when fewer than
+    `ENGINE_ANGLES` long lines carry an angle.
+
+    >>> lines = [OcrLine("", Box(0, y, 600, y + 30), angle=-1.03) for y in range(0, 300, 40)]
+    >>> engine_turn(lines), engine_turn(lines[:3])
+    (-1.04, None)
+    """
+    if not lines:
+        return None
+    h = median(line.box.height for line in lines)
+    angles = [line.angle for line in lines
+              if line.angle is not None and not line.words and line.box.width >= LONG_LINE * h]
+    if len(angles) < ENGINE_ANGLES:
+        return None
+    return round(round(median(angles) / SKEW_STEP) * SKEW_STEP, 2) + 0.0  # + 0.0: no -0.0
+
+
 def page_turn(lines: list[OcrLine]) -> float:
-    """The page's turn in degrees: `page_skew` of the lines' evidence, searched again within
-    `turn_bound` when it reaches IMPLAUSIBLE_TURN."""
+    """The page's turn in degrees: the engine's own (`engine_turn`) where its lines carry
+    angles, else `page_skew` of the lines' evidence, searched again within `turn_bound` when
+    it reaches IMPLAUSIBLE_TURN."""
+    measured = engine_turn(lines)
+    if measured is not None:
+        return measured
     evidence = skew_evidence(lines)
     skew = page_skew(evidence)
     if abs(skew) >= IMPLAUSIBLE_TURN:

@@ -5,6 +5,8 @@ their `title` carries `bbox x0 y0 x1 y1`, words (`ocrx_word`) add `x_wconf` (0â€
 Parsed with lxml's HTML parser, which takes both the XHTML Tesseract writes and plain HTML.
 """
 
+import math
+
 import regex
 from lxml import etree, html
 
@@ -20,6 +22,8 @@ LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
 TITLE_BBOX = regex.compile(r"\bbbox\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)")
 # `x_wconf 96` inside a word's title: the word's confidence in percent.
 TITLE_WCONF = regex.compile(r"\bx_wconf\s+(\d+(?:\.\d+)?)")
+# `baseline 0.012 -9` inside a line's title: the baseline's slope (y down) and offset.
+TITLE_BASELINE = regex.compile(r"\bbaseline\s+(-?\d+(?:\.\d+)?)\s")
 
 
 def _classes(element) -> set[str]:
@@ -39,6 +43,12 @@ def _word(element, source: str) -> OcrWord | None:
         return None
     conf = TITLE_WCONF.search(element.get("title") or "")
     return OcrWord(text, _bbox(element, source), float(conf.group(1)) / 100 if conf else None)
+
+
+def _baseline_angle(element) -> float | None:
+    """The line's turn in degrees from its baseline's slope (None when the title has none)."""
+    match = TITLE_BASELINE.search((element.get("title") or "") + " ")
+    return round(math.degrees(math.atan(float(match.group(1)))), 2) if match else None
 
 
 def read_hocr(data: bytes, source: str) -> OcrPage:
@@ -81,5 +91,6 @@ def read_hocr(data: bytes, source: str) -> OcrPage:
             else:
                 box = Box(min(w.box.x0 for w in words), min(w.box.y0 for w in words),
                           max(w.box.x1 for w in words), max(w.box.y1 for w in words))
-            lines.append(OcrLine(text, box, sum(scores) / len(scores) if scores else None, words, max(block, 0)))
+            lines.append(OcrLine(text, box, sum(scores) / len(scores) if scores else None, words, max(block, 0),
+                                 _baseline_angle(element)))
     return OcrPage(tuple(lines), "hocr", page_box.width, page_box.height)

@@ -8,7 +8,7 @@ that advice. The engine is built once per process (its first call takes seconds)
 from functools import lru_cache
 
 from readers.errors import OcrFormatError
-from readers.model import Box, OcrLine, OcrPage
+from readers.model import Box, OcrLine, OcrPage, polygon_angle, polygon_of
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
@@ -47,7 +47,8 @@ def read_image(path: str) -> OcrPage:
     texts = [str(t) for t in (result.txts or ())]
     scores = [float(s) for s in (result.scores or ())]
     polys = result.boxes if result.boxes is not None else []
-    lines = tuple(OcrLine(text, Box.around([[float(x), float(y)] for x, y in poly]), score)
+    lines = tuple(OcrLine(text, Box.around([[float(x), float(y)] for x, y in poly]), score,
+                          angle=polygon_angle([[float(x), float(y)] for x, y in poly]))
                   for text, score, poly in zip(texts, scores, polys, strict=True) if text.strip())
     return OcrPage(lines, "image", float(width), float(height))
 
@@ -60,4 +61,5 @@ def page_to_paddle_json(page: OcrPage) -> dict:
         "rec_boxes": [[round(v, 1) for v in line.box.as_list()] for line in page.lines],
         "width": page.width,
         "height": page.height,
-    }
+    } | ({"rec_polys": [polygon_of(line.box, line.angle or 0.0) for line in page.lines]}
+         if any(line.angle is not None for line in page.lines) else {})

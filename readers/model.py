@@ -1,6 +1,7 @@
 """The page model every reader produces: lines with boxes, confidences and (where the format
 has them) words. Coordinates are the engine's pixels, y growing downwards."""
 
+import math
 from dataclasses import dataclass, field
 
 
@@ -46,13 +47,16 @@ class OcrWord:
 
 @dataclass(frozen=True)
 class OcrLine:
-    """A line as the engine read it; `block` is the engine's block number (-1: none given)."""
+    """A line as the engine read it; `block` is the engine's block number (-1: none given);
+    `angle` the engine's own measure of how far the line runs turned, in degrees clockwise on
+    screen (y growing down): a PP-OCR polygon's top edge, a Tesseract baseline (None: not given)."""
 
     text: str
     box: Box
     confidence: float | None = None  # 0..1
     words: tuple[OcrWord, ...] = ()
     block: int = -1
+    angle: float | None = None
 
 
 @dataclass(frozen=True)
@@ -70,3 +74,40 @@ class OcrPage:
         """Mean line confidence (None when the engine gave none)."""
         scores = [line.confidence for line in self.lines if line.confidence is not None]
         return sum(scores) / len(scores) if scores else None
+
+
+def polygon_angle(points) -> float | None:
+    """How far a polygon's line runs turned, in degrees: the slope of its top edge (PP-OCR
+    lists a line's corners clockwise from its top left); None for a box or a degenerate edge.
+
+    >>> polygon_angle([[0, 0], [100, 2], [100, 32], [0, 30]]), polygon_angle([10, 5, 60, 30])
+    (1.15, None)
+    """
+    try:
+        (x0, y0), (x1, y1) = points[0][:2], points[1][:2]
+        run, rise = float(x1) - float(x0), float(y1) - float(y0)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return round(math.degrees(math.atan2(rise, run)), 2) if run > abs(rise) else None
+
+
+def polygon_of(box: Box, angle: float) -> list[list[float]]:
+    """The corners, clockwise from the top left, of the rectangle turned by `angle` degrees
+    whose axis-aligned box is `box` (how PP-OCR's polygon is written back from a line).
+
+    >>> polygon_of(Box(0, 0, 100, 30), 0.0)
+    [[0.0, 0.0], [100.0, 0.0], [100.0, 30.0], [0.0, 30.0]]
+    >>> polygon_angle(polygon_of(Box(0, 0, 100, 32), 1.15))
+    1.15
+    """
+    t = math.radians(angle)
+    c, s = math.cos(t), abs(math.sin(t))
+    # the box around a w × h rectangle turned by t is w c + h s wide and w s + h c high
+    w = (box.width * c - box.height * s) / (c * c - s * s)
+    h = (box.height * c - box.width * s) / (c * c - s * s)
+    if angle >= 0:  # turned clockwise: the top left corner is the topmost, on the top edge
+        corners = [(box.x0 + h * s, box.y0), (box.x1, box.y0 + w * s), (box.x1 - h * s, box.y1), (box.x0, box.y1 - w * s)]
+    else:  # anticlockwise: the top left corner is the leftmost, on the left edge
+        corners = [(box.x0, box.y0 + w * s), (box.x1 - h * s, box.y0), (box.x1, box.y1 - w * s), (box.x0 + h * s, box.y1)]
+    return [[round(float(x), 1), round(float(y), 1)] for x, y in corners]
+

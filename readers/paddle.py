@@ -11,10 +11,10 @@ Lines only: the format has no words."""
 import json
 
 from readers.errors import OcrFormatError
-from readers.model import Box, OcrLine, OcrPage
+from readers.model import Box, OcrLine, OcrPage, polygon_angle
 
-# One recognised line before it becomes an OcrLine: text, box, score (None: not given).
-Recognised = tuple[str, Box, float | None]
+# One recognised line before it becomes an OcrLine: text, box, score, angle (None: not given).
+Recognised = tuple[str, Box, float | None, float | None]
 
 
 def _load(data: bytes, source: str):
@@ -39,15 +39,17 @@ def _from_rec_lists(payload: dict, source: str) -> list[Recognised]:
     boxes = payload.get("rec_boxes")
     polys = payload.get("rec_polys") or payload.get("dt_polys")
     scores = payload.get("rec_scores") or [None] * len(texts)
+    has_polys = polys is not None and len(polys) == len(texts)
     if boxes is not None and len(boxes) == len(texts):
         shapes = [_shape(box[:4], source) for box in boxes]
-    elif polys is not None and len(polys) == len(texts):
+    elif has_polys:
         shapes = [_shape(poly, source) for poly in polys]
     else:
         raise OcrFormatError(source, f"PaddleOCR JSON: {len(texts)} texts but no box or polygon for each")
     if len(scores) != len(texts):
         raise OcrFormatError(source, f"PaddleOCR JSON: {len(texts)} texts but {len(scores)} scores")
-    return list(zip(texts, shapes, scores, strict=True))
+    angles = [polygon_angle(poly) for poly in polys] if has_polys else [None] * len(texts)
+    return list(zip(texts, shapes, scores, angles, strict=True))
 
 
 def _is_result_row(item) -> bool:
@@ -66,11 +68,12 @@ def _from_line_list(items: list, source: str) -> list[Recognised]:
     lines = []
     for item in items:
         if isinstance(item, dict) and "txt" in item and "box" in item:
-            lines.append((item["txt"], _shape(item["box"], source), item.get("score")))
+            lines.append((item["txt"], _shape(item["box"], source), item.get("score"), polygon_angle(item["box"])))
         elif isinstance(item, list | tuple) and len(item) == 2 and isinstance(item[1], list | tuple):
-            lines.append((item[1][0], _shape(item[0], source), item[1][1] if len(item[1]) > 1 else None))
+            lines.append((item[1][0], _shape(item[0], source), item[1][1] if len(item[1]) > 1 else None,
+                          polygon_angle(item[0])))
         elif isinstance(item, list | tuple) and len(item) == 3 and isinstance(item[1], str):
-            lines.append((item[1], _shape(item[0], source), item[2]))
+            lines.append((item[1], _shape(item[0], source), item[2], polygon_angle(item[0])))
         else:
             raise OcrFormatError(source, f"PaddleOCR JSON: a line {str(item)[:40]} is neither "
                                          "{box, txt, score} nor [polygon, [text, score]]")
@@ -98,10 +101,10 @@ def read_paddle(data: bytes, source: str) -> OcrPage:
     else:
         raise OcrFormatError(source, "not PaddleOCR JSON: no rec_texts list, nor a list of lines")
     lines = tuple(
-        OcrLine(str(text), box, float(score) if score is not None else None)
-        for text, box, score in recognised if str(text).strip()
+        OcrLine(str(text), box, float(score) if score is not None else None, angle=angle)
+        for text, box, score, angle in recognised if str(text).strip()
     )
-    shapes = [box for _, box, _ in recognised]
+    shapes = [box for _, box, _, _ in recognised]
     width = payload.get("width") or (max((b.x1 for b in shapes), default=0) or None)
     height = payload.get("height") or (max((b.y1 for b in shapes), default=0) or None)
     return OcrPage(lines, "paddleocr", width, height)

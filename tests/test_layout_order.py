@@ -10,7 +10,7 @@ import pytest
 from layout import lay_out
 from layout.skew import page_skew, page_turn, turned
 from readers import read_ocr_file
-from readers.model import Box, OcrLine, OcrPage
+from readers.model import Box, OcrLine, OcrPage, OcrWord
 
 EVAL_FIFTH = Path(__file__).resolve().parent / "eval_fifth" / "dev"
 
@@ -151,3 +151,26 @@ def test_a_turned_page_reads_the_same_at_any_resolution(k):
     page = read_ocr_file(EVAL_FIFTH / "fifth_05.paddle.json")
     assert page_turn(list(_scaled(page, k).lines)) == page_turn(list(page.lines)) != 0
     assert [line.text for line in lay_out(_scaled(page, k)).lines] == [line.text for line in lay_out(page).lines]
+
+
+def test_the_engines_own_line_angles_say_the_turn_where_lines_have_no_words():
+    # PP-OCR's polygons: the median angle of the long lines, whatever the projection says;
+    # a line with word boxes (Tesseract) is turned back by the projection of its words
+    page, _ = _page(0.0)
+    angled = [replace(line, angle=-0.52 if line.box.width > 300 else 3.0) for line in page.lines]
+    assert page_turn(angled) == -0.52
+    words = [replace(line, words=(OcrWord(line.text, line.box),)) for line in angled]
+    assert page_turn(words) == 0.0
+
+
+def test_a_phone_capture_is_straightened_by_the_engines_angles():
+    """A campus page photographed with a phone (tests/eval_sixth, PP-OCR as RapidOCR's
+    `to_json()` writes it, polygons): the perspective smears the columns' edges and the
+    projection turned the page 0.8° the wrong way, tilting its rows; the white row under a
+    story spread over four columns closed, and the gutter between its second and third
+    columns, cut from there to the page's foot, read the stories under it first."""
+    page = read_ocr_file(Path(__file__).parent / "eval_sixth" / "heldout" / "sixth_09.paddle.json")
+    assert page_turn(list(page.lines)) == pytest.approx(-0.5, abs=0.1)
+    texts = [line.text for line in lay_out(page).lines]
+    second = texts.index("个作品已经入围全国青少")
+    assert texts[second + 1] == "年科技创新大赛。学校食"

@@ -11,6 +11,7 @@ from lxml import etree
 from layout import lay_out
 from layout.compose import clean_ocr_page
 from readers import OcrFormatError, read_ocr_file, sniff_format
+from readers.image import page_to_paddle_json
 from readers.model import Box, OcrLine, OcrPage, OcrWord
 
 OCR = Path(__file__).resolve().parent / "ocr"
@@ -393,3 +394,33 @@ def test_a_guide_boxs_wrapped_items_go_on_with_their_bullets():
     page = read_ocr_file(OCR.parent / "eval_fresh" / "dev" / "fresh_13.paddle.json")
     items = [p for p in clean_ocr_page(page)[0].paragraphs if p.startswith("■")]
     assert "■金沙湖湿地迎来今春首批候鸟" in items and "■社区食堂让老人吃上“热乎饭”" in items
+
+
+def test_a_polygon_gives_its_line_the_engines_angle_and_a_box_none(tmp_path):
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps({"rec_texts": ["核酸检测", "复工"], "rec_scores": [0.97, 0.9],
+                                "rec_boxes": [[5, 5, 205, 30], [5, 40, 60, 60]],
+                                "rec_polys": [[[5, 5], [205, 9], [205, 30], [5, 26]], [[5, 40], [60, 40], [60, 60], [5, 60]]]}))
+    assert [line.angle for line in read_ocr_file(path).lines] == [1.15, 0.0]
+    path.write_text(json.dumps({"rec_texts": ["核酸检测"], "rec_scores": [0.97], "rec_boxes": [[5, 5, 205, 30]]}))
+    assert read_ocr_file(path).lines[0].angle is None
+
+
+def test_a_tesseract_baseline_gives_its_line_the_engines_angle(tmp_path):
+    path = tmp_path / "page.hocr"
+    path.write_text("<html><body><div class='ocr_page' title='bbox 0 0 400 100'><div class='ocr_carea'>"
+                    "<span class='ocr_line' title='bbox 10 10 390 40; baseline -0.02 -6; x_size 30'>"
+                    "<span class='ocrx_word' title='bbox 10 10 200 40; x_wconf 90'>核酸检测</span></span>"
+                    "<span class='ocr_line' title='bbox 10 50 390 80'>"
+                    "<span class='ocrx_word' title='bbox 10 50 200 80; x_wconf 90'>复工</span></span>"
+                    "</div></div></body></html>", encoding="utf-8")
+    assert [line.angle for line in read_ocr_file(path).lines] == [-1.15, None]
+
+
+def test_the_json_qingyang_ocr_writes_keeps_each_lines_angle(tmp_path):
+    lines = (OcrLine("核酸检测", Box(0, 0, 300, 40), 0.9, angle=-1.5), OcrLine("复工复产", Box(0, 50, 240, 80), 0.8, angle=0.4))
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(page_to_paddle_json(OcrPage(lines, "image", 400.0, 100.0))))
+    back = read_ocr_file(path).lines
+    assert [line.box for line in back] == [line.box for line in lines]
+    assert [line.angle for line in back] == pytest.approx([-1.5, 0.4], abs=0.02)
