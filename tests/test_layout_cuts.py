@@ -403,3 +403,14 @@ def test_a_caption_whose_box_reaches_into_the_columns_first_row_is_read_before_t
     caption = [OcrLine("图为活动现场。本报记者摄", Box(0, 0, 420, 36))]
     columns = _column("左", 0, 300, 26, 6) + _column("右", 330, 300, 26, 6)
     assert _read(caption + columns) == [line.text for line in caption + columns]
+
+
+def test_a_box_under_a_column_of_a_story_is_read_before_the_next_story_beside_it():
+    """The same figures box in a story that goes on from another page (no headline over its
+    columns), the next story set beside it, its headline at the top of its column: all are
+    columns of one cut, and the box goes after the first story's last column, not after the
+    last column of the page."""
+    first, box = _stopping_column(4), _figures_box(20, 300)
+    rest = _column("甲二", 340, 300, 70, 6) + _column("甲三", 680, 300, 70, 6)
+    beside = [OcrLine("乙标题", Box(1030, 70, 1300, 120))] + _column("乙", 1030, 300, 140, 12)
+    assert _read(first + box + rest + beside) == [line.text for line in first + rest + box + beside]
