@@ -3,6 +3,12 @@
 `TextLine` elements hold `String` (CONTENT, WC 0–1) and `SP` children, each with HPOS,
 VPOS, WIDTH and HEIGHT; the namespace differs by version, so elements are matched by local
 name. Parsed with lxml, entities and network access off.
+
+Positions are in the file's `MeasurementUnit`: `pixel` (Tesseract), or `mm10` (tenths of a
+millimetre) and `inch1200`, as library workflows often write them. Those two are turned into
+pixels of a 300 dpi scan (`NOMINAL_DPI`: the file does not say the scan's resolution), so a
+page reads as the pixel ALTO of a 300 dpi scan does (tests/eval_seventh dev, a page converted
+to mm10 read 58.13% CER against 47.48% for the same Tesseract run in pixels).
 """
 
 from lxml import etree
@@ -12,15 +18,28 @@ from readers.model import Box, OcrLine, OcrPage, OcrWord
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
+# Pixels per unit of each ALTO MeasurementUnit, the physical ones at a nominal resolution.
+NOMINAL_DPI = 300.0
+PIXELS_PER_UNIT = {"pixel": 1.0, "mm10": NOMINAL_DPI / 254.0, "inch1200": NOMINAL_DPI / 1200.0}
+
 
 def _local(element) -> str:
     return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
-def _box(element, source: str) -> Box:
+def _unit_scale(root, source: str) -> float:
+    """Pixels per unit of the file's positions (`MeasurementUnit`, pixel when absent)."""
+    unit = next((e for e in root.iter() if _local(e) == "MeasurementUnit"), None)
+    name = (unit.text or "").strip() if unit is not None else "pixel"
+    if name not in PIXELS_PER_UNIT:
+        raise OcrFormatError(source, f"ALTO MeasurementUnit {name!r} is none of {', '.join(PIXELS_PER_UNIT)}")
+    return PIXELS_PER_UNIT[name]
+
+
+def _box(element, source: str, scale: float = 1.0) -> Box:
     try:
-        x, y = float(element.get("HPOS")), float(element.get("VPOS"))
-        return Box(x, y, x + float(element.get("WIDTH")), y + float(element.get("HEIGHT")))
+        x, y = float(element.get("HPOS")) * scale, float(element.get("VPOS")) * scale
+        return Box(x, y, x + float(element.get("WIDTH")) * scale, y + float(element.get("HEIGHT")) * scale)
     except (TypeError, ValueError):
         raise OcrFormatError(source, f"ALTO {_local(element)} {element.get('ID') or ''} has no position") from None
 
@@ -47,6 +66,7 @@ def read_alto(data: bytes, source: str) -> OcrPage:
     if _local(root) != "alto":
         raise OcrFormatError(source, f"not ALTO: the root element is <{_local(root)}>")
     page = next((e for e in root.iter() if _local(e) == "Page"), None)
+    scale = _unit_scale(root, source)
     lines, block = [], -1
     for element in root.iter():
         name = _local(element)
@@ -61,11 +81,11 @@ def read_alto(data: bytes, source: str) -> OcrPage:
             scores = [float(child.get("WC")) for child in strings if child.get("WC")]
             # Strings without positions leave the line its text alone (no word boxes); a line
             # without a position of its own is the box around its strings.
-            words = (tuple(OcrWord(text, _box(child, source), float(child.get("WC")) if child.get("WC") else None)
+            words = (tuple(OcrWord(text, _box(child, source, scale), float(child.get("WC")) if child.get("WC") else None)
                            for text, child in zip(texts, strings, strict=True))
                      if all(_has_position(child) for child in strings) else ())
             if _has_position(element):
-                box = _box(element, source)
+                box = _box(element, source, scale)
             elif words:
                 box = Box(min(w.box.x0 for w in words), min(w.box.y0 for w in words),
                           max(w.box.x1 for w in words), max(w.box.y1 for w in words))
@@ -73,6 +93,6 @@ def read_alto(data: bytes, source: str) -> OcrPage:
                 raise OcrFormatError(source, f"ALTO TextLine {element.get('ID') or ''} has no position")
             lines.append(OcrLine(" ".join(texts), box, sum(scores) / len(scores) if scores else None,
                                  words, max(block, 0)))
-    width = float(page.get("WIDTH")) if page is not None and page.get("WIDTH") else None
-    height = float(page.get("HEIGHT")) if page is not None and page.get("HEIGHT") else None
+    width = float(page.get("WIDTH")) * scale if page is not None and page.get("WIDTH") else None
+    height = float(page.get("HEIGHT")) * scale if page is not None and page.get("HEIGHT") else None
     return OcrPage(tuple(lines), "alto", width, height)

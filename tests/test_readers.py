@@ -424,3 +424,17 @@ def test_the_json_qingyang_ocr_writes_keeps_each_lines_angle(tmp_path):
     back = read_ocr_file(path).lines
     assert [line.box for line in back] == [line.box for line in lines]
     assert [line.angle for line in back] == pytest.approx([-1.5, 0.4], abs=0.02)
+
+
+@pytest.mark.parametrize(("unit", "per_pixel"), [("mm10", 254 / 300), ("inch1200", 4.0)])
+def test_alto_in_physical_units_reads_as_pixels_of_a_300_dpi_scan(tmp_path, unit, per_pixel):
+    text = _two_columns_alto(per_pixel).decode("utf-8").replace(
+        "<Layout>", f"<Description><MeasurementUnit>{unit}</MeasurementUnit></Description><Layout>", 1)
+    path = tmp_path / "page.xml"
+    path.write_text(text, encoding="utf-8")
+    pixels = read_ocr_file(OCR / "two_columns.alto.xml").lines
+    assert [v for line in read_ocr_file(path).lines for v in line.box.as_list()] == pytest.approx(
+        [v for line in pixels for v in line.box.as_list()], abs=0.05)
+    path.write_text(text.replace(f">{unit}<", ">furlong<"), encoding="utf-8")
+    with pytest.raises(OcrFormatError, match="MeasurementUnit 'furlong'"):
+        read_ocr_file(path)
