@@ -2,6 +2,9 @@
 
 - PaddleOCR 3.x `save_to_json` (`rec_texts`, `rec_scores`, and `rec_boxes` or `rec_polys`,
   maybe under `res`) and what `qingyang ocr` writes (the same keys, with `width`, `height`);
+- PP-StructureV3's `save_to_json`: its OCR lines (`overall_ocr_res`, the same keys); its layout
+  blocks (`parsing_res_list`) are not read: the layout comes from the lines' boxes, as for
+  every engine;
 - RapidOCR's `RapidOCROutput.to_json()`: a list of `{"box": polygon, "txt", "score"}`;
 - PaddleOCR 2.x `ocr()` results dumped as they are: `[[polygon, [text, score]], ...]`, maybe
   inside the one-page list `ocr()` returns, and RapidOCR 1.x's `[[polygon, text, score], ...]`.
@@ -93,6 +96,8 @@ def read_paddle(data: bytes, source: str) -> OcrPage:
     payload = _load(data, source)
     if isinstance(payload, dict) and isinstance(payload.get("res"), dict):
         payload = payload["res"]  # PaddleOCR 3.x save_to_json nests the result
+    if isinstance(payload, dict) and isinstance(payload.get("overall_ocr_res"), dict):
+        payload = payload["overall_ocr_res"]  # PP-StructureV3: the OCR of the whole page
     if isinstance(payload, dict) and isinstance(payload.get("rec_texts"), list):
         recognised = _from_rec_lists(payload, source)
     elif isinstance(payload, list):

@@ -94,6 +94,14 @@ def _two_columns_in_shape(shape: str) -> str:
                "rec_texts": page["rec_texts"], "rec_scores": page["rec_scores"], "rec_polys": polys,
                "rec_boxes": page["rec_boxes"]}
         return json.dumps({"res": res}, ensure_ascii=False, indent=4)
+    if shape == "ppstructure3":  # PP-StructureV3 save_to_json: layout blocks first, the OCR under overall_ocr_res
+        blocks = [{"block_label": "text", "block_content": t, "block_bbox": b, "block_id": k, "block_order": k + 1}
+                  for k, (t, _, b) in enumerate(rows)]
+        ocr = {"input_path": "page.png", "page_index": None, "dt_polys": polys, "rec_texts": page["rec_texts"],
+               "rec_scores": page["rec_scores"], "rec_polys": polys, "rec_boxes": page["rec_boxes"]}
+        res = {"input_path": "page.png", "page_index": None, "model_settings": {"use_region_detection": True},
+               "parsing_res_list": blocks * 20, "layout_det_res": {"boxes": []}, "overall_ocr_res": ocr}
+        return json.dumps({"res": res}, ensure_ascii=False, indent=4)
     if shape == "rapidocr":  # RapidOCROutput.to_json()
         return json.dumps([{"box": p, "txt": t, "score": s} for p, (t, s, _) in zip(polys, rows, strict=True)],
                           ensure_ascii=False)
@@ -103,7 +111,7 @@ def _two_columns_in_shape(shape: str) -> str:
     return json.dumps([[p, t, s] for p, (t, s, _) in zip(polys, rows, strict=True)], ensure_ascii=False)
 
 
-@pytest.mark.parametrize("shape", ["paddleocr3", "rapidocr", "paddleocr2", "rapidocr1"])
+@pytest.mark.parametrize("shape", ["paddleocr3", "ppstructure3", "rapidocr", "paddleocr2", "rapidocr1"])
 def test_json_as_other_tools_save_it_is_sniffed_and_reads_to_the_same_page(tmp_path, shape):
     path = tmp_path / "page.json"
     path.write_text(_two_columns_in_shape(shape), encoding="utf-8")
