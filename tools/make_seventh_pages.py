@@ -561,8 +561,8 @@ def photo(sheet: Sheet, box: tuple) -> None:
     sheet.marks.append(("photo", box, 0))
 
 
-def header_band(sheet: Sheet, grid: Grid, st: Style, y: float, label: str, section: str, right: list[str],
-                rng: random.Random) -> float:
+def header_band(sheet: Sheet, grid: Grid, st: Style, y: float, label: str, section: str,
+                right: list[str]) -> float:
     """An inside page's header: the page label large, the section, then paper, date, editors
     spread to the right; a heavy rule under them."""
     em = st.body_size
@@ -589,7 +589,8 @@ def header_band(sheet: Sheet, grid: Grid, st: Style, y: float, label: str, secti
     return y + em * 1.2
 
 
-def jump_markers(issue: dict, rng: random.Random) -> tuple[list[str], list[str], str, str]:
+def jump_markers(issue: dict) -> tuple[list[str], list[str], str, str]:
+    """The issue's out and in markers (A-style or 第-style pages), and its two page labels."""
     if issue.get("page_style", "A") == "A":
         outs = ["→下转A3版", "（紧转A3版）", "【下转A3版】", "转A3版▶"]
         ins = ["←上接A1版", "（紧接A1版）", "(上接A1版)"]
@@ -603,7 +604,7 @@ def issue_jumps(issue: dict) -> list[dict]:
     """The issue's jumping stories with their cut, out and in markers (one draw per issue, shared
     by A1 and A3)."""
     rng = random.Random(f"seventh/jumps/{issue['date']}")
-    outs, ins, _, _ = jump_markers(issue, rng)
+    outs, ins, _, _ = jump_markers(issue)
     rng.shuffle(outs)
     jumps = []
     for k, j in enumerate(issue["jump"]):
@@ -754,9 +755,9 @@ def design_inner(sheet: Sheet, plan: PagePlan, rng: random.Random) -> None:
     st = Style("ming", em, rng.choice([1.5, 1.6, 1.7]), "hei", rng.random() < 0.8)
     grid = Grid(em, rng.choice([5, 6]), rng.uniform(10.5, 12.5), rng.uniform(1.1, 1.5))
     sheet.width = grid.width
-    _, _, _, inner_label = jump_markers(issue, rng)
+    _, _, _, inner_label = jump_markers(issue)
     y = header_band(sheet, grid, st, grid.margin, inner_label, "要闻",
-                    ["岭东日报", date_line(issue["date"]), issue["editors"]], rng)
+                    ["岭东日报", date_line(issue["date"]), issue["editors"]])
     jumps = issue_jumps(issue)
     sheet.stories += [j["id"] for j in jumps] + [issue["inner"]["id"]]
     split = rng.choice([2, 3])
@@ -791,7 +792,7 @@ def design_fukan(sheet: Sheet, plan: PagePlan, rng: random.Random) -> None:
     sheet.width = grid.width
     d = datetime.date.fromisoformat(issue["date"])
     y = header_band(sheet, grid, st, grid.margin, "副刊", "西屿湖",
-                    ["鹤屿晚报", "B8", f"{d.year}年{d.month}月{d.day}日", issue["editors"]], rng)
+                    ["鹤屿晚报", "B8", f"{d.year}年{d.month}月{d.day}日", issue["editors"]])
     poem, essay, review, serial = issue["poem"], issue["essay"], issue["review"], issue["serial"]
     sheet.stories += [poem["id"], essay["id"], review["id"], serial["id"]]
     poem_left = rng.random() < 0.5
@@ -908,7 +909,7 @@ def design_listings(sheet: Sheet, plan: PagePlan, rng: random.Random, sources: d
     grid = Grid(em, 6, rng.uniform(10.0, 11.0), 1.2)
     sheet.width = grid.width
     y = header_band(sheet, grid, st, grid.margin, "B6", "生活·服务",
-                    ["鹤屿晚报", date_line(issue["date"]), issue["editors"]], rng)
+                    ["鹤屿晚报", date_line(issue["date"]), issue["editors"]])
     sheet.stories.append(issue["tip"]["id"])
     # TV and radio guide: one channel a two-column slot, a time and a programme a line
     b = sheet.block("paragraph_title")
@@ -1016,7 +1017,7 @@ def design_english(sheet: Sheet, plan: PagePlan, rng: random.Random) -> None:
     sheet.width = grid.width
     d = datetime.date.fromisoformat(issue["date"])
     y = header_band(sheet, grid, st, grid.margin, "第3版", "阅读 Reading",
-                    ["岭东英语周报", "高一版", f"{d.year}年{d.month}月{d.day}日", issue["number"]], rng)
+                    ["岭东英语周报", "高一版", f"{d.year}年{d.month}月{d.day}日", issue["number"]])
     p, tr, tip = issue["passage"], issue["translation"], issue["tip"]
     sheet.stories += [p["id"], tr["id"], tip["id"]]
     x, w = grid.x(0), grid.span(0, 3)
