@@ -1,5 +1,5 @@
 """The evaluation sets built by other hands (tests/eval_fresh/, eval_third/, eval_fourth/,
-eval_fifth/, eval_sixth/) hold what their READMEs promise: three files per page (five with Tesseract's hOCR and
+eval_fifth/, eval_sixth/, eval_seventh/) hold what their READMEs promise: three files per page (five with Tesseract's hOCR and
 ALTO), gold in the text contract, the plain-text input
 the engine's own lines reordered, no held-out story on a dev page, and a builder that makes
 the committed gold again.
@@ -78,7 +78,13 @@ SIXTH = BuiltSet("eval_sixth", re.compile(r"下转|上接|转第|接第|转A\d|�
                  "make_sixth_pages.py", Path(os.environ.get("QINGYANG_SIXTH_FONTS", "/tmp/sixth_fonts")),
                  ("gbsn00lp.ttf", "uming.ttc", "gkai00mp.ttf", "wqy-zenhei.ttc", "SimHei.ttf"),
                  (".txt", ".gold.txt", ".paddle.json", ".hocr", ".alto.xml"))
-SETS = [FRESH, THIRD, FOURTH, FIFTH, SIXTH]
+SEVENTH = BuiltSet("eval_seventh", re.compile(r"下转|上接|紧转|紧接|转A\d|转\d版|详见|见A\d|见第|……(?:A|第)?\d|▶|→|←"),  # its pointers
+                   "make_seventh_pages.py", Path(os.environ.get("QINGYANG_SEVENTH_FONTS", "/tmp/seventh_fonts")),
+                   ("uming.ttc", "gbsn00lp.ttf", "LXGWWenKai-Regular.ttf", "LXGWWenKai-Bold.ttf", "gkai00mp.ttf",
+                    "wqy-microhei.ttc", "DroidSansFallbackFull.ttf", "LiberationSerif-Regular.ttf",
+                    "LiberationSerif-Bold.ttf"),
+                   (".txt", ".gold.txt", ".paddle.json", ".hocr", ".alto.xml"))
+SETS = [FRESH, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH]
 PAGES = [(s, row) for s in SETS for row in s.manifest]
 
 
@@ -106,6 +112,8 @@ def test_split_sizes():
     assert fifth["dev"] == 6 and fifth["heldout"] >= 10
     sixth = Counter(r["split"] for r in SIXTH.manifest)
     assert sixth["dev"] == 6 and sixth["heldout"] >= 12
+    seventh = Counter(r["split"] for r in SEVENTH.manifest)
+    assert seventh["dev"] == 6 and seventh["heldout"] >= 12
 
 
 @pytest.mark.parametrize(("built", "row"), PAGES, ids=map(_page_id, PAGES))
@@ -121,12 +129,16 @@ def test_gold_is_in_the_text_contract_shape(built, row):
 
 
 def _engine_texts(engine) -> list[str]:
-    """The recognised lines of a PP-OCR JSON in any of the three public shapes the sixth set
-    writes: `qingyang ocr`'s, PaddleOCR 3.x `save_to_json`'s ({"res": {...}}) and RapidOCR's
-    `to_json()` list."""
+    """The recognised lines of a PP-OCR JSON in any of the public shapes the sets write:
+    `qingyang ocr`'s, PaddleOCR 3.x `save_to_json`'s ({"res": {...}}), RapidOCR's `to_json()`
+    list, PP-StructureV3's `save_to_json` ({"res": {"overall_ocr_res": {...}}}) and a PaddleOCR
+    2.x `ocr()` result ([[[polygon, [text, score]], ...]], one page wrapped in a list)."""
     if isinstance(engine, list):
-        return [r["txt"] for r in engine]
-    return engine.get("res", engine)["rec_texts"]
+        if engine and isinstance(engine[0], dict):
+            return [r["txt"] for r in engine]
+        return [row[1][0] for row in (engine[0] or [])] if engine else []
+    res = engine.get("res", engine)
+    return res.get("overall_ocr_res", res)["rec_texts"]
 
 
 @pytest.mark.parametrize(("built", "row"), PAGES, ids=map(_page_id, PAGES))
@@ -137,7 +149,7 @@ def test_text_input_is_the_engine_lines_reordered(built, row):
     assert Counter(lines) == Counter(_engine_texts(engine))
 
 
-FLOORED = [(s, row) for s in (THIRD, FOURTH, FIFTH, SIXTH) for row in s.manifest]
+FLOORED = [(s, row) for s in (THIRD, FOURTH, FIFTH, SIXTH, SEVENTH) for row in s.manifest]
 
 
 @pytest.mark.parametrize(("built", "row"), FLOORED, ids=map(_page_id, FLOORED))
@@ -204,7 +216,7 @@ def _builder_args(built: BuiltSet, out: Path, tmp_path: Path) -> list[list[str]]
     return [common]
 
 
-@pytest.mark.parametrize("built", [THIRD, FOURTH, FIFTH, SIXTH], ids=lambda b: b.name)
+@pytest.mark.parametrize("built", [THIRD, FOURTH, FIFTH, SIXTH, SEVENTH], ids=lambda b: b.name)
 def test_builder_rebuilds_the_committed_gold_order_and_manifest(built, tmp_path):
     if not built.has_fonts():
         pytest.skip(f"fonts for rendering not here (see tests/{built.name}/README.md)")
