@@ -23,6 +23,8 @@ _GAP = r"[\s\u200b-\u200d\ufeff]{0,3}"
 _OPEN_BRACKETS = r"（(〈<\[【〔［"
 _OPEN = rf"[{_OPEN_BRACKETS}]"
 _CLOSE = r"[）)〉>\]】〕］]"
+# Arrows papers print before a marker (`→下转A3版`, `←上接A1版`) or after it (`转A3版▶`).
+_ARROW_GLYPHS = "→←⇒⇐⟶⟵➡➔➜▶►◀"
 
 
 def _glyphs(word: str) -> str:
@@ -40,10 +42,11 @@ def _alternatives(*words: str) -> str:
 # as the marker needs: one cheap test rules out most positions of a page.)
 JUMP_MARKER = regex.compile(
     rf"""
-    (?=[{HSPACE}]*[{_OPEN_BRACKETS}下上紧相继▶►转接详见])
+    (?=[{HSPACE}]*[{_OPEN_BRACKETS}{_ARROW_GLYPHS}下上紧相继转接详见请])
     (?P<lead>[{HSPACE}]*)
     (?P<marker>
       (?P<open>{_OPEN}{_GAP})?
+      (?P<point>[→←⇒⇐⟶⟵➡➔➜◀]+{_GAP})?
       (?:
         (?P<to_strong>{_alternatives("下转", "紧转")})
       | (?P<from_strong>{_alternatives("上接", "紧接")})
@@ -51,7 +54,7 @@ JUMP_MARKER = regex.compile(
       | (?P<arrow>[▶►]+(?:{_GAP}(?:{_alternatives("详见", "请看", "见")}))?)
       | (?P<to_weak>{_glyphs("转")})
       | (?P<from_weak>{_glyphs("接")})
-      | (?P<see_weak>{_alternatives("详见", "见")})
+      | (?P<see_weak>{_alternatives("详见", "请看", "见")})
       )
       {_GAP}(?:{_glyphs("第")}{_GAP})?
       (?P<page>
@@ -59,6 +62,7 @@ JUMP_MARKER = regex.compile(
       | (?:[{CHINESE_NUMERALS}]{_GAP}){{1,6}}
       )
       {_GAP}(?P<ban>版(?:{_GAP}版)?)
+      (?P<trail>[{HSPACE}]{{0,3}}[{_ARROW_GLYPHS}]+)?
       (?P<close>{_GAP}{_CLOSE})?
     )
     """,
@@ -138,6 +142,7 @@ def marker_page_label(page: str, doubled: bool) -> str:
 # `具体办法详见第3版相关报道`).
 _ENDS_BEFORE_POINTER = frozenset("。！？；…!?;\n")
 _AFTER_POINTER = regex.compile(rf"[{HSPACE}]*(?:[。.]|\n|$)")  # spaces, then a full stop or the line's end
+_LINE_END_AFTER = regex.compile(rf"[{HSPACE}]*(?:\n|$)")  # spaces, then the line's end
 
 
 def _stands_apart(match: regex.Match) -> bool:
@@ -155,9 +160,12 @@ def _stands_apart(match: regex.Match) -> bool:
 
 def _marker_from_match(match: regex.Match) -> JumpMarker | None:
     group = next(name for name in _KIND_OF_GROUP if match.group(name))
-    bracketed = bool(match.group("open")) and bool(match.group("close"))
-    if group.endswith("_weak") and not bracketed and not _stands_apart(match):
-        return None  # bare 转/接/见 + 第N版 in prose; brackets, or standing apart, make it a marker
+    pointed = (bool(match.group("open")) and bool(match.group("close"))) or bool(match.group("point") or match.group("trail"))
+    ends_line = group == "to_weak" and bool(_LINE_END_AFTER.match(match.string, match.end("marker")))
+    if group.endswith("_weak") and not pointed and not ends_line and not _stands_apart(match):
+        # bare 转/接/见 + 第N版 in prose; brackets, an arrow, standing apart, or (转) a story
+        # jumping at the line's end in mid-word (`…岭转A3版`) make it a marker
+        return None
     doubled = len(_MARKER_GAPS.sub("", match.group("ban"))) == 2
     return JumpMarker(
         kind=_KIND_OF_GROUP[group],

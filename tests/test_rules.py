@@ -134,6 +134,10 @@ def test_already_clean_text_stays_unchanged(text):
         ("▶ 详见第3版", "see_page", "3"),  # a pointer run in after a guide item's sentence
         ("详见第2版", "see_page", "2"),  # bare, standing apart: after a full stop, ending its line
         ("（详见第4版）", "see_page", "4"),
+        ("→下转A3版", "continued_to", "A3"),  # arrows printed before or after a marker
+        ("←上接A1版", "continued_from", "A1"),
+        ("（转A3版▶）", "continued_to", "A3"),
+        ("请看A2版", "see_page", "A2"),
     ],
 )
 def test_jump_marker_forms(raw, kind, page):
@@ -153,6 +157,16 @@ def test_bare_weak_marker_words_in_prose_are_not_markers():
     assert find_jump_markers("迎接第二版本发布，转第3版时") == []
     assert find_jump_markers("具体办法详见第3版相关报道。") == []  # prose runs into the pointer
     assert find_jump_markers("办法详见第3版。") == []  # no sentence end before it
+    assert find_jump_markers("该文已转第2版。然后") == []  # 转 in prose, a sentence going on
+
+
+def test_a_story_jumping_in_mid_word_at_a_lines_end_leaves_its_marker():
+    # `…岭` + `转A3版` closing the column: the story goes on at A3 with `东师范大学`
+    result = clean("授课志愿者、岭转A3版\n下一篇文章。")
+    assert [(m.kind, m.page, m.raw) for m in result.markers] == [("continued_to", "A3", "转A3版")]
+    assert result.text.startswith("授课志愿者、岭\n")
+    # an arrow on the next line is that line's guide pointer, not the marker's tail
+    assert [m.raw for m in find_jump_markers("▶9版\n▶10版")] == ["▶9版", "▶10版"]
 
 
 def test_marker_offsets_index_raw_text():
