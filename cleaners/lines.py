@@ -38,9 +38,11 @@ def has_clause_punct(line: str) -> bool:
 ASCII_SENTENCE_END = ".!?;"
 ASCII_CLOSING_AFTER_END = "\"')"
 
-# A line that ends a sentence: `。` `！` `？` `…` `；` (or ASCII `.!?;` after Han), maybe closed by `”）`.
+# A line that ends a sentence: `。` `！` `？` `…` `；` (or ASCII `.!?;` after Han, or `.!?` after
+# an English word: two small letters, not `Mr.` nor a decimal's `3.`), maybe closed by `”）"`.
 ENDS_SENTENCE = regex.compile(
-    rf"(?:[{SENTENCE_END}]|(?<={HAN})[{ASCII_SENTENCE_END}])[{CLOSING_AFTER_END}{ASCII_CLOSING_AFTER_END}]*[{HSPACE}]*$"
+    rf"(?:[{SENTENCE_END}]|(?<={HAN})[{ASCII_SENTENCE_END}]|(?<=[a-z]{{2}})[.!?])"
+    rf"[{CLOSING_AFTER_END}{ASCII_CLOSING_AFTER_END}]*[{HSPACE}]*$"
 )
 
 # The glyphs a line that ends a sentence can end with (ENDS_SENTENCE's classes): a line ending

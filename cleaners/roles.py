@@ -64,13 +64,29 @@ STARTS_PARAGRAPH = LineRole(Role.STARTS_PARAGRAPH)
 
 # ASCII letters: two words when a join puts them side by side.
 _LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# A line of English: at least this share of its glyphs (spaces aside) are ASCII letters, and
+# this many at least. Two such lines joined are two words apart whatever ends and opens them
+# (`3,000` / `books.`, `he says.` / `"They`), unless the first ends in a hyphen (`well-`).
+ENGLISH_SHARE = 0.6
+ENGLISH_LETTERS = 4
+
+
+def is_english(line: str) -> bool:
+    """Whether `line` is a line of English prose (`ENGLISH_SHARE` of it ASCII letters).
+
+    >>> is_english("carries more than 3,000"), is_english("共有 APP"), is_english("3.5%")
+    (True, False, False)
+    """
+    letters = sum(1 for c in line if c in _LATIN)
+    return letters >= ENGLISH_LETTERS and letters >= ENGLISH_SHARE * (len(line) - line.count(" "))
 
 
 def assemble_paragraphs(lines: list[str], roles: list[LineRole]) -> list[str]:
     """Join each `continues` line to the one before; every other role opens a new paragraph.
 
     Lines are stripped; a join puts nothing between CJK glyphs and one space between two
-    Latin letters (two words). The first line opens a paragraph whatever its role.
+    Latin letters (two words), or between two lines of English (`is_english`). The first
+    line opens a paragraph whatever its role.
 
     >>> assemble_paragraphs(["据悉，我市已完成", "9轮全员核酸检测。", "让群众“少跑腿”", "共有 APP", "users。"],
     ...     [STARTS_PARAGRAPH, CONTINUES, LineRole(Role.DISPLAY, DisplayKind.SUBHEAD), STARTS_PARAGRAPH, CONTINUES])
@@ -86,7 +102,10 @@ def assemble_paragraphs(lines: list[str], roles: list[LineRole]) -> list[str]:
             continue
         if current and role.role is continues:
             # (piece < "\x80": its first glyph is ASCII, read without making it a string: most are Han)
-            if role.display is not None or (piece < "\x80" and piece[0] in _LATIN and current[-1][-1] in _LATIN):
+            if role.display is not None or (piece < "\x80" and (
+                    (piece[0] in _LATIN and current[-1][-1] in _LATIN)
+                    or (current[-1][-1] < "\x80" and current[-1][-1] != "-"
+                        and is_english(current[-1]) and is_english(piece)))):
                 piece = " " + piece  # a headline's next phrase, or the next Latin word
             current.append(piece)
         else:

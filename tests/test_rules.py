@@ -226,3 +226,22 @@ def test_a_credit_run_onto_a_caption_row_parts_it_from_the_next_caption():
     lines = clean(raw).text.splitlines()
     assert "本报记者 乔岩 摄" in lines
     assert "4月3日，消防救援人员在青梧中学开展应急疏散演练。" in lines
+
+
+def test_an_english_passage_keeps_a_space_at_each_join_and_its_paragraphs():
+    """An English-learning page's hard-wrapped passage: two lines of English joined are two
+    words apart whatever ends and opens them (a number, a comma, a quote); a short line
+    ending a sentence closes its paragraph, `Mr.` at a line's end does not."""
+    raw = ("Every Saturday morning, a green bus stops\noutside Qingshi Middle School in Heyu. It does not\n"
+           "carry passengers. Instead, it carries more than 3,000\nbooks.\n"
+           "The bus is run by the city library. Its driver, Mr.\nZhou, has been driving it for six years. \"Some\n"
+           "children walk for half an hour to get here,\" he says.")
+    assert clean(raw).text == (
+        "Every Saturday morning, a green bus stops outside Qingshi Middle School in Heyu. It does not carry "
+        "passengers. Instead, it carries more than 3,000 books.\n"
+        "The bus is run by the city library. Its driver, Mr. Zhou, has been driving it for six years. \"Some "
+        "children walk for half an hour to get here,\" he says.")
+    # a Chinese line ending in a number or Latin word joins its next line with nothing between
+    assert clean("据统计，我市今年新增城市绿地面积约12\n7公顷，并在全市推广预约服务App，市民\n"
+                 "可以通过手机App预约公园导览和讲解服务。").text == (
+        "据统计，我市今年新增城市绿地面积约127公顷，并在全市推广预约服务App，市民可以通过手机App预约公园导览和讲解服务。")
