@@ -199,8 +199,12 @@ _GAP_BETWEEN_HAN = regex.compile(rf"(?<={HAN})[{HSPACE}]+(?={HAN})")
 # or a Latin letter (either way: `PHRASE_GAP_BARE`).
 _PHRASE_GAP_KEPT = regex.compile(rf"(?<={HAN})[{HSPACE}]+(?=[0-9A-Za-z]|{HAN})|(?<=[0-9A-Za-z%])[{HSPACE}]+(?={HAN})")
 
+# A dateline lead: 本报讯, 又讯, one with the place and date (`本报鹤屿9月15日讯`,
+# `新华社北京3月17日电`) or a city's (`梧潭讯`, two to four Han before 讯: only where a space
+# stood after it).
+DATELINE_LEAD = r"本报讯|又讯|(?:本报|新华社|中新社)\p{Han}{1,6}?\d{1,2}月\d{1,2}日[讯电]"
 # A dateline lead with no bracket keeps one space before what follows (`本报讯 11月7日`).
-DATELINE_GAP = regex.compile(rf"^[{HSPACE}]*(?:本报讯|又讯)\K[{HSPACE}]+(?=[^（(\s])")
+DATELINE_GAP = regex.compile(rf"^[{HSPACE}]*(?:{DATELINE_LEAD}|\p{{Han}}{{2,4}}讯)\K[{HSPACE}]+(?=[^（(\s])")
 
 
 # A letter-spaced headline's phrase break: a gap between Han glyphs at least twice the line's
@@ -236,7 +240,7 @@ def _protect_meaningful_spaces(line: str) -> str:
         line = (_PHRASE_GAP_KEPT if bare else _GAP_BETWEEN_HAN).sub(_KEPT_SPACE, line)
     if "（" in line or "(" in line:  # fast tests first: BYLINE_BRACKET opens with one
         line = _byline_brackets(line).sub(lambda m: _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, m.group(0)), line)
-    if "讯" in line:  # DATELINE_GAP follows 本报讯 or 又讯
+    if "讯" in line or "电" in line:  # DATELINE_GAP follows a lead ending in 讯 or 电
         line = DATELINE_GAP.sub(_KEPT_SPACE, line)
     return line
 
@@ -368,7 +372,7 @@ CREDIT_MARK_GLUED = regex.compile(r"(?<=/[文图])(?=\p{Han})")
 # A dateline lead glued to the text after it (`又讯为确保`, `本报讯5月8日`): one space after it.
 # (Asked of one line at a time, so `^` is the line's start: no MULTILINE, which would have the
 # engine try every position of the line.)
-DATELINE_GLUED = regex.compile(r"^[ \t\u3000]*(?:本报讯|又讯)\K(?=[\p{Han}0-9])")
+DATELINE_GLUED = regex.compile(rf"^[ \t\u3000]*(?:{DATELINE_LEAD})\K(?=[\p{{Han}}0-9])")
 
 # A picture credit run in after its caption's last sentence (`图为活动现场。本报记者房芮摄`): the
 # text after the last sentence end, when it ends with 摄.
@@ -441,7 +445,7 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
             line = space_byline(line)
         elif "（" in line or "(" in line:
             line = _byline_brackets(line).sub(lambda m: space_byline(m.group(0)), line)
-        if "讯" in line:  # a fast test first: DATELINE_GLUED needs 本报讯 or 又讯
+        if "讯" in line or "电" in line:  # a fast test first: DATELINE_GLUED needs a lead ending in 讯 or 电
             line = DATELINE_GLUED.sub(" ", line)
         if line.endswith("摄") and (tail := _CAPTION_CREDIT.search(line)) and is_byline(tail.group()):
             line = line[: tail.start()] + space_byline(tail.group())  # a caption's credit run in after it

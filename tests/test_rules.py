@@ -245,3 +245,15 @@ def test_an_english_passage_keeps_a_space_at_each_join_and_its_paragraphs():
     assert clean("据统计，我市今年新增城市绿地面积约12\n7公顷，并在全市推广预约服务App，市民\n"
                  "可以通过手机App预约公园导览和讲解服务。").text == (
         "据统计，我市今年新增城市绿地面积约127公顷，并在全市推广预约服务App，市民可以通过手机App预约公园导览和讲解服务。")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("本报鹤屿9月15日讯 15日上午，随着一声汽笛，货轮靠泊。", "本报鹤屿9月15日讯 15日上午，随着一声汽笛，货轮靠泊。"),
+    ("本报鹤屿9月15日讯15日上午，随着一声汽笛。", "本报鹤屿9月15日讯 15日上午，随着一声汽笛。"),  # dropped: restored
+    ("新华社北京3月17日电 记者从会上获悉。", "新华社北京3月17日电 记者从会上获悉。"),
+    ("梧潭讯 11月12日，市里开会。", "梧潭讯 11月12日，市里开会。"),
+    ("9月15日电视台播出。", "9月15日电视台播出。"),  # no lead: 电视
+    ("本报讯“手机挂号原来这么简单！”", "本报讯“手机挂号原来这么简单！”"),  # no space before a mark
+])
+def test_a_dateline_lead_with_its_place_and_date_keeps_one_space_after_it(raw, expected):
+    assert clean(raw).text == expected
