@@ -63,6 +63,7 @@ from cleaners.lines import (
 from cleaners.markers import HARD_BREAK
 from cleaners.roles import (
     CONTINUES,
+    NEXT_CELL,
     NEXT_PHRASE,
     STARTS_PARAGRAPH,
     DisplayKind,
@@ -1028,6 +1029,27 @@ def _two_phrase_headlines(f: LineFeatures, roles: list[LineRole], starts: list[i
     return out_roles
 
 
+# A listing's row opens with a clock time (`06:00 朝闻鹤屿`, or the time alone on its line,
+# the programme on the next): a row of its own. Prose wraps before a time with no space after it.
+CLOCK_ROW = regex.compile(rf"[{HSPACE}]*(?:[01]?[0-9]|2[0-4])[:：][0-5][0-9](?P<alone>[{HSPACE}]*$)?(?(alone)|[{HSPACE}]+\S)")
+
+
+def _listing_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
+    """The roles with each line a listing's row opens (`CLOCK_ROW`) starting a paragraph, and
+    the line after a time alone (its programme, no time of its own, no sentence end) going on
+    after it, a space between (`NEXT_CELL`)."""
+    out = list(roles)
+    for i, line in enumerate(lines):
+        if (":" in line or "：" in line) and (row := CLOCK_ROW.match(line)):
+            if out[i] is CONTINUES:
+                out[i] = STARTS_PARAGRAPH
+            after = lines[i + 1] if i + 1 < len(lines) else ""
+            if row.group("alone") is not None and after.strip() and not CLOCK_ROW.match(after) \
+                    and not ENDS_SENTENCE.search(after):
+                out[i + 1] = NEXT_CELL
+    return out
+
+
 def _words_across_breaks(lines: list[str], b: _LineBits, joins: int) -> int:
     """For each break the evidence keeps apart, whether a dictionary word runs across it
     (`cleaners.words`): then the column wrapped there. Only inside a hard-wrapped column (text
@@ -1106,6 +1128,8 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     lines, features = line_features(text)
     roles, starts = _roles_and_starts(features, lines)
     roles = _two_phrase_headlines(features, roles, starts)
+    if ":" in text or "：" in text:  # a listing's times hold one
+        roles = _listing_rows(lines, roles)
     paragraphs = assemble_paragraphs(lines, roles)
     if HARD_BREAK in text:  # a paragraph may hold nothing else (the others are stripped already)
         paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() if HARD_BREAK in p else p

@@ -12,7 +12,8 @@ A role says how a line relates to the line before it:
 - `display` (kind kicker, headline, subheadline or subhead), `byline`, `caption`, `credit`,
   `guide`: a line of its own kind, which starts a new line of the output; a wrapped
   headline or guide item continues on the next line with `continues`, a headline's next
-  phrase with `continues:headline` (`NEXT_PHRASE`: a space between).
+  phrase with `continues:headline` (`NEXT_PHRASE`: a space between), a listing's programme
+  after its time with `continues:cell` (`NEXT_CELL`, the same).
 """
 
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ class DisplayKind(StrEnum):
     HEADLINE = "headline"
     SUBHEADLINE = "subheadline"
     SUBHEAD = "subhead"
+    CELL = "cell"  # a listing's next cell (`continues:cell`: the programme after its time)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class LineRole:
 CONTINUES = LineRole(Role.CONTINUES)
 # A headline's next phrase on a line of its own: it goes on the headline, a space between.
 NEXT_PHRASE = LineRole(Role.CONTINUES, DisplayKind.HEADLINE)
+# A listing's next cell on a line of its own (`08:35` / `电视剧：江城往事`): a space between.
+NEXT_CELL = LineRole(Role.CONTINUES, DisplayKind.CELL)
 STARTS_PARAGRAPH = LineRole(Role.STARTS_PARAGRAPH)
 
 

@@ -207,6 +207,11 @@ DATELINE_LEAD = r"本报讯|又讯|(?:本报|新华社|中新社)\p{Han}{1,6}?\d
 DATELINE_GAP = regex.compile(rf"^[{HSPACE}]*(?:{DATELINE_LEAD}|\p{{Han}}{{2,4}}讯)\K[{HSPACE}]+(?=[^（(\s])")
 
 
+# A listing row's time keeps one space before its programme (`08:35 电视剧`): a clock time
+# opening the line, then spaces.
+CLOCK_ROW_GAP = regex.compile(rf"^[{HSPACE}]*(?:[01]?[0-9]|2[0-4])[:：][0-5][0-9]\K[{HSPACE}]+(?=\S)")
+
+
 # A letter-spaced headline's phrase break: a gap between Han glyphs at least twice the line's
 # usual gap (`以 赛 促 练   人 人 参 与`); the usual gaps are the typesetter's letter-spacing.
 _HAN_GAP = regex.compile(rf"(?<=[\p{{Han}}”’）》])[{HSPACE}]+(?=[\p{{Han}}“‘（《])")
@@ -242,6 +247,8 @@ def _protect_meaningful_spaces(line: str) -> str:
         line = _byline_brackets(line).sub(lambda m: _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, m.group(0)), line)
     if "讯" in line or "电" in line:  # DATELINE_GAP follows a lead ending in 讯 or 电
         line = DATELINE_GAP.sub(_KEPT_SPACE, line)
+    if ":" in line or "：" in line:  # CLOCK_ROW_GAP follows a time
+        line = CLOCK_ROW_GAP.sub(_KEPT_SPACE, line)
     return line
 
 

@@ -412,5 +412,5 @@ def test_a_box_under_a_column_of_a_story_is_read_before_the_next_story_beside_it
     last column of the page."""
     first, box = _stopping_column(4), _figures_box(20, 300)
     rest = _column("甲二", 340, 300, 70, 6) + _column("甲三", 680, 300, 70, 6)
-    beside = [OcrLine("乙标题", Box(1030, 70, 1300, 120))] + _column("乙", 1030, 300, 140, 12)
+    beside = [OcrLine("乙标题", Box(1030, 70, 1300, 120)), *_column("乙", 1030, 300, 140, 12)]
     assert _read(first + box + rest + beside) == [line.text for line in first + rest + box + beside]

@@ -257,3 +257,16 @@ def test_an_english_passage_keeps_a_space_at_each_join_and_its_paragraphs():
 ])
 def test_a_dateline_lead_with_its_place_and_date_keeps_one_space_after_it(raw, expected):
     assert clean(raw).text == expected
+
+
+def test_a_listings_rows_are_one_line_each_the_time_a_space_before_the_programme():
+    # the engine boxed each time apart from its programme: one row per line, one space between
+    raw = "鹤屿新闻综合频道\n06:00\n朝闻鹤屿\n07:30\n早安岭东\n08:35\n电视剧：江城往事（12）\n10:20 健康大讲堂"
+    cleaned = clean(raw).text
+    assert cleaned == "鹤屿新闻综合频道\n06:00 朝闻鹤屿\n07:30 早安岭东\n08:35 电视剧：江城往事（12）\n10:20 健康大讲堂"
+    assert clean(cleaned).text == cleaned
+    # prose wraps before a time with no space after it: joined as before
+    column = ("本报讯 市政府新闻办定于明天上\n午9:00在市民中心召开新闻发布\n会，介绍今年以来全市经济运行的\n"
+              "有关情况。发布会将邀请市发展改\n革委、市统计局有关负责人出席，\n并回答记者提问。市民可通过市政\n"
+              "府网站观看直播，会议定于明天上\n午\n9:00准时开始，欢迎大家收看直播。")
+    assert "\n" not in clean(column).text
