@@ -14,17 +14,23 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
-@lru_cache(maxsize=8)
+# Each config's sentinel table, made on first use (a plain dict, not a functools cache: a
+# constant of the installed OpenCC, which emptying the cleaners' caches must not rebuild).
+_SENTINEL_TABLES: dict[str, np.ndarray | None] = {}
+
+
 def _sentinel_table(config: str) -> np.ndarray | None:
     """For `config`, True at each code point of which a line must hold one for OpenCC to change
     it (`opencc_sentinels.txt`, made by tools/make_opencc_sentinels.py from the dictionaries),
     when the file was made for this config and the installed OpenCC's version; else None."""
-    head, _, chars = resources.files("cleaners").joinpath("opencc_sentinels.txt").read_text("utf-8").partition("\n")
-    if head != f"opencc {opencc.__version__} {config}":
-        return None
-    table = np.zeros(0x110000, dtype=bool)
-    table[[ord(c) for c in chars.rstrip("\n")]] = True
-    return table
+    if config not in _SENTINEL_TABLES:
+        head, _, chars = resources.files("cleaners").joinpath("opencc_sentinels.txt").read_text("utf-8").partition("\n")
+        table = None
+        if head == f"opencc {opencc.__version__} {config}":
+            table = np.zeros(0x110000, dtype=bool)
+            table[[ord(c) for c in chars.rstrip("\n")]] = True
+        _SENTINEL_TABLES[config] = table
+    return _SENTINEL_TABLES[config]
 
 
 def _convert_lines_holding(text: str, converter: opencc.OpenCC, sentinels: np.ndarray) -> str:
