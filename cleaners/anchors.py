@@ -120,14 +120,16 @@ def _edge_ink(paragraph: str, at_start: bool) -> str:
         window *= 2
 
 
-# 1 for each BMP code point that is ink (a letter or a digit of any script), and 1 at 0x10000
-# for every code point beyond the BMP (Han, nearly all of them).
-_INK_TABLE = np.append(bmp_table(INK), 1).astype(np.uint8)
+# 1 for each BMP code point that is ink (a letter or a digit of any script), and 1 for every
+# code point beyond the BMP (Han, nearly all of them): the table covers every code point, so a
+# page's code points index it as they are.
+_INK_TABLE = np.ones(0x110000, dtype=np.uint8)
+_INK_TABLE[:0x10000] = bmp_table(INK)
 
 
 def _running_ink(text: str) -> np.ndarray:
     """Ink glyphs before each index of `text` (length len(text) + 1); beyond the BMP, Han."""
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     running = np.zeros(len(points) + 1, dtype=np.int32)
-    _INK_TABLE.take(np.minimum(points, 0x10000)).cumsum(out=running[1:])
+    _INK_TABLE.take(points).cumsum(out=running[1:], dtype=np.int32)  # (summed in int32, not int64 then cast)
     return running

@@ -7,6 +7,7 @@ Markers are found in the text exactly as the user gave it, so each marker's
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -125,8 +126,10 @@ def _undouble(page: str) -> str:
     return page
 
 
+@lru_cache(maxsize=1024)
 def marker_page_label(page: str, doubled: bool) -> str:
-    """The page label a marker names, its doubled glyphs read once.
+    """The page label a marker names, its doubled glyphs read once. (Cached: a corpus's
+    markers name the same few pages, printed the same few ways.)
 
     >>> marker_page_label("二", False), marker_page_label("22", True), marker_page_label("ａ０７", False)
     ('2', '2', 'A07')
@@ -166,7 +169,8 @@ def _marker_from_match(match: regex.Match) -> JumpMarker | None:
         # bare 转/接/见 + 第N版 in prose; brackets, an arrow, standing apart, or (转) a story
         # jumping at the line's end in mid-word (`…岭转A3版`) make it a marker
         return None
-    doubled = len(_MARKER_GAPS.sub("", match.group("ban"))) == 2
+    ban = match.group("ban")
+    doubled = ban != "版" and len(_MARKER_GAPS.sub("", ban)) == 2  # (one 版 alone, most: not doubled)
     return JumpMarker(
         kind=_KIND_OF_GROUP[group],
         page=marker_page_label(match.group("page"), doubled),

@@ -474,12 +474,15 @@ def column_widths(widths: np.ndarray, body: np.ndarray) -> tuple[np.ndarray, np.
 def _rows_holding(text: str, glyphs: tuple[str, ...], newlines: np.ndarray, row_of: np.ndarray) -> set[int]:
     """The rows (among the non-blank lines) of the lines that hold any of `glyphs`, found by
     str.find (each glyph is rare on a page: a pattern or a per-line test would read every line)."""
-    rows = set()
+    found = []  # where each glyph stands (then their rows in one look-up)
     for glyph in glyphs:
         at = text.find(glyph)
         while at >= 0:
-            rows.add(int(row_of[newlines.searchsorted(at)]))
+            found.append(at)
             at = text.find(glyph, at + 1)
+    if not found:
+        return set()
+    rows = set(row_of.take(newlines.searchsorted(found)).tolist())
     rows.discard(-1)
     return rows
 

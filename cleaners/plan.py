@@ -26,6 +26,7 @@ asked to explain, it also keeps each changed text for `cleaners.explain` to turn
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from cleaners.anchors import anchor_markers
 from cleaners.artifacts import remove_doubled_lines
@@ -96,6 +97,12 @@ def build_plan(profile: Profile) -> list[tuple[str, Rule]]:
     return plan
 
 
+@lru_cache(maxsize=16)
+def _plan_of(profile: Profile) -> tuple[tuple[str, Rule], ...]:
+    """`build_plan(profile)`, built once per profile (a profile is immutable)."""
+    return tuple(build_plan(profile))
+
+
 def clean(text: str, profile: str | Profile | None = None, explain: bool = False,
           paragraphs_given: bool = False) -> CleanResult:
     """Clean one OCR'd page under `profile` (default `zh-Hans-newspaper`). With `explain`,
@@ -126,7 +133,7 @@ def clean(text: str, profile: str | Profile | None = None, explain: bool = False
             edits["jump_markers"] = count
             if steps is not None:
                 steps.append(("jump_markers", out))
-    for name, rule in build_plan(chosen):
+    for name, rule in _plan_of(chosen):
         changed, count = rule(out)
         if changed != out:
             edits[name] = max(count, 1)
