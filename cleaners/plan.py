@@ -31,7 +31,7 @@ from functools import lru_cache
 from cleaners.anchors import anchor_markers
 from cleaners.artifacts import remove_doubled_lines
 from cleaners.explain import FINAL_STEP, Edit, explain_chain
-from cleaners.hygiene import normalize_unicode, strip_layout_marks
+from cleaners.hygiene import normalize_unicode, strip_column_rules, strip_layout_marks
 from cleaners.markers import HARD_BREAK, JumpMarker, remove_jump_markers
 from cleaners.paragraphs import (
     join_split_page_dates,
@@ -88,6 +88,7 @@ def build_plan(profile: Profile) -> list[tuple[str, Rule]]:
         plan.append(("reflow", reflow_paragraphs))
         if profile.doubled_lines:
             plan.append(("doubled_paragraphs", remove_doubled_lines))
+    plan.append(("layout_marks", strip_column_rules))  # before punctuation: the glyphs a rule parted meet
     if profile.punctuation:
         plan.append(("punctuation", repair_punctuation_width))
     if profile.spacing:
@@ -136,7 +137,7 @@ def clean(text: str, profile: str | Profile | None = None, explain: bool = False
     for name, rule in _plan_of(chosen):
         changed, count = rule(out)
         if changed != out:
-            edits[name] = max(count, 1)
+            edits[name] = edits.get(name, 0) + max(count, 1)  # (layout_marks runs twice)
             if steps is not None:
                 steps.append((name, changed))
         out = changed

@@ -7,7 +7,7 @@ import unicodedata
 from collections import Counter
 
 import regex
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cleaners import clean
@@ -33,6 +33,7 @@ def test_clean_never_crashes_and_returns_text(text):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_text.map(lambda t: _CONTROLS.sub("", t)))
+@example("?|核")  # a column rule between an ASCII mark and Han: the mark is made full width the first time
 def test_clean_is_idempotent_on_lines(line):
     """Found here once: a line of one character repeated 2^n times was a "doubled artifact"
     at every pass (核×16 → 核×8 → 核×4); a repetition is no copy now. Private Use Area
