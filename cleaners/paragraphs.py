@@ -1053,6 +1053,41 @@ def _listing_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
     return out
 
 
+# Verse (a 副刊's poem): at least VERSE_LINES lines in a row, each shorter than VERSE_WIDTH of
+# its column's width, of unequal lengths, without punctuation, byline, date or figure: each
+# line its own (a headline stack is shorter, a narrow column's lines are as wide as it).
+VERSE_LINES = 5
+VERSE_WIDTH = 0.85
+# A word runs across at most this share of a verse run's breaks (by chance: `一整条江` /
+# `都在往光里走` reads 江都); a wrapped headline or guide item has one across most of its breaks.
+VERSE_WORDS_ACROSS = 0.2
+
+
+def _verse_lines(f: LineFeatures, roles: list[LineRole], lines: list[str]) -> list[LineRole]:
+    """The roles with each line of a run of verse (`VERSE_LINES`) starting a line of its own:
+    no line of the run leaves a bracket or quote open, and a dictionary word runs across few
+    of its breaks (`VERSE_WORDS_ACROSS`; a wrapped headline: `新型储能材料研` / `发取得突破`);
+    the run's first line stays joined to a line before it that a sentence goes on from."""
+    bare = ((f.clauses == 0) & ~f.ends_sentence & ~f.byline & ~f.page_date & ~f.header_item & ~f.figure
+            & ~f.guide & ~f.hard_end & (f.unclosed == 0) & (f.width >= 2) & (f.width <= VERSE_WIDTH * f.column))
+    out, k, n = list(roles), 0, len(roles)
+    while k < n:
+        if not bare[k]:
+            k += 1
+            continue
+        end = k
+        while end < n and bare[end]:
+            end += 1
+        if end - k >= VERSE_LINES and len(set(f.width[k:end].tolist())) > 1 and sum(
+                word_across(lines[i], lines[i + 1]) for i in range(k, end - 1)) <= VERSE_WORDS_ACROSS * (end - k - 1):
+            first = k + 1 if k and not f.ends_sentence[k - 1] and f.clauses[k - 1] and roles[k] is CONTINUES else k
+            for i in range(first, end):
+                if not out[i].starts_line or out[i] is NEXT_PHRASE:
+                    out[i] = STARTS_PARAGRAPH
+        k = end
+    return out
+
+
 def _words_across_breaks(lines: list[str], b: _LineBits, joins: int) -> int:
     """For each break the evidence keeps apart, whether a dictionary word runs across it
     (`cleaners.words`): then the column wrapped there. Only inside a hard-wrapped column (text
@@ -1131,6 +1166,7 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     lines, features = line_features(text)
     roles, starts = _roles_and_starts(features, lines)
     roles = _two_phrase_headlines(features, roles, starts)
+    roles = _verse_lines(features, roles, lines)
     if ":" in text or "：" in text:  # a listing's times hold one
         roles = _listing_rows(lines, roles)
     paragraphs = assemble_paragraphs(lines, roles)

@@ -270,3 +270,18 @@ def test_a_listings_rows_are_one_line_each_the_time_a_space_before_the_programme
               "有关情况。发布会将邀请市发展改\n革委、市统计局有关负责人出席，\n并回答记者提问。市民可通过市政\n"
               "府网站观看直播，会议定于明天上\n午\n9:00准时开始，欢迎大家收看直播。")
     assert "\n" not in clean(column).text
+
+
+def test_a_poems_lines_stay_lines_and_a_narrow_boxs_wrapped_titles_still_join():
+    """A 副刊's free verse after an essay: short lines of unequal length, no punctuation, no
+    word run across their breaks: each stays a line (stanzas aside). Titles wrapped in a
+    narrow box look alike, but a word runs across most of their breaks: they join."""
+    essay = "像一块表，有人守着，它就不会停。"
+    poem = ["鹤江的早晨", "江雾还没有醒来", "第一班渡船", "已经把汽笛", "折成一只白鹭", "卖豆浆的阿婆",
+            "在码头边支起炉子", "蒸汽升起来", "像是给这座城", "打了一个温暖的哈欠"]
+    column = ["我市今年以来持续推进营商环境改", "革，企业开办时间由原来的三个工", "作日压缩至半个工作日，群众满意", "度明显提升。"]
+    cleaned = clean("\n".join([*column, essay, *poem])).text.split("\n")
+    assert cleaned[-len(poem):] == poem
+    boxed = ["本报记者宋知远实习", "生田野", "新型储能材料研", "发取得突破", "一季度重大项目完", "成投资186.4亿元"]
+    assert clean("\n".join([*column, *boxed])).text.split("\n")[-3:] == [
+        "本报记者 宋知远 实习生 田野", "新型储能材料研发取得突破", "一季度重大项目完成投资186.4亿元"]
