@@ -332,6 +332,13 @@ def narrow_merged(boxes: list[Box], display: list[bool], pitches: list[float] | 
     return out, merged
 
 
+def _under_a_later_column(boxes: list[Box], above: list[int], below: list[int], h: float) -> bool:
+    """Whether every line of `below` stands under a column of `above` other than the first
+    (a signature set right under a letter's last row, the merged row being the columns' last)."""
+    first_right = min(boxes[j].x1 for j in above)  # the first column's right edge
+    return all(boxes[j].x0 >= first_right - h for j in below)
+
+
 def merged_across(boxes: list[Box], display: list[bool], pitches: list[float] | None, i: int, h: float,
                   body_pitch: float) -> list[int]:
     """The lines right above and below line `i` (within `MERGED_REACH` line heights) when the
@@ -352,7 +359,8 @@ def merged_across(boxes: list[Box], display: list[bool], pitches: list[float] | 
             and min(b.x1, box.x1) - max(b.x0, box.x0) > X_OVERLAP * min(b.width, box.width)]
     above = [j for j in near if box.y0 - MERGED_REACH * h <= boxes[j].y1 <= (box.y0 + box.y1) / 2]
     below = [j for j in near if (box.y0 + box.y1) / 2 <= boxes[j].y0 <= box.y1 + MERGED_REACH * h]
-    if _side_by_side(boxes, above, h, i) and (not below or _side_by_side(boxes, below, h, i)):
+    if _side_by_side(boxes, above, h, i) and (not below or _side_by_side(boxes, below, h, i)
+                                              or _under_a_later_column(boxes, above, below, h)):
         return above + below
     if (not pitches or pitches[i] >= (1 - TOP_ROW_PITCH) * body_pitch) and (rows := _columns_below(boxes, i, h)):
         return rows

@@ -174,3 +174,19 @@ def test_a_phone_capture_is_straightened_by_the_engines_angles():
     texts = [line.text for line in lay_out(page).lines]
     second = texts.index("个作品已经入围全国青少")
     assert texts[second + 1] == "年科技创新大赛。学校食"
+
+
+def test_a_letters_last_row_merged_across_the_gutter_over_its_signature_is_cut():
+    """A reader's letter in two narrow columns (tests/eval_seventh dev, a 1996 page): PP-OCR
+    read the last row of both columns as one line, and under it only the signature, set at
+    the right of the second column. The row is cut at the gutter as any merged row is."""
+    left = [OcrLine(f"左栏第{k}行正文内容", Box(0, 40 * k, 250, 40 * k + 30)) for k in range(4)]
+    right = [OcrLine(f"右栏第{k}行正文内容", Box(280, 40 * k, 530, 40 * k + 30)) for k in range(4)]
+    merged = OcrLine("左栏第4行正文内容右栏末行。", Box(0, 160, 440, 190))
+    signature = OcrLine("石坊区读者 汪立平", Box(330, 205, 530, 235))
+    page = OcrPage(tuple(sorted([*left, *right, merged, signature], key=lambda line: (line.box.y0, line.box.x0))),
+                   "paddleocr", 560, 260)
+    texts = [line.text for line in lay_out(page).lines]
+    assert texts.index("左栏第4行正文内容") == texts.index("左栏第3行正文内容") + 1
+    assert texts.index("右栏第0行正文内容") == texts.index("左栏第4行正文内容") + 1
+    assert texts[-2:] == ["右栏末行。", "石坊区读者 汪立平"]
