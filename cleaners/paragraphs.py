@@ -1070,21 +1070,17 @@ def _verse_lines(f: LineFeatures, roles: list[LineRole], lines: list[str]) -> li
     the run's first line stays joined to a line before it that a sentence goes on from."""
     bare = ((f.clauses == 0) & ~f.ends_sentence & ~f.byline & ~f.page_date & ~f.header_item & ~f.figure
             & ~f.guide & ~f.hard_end & (f.unclosed == 0) & (f.width >= 2) & (f.width <= VERSE_WIDTH * f.column))
-    out, k, n = list(roles), 0, len(roles)
-    while k < n:
-        if not bare[k]:
-            k += 1
-            continue
-        end = k
-        while end < n and bare[end]:
-            end += 1
+    # the runs of bare lines, as (first, past the last), from where `bare` steps up and down
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], bare.astype(np.int8), [0]))))
+    out = roles
+    for k, end in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True):
         if end - k >= VERSE_LINES and len(set(f.width[k:end].tolist())) > 1 and sum(
                 word_across(lines[i], lines[i + 1]) for i in range(k, end - 1)) <= VERSE_WORDS_ACROSS * (end - k - 1):
+            out = list(out) if out is roles else out
             first = k + 1 if k and not f.ends_sentence[k - 1] and f.clauses[k - 1] and roles[k] is CONTINUES else k
             for i in range(first, end):
                 if not out[i].starts_line or out[i] is NEXT_PHRASE:
                     out[i] = STARTS_PARAGRAPH
-        k = end
     return out
 
 
