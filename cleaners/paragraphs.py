@@ -1259,6 +1259,37 @@ def join_split_page_dates(text: str) -> tuple[str, int]:
     return ("".join(pieces) + text[done:], len(pieces) // 2) if pieces else (text, 0)
 
 
+# A page header's label and its section's name read as one line (`A3 要闻`, `第3版 阅读 Reading`,
+# `要闻 A3`): the label (第N版, or a capital and one or two digits) and two to six Han (maybe an
+# English word after them), apart by spaces, in either order; two items of the header.
+_LABEL = r"第[0-9一二三四五六七八九十]{1,3}版|[A-Z][0-9]{1,2}"
+_SECTION = r"\p{Han}{2,6}(?:[ \t\u3000]+[A-Za-z]{2,12})?"
+LABEL_AND_SECTION = regex.compile(
+    rf"^[ \t\u3000]*(?:(?P<label>{_LABEL})[ \t\u3000]+(?P<section>{_SECTION})"
+    rf"|(?P<section2>\p{{Han}}{{2,6}})[ \t\u3000]+(?P<label2>{_LABEL}))[ \t\u3000]*$")
+
+# The page header is in the page's first lines: only these many are asked.
+HEADER_LINES = 4
+
+
+def separate_header_items(text: str) -> tuple[str, int]:
+    """A page label and its section's name read as one line, in the page's first lines,
+    made two lines (each a header item).
+
+    >>> separate_header_items("A3 要闻\\n岭东日报"), separate_header_items("第3版 阅读 Reading\\n正文")
+    (('A3\\n要闻\\n岭东日报', 1), ('第3版\\n阅读 Reading\\n正文', 1))
+    """
+    lines = text.split("\n", HEADER_LINES)
+    count = 0
+    for k, line in enumerate(lines[:HEADER_LINES]):
+        if (match := LABEL_AND_SECTION.match(line)) is not None:
+            first, second = (match.group("label", "section") if match.group("label")
+                             else match.group("section2", "label2"))
+            lines[k] = f"{first}\n{second}"
+            count += 1
+    return ("\n".join(lines), count) if count else (text, 0)
+
+
 def separate_trailing_credits(text: str) -> tuple[str, int]:
     """Put a photo credit that OCR ran onto a paragraph's end on its own line.
 

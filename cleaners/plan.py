@@ -36,6 +36,7 @@ from cleaners.markers import HARD_BREAK, JumpMarker, remove_jump_markers
 from cleaners.paragraphs import (
     join_split_page_dates,
     reflow_paragraphs,
+    separate_header_items,
     separate_run_in_leads,
     separate_trailing_credits,
 )
@@ -82,6 +83,7 @@ def build_plan(profile: Profile) -> list[tuple[str, Rule]]:
     if profile.doubled_lines:
         plan.append(("doubled_lines", remove_doubled_lines))
     plan.append(("page_dates", join_split_page_dates))  # laid-out paragraphs too: the engine split the row
+    plan.append(("page_dates", separate_header_items))  # laid-out paragraphs too: the engine joined two items
     plan.append(("run_in_leads", separate_run_in_leads))  # laid-out paragraphs too: a brief's title and text
     plan.append(("credits", separate_trailing_credits))  # laid-out paragraphs too: an engine runs a credit on
     if profile.reflow:

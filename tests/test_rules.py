@@ -285,3 +285,11 @@ def test_a_poems_lines_stay_lines_and_a_narrow_boxs_wrapped_titles_still_join():
     boxed = ["本报记者宋知远实习", "生田野", "新型储能材料研", "发取得突破", "一季度重大项目完", "成投资186.4亿元"]
     assert clean("\n".join([*column, *boxed])).text.split("\n")[-3:] == [
         "本报记者 宋知远 实习生 田野", "新型储能材料研发取得突破", "一季度重大项目完成投资186.4亿元"]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("A3 要闻\n岭东日报\n2026年9月16日 星期三", "A3\n要闻\n岭东日报\n2026年9月16日 星期三"),
+    ("第3版 阅读 Reading\n岭东英语周报", "第3版\n阅读Reading\n岭东英语周报"),  # CJK–Latin spaces go (README)
+])
+def test_a_page_label_and_its_section_read_as_one_header_line_are_two(raw, expected):
+    assert clean(raw).text == expected
