@@ -111,8 +111,8 @@ def strip_column_rules(text: str) -> tuple[str, int]:
     """Remove column rules read as glyphs (`COLUMN_RULE_GLYPH`), before punctuation and
     spacing are repaired: the glyphs a rule parted meet (`?|核` reads `？核`, and so again).
 
-    >>> strip_column_rules("杯中的|自58家企业\n?|核")
-    ('杯中的自58家企业\n?核', 2)
+    >>> strip_column_rules("杯中的|自58家企业\\n?|核")
+    ('杯中的自58家企业\\n?核', 2)
     """
     if "|" not in text and "¦" not in text:  # a fast test first: no rule glyph without one
         return text, 0
