@@ -140,6 +140,9 @@ def connect_api() -> str | None:
     from prefect.context import refresh_global_settings_context
 
     os.environ["PREFECT_API_URL"] = url
+    if url.startswith("http://"):  # no TLS: the CA bundle Prefect loads per client is unused
+        os.environ.setdefault("PREFECT_API_SSL_CERT_FILE",
+                              str(local_api.unused_ca_file(local_api.prefect_home())))
     refresh_global_settings_context()  # Prefect read its settings at import
     return None
 
