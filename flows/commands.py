@@ -97,9 +97,9 @@ def make_task_runner(kind: str, workers: int, dask_address: str | None = None):
     raise ValueError(f"unknown task runner {kind!r}")
 
 
-# What a local Dask worker imports before its first task: the flow's tasks live in
-# flows.pipeline; pyarrow imports pandas (~0.5 s) when a batch builds its first table.
-DASK_WORKER_PRELOAD = ("distributed", "prefect_dask", "flows.pipeline", "pandas")
+# What the process local Dask workers fork from imports: Dask's worker, and the work
+# the workers would each do before their first task (`flows.worker_template`).
+DASK_WORKER_PRELOAD = ("distributed", "prefect_dask", "flows.worker_template")
 # How often each worker's nanny, in this process, reads its worker's memory (Dask: 100 ms).
 DASK_MEMORY_MONITOR_INTERVAL = "1s"
 
