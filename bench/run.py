@@ -18,6 +18,7 @@ What it measures (every ratio from figures taken in this same run):
     python -m bench.run                      # full: 200 MB corpus, about 12 minutes on 2 cores
     python -m bench.run --memory-mb 50,500   # and the memory pair on 500 MB (about 25 minutes)
     python -m bench.run --quick              # quick: 20 MB corpus, about 4 minutes
+    python -m bench.run --only runners --matrix-mb 20   # the runner matrix alone (~2 minutes)
 
 Results go to bench/results/bench-<time>.json (and latest.json); nothing is committed.
 """
@@ -218,6 +219,9 @@ class TreeSampler(threading.Thread):
         self.peak_processes = 0
         self.timeline: list[tuple[float, float, float]] = []  # (s since start, root MB, tree MB)
         self.root_cpu = 0.0  # CPU seconds of the root process alone, at the last sample
+        # CPU seconds of each process of the tree at its last sample: counts the processes
+        # that `getrusage` misses (a forkserver's children are not the run's to wait for).
+        self.cpu_by_pid: dict[int, float] = {}
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -234,6 +238,8 @@ class TreeSampler(threading.Thread):
             for proc in procs:
                 with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
                     rss.append(proc.memory_info().rss)
+                    times = proc.cpu_times()
+                    self.cpu_by_pid[proc.pid] = times.user + times.system
             if rss:
                 self.timeline.append((round(time.perf_counter() - started, 1),
                                       round(rss[0] / 1e6), round(sum(rss) / 1e6)))
@@ -260,7 +266,7 @@ def run_flow(files: list[Path], size: int, runner: str, workers: int, keep: Path
     wall = time.perf_counter() - started
     sampler.stop.set()
     sampler.join()
-    tree_cpu = _children_cpu() - children_before
+    tree_cpu = max(_children_cpu() - children_before, sum(sampler.cpu_by_pid.values()))
     result = {
         "runner": runner, "workers": workers, "mb": size / 1e6, "files": len(files),
         "exit": process.returncode, "wall_s": wall, "mb_s": size / 1e6 / wall,
@@ -532,12 +538,41 @@ def table(r: dict) -> str:
 # -- main -----------------------------------------------------------------------------
 
 
+def runners_only(corpus: Corpus, mb: float, runners: list[str], results: dict,
+                 out: Path | None) -> int:
+    """The runner matrix alone (1 and 2 workers per runner) and its scale-out figures."""
+    files, _, size = corpus.shards_for(mb)
+    results["matrix"] = [run_flow(files, size, runner, workers)
+                         for runner in runners for workers in (1, 2)]
+    results["scale_out"] = scale_out(results["matrix"])
+    results["machine"]["load_avg_end"] = os.getloadavg()
+    lines = [f"{run['runner']} ×{run['workers']}: {run['wall_s']:.1f} s wall, flow body "
+             f"{run['flow_body_s'] or 0:.1f} s, coordinator {run['cpu_coordinator_s']:.1f} s "
+             f"of {run['cpu_tree_s']:.1f} s CPU ({run['coordinator_cpu_share'] or 0:.0%})"
+             for run in results["matrix"]]
+    body = {(run["runner"], run["workers"]): run["flow_body_s"] for run in results["matrix"]}
+    for runner, figures in results["scale_out"].items():
+        one, two = body.get((runner, 1)), body.get((runner, 2))
+        lines.append(f"{runner} 2/1: {figures['two_vs_one']:.2f} wall"
+                     + (f", {one / two:.2f} flow body" if one and two else ""))
+    lines.append(f"load {results['machine']['load_avg_start'][0]:.2f} -> "
+                 f"{results['machine']['load_avg_end'][0]:.2f}")
+    results["table"] = "\n".join(lines)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = out or RESULTS / f"bench-runners-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n", "utf-8")
+    print(results["table"])
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="50 MB corpus, small runs (~3 min)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--only", choices=("cleaners", "flows"), help="skip the other part")
+    parser.add_argument("--only", choices=("cleaners", "flows", "runners"),
+                        help="skip the other parts (runners: the runner matrix alone)")
     parser.add_argument("--runners", default=",".join(RUNNERS), help="task runners of the matrix")
+    parser.add_argument("--matrix-mb", type=float, help="MB of the runner matrix's input")
     parser.add_argument("--memory-mb", help="SMALL,LARGE inputs of the memory runs, e.g. 50,500")
     parser.add_argument("--out", type=Path, help="JSON file (default bench/results/bench-<time>.json)")
     args = parser.parse_args(argv)
@@ -545,6 +580,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = dict(MODES[mode])
     if args.memory_mb:
         sizes["memory_mb"] = tuple(int(x) for x in args.memory_mb.split(","))
+    if args.matrix_mb:
+        sizes["matrix_mb"] = args.matrix_mb
     sizes["corpus_mb"] = max(sizes["sample_mb"], sizes["matrix_mb"], sizes["overhead_mb"],
                              *sizes["memory_mb"])
     started = time.perf_counter()
@@ -557,6 +594,10 @@ def main(argv: list[str] | None = None) -> int:
     manifest = corpus_mod.ensure(int(sizes["corpus_mb"] * 1e6), path, args.seed)
     corpus = Corpus(path, manifest)
     results["corpus"] = {k: manifest[k] for k in ("seed", "pages", "text_bytes", "degradations")}
+
+    if args.only == "runners":
+        return runners_only(corpus, sizes["matrix_mb"], args.runners.split(","), results,
+                            args.out)
 
     if args.only != "flows":
         sample = corpus.pages(sizes["sample_mb"])

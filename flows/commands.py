@@ -91,9 +91,34 @@ def make_task_runner(kind: str, workers: int, dask_address: str | None = None):
 
         if dask_address:
             return DaskTaskRunner(address=dask_address)
+        start_dask_worker_template()
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
                                               "dashboard_address": None})
     raise ValueError(f"unknown task runner {kind!r}")
+
+
+# What the process local Dask workers fork from imports: Dask's worker, and the work
+# the workers would each do before their first task (`flows.worker_template`).
+DASK_WORKER_PRELOAD = ("distributed", "prefect_dask", "flows.worker_template")
+# How often each worker's nanny, in this process, reads its worker's memory (Dask: 100 ms).
+DASK_MEMORY_MONITOR_INTERVAL = "1s"
+
+
+def start_dask_worker_template() -> None:
+    """Local Dask workers forked from one template process that has imported the flow's
+    modules (multiprocessing's forkserver), started now: the imports (~2 s of CPU) are
+    paid once, beside this process's start-up, not by each worker at its first task.
+    Also, the nannies (in this process) read their workers' memory every second."""
+    import multiprocessing.forkserver
+
+    import dask
+    from distributed.utils import get_mp_context
+
+    dask.config.set({"distributed.worker.multiprocessing-method": "forkserver",
+                     "distributed.worker.memory.monitor-interval":
+                         DASK_MEMORY_MONITOR_INTERVAL})
+    get_mp_context().set_forkserver_preload(list(DASK_WORKER_PRELOAD))  # after Dask's own
+    multiprocessing.forkserver.ensure_running()
 
 
 def connect_api() -> str | None:
@@ -115,6 +140,9 @@ def connect_api() -> str | None:
     from prefect.context import refresh_global_settings_context
 
     os.environ["PREFECT_API_URL"] = url
+    if url.startswith("http://"):  # no TLS: the CA bundle Prefect loads per client is unused
+        os.environ.setdefault("PREFECT_API_SSL_CERT_FILE",
+                              str(local_api.unused_ca_file(local_api.prefect_home())))
     refresh_global_settings_context()  # Prefect read its settings at import
     return None
 

@@ -48,7 +48,7 @@ from flows.inputs import (
     run_scope,
     source_chunks,
 )
-from flows.pages_step import PAGES_DIR, BatchOutcome, process_batch, prune_stored_batch
+from flows.pages_step import PAGES_DIR, BatchOutcome, process_batches, prune_stored_batch
 from flows.store import (
     Committed,
     commit_pages,
@@ -60,7 +60,7 @@ from flows.store import (
     write_quarantine,
 )
 from flows.summary import RunSummary, summary_markdown
-from flows.window import bounded_map
+from flows.window import bounded_map, guided_groups
 from qingyang.dataset import committed_parts
 from qingyang.heap import freeze_long_lived
 from qingyang.outputdir import STAGING_DIR, locked_output
@@ -70,6 +70,12 @@ REPORTS_DIR = "reports"
 # Tasks (batches, issues) submitted ahead of the one being collected: enough to keep
 # every worker busy, few enough that the flow holds a window of results, not the run's.
 BATCHES_AHEAD = 8
+# Batches in a pages task: a quarter of those left, at most four (`guided_groups`), so a
+# task run's own cost (~0.1 s of CPU in a process or Dask worker, ~0.05 s in this process
+# to submit it) is shared by a few batches while many are left, and the last tasks are
+# one batch each.
+BATCHES_PER_TASK = 4
+BATCH_GROUP_SHARE = 4
 # Pages in an articles task, in batches: building a page's articles costs about a fifth
 # of reading, cleaning and writing it, and a task run costs ~65 ms of CPU in a process
 # worker, so a task of four batches' issues is about as long as a batch's.
@@ -157,18 +163,20 @@ def publish_summary(summary: RunSummary, validation: Validation | None,
 
 def clean_batches(sources: list[SourceFile], profile: str | None, path_pattern: str | None,
                   batch_size: int, output_dir: str) -> list[BatchOutcome]:
-    """Every batch through `process_batch`, BATCHES_AHEAD at a time; progress reported."""
-    chunks = source_chunks(sources, batch_size)
+    """Every batch through `process_batches`, in tasks of a few (`guided_groups`),
+    BATCHES_AHEAD tasks at a time; progress reported."""
+    groups = guided_groups(source_chunks(sources, batch_size), BATCHES_PER_TASK,
+                           BATCH_GROUP_SHARE)
     in_the_ui = progress.PrefectProgress()
     progress.subscribe(in_the_ui)
     outcomes, done = [], 0
     progress.report("inputs", 0, len(sources))
     try:
-        submit = lambda chunk: process_batch.submit(chunk, profile, path_pattern,  # noqa: E731
-                                                    output_dir)
-        for outcome in bounded_map(submit, chunks, BATCHES_AHEAD):
-            outcomes.append(outcome)
-            done += outcome.inputs
+        submit = lambda group: process_batches.submit(group, profile, path_pattern,  # noqa: E731
+                                                      output_dir)
+        for group_outcomes in bounded_map(submit, groups, BATCHES_AHEAD):
+            outcomes += group_outcomes
+            done += sum(outcome.inputs for outcome in group_outcomes)
             progress.report("inputs", done, len(sources))
     finally:
         progress.unsubscribe(in_the_ui)

@@ -71,6 +71,29 @@ def prefect_home() -> Path:
     return Path(cache) / "qingyang" / "prefect"
 
 
+def unused_ca_file(home: Path) -> Path:
+    """A CA file of one certificate (the first of certifi's bundle), in `home`, for
+    PREFECT_API_SSL_CERT_FILE while the API is this module's plain-HTTP server.
+
+    Prefect's client builds a TLS context for every client it makes (two per task run in
+    a process or Dask worker), loading the whole CA bundle each time (~22 ms, one
+    certificate: ~0.6 ms), whether or not the URL is https. Over http:// no certificate
+    is ever checked, so which one the context holds does not matter.
+    """
+    import certifi
+
+    path = home / "unused-ca.pem"
+    if not path.is_file():
+        bundle = Path(certifi.where()).read_text("ascii")
+        end = "-----END CERTIFICATE-----"
+        first = bundle[bundle.index("-----BEGIN CERTIFICATE-----"):bundle.index(end) + len(end)]
+        home.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=home, delete=False, suffix=".tmp") as out:
+            out.write(first + "\n")
+        os.replace(out.name, path)
+    return path
+
+
 def use_persistent_home() -> Path:
     """Set `PREFECT_HOME` to `prefect_home()` unless the user set it, and create it. The
     user's Prefect profiles (`~/.prefect/profiles.toml`) still apply: an API URL there is

@@ -161,3 +161,13 @@ def test_a_state_file_that_is_no_object_counts_as_none(tmp_path):
     for text in ("[1, 2]", '{"pid": "x", "url": 3}', "not json"):
         (tmp_path / local_api.STATE_FILE).write_text(text, "utf-8")
         assert local_api.read_state(tmp_path) is None
+
+
+def test_unused_ca_file_is_one_certificate_a_tls_context_loads(tmp_path):
+    import ssl
+
+    path = local_api.unused_ca_file(tmp_path / "home")
+    assert path.read_text("ascii").count("BEGIN CERTIFICATE") == 1
+    context = ssl.create_default_context(cafile=str(path))  # what Prefect's client does
+    assert len(context.get_ca_certs()) == 1
+    assert local_api.unused_ca_file(tmp_path / "home") == path  # made once, then reused

@@ -1,10 +1,11 @@
-"""The flow's bounded read-ahead (`flows.window.bounded_map`)."""
+"""The flow's bounded read-ahead (`flows.window.bounded_map`) and its grouping of batches
+into tasks (`flows.window.guided_groups`)."""
 
 from concurrent.futures import Future
 
 import pytest
 
-from flows.window import bounded_map
+from flows.window import bounded_map, guided_groups
 
 
 class Recorder:
@@ -48,3 +49,15 @@ def test_no_items_and_a_failure():
     assert list(bounded_map(Recorder(), [], ahead=4)) == []
     with pytest.raises(ValueError, match="bad batch"):
         list(bounded_map(Recorder(), [1, ValueError("bad batch"), 3], ahead=2))
+
+
+@pytest.mark.parametrize("count", [0, 1, 5, 16, 83])
+def test_guided_groups_keep_every_item_in_order_and_end_in_ones(count):
+    groups = guided_groups(list(range(count)), largest=4, share=4)
+    assert [item for group in groups for item in group] == list(range(count))
+    sizes = [len(group) for group in groups]
+    assert all(1 <= size <= 4 for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)  # the large ones first, the ones at the end
+    assert sizes[-4:] == [1] * min(count, 4)
+    if count >= 16:
+        assert len(groups) < count  # a run of many batches has fewer tasks than batches
