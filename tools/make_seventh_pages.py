@@ -614,12 +614,18 @@ def issue_jumps(issue: dict) -> list[dict]:
     return jumps
 
 
-def design_front(sheet: Sheet, plan: PagePlan, rng: random.Random) -> None:
-    issue = plan.issue
-    em = plan.body_px
+def daily_style_and_grid(sheet: Sheet, em: float, rng: random.Random) -> tuple[Style, Grid]:
+    """The daily's body style and column grid (A1 and its jump page alike), the sheet as wide."""
     st = Style("ming", em, rng.choice([1.5, 1.6, 1.7]), "hei", rng.random() < 0.8)
     grid = Grid(em, rng.choice([5, 6]), rng.uniform(10.5, 12.5), rng.uniform(1.1, 1.5))
     sheet.width = grid.width
+    return st, grid
+
+
+def design_front(sheet: Sheet, plan: PagePlan, rng: random.Random) -> None:
+    issue = plan.issue
+    em = plan.body_px
+    st, grid = daily_style_and_grid(sheet, em, rng)
     y = grid.margin
     # masthead: the name large in the middle, ear boxes (报眼) at both sides
     ear_w = grid.colw
@@ -752,9 +758,7 @@ def story_lead(sheet: Sheet, grid: Grid, st: Style, c0: int, c1: int, y: float, 
 def design_inner(sheet: Sheet, plan: PagePlan, rng: random.Random) -> None:
     issue = plan.issue
     em = plan.body_px
-    st = Style("ming", em, rng.choice([1.5, 1.6, 1.7]), "hei", rng.random() < 0.8)
-    grid = Grid(em, rng.choice([5, 6]), rng.uniform(10.5, 12.5), rng.uniform(1.1, 1.5))
-    sheet.width = grid.width
+    st, grid = daily_style_and_grid(sheet, em, rng)
     _, _, _, inner_label = jump_markers(issue)
     y = header_band(sheet, grid, st, grid.margin, inner_label, "要闻",
                     ["岭东日报", date_line(issue["date"]), issue["editors"]])
