@@ -195,8 +195,8 @@ _REF_SPAN = 12
 
 # What a line before an orphan page reference may hold: no clause punctuation, and it ends in
 # Han (not 版: two references in a row are no guide item; not 第 or 见: prose names a page
-# so, `刊登在第6版`) or a closing mark.
-_ORPHAN_HEAD = regex.compile(r"[^，。；：！？,;:!?]{0,30}[\p{Han}”’》」』）)--[版第见]]", regex.V1)
+# so, `刊登在第6版`), a closing mark or a percent sign (`同比下降8.1% 6版`).
+_ORPHAN_HEAD = regex.compile(r"[^，。；：！？,;:!?]{0,30}[\p{Han}”’》」』）)%％--[版第见]]", regex.V1)
 
 # A page count under a masthead (`今日12版`, `本期共16版`, `今日出版8版`), no page reference:
 # these words before the number say how many pages the issue has.

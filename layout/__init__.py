@@ -7,7 +7,8 @@ pieces cut along a row (`layout.fragments`), cuts lines run across a gutter wher
 allow (`layout.order`), rebuilds each line's text from its word gaps (`layout.spacing`),
 cuts a line without words run across a gutter by its text where the glyphs' pitch allows
 (`layout.order`),
-joins a headline wrapped onto the next row (`layout.fragments`), orders the lines by cutting
+joins a headline wrapped onto the next row (`layout.fragments`), joins a table's cells read
+one by one into one line a row (`layout.tables`), orders the lines by cutting
 the page along its white space (`layout.cuts`), gives each line a role from its box
 (`layout.roles`) and assembles paragraphs with the text path's assembly. The cleaning rules
 then run on those paragraphs as on any text, reflow aside. Without word boxes (PP-OCR)
@@ -32,6 +33,7 @@ from layout.overlaps import drop_second_readings
 from layout.roles import ColumnLine, geometry_roles, join_guide_wraps, mark_indented_starts
 from layout.skew import on_units, page_turn, straighten, turned
 from layout.spacing import line_text
+from layout.tables import join_table_rows
 from layout.words import drop_placeless, drop_rules, split_at_rule_glyphs, type_height
 from readers.model import OcrLine, OcrPage
 
@@ -125,6 +127,7 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     left_out += _left_out(ocr_lines, once, "second_reading", on_page)
     texts = [line_text(line) for line in once]
     ocr_lines, texts, _ = join_wrapped_headlines(once, texts)
+    ocr_lines, texts, _ = join_table_rows(ocr_lines, texts)
     across, display, pitches = _type_evidence(ocr_lines)
     ocr_lines, texts, cut_by_text = split_merged(ocr_lines, texts, display, pitches)
     if cut_by_text:

@@ -1,0 +1,85 @@
+"""Table rows read across (`layout.tables`): the evidence that a stack of row mates is a table's,
+and what keeps running text, parallel lists and boxes side by side apart."""
+
+from layout import lay_out
+from layout.tables import join_table_rows
+from readers.model import Box, OcrLine, OcrPage
+
+ROW = 40  # leading of every row below: 30 px type, 10 px between rows
+
+
+def _column(x0: float, texts: list[str], top: float = 0.0, pitch: float = 30.0, leading: float = ROW) -> list[OcrLine]:
+    """A column of cells, one a row, left-aligned at x0, each glyph cell `pitch` wide (ASCII half)."""
+    out = []
+    for k, text in enumerate(texts):
+        width = pitch * sum(0.5 if ord(c) < 128 else 1.0 for c in text)
+        out.append(OcrLine(text, Box(x0, top + leading * k, x0 + width, top + leading * k + 30)))
+    return out
+
+
+def _joined(lines: list[OcrLine]) -> list[str]:
+    _, texts, _ = join_table_rows(lines, [line.text for line in lines])
+    return texts
+
+
+CITIES = ["城市", "鹤屿", "临湖", "青石", "松门"]
+SKIES = ["天气", "晴转多云", "雷阵雨", "阴", "阴转小雨"]
+TEMPERATURES = ["气温", "18~24℃", "22~31℃", "22~27℃", "18~28℃"]
+
+
+def test_a_weather_table_read_cell_by_cell_is_one_line_a_row():
+    lines = _column(0, CITIES) + _column(200, SKIES) + _column(500, TEMPERATURES)
+    assert _joined(lines) == ["城市 天气 气温", "鹤屿 晴转多云 18~24℃", "临湖 雷阵雨 22~31℃",
+                              "青石 阴 22~27℃", "松门 阴转小雨 18~28℃"]
+
+
+def test_the_table_reads_row_by_row_on_the_page():
+    """Through `lay_out`: each row one paragraph line, not each column down."""
+    lines = _column(0, CITIES) + _column(200, SKIES) + _column(500, TEMPERATURES)
+    page = OcrPage(tuple(lines), "paddleocr", 800, 400)
+    assert lay_out(page).text.splitlines()[:2] == ["城市 天气 气温", "鹤屿 晴转多云 18~24℃"]
+
+
+def test_two_columns_of_running_text_on_one_baseline_grid_stay_apart():
+    left = ["全市今年新增就业岗位", "三万余个，其中高校毕", "业生占比超过四成，", "各区同步开展招聘活动"]
+    right = ["市人社局相关负责人表", "示，下一步将继续扩大", "见习岗位规模，帮助更", "多青年实现稳定就业。"]
+    lines = _column(0, left) + _column(330, right)
+    assert _joined(lines) == left + right
+
+
+def test_a_column_of_page_numbers_beside_a_story_in_its_own_leading_stays_apart():
+    """A guide's page numbers beside a story's lines: the story goes on between the rows."""
+    refs = _column(0, ["2版", "5版", "7版", "6版"], leading=60)
+    story = _column(120, ["本报讯 记者从市交通局", "获悉 地铁三号线今日起", "全线试运行 沿线站点", "同步开通 市民可凭卡",
+                          "乘车 首班车六时发车"], leading=45)
+    lines = refs + story
+    assert _joined(lines) == [line.text for line in lines]
+
+
+def test_two_programme_guides_side_by_side_are_read_one_after_the_other():
+    """Each cell a whole row already (a time and its programme, as Tesseract reads them): one list
+    set in two columns, not a table."""
+    first = ["06:30 岭东早新闻", "09:00 美食地图", "12:30 午间新闻", "18:00 岭东新闻"]
+    second = ["07:00 早高峰直通车", "09:00 车友会", "13:00 音乐下午茶", "17:00 晚高峰路况"]
+    lines = _column(0, first) + _column(400, second)
+    assert _joined(lines) == first + second
+
+
+def test_times_beside_their_programmes_join_but_not_the_next_channel():
+    """Two channels side by side: each row joins its time and programme; the wide white between the
+    channels cuts the row."""
+    times_a, shows_a = _column(0, ["06:00", "07:30", "09:10"]), _column(80, ["朝闻鹤屿", "早安岭东", "午间新闻"])
+    times_b, shows_b = _column(500, ["06:30", "09:00", "12:30"]), _column(580, ["岭东早新闻", "美食地图", "午后书场"])
+    texts = _joined(times_a + shows_a + times_b + shows_b)
+    assert texts == ["06:00 朝闻鹤屿", "07:30 早安岭东", "09:10 午间新闻",
+                     "06:30 岭东早新闻", "09:00 美食地图", "12:30 午后书场"]
+
+
+def test_a_box_beside_a_table_in_its_own_leading_stays_apart():
+    """A lottery box set beside the weather table in a slightly larger leading: level at the top,
+    half a line off by the fifth row; its lines are no cells of the table's rows."""
+    winds = _column(0, ["风力", "北风2级", "北风1级", "西北风4级", "南风3级", "东风1级"])
+    lottery = _column(300, ["大乐透 第26106期", "03 06 16 17 25", "双色球 第2026106期", "红球 02 06 10 11",
+                            "蓝球 10", "开奖 9月13日"], leading=ROW + 3)
+    lines = winds + lottery
+    assert _joined(lines) == [line.text for line in lines]
