@@ -53,6 +53,7 @@ from cleaners.lines import (
     bmp_table,
     ends_with_role,
     is_byline,
+    is_editor_credits,
     is_figure,
     is_header_item,
     is_labelled_figure,
@@ -1272,12 +1273,55 @@ LABEL_AND_SECTION = regex.compile(
 HEADER_LINES = 4
 
 
+# A weekday, the second half of a page date read as two words (`2026年11月16日 星期一`).
+_WEEKDAY = regex.compile(r"(?:星期|周)[一二三四五六日天]")
+
+# The longest name (a paper's, a section's) a header row may hold between its other items.
+HEADER_NAME_CHARS = 8
+
+
+def header_row_items(line: str) -> list[str] | None:
+    """The items of a page header read as one row (`B04 2026年11月16日 星期一 梧潭晚报
+    责任编辑：严可 美编：施涛`): a page date (its weekday with it), page labels, editors' credits
+    (to the row's end) and short names in between, apart by spaces; None when the line is no
+    such row (it must hold a page date and two items more, and nothing else).
+
+    >>> header_row_items("B04 2026年11月16日 星期一 梧潭晚报 责任编辑：严可 美编：施涛")
+    ['B04', '2026年11月16日 星期一', '梧潭晚报', '责任编辑：严可 美编：施涛']
+    >>> header_row_items("2026年5月8日 星期五 多云转晴，气温回升") is None
+    True
+    """
+    words = line.split()
+    if len(words) < 3:
+        return None
+    items, dated, k = [], False, 0
+    while k < len(words):
+        word = words[k]
+        if k + 1 < len(words) and _WEEKDAY.fullmatch(words[k + 1]) and is_page_date(f"{word} {words[k + 1]}"):
+            items.append(f"{word} {words[k + 1]}")
+            dated, k = True, k + 2
+            continue
+        rest = " ".join(words[k:])
+        if is_editor_credits(rest):
+            items.append(rest)
+            break
+        if is_page_date(word):
+            dated = True
+        elif not (is_header_item(word) or (len(word) <= HEADER_NAME_CHARS and regex.fullmatch(r"[\p{Han}·]+", word))):
+            return None
+        items.append(word)
+        k += 1
+    return items if dated and len(items) >= 3 else None
+
+
 def separate_header_items(text: str) -> tuple[str, int]:
-    """A page label and its section's name read as one line, in the page's first lines,
-    made two lines (each a header item).
+    """Header items read as one line, in the page's first lines, made a line each: a page
+    label and its section's name (`A3 要闻`), or a whole header row (`header_row_items`).
 
     >>> separate_header_items("A3 要闻\\n岭东日报"), separate_header_items("第3版 阅读 Reading\\n正文")
     (('A3\\n要闻\\n岭东日报', 1), ('第3版\\n阅读 Reading\\n正文', 1))
+    >>> separate_header_items("健康·老年\\nB04 2026年11月16日 星期一 梧潭晚报\\n入冬护心")
+    ('健康·老年\\nB04\\n2026年11月16日 星期一\\n梧潭晚报\\n入冬护心', 1)
     """
     lines = text.split("\n", HEADER_LINES)
     count = 0
@@ -1286,6 +1330,9 @@ def separate_header_items(text: str) -> tuple[str, int]:
             first, second = (match.group("label", "section") if match.group("label")
                              else match.group("section2", "label2"))
             lines[k] = f"{first}\n{second}"
+            count += 1
+        elif "日" in line and " " in line and (items := header_row_items(line)) is not None:
+            lines[k] = "\n".join(items)
             count += 1
     return ("\n".join(lines), count) if count else (text, 0)
 

@@ -293,3 +293,11 @@ def test_a_poems_lines_stay_lines_and_a_narrow_boxs_wrapped_titles_still_join():
 ])
 def test_a_page_label_and_its_section_read_as_one_header_line_are_two(raw, expected):
     assert clean(raw).text == expected
+
+
+def test_a_page_header_read_as_one_row_keeps_its_items_apart():
+    """Label, date with weekday, paper and editors on one line: one line each, the date's and the
+    credits' own spaces kept; a dated line of prose stays whole."""
+    raw = "健康·老年\nB04 2026年11月16日 星期一 梧潭晚报 责任编辑：严可 美编：施涛\n入冬护心"
+    assert clean(raw).text.split("\n")[:5] == ["健康·老年", "B04", "2026年11月16日 星期一", "梧潭晚报", "责任编辑：严可 美编：施涛"]
+    assert clean("2026年5月8日 星期五 上午 市委召开会议，部署工作。").text == "2026年5月8日星期五上午市委召开会议，部署工作。"
