@@ -1054,6 +1054,73 @@ def _listing_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
     return out
 
 
+# A table read one cell a line (a weather table: `城市` `天气` `气温` `风力`, then `鹤屿` `晴转多云`
+# `18~24℃` `北风2级`, …): a header of TABLE_COLUMNS_MIN or more labels (Han only, at most
+# TABLE_LABEL_CHARS each), then at least TABLE_ROWS_MIN rows of as many short cells, the figures
+# (`FIGURE_CELL`) in the same columns in every row and in no label's. Each row is one line, its
+# cells one space apart; a figures box (`126.3万人次` / `全市接待游客`) has no header row.
+TABLE_COLUMNS_MIN, TABLE_COLUMNS_MAX = 3, 8
+TABLE_LABEL_CHARS = 4
+TABLE_ROWS_MIN = 2
+TABLE_CELL_CHARS = 10
+# a table's label: two to four Han (a one-glyph label is a row's cell: `阴`, `胜`)
+TABLE_LABEL = regex.compile(rf"[{HSPACE}]*\p{{Han}}{{1,{TABLE_LABEL_CHARS}}}[{HSPACE}]*")
+# a figure cell: a number with its signs and unit glyphs, more of it digits than not
+# (`18~24℃`, `+1.23%`, `2∶1`, `0736-8888 6666`)
+FIGURE_CELL = regex.compile(rf"[{HSPACE}]*[+\-−]?[0-9][0-9.,:：∶~～\-－—/ ]*[0-9][%‰℃°]?[{HSPACE}]*|[{HSPACE}]*[0-9][%‰℃°]?[{HSPACE}]*")
+# a table's cell: no clause or sentence punctuation
+_NOT_A_CELL = regex.compile(r"[，。；！？、,;!?]")
+
+
+def _is_cell(line: str) -> bool:
+    return 0 < len(line.strip()) <= TABLE_CELL_CHARS and not _NOT_A_CELL.search(line)
+
+
+def _table_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
+    """The roles with a table read one cell a line (`TABLE_LABEL` header, rows of cells with
+    their figures in the header's figure-free columns) made one line a row: the first cell of
+    the header and of each row starts a paragraph, the others go on after it, a space between
+    (`NEXT_CELL`)."""
+    out, n, i = roles, len(lines), 0
+    while i < n:
+        if not TABLE_LABEL.fullmatch(lines[i]):
+            i += 1
+            continue
+        end = i
+        while end < n and TABLE_LABEL.fullmatch(lines[end]) and end - i < TABLE_COLUMNS_MAX:
+            end += 1
+        table = _table_at(lines, i, end)
+        if table is None:
+            i = end
+            continue
+        start, width, stop = table
+        out = list(out) if out is roles else out
+        for k in range(start, stop):
+            out[k] = STARTS_PARAGRAPH if (k - start) % width == 0 else NEXT_CELL
+        i = stop
+    return out
+
+
+def _table_at(lines: list[str], labels_from: int, labels_to: int) -> tuple[int, int, int] | None:
+    """A table whose header is a run of labels within lines[labels_from:labels_to] (its first
+    label the earliest that works, then the widest header): (header's first line, columns,
+    the line after its last row), or None."""
+    for start in range(labels_from, labels_to - TABLE_COLUMNS_MIN + 1):
+        for width in range(labels_to - start, TABLE_COLUMNS_MIN - 1, -1):
+            first = start + width  # the first row's first cell
+            shape = [bool(FIGURE_CELL.fullmatch(line)) for line in lines[first : first + width]]
+            if len(shape) < width or not any(shape):
+                continue
+            rows = 0
+            while first + (rows + 1) * width <= len(lines) and all(
+                    _is_cell(lines[k]) and bool(FIGURE_CELL.fullmatch(lines[k])) == shape[(k - first) % width]
+                    for k in range(first + rows * width, first + (rows + 1) * width)):
+                rows += 1
+            if rows >= TABLE_ROWS_MIN:
+                return start, width, first + rows * width
+    return None
+
+
 # Verse (a 副刊's poem): at least VERSE_LINES lines in a row, each shorter than VERSE_WIDTH of
 # its column's width, of unequal lengths, without punctuation, byline, date or figure: each
 # line its own (a headline stack is shorter, a narrow column's lines are as wide as it).
@@ -1166,6 +1233,7 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     roles = _verse_lines(features, roles, lines)
     if ":" in text or "：" in text:  # a listing's times hold one
         roles = _listing_rows(lines, roles)
+    roles = _table_rows(lines, roles)
     paragraphs = assemble_paragraphs(lines, roles)
     if HARD_BREAK in text:  # a paragraph may hold nothing else (the others are stripped already)
         paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() if HARD_BREAK in p else p
