@@ -1061,6 +1061,7 @@ def _listing_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
 # cells one space apart; a figures box (`126.3万人次` / `全市接待游客`) has no header row.
 TABLE_COLUMNS_MIN, TABLE_COLUMNS_MAX = 3, 8
 TABLE_LABEL_CHARS = 4
+TABLE_LABEL_LINE = 8  # a label's line, its spaces too, is no longer
 TABLE_ROWS_MIN = 2
 TABLE_CELL_CHARS = 10
 # a table's label: two to four Han (a one-glyph label is a row's cell: `阴`, `胜`)
@@ -1082,12 +1083,15 @@ def _table_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
     the header and of each row starts a paragraph, the others go on after it, a space between
     (`NEXT_CELL`)."""
     out, n, i = roles, len(lines), 0
+    if not _short_run(lines):  # most pages: no three short lines in a row, and no pattern is run
+        return roles
+    labels = [len(line) <= TABLE_LABEL_LINE and TABLE_LABEL.fullmatch(line) is not None for line in lines]
     while i < n:
-        if not TABLE_LABEL.fullmatch(lines[i]):
+        if not labels[i]:
             i += 1
             continue
         end = i
-        while end < n and TABLE_LABEL.fullmatch(lines[end]) and end - i < TABLE_COLUMNS_MAX:
+        while end < n and labels[end] and end - i < TABLE_COLUMNS_MAX:
             end += 1
         table = _table_at(lines, i, end)
         if table is None:
@@ -1099,6 +1103,16 @@ def _table_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
             out[k] = STARTS_PARAGRAPH if (k - start) % width == 0 else NEXT_CELL
         i = stop
     return out
+
+
+def _short_run(lines: list[str]) -> bool:
+    """Whether TABLE_COLUMNS_MIN lines in a row are short enough to be a table's labels."""
+    run = 0
+    for line in lines:
+        run = run + 1 if len(line) <= TABLE_LABEL_LINE else 0
+        if run == TABLE_COLUMNS_MIN:
+            return True
+    return False
 
 
 def _table_at(lines: list[str], labels_from: int, labels_to: int) -> tuple[int, int, int] | None:
