@@ -39,10 +39,13 @@ ASCII_SENTENCE_END = ".!?;"
 ASCII_CLOSING_AFTER_END = "\"')"
 
 # A line that ends a sentence: `。` `！` `？` `…` `；` (or ASCII `.!?;` after Han, or `.!?` after
-# an English word: two small letters, not `Mr.` nor a decimal's `3.`), maybe closed by `”）"`.
+# an English word: two small letters, not `Mr.` nor a decimal's `3.`), maybe closed by `”）"`;
+# or a digest item's bracketed source after its last sentence (`（摘自《梧潭日报》）`), which
+# ends the item.
 ENDS_SENTENCE = regex.compile(
-    rf"(?:[{SENTENCE_END}]|(?<={HAN})[{ASCII_SENTENCE_END}]|(?<=[a-z]{{2}})[.!?])"
-    rf"[{CLOSING_AFTER_END}{ASCII_CLOSING_AFTER_END}]*[{HSPACE}]*$"
+    rf"(?:(?:[{SENTENCE_END}]|(?<={HAN})[{ASCII_SENTENCE_END}]|(?<=[a-z]{{2}})[.!?])"
+    rf"[{CLOSING_AFTER_END}{ASCII_CLOSING_AFTER_END}]*"
+    rf"|[（(](?:摘自|摘编自|转自|选自|原载于?|来源[：:])[^（）()\n]{{1,30}}[）)])[{HSPACE}]*$"
 )
 
 # The glyphs a line that ends a sentence can end with (ENDS_SENTENCE's classes): a line ending

@@ -655,6 +655,7 @@ class _LineBits(NamedTuple):
     short: int  # short of its column even if each half-width glyph took a whole cell
     reaches: int  # about fills its column if each half-width glyph took a whole cell
     shrinks: int  # the next line is at most 0.6 of its width
+    sure_width: int  # at most two half-width glyphs: its width is as printed, within a cell
 
 
 # The width tests of `_LineBits`, each a range [low, high] of one measure of a line: 0 its
@@ -704,6 +705,7 @@ def _line_bits(f: LineFeatures) -> _LineBits:
         indent_near & (width == np.floor(width)),
         at_column, full, short, reaches,
         shrinks,
+        f.narrow <= 2,
     ], dtype=bool)
     return _LineBits(all_lines(len(f)), *as_ints(table))
 
@@ -783,6 +785,7 @@ class _BreakEvidence(NamedTuple):
     alone: int  # `p` is a short block of one line
     joins_in_block: int  # by width, inside a hard-wrapped column
     bare_over_blank: int  # over a blank line, when `p` is no body text
+    heading: int  # `p` is a heading over an indented first line: it goes on from nothing above
 
 
 def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
@@ -842,10 +845,14 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
     # fills the column, is not as wide as a whole paragraph and the next line is not an
     # indented first line; a short line without punctuation above a short line is a subhead,
     # above a full line an indented first line.
+    # A line with no punctuation over an indented first line (exactly two cells short, at most
+    # two half-width glyphs, a full line after it) is a heading however wide: a paragraph's
+    # lines in between are full.
+    heading = bare & ((b.indent_exact & b.sure_width & ~b.ends_sentence & next_full) >> 1)
     ended = (b.full & ~b.unwrapped & ~((b.indent_exact & ~b.ends_sentence & next_full) >> 1)
-             & ~(b.opener >> 1))  # a full line's sentence end, then how paragraphs open: a new one
+             & ~(b.opener >> 1) & ~(heading >> 1))  # a full line's sentence end, then how paragraphs open: a new one
     goes_on = prev_has_punct | ~b.short | (b.reaches >> 1)
-    joins_in_block = b.in_column & ((b.ends_sentence & ended) | (~b.ends_sentence & goes_on))
+    joins_in_block = b.in_column & ((b.ends_sentence & ended) | (~b.ends_sentence & goes_on & ~heading))
     # Over a blank line: a column break when a sentence of body text is left unfinished. A line
     # without punctuation standing alone is display type, unless it is as wide as its column
     # and body text ran into it from the line before (in `_breaks_that_join`).
@@ -858,6 +865,7 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
         wrapped=(wrapped_byline | byline_runs_on | role_wraps) & breaks, wrapped_display=wrapped_display & breaks,
         same_block=~(b.after_blank >> 1) & breaks, prev_has_punct=prev_has_punct & breaks,
         alone=alone & breaks, joins_in_block=joins_in_block & breaks, bare_over_blank=bare_over_blank & breaks,
+        heading=heading & breaks,
     )
 
 
@@ -895,7 +903,7 @@ def _breaks_that_join(f: LineFeatures, b: _LineBits, standalone: int, e: _BreakE
     def decide(body: int, continued: int | None) -> int:
         # A short line a sentence ran into is no subhead: its width is less certain than that.
         in_block = e.joins_in_block if continued is None else (
-            e.joins_in_block | (b.in_column & continued & unfinished))
+            e.joins_in_block | (b.in_column & continued & unfinished & ~e.heading))
         over_blank = unfinished & (body | e.bare_over_blank)
         by_shape = not_apart & ((e.same_block & in_block) | (~e.same_block & over_blank))
         return may_join & (always | by_shape)

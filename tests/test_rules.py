@@ -313,3 +313,17 @@ def test_a_table_read_one_cell_a_line_is_one_line_a_row():
     assert [row.replace(" ", "") for row in rows[2:4]] == ["鹤屿晴转多云18~24℃北风2级", "临湖雷阵雨22~31℃北风1级"]
     figures = ["数说清明假期", "126.3万人次", "全市接待游客", "9.8亿元", "实现旅游收入", "31.6%", "乡村游占比"]
     assert clean("\n".join(figures)).text.split("\n") == figures
+
+
+def test_a_digest_item_ends_at_its_bracketed_source_and_the_next_title_stands_alone():
+    """`（摘自《…》）` ends an item; the next item's title (no punctuation, over an indented first
+    line: exactly two cells short) is a line of its own, in a column of eleven cells."""
+    column = ["到座位的小学生。他开这", "条线路已有12年，认得沿", "线三所小学的大部分孩子。",
+              "爱等的就是“陈叔叔的车”。", "(摘自《梧潭日报》)", "一碗米粉的标准", "梧潭米粉有了团体标",
+              "准。标准规定，一碗合格", "的梧潭米粉，粉要用早灿", "米制作，汤头熬制不少于"]
+    lines = clean("\n".join(column)).text.split("\n")
+    assert lines[0].endswith("“陈叔叔的车”。（摘自《梧潭日报》）")
+    assert lines[1:] == ["一碗米粉的标准", "梧潭米粉有了团体标准。标准规定，一碗合格的梧潭米粉，粉要用早灿米制作，汤头熬制不少于"]
+    titled = ["有家长说，孩子放学后最", "爱等的就是“陈叔叔的车”。", "公交司机的“爱心座”", "28路公交车司机陈卫",
+              "东在驾驶座旁放了一只小", "板凳，专门留给上车找不", "到座位的小学生。他开这"]
+    assert clean("\n".join(titled)).text.split("\n")[1] == "公交司机的“爱心座”"
