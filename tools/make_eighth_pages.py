@@ -69,6 +69,9 @@ DEV_FAULTS = ["showthrough", "fax", "inkspread", "torn", "lowres", "clean"]
 HELDOUT_FAULTS = ["showthrough", "showthrough", "fax", "fax", "faded", "faded", "inkspread", "torn", "torn",
                   "lowres", "lowres", "moire", "moire", "clean"]
 PHOTO_DESIGNS = ("weekend", "spread", "sports")
+# added after the engines were found to read a sideways spread: (design, date, fault), named
+# after the drawn pages so that no other page's name or draw changes
+EXTRA_PAGES = [("spread", "2026-11-08", "rot90")]
 JSON_SHAPES = ["a", "b", "d", "e", "f", "g"]
 ALTO_SHAPES = ["tesseract", "v4", "inch1200-v2", "abbyy"]
 PSMS = ["3", "1", "4", "6"]
@@ -1131,6 +1134,12 @@ def plan() -> list[Page]:
         r.shuffle(psms)
         for p, shape, alto, psm in zip(sorted(group, key=lambda p: p.name), shapes, altos, psms, strict=False):
             p.json_shape, p.alto_shape, p.psm = shape, alto, psm
+    for number, (design, date, fault) in enumerate(EXTRA_PAGES, len(pages) + 1):
+        paper, page_label, section, _ = ISSUES[design]
+        extra = Page(f"eighth_{number:02d}", "heldout", design, date, paper, page_label, section, fault)
+        r = seeded(SPLIT_SEED, "extra", extra.name)
+        extra.json_shape, extra.alto_shape, extra.psm = r.choice(JSON_SHAPES), r.choice(ALTO_SHAPES), r.choice(PSMS)
+        pages.append(extra)
     for p in pages:
         r = seeded(SPLIT_SEED, "scan", p.name)
         p.spaces = int(r.random() < 0.5)
@@ -1205,10 +1214,12 @@ def compose(page: Page) -> tuple[Sheet, Style]:
 
 
 class Geometry:
-    """Clean sheet -> scan: scaled to the scan's dpi, then turned about the centre. to_clean undoes it."""
+    """Clean sheet -> scan: scaled to the scan's dpi, turned about the centre, and on a landscape
+    spread scanned sideways turned a quarter clockwise. to_clean undoes it."""
 
-    def __init__(self, width: int, height: int, dpi: int, rotation: float):
+    def __init__(self, width: int, height: int, dpi: int, rotation: float, quarter: bool = False):
         import numpy as np
+        self.quarter = quarter
         self.scale = dpi / RENDER_DPI
         self.size = (round(width * self.scale), round(height * self.scale))
         import cv2
@@ -1218,6 +1229,8 @@ class Geometry:
         self.inverse = np.linalg.inv(forward)
 
     def to_clean(self, x: float, y: float) -> tuple[float, float]:
+        if self.quarter:  # a quarter turn clockwise took (x, y) to (height - 1 - y, x)
+            x, y = y, self.size[1] - 1 - x
         v = self.inverse @ [x, y, 1.0]
         return float(v[0]), float(v[1])
 
@@ -1271,7 +1284,7 @@ def scan(page: Page, sheet: Sheet, st: Style):
         clean = 255 - (255 - clean) * ink
         noise = cv2.GaussianBlur(np.random.default_rng(r.randint(0, 2**31)).normal(0, 1, clean.shape).astype(np.float32), (0, 0), 6)
         clean = clean + noise * 60
-    geo = Geometry(sheet.width, sheet.height, page.dpi, page.rotation)
+    geo = Geometry(sheet.width, sheet.height, page.dpi, page.rotation, page.fault == "rot90")
     interp = cv2.INTER_LINEAR if fault == "moire" else cv2.INTER_AREA
     img = cv2.resize(np.clip(clean, 0, 255), geo.size, interpolation=interp) if geo.scale != 1 else clean
     if fault == "torn":
@@ -1315,7 +1328,10 @@ def scan(page: Page, sheet: Sheet, st: Style):
         return binary, geo
     if fault == "lowres":
         img = img * 0.92 + 10
-    return np.clip(img, 0, 255).astype(np.uint8), geo
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    if fault == "rot90":
+        img = cv2.rotate(img, cv2.ROTATE_90_CLOCKWISE)
+    return img, geo
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1642,7 +1658,7 @@ def build_page(page: Page, out: Path, image_dir: Path, ocr: bool) -> dict:
     gold = "\n".join(sheet.gold) + "\n"
     folder = out / page.split
     folder.mkdir(parents=True, exist_ok=True)
-    geo = Geometry(sheet.width, sheet.height, page.dpi, page.rotation)
+    geo = Geometry(sheet.width, sheet.height, page.dpi, page.rotation, page.fault == "rot90")
     if ocr:
         import cv2
         image_dir.mkdir(parents=True, exist_ok=True)
