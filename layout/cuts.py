@@ -652,6 +652,53 @@ def header_row(boxes: list[Box], texts: list[str]) -> list[int]:
     return sorted(row) if len(furniture) >= 2 and len(row) < len(boxes) else []
 
 
+# A page of a spread is at least this share of the scan's width.
+SPREAD_SIDE = 0.3
+# A page's header lies in the top this share of its height.
+SPREAD_HEADER = 0.15
+
+
+def _dates_the_page(text: str) -> bool:
+    """A page date, alone or in a header row (`砚溪晚报 2026年10月25日 星期日`)."""
+    return "日" in text and (is_page_date(text.strip()) or any(is_page_date(item) for item in _header_dates(text)))
+
+
+def _header_dates(text: str) -> list[str]:
+    """The dates with their weekdays a header row's text holds (its items apart by spaces)."""
+    words = text.split()
+    return [f"{a} {b}" if b.startswith(("星期", "周")) else a for a, b in zip(words, [*words[1:], ""], strict=True)]
+
+
+def spread_pages(boxes: list[Box], texts: list[str]) -> list[list[int]]:
+    """The lines of each page of a two-page spread scanned as one image, left page first; one
+    list of all lines when the scan is one page. A spread is cut at a white column from the top
+    line to the bottom one, with a page date in the top rows of each side (a page prints its
+    own), each side a good share of the width.
+
+    >>> left = [Box(0, 0, 80, 10), Box(0, 20, 400, 30), Box(0, 40, 400, 50)]
+    >>> right = [Box(b.x0 + 460, b.y0, b.x1 + 460, b.y1) for b in left]
+    >>> texts = ["2026年10月25日 星期日", "正文", "正文"] * 2
+    >>> spread_pages(left + right, texts), spread_pages(left + right, ["城事", "正文", "正文"] * 2)
+    ([[0, 1, 2], [3, 4, 5]], [[0, 1, 2, 3, 4, 5]])
+    """
+    everything = list(range(len(boxes)))
+    if len(boxes) < 4:
+        return [everything]
+    x0 = min(b.x0 for b in boxes)
+    width = max(b.x1 for b in boxes) - x0
+    y0 = min(b.y0 for b in boxes)
+    top = y0 + SPREAD_HEADER * (max(b.y1 for b in boxes) - y0)
+    pieces = _runs(everything, [b.x0 for b in boxes], [b.x1 for b in boxes], 0.0)
+    for k in range(1, len(pieces)):
+        left = sorted(i for piece in pieces[:k] for i in piece)
+        right = sorted(i for piece in pieces[k:] for i in piece)
+        sides = [max(boxes[i].x1 for i in left) - x0, x0 + width - min(boxes[i].x0 for i in right)]
+        if min(sides) >= SPREAD_SIDE * width and all(
+                any(boxes[i].y0 <= top and _dates_the_page(texts[i]) for i in side) for side in (left, right)):
+            return [left, right]
+    return [everything]
+
+
 def reading_order(order_boxes: list[Box], display: list[bool], texts: list[str],
                   pitches: list[float] | None = None, padded: bool = True) -> list[Placed]:
     """The lines' reading order, each with its block and column. `order_boxes`: each line's
@@ -670,13 +717,15 @@ def reading_order(order_boxes: list[Box], display: list[bool], texts: list[str],
     """
     if not order_boxes:
         return []
-    header = page_header(order_boxes, texts)
     order: list[int] = []
-    for part in (header, [i for i in range(len(order_boxes)) if i not in set(header)]):
-        if part:
-            cutter = _Cutter([order_boxes[i] for i in part], [display[i] for i in part], padded,
-                             [texts[i] for i in part], [pitches[i] for i in part] if pitches else None)
-            order += [part[k] for k in cutter.order()]
+    for page in spread_pages(order_boxes, texts):
+        page_boxes = [order_boxes[i] for i in page]
+        header = [page[k] for k in page_header(page_boxes, [texts[i] for i in page])]
+        for part in (header, [i for i in page if i not in set(header)]):
+            if part:
+                cutter = _Cutter([order_boxes[i] for i in part], [display[i] for i in part], padded,
+                                 [texts[i] for i in part], [pitches[i] for i in part] if pitches else None)
+                order += [part[k] for k in cutter.order()]
     if pitches:
         order = captions_after_headline(order, order_boxes, display, texts, pitches)
     # blocks and columns part at headlines by their boxes' height: a glyph boxed tall in a

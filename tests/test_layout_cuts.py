@@ -414,3 +414,13 @@ def test_a_box_under_a_column_of_a_story_is_read_before_the_next_story_beside_it
     rest = _column("甲二", 340, 300, 70, 6) + _column("甲三", 680, 300, 70, 6)
     beside = [OcrLine("乙标题", Box(1030, 70, 1300, 120)), *_column("乙", 1030, 300, 140, 12)]
     assert _read(first + box + rest + beside) == [line.text for line in first + rest + box + beside]
+
+
+def test_a_two_page_spread_scanned_as_one_image_is_read_page_by_page():
+    """Each page of the spread prints its header (a date) and its columns; the left page is read
+    whole before the right one, though the two headers stand on one row."""
+    pages = []
+    for name, x0 in (("左", 0), ("右", 700)):
+        header = [OcrLine("2026年10月25日 星期日", Box(x0, 0, x0 + 300, 30))]
+        pages += header + _column(f"{name}甲", x0, 300, 60, 6) + _column(f"{name}乙", x0 + 330, 300, 60, 6)
+    assert _read(pages) == [line.text for line in pages]
