@@ -157,6 +157,20 @@ def _runs(part: list[int], lo: list[float], hi: list[float], gap: float) -> list
     return runs
 
 
+# A line's box at least this many times taller than wide is a column of glyphs set vertically.
+VERTICAL = 2.5
+
+
+def set_vertically(box: Box, text: str) -> bool:
+    """Whether a line is a column of glyphs set top to bottom (竖排): a box much taller than
+    wide, holding two glyphs or more.
+
+    >>> set_vertically(Box(0, 0, 30, 300), "其实一直在心里亮着"), set_vertically(Box(0, 0, 300, 30), "其实一直在")
+    (True, False)
+    """
+    return box.height >= VERTICAL * box.width and len(text.strip()) >= 2
+
+
 class _Cutter:
     """The cuts of one page part's lines (boxes of the straightened page)."""
 
@@ -167,6 +181,7 @@ class _Cutter:
         body_pitch = median(pitches) if pitches else 0.0
         self.caption = [bool(texts) and (is_credit(texts[i].strip()) or (
             bool(pitches) and pitches[i] <= CAPTION_PITCH * body_pitch)) for i in range(len(boxes))]
+        self.vertical = [bool(texts) and set_vertically(b, texts[i]) for i, b in enumerate(boxes)]
         self.h = median(b.height for b in boxes)
         self.band_gap = line_gap(boxes) + BAND_GAP * self.h
         self.x0, self.x1 = [b.x0 for b in boxes], [b.x1 for b in boxes]
@@ -200,7 +215,8 @@ class _Cutter:
             part = stack.pop()
             pieces = self.cut(part) if len(part) > 1 else None
             if pieces is None:
-                out += sorted(part, key=lambda i: (self.y0[i], self.x0[i]))
+                out += (sorted(part, key=lambda i: -self.x1[i]) if self.set_vertically(part)
+                        else sorted(part, key=lambda i: (self.y0[i], self.x0[i])))
             else:
                 stack.extend(reversed(pieces))
         return out
@@ -344,10 +360,17 @@ class _Cutter:
             last = i
         return None
 
+    def set_vertically(self, part: list[int]) -> bool:
+        """Whether most of the part's lines are columns of glyphs set top to bottom (竖排):
+        read right to left."""
+        return 2 * sum(self.vertical[i] for i in part) > len(part)
+
     def columns(self, part: list[int]) -> list[list[int]] | None:
         columns = _runs(part, self.inner_x0, self.inner_x1, GUTTER * self.h)
         if len(columns) < 2:
             return None
+        if self.set_vertically(part):
+            return columns[::-1]
         return self.bylines_first(self.boxes_after_the_story(self.dog_leg_headlines(columns)))
 
     def bylines_first(self, columns: list[list[int]]) -> list[list[int]]:

@@ -19,6 +19,7 @@ from cleaners.lines import (
 )
 from cleaners.markers import find_jump_markers
 from cleaners.roles import CONTINUES, STARTS_PARAGRAPH, DisplayKind, LineRole, Role
+from layout.cuts import set_vertically
 from readers.model import Box
 
 # Taller than the body lines by this share, glyphs wider by the second: display type.
@@ -186,6 +187,7 @@ def mark_indented_starts(lines: list[ColumnLine], roles: list[LineRole]) -> list
     """
     if not lines:
         return roles
+    lines = [_along_reading(line) for line in lines]
     glyph = median(line.box.width / max(visible_width(line.text), 1.0) for line in lines)
     edges = _left_edges(lines)
     marked = list(roles)
@@ -198,6 +200,15 @@ def mark_indented_starts(lines: list[ColumnLine], roles: list[LineRole]) -> list
                 and line.box.x0 >= edges[(line.block, line.column)] + INDENT_GLYPHS * glyph):
             marked[i] = STARTS_PARAGRAPH
     return marked
+
+
+def _along_reading(line: ColumnLine) -> ColumnLine:
+    """A line set vertically (竖排) with its box turned to read across: its top edge is where
+    its indentation shows, as a line's left edge does."""
+    if not set_vertically(line.box, line.text):
+        return line
+    b = line.box
+    return ColumnLine(line.text, Box(b.y0, b.x0, b.y1, b.x1), line.block, line.column, line.across)
 
 
 # A guide item's wrapped line starts within this many glyphs of the item's own left edge and

@@ -424,3 +424,19 @@ def test_a_two_page_spread_scanned_as_one_image_is_read_page_by_page():
         header = [OcrLine("2026年10月25日 星期日", Box(x0, 0, x0 + 300, 30))]
         pages += header + _column(f"{name}甲", x0, 300, 60, 6) + _column(f"{name}乙", x0 + 330, 300, 60, 6)
     assert _read(pages) == [line.text for line in pages]
+
+
+def test_a_story_set_vertically_is_read_right_to_left_with_its_indented_paragraphs():
+    """竖排: each column of glyphs a tall narrow box; the title at the right, then the columns
+    leftwards; a column that starts two glyphs lower opens a paragraph."""
+    texts = ["江边的灯", "小时候住在砚江边，夜里最亮的是", "对岸码头上的那盏灯。母亲说，那是给", "夜航船照路的，有它在。",
+             "后来码头搬走了，灯也熄了。我到", "外地读书、工作，一晃二十多年。"]
+    lines = []
+    for k, text in enumerate(texts):
+        x1 = 1000 - 40 * k
+        top = 100 + (60 if k in (1, 4) else 0)
+        lines.append(OcrLine(text, Box(x1 - 30, top, x1, top + 30 * len(text))))
+    laid = lay_out(_page(lines))
+    assert [line.text for line in laid.lines] == texts
+    assert laid.text.split("\n")[1:] == ["小时候住在砚江边，夜里最亮的是对岸码头上的那盏灯。母亲说，那是给夜航船照路的，有它在。",
+                                         "后来码头搬走了，灯也熄了。我到外地读书、工作，一晃二十多年。"]
