@@ -31,6 +31,7 @@ from statistics import median
 
 import regex
 
+from cleaners.lines import is_header_item, is_page_date
 from readers.model import Box, OcrLine
 
 # Two lines are on one row when their boxes share this share of the lower one's height, and are
@@ -40,7 +41,7 @@ SAME_SIZE = 1.6
 
 # Row mates stand at most this many line heights apart (a table's columns are set wide apart,
 # and a one-glyph cell in a left-aligned column stands as far from the next column's).
-MAX_CELL_GAP = 12.0
+MAX_CELL_GAP = 20.0
 
 # The right cells of a stack's pairs stand level with their left cells, give or take this many
 # line heights over the stack (a table's rows share one baseline; two boxes side by side in
@@ -241,7 +242,9 @@ def join_table_rows(lines: list[OcrLine], texts: list[str]) -> tuple[list[OcrLin
         return list(lines), list(texts), 0
     boxes = [line.box for line in lines]
     height = median(b.height for b in boxes)
-    mates = _right_mates(boxes)
+    # page furniture (a masthead's date, issue and page count beside its weather ear) is no cell
+    furniture = {i for i, text in enumerate(texts) if is_page_date(text.strip()) or is_header_item(text.strip())}
+    mates = {i: j for i, j in _right_mates(boxes).items() if i not in furniture and j not in furniture}
     links: dict[int, int] = {}
     for stack in _stacks(boxes, mates, height):
         if _is_table(stack, mates, boxes, texts):

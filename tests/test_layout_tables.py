@@ -83,3 +83,22 @@ def test_a_box_beside_a_table_in_its_own_leading_stays_apart():
                             "蓝球 10", "开奖 9月13日"], leading=ROW + 3)
     lines = winds + lottery
     assert _joined(lines) == [line.text for line in lines]
+
+
+def test_a_masthead_beside_its_weather_ear_is_no_table():
+    """The date, issue number and page count stacked beside the weather ear line up row by row,
+    with figures on the right: page furniture is no table's cell."""
+    masthead = _column(0, ["2026年4月8日 星期三", "第3518期", "今日16版"])
+    ear = _column(1400, ["今日天气", "阵雨", "16℃至22℃"])
+    lines = masthead + ear
+    assert _joined(lines) == [line.text for line in lines]
+
+
+def test_a_wide_price_table_joins_its_far_apart_columns():
+    """A price table set across the page: the name column right of the figures by some twenty
+    line heights still makes one row a line."""
+    names = _column(0, ["品名", "早籼米", "土豆", "晚粳米"])
+    prices = _column(560, ["今日均价", "5.08", "3.09", "5.84"])
+    changes = _column(840, ["较上周", "+5.3%", "-7.0%", "+8.9%"])
+    assert _joined(names + prices + changes) == ["品名 今日均价 较上周", "早籼米 5.08 +5.3%", "土豆 3.09 -7.0%",
+                                                 "晚粳米 5.84 +8.9%"]
