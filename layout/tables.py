@@ -26,7 +26,6 @@ programme guides side by side, each a column of times and a column of titles).
 
 from bisect import bisect_left
 from dataclasses import replace
-from itertools import pairwise
 from statistics import median
 
 import regex
@@ -87,8 +86,8 @@ _LISTING_ROW = regex.compile(r"^[0-9０-９][0-9０-９:：.．~～\-－]*\s+[\p
 # without figures (a weather table's city and sky columns).
 SHORT_CELL = 5.0
 
-# A row is cut where two cells stand this many times further apart than its closest two, and
-# more than this many line heights.
+# A row is cut where two of its columns stand this many times further apart than its closest
+# two, and more than this many line heights (the white between columns, over the stack).
 WIDE_GAP_RATIO = 3.0
 WIDE_GAP = 1.5
 
@@ -206,16 +205,18 @@ def _is_table(stack: list[int], mates: dict[int, int], boxes: list[Box], texts: 
     return all(median(boxes[i].width / max(boxes[i].height, 1.0) for i in cells) <= SHORT_CELL for cells in columns)
 
 
-def _rows(links: dict[int, int], boxes: list[Box]) -> list[list[int]]:
-    """The chains of table links, each cut where its cells stand much further apart than its
-    closest two (two tables side by side on one row)."""
-    targets = set(links.values())
+def _rows(links: dict[int, tuple[int, float]], boxes: list[Box]) -> list[list[int]]:
+    """The chains of table links (each link: its right cell and the white between its stack's
+    two columns), each cut where its columns stand much further apart than its closest two
+    (two tables side by side on one row)."""
+    targets = {j for j, _ in links.values()}
     rows = []
     for start in (i for i in links if i not in targets):
-        chain = [start]
+        chain, gaps = [start], []
         while chain[-1] in links:
-            chain.append(links[chain[-1]])
-        gaps = [boxes[b].x0 - boxes[a].x1 for a, b in pairwise(chain)]
+            cell, gap = links[chain[-1]]
+            chain.append(cell)
+            gaps.append(gap)
         closest = max(min(gaps), 0.0)
         height = median(boxes[i].height for i in chain)
         row = [chain[0]]
@@ -245,10 +246,11 @@ def join_table_rows(lines: list[OcrLine], texts: list[str]) -> tuple[list[OcrLin
     # page furniture (a masthead's date, issue and page count beside its weather ear) is no cell
     furniture = {i for i, text in enumerate(texts) if is_page_date(text.strip()) or is_header_item(text.strip())}
     mates = {i: j for i, j in _right_mates(boxes).items() if i not in furniture and j not in furniture}
-    links: dict[int, int] = {}
+    links: dict[int, tuple[int, float]] = {}
     for stack in _stacks(boxes, mates, height):
         if _is_table(stack, mates, boxes, texts):
-            links.update((i, mates[i]) for i in stack)
+            white = min(boxes[mates[i]].x0 for i in stack) - max(boxes[i].x1 for i in stack)
+            links.update((i, (mates[i], white)) for i in stack)
     rows = _rows(links, boxes)
     if not rows:
         return list(lines), list(texts), 0
