@@ -99,8 +99,9 @@ LIST_CLAUSE_END = "；：;:"
 
 _NAME = r"[\p{Han}·]{2,4}(?:/[文图])?"
 # An outlet before a role in a byline (`本报通讯员 葛宁`, `新华社记者 王某 摄`).
-OUTLETS = r"本报|新华社|中新社|人民日报|新华网"
+OUTLETS = r"本报|新华社|中新社|人民日报|新华网|晚报|日报|晨报|商报|都市报"
 # A stand-alone byline or photo credit: `记者 蔺洋`, `通讯员 李雪/文 连敬春/图`, `签约摄影师 马宁 摄`,
+# `晚报记者 卫澜 文/图`,
 # `文／林清` (the credit first, as a supplement's essays print it), `县政府研究室 供稿` (a
 # special page's supplier: an office, bureau or company by its name's end);
 # OCR may drop the spaces before a role word or after a `/文` mark (`记者林晓通讯员周航`).
@@ -109,7 +110,7 @@ BYLINE = regex.compile(
         (?:{OUTLETS})?(?:{BYLINE_ROLES})[{HSPACE}]*{_NAME}
           (?:(?:[{HSPACE}]+|(?<=/[文图]))(?:(?:{BYLINE_ROLES})[{HSPACE}]*)?{_NAME}
              |[{HSPACE}]*(?:{BYLINE_ROLES})[{HSPACE}]*{_NAME}){{0,5}}
-          (?:[{HSPACE}]*摄)?
+          (?:[{HSPACE}]*(?:摄|文[/／]图|图[/／]文))?
       | {_NAME}(?:[{HSPACE}]+{_NAME}){{0,5}}[{HSPACE}]*摄
       | \p{{Han}}{{2,4}}/[文图](?:[{HSPACE}]+\p{{Han}}{{2,4}}/[文图])+
       | (?:文|图|摄影|撰文|图文)[/／][{HSPACE}]*\p{{Han}}{{2,4}}(?:[{HSPACE}]+(?:文|图|摄影)[/／][{HSPACE}]*\p{{Han}}{{2,4}}){{0,3}}

@@ -284,14 +284,24 @@ class _Cutter:
                                            for c in part)]
 
     def keeps_headline_with_body(self, above: list[int], below: list[int]) -> bool:
-        """Whether no body line at the top of `below` has a display line right above it."""
+        """Whether no body line at the top of `below` has a display line right above it, or
+        a headline's byline or credit (`本报记者 殷若川 文/图` under the headline, a photo's white
+        under it)."""
         for b in self.firsts(below):
             if self.display[b]:
                 continue
             over = [a for a in above if self.overlap(a, b)]
-            if over and self.display[max(over, key=lambda a: self.y1[a])]:
+            if not over:
+                continue
+            last = max(over, key=lambda a: self.y1[a])
+            if self.display[last] or (self.texts and is_byline(self.texts[last].strip()) and self.under_display(last, above)):
                 return False
         return True
+
+    def under_display(self, line: int, above: list[int]) -> bool:
+        """Whether the line right above `line` (among `above`, sharing its width) is display type."""
+        over = [a for a in above if a != line and self.y1[a] <= self.y0[line] + 0.5 * self.h and self.overlap(a, line)]
+        return bool(over) and self.display[max(over, key=lambda a: self.y1[a])]
 
     def one_row(self, lines: list[int]) -> bool:
         return max(self.y0[i] for i in lines) < min(self.y1[i] for i in lines)

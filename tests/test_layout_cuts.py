@@ -440,3 +440,18 @@ def test_a_story_set_vertically_is_read_right_to_left_with_its_indented_paragrap
     assert [line.text for line in laid.lines] == texts
     assert laid.text.split("\n")[1:] == ["小时候住在砚江边，夜里最亮的是对岸码头上的那盏灯。母亲说，那是给夜航船照路的，有它在。",
                                          "后来码头搬走了，灯也熄了。我到外地读书、工作，一晃二十多年。"]
+
+
+def test_a_headline_with_its_credit_over_a_photo_is_not_parted_from_its_story():
+    """A headline and its `文/图` credit, a photo's white under them in the story's column, the
+    story under the photo; a feature beside it ends above the photo's foot, a table under it: the
+    white row there is no band's edge, the story is read before the feature."""
+    headline = [OcrLine("补时阶段再进一球", Box(0, 0, 600, 60)), OcrLine("本报记者 殷若川 文/图", Box(0, 70, 250, 100))]
+    story = [OcrLine("图为10月18日晚，队长带球突破。", Box(0, 480, 620, 510)),
+             *_column("甲", 0, 300, 530, 6), *_column("乙", 330, 300, 530, 6)]
+    feature = [OcrLine("特写", Box(700, 0, 780, 40)), *_column("丙", 700, 300, 60, 9)]
+    table = [OcrLine("积分榜", Box(700, 500, 820, 540)), *_column("丁", 700, 300, 550, 5)]
+    lines = headline + story + feature + table
+    read = _read(lines)
+    assert read[:2] == ["补时阶段再进一球", "本报记者 殷若川 文/图"]
+    assert max(read.index(line.text) for line in story) < read.index("特写")
