@@ -53,13 +53,12 @@ STACK_STEP = 2.5
 MIN_ROWS = 3
 
 # A column is running text when at least this share of its lines fill its width to this share
-# and its lines hold at least this many Han glyphs (median) or, holding no figures, are at least
-# this many line heights wide; or when this share of its lines hold clause punctuation (a
-# table's cells hold none).
+# and, holding no figures, are at least this many line heights wide (a narrow column's lines,
+# some ten glyphs; a fixture's `桐湾队一砚江队` is narrower); or when this share of its lines hold
+# clause punctuation (a table's cells hold none).
 FULL_SHARE = 0.7
 FULL_WIDTH = 0.85
-TEXT_HAN = 6
-TEXT_WIDTH = 6.0
+TEXT_WIDTH = 7.5
 CLAUSE_SHARE = 0.25
 # clause punctuation: running text, never a table's cell
 _CLAUSE = regex.compile(r"[，。；！？、,;!?]")
@@ -74,8 +73,6 @@ STRAY_SHARE = 0.25
 FIGURE_SHARE = 0.6
 # digits and the signs figures carry: clock and ratio colons, decimal points, ranges, signs, units
 _FIGURE_GLYPH = regex.compile(r"[0-9０-９:：.．~～\-－—–+＋%％℃°/∶]")
-# a Han glyph, for the running-text test
-_HAN = regex.compile(r"\p{Han}")
 
 # A cell that is a listing's whole row already: a figure (a time, a number), a space, then words
 # (`06:30 东岭早新闻`, as Tesseract reads a guide's row). Two columns of such rows side by side
@@ -168,8 +165,6 @@ def _running_text(cells: list[int], boxes: list[Box], texts: list[str]) -> bool:
     widest = max(boxes[i].width for i in cells)
     if sum(boxes[i].width >= FULL_WIDTH * widest for i in cells) < FULL_SHARE * len(cells):
         return False
-    if median(len(_HAN.findall(texts[i])) for i in cells) >= TEXT_HAN:
-        return True
     wide = median(boxes[i].width / max(boxes[i].height, 1.0) for i in cells) >= TEXT_WIDTH
     return wide and not _holds_figures(cells, texts)
 
