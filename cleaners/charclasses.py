@@ -46,3 +46,8 @@ BYLINE_ROLES = (
 
 # Agency leads that open a news story (`本报讯`, `又讯`, `新华社北京5月12日电`).
 LEAD_WORDS = r"本报讯|又讯|本报消息|据?新华社\p{Han}{0,8}电"
+
+# The gap between two cells of a table's row, set where reflow joins a row's cells read one a
+# line (a private-use character: hygiene makes one in the input a space); spacing keeps it as
+# one space (`鹤屿 晴转多云 18~24℃ 北风2级`: a cell beside a figure keeps its space).
+CELL_GAP = "\ue002"

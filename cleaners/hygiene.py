@@ -6,7 +6,7 @@ import unicodedata
 import numpy as np
 import regex
 
-from cleaners.charclasses import CJK, HSPACE
+from cleaners.charclasses import CELL_GAP, CJK, HSPACE
 
 # Line breaks of every kind become "\n": CRLF/CR from Windows and old Mac files, U+2028/U+2029.
 LINE_BREAKS = regex.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
@@ -80,7 +80,8 @@ def count_changed_chars(before: str, after: str) -> int:
 
 
 def normalize_unicode(text: str) -> tuple[str, int]:
-    """NFC; unify line breaks; drop BOM, zero-width and control characters.
+    """NFC; unify line breaks; drop BOM, zero-width and control characters; the private
+    character reflow sets between a table's cells (`CELL_GAP`) is a space in the input.
 
     Leading indentation is kept here: paragraph reflow reads it as a paragraph
     start, and `strip_layout_marks` removes it at the end of the plan.
@@ -89,6 +90,9 @@ def normalize_unicode(text: str) -> tuple[str, int]:
     ('本报讯（记者 高伟山）\\n', 3)
     """
     count = 0
+    if CELL_GAP in text:  # the cell gap reflow sets is reflow's alone: one in the input is a space
+        count += text.count(CELL_GAP)
+        text = text.replace(CELL_GAP, " ")
     if unicodedata.is_normalized("NFC", text):  # most pages: nothing to normalize or count
         nfc = text
     else:
@@ -121,7 +125,7 @@ def strip_column_rules(text: str) -> tuple[str, int]:
 
 def strip_layout_marks(text: str) -> tuple[str, int]:
     """Remove line-edge whitespace (U+3000 indentation), column rules read as glyphs and
-    Markdown heading marks.
+    Markdown heading marks; a table's cell gaps left (no spacing rule ran) become spaces.
 
     Runs after reflow, which needs both as evidence of paragraph and heading starts.
 
@@ -130,6 +134,8 @@ def strip_layout_marks(text: str) -> tuple[str, int]:
     >>> strip_layout_marks("杯中的|自58家企业\\n维修 |\\nA|B 与 x | y\\n0¦¦")
     ('杯中的自58家企业\\n维修\\nA|B 与 x | y\\n0', 3)
     """
+    if CELL_GAP in text:  # a table's cell gaps a profile without spacing left: spaces
+        text = text.replace(CELL_GAP, " ")
     if (text.startswith(_HSPACE_CHARS) or text.endswith(_HSPACE_CHARS) or _SPACE_AFTER_BREAK.search(text)
             or _SPACE_BEFORE_BREAK.search(text)):
         out, n_space = LINE_EDGE_SPACE.subn("", text)

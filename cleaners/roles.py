@@ -19,6 +19,8 @@ A role says how a line relates to the line before it:
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cleaners.charclasses import CELL_GAP
+
 
 class Role(StrEnum):
     """What a line is, relative to the line before it."""
@@ -106,7 +108,9 @@ def assemble_paragraphs(lines: list[str], roles: list[LineRole]) -> list[str]:
             continue
         if current and role.role is continues:
             # (piece < "\x80": its first glyph is ASCII, read without making it a string: most are Han)
-            if role.display is not None or (piece < "\x80" and (
+            if role.display is DisplayKind.CELL:
+                piece = CELL_GAP + piece  # a table's next cell: its gap stays (`cleaners.spacing`)
+            elif role.display is not None or (piece < "\x80" and (
                     (piece[0] in _LATIN and current[-1][-1] in _LATIN)
                     or (current[-1][-1] < "\x80" and current[-1][-1] != "-"
                         and is_english(current[-1]) and is_english(piece)))):

@@ -11,7 +11,7 @@ from itertools import islice
 import numpy as np
 import regex
 
-from cleaners.charclasses import BYLINE_ROLES, CJK_PUNCT, CJK_QUOTES, HAN, HSPACE
+from cleaners.charclasses import BYLINE_ROLES, CELL_GAP, CJK_PUNCT, CJK_QUOTES, HAN, HSPACE
 from cleaners.lines import (
     _BMP,
     ASCII_MARKS,
@@ -342,8 +342,10 @@ def repair_intercharacter_spacing(text: str) -> tuple[str, int]:
     # The removals never cross a line break, so after each spaced line's meaningful spaces are
     # protected they run once over all those lines: the same as line by line, in fewer calls.
     # A line with no horizontal space has nothing to protect, remove or collapse.
+    if CELL_GAP in text:  # a table's cell gaps: kept spaces (a fast test first: most pages have none)
+        text = text.replace(CELL_GAP, _KEPT_SPACE)
     lines = text.split("\n")
-    spaced = [i for i, line in enumerate(lines) if _has_hspace(line)]
+    spaced = [i for i, line in enumerate(lines) if _has_hspace(line) or _KEPT_SPACE in line]
     if not spaced:
         return text, 0
     out, count = _remove_gaps("\n".join(_protect_meaningful_spaces(lines[i]) for i in spaced))
