@@ -577,9 +577,11 @@ def is_display_type(line: str) -> bool:
 
 
 # A page's editor credits alone on their line (`责任编辑庞雪`, `责编周琪 美编陈冉`,
-# `责任编辑：曹禾 校对：霍然`): each role word, maybe a colon, then a name of two or three glyphs.
+# `责任编辑：曹禾 校对：霍然`, `本版主编：裴砚秋 视觉：邝南星`): each role word, maybe a colon, then
+# a name of two or three glyphs.
 # A header item: no headline or body text joins it.
-EDITOR_ROLES = r"本版编辑|责任编辑|美术编辑|责任校对|版面设计|责编|美编|编辑|校对|版式|组版|排版"
+EDITOR_ROLES = (r"本版主编|本版编辑|责任编辑|美术编辑|图片编辑|版面编辑|值班编辑|责任校对|版面设计"
+                r"|主编|责编|美编|编辑|校对|版式|组版|排版|视觉")
 EDITOR_CREDITS = regex.compile(
     rf"[ \t\u3000]*(?:(?:{EDITOR_ROLES})[ \t\u3000]*[:：]?[ \t\u3000]*\p{{Han}}{{2,3}}[ \t\u3000]*)+")
 

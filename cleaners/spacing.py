@@ -390,7 +390,7 @@ _CAPTION_CREDIT = regex.compile(r"(?<=[。！？])[^。！？]{2,24}$")
 # The space OCR dropped between an editor credit's role and name, or a name and the next role,
 # comes back (`EDITOR_CREDITS`: the credits alone on their line).
 _EDITOR_ROLE_GLUED = regex.compile(rf"(?:{EDITOR_ROLES})\K(?=\p{{Han}})")
-_EDITOR_NAME_GLUED = regex.compile(rf"\p{{Han}}(?<!本版|责任|美术)\K(?=(?:{EDITOR_ROLES}))")  # not inside `本版编辑`
+_EDITOR_NAME_GLUED = regex.compile(rf"\p{{Han}}(?<!本版|责任|美术|图片|版面|值班)\K(?=(?:{EDITOR_ROLES}))")  # not inside `本版编辑`
 
 
 def space_byline(byline: str) -> str:

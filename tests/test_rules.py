@@ -328,3 +328,12 @@ def test_a_digest_item_ends_at_its_bracketed_source_and_the_next_title_stands_al
     titled = ["有家长说，孩子放学后最", "爱等的就是“陈叔叔的车”。", "公交司机的“爱心座”", "28路公交车司机陈卫",
               "东在驾驶座旁放了一只小", "板凳，专门留给上车找不", "到座位的小学生。他开这"]
     assert clean("\n".join(titled)).text.split("\n")[1] == "公交司机的“爱心座”"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("本版主编：裴砚秋责任编辑：邵迟", "本版主编：裴砚秋 责任编辑：邵迟"),
+    ("本版编辑：柴映雪视觉：邝南星", "本版编辑：柴映雪 视觉：邝南星"),
+    ("主编称赞了他们", "主编称赞了他们"),  # prose: no credits
+])
+def test_editor_credits_get_back_the_space_between_their_roles(raw, expected):
+    assert clean(raw).text == expected
