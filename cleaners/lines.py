@@ -101,7 +101,7 @@ _NAME = r"[\p{Han}·]{2,4}(?:/[文图])?"
 # An outlet before a role in a byline (`本报通讯员 葛宁`, `新华社记者 王某 摄`).
 OUTLETS = r"本报|新华社|中新社|人民日报|新华网|晚报|日报|晨报|商报|都市报"
 # A stand-alone byline or photo credit: `记者 蔺洋`, `通讯员 李雪/文 连敬春/图`, `签约摄影师 马宁 摄`,
-# `晚报记者 卫澜 文/图`,
+# `晚报记者 卫澜 文/图`, `□ 周望舒` (an essay's author after the square a 理论 or 副刊 page sets),
 # `文／林清` (the credit first, as a supplement's essays print it), `县政府研究室 供稿` (a
 # special page's supplier: an office, bureau or company by its name's end);
 # OCR may drop the spaces before a role word or after a `/文` mark (`记者林晓通讯员周航`).
@@ -112,6 +112,7 @@ BYLINE = regex.compile(
              |[{HSPACE}]*(?:{BYLINE_ROLES})[{HSPACE}]*{_NAME}){{0,5}}
           (?:[{HSPACE}]*(?:摄|文[/／]图|图[/／]文))?
       | {_NAME}(?:[{HSPACE}]+{_NAME}){{0,5}}[{HSPACE}]*摄
+      | [□☐][{HSPACE}]*{_NAME}(?:[{HSPACE}]+{_NAME}){{0,2}}
       | \p{{Han}}{{2,4}}/[文图](?:[{HSPACE}]+\p{{Han}}{{2,4}}/[文图])+
       | (?:文|图|摄影|撰文|图文)[/／][{HSPACE}]*\p{{Han}}{{2,4}}(?:[{HSPACE}]+(?:文|图|摄影)[/／][{HSPACE}]*\p{{Han}}{{2,4}}){{0,3}}
       | \p{{Han}}{{1,12}}(?:室|局|委|会|部|办|中心|院|所|站|社|队|组|处|厅|馆|公司|集团)[{HSPACE}]*供稿
@@ -531,12 +532,13 @@ def is_byline(line: str) -> bool:
     if "源" in line and is_source_credit(line):
         return True  # a digest item's source stands alone as a byline does
     if not ("记" in line or "摄" in line or "通" in line or "实" in line or "/" in line
-            or "评" in line or "／" in line or "供稿" in line):
+            or "评" in line or "／" in line or "供稿" in line or "□" in line or "☐" in line):
         return False  # a fast test first: every BYLINE match holds one of these
     if "，" in line or "。" in line:
         return False  # and none holds clause punctuation (body text mostly has some)
     bare = line.strip(_BYLINE_EDGES)
-    if not (bare.startswith(_BYLINE_HEADS) or bare.endswith(("摄", "供稿")) or "/" in line or "／" in line):
+    if not (bare.startswith(_BYLINE_HEADS) or bare.endswith(("摄", "供稿")) or "/" in line or "／" in line
+            or bare.startswith(("□", "☐"))):
         return False  # and each opens with an outlet or a role, ends with 摄, or holds a `/`
     # (The length first: no glyph is wider than one cell, so a short line is never too wide.)
     return bool(BYLINE.match(line)) and (len(line) <= 30 or visible_width(line) <= 30)

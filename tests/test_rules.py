@@ -337,3 +337,9 @@ def test_a_digest_item_ends_at_its_bracketed_source_and_the_next_title_stands_al
 ])
 def test_editor_credits_get_back_the_space_between_their_roles(raw, expected):
     assert clean(raw).text == expected
+
+
+def test_an_author_after_a_square_is_a_byline_of_its_own():
+    """`□ 周望舒` under a 理论 page's headline (PP-OCR reads the square as ☐): a line of its own."""
+    raw = "以县域商业体系建设\n畅通城乡经济循环\n☐ 周望舒\n内容提要：县域是连接城市与乡村的枢纽。"
+    assert clean(raw).text.split("\n")[2] == "☐ 周望舒"
