@@ -80,8 +80,7 @@ def count_changed_chars(before: str, after: str) -> int:
 
 
 def normalize_unicode(text: str) -> tuple[str, int]:
-    """NFC; unify line breaks; drop BOM, zero-width and control characters; the private
-    character reflow sets between a table's cells (`CELL_GAP`) is a space in the input.
+    """NFC; unify line breaks; drop BOM, zero-width and control characters.
 
     Leading indentation is kept here: paragraph reflow reads it as a paragraph
     start, and `strip_layout_marks` removes it at the end of the plan.
@@ -90,9 +89,6 @@ def normalize_unicode(text: str) -> tuple[str, int]:
     ('本报讯（记者 高伟山）\\n', 3)
     """
     count = 0
-    if CELL_GAP in text:  # the cell gap reflow sets is reflow's alone: one in the input is a space
-        count += text.count(CELL_GAP)
-        text = text.replace(CELL_GAP, " ")
     if unicodedata.is_normalized("NFC", text):  # most pages: nothing to normalize or count
         nfc = text
     else:

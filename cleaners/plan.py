@@ -30,6 +30,7 @@ from functools import lru_cache
 
 from cleaners.anchors import anchor_markers
 from cleaners.artifacts import remove_doubled_lines
+from cleaners.charclasses import CELL_GAP
 from cleaners.explain import FINAL_STEP, Edit, explain_chain
 from cleaners.hygiene import normalize_unicode, strip_column_rules, strip_layout_marks
 from cleaners.markers import HARD_BREAK, JumpMarker, remove_jump_markers
@@ -106,6 +107,21 @@ def _plan_of(profile: Profile) -> tuple[tuple[str, Rule], ...]:
     return tuple(build_plan(profile))
 
 
+def _cell_gaps(text: str, paragraphs_given: bool) -> tuple[str, int]:
+    """The text with a laid-out table row's tabs between its cells (`layout.tables`) made the
+    cell gap reflow sets for a row read one cell a line (`CELL_GAP`: spacing keeps it as one
+    space); in other text that private character is a space, and how many of them there were.
+
+    >>> _cell_gaps("鹤屿\\t晴\\t18~24℃", True)[0] == f"鹤屿{CELL_GAP}晴{CELL_GAP}18~24℃", _cell_gaps(f"核{CELL_GAP}酸", False)
+    (True, ('核 酸', 1))
+    """
+    if paragraphs_given:
+        return (text.replace("\t", CELL_GAP), 0) if "\t" in text else (text, 0)
+    if CELL_GAP in text:
+        return text.replace(CELL_GAP, " "), text.count(CELL_GAP)
+    return text, 0
+
+
 def clean(text: str, profile: str | Profile | None = None, explain: bool = False,
           paragraphs_given: bool = False) -> CleanResult:
     """Clean one OCR'd page under `profile` (default `zh-Hans-newspaper`). With `explain`,
@@ -129,7 +145,11 @@ def clean(text: str, profile: str | Profile | None = None, explain: bool = False
     edits: dict[str, int] = {}
     markers: list[JumpMarker] = []
     steps: list[tuple[str, str]] | None = [] if explain else None
-    out = text
+    out, cells = _cell_gaps(text, paragraphs_given)
+    if cells:
+        edits["unicode"] = cells
+    if steps is not None and out != text:
+        steps.append(("unicode", out))
     if chosen.jump_markers:
         out, count, markers = remove_jump_markers(out)
         if count:

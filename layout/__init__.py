@@ -139,7 +139,7 @@ def lay_out(page: OcrPage) -> LaidOutPage:
                     for p in placed]
     roles = line_roles(column_lines, with_words=with_words)
     paragraphs = assemble_paragraphs([line.text for line in column_lines], roles)
-    lines = [LaidOutLine(cl.text, [float(v) for v in on_page(cl.box).as_list()], ocr_lines[p.index].confidence,
+    lines = [LaidOutLine(cl.text.replace("\t", " "), [float(v) for v in on_page(cl.box).as_list()], ocr_lines[p.index].confidence,
                          cl.block, cl.column, str(role))
              for p, cl, role in zip(placed, column_lines, roles, strict=True)]
     return LaidOutPage(lines + left_out, "\n".join(paragraphs), merged, split + cut_by_text)

@@ -226,13 +226,14 @@ def _rows(links: dict[int, tuple[int, float]], boxes: list[Box]) -> list[list[in
 
 def join_table_rows(lines: list[OcrLine], texts: list[str]) -> tuple[list[OcrLine], list[str], int]:
     """The lines with each table row's cells joined, left to right, one space apart, into the
-    row's first cell (its box the row's hull); their texts joined alike; how many rows.
+    row's first cell (its box the row's hull); their texts joined alike by tabs (the cleaning
+    keeps each as one space, `cleaners.plan`); how many rows.
 
     >>> times = [OcrLine(t, Box(0, 40 * k, 60, 40 * k + 30)) for k, t in enumerate(["06:00", "07:30", "09:10"])]
     >>> shows = [OcrLine(t, Box(70, 40 * k, 70 + 30 * len(t), 40 * k + 30)) for k, t in enumerate(["朝闻鹤屿", "早安", "午间新闻"])]
     >>> lines, texts, rows = join_table_rows([*times, *shows], [line.text for line in [*times, *shows]])
     >>> rows, texts
-    (3, ['06:00 朝闻鹤屿', '07:30 早安', '09:10 午间新闻'])
+    (3, ['06:00\\t朝闻鹤屿', '07:30\\t早安', '09:10\\t午间新闻'])
     """
     if len(lines) < 2 * MIN_ROWS:
         return list(lines), list(texts), 0
@@ -257,7 +258,7 @@ def join_table_rows(lines: list[OcrLine], texts: list[str]) -> tuple[list[OcrLin
             continue
         if i in joined:
             cells = [lines[j] for j in joined[i]]
-            text = " ".join(texts[j] for j in joined[i])
+            text = "\t".join(texts[j] for j in joined[i])
             box = Box(min(c.box.x0 for c in cells), min(c.box.y0 for c in cells),
                       max(c.box.x1 for c in cells), max(c.box.y1 for c in cells))
             scores = [c.confidence for c in cells if c.confidence is not None]

@@ -1,6 +1,7 @@
 """Table rows read across (`layout.tables`): the evidence that a stack of row mates is a table's,
 and what keeps running text, parallel lists and boxes side by side apart."""
 
+from cleaners import clean
 from layout import lay_out
 from layout.tables import join_table_rows
 from readers.model import Box, OcrLine, OcrPage
@@ -19,7 +20,7 @@ def _column(x0: float, texts: list[str], top: float = 0.0, pitch: float = 30.0, 
 
 def _joined(lines: list[OcrLine]) -> list[str]:
     _, texts, _ = join_table_rows(lines, [line.text for line in lines])
-    return texts
+    return [text.replace("\t", " ") for text in texts]
 
 
 CITIES = ["城市", "鹤屿", "临湖", "青石", "松门"]
@@ -37,7 +38,10 @@ def test_the_table_reads_row_by_row_on_the_page():
     """Through `lay_out`: each row one paragraph line, not each column down."""
     lines = _column(0, CITIES) + _column(200, SKIES) + _column(500, TEMPERATURES)
     page = OcrPage(tuple(lines), "paddleocr", 800, 400)
-    assert lay_out(page).text.splitlines()[:2] == ["城市 天气 气温", "鹤屿 晴转多云 18~24℃"]
+    laid = lay_out(page)
+    assert laid.text.splitlines()[:2] == ["城市\t天气\t气温", "鹤屿\t晴转多云\t18~24℃"]
+    assert [line.text for line in laid.lines][:2] == ["城市 天气 气温", "鹤屿 晴转多云 18~24℃"]
+    assert clean(laid.text, paragraphs_given=True).text.splitlines()[:2] == ["城市 天气 气温", "鹤屿 晴转多云 18~24℃"]
 
 
 def test_two_columns_of_running_text_on_one_baseline_grid_stay_apart():
