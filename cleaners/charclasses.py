@@ -51,3 +51,7 @@ LEAD_WORDS = r"本报讯|又讯|本报消息|据?新华社\p{Han}{0,8}电"
 # line (a private-use character: hygiene makes one in the input a space); spacing keeps it as
 # one space (`鹤屿 晴转多云 18~24℃ 北风2级`: a cell beside a figure keeps its space).
 CELL_GAP = "\ue002"
+
+# Marks a table's cell never holds (clause and sentence punctuation, full- and half-width):
+# a line with one is running text.
+NOT_IN_A_CELL = "，。；！？、,;!?"

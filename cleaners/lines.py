@@ -112,7 +112,7 @@ BYLINE = regex.compile(
              |[{HSPACE}]*(?:{BYLINE_ROLES})[{HSPACE}]*{_NAME}){{0,5}}
           (?:[{HSPACE}]*(?:摄|文[/／]图|图[/／]文))?
       | {_NAME}(?:[{HSPACE}]+{_NAME}){{0,5}}[{HSPACE}]*摄
-      | [□☐][{HSPACE}]*{_NAME}(?:[{HSPACE}]+{_NAME}){{0,2}}
+      | [□☐][{HSPACE}]*\p{{Han}}{{2,3}}
       | \p{{Han}}{{2,4}}/[文图](?:[{HSPACE}]+\p{{Han}}{{2,4}}/[文图])+
       | (?:文|图|摄影|撰文|图文)[/／][{HSPACE}]*\p{{Han}}{{2,4}}(?:[{HSPACE}]+(?:文|图|摄影)[/／][{HSPACE}]*\p{{Han}}{{2,4}}){{0,3}}
       | \p{{Han}}{{1,12}}(?:室|局|委|会|部|办|中心|院|所|站|社|队|组|处|厅|馆|公司|集团)[{HSPACE}]*供稿
@@ -579,11 +579,11 @@ def is_display_type(line: str) -> bool:
 
 
 # A page's editor credits alone on their line (`责任编辑庞雪`, `责编周琪 美编陈冉`,
-# `责任编辑：曹禾 校对：霍然`, `本版主编：裴砚秋 视觉：邝南星`): each role word, maybe a colon, then
+# `责任编辑：曹禾 校对：霍然`, `本版主编：裴砚秋 视觉：邝南星`; a bare `主编` is no role: `主编寄语` heads a column): each role word, maybe a colon, then
 # a name of two or three glyphs.
 # A header item: no headline or body text joins it.
 EDITOR_ROLES = (r"本版主编|本版编辑|责任编辑|美术编辑|图片编辑|版面编辑|值班编辑|责任校对|版面设计"
-                r"|主编|责编|美编|编辑|校对|版式|组版|排版|视觉")
+                r"|责编|美编|编辑|校对|版式|组版|排版|视觉")
 EDITOR_CREDITS = regex.compile(
     rf"[ \t\u3000]*(?:(?:{EDITOR_ROLES})[ \t\u3000]*[:：]?[ \t\u3000]*\p{{Han}}{{2,3}}[ \t\u3000]*)+")
 

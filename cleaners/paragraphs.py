@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 import regex
 
-from cleaners.charclasses import HSPACE, SENTENCE_END
+from cleaners.charclasses import HSPACE, NOT_IN_A_CELL, SENTENCE_END
 from cleaners.linebits import all_lines, as_ints, as_row, ones
 from cleaners.lines import (
     BYLINE_ROLES,
@@ -1065,20 +1065,20 @@ def _listing_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
 # A table read one cell a line (a weather table: `城市` `天气` `气温` `风力`, then `鹤屿` `晴转多云`
 # `18~24℃` `北风2级`, …): a header of TABLE_COLUMNS_MIN or more labels (Han only, at most
 # TABLE_LABEL_CHARS each), then at least TABLE_ROWS_MIN rows of as many short cells, the figures
-# (`FIGURE_CELL`) in the same columns in every row and in no label's. Each row is one line, its
+# (`FIGURE_CELL`) in the same columns in every row, each column's cells of one kind. Each row is one line, its
 # cells one space apart; a figures box (`126.3万人次` / `全市接待游客`) has no header row.
 TABLE_COLUMNS_MIN, TABLE_COLUMNS_MAX = 3, 8
 TABLE_LABEL_CHARS = 4
 TABLE_LABEL_LINE = 8  # a label's line, its spaces too, is no longer
 TABLE_ROWS_MIN = 2
 TABLE_CELL_CHARS = 10
-# a table's label: two to four Han (a one-glyph label is a row's cell: `阴`, `胜`)
+# a table's label: one to four Han
 TABLE_LABEL = regex.compile(rf"[{HSPACE}]*\p{{Han}}{{1,{TABLE_LABEL_CHARS}}}[{HSPACE}]*")
 # a figure cell: a number with its signs and unit glyphs, more of it digits than not
 # (`18~24℃`, `+1.23%`, `2∶1`, `0736-8888 6666`)
 FIGURE_CELL = regex.compile(rf"[{HSPACE}]*[+\-−]?[0-9][0-9.,:：∶~～\-－—/ ]*[0-9][%‰℃°]?[{HSPACE}]*|[{HSPACE}]*[0-9][%‰℃°]?[{HSPACE}]*")
 # a table's cell: no clause or sentence punctuation
-_NOT_A_CELL = regex.compile(r"[，。；！？、,;!?]")
+_NOT_A_CELL = regex.compile(f"[{NOT_IN_A_CELL}]")
 
 
 def _is_cell(line: str) -> bool:
@@ -1125,22 +1125,36 @@ def _short_run(lines: list[str]) -> bool:
 
 def _table_at(lines: list[str], labels_from: int, labels_to: int) -> tuple[int, int, int] | None:
     """A table whose header is a run of labels within lines[labels_from:labels_to] (its first
-    label the earliest that works, then the widest header): (header's first line, columns,
-    the line after its last row), or None."""
+    label the earliest that works, then the widest header; each column's cells of one kind,
+    `_cell_kind`, so a title over the header does not shift the rows): (header's first line,
+    columns, the line after its last row), or None."""
     for start in range(labels_from, labels_to - TABLE_COLUMNS_MIN + 1):
         for width in range(labels_to - start, TABLE_COLUMNS_MIN - 1, -1):
             first = start + width  # the first row's first cell
-            shape = [bool(FIGURE_CELL.fullmatch(line)) for line in lines[first : first + width]]
-            if len(shape) < width or not any(shape):
+            shape = [_cell_kind(line) for line in lines[first : first + width]]
+            if len(shape) < width or FIGURE_KIND not in shape:
                 continue
             rows = 0
             while first + (rows + 1) * width <= len(lines) and all(
-                    _is_cell(lines[k]) and bool(FIGURE_CELL.fullmatch(lines[k])) == shape[(k - first) % width]
+                    _is_cell(lines[k]) and _cell_kind(lines[k]) == shape[(k - first) % width]
                     for k in range(first + rows * width, first + (rows + 1) * width)):
                 rows += 1
             if rows >= TABLE_ROWS_MIN:
                 return start, width, first + rows * width
     return None
+
+
+# A cell's kind, the same down each column of a table: a figure, words with a digit (`北风2级`),
+# or words.
+FIGURE_KIND, WORDS_WITH_DIGIT_KIND, WORDS_KIND = 2, 1, 0
+# a digit anywhere in a cell
+_DIGIT = regex.compile(r"[0-9]")
+
+
+def _cell_kind(line: str) -> int:
+    if FIGURE_CELL.fullmatch(line):
+        return FIGURE_KIND
+    return WORDS_WITH_DIGIT_KIND if _DIGIT.search(line) else WORDS_KIND
 
 
 # Verse (a 副刊's poem): at least VERSE_LINES lines in a row, each shorter than VERSE_WIDTH of
@@ -1368,18 +1382,21 @@ _WEEKDAY = regex.compile(r"(?:星期|周)[一二三四五六日天]")
 
 # The longest name (a paper's, a section's) a header row may hold between its other items.
 HEADER_NAME_CHARS = 8
+# a paper's or section's name in a header row: Han, maybe a middle dot (`生活·服务`)
+HEADER_NAME = regex.compile(r"[\p{Han}·]+")
 
 
 def header_row_items(line: str) -> list[str] | None:
     """The items of a page header read as one row (`B04 2026年11月16日 星期一 梧潭晚报
     责任编辑：严可 美编：施涛`): a page date (its weekday with it), page labels, editors' credits
     (to the row's end) and short names in between, apart by spaces; None when the line is no
-    such row (it must hold a page date and two items more, and nothing else).
+    such row (it must hold a page date and two items more, and nothing else: no lead, no
+    byline).
 
     >>> header_row_items("B04 2026年11月16日 星期一 梧潭晚报 责任编辑：严可 美编：施涛")
     ['B04', '2026年11月16日 星期一', '梧潭晚报', '责任编辑：严可 美编：施涛']
-    >>> header_row_items("2026年5月8日 星期五 多云转晴，气温回升") is None
-    True
+    >>> header_row_items("2026年5月8日 星期五 多云转晴，气温回升"), header_row_items("本报讯 2026年11月16日 记者 王某")
+    (None, None)
     """
     words = line.split()
     if len(words) < 3:
@@ -1397,7 +1414,9 @@ def header_row_items(line: str) -> list[str] | None:
             break
         if is_page_date(word):
             dated = True
-        elif not (is_header_item(word) or (len(word) <= HEADER_NAME_CHARS and regex.fullmatch(r"[\p{Han}·]+", word))):
+        elif is_header_item(word):
+            pass
+        elif not (len(word) <= HEADER_NAME_CHARS and HEADER_NAME.fullmatch(word)) or is_byline(word) or "讯" in word:
             return None
         items.append(word)
         k += 1

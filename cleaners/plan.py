@@ -145,17 +145,19 @@ def clean(text: str, profile: str | Profile | None = None, explain: bool = False
     edits: dict[str, int] = {}
     markers: list[JumpMarker] = []
     steps: list[tuple[str, str]] | None = [] if explain else None
-    out, cells = _cell_gaps(text, paragraphs_given)
-    if cells:
-        edits["unicode"] = cells
-    if steps is not None and out != text:
-        steps.append(("unicode", out))
-    if chosen.jump_markers:
+    out = text
+    if chosen.jump_markers:  # first: a laid-out table's tab is a space to them (`要闻\t2版`)
         out, count, markers = remove_jump_markers(out)
         if count:
             edits["jump_markers"] = count
             if steps is not None:
                 steps.append(("jump_markers", out))
+    gapped, cells = _cell_gaps(out, paragraphs_given)
+    if cells:
+        edits["unicode"] = cells
+    if steps is not None and gapped != out:
+        steps.append(("unicode", gapped))
+    out = gapped
     for name, rule in _plan_of(chosen):
         changed, count = rule(out)
         if changed != out:

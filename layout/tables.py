@@ -24,12 +24,13 @@ them apart. A row is cut where its cells stand much further apart than its close
 programme guides side by side, each a column of times and a column of titles).
 """
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from statistics import median
 
 import regex
 
+from cleaners.charclasses import NOT_IN_A_CELL
 from cleaners.lines import is_header_item, is_page_date
 from readers.model import Box, OcrLine
 
@@ -60,8 +61,8 @@ FULL_SHARE = 0.7
 FULL_WIDTH = 0.85
 TEXT_WIDTH = 7.5
 CLAUSE_SHARE = 0.25
-# clause punctuation: running text, never a table's cell
-_CLAUSE = regex.compile(r"[，。；！？、,;!?]")
+# clause or sentence punctuation: running text, never a table's cell
+_CLAUSE = regex.compile(f"[{NOT_IN_A_CELL}]")
 
 # A column of a table holds at most this share of other lines (not the stack's cells) beside
 # the stack's rows.
@@ -80,7 +81,8 @@ _FIGURE_GLYPH = regex.compile(r"[0-9０-９:：.．~～\-－—–+＋%％℃°/
 _LISTING_ROW = regex.compile(r"^[0-9０-９][0-9０-９:：.．~～\-－]*\s+[\p{Han}\p{Latin}]")
 
 # Two columns of short items (both medians at most this many line heights wide) make a table
-# without figures (a weather table's city and sky columns).
+# without figures (a weather table's city and sky columns), when one of them is a column of a
+# table with figures.
 SHORT_CELL = 5.0
 
 # A row is cut where two of its columns stand this many times further apart than its closest
@@ -173,31 +175,40 @@ def _holds_figures(cells: list[int], texts: list[str]) -> bool:
     return sum(_is_figure(texts[i]) for i in cells) >= FIGURE_SHARE * len(cells)
 
 
-def _strays(cells: list[int], rows: list[int], boxes: list[Box]) -> int:
+def _strays(cells: list[int], rows: list[int], boxes: list[Box], by_middle: tuple[list[int], list[float]]) -> int:
     """How many other lines stand in the cells' column beside the rows (`rows`: every cell of
-    the stack): their middles within the rows' height, most of their width within the column."""
+    the stack): their middles within the rows' height, most of their width within the column.
+    `by_middle`: the lines in order of their middles, and those middles (only the rows' height
+    is looked at: a page of many small tables asks this for each)."""
     x0, x1 = min(boxes[i].x0 for i in cells), max(boxes[i].x1 for i in cells)
     y0, y1 = min(boxes[i].y0 for i in rows), max(boxes[i].y1 for i in rows)
+    order, middles = by_middle
     taken = set(cells)
-    return sum(1 for j, b in enumerate(boxes) if j not in taken and y0 < (b.y0 + b.y1) / 2 < y1
-               and min(x1, b.x1) - max(x0, b.x0) > 0.5 * max(b.width, 1.0))
+    beside = order[bisect_right(middles, y0):bisect_left(middles, y1)]
+    return sum(1 for j in beside if j not in taken
+               and min(x1, boxes[j].x1) - max(x0, boxes[j].x0) > 0.5 * max(boxes[j].width, 1.0))
 
 
-def _is_table(stack: list[int], mates: dict[int, int], boxes: list[Box], texts: list[str]) -> bool:
+def _table_kind(stack: list[int], mates: dict[int, int], boxes: list[Box], texts: list[str],
+                by_middle: tuple[list[int], list[float]]) -> str | None:
+    """Whether a stack is a table's: "figures" (one column holds figures), "short" (both hold
+    short items: a table's only beside a column of figures, `join_table_rows`), or None."""
     columns = (stack, [mates[i] for i in stack])
     if any(_running_text(cells, boxes, texts) for cells in columns):
-        return False
+        return None
     offsets = [_middle(boxes[mates[i]]) - _middle(boxes[i]) for i in stack]
     if max(offsets) - min(offsets) > LEVEL_SPREAD * median(boxes[i].height for i in stack):
-        return False
+        return None
     if all(sum(bool(_LISTING_ROW.match(texts[i])) for i in cells) >= FIGURE_SHARE * len(cells) for cells in columns):
-        return False
+        return None
     rows = [*columns[0], *columns[1]]
-    if any(_strays(cells, rows, boxes) > STRAY_SHARE * len(cells) for cells in columns):
-        return False
+    if any(_strays(cells, rows, boxes, by_middle) > STRAY_SHARE * len(cells) for cells in columns):
+        return None
     if any(_holds_figures(cells, texts) for cells in columns):
-        return True
-    return all(median(boxes[i].width / max(boxes[i].height, 1.0) for i in cells) <= SHORT_CELL for cells in columns)
+        return "figures"
+    if all(median(boxes[i].width / max(boxes[i].height, 1.0) for i in cells) <= SHORT_CELL for cells in columns):
+        return "short"
+    return None
 
 
 def _rows(links: dict[int, tuple[int, float]], boxes: list[Box]) -> list[list[int]]:
@@ -242,9 +253,16 @@ def join_table_rows(lines: list[OcrLine], texts: list[str]) -> tuple[list[OcrLin
     # page furniture (a masthead's date, issue and page count beside its weather ear) is no cell
     furniture = {i for i, text in enumerate(texts) if is_page_date(text.strip()) or is_header_item(text.strip())}
     mates = {i: j for i, j in _right_mates(boxes).items() if i not in furniture and j not in furniture}
+    by_middle = sorted(range(len(boxes)), key=lambda i: _middle(boxes[i]))
+    middles = [_middle(boxes[i]) for i in by_middle]
+    kinds = [(stack, _table_kind(stack, mates, boxes, texts, (by_middle, middles)))
+             for stack in _stacks(boxes, mates, height)]
+    # two columns of short items are a table's only beside a column of figures (a weather
+    # table's cities and skies beside its temperatures); alone they are verse or a list
+    with_figures = {j for stack, kind in kinds if kind == "figures" for i in stack for j in (i, mates[i])}
     links: dict[int, tuple[int, float]] = {}
-    for stack in _stacks(boxes, mates, height):
-        if _is_table(stack, mates, boxes, texts):
+    for stack, kind in kinds:
+        if kind == "figures" or (kind == "short" and any(i in with_figures or mates[i] in with_figures for i in stack)):
             white = min(boxes[mates[i]].x0 for i in stack) - max(boxes[i].x1 for i in stack)
             links.update((i, (mates[i], white)) for i in stack)
     rows = _rows(links, boxes)

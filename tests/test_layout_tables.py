@@ -106,3 +106,10 @@ def test_a_wide_price_table_joins_its_far_apart_columns():
     changes = _column(840, ["较上周", "+5.3%", "-7.0%", "+8.9%"])
     assert _joined(names + prices + changes) == ["品名 今日均价 较上周", "早籼米 5.08 +5.3%", "土豆 3.09 -7.0%",
                                                  "晚粳米 5.84 +8.9%"]
+
+
+def test_a_poem_set_in_two_columns_on_one_baseline_grid_is_no_table():
+    """Short lines without figures side by side: verse in two columns, read down."""
+    left = _column(0, ["白日依山尽", "黄河入海流", "欲穷千里目", "更上一层楼"])
+    right = _column(300, ["春眠不觉晓", "处处闻啼鸟", "夜来风雨声", "花落知多少"])
+    assert _joined(left + right) == [line.text for line in left + right]

@@ -343,3 +343,33 @@ def test_an_author_after_a_square_is_a_byline_of_its_own():
     """`□ 周望舒` under a 理论 page's headline (PP-OCR reads the square as ☐): a line of its own."""
     raw = "以县域商业体系建设\n畅通城乡经济循环\n☐ 周望舒\n内容提要：县域是连接城市与乡村的枢纽。"
     assert clean(raw).text.split("\n")[2] == "☐ 周望舒"
+
+
+def test_a_title_over_a_table_read_one_cell_a_line_stays_its_own_line():
+    cells = ["天气预报", "城市", "天气", "气温", "风力", "鹤屿", "晴转多云", "18~24℃", "北风2级",
+             "岭东", "多云", "16~22℃", "东风3级"]
+    assert clean("\n".join(cells)).text.split("\n")[:2] == ["天气预报", "城市 天气 气温 风力"]
+
+
+@pytest.mark.parametrize(("raw", "first_line"), [
+    ("主编寄语\n今年是本报创刊七十周年，感谢读者。", "主编寄语"),  # a bare 主编 is no editor's role
+    ("本报讯 2026年11月16日 记者 王某\n今天开会。", None),  # a lead with its date is no header row
+])
+def test_lines_that_only_look_like_page_furniture_keep_their_words_together(raw, first_line):
+    lines = clean(raw).text.split("\n")
+    if first_line is not None:
+        assert lines[0] == first_line
+    else:
+        assert lines[0].startswith("本报讯") and "王某" in lines[0]
+
+
+def test_a_subhead_after_a_square_is_no_byline():
+    from cleaners.lines import is_byline
+
+    assert is_byline("□ 周望舒") and not is_byline("□ 深化改革") and not is_byline("□ 守正 创新")
+
+
+def test_a_laid_out_guide_row_loses_its_page_reference_as_a_marker():
+    """A guide box laid out as a table (`要闻\t2版`): the page reference is a marker still."""
+    result = clean("要闻\t2版\n城事\t3版\n文体\t5版", paragraphs_given=True)
+    assert "版" not in result.text and [m.page for m in result.markers] == ["2", "3", "5"]
