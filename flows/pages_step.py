@@ -144,6 +144,14 @@ def recorded(output_dir: Path, key: str) -> dict | None:
     return record
 
 
+def pages_part_file(output_dir: Path, path: str) -> Path:
+    """Where a pages part of this run is read before the commit: staged by one of its
+    batches, else in the table (a batch found already written). A part's name is its
+    content's hash: the same name, the same bytes."""
+    staged = Path(output_dir) / STAGED_PAGES / path
+    return staged if staged.is_file() else Path(output_dir) / PAGES_DIR / path
+
+
 def judged_rows(pages: list[Page], profile: str | None) -> tuple[pa.Table, dict[str, list]]:
     """The batch's rows in `row_order`, cleaned and judged (valid, failed_expectations),
     and {rule name: [(doc_id, value)]} of the rows failing a rule."""

@@ -1,0 +1,84 @@
+"""Articles built while later batches still run: an issue's task starts once its pages
+are written, and the articles table is the one built after the last batch."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+from flows import pipeline
+from flows.pipeline import clean_pages
+from qingyang.dataset import part_files
+from qingyang.schema import ARTICLES_DIR
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def issue_spanning_batches(folder: Path) -> Path:
+    """Five seed pages; a front page (`a.txt`) and the page it jumps to (`z.txt`) one
+    issue, read first and last (batches of one page), three other issues between."""
+    folder.mkdir()
+    names = {"000_339827d637f5be4b.txt": "a.txt", "002_c19e41a243658389.txt": "b.txt",
+             "003_d94d03168ebcdc99.txt": "c.txt", "004_8883ae6c5903f225.txt": "d.txt",
+             "001_def52c3993fb5bee.txt": "z.txt"}
+    for seed, name in names.items():
+        shutil.copy(SEEDS / seed, folder / name)
+    (folder / "manifest.csv").write_text(
+        "file,publication,issue_date,page\n"
+        "a.txt,许昌日报,2022-05-13,1\nz.txt,许昌日报,2022-05-13,2\n"
+        "b.txt,郑州日报,,\nc.txt,郑州日报,2022-01-14,1\nd.txt,郑州日报,2021-11-08,1\n", "utf-8")
+    return folder
+
+
+def task_runs(state) -> dict[str, list]:
+    """The flow run's task runs by task name, in their start order."""
+    flow_run = FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=flow_run)
+    named: dict[str, list] = {}
+    for run in sorted(runs, key=lambda run: run.start_time):
+        named.setdefault(run.name.rsplit("-", 1)[0], []).append(run)  # "process-batches-1a2"
+    return named
+
+
+def articles_parts(out: Path) -> dict[str, bytes]:
+    root = out / ARTICLES_DIR
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in part_files(root)}
+
+
+def test_an_issue_s_articles_start_before_the_last_batch_ends(tmp_path, monkeypatch):
+    inputs = issue_spanning_batches(tmp_path / "in")
+    monkeypatch.setattr(pipeline, "BATCHES_AHEAD", 1)  # the next batch waits for this one
+    state = clean_pages([str(inputs)], str(tmp_path / "out"), batch_size=1, return_state=True)
+    summary = state.result()
+    runs = task_runs(state)
+    batches, articles = runs["process-batches"], runs["build-issues-articles"]
+    assert len(batches) == 5 and summary["batches"] == 5
+    assert articles[0].start_time < batches[-1].end_time  # built beside the later batches
+    assert summary["issues"] == summary["issues_built"] == 4
+
+    # The same articles, byte for byte, as one batch of every page builds after it.
+    monkeypatch.undo()
+    whole = clean_pages([str(inputs)], str(tmp_path / "whole"), batch_size=10**6)
+    assert whole["batches"] == 1
+    assert articles_parts(tmp_path / "out") == articles_parts(tmp_path / "whole")
+    figures = ("articles", "issues", "articles_stitched", "unmatched_jumps")
+    assert [summary[k] for k in figures] == [whole[k] for k in figures]
+    assert summary["articles_stitched"] >= 1  # the front page's story goes on on page 2
+
+
+def test_a_rerun_builds_no_issue_and_a_changed_page_rebuilds_its_issue_only(tmp_path):
+    inputs = issue_spanning_batches(tmp_path / "in")
+    out = tmp_path / "out"
+    clean_pages([str(inputs)], str(out), batch_size=1)
+    before = articles_parts(out)
+    again = clean_pages([str(inputs)], str(out), batch_size=1)
+    assert again["issues_built"] == 0 and articles_parts(out) == before
+    with (inputs / "z.txt").open("a", encoding="utf-8") as page:
+        page.write("\n本报讯 郑州市召开会议。\n")
+    changed = clean_pages([str(inputs)], str(out), batch_size=1)
+    assert changed["issues_built"] == 1 and changed["issues"] == 4
