@@ -87,13 +87,14 @@ def make_task_runner(kind: str, workers: int, dask_address: str | None = None):
 
         return ProcessPoolTaskRunner(max_workers=workers)
     if kind == "dask":
-        from prefect_dask import DaskTaskRunner
+        from flows.dask_runner import UnhashedDaskTaskRunner
 
         if dask_address:
-            return DaskTaskRunner(address=dask_address)
+            return UnhashedDaskTaskRunner(address=dask_address)
         start_dask_worker_template()
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
-                                              "dashboard_address": None})
+        return UnhashedDaskTaskRunner(cluster_kwargs={"n_workers": workers,
+                                                      "threads_per_worker": 1,
+                                                      "dashboard_address": None})
     raise ValueError(f"unknown task runner {kind!r}")
 
 

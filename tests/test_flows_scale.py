@@ -12,7 +12,14 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
-def test_dask_local_cluster_of_two_workers(tmp_path):
+def unhashable(*args, **kwargs):
+    raise AssertionError("a task run's call was hashed to name it")
+
+
+def test_dask_local_cluster_of_two_workers(tmp_path, monkeypatch):
+    # Task runs go to Dask as impure calls: their key is fresh, not a hash of the task,
+    # its parameters and Prefect's context (`flows.dask_runner`).
+    monkeypatch.setattr("distributed.client.tokenize", unhashable)
     runner = make_task_runner("dask", workers=2)
     assert runner.cluster_kwargs["n_workers"] == 2
     dask_out, thread_out = tmp_path / "dask", tmp_path / "thread"
