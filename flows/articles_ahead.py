@@ -2,10 +2,13 @@
 
 An issue's articles task is submitted as soon as every batch that may hold its pages has
 finished (`flows.ready_issues`), so articles are built beside the later batches instead
-of after the last one. Issues go in groups of a few batches' pages (a task run has a cost
-of its own) that shrink, like the pages tasks (`flows.window.guided_groups`), to one
-batch's pages as the last batches run, so that the workers share the last ones. The pages parts are read where they are: staged by this run, or in the table
-(`flows.pages_step.pages_part_file`); the flow commits the pages only after these tasks.
+of after the last one; an issue wholly inside one batch is built by that batch's own task
+(`flows.batch_task`, told by `owned`). Issues go in groups of a few batches' pages (a
+task run has a cost of its own) that shrink, like the pages tasks
+(`flows.window.guided_groups`), to one batch's pages as the last batches run, so that
+the workers share the last ones. The pages parts are read where they are: staged by this
+run, or in the table (`flows.pages_step.pages_part_file`); the flow commits the pages
+only after these tasks.
 
 At the end (`finish`) the issues of the whole table are planned again from its batches
 (`plan_issues`): an issue built early counts only if its key (its parts) is one of them,
@@ -42,6 +45,7 @@ class ArticlesAhead:
         self.ready = ReadyIssues()
         self.stored = stored_issues(Path(output_dir))  # built by earlier runs, parts present
         self.submitted: set[str] = set()
+        self.built: dict[str, ArticlesSummary] = {}  # by the pages tasks
         self.futures: list = []
         self.queued: list[IssueRef] = []
 
@@ -59,8 +63,14 @@ class ArticlesAhead:
             self.ready.expect(index, chunk_issues(chunk, manifests, path_pattern))
         self.offer(self.ready.done(None, kept.values()))
 
+    def owned(self, index: Hashable) -> frozenset[tuple[str, str]]:
+        """The issues chunk `index` alone can hold: its task builds them (`flows.batch_task`)."""
+        return self.ready.alone(index)
+
     def batch_done(self, index: Hashable, outcome: BatchOutcome) -> None:
-        """Chunk `index` finished: submit what is ready now."""
+        """Chunk `index` finished (with the issues its task built): submit what is ready."""
+        self.built.update(outcome.articles)
+        self.submitted.update(outcome.articles)
         parts = [{"path": part.path, "issues": part.issues} for part in outcome.parts]
         self.offer(self.ready.done(index, [{"parts": parts}]))
 
@@ -93,6 +103,7 @@ class ArticlesAhead:
         self._submit(missing, self.batch_pages)
         self.queued = []
         built = {key: ArticlesSummary(**self.stored[key]) for key in refs if key in self.stored}
+        built |= {key: summary for key, summary in self.built.items() if key in refs}
         for future in self.futures:
             built |= {key: summary for key, summary in future.result().items() if key in refs}
         return built, sum(key not in self.stored for key in refs)

@@ -1,6 +1,6 @@
 """The pages step, in a worker: a batch of input files → finished, validated parts.
 
-`process_batches` reads each batch's files, cleans the pages, computes their metrics and
+`build_batch` (run by `flows.batch_task`) reads a batch's files, cleans the pages, computes their metrics and
 rows, judges every row by the pages suite's row-level rules (`expectations.row_checks`,
 no Great Expectations), groups the rows by partition (publication, year) and writes one
 part per partition into the staging folder (`qingyang.dataset.write_part`: temporary file,
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from prefect import get_run_logger, task
+from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from cleaners import load_profile
@@ -40,7 +40,6 @@ from flows.rows import clean_texts, page_table, replaced_by, row_order
 from qingyang import PIPELINE_VERSION
 from qingyang.dataset import part_bytes, partition_of, write_part
 from qingyang.fingerprint import cleaning_fingerprint
-from qingyang.heap import freeze_long_lived
 from qingyang.outputdir import STAGING_DIR
 from qingyang.parquet_io import write_bytes_atomic
 from qingyang.schema import PAGES_SCHEMA
@@ -80,6 +79,9 @@ class BatchOutcome:
     inputs: int = 0  # input files (or JSONL parts) in the batch, for progress
     rejected: tuple[Rejected, ...] = ()
     reused: bool = False
+    # Issues whose articles the batch's task built from its parts (`flows.batch_task`):
+    # {issue key: articles summary}.
+    articles: dict = field(default_factory=dict)
 
     def record(self) -> dict:
         """What `.cache/batches/<key>.json` keeps: the batch's result, not this run's read."""
@@ -247,22 +249,3 @@ def prune_stored_batch(output_dir: str, key: str, entry: dict, run_files: set[st
                        ) -> BatchOutcome:
     """A stored batch of which this run replaces some files, without their rows."""
     return prune_batch(Path(output_dir), key, entry, run_files)
-
-
-@task(name="process-batches", cache_policy=NO_CACHE)
-def process_batches(chunks: list[list[SourceFile]], profile: str | None,
-                    path_pattern: str | None, output_dir: str) -> list[BatchOutcome]:
-    """A few batches of input files → validated parts in staging, batch by batch (see
-    `build_batch`): one task run for them all, as a task run costs a process or Dask
-    worker ~0.1 s of CPU besides the batches' work."""
-    freeze_long_lived()  # a worker process's imports, at its first task (`qingyang.heap`)
-    logger = get_run_logger()
-    outcomes = []
-    for sources in chunks:
-        outcome = build_batch(sources, profile, path_pattern, Path(output_dir))
-        for item in outcome.rejected:
-            logger.warning("quarantined %s: %s", item.source_path, item.reason)
-        logger.info("%d pages, %d parts (%s)", outcome.pages, len(outcome.parts),
-                    "already in the table" if outcome.reused else "written")
-        outcomes.append(outcome)
-    return outcomes

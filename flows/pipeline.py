@@ -37,6 +37,7 @@ from expectations.table_checks import (
 from flows import progress
 from flows.articles_ahead import ArticlesAhead
 from flows.articles_step import ArticlesSummary, commit_articles
+from flows.batch_task import process_batches
 from flows.inputs import (
     Rejected,
     SourceFile,
@@ -45,13 +46,7 @@ from flows.inputs import (
     run_scope,
     source_chunks,
 )
-from flows.pages_step import (
-    PAGES_DIR,
-    BatchOutcome,
-    pages_part_file,
-    process_batches,
-    prune_stored_batch,
-)
+from flows.pages_step import PAGES_DIR, BatchOutcome, pages_part_file, prune_stored_batch
 from flows.store import (
     Committed,
     commit_pages,
@@ -173,15 +168,16 @@ def clean_batches(chunks: list[list[SourceFile]], profile: str | None, path_patt
     """Every batch through `process_batches`, in tasks of a few (`guided_groups`),
     BATCHES_AHEAD tasks at a time, each finished batch told to `articles`; progress
     reported."""
-    groups = guided_groups(chunks, BATCHES_PER_TASK, BATCH_GROUP_SHARE)
+    groups = guided_groups(list(enumerate(chunks)), BATCHES_PER_TASK, BATCH_GROUP_SHARE)
     inputs = sum(len(chunk) for chunk in chunks)
     in_the_ui = progress.PrefectProgress()
     progress.subscribe(in_the_ui)
     outcomes, done = [], 0
     progress.report("inputs", 0, inputs)
     try:
-        submit = lambda group: process_batches.submit(group, profile, path_pattern,  # noqa: E731
-                                                      output_dir)
+        submit = lambda group: process_batches.submit(  # noqa: E731
+            [chunk for _, chunk in group], profile, path_pattern, output_dir,
+            [articles.owned(index) for index, _ in group])
         for group_outcomes in bounded_map(submit, groups, BATCHES_AHEAD):
             for outcome in group_outcomes:
                 articles.batch_done(len(outcomes), outcome)  # the chunk's index

@@ -47,6 +47,14 @@ class ReadyIssues:
         else:
             self._may_hold.update(issues)
 
+    def alone(self, batch: Hashable) -> frozenset[Issue]:
+        """The issues only `batch` can hold a page of: expected for it and for no other
+        batch still to finish, with no page in a finished one."""
+        if self._unknown:
+            return frozenset()
+        return frozenset(issue for issue in self._pending.get(batch) or ()
+                         if self._may_hold[issue] == 1 and issue not in self._parts)
+
     def done(self, batch: Hashable | None, entries: Iterable[dict]) -> list[IssueRef]:
         """A batch finished with its manifest `entries` ({"parts": [{"path", "issues"}]});
         the issues ready now. `batch` None: entries of batches no one expected (stored)."""

@@ -18,19 +18,19 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
-def issue_spanning_batches(folder: Path) -> Path:
-    """Five seed pages; a front page (`a.txt`) and the page it jumps to (`z.txt`) one
-    issue, read first and last (batches of one page), three other issues between."""
+def issue_spanning_batches(folder: Path, second_page: str = "z.txt") -> Path:
+    """Five seed pages read in batches of one page: a front page (`a.txt`) and the page it
+    jumps to (`second_page`: read last, or next) one issue, three other issues besides."""
     folder.mkdir()
-    names = {"000_339827d637f5be4b.txt": "a.txt", "002_c19e41a243658389.txt": "b.txt",
-             "003_d94d03168ebcdc99.txt": "c.txt", "004_8883ae6c5903f225.txt": "d.txt",
-             "001_def52c3993fb5bee.txt": "z.txt"}
+    names = {"000_339827d637f5be4b.txt": "a.txt", "002_c19e41a243658389.txt": "c.txt",
+             "003_d94d03168ebcdc99.txt": "d.txt", "004_8883ae6c5903f225.txt": "e.txt",
+             "001_def52c3993fb5bee.txt": second_page}
     for seed, name in names.items():
         shutil.copy(SEEDS / seed, folder / name)
     (folder / "manifest.csv").write_text(
         "file,publication,issue_date,page\n"
-        "a.txt,许昌日报,2022-05-13,1\nz.txt,许昌日报,2022-05-13,2\n"
-        "b.txt,郑州日报,,\nc.txt,郑州日报,2022-01-14,1\nd.txt,郑州日报,2021-11-08,1\n", "utf-8")
+        f"a.txt,许昌日报,2022-05-13,1\n{second_page},许昌日报,2022-05-13,2\n"
+        "c.txt,郑州日报,,\nd.txt,郑州日报,2022-01-14,1\ne.txt,郑州日报,2021-11-08,1\n", "utf-8")
     return folder
 
 
@@ -51,13 +51,16 @@ def articles_parts(out: Path) -> dict[str, bytes]:
 
 
 def test_an_issue_s_articles_start_before_the_last_batch_ends(tmp_path, monkeypatch):
-    inputs = issue_spanning_batches(tmp_path / "in")
+    """The two-page issue is built by a task of its own once its second batch is done,
+    while later batches run; each issue inside one batch is built by that batch's task."""
+    inputs = issue_spanning_batches(tmp_path / "in", second_page="b.txt")
     monkeypatch.setattr(pipeline, "BATCHES_AHEAD", 1)  # the next batch waits for this one
     state = clean_pages([str(inputs)], str(tmp_path / "out"), batch_size=1, return_state=True)
     summary = state.result()
     runs = task_runs(state)
     batches, articles = runs["process-batches"], runs["build-issues-articles"]
     assert len(batches) == 5 and summary["batches"] == 5
+    assert len(articles) == 1  # the two-page issue; the other three with their pages
     assert articles[0].start_time < batches[-1].end_time  # built beside the later batches
     assert summary["issues"] == summary["issues_built"] == 4
 
@@ -69,6 +72,17 @@ def test_an_issue_s_articles_start_before_the_last_batch_ends(tmp_path, monkeypa
     figures = ("articles", "issues", "articles_stitched", "unmatched_jumps")
     assert [summary[k] for k in figures] == [whole[k] for k in figures]
     assert summary["articles_stitched"] >= 1  # the front page's story goes on on page 2
+
+
+def test_an_issue_in_the_first_and_last_batch_is_built_from_both(tmp_path):
+    inputs = issue_spanning_batches(tmp_path / "in")
+    state = clean_pages([str(inputs)], str(tmp_path / "out"), batch_size=1, return_state=True)
+    summary = state.result()
+    (articles,) = task_runs(state)["build-issues-articles"]
+    assert articles.start_time > task_runs(state)["process-batches"][-1].start_time
+    whole = clean_pages([str(inputs)], str(tmp_path / "whole"), batch_size=10**6)
+    assert articles_parts(tmp_path / "out") == articles_parts(tmp_path / "whole")
+    assert summary["articles_stitched"] == whole["articles_stitched"] >= 1
 
 
 def test_a_rerun_builds_no_issue_and_a_changed_page_rebuilds_its_issue_only(tmp_path):

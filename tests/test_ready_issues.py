@@ -51,6 +51,17 @@ def test_stored_issues_are_ready_at_once_unless_a_batch_may_add_to_them():
     assert ready.done(0, [entry(("p0", [(*B, 1)]))]) == [IssueRef(*B, ("p0", "s0"))]
 
 
+def test_an_issue_only_one_batch_can_hold_is_that_batch_s_alone():
+    ready = ReadyIssues()
+    ready.expect(0, frozenset({A, B}))
+    ready.expect(1, frozenset({B}))
+    assert ready.alone(0) == {A} and ready.alone(1) == set()
+    ready.done(None, [entry(("s0", [(*A, 1)]))])  # the table holds a page of A already
+    assert ready.alone(0) == set()
+    ready.expect(2, None)
+    assert ready.alone(1) == set()  # batch 2 may hold any issue
+
+
 ISSUES = st.sampled_from([A, B, ("报", "2024-01-03"), (None, None)])
 
 
