@@ -264,10 +264,37 @@ def article_columns(records: list[ArticleRecord]) -> dict[str, list]:
     return columns
 
 
-def build_issues(output_dir: Path, refs: list[IssueRef]) -> dict[str, ArticlesSummary]:
-    """{key: summary} of each of `refs` built by `build_issue`, their pages read together."""
-    return {ref.key(): build_issue(output_dir, ref, rows)
-            for ref, rows in zip(refs, issues_rows(output_dir, refs), strict=True)}
+def build_issues(output_dir: Path, refs: list[IssueRef], table: pa.Table | None = None
+                 ) -> dict[str, ArticlesSummary]:
+    """{key: summary} of each of `refs` built by `build_issue`, their pages read together
+    from their parts, or taken from `table`: the rows of the one batch that wrote every
+    part they name (`issues_rows_in`)."""
+    rows = issues_rows(output_dir, refs) if table is None else issues_rows_in(table, refs)
+    return {ref.key(): build_issue(output_dir, ref, found)
+            for ref, found in zip(refs, rows, strict=True)}
+
+
+def issues_rows_in(table: pa.Table, refs: list[IssueRef]) -> list[list[dict]]:
+    """What `issues_rows` reads back of `refs` from their parts, from `table`, the rows
+    of the batch that wrote them all (a part holds its batch's rows of one partition)."""
+    rows = table.select(ISSUE_COLUMNS).to_pylist()
+    found: list[list[dict]] = []
+    for ref in refs:
+        if ref.loose:
+            partition = ref.parts[0].rpartition("/")[0]  # "publication=…/year=…/part-….parquet"
+            chosen = [row for row in rows if _is_loose(row)
+                      and partition_of(row["publication"], row["issue_date"]) == partition]
+        else:
+            chosen = [row for row in rows if row["publication"] == ref.publication
+                      and row["issue_date"] is not None
+                      and row["issue_date"].isoformat() == ref.issue_date]
+        found.append(sorted(chosen, key=lambda row: (row["source_path"], row["doc_id"])))
+    return found
+
+
+def _is_loose(row: dict) -> bool:
+    """A page of no issue: no publication (or an empty one) or no issue_date."""
+    return not row["publication"] or row["issue_date"] is None
 
 
 def build_issue(output_dir: Path, ref: IssueRef, rows: list[dict]) -> ArticlesSummary:

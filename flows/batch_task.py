@@ -2,8 +2,8 @@
 articles of the issues those parts complete.
 
 Each batch is built on its own (`flows.pages_step.build_batch`). An issue wholly inside
-one batch is then built from the parts the batch just staged (`flows.articles_step`), in
-the same task run: the pages with no publication or date (an issue per part), and each
+one batch is then built from the rows the batch just wrote to its parts
+(`flows.articles_step`, not read back), in the same task run: the pages with no publication or date (an issue per part), and each
 issue the flow says no other batch can hold (`owned`: its files' metadata names it for no
 other batch still to run, and the table holds no page of it). A task run costs a process
 or Dask worker ~0.1 s of CPU and the flow's process a submit; these issues need neither.
@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.articles_step import IssueRef, build_issues
 from flows.inputs import SourceFile
-from flows.pages_step import BatchOutcome, build_batch
+from flows.pages_step import BatchOutcome, build_batch_rows
 from qingyang.heap import freeze_long_lived
 
 
@@ -48,13 +48,13 @@ def process_batches(chunks: list[list[SourceFile]], profile: str | None,
     logger = get_run_logger()
     outcomes = []
     for sources, alone in zip(chunks, owned, strict=True):
-        outcome = build_batch(sources, profile, path_pattern, Path(output_dir))
+        outcome, table = build_batch_rows(sources, profile, path_pattern, Path(output_dir))
         for item in outcome.rejected:
             logger.warning("quarantined %s: %s", item.source_path, item.reason)
         logger.info("%d pages, %d parts (%s)", outcome.pages, len(outcome.parts),
                     "already in the table" if outcome.reused else "written")
         refs = [] if outcome.reused else own_issues(outcome, alone)
         if refs:
-            outcome = replace(outcome, articles=build_issues(Path(output_dir), refs))
+            outcome = replace(outcome, articles=build_issues(Path(output_dir), refs, table))
         outcomes.append(outcome)
     return outcomes

@@ -207,26 +207,32 @@ def files_of(pages: list[Page]) -> tuple[str, ...]:
 def build_batch(sources: list[SourceFile], profile: str | None, path_pattern: str | None,
                 output_dir: Path) -> BatchOutcome:
     """Read, clean, judge and write one batch (or find it already written); no Prefect."""
+    return build_batch_rows(sources, profile, path_pattern, output_dir)[0]
+
+
+def build_batch_rows(sources: list[SourceFile], profile: str | None, path_pattern: str | None,
+                     output_dir: Path) -> tuple[BatchOutcome, pa.Table | None]:
+    """`build_batch`, and the rows it wrote to its parts (None when it wrote none)."""
     output_dir = Path(output_dir)
     pages, rejected = read_pages(sources, path_pattern, load_profile(profile).max_page_chars)
     read = {"pages": len(pages), "bytes_read": sum(page.n_bytes for page in pages),
             "inputs": len(sources), "rejected": tuple(rejected)}
     if not pages:
-        return BatchOutcome(key="", files=(), parts=(), **read)
+        return BatchOutcome(key="", files=(), parts=(), **read), None
     key = batch_key(pages, profile)
     record = recorded(output_dir, key)
     if record is not None:
         parts = tuple(PartInfo(p["path"], p["rows"], p["invalid"],
                                tuple(tuple(i) for i in p["issues"])) for p in record["parts"])
         return BatchOutcome(key, tuple(record["files"]), parts, record["failures"], reused=True,
-                            **read)
+                            **read), None
     table, failures = judged_rows(pages, profile)
     parts = write_parts(output_dir, table)
     failures = {name: [list(item) for item in failing] for name, failing in failures.items()}
     outcome = BatchOutcome(key, files_of(pages), parts, failures, **read)
     text = json.dumps(outcome.record(), ensure_ascii=False, sort_keys=True)
     write_bytes_atomic(output_dir / RECORDS_DIR / f"{key}.json", text.encode())
-    return outcome
+    return outcome, table
 
 
 def prune_batch(output_dir: Path, key: str, entry: dict, run_files: set[str]) -> BatchOutcome:

@@ -96,3 +96,20 @@ def test_a_rerun_builds_no_issue_and_a_changed_page_rebuilds_its_issue_only(tmp_
         page.write("\n本报讯 郑州市召开会议。\n")
     changed = clean_pages([str(inputs)], str(out), batch_size=1)
     assert changed["issues_built"] == 1 and changed["issues"] == 4
+
+
+def test_a_batch_s_rows_are_the_rows_its_parts_read_back(tmp_path):
+    """An issue built in its batch's task takes its rows from the batch's table: the same
+    rows, in the same order, as reading them back from the parts gives."""
+    from flows.articles_step import issues_rows, issues_rows_in
+    from flows.batch_task import own_issues
+    from flows.inputs import discover
+    from flows.pages_step import build_batch_rows
+
+    inputs = issue_spanning_batches(tmp_path / "in")
+    (inputs / "f.txt").write_text("本报讯 没有刊名的一页。\n", "utf-8")  # no publication
+    outcome, table = build_batch_rows(discover([str(inputs)]), None, None, tmp_path / "out")
+    issues = {(pub, day) for part in outcome.parts for pub, day, _ in part.issues if pub and day}
+    refs = own_issues(outcome, frozenset(issues))
+    assert sum(ref.loose for ref in refs) == 2 and len(refs) == 5  # two loose parts, 3 issues
+    assert issues_rows_in(table, refs) == issues_rows(tmp_path / "out", refs)
