@@ -1,10 +1,12 @@
 """The articles step: issue by issue, each reading only its issue's pages.
 
 An issue is the pages sharing a publication and an issue_date. The flow plans the issues
-from the pages table's manifest alone (each part lists its issues: `flows.pages_step`),
+from the batches' manifest entries alone (each part lists its issues: `flows.pages_step`),
+as soon as the batches that may hold an issue's pages are done (`flows.articles_ahead`),
 groups consecutive issues into tasks of a few batches of pages (`issue_groups`), and a
 worker builds each issue of its group (`build_issue`): the issues' rows read from the
-parts that hold them (text columns only, once for the group), its pages segmented
+parts that hold them (staged by the run, or in the table; text columns only, once for
+the group), its pages segmented
 (`articles.segmentation`), jump-continued stories stitched (`articles.stitching`) and the
 articles staged as parts of the partitioned `articles/` table. A page whose publication
 or issue_date is null cannot be shown to belong with any other page, so it is an issue
@@ -41,7 +43,7 @@ from cleaners.pagelabels import page_order
 from expectations.articles_suite import KEY_COLUMN, rule_columns
 from expectations.articles_suite import row_rules as articles_row_rules
 from expectations.row_checks import failing_rows
-from flows.pages_step import PAGES_DIR
+from flows.pages_step import PAGES_DIR, pages_part_file
 from qingyang import PIPELINE_VERSION
 from qingyang.dataset import (
     move_part,
@@ -207,9 +209,10 @@ def issues_rows(output_dir: Path, refs: list[IssueRef]) -> list[list[dict]]:
 
 
 def _read(output_dir: Path, parts, wanted: ds.Expression) -> list[dict]:
-    """ISSUE_COLUMNS of the rows of the pages parts `parts` that `wanted` holds for."""
+    """ISSUE_COLUMNS of the rows of the pages parts `parts` that `wanted` holds for (staged
+    by this run, or in the table)."""
     import pyarrow.dataset as ds
-    files = [str(Path(output_dir) / PAGES_DIR / path) for path in sorted(parts)]
+    files = [str(pages_part_file(output_dir, path)) for path in sorted(parts)]
     dataset = ds.dataset(files, schema=PAGES_SCHEMA, format="parquet")
     return dataset.to_table(columns=ISSUE_COLUMNS, filter=wanted).to_pylist()
 
@@ -261,10 +264,37 @@ def article_columns(records: list[ArticleRecord]) -> dict[str, list]:
     return columns
 
 
-def build_issues(output_dir: Path, refs: list[IssueRef]) -> dict[str, ArticlesSummary]:
-    """{key: summary} of each of `refs` built by `build_issue`, their pages read together."""
-    return {ref.key(): build_issue(output_dir, ref, rows)
-            for ref, rows in zip(refs, issues_rows(output_dir, refs), strict=True)}
+def build_issues(output_dir: Path, refs: list[IssueRef], table: pa.Table | None = None
+                 ) -> dict[str, ArticlesSummary]:
+    """{key: summary} of each of `refs` built by `build_issue`, their pages read together
+    from their parts, or taken from `table`: the rows of the one batch that wrote every
+    part they name (`issues_rows_in`)."""
+    rows = issues_rows(output_dir, refs) if table is None else issues_rows_in(table, refs)
+    return {ref.key(): build_issue(output_dir, ref, found)
+            for ref, found in zip(refs, rows, strict=True)}
+
+
+def issues_rows_in(table: pa.Table, refs: list[IssueRef]) -> list[list[dict]]:
+    """What `issues_rows` reads back of `refs` from their parts, from `table`, the rows
+    of the batch that wrote them all (a part holds its batch's rows of one partition)."""
+    rows = table.select(ISSUE_COLUMNS).to_pylist()
+    found: list[list[dict]] = []
+    for ref in refs:
+        if ref.loose:
+            partition = ref.parts[0].rpartition("/")[0]  # "publication=…/year=…/part-….parquet"
+            chosen = [row for row in rows if _is_loose(row)
+                      and partition_of(row["publication"], row["issue_date"]) == partition]
+        else:
+            chosen = [row for row in rows if row["publication"] == ref.publication
+                      and row["issue_date"] is not None
+                      and row["issue_date"].isoformat() == ref.issue_date]
+        found.append(sorted(chosen, key=lambda row: (row["source_path"], row["doc_id"])))
+    return found
+
+
+def _is_loose(row: dict) -> bool:
+    """A page of no issue: no publication (or an empty one) or no issue_date."""
+    return not row["publication"] or row["issue_date"] is None
 
 
 def build_issue(output_dir: Path, ref: IssueRef, rows: list[dict]) -> ArticlesSummary:

@@ -87,13 +87,14 @@ def make_task_runner(kind: str, workers: int, dask_address: str | None = None):
 
         return ProcessPoolTaskRunner(max_workers=workers)
     if kind == "dask":
-        from prefect_dask import DaskTaskRunner
+        from flows.dask_runner import UnhashedDaskTaskRunner
 
         if dask_address:
-            return DaskTaskRunner(address=dask_address)
+            return UnhashedDaskTaskRunner(address=dask_address)
         start_dask_worker_template()
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
-                                              "dashboard_address": None})
+        return UnhashedDaskTaskRunner(cluster_kwargs={"n_workers": workers,
+                                                      "threads_per_worker": 1,
+                                                      "dashboard_address": None})
     raise ValueError(f"unknown task runner {kind!r}")
 
 
@@ -108,16 +109,24 @@ def start_dask_worker_template() -> None:
     """Local Dask workers forked from one template process that has imported the flow's
     modules (multiprocessing's forkserver), started now: the imports (~2 s of CPU) are
     paid once, beside this process's start-up, not by each worker at its first task.
-    Also, the nannies (in this process) read their workers' memory every second."""
+    Also, the nannies (in this process) read their workers' memory every second.
+
+    Dask, at its first worker, would set the template's preload to its own list, and to
+    make it import here each package it names (pandas among them: ~0.3 s of this
+    process's CPU, which never needs pandas); told its preload is set, it leaves ours."""
     import multiprocessing.forkserver
 
     import dask
-    from distributed.utils import get_mp_context
+    import distributed.utils
 
     dask.config.set({"distributed.worker.multiprocessing-method": "forkserver",
                      "distributed.worker.memory.monitor-interval":
                          DASK_MEMORY_MONITOR_INTERVAL})
-    get_mp_context().set_forkserver_preload(list(DASK_WORKER_PRELOAD))  # after Dask's own
+    if hasattr(distributed.utils, "_forkserver_preload_set"):
+        distributed.utils._forkserver_preload_set = True
+    else:  # another distributed: its own list first, then ours over it
+        distributed.utils.get_mp_context()
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(DASK_WORKER_PRELOAD))
     multiprocessing.forkserver.ensure_running()
 
 

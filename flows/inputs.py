@@ -307,6 +307,26 @@ def with_own_fields(shared: dict, own: dict | None) -> dict:
     return chosen
 
 
+def chunk_issues(chunk: list[SourceFile], manifests: dict[str, dict], path_pattern: str | None
+                 ) -> frozenset[tuple[str, str]] | None:
+    """The issues (publication, ISO issue_date) the pages of `chunk` can belong to, known
+    before reading them: a text or engine file's pages have its file's metadata (manifest,
+    path pattern). None when they cannot be known: a JSONL row may name its own, or the
+    manifest does not read. Pages without both fields belong to no issue and are left out.
+    """
+    found = set()
+    for source in chunk:
+        if source.kind == "jsonl":
+            return None
+        try:
+            meta = with_own_fields(file_metadata(source, manifests, path_pattern), None)
+        except (OSError, ValueError, csv.Error):  # UnreadableInput is a ValueError
+            return None  # the reading task meets it and says so; here: unknown
+        if meta["publication"] and meta["issue_date"] is not None:
+            found.add((meta["publication"], meta["issue_date"].isoformat()))
+    return frozenset(found)
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

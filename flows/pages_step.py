@@ -1,6 +1,6 @@
 """The pages step, in a worker: a batch of input files → finished, validated parts.
 
-`process_batches` reads each batch's files, cleans the pages, computes their metrics and
+`build_batch` (run by `flows.batch_task`) reads a batch's files, cleans the pages, computes their metrics and
 rows, judges every row by the pages suite's row-level rules (`expectations.row_checks`,
 no Great Expectations), groups the rows by partition (publication, year) and writes one
 part per partition into the staging folder (`qingyang.dataset.write_part`: temporary file,
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from prefect import get_run_logger, task
+from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from cleaners import load_profile
@@ -40,7 +40,6 @@ from flows.rows import clean_texts, page_table, replaced_by, row_order
 from qingyang import PIPELINE_VERSION
 from qingyang.dataset import part_bytes, partition_of, write_part
 from qingyang.fingerprint import cleaning_fingerprint
-from qingyang.heap import freeze_long_lived
 from qingyang.outputdir import STAGING_DIR
 from qingyang.parquet_io import write_bytes_atomic
 from qingyang.schema import PAGES_SCHEMA
@@ -80,6 +79,9 @@ class BatchOutcome:
     inputs: int = 0  # input files (or JSONL parts) in the batch, for progress
     rejected: tuple[Rejected, ...] = ()
     reused: bool = False
+    # Issues whose articles the batch's task built from its parts (`flows.batch_task`):
+    # {issue key: articles summary}.
+    articles: dict = field(default_factory=dict)
 
     def record(self) -> dict:
         """What `.cache/batches/<key>.json` keeps: the batch's result, not this run's read."""
@@ -144,6 +146,14 @@ def recorded(output_dir: Path, key: str) -> dict | None:
     return record
 
 
+def pages_part_file(output_dir: Path, path: str) -> Path:
+    """Where a pages part of this run is read before the commit: staged by one of its
+    batches, else in the table (a batch found already written). A part's name is its
+    content's hash: the same name, the same bytes."""
+    staged = Path(output_dir) / STAGED_PAGES / path
+    return staged if staged.is_file() else Path(output_dir) / PAGES_DIR / path
+
+
 def judged_rows(pages: list[Page], profile: str | None) -> tuple[pa.Table, dict[str, list]]:
     """The batch's rows in `row_order`, cleaned and judged (valid, failed_expectations),
     and {rule name: [(doc_id, value)]} of the rows failing a rule."""
@@ -197,26 +207,32 @@ def files_of(pages: list[Page]) -> tuple[str, ...]:
 def build_batch(sources: list[SourceFile], profile: str | None, path_pattern: str | None,
                 output_dir: Path) -> BatchOutcome:
     """Read, clean, judge and write one batch (or find it already written); no Prefect."""
+    return build_batch_rows(sources, profile, path_pattern, output_dir)[0]
+
+
+def build_batch_rows(sources: list[SourceFile], profile: str | None, path_pattern: str | None,
+                     output_dir: Path) -> tuple[BatchOutcome, pa.Table | None]:
+    """`build_batch`, and the rows it wrote to its parts (None when it wrote none)."""
     output_dir = Path(output_dir)
     pages, rejected = read_pages(sources, path_pattern, load_profile(profile).max_page_chars)
     read = {"pages": len(pages), "bytes_read": sum(page.n_bytes for page in pages),
             "inputs": len(sources), "rejected": tuple(rejected)}
     if not pages:
-        return BatchOutcome(key="", files=(), parts=(), **read)
+        return BatchOutcome(key="", files=(), parts=(), **read), None
     key = batch_key(pages, profile)
     record = recorded(output_dir, key)
     if record is not None:
         parts = tuple(PartInfo(p["path"], p["rows"], p["invalid"],
                                tuple(tuple(i) for i in p["issues"])) for p in record["parts"])
         return BatchOutcome(key, tuple(record["files"]), parts, record["failures"], reused=True,
-                            **read)
+                            **read), None
     table, failures = judged_rows(pages, profile)
     parts = write_parts(output_dir, table)
     failures = {name: [list(item) for item in failing] for name, failing in failures.items()}
     outcome = BatchOutcome(key, files_of(pages), parts, failures, **read)
     text = json.dumps(outcome.record(), ensure_ascii=False, sort_keys=True)
     write_bytes_atomic(output_dir / RECORDS_DIR / f"{key}.json", text.encode())
-    return outcome
+    return outcome, table
 
 
 def prune_batch(output_dir: Path, key: str, entry: dict, run_files: set[str]) -> BatchOutcome:
@@ -239,22 +255,3 @@ def prune_stored_batch(output_dir: str, key: str, entry: dict, run_files: set[st
                        ) -> BatchOutcome:
     """A stored batch of which this run replaces some files, without their rows."""
     return prune_batch(Path(output_dir), key, entry, run_files)
-
-
-@task(name="process-batches", cache_policy=NO_CACHE)
-def process_batches(chunks: list[list[SourceFile]], profile: str | None,
-                    path_pattern: str | None, output_dir: str) -> list[BatchOutcome]:
-    """A few batches of input files → validated parts in staging, batch by batch (see
-    `build_batch`): one task run for them all, as a task run costs a process or Dask
-    worker ~0.1 s of CPU besides the batches' work."""
-    freeze_long_lived()  # a worker process's imports, at its first task (`qingyang.heap`)
-    logger = get_run_logger()
-    outcomes = []
-    for sources in chunks:
-        outcome = build_batch(sources, profile, path_pattern, Path(output_dir))
-        for item in outcome.rejected:
-            logger.warning("quarantined %s: %s", item.source_path, item.reason)
-        logger.info("%d pages, %d parts (%s)", outcome.pages, len(outcome.parts),
-                    "already in the table" if outcome.reused else "written")
-        outcomes.append(outcome)
-    return outcomes

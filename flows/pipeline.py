@@ -1,5 +1,6 @@
-"""The `clean_pages` flow: discover → batches (read, clean, validate, write parts) → commit →
-table checks → quarantine → articles per issue → reports → summary.
+"""The `clean_pages` flow: discover → batches (read, clean, validate, write parts), and
+articles per issue as soon as its pages are written → table checks → commit → quarantine →
+reports → summary.
 
 Workers do the work: a task per batch of pages (never per page: a task run costs ~65 ms
 of CPU in a process worker, ~3 ms in a thread) takes its files from read to validated
@@ -7,9 +8,11 @@ Parquet parts in staging (`flows.pages_step`); batches are submitted a bounded w
 ahead (`flows.window`), so memory holds a few batches' results (names and counts), never
 the pages. The flow's process only schedules and commits (`flows.store`): it moves parts
 into place and writes the manifest; it never touches a page's text. Articles are built
-issue by issue, a few batches of pages' issues a task (`flows.articles_step`); the table
-checks run in workers too. A run holds the output folder's lock (`qingyang.outputdir`)
-from start to end.
+issue by issue, a few batches of pages' issues a task (`flows.articles_step`), each
+submitted once the batches that may hold its pages have finished (`flows.articles_ahead`),
+so they run beside the later batches; they read the staged parts, so the pages are
+committed after them. The table checks run in workers too. A run holds the output
+folder's lock (`qingyang.outputdir`) from start to end.
 """
 
 import time
@@ -32,14 +35,9 @@ from expectations.table_checks import (
     table_outcomes,
 )
 from flows import progress
-from flows.articles_step import (
-    ArticlesSummary,
-    build_issues_articles,
-    commit_articles,
-    issue_groups,
-    plan_issues,
-    stored_issues,
-)
+from flows.articles_ahead import ArticlesAhead
+from flows.articles_step import ArticlesSummary, commit_articles
+from flows.batch_task import process_batches
 from flows.inputs import (
     Rejected,
     SourceFile,
@@ -48,7 +46,7 @@ from flows.inputs import (
     run_scope,
     source_chunks,
 )
-from flows.pages_step import PAGES_DIR, BatchOutcome, process_batches, prune_stored_batch
+from flows.pages_step import PAGES_DIR, BatchOutcome, pages_part_file, prune_stored_batch
 from flows.store import (
     Committed,
     commit_pages,
@@ -57,6 +55,7 @@ from flows.store import (
     split_stored,
     stored_batches,
     sweep_uncommitted,
+    table_batches,
     write_quarantine,
 )
 from flows.summary import RunSummary, summary_markdown
@@ -78,7 +77,9 @@ BATCHES_PER_TASK = 4
 BATCH_GROUP_SHARE = 4
 # Pages in an articles task, in batches: building a page's articles costs about a fifth
 # of reading, cleaning and writing it, and a task run costs ~65 ms of CPU in a process
-# worker, so a task of four batches' issues is about as long as a batch's.
+# worker, so a task of four batches' issues is about as long as a batch's. Fewer as the
+# last batches run (a quarter of the batches left, as for the pages tasks), so that the
+# workers share the last issues.
 ISSUE_GROUP_BATCHES = 4
 
 
@@ -92,8 +93,9 @@ def discover_inputs(inputs: list[str], batch_size: int) -> list[SourceFile]:
 
 @task(name="check-pages-table", cache_policy=NO_CACHE)
 def check_pages_table(output_dir: str, outcomes: list[BatchOutcome]) -> Validation | None:
-    """The pages suite over this run's parts: the workers' row verdicts, and row count,
-    columns and unique doc_id checked on the parts (metadata, DuckDB)."""
+    """The pages suite over this run's parts (staged, or in the table): the workers' row
+    verdicts, and row count, columns and unique doc_id checked on the parts (metadata,
+    DuckDB)."""
     parts = [part.path for outcome in outcomes for part in outcome.parts]
     pages = sum(outcome.pages for outcome in outcomes)
     if not pages:
@@ -103,7 +105,7 @@ def check_pages_table(output_dir: str, outcomes: list[BatchOutcome]) -> Validati
         for name, failing in outcome.failures.items():
             failures.setdefault(name, []).extend(failing)
     started = time.perf_counter()
-    table = table_outcomes([Path(output_dir) / PAGES_DIR / path for path in parts], pages)
+    table = table_outcomes([pages_part_file(Path(output_dir), path) for path in parts], pages)
     return run_validation(table, failures, pages, seconds=time.perf_counter() - started)
 
 
@@ -161,41 +163,30 @@ def publish_summary(summary: RunSummary, validation: Validation | None,
                                      description=f"{what} suite: result per expectation")
 
 
-def clean_batches(sources: list[SourceFile], profile: str | None, path_pattern: str | None,
-                  batch_size: int, output_dir: str) -> list[BatchOutcome]:
+def clean_batches(chunks: list[list[SourceFile]], profile: str | None, path_pattern: str | None,
+                  output_dir: str, articles: ArticlesAhead) -> list[BatchOutcome]:
     """Every batch through `process_batches`, in tasks of a few (`guided_groups`),
-    BATCHES_AHEAD tasks at a time; progress reported."""
-    groups = guided_groups(source_chunks(sources, batch_size), BATCHES_PER_TASK,
-                           BATCH_GROUP_SHARE)
+    BATCHES_AHEAD tasks at a time, each finished batch told to `articles`; progress
+    reported."""
+    groups = guided_groups(list(enumerate(chunks)), BATCHES_PER_TASK, BATCH_GROUP_SHARE)
+    inputs = sum(len(chunk) for chunk in chunks)
     in_the_ui = progress.PrefectProgress()
     progress.subscribe(in_the_ui)
     outcomes, done = [], 0
-    progress.report("inputs", 0, len(sources))
+    progress.report("inputs", 0, inputs)
     try:
-        submit = lambda group: process_batches.submit(group, profile, path_pattern,  # noqa: E731
-                                                      output_dir)
+        submit = lambda group: process_batches.submit(  # noqa: E731
+            [chunk for _, chunk in group], profile, path_pattern, output_dir,
+            [articles.owned(index) for index, _ in group])
         for group_outcomes in bounded_map(submit, groups, BATCHES_AHEAD):
-            outcomes += group_outcomes
+            for outcome in group_outcomes:
+                articles.batch_done(len(outcomes), outcome)  # the chunk's index
+                outcomes.append(outcome)
             done += sum(outcome.inputs for outcome in group_outcomes)
-            progress.report("inputs", done, len(sources))
+            progress.report("inputs", done, inputs)
     finally:
         progress.unsubscribe(in_the_ui)
     return outcomes
-
-
-def articles_per_issue(output_dir: str, batch_size: int) -> tuple[ArticlesSummary, int]:
-    """The issues whose pages changed built in tasks of about ISSUE_GROUP_BATCHES batches
-    of pages (the others keep their parts), then the commit; the table's totals and the
-    issues built."""
-    refs = {ref.key(): ref for ref in plan_issues(stored_batches(Path(output_dir)))}
-    built = {key: ArticlesSummary(**entry) for key, entry in stored_issues(Path(output_dir)).items()
-             if key in refs}
-    todo = [ref for key, ref in refs.items() if key not in built]
-    submit = lambda group: build_issues_articles.submit(output_dir, group)  # noqa: E731
-    for group_built in bounded_map(submit, issue_groups(todo, ISSUE_GROUP_BATCHES * batch_size),
-                                  BATCHES_AHEAD):
-        built |= group_built
-    return commit_issues(output_dir, built), len(todo)
 
 
 def describe(validation: Validation | None, policy: Policy, fails: bool,
@@ -265,15 +256,20 @@ def clean_pages(inputs: list[str], output_dir: str = "output", profile: str | No
         sources = discover_inputs(inputs, batch_size)
         run_files = run_scope(inputs, sources)
         kept, partial = split_stored(stored_batches(Path(output_dir)), run_files)
-        outcomes = clean_batches(sources, profile, path_pattern, batch_size, output_dir)
         pruned = [prune_stored_batch.submit(output_dir, key, entry, run_files)
                   for key, entry in partial.items()]
-        retire_folder(Path(output_dir) / REPORTS_DIR)  # no report of a table that changed
-        committed = commit_pages(Path(output_dir), kept,
-                                 outcomes + [future.result() for future in pruned])
+        chunks = source_chunks(sources, batch_size)
+        ahead = ArticlesAhead(output_dir, batch_size, ISSUE_GROUP_BATCHES, BATCH_GROUP_SHARE)
+        ahead.expect(kept, partial, chunks, path_pattern)
+        outcomes = clean_batches(chunks, profile, path_pattern, output_dir, ahead)
         checked = check_pages_table.submit(output_dir, outcomes)  # beside the articles tasks
+        pruned = [future.result() for future in pruned]
+        built, issues_built = ahead.finish(table_batches(kept, outcomes + pruned))
+        checked.wait()  # it reads staged parts: done before the commit moves them
+        retire_folder(Path(output_dir) / REPORTS_DIR)  # no report of a table that changed
+        committed = commit_pages(Path(output_dir), kept, outcomes + pruned)
         quarantine(output_dir, [r for o in outcomes for r in o.rejected], run_files)
-        articles = articles_per_issue(output_dir, batch_size)
+        articles = commit_issues(output_dir, built), issues_built
         articles_validation = check_articles_table.submit(output_dir, articles[0]).result()
         validation = write_reports.submit(output_dir, checked.result()).result()
     pages_fail = validation is not None and validation.fails_run(policy)

@@ -92,17 +92,23 @@ def split_stored(batches: dict[str, dict], run_files: set[str]
     return kept, partial
 
 
+def table_batches(kept: dict[str, dict], outcomes: list[BatchOutcome]) -> dict[str, dict]:
+    """The manifest's batches after a commit of `outcomes` beside `kept`, by key."""
+    batches = dict(kept)
+    for outcome in outcomes:
+        if outcome.parts:
+            batches[outcome.key] = {"files": list(outcome.files),
+                                    "parts": [asdict(part) for part in outcome.parts]}
+    return dict(sorted(batches.items()))
+
+
 def commit_pages(output_dir: Path, kept: dict[str, dict], outcomes: list[BatchOutcome]
                  ) -> Committed:
     """Move the new parts of `outcomes` into the table, write the manifest of `kept` and
     `outcomes`' batches, then remove the parts and batch records no batch names."""
     output_dir = Path(output_dir)
-    batches = dict(kept)
+    batches = table_batches(kept, outcomes)
     for outcome in outcomes:
-        if not outcome.parts:
-            continue
-        batches[outcome.key] = {"files": list(outcome.files),
-                                "parts": [asdict(part) for part in outcome.parts]}
         if outcome.reused:
             continue
         for part in outcome.parts:
@@ -110,7 +116,6 @@ def commit_pages(output_dir: Path, kept: dict[str, dict], outcomes: list[BatchOu
             if part.invalid:
                 _move_staged(output_dir / STAGED_QUARANTINE / part.path,
                              output_dir / QUARANTINE_PAGES_DIR / part.path)
-    batches = dict(sorted(batches.items()))
     write_manifest(output_dir / PAGES_DIR, {"batches": batches})
     for staged in (STAGED_PAGES, STAGED_QUARANTINE):  # empty now: only folders are left
         shutil.rmtree(output_dir / staged, ignore_errors=True)

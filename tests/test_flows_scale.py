@@ -12,7 +12,14 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
-def test_dask_local_cluster_of_two_workers(tmp_path):
+def unhashable(*args, **kwargs):
+    raise AssertionError("a task run's call was hashed to name it")
+
+
+def test_dask_local_cluster_of_two_workers(tmp_path, monkeypatch):
+    # Task runs go to Dask as impure calls: their key is fresh, not a hash of the task,
+    # its parameters and Prefect's context (`flows.dask_runner`).
+    monkeypatch.setattr("distributed.client.tokenize", unhashable)
     runner = make_task_runner("dask", workers=2)
     assert runner.cluster_kwargs["n_workers"] == 2
     dask_out, thread_out = tmp_path / "dask", tmp_path / "thread"
@@ -51,3 +58,27 @@ def test_cron_deployment_has_scheduled_runs():
     scheduled = sorted(run.expected_start_time for run in runs if run.state.is_scheduled())
     assert len(scheduled) >= 3
     assert all((t.hour, t.minute) == (2, 0) for t in scheduled)
+
+
+STARTS_DASK_WORKERS = """
+import sys
+from flows.commands import make_task_runner
+with make_task_runner("dask", workers=1) as runner:
+    workers = len(runner.client.scheduler_info()["workers"])
+print(workers, "pandas" in sys.modules)
+"""
+
+
+def test_starting_local_dask_workers_imports_no_pandas_here():
+    """The local workers fork from a template that imports what they need; the process
+    starting them (the CLI's) imports none of it on Dask's behalf."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", STARTS_DASK_WORKERS], capture_output=True,
+                          text=True, timeout=300, cwd=root,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "False"]

@@ -29,6 +29,8 @@ SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
 KILL_POINTS = {
     "staging": ("flows.pages_step", "write_parts", "after"),
     "write": ("qingyang.parquet_io", "_sync", "part-tmp"),
+    # An issue's articles being built from staged parts, before the pages commit.
+    "early-articles": ("flows.articles_step", "build_issues", "before"),
     "commit": ("flows.store", "write_manifest", "before"),  # parts moved in, no manifest yet
     "articles": ("flows.pipeline", "commit_issues", "before"),
     "reports": ("flows.pipeline", "check_articles_table.fn", "before"),  # a task run in a worker
