@@ -10,6 +10,7 @@ itself is `layout.cuts`'s; a line merged across a gutter with no word boxes is n
 column it starts in for it (`narrow_merged`). The boxes are those of the straightened page (`layout.skew`).
 """
 
+from bisect import bisect_left, bisect_right
 from itertools import pairwise
 from statistics import median
 
@@ -288,7 +289,23 @@ def split_at_word_gaps(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
     return out, cut
 
 
-def _side_by_side(boxes: list[Box], idx: list[int], h: float, merged: int) -> bool:
+class RowIndex:
+    """The lines' boxes by their tops, to find the few that may reach into a band of the page
+    (a scan of every line for each line made laying out a page quadratic)."""
+
+    def __init__(self, boxes: list[Box]):
+        self.order = sorted(range(len(boxes)), key=lambda i: boxes[i].y0)
+        self.tops = [boxes[i].y0 for i in self.order]
+        self.tallest = max((b.height for b in boxes), default=0.0)
+
+    def within(self, y0: float, y1: float) -> list[int]:
+        """The lines whose boxes may meet the band from y0 to y1 (a superset), by index."""
+        first = bisect_left(self.tops, y0 - self.tallest)
+        last = bisect_right(self.tops, y1)
+        return sorted(self.order[first:last])
+
+
+def _side_by_side(boxes: list[Box], idx: list[int], h: float, merged: int, rows: RowIndex | None = None) -> bool:
     """Whether two of these lines stand side by side in two columns: apart in x, and no line
     right above them (within `MERGED_REACH` line heights) but `merged` overlaps both (a
     paragraph's short last line and the next one's indented start sit under one line of
@@ -297,13 +314,14 @@ def _side_by_side(boxes: list[Box], idx: list[int], h: float, merged: int) -> bo
         a, b = boxes[k], boxes[i]
         return min(a.x1, b.x1) - max(a.x0, b.x0) > X_OVERLAP * min(a.width, b.width)
 
+    rows = rows or RowIndex(boxes)
     for n, i in enumerate(idx):
         for j in idx[n + 1:]:
             if max(boxes[i].x0, boxes[j].x0) < min(boxes[i].x1, boxes[j].x1):
                 continue
             top = min(boxes[i].y0, boxes[j].y0)
             if not any(top - MERGED_REACH * h <= boxes[k].y1 <= top and shares(k, i) and shares(k, j)
-                       for k in range(len(boxes)) if k not in (i, j, merged)):
+                       for k in rows.within(top - MERGED_REACH * h, top) if k not in (i, j, merged)):
                 return True
     return False
 
@@ -323,8 +341,9 @@ def narrow_merged(boxes: list[Box], display: list[bool], pitches: list[float] | 
     h = median(b.height for b in boxes) if boxes else 1.0
     body_pitch = median(pitches) if pitches else 0.0
     out, merged = list(boxes), 0
+    rows = RowIndex(boxes)
     for i, box in enumerate(boxes):
-        neighbours = merged_across(boxes, display, pitches, i, h, body_pitch)
+        neighbours = merged_across(boxes, display, pitches, i, h, body_pitch, rows)
         if neighbours:
             first = min(neighbours, key=lambda j: boxes[j].x0)
             out[i] = Box(box.x0, box.y0, min(box.x1, boxes[first].x1), box.y1)
@@ -340,7 +359,7 @@ def _under_a_later_column(boxes: list[Box], above: list[int], below: list[int], 
 
 
 def merged_across(boxes: list[Box], display: list[bool], pitches: list[float] | None, i: int, h: float,
-                  body_pitch: float) -> list[int]:
+                  body_pitch: float, rows: RowIndex | None = None) -> list[int]:
     """The lines right above and below line `i` (within `MERGED_REACH` line heights) when the
     engine merged it across a gutter: body type, with lines of two columns side by side
     right above it and right below it, or none below (a story's last row); or, for the top
@@ -355,15 +374,17 @@ def merged_across(boxes: list[Box], display: list[bool], pitches: list[float] | 
     box = boxes[i]
     if display[i] or (pitches and pitches[i] >= MERGED_PITCH * body_pitch):
         return []
-    near = [j for j, b in enumerate(boxes) if j != i
-            and min(b.x1, box.x1) - max(b.x0, box.x0) > X_OVERLAP * min(b.width, box.width)]
+    rows = rows or RowIndex(boxes)
+    near = [j for j in rows.within(box.y0 - MERGED_REACH * h, box.y1 + MERGED_REACH * h) if j != i
+            and min(boxes[j].x1, box.x1) - max(boxes[j].x0, box.x0) > X_OVERLAP * min(boxes[j].width, box.width)]
     above = [j for j in near if box.y0 - MERGED_REACH * h <= boxes[j].y1 <= (box.y0 + box.y1) / 2]
     below = [j for j in near if (box.y0 + box.y1) / 2 <= boxes[j].y0 <= box.y1 + MERGED_REACH * h]
-    if _side_by_side(boxes, above, h, i) and (not below or _side_by_side(boxes, below, h, i)
-                                              or _under_a_later_column(boxes, above, below, h)):
+    if _side_by_side(boxes, above, h, i, rows) and (not below or _side_by_side(boxes, below, h, i, rows)
+                                                    or _under_a_later_column(boxes, above, below, h)):
         return above + below
-    if (not pitches or pitches[i] >= (1 - TOP_ROW_PITCH) * body_pitch) and (rows := _columns_below(boxes, i, h)):
-        return rows
+    if (not pitches or pitches[i] >= (1 - TOP_ROW_PITCH) * body_pitch) and (
+            columns := _columns_below(boxes, i, h, rows)):
+        return columns
     return []
 
 
@@ -380,24 +401,25 @@ REACH_BELOW = 4.0
 EDGE_SLACK = 1.0
 
 
-def _columns_below(boxes: list[Box], i: int, h: float) -> list[int]:
+def _columns_below(boxes: list[Box], i: int, h: float, rows: RowIndex | None = None) -> list[int]:
     """The lines of the columns under line `i` when it is their top row merged across the
     gutter: the row under it sits at body leading (no white, as under a caption or a deck set
     across), and at least `ROWS_BELOW` of the rows within `REACH_BELOW` line heights hold
     lines side by side under it (a last line and a byline set on one row are one row only)."""
     box = boxes[i]
-    under = sorted((j for j, b in enumerate(boxes) if j != i and box.y1 - 0.5 * h <= b.y0 <= box.y1 + REACH_BELOW * h
-                    and min(b.x1, box.x1) - max(b.x0, box.x0) > X_OVERLAP * min(b.width, box.width)),
+    band = (rows or RowIndex(boxes)).within(box.y1 - 0.5 * h, box.y1 + REACH_BELOW * h)
+    under = sorted((j for j in band if j != i and box.y1 - 0.5 * h <= boxes[j].y0 <= box.y1 + REACH_BELOW * h
+                    and min(boxes[j].x1, box.x1) - max(boxes[j].x0, box.x0) > X_OVERLAP * min(boxes[j].width, box.width)),
                    key=lambda j: boxes[j].y0)
     if not under or boxes[under[0]].y0 - box.y1 > ROW_GAP * h:
         return []
-    rows: list[list[int]] = []
+    lines_by_row: list[list[int]] = []
     for j in under:
-        if rows and boxes[j].y0 <= boxes[rows[-1][0]].y0 + 0.5 * h:
-            rows[-1].append(j)
+        if lines_by_row and boxes[j].y0 <= boxes[lines_by_row[-1][0]].y0 + 0.5 * h:
+            lines_by_row[-1].append(j)
         else:
-            rows.append([j])
-    apart = [row for row in rows if any(
+            lines_by_row.append([j])
+    apart = [row for row in lines_by_row if any(
         min(boxes[a].x1, boxes[b].x1) <= max(boxes[a].x0, boxes[b].x0)
         for n, a in enumerate(row) for b in row[n + 1:])]
     if len(apart) < ROWS_BELOW:
@@ -454,6 +476,7 @@ def split_merged(lines: list[OcrLine], texts: list[str], display: list[bool],
     if not lines:
         return list(lines), list(texts), 0
     boxes = [line.box for line in lines]
+    rows = RowIndex(boxes)
     h = median(b.height for b in boxes)
     body = median(pitches)
     out_lines: list[OcrLine] = []
@@ -461,7 +484,7 @@ def split_merged(lines: list[OcrLine], texts: list[str], display: list[bool],
     cut = 0
     for i, line in enumerate(lines):
         pieces = None
-        if not line.words and (neighbours := merged_across(boxes, display, pitches, i, h, body)):
+        if not line.words and (neighbours := merged_across(boxes, display, pitches, i, h, body, rows)):
             pieces = _split_line(line, texts[i], boxes, neighbours, h, body)
         if pieces is None:
             out_lines.append(line)

@@ -4,6 +4,8 @@ segments a row two ways it writes both readings, one usually with invented glyph
 and cover mostly the same stretch of it, the narrower one is the second reading and goes.
 """
 
+from bisect import bisect_left, bisect_right
+
 from readers.model import OcrLine
 
 # One row: the boxes overlap by this share of the lower one's height.
@@ -32,8 +34,16 @@ def drop_second_readings(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
     (['想象，5年前这里还是一条', '黑臭河。'], 1)
     """
     by_width = sorted(range(len(lines)), key=lambda i: -lines[i].box.width)
+    rank_of = {i: rank for rank, i in enumerate(by_width)}
+    # the wider lines asked of each line are those on its row only (found by their tops)
+    by_top = sorted(range(len(lines)), key=lambda i: lines[i].box.y0)
+    tops = [lines[i].box.y0 for i in by_top]
+    tallest = max((line.box.height for line in lines), default=0.0)
     dropped: set[int] = set()
     for rank, i in enumerate(by_width):
-        if any(j not in dropped and _overlaps(lines[i], lines[j]) for j in by_width[:rank]):
+        box = lines[i].box
+        row = by_top[bisect_left(tops, box.y0 - tallest):bisect_right(tops, box.y1)]
+        wider = sorted((j for j in row if rank_of[j] < rank), key=rank_of.__getitem__)
+        if any(j not in dropped and _overlaps(lines[i], lines[j]) for j in wider):
             dropped.add(i)
     return [line for i, line in enumerate(lines) if i not in dropped], len(dropped)
