@@ -614,11 +614,21 @@ def issue_jumps(issue: dict) -> list[dict]:
     return jumps
 
 
+def laid_on(sheet: Sheet, grid: Grid) -> Grid:
+    """The grid, the sheet made as wide as it."""
+    sheet.width = grid.width
+    return grid
+
+
+def close_sheet(sheet: Sheet, grid: Grid, *bottoms: float) -> None:
+    """The sheet as tall as its lowest piece and the grid's margin under it."""
+    sheet.height = round(max(bottoms) + grid.margin)
+
+
 def daily_style_and_grid(sheet: Sheet, em: float, rng: random.Random) -> tuple[Style, Grid]:
     """The daily's body style and column grid (A1 and its jump page alike), the sheet as wide."""
     st = Style("ming", em, rng.choice([1.5, 1.6, 1.7]), "hei", rng.random() < 0.8)
-    grid = Grid(em, rng.choice([5, 6]), rng.uniform(10.5, 12.5), rng.uniform(1.1, 1.5))
-    sheet.width = grid.width
+    grid = laid_on(sheet, Grid(em, rng.choice([5, 6]), rng.uniform(10.5, 12.5), rng.uniform(1.1, 1.5)))
     return st, grid
 
 
@@ -712,7 +722,7 @@ def design_front(sheet: Sheet, plan: PagePlan, rng: random.Random) -> None:
         sheet.put(text, grid.margin + lw + k * slot, y + em * 0.1, "ming", size, b)
         sheet.gold.append("●" + g["title"])
     sheet.features |= {"masthead", "ear_boxes", "lead_photo", "jump_out", "guide_strip"}
-    sheet.height = round(y + em * 1.4 + grid.margin)
+    close_sheet(sheet, grid, y + em * 1.4)
 
 
 def story_lead(sheet: Sheet, grid: Grid, st: Style, c0: int, c1: int, y: float, lead: dict,
@@ -785,15 +795,14 @@ def design_inner(sheet: Sheet, plan: PagePlan, rng: random.Random) -> None:
     sheet.vrule(grid.x(split) - grid.gutter / 2, y, max(y1, y2), 1)
     y = max(y1, y2)
     sheet.features |= {"header_band", "jump_in", "repeated_title"}
-    sheet.height = round(y + grid.margin)
+    close_sheet(sheet, grid, y)
 
 
 def design_fukan(sheet: Sheet, plan: PagePlan, rng: random.Random) -> None:
     issue = plan.issue
     em = plan.body_px
     st = Style("kai", em, rng.choice([1.6, 1.7, 1.8]), "kaibold", rng.random() < 0.7)
-    grid = Grid(em, 4, rng.uniform(11.5, 13.0), rng.uniform(1.3, 1.6))
-    sheet.width = grid.width
+    grid = laid_on(sheet, Grid(em, 4, rng.uniform(11.5, 13.0), rng.uniform(1.3, 1.6)))
     d = datetime.date.fromisoformat(issue["date"])
     y = header_band(sheet, grid, st, grid.margin, "副刊", "西屿湖",
                     ["鹤屿晚报", "B8", f"{d.year}年{d.month}月{d.day}日", issue["editors"]])
@@ -903,15 +912,14 @@ def design_fukan(sheet: Sheet, plan: PagePlan, rng: random.Random) -> None:
         sy, ry = do_serial(), do_review()
     sheet.vrule(grid.x(2) - grid.gutter / 2, y, max(ry, sy), 1)
     sheet.features |= {"header_band", "free_verse", "essay", "book_review", "serial"}
-    sheet.height = round(max(ry, sy) + grid.margin)
+    close_sheet(sheet, grid, ry, sy)
 
 
 def design_listings(sheet: Sheet, plan: PagePlan, rng: random.Random, sources: dict) -> None:
     issue = plan.issue
     em = plan.body_px
     st = Style("hei", em, 1.5, "hei", True)
-    grid = Grid(em, 6, rng.uniform(10.0, 11.0), 1.2)
-    sheet.width = grid.width
+    grid = laid_on(sheet, Grid(em, 6, rng.uniform(10.0, 11.0), 1.2))
     y = header_band(sheet, grid, st, grid.margin, "B6", "生活·服务",
                     ["鹤屿晚报", date_line(issue["date"]), issue["editors"]])
     sheet.stories.append(issue["tip"]["id"])
@@ -1010,15 +1018,14 @@ def design_listings(sheet: Sheet, plan: PagePlan, rng: random.Random, sources: d
     ty = story(sheet, grid, Style("ming", em, 1.55, "hei", True), 2, 6, y, [tip["title"]],
                paragraphs_of(tip["text"]), rng, head_em=1.5)
     sheet.features |= {"header_band", "tv_guide", "weather_table", "lottery", "service_box"}
-    sheet.height = round(max(t, ty) + grid.margin)
+    close_sheet(sheet, grid, t, ty)
 
 
 def design_english(sheet: Sheet, plan: PagePlan, rng: random.Random) -> None:
     issue = plan.issue
     em = plan.body_px
     st = Style("mingl", em, rng.choice([1.5, 1.6]), "hei", True)
-    grid = Grid(em, 4, rng.uniform(12.0, 13.5), 1.4)
-    sheet.width = grid.width
+    grid = laid_on(sheet, Grid(em, 4, rng.uniform(12.0, 13.5), 1.4))
     d = datetime.date.fromisoformat(issue["date"])
     y = header_band(sheet, grid, st, grid.margin, "第3版", "阅读 Reading",
                     ["岭东英语周报", "高一版", f"{d.year}年{d.month}月{d.day}日", issue["number"]])
@@ -1082,15 +1089,14 @@ def design_english(sheet: Sheet, plan: PagePlan, rng: random.Random) -> None:
     sheet.gold.extend(paras)
     sheet.frame((x4, y, x4 + grid.colw, t + em * 0.3))
     sheet.features |= {"header_band", "english_passage", "glosses", "word_bank", "translation"}
-    sheet.height = round(max(ty, t) + grid.margin)
+    close_sheet(sheet, grid, ty, t)
 
 
 def design_nineties(sheet: Sheet, plan: PagePlan, rng: random.Random) -> None:
     issue = plan.issue
     em = plan.body_px
     st = Style("song", em, rng.choice([1.45, 1.55]), "hei", True)
-    grid = Grid(em, 6, rng.uniform(8.0, 9.0), 1.0)
-    sheet.width = grid.width
+    grid = laid_on(sheet, Grid(em, 6, rng.uniform(8.0, 9.0), 1.0))
     y = grid.margin
     b = sheet.block("header")
     sheet.put("城市生活", grid.margin, y, "oldkai", round(em * 2.2), b)
@@ -1156,7 +1162,7 @@ def design_nineties(sheet: Sheet, plan: PagePlan, rng: random.Random) -> None:
         bt += em * 0.4
     sheet.vrule(x - grid.gutter / 2, y, bt, 1)
     sheet.features |= {"vertical_headline", "readers_letter", "bullet_briefs", "fullwidth_latin", "narrow_columns"}
-    sheet.height = round(max(sy, t, bt) + grid.margin)
+    close_sheet(sheet, grid, sy, t, bt)
 
 
 def build_sheet(plan: PagePlan, faces: Faces, sources: dict) -> Sheet:
