@@ -14,7 +14,7 @@ to mm10 read 58.13% CER against 47.48% for the same Tesseract run in pixels).
 from lxml import etree
 
 from readers.errors import OcrFormatError
-from readers.model import Box, OcrLine, OcrPage, OcrWord
+from readers.model import Box, OcrLine, OcrPage, OcrWord, without_line_level_words
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
@@ -95,4 +95,4 @@ def read_alto(data: bytes, source: str) -> OcrPage:
                                  words, max(block, 0)))
     width = float(page.get("WIDTH")) * scale if page is not None and page.get("WIDTH") else None
     height = float(page.get("HEIGHT")) * scale if page is not None and page.get("HEIGHT") else None
-    return OcrPage(tuple(lines), "alto", width, height)
+    return OcrPage(tuple(without_line_level_words(lines)), "alto", width, height)

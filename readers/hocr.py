@@ -11,7 +11,7 @@ import regex
 from lxml import etree, html
 
 from readers.errors import OcrFormatError
-from readers.model import Box, OcrLine, OcrPage, OcrWord
+from readers.model import Box, OcrLine, OcrPage, OcrWord, without_line_level_words
 
 # hOCR is UTF-8 (Tesseract writes it so); without a declaration lxml would guess Latin-1.
 _PARSER = html.HTMLParser(encoding="utf-8")
@@ -93,4 +93,4 @@ def read_hocr(data: bytes, source: str) -> OcrPage:
                           max(w.box.x1 for w in words), max(w.box.y1 for w in words))
             lines.append(OcrLine(text, box, sum(scores) / len(scores) if scores else None, words, max(block, 0),
                                  _baseline_angle(element)))
-    return OcrPage(tuple(lines), "hocr", page_box.width, page_box.height)
+    return OcrPage(tuple(without_line_level_words(lines)), "hocr", page_box.width, page_box.height)
