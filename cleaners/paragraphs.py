@@ -14,12 +14,13 @@ punctuation that can never start a line, and the kinds of line that always stand
 import statistics
 from bisect import bisect_left
 from dataclasses import dataclass, fields
+from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
 import regex
 
-from cleaners.charclasses import HSPACE, NOT_IN_A_CELL, SENTENCE_END
+from cleaners.charclasses import CELL_GAP, HSPACE, NOT_IN_A_CELL, SENTENCE_END
 from cleaners.linebits import all_lines, as_ints, as_row, ones
 from cleaners.lines import (
     BYLINE_ROLES,
@@ -1157,6 +1158,67 @@ def _cell_kind(line: str) -> int:
     return WORDS_WITH_DIGIT_KIND if _DIGIT.search(line) else WORDS_KIND
 
 
+# A table set one row a line, its cells spaces apart (`600817 砚溪港务 17.12 -0.76%`, as a
+# cleaned page keeps it or an engine reads a row across): at least SPACED_ROWS_MIN lines in a
+# row of as many cells, TABLE_COLUMNS_MIN to SPACED_COLUMNS_MAX, each column's cells of one
+# kind (`_cell_kind`) and one column of figures, maybe under a header of as many labels.
+SPACED_ROWS_MIN = 3
+SPACED_COLUMNS_MAX = 10
+# the spaces between a spaced row's cells
+_CELL_SPACES = regex.compile(f"[{HSPACE}]+")
+# a cell holds a letter, a Han or a digit (`.` or `℃` alone is a number an engine spaced apart)
+_CELL_WORD = regex.compile(r"[\p{L}\p{N}]")
+# a single Han
+_ONE_HAN = regex.compile(r"\p{Han}")
+
+
+def _row_cells(line: str) -> list[str] | None:
+    """A line's cells when it can be a spaced table row or header (`SPACED_ROWS_MIN`): short,
+    no clause punctuation, no lone mark; else None."""
+    cells = _CELL_SPACES.split(line.strip())
+    if not TABLE_COLUMNS_MIN <= len(cells) <= SPACED_COLUMNS_MAX or not all(
+            _is_cell(cell) and _CELL_WORD.search(cell) for cell in cells):
+        return None
+    return cells
+
+
+def _letter_spaced(cells: list[str]) -> bool:
+    """Whether a single Han stands beside another single glyph (`第 9 轮`, `万 人`): an engine's
+    letter spacing, no table row (a header's `胜 平 负` is labels; its rows are figures)."""
+    return any(len(a) == len(b) == 1 and (_ONE_HAN.fullmatch(a) or _ONE_HAN.fullmatch(b))
+               for a, b in pairwise(cells))
+
+
+def _spaced_rows(lines: list[str], roles: list[LineRole]) -> tuple[list[str], list[LineRole]]:
+    """The lines and roles with each spaced table row (`SPACED_ROWS_MIN`) a line of its own,
+    its cells' spaces made cell gaps (`CELL_GAP`: spacing keeps one space), so a cleaned table
+    cleans to itself and a row an engine read across keeps its cells apart; the line after
+    the table starts a paragraph."""
+    if sum(line.count(" ") >= TABLE_COLUMNS_MIN - 1 for line in lines) < SPACED_ROWS_MIN:
+        return lines, roles  # most pages: no three lines of three cells
+    cells = [_row_cells(line) if line.count(" ") >= TABLE_COLUMNS_MIN - 1 else None for line in lines]
+    header = [row is not None and all(TABLE_LABEL.fullmatch(cell) for cell in row) for row in cells]
+    kinds = [[_cell_kind(cell) for cell in row] if row and not _letter_spaced(row) else None for row in cells]
+    out_lines, out_roles, i = lines, roles, 0
+    while i < len(lines):
+        stop = i + 1
+        if kinds[i] is not None and FIGURE_KIND in kinds[i]:
+            while stop < len(lines) and kinds[stop] == kinds[i]:
+                stop += 1
+        if stop - i < SPACED_ROWS_MIN:
+            i = stop
+            continue
+        start = i - 1 if i and header[i - 1] and len(cells[i - 1]) == len(cells[i]) else i  # a header of labels
+        out_lines, out_roles = list(out_lines), list(out_roles)
+        for k in range(start, stop):
+            out_lines[k] = CELL_GAP.join(cells[k])
+            out_roles[k] = STARTS_PARAGRAPH
+        if stop < len(lines) and out_roles[stop] is CONTINUES:
+            out_roles[stop] = STARTS_PARAGRAPH
+        i = stop
+    return out_lines, out_roles
+
+
 # Verse (a 副刊's poem): at least VERSE_LINES lines in a row, each shorter than VERSE_WIDTH of
 # its column's width, of unequal lengths, without punctuation, byline, date or figure: each
 # line its own (a headline stack is shorter, a narrow column's lines are as wide as it).
@@ -1270,6 +1332,7 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     if ":" in text or "：" in text:  # a listing's times hold one
         roles = _listing_rows(lines, roles)
     roles = _table_rows(lines, roles)
+    lines, roles = _spaced_rows(lines, roles)
     paragraphs = assemble_paragraphs(lines, roles)
     if HARD_BREAK in text:  # a paragraph may hold nothing else (the others are stripped already)
         paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() if HARD_BREAK in p else p

@@ -316,6 +316,27 @@ def test_a_table_read_one_cell_a_line_is_one_line_a_row():
     assert clean("\n".join(figures)).text.split("\n") == figures
 
 
+def test_a_table_set_one_row_a_line_keeps_its_cells_apart_and_cleans_to_itself():
+    """Rows whose cells stand spaces apart (a cleaned table, or a row an engine read across):
+    each row a line, one space between cells, beside figures too; cleaned again, the same."""
+    rows = ["排名 球队 场次 胜 平 负 积分", "1 砚江队 17 10 5 2 35", "2 北港队 16 10 3 3 33", "3 桐湾队 16 10 2 4 32"]
+    quotes = ["600817 砚溪港务 17.12 -0.76%", "000519 江岳高速 10.19 +2.41%", "600943 江岳建工 46.90 -3.60%"]
+    weather = ["鹤屿  晴转多云  18~24℃  北风2级", "青石 阴 22~27℃ 西北风4级", "柳湾 晴 24~34℃ 东风1级"]
+    page = "积分榜\n" + "\n".join(rows + quotes + weather) + "\n今年联赛还剩三轮，砚江队只需再拿1分。"
+    once = clean(page).text
+    assert once.split("\n") == ["积分榜", *rows, *quotes, "鹤屿 晴转多云 18~24℃ 北风2级", *weather[1:],
+                                 "今年联赛还剩三轮，砚江队只需再拿1分。"]
+    assert clean(once).text == once
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("据悉 , 我市 5 月 12 日\n开展 第 9 轮 检测\n共 发现 23 例 阳性", "据悉，我市5月12日\n开展第9轮检测\n共发现23例阳性"),
+    ("2 . 5 万 人\n3 . 6 万 人\n4 . 1 万 人", "2.5万人\n3.6万人\n4.1万人"),  # a lone mark, single Han side by side
+])
+def test_lines_an_engine_spaced_apart_are_no_table(raw, expected):
+    assert clean(raw).text == expected
+
+
 def test_a_digest_item_ends_at_its_bracketed_source_and_the_next_title_stands_alone():
     """`（摘自《…》）` ends an item; the next item's title (no punctuation, over an indented first
     line: exactly two cells short) is a line of its own, in a column of eleven cells."""
