@@ -125,16 +125,20 @@ def with_words(line: OcrLine, words: tuple[OcrWord, ...]) -> OcrLine:
 def type_height(line: OcrLine) -> float:
     """The height of the line's glyphs: the lower quartile of its words' heights (Tesseract
     boxes a comma or a glyph with its neighbour's descender taller, a flat glyph like 一 low),
-    else its box's.
+    at most its line's box (Tesseract boxes a line's glyphs taller than the line it found
+    them on, 43 px in a line of 32: body type, no headline); without words its box's.
 
     >>> words = tuple(OcrWord(c, Box(0, 0, 28, h)) for c, h in zip("会议，部署开展", [28, 28, 46, 46, 28, 46, 29]))
     >>> type_height(OcrLine("会议，部署开展", Box(0, 0, 200, 46), None, words))
     28
+    >>> tall = tuple(OcrWord(c, Box(0, -5, 28, 38)) for c in "处理厂座")
+    >>> type_height(OcrLine("处理厂座", Box(0, 0, 112, 32), None, tall))
+    32
     """
     if not line.words:
         return line.box.height
     heights = sorted(w.box.height for w in line.words)
-    return heights[len(heights) // 4]
+    return min(heights[len(heights) // 4], line.box.height)
 
 
 def tight_boxes(lines: list[OcrLine], h: float) -> list[Box]:
