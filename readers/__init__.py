@@ -21,9 +21,10 @@ from readers.paddle import read_paddle
 _HOCR_MARKS = (b"ocr_page", b"ocr-system", b"ocr_line")
 _ALTO_MARK = b"<alto"
 # PaddleOCR 3.x writes `dt_polys` (kilobytes) before `rec_texts`; RapidOCR's to_json has `txt`;
-# PP-StructureV3 writes its layout blocks (`parsing_res_list`) before its OCR.
+# PP-StructureV3 writes its layout blocks (`parsing_res_list`) before its OCR; PaddleOCR 2.x's
+# predict_system (and PPOCRLabel) `transcription`.
 _PADDLE_MARKS = (b'"rec_texts"', b'"dt_polys"', b'"rec_polys"', b'"txt"', b'"parsing_res_list"',
-                 b'"layout_det_res"', b'"overall_ocr_res"')
+                 b'"layout_det_res"', b'"overall_ocr_res"', b'"transcription"')
 # `[[[[x, y], …`: a PaddleOCR 2.x or RapidOCR 1.x result (rows of [polygon, text…], maybe in a
 # page's list): three to five brackets open before the first coordinate.
 _PADDLE_ROWS = regex.compile(rb"^\s*(?:\[\s*){3,5}-?\d")

@@ -7,7 +7,10 @@
   every engine;
 - RapidOCR's `RapidOCROutput.to_json()`: a list of `{"box": polygon, "txt", "score"}`;
 - PaddleOCR 2.x `ocr()` results dumped as they are: `[[polygon, [text, score]], ...]`, maybe
-  inside the one-page list `ocr()` returns, and RapidOCR 1.x's `[[polygon, text, score], ...]`.
+  inside the one-page list `ocr()` returns, and RapidOCR 1.x's `[[polygon, text, score], ...]`;
+- PaddleOCR 2.x `tools/infer/predict_system.py` results and PPOCRLabel's labels: a list of
+  `{"transcription", "points"}` (maybe a `score`), maybe as a line of its `system_results.txt`
+  (`image name<TAB>[...]`).
 
 Lines only: the format has no words."""
 
@@ -21,9 +24,19 @@ Recognised = tuple[str, Box, float | None, float | None]
 
 
 def _load(data: bytes, source: str):
+    """The JSON of the file, or of its one `image name<TAB>JSON` line (`system_results.txt`)."""
     try:
-        return json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise OcrFormatError(source, f"not JSON: {err}") from None
+    rows = [row for row in text.splitlines() if row.strip()]
+    if rows and "\t" in rows[0] and not rows[0].lstrip().startswith(("[", "{")):
+        if len(rows) > 1:
+            raise OcrFormatError(source, f"PaddleOCR results of {len(rows)} images: save one file per page")
+        text = rows[0].split("\t", 1)[1]
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
         raise OcrFormatError(source, f"not JSON: {err}") from None
 
 
@@ -62,7 +75,8 @@ def _is_result_row(item) -> bool:
 
 
 def _from_line_list(items: list, source: str) -> list[Recognised]:
-    """RapidOCR's `to_json()` dicts, or PaddleOCR 2.x / RapidOCR 1.x result rows."""
+    """RapidOCR's `to_json()` dicts, PaddleOCR 2.x `predict_system` dicts, or PaddleOCR 2.x /
+    RapidOCR 1.x result rows."""
     if len(items) == 1 and (items[0] is None or (isinstance(items[0], list) and items[0]
                                                   and _is_result_row(items[0][0]))):
         items = items[0] or []  # PaddleOCR 2.x: one list of lines per page, None for none
@@ -72,14 +86,17 @@ def _from_line_list(items: list, source: str) -> list[Recognised]:
     for item in items:
         if isinstance(item, dict) and "txt" in item and "box" in item:
             lines.append((item["txt"], _shape(item["box"], source), item.get("score"), polygon_angle(item["box"])))
+        elif isinstance(item, dict) and "transcription" in item and "points" in item:
+            lines.append((item["transcription"], _shape(item["points"], source), item.get("score"),
+                          polygon_angle(item["points"])))
         elif isinstance(item, list | tuple) and len(item) == 2 and isinstance(item[1], list | tuple):
             lines.append((item[1][0], _shape(item[0], source), item[1][1] if len(item[1]) > 1 else None,
                           polygon_angle(item[0])))
         elif isinstance(item, list | tuple) and len(item) == 3 and isinstance(item[1], str):
             lines.append((item[1], _shape(item[0], source), item[2], polygon_angle(item[0])))
         else:
-            raise OcrFormatError(source, f"PaddleOCR JSON: a line {str(item)[:40]} is neither "
-                                         "{box, txt, score} nor [polygon, [text, score]]")
+            raise OcrFormatError(source, f"PaddleOCR JSON: a line {str(item)[:40]} is none of "
+                                         "{box, txt, score}, {transcription, points}, [polygon, [text, score]]")
     return lines
 
 

@@ -105,13 +105,19 @@ def _two_columns_in_shape(shape: str) -> str:
     if shape == "rapidocr":  # RapidOCROutput.to_json()
         return json.dumps([{"box": p, "txt": t, "score": s} for p, (t, s, _) in zip(polys, rows, strict=True)],
                           ensure_ascii=False)
+    if shape == "predict_system":  # PaddleOCR 2.x tools/infer/predict_system.py, as PPOCRLabel labels too
+        return json.dumps([{"transcription": t, "points": p} for p, (t, _, _) in zip(polys, rows, strict=True)],
+                          ensure_ascii=False)
+    if shape == "system_results":  # its system_results.txt: the image's name, a tab, the list
+        return "page.png\t" + _two_columns_in_shape("predict_system") + "\n"
     if shape == "paddleocr2":  # ocr(): one list of [polygon, [text, score]] per page
         return json.dumps([[[p, [t, s]] for p, (t, s, _) in zip(polys, rows, strict=True)]], ensure_ascii=False)
     assert shape == "rapidocr1"  # rapidocr_onnxruntime: [polygon, text, score]
     return json.dumps([[p, t, s] for p, (t, s, _) in zip(polys, rows, strict=True)], ensure_ascii=False)
 
 
-@pytest.mark.parametrize("shape", ["paddleocr3", "ppstructure3", "rapidocr", "paddleocr2", "rapidocr1"])
+@pytest.mark.parametrize("shape", ["paddleocr3", "ppstructure3", "rapidocr", "paddleocr2", "rapidocr1",
+                                   "predict_system", "system_results"])
 def test_json_as_other_tools_save_it_is_sniffed_and_reads_to_the_same_page(tmp_path, shape):
     path = tmp_path / "page.json"
     path.write_text(_two_columns_in_shape(shape), encoding="utf-8")
@@ -125,6 +131,14 @@ def test_a_paddleocr2_result_of_several_pages_is_refused_by_name(tmp_path):
     page = json.loads(_two_columns_in_shape("paddleocr2"))
     path.write_text(json.dumps(page * 2), encoding="utf-8")
     with pytest.raises(OcrFormatError, match="holds 2 pages"):
+        read_ocr_file(path)
+
+
+def test_predict_system_results_of_several_images_are_refused_by_name(tmp_path):
+    path = tmp_path / "system_results.json"
+    row = _two_columns_in_shape("system_results")
+    path.write_text(row + row.replace("page.png", "page2.png"), encoding="utf-8")
+    with pytest.raises(OcrFormatError, match="results of 2 images"):
         read_ocr_file(path)
 
 
