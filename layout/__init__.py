@@ -3,7 +3,7 @@
 `lay_out(page)` drops what is no text (column rules read as words, boxes with no place, a
 row's second reading: `layout.words`, `layout.overlaps`), turns the boxes of a page scanned
 askew straight (`layout.skew`; the `lines` column keeps the engine's boxes), joins display
-pieces cut along a row (`layout.fragments`), cuts lines run across a gutter where their words
+pieces cut along a row and a title set vertically in columns (`layout.fragments`), cuts lines run across a gutter where their words
 allow (`layout.order`), rebuilds each line's text from its word gaps (`layout.spacing`),
 cuts a line without words run across a gutter by its text where the glyphs' pitch allows
 (`layout.order`),
@@ -20,7 +20,12 @@ from dataclasses import dataclass
 
 from cleaners.roles import LineRole, assemble_paragraphs
 from layout.cuts import display_lines, reading_order
-from layout.fragments import join_display_fragments, join_wrapped_headlines, pitch
+from layout.fragments import (
+    join_display_fragments,
+    join_vertical_titles,
+    join_wrapped_headlines,
+    pitch,
+)
 from layout.order import (
     narrow_merged,
     page_gutters,
@@ -120,6 +125,7 @@ def lay_out(page: OcrPage) -> LaidOutPage:
     once, _ = drop_second_readings(ocr_lines)
     left_out += _left_out(ocr_lines, once, "second_reading", on_page)
     ocr_lines, _ = join_display_fragments(once)
+    ocr_lines, _ = join_vertical_titles(ocr_lines)
     ocr_lines, split = split_at_gutters(ocr_lines)
     ocr_lines, split_by_gaps = split_at_word_gaps(ocr_lines)
     split += split_by_gaps

@@ -37,6 +37,8 @@ these that applies, and each piece is cut again the same way:
    first.
 4. **The widest white row**: read top to bottom.
 
+A part set mostly vertically (竖排) is cut first under the lines set across over it (its
+header), and its columns are read right to left.
 A part none of these cuts is one line or one row, read left to right. Last, a photo's
 caption (smaller glyphs under a hole in its column) that the cuts read in the middle of a
 sentence goes right after the headline it hangs under (`captions_after_headline`), or, when
@@ -65,6 +67,7 @@ from cleaners.lines import (
 from cleaners.markers import JUMP_MARKER
 from cleaners.paragraphs import is_credit
 from layout.order import line_gap
+from layout.words import set_vertically
 from readers.model import Box
 
 # A line at least this much taller than the body lines (the median) is display type.
@@ -157,20 +160,6 @@ def _runs(part: list[int], lo: list[float], hi: list[float], gap: float) -> list
     return runs
 
 
-# A line's box at least this many times taller than wide is a column of glyphs set vertically.
-VERTICAL = 2.5
-
-
-def set_vertically(box: Box, text: str) -> bool:
-    """Whether a line is a column of glyphs set top to bottom (竖排): a box much taller than
-    wide, holding two glyphs or more.
-
-    >>> set_vertically(Box(0, 0, 30, 300), "其实一直在心里亮着"), set_vertically(Box(0, 0, 300, 30), "其实一直在")
-    (True, False)
-    """
-    return box.height >= VERTICAL * box.width and len(text.strip()) >= 2
-
-
 class _Cutter:
     """The cuts of one page part's lines (boxes of the straightened page)."""
 
@@ -223,11 +212,23 @@ class _Cutter:
 
     def cut(self, part: list[int]) -> list[list[int]] | None:
         """The part's pieces in reading order by the first cut that applies, or None."""
-        for cut in (self.bands, self.columns, self.headline_on_columns, self.widest_white):
+        for cut in (self.header_over_vertical, self.bands, self.columns, self.headline_on_columns, self.widest_white):
             pieces = cut(part)
             if pieces is not None:
                 return pieces
         return None
+
+    def header_over_vertical(self, part: list[int]) -> list[list[int]] | None:
+        """A part set mostly vertically (竖排) with lines set across over it, their middles
+        above the top of every vertical line (the page's header: paper, date, page): those
+        first (cut again: left to right), then the vertical columns."""
+        if not self.set_vertically(part):
+            return None
+        top = min(self.y0[i] for i in part if self.vertical[i])
+        head = [i for i in part if not self.vertical[i] and self.y0[i] + self.y1[i] < 2 * top]
+        if not head:
+            return None
+        return [head, [i for i in part if i not in set(head)]]
 
     def bands(self, part: list[int]) -> list[list[int]] | None:
         runs = [piece for run in _runs(part, self.y0, self.y1, self.band_gap) for piece in self.stacked_stories(run)]
@@ -753,7 +754,10 @@ def reading_order(order_boxes: list[Box], display: list[bool], texts: list[str],
     order: list[int] = []
     for page in spread_pages(order_boxes, texts):
         page_boxes = [order_boxes[i] for i in page]
-        header = [page[k] for k in page_header(page_boxes, [texts[i] for i in page])]
+        # a page set vertically (竖排) has its header cut off by its cutter: the lines set
+        # across over its columns, the paper's name among them (`header_over_vertical`)
+        vertical = 2 * sum(set_vertically(order_boxes[i], texts[i]) for i in page) > len(page)
+        header = [] if vertical else [page[k] for k in page_header(page_boxes, [texts[i] for i in page])]
         for part in (header, [i for i in page if i not in set(header)]):
             if part:
                 cutter = _Cutter([order_boxes[i] for i in part], [display[i] for i in part], padded,

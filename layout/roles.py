@@ -19,7 +19,7 @@ from cleaners.lines import (
 )
 from cleaners.markers import find_jump_markers
 from cleaners.roles import CONTINUES, STARTS_PARAGRAPH, DisplayKind, LineRole, Role
-from layout.cuts import set_vertically
+from layout.words import set_vertically
 from readers.model import Box
 
 # Taller than the body lines by this share, glyphs wider by the second: display type.

@@ -28,7 +28,7 @@ from statistics import median
 
 import numpy as np
 
-from layout.words import tight_boxes, type_height
+from layout.words import set_vertically, tight_boxes, type_height
 from readers.model import Box, OcrLine, OcrWord
 
 # The angles searched, in degrees: a page turned further is a bad scan, not a skew to fix
@@ -217,7 +217,18 @@ def engine_turn(lines: list[OcrLine]) -> float | None:
 def page_turn(lines: list[OcrLine]) -> float:
     """The page's turn in degrees: the engine's own (`engine_turn`) where its lines carry
     angles, else `page_skew` of the lines' evidence, searched again within `turn_bound` when
-    it reaches IMPLAUSIBLE_TURN."""
+    it reaches IMPLAUSIBLE_TURN; for a page set mostly vertically, its columns' turn.
+
+    >>> columns = [OcrLine("竖排的一列字", Box(x, 100, x + 30, 700)) for x in range(0, 600, 40)]
+    >>> page_turn(columns + [OcrLine("岚浦日报", Box(0, 20, 200, 60))]) == 0
+    True
+    """
+    vertical = [line for line in lines if set_vertically(line.box, line.text)]
+    if 2 * len(vertical) > len(lines):
+        # a page set vertically (竖排): its columns are its lines; transposed (x for y), they
+        # lie across as lines do, turned the other way
+        return -page_turn([OcrLine(line.text, Box(line.box.y0, line.box.x0, line.box.y1, line.box.x1))
+                           for line in vertical])
     measured = engine_turn(lines)
     if measured is not None:
         return measured

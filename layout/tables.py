@@ -32,6 +32,7 @@ import regex
 
 from cleaners.charclasses import NOT_IN_A_CELL
 from cleaners.lines import is_header_item, is_page_date
+from layout.words import set_vertically
 from readers.model import Box, OcrLine
 
 # Two lines are on one row when their boxes share this share of the lower one's height, and are
@@ -250,8 +251,10 @@ def join_table_rows(lines: list[OcrLine], texts: list[str]) -> tuple[list[OcrLin
         return list(lines), list(texts), 0
     boxes = [line.box for line in lines]
     height = median(b.height for b in boxes)
-    # page furniture (a masthead's date, issue and page count beside its weather ear) is no cell
-    furniture = {i for i, text in enumerate(texts) if is_page_date(text.strip()) or is_header_item(text.strip())}
+    # page furniture (a masthead's date, issue and page count beside its weather ear) is no
+    # cell, nor a column of glyphs set vertically (竖排 columns stand side by side, as tall)
+    furniture = {i for i, text in enumerate(texts) if is_page_date(text.strip()) or is_header_item(text.strip())
+                 or set_vertically(boxes[i], text)}
     mates = {i: j for i, j in _right_mates(boxes).items() if i not in furniture and j not in furniture}
     by_middle = sorted(range(len(boxes)), key=lambda i: _middle(boxes[i]))
     middles = [_middle(boxes[i]) for i in by_middle]

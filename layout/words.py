@@ -149,3 +149,17 @@ def tight_boxes(lines: list[OcrLine], h: float) -> list[Box]:
     [40]
     """
     return [w.box for line in lines for w in line.words if not is_loose(w, h)]
+
+
+# A line's box at least this many times taller than wide is a column of glyphs set vertically.
+VERTICAL = 2.5
+
+
+def set_vertically(box: Box, text: str) -> bool:
+    """Whether a line is a column of glyphs set top to bottom (竖排): a box much taller than
+    wide, holding two glyphs or more.
+
+    >>> set_vertically(Box(0, 0, 30, 300), "其实一直在心里亮着"), set_vertically(Box(0, 0, 300, 30), "其实一直在")
+    (True, False)
+    """
+    return box.height >= VERTICAL * box.width and len(text.strip()) >= 2

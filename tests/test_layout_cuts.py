@@ -442,6 +442,19 @@ def test_a_story_set_vertically_is_read_right_to_left_with_its_indented_paragrap
                                          "后来码头搬走了，灯也熄了。我到外地读书、工作，一晃二十多年。"]
 
 
+def test_a_page_set_vertically_reads_its_header_across_the_top_first_left_to_right():
+    """A 1950s page: the paper's name, the date and the page set across the top (the paper's
+    name reaching lower than the tops of the columns beside it), every story's columns set
+    vertically under them: the header first, left to right, then the columns right to left."""
+    header = [OcrLine("岚浦日报", Box(50, 120, 320, 220)), OcrLine("一九五六年五月十四日", Box(580, 80, 1020, 160)),
+              OcrLine("第二版", Box(1450, 70, 1630, 140))]
+    texts = ["苇塘乡农业社抢修水渠", "本报讯苇塘乡红星农业生产合作社社员趁春播", "前的空隙突击抢修东干渠全社出动男女劳力",
+             "十多人五天完成土方一万二千多方比原计划"]
+    columns = [OcrLine(text, Box(1600 - 90 * k, 190, 1680 - 90 * k, 190 + 45 * len(text))) for k, text in enumerate(texts)]
+    laid = lay_out(_page(columns + header))
+    assert [line.text for line in laid.lines] == [line.text for line in header] + texts
+
+
 def test_a_headline_with_its_credit_over_a_photo_is_not_parted_from_its_story():
     """A headline and its `文/图` credit, a photo's white under them in the story's column, the
     story under the photo; a feature beside it ends above the photo's foot, a table under it: the
