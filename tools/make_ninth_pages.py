@@ -106,6 +106,8 @@ NO_END = set("“‘（《「『")
 POINTER = re.compile(r"⟦([^⟧]*)⟧")
 # a printed gap beside a Chinese mark is no space in the gold (the text contract)
 GAP_BESIDE_MARK = re.compile(r" +(?=[，。、；：？！“”‘’（）《》…—])|(?<=[，。、；：？！“”‘’（）《》…—]) +")
+# a numbered item (1. 2. 3.) of a tips box: set flush, not indented
+NUMBERED = re.compile(r"\d+\.(?!\d)")
 VERTICAL_FORMS = str.maketrans({"，": "︐", "。": "︒", "、": "︑", "：": "︓", "；": "︔", "！": "︕", "？": "︖",
                                 "“": "﹁", "”": "﹂", "‘": "﹃", "’": "﹄", "（": "︵", "）": "︶", "《": "︽",
                                 "》": "︾", "—": "︱"})
@@ -232,7 +234,7 @@ def set_paragraph(sheet: Sheet, text: str, style: Style, width: float, indent: f
         if not tok.isspace() and w > width - (indent if not lines else 0) and len(tok) > 1:
             toks[i:i + 1] = list(tok)  # a run wider than the column breaks between glyphs
             continue
-        if used + w > width + 0.5 and cur and not (tok in NO_START and used + w <= width + style.size * 0.55):
+        if used + w > width + 0.5 and cur and not (tok in NO_START and used <= width + 0.5):
             carry = []
             while cur and cur[-1][0] in NO_END:
                 carry.insert(0, cur.pop())
@@ -481,7 +483,8 @@ def paragraphs_of(body: str) -> list[tuple[str, str]]:
             out.append((line[1:], "flush"))
         elif line.startswith(("热线", "短信", "电子", "接听", "联系", "来访", "邮政", "地址", "电话")):
             out.append((line, "ragged"))
-        elif line.startswith(("◆", "①", "②", "③", "④", "⑤", "⑥", "问：", "答：", "编辑同志", "公示时间")):
+        elif line.startswith(("◆", "①", "②", "③", "④", "⑤", "⑥", "问：", "答：", "编辑同志", "公示时间")) \
+                or NUMBERED.match(line):
             out.append((line, "flush"))
         else:
             out.append((line, "indent"))
@@ -663,6 +666,10 @@ def unit_cells(rng: random.Random, pools: dict, count: int) -> list[str]:
     return units
 
 
+def school_cells(rng: random.Random, pools: dict, count: int) -> list[str]:
+    return rng.sample(pools["schools"], count)
+
+
 def grid_rows(sheet: Sheet, cells: list[str], style: Style, x: float, top: float, width: float,
               cell_em: float) -> float:
     """Names or units set in a grid: cells of a fixed width, each printed row one gold line with
@@ -698,11 +705,12 @@ def build_roster(faces, page, pieces, rng, dpi):
         for spec in p.get("lists", []):
             head, kind, count = spec.split(":")
             count = int(count)
-            cells = unit_cells(rng, pools, count) if kind == "units" else name_cells(rng, pools, count)
+            cells = {"units": unit_cells, "names": name_cells, "schools": school_cells}[kind](rng, pools, count)
             lists.append((head.format(n=count), kind, cells))
         counts = {k: len(c) for _, k, c in lists}
         y = display(sheet, p["title"], Style("sans", round(body_px * 2.3), sheet.accent, True), x, y + body_px, w)
-        text = p["body"].format(units=counts.get("units", 0), people=counts.get("names", 0))
+        collective = sum(n for k, n in counts.items() if k != "names")  # units or schools
+        text = p["body"].format(units=collective, people=counts.get("names", 0))
         y = text_block(sheet, paragraphs_of(text), body, x, y + body_px * 0.5, w, 3, gut)
         for s in p["sign"].split("\n"):
             y = display(sheet, s, body, x, y, w - body_px * 2, align="right", kind="byline")
@@ -710,7 +718,8 @@ def build_roster(faces, page, pieces, rng, dpi):
         for head, kind, cells in lists:
             y = display(sheet, head, Style("sans", round(body_px * 1.2), sheet.accent, True), x, y + body_px * 0.4,
                         w, align="left")
-            y = grid_rows(sheet, cells, body, x + body_px * 2, y, w - body_px * 2, 15 if kind == "units" else 5)
+            y = grid_rows(sheet, cells, body, x + body_px * 2, y, w - body_px * 2,
+                          {"units": 15, "schools": 12}.get(kind, 5))
         y += body_px * 1.5
     return sheet, y
 
@@ -846,12 +855,14 @@ def vertical_columns(p: dict, size: int, per_col: int) -> list[tuple]:
             cut = per_col + (1 if text[per_col:per_col + 1] in NO_START and text[per_col:per_col + 1] else 0)
             cols.append((text[:cut], pitch, size, "ming", "body", 0))
             text = text[cut:]
+    if p.get("sign"):  # a signature set at the foot of its own column
+        cols.append((p["sign"], pitch, size, "kai", "byline", max(0, per_col - len(p["sign"]))))
     return cols
 
 
 def vertical_gold(p: dict) -> list[str]:
     return [gold_of(p["title"])] + ([gold_of(p["sub"])] if p.get("sub") else []) + \
-        [gold_of(x) for x in p["body"].split("\n")]
+        [gold_of(x) for x in p["body"].split("\n")] + ([gold_of(p["sign"])] if p.get("sign") else [])
 
 
 BUILDERS = {"serial": build_serial, "intl": build_intl, "roster": build_roster, "science": build_science,
@@ -896,14 +907,23 @@ class Geometry:
 def pen_marks(img: Image.Image, sheet: Sheet, rng: random.Random):
     """Blue ballpoint over some lines: underlines, a circled word, a tick in the margin."""
     d = ImageDraw.Draw(img)
-    body = [ln for ln in sheet.lines if ln.kind == "body" and not ln.vertical and ln.box[2] - ln.box[0] > 200]
+    body = [ln for ln in sheet.lines if ln.kind == "body" and max(ln.box[2] - ln.box[0], ln.box[3] - ln.box[1]) > 200]
     for ln in rng.sample(body, min(4, len(body))):
         x0, y0, x1, y1 = ln.box
-        yb = y1 + (y1 - y0) * 0.18
-        pts = [(x, yb + rng.uniform(-2, 2)) for x in np.linspace(x0 + rng.uniform(0, 40), x1 - rng.uniform(0, 60), 12)]
+        if ln.vertical:  # a vertical column is marked by a line down its left side (its "underline")
+            xb = x0 - (x1 - x0) * 0.18
+            pts = [(xb + rng.uniform(-2, 2), y) for y in np.linspace(y0 + rng.uniform(0, 40), y1 - rng.uniform(0, 60), 12)]
+        else:
+            yb = y1 + (y1 - y0) * 0.18
+            pts = [(x, yb + rng.uniform(-2, 2)) for x in np.linspace(x0 + rng.uniform(0, 40), x1 - rng.uniform(0, 60), 12)]
         d.line(pts, fill=PEN_BLUE, width=3)
     for ln in rng.sample(body, min(2, len(body))):
         x0, y0, x1, y1 = ln.box
+        if ln.vertical:
+            h = x1 - x0
+            cy = rng.uniform(y0 + 2 * h, max(y0 + 2 * h + 1, y1 - 2 * h))
+            d.ellipse((x0 - 0.35 * h, cy - 1.7 * h, x1 + 0.35 * h, cy + 1.7 * h), outline=PEN_BLUE, width=3)
+            continue
         h = y1 - y0
         cx = rng.uniform(x0 + 2 * h, max(x0 + 2 * h + 1, x1 - 2 * h))
         d.ellipse((cx - 1.7 * h, y0 - 0.35 * h, cx + 1.7 * h, y1 + 0.35 * h), outline=PEN_BLUE, width=3)
@@ -924,12 +944,14 @@ def punch_holes(img: Image.Image, rng: random.Random, dpi: int):
         d.ellipse((x - r, y - r, x + r, y + r), fill=(38, 38, 40))
 
 
-def tape(img: Image.Image, rng: random.Random, dpi: int):
-    """A strip of old mending tape: yellowed, glossy, across a margin and a few characters."""
-    w, h = img.size
-    tw, th = int(dpi * rng.uniform(1.6, 2.4)), int(dpi * rng.uniform(0.45, 0.6))
-    x = rng.randrange(0, max(1, w - tw))
-    y = rng.randrange(int(h * 0.2), int(h * 0.8))
+def tape(img: Image.Image, sheet: Sheet, rng: random.Random, dpi: int):
+    """A strip of old mending tape: yellowed, glossy, from the margin over the first characters
+    of a few lines."""
+    tw, th = int(dpi * rng.uniform(1.2, 1.6)), int(dpi * rng.uniform(0.45, 0.6))
+    body = [ln for ln in sheet.lines if ln.kind == "body" and not ln.vertical and ln.box[0] < dpi * 0.6]
+    x0, y0, _, y1 = rng.choice(body).box if body else (dpi * 0.4, img.height / 2, 0, img.height / 2)
+    x = max(0, int(x0 - tw * 0.6))
+    y = max(0, int((y0 + y1) / 2 - th / 2))
     region = img.crop((x, y, x + tw, y + th)).filter(ImageFilter.GaussianBlur(1.2))
     arr = np.asarray(region, dtype=float)
     arr = arr * 0.78 + np.array([235, 205, 120]) * 0.22
@@ -983,7 +1005,7 @@ def scan(sheet: Sheet, height: int, page: Page, rng: random.Random) -> tuple[Ima
     if page.fault == "holes":
         punch_holes(img, rng, sheet.dpi)
     if page.fault == "tape":
-        tape(img, rng, sheet.dpi)
+        tape(img, sheet, rng, sheet.dpi)
     angle = page.draws["rotation"]
     geo = Geometry(angle, img.size)
     if page.fault == "clean":
