@@ -1,7 +1,8 @@
 """Tesseract's hOCR (`tesseract page.png out -l chi_sim hocr`) to the page model.
 
 Lines are the elements of class `ocr_line`, `ocr_header`, `ocr_caption` or `ocr_textfloat`;
-their `title` carries `bbox x0 y0 x1 y1`, words (`ocrx_word`) add `x_wconf` (0–100).
+their `title` carries `bbox x0 y0 x1 y1`, words (`ocrx_word`) add `x_wconf` (0–100); a word's
+glyphs may be elements of their own (`ocrx_cinfo`), one a line.
 Parsed with lxml's HTML parser, which takes both the XHTML Tesseract writes and plain HTML.
 """
 
@@ -38,7 +39,9 @@ def _bbox(element, source: str) -> Box:
 
 
 def _word(element, source: str) -> OcrWord | None:
-    text = "".join(element.itertext()).strip()
+    # the white space between its glyphs' elements (`ocrx_cinfo`, with Tesseract's
+    # `hocr_char_boxes`) is the file's indentation, not the word's
+    text = "".join(piece for piece in element.itertext() if piece.strip()).strip()
     if not text:
         return None
     conf = TITLE_WCONF.search(element.get("title") or "")

@@ -183,6 +183,23 @@ def test_hocr_lines_boxed_only_by_their_words_read_to_the_same_page(tmp_path):
     assert cleaned.text == GOLD
 
 
+def test_hocr_words_with_their_glyphs_boxed_read_as_without(tmp_path):
+    # Tesseract's `-c hocr_char_boxes=1` puts each glyph of a word in an `ocrx_cinfo` element,
+    # one a line, indented: the indentation is no space in the word
+    data = (OCR / "two_columns.hocr").read_text(encoding="utf-8")
+
+    def glyphs(match: re.Match) -> str:
+        return match.group(1) + "".join(f"\n       <span class='ocrx_cinfo' title='x_bboxes 0 0 1 1'>{c}</span>"
+                                        for c in match.group(2)) + "\n      </span>"
+
+    path = tmp_path / "page.hocr"
+    path.write_text(re.sub(r"(<span class='ocrx_word'[^>]*>)([^<]+)</span>", glyphs, data), encoding="utf-8")
+    assert "ocrx_cinfo" in path.read_text(encoding="utf-8")
+    boxed, plain = read_ocr_file(path), read_ocr_file(OCR / "two_columns.hocr")
+    assert [line.text for line in boxed.lines] == [line.text for line in plain.lines]
+    assert clean_ocr_page(boxed)[0].text == GOLD
+
+
 def test_a_page_image_is_read_by_rapidocr_through_the_geometry_path():
     pytest.importorskip("rapidocr", reason="the ocr extra is not installed")
     cleaned, laid = clean_ocr_page(read_ocr_file(OCR / "page.png"))
