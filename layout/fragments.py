@@ -77,6 +77,22 @@ def _heads_a_stack(line: OcrLine, above: list[OcrLine]) -> bool:
                for other in above)
 
 
+# A row of at least GRID_ROW short lines (at most GRID_CELL glyph cells each) of one size is a
+# grid's (a 公示's names): a headline's row is cut in two or three pieces at most, and a body
+# line is longer.
+GRID_ROW = 4
+GRID_CELL = 4
+
+
+def _in_a_grid_row(line: OcrLine, lines: list[OcrLine]) -> bool:
+    """Whether a short line stands in a row of GRID_ROW short lines of its size or more."""
+    if visible_width(line.text) > GRID_CELL:
+        return False
+    h = line.box.height
+    return GRID_ROW <= sum(_same_row(line.box, other.box) and abs(other.box.height - h) <= SAME_SIZE * h
+                           and visible_width(other.text) <= GRID_CELL for other in lines)
+
+
 def _same_type(a: OcrLine, b: OcrLine, on_one_row: bool = False) -> bool:
     """Whether two pieces without word boxes are set in one type size: their glyphs are as
     wide (box width per glyph cell). PP-OCR pads a box's height by a few pixels either way,
@@ -204,7 +220,8 @@ def join_display_fragments(lines: list[OcrLine]) -> tuple[list[OcrLine], int]:
             height = max(current.box.height, lines[j].box.height)
             if (-0.5 * height <= gap <= MAX_GAP * height and _same_row(current.box, lines[j].box)
                     and _same_type(lines[i], lines[j], on_one_row=True) and not _heads_a_stack(lines[j], shown)
-                    and not (is_header_item(current.text) or is_header_item(lines[j].text))):
+                    and not (is_header_item(current.text) or is_header_item(lines[j].text))
+                    and not _in_a_grid_row(lines[i], lines)):
                 current = _join(current, lines[j])
                 absorbed.add(j)
         joined[i] = current
@@ -279,6 +296,8 @@ def join_wrapped_headlines(lines: list[OcrLine], texts: list[str]) -> tuple[list
     body_pitch = median(pitch(line) for line in lines)
     body_height = median(line.box.height for line in lines)
     display = [_is_display(line, body_pitch, body_height) for line in lines]
+    # (a grid's cells stand in rows: a 公示's short names, boxed tall, are no headline's rows)
+    display = [shown and not _in_a_grid_row(line, lines) for line, shown in zip(lines, display, strict=True)]
     order = sorted((i for i in range(len(lines)) if display[i]), key=lambda i: lines[i].box.y0)
     out_lines, out_texts = list(lines), list(texts)
     absorbed: set[int] = set()

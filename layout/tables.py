@@ -263,9 +263,16 @@ def join_table_rows(lines: list[OcrLine], texts: list[str]) -> tuple[list[OcrLin
     # two columns of short items are a table's only beside a column of figures (a weather
     # table's cities and skies beside its temperatures); alone they are verse or a list
     with_figures = {j for stack, kind in kinds if kind == "figures" for i in stack for j in (i, mates[i])}
+    # or in a grid of three columns or more of short items (a 公示's names, row by row): a
+    # stack whose cells go on in the next stack of short items, or come on from the one before
+    shorts = [stack for stack, kind in kinds if kind == "short"]
+    lefts, rights = {i for stack in shorts for i in stack}, {mates[i] for stack in shorts for i in stack}
+    in_grid = {j for stack in shorts if any(mates[i] in lefts or i in rights for i in stack)
+               for i in stack for j in (i, mates[i])}
     links: dict[int, tuple[int, float]] = {}
     for stack, kind in kinds:
-        if kind == "figures" or (kind == "short" and any(i in with_figures or mates[i] in with_figures for i in stack)):
+        if kind == "figures" or (kind == "short" and any(i in with_figures or mates[i] in with_figures
+                                                         or i in in_grid for i in stack)):
             white = min(boxes[mates[i]].x0 for i in stack) - max(boxes[i].x1 for i in stack)
             links.update((i, (mates[i], white)) for i in stack)
     rows = _rows(links, boxes)

@@ -113,3 +113,18 @@ def test_a_poem_set_in_two_columns_on_one_baseline_grid_is_no_table():
     left = _column(0, ["白日依山尽", "黄河入海流", "欲穷千里目", "更上一层楼"])
     right = _column(300, ["春眠不觉晓", "处处闻啼鸟", "夜来风雨声", "花落知多少"])
     assert _joined(left + right) == [line.text for line in left + right]
+
+
+def test_a_grid_of_names_reads_row_by_row_its_names_one_space_apart():
+    """A 公示's names in a grid (twelve columns, names of two or three glyphs, PP-OCR's boxes of
+    the two-glyph ones as tall as the others' and so judged by their height): one line a row,
+    read across, under the list's head; not joined down a column as a wrapped headline, nor a
+    row's names joined as a headline's pieces before the rows are read."""
+    names = ["覃博明", "高远静", "覃伟平", "张涛", "谢国俊", "廖新刚", "陈菊勇", "于秋秀", "方春", "金雨洋", "汤欣", "陶秋娜",
+             "黄娟", "陆娜雪", "江凯娜", "薛红秀", "韩梅帆", "田英秋", "汪学", "谢军洋", "石志", "陈雨静", "张雪", "贺建",
+             "杜健英", "郑健", "马志", "梁成", "程生生", "侯英", "黎子", "贾芳", "魏雪丽", "蔡凯涵", "陆娜", "沈勇娜"]
+    head = OcrLine("二、先进个人（36名）", Box(0, 0, 360, 44))
+    cells = [OcrLine(name, Box(190 * (k % 12), 60 + 56 * (k // 12), 190 * (k % 12) + 120, 60 + 56 * (k // 12) + 46))
+             for k, name in enumerate(names)]
+    laid = lay_out(OcrPage(tuple([head, *cells]), "paddleocr", 2400, 300))
+    assert laid.text.replace("\t", " ").split("\n") == ["二、先进个人（36名）", *(" ".join(names[r * 12:(r + 1) * 12]) for r in range(3))]
