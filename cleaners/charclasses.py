@@ -44,8 +44,11 @@ BYLINE_ROLES = (
 )
 
 
-# Agency leads that open a news story (`本报讯`, `又讯`, `新华社北京5月12日电`).
-LEAD_WORDS = r"本报讯|又讯|本报消息|据?新华社\p{Han}{0,8}电"
+# Agency leads that open a news story (`本报讯`, `又讯`, `新华社北京十二日电`), and datelines
+# with a date in figures (`新华社日内瓦3月24日电`, `本报柏林3月23日电`, `本报3月24日讯`), maybe
+# wrapped before their 电 (a line that ends at the date).
+LEAD_WORDS = (r"本报讯|又讯|本报消息|据?新华社\p{Han}{0,8}电"
+              r"|(?:据?新华社|本报)\p{Han}{0,8}(?:[0-9０-９]{1,2}月)?[0-9０-９]{1,2}日(?:电|讯|(?=[ \t\u3000]*$))")
 
 # The gap between two cells of a table's row, set where reflow joins a row's cells read one a
 # line (a private-use character: hygiene makes one in the input a space); spacing keeps it as

@@ -337,6 +337,19 @@ def test_lines_an_engine_spaced_apart_are_no_table(raw, expected):
     assert clean(raw).text == expected
 
 
+@pytest.mark.parametrize("dateline", ["新华社日内瓦3月24日电", "本报柏林3月23日电", "本报3月24日讯", "新华社日内瓦3月24日\n电"])
+def test_a_dateline_with_its_date_in_figures_is_a_lead_under_its_headline(dateline):
+    """An agency's dateline with a date in figures opens the story as 本报讯 does: the headline
+    over it stands apart, the byline's bracket and the body go on after it (wrapped before its
+    电, too)."""
+    body = ["世界卫生组织第七十九届世界卫", "生大会筹备会议二十四日在瑞士", "日内瓦开幕，来自一百六十多个",
+            "国家和地区的代表出席会议。会", "议将讨论疫苗生产能力布局等议", "题，多国代表呼吁加强合作，推", "动疫苗生产能力就近布局。"]
+    page = "\n".join(["多国呼吁疫苗生产能力就近布局", dateline + "（记者 傅远舟 安禾）", *body])
+    head, story = clean(page).text.split("\n")
+    assert head == "多国呼吁疫苗生产能力就近布局"
+    assert story.startswith(dateline.replace("\n", "") + "（记者 傅远舟 安禾）世界卫生组织") and story.endswith("就近布局。")
+
+
 def test_a_digest_item_ends_at_its_bracketed_source_and_the_next_title_stands_alone():
     """`（摘自《…》）` ends an item; the next item's title (no punctuation, over an indented first
     line: exactly two cells short) is a line of its own, in a column of eleven cells."""
