@@ -37,6 +37,11 @@ LOOKALIKE_BRACKET_PAIR = regex.compile(
 # `〉`, `(` or `)` on the page, only it can start a pair (and book titles seldom open with a role).
 _BYLINE_AFTER_TITLE_MARK = regex.compile(rf"《(?:{BYLINE_ROLES})")
 
+# A look-alike of the middle dot between two Han (a foreign name's separator, `卢卡斯·霍夫曼`):
+# OCR reads `·` as a bullet `•`, a katakana `・` or an operator dot.
+LOOKALIKE_MIDDLE_DOT = regex.compile(r"(?<=\p{Han})[•・‧∙⋅](?=\p{Han})")
+_MIDDLE_DOT_LOOKALIKES = "•・‧∙⋅"
+
 # An ASCII bracket pair; converted when it holds Han or stands beside Han (`县(市)` → `县（市）`).
 ASCII_BRACKET_PAIR = regex.compile(r"\((?P<inner>[^()\n]{0,200})\)")
 
@@ -242,4 +247,17 @@ def repair_punctuation_width(text: str) -> tuple[str, int]:
     if n_widened:
         out, n_paired = repair_lookalike_brackets(out)
         n_brackets += n_paired
-    return out, n_brackets + n_widened
+    out, n_dots = repair_lookalike_middle_dots(out)
+    return out, n_brackets + n_widened + n_dots
+
+
+def repair_lookalike_middle_dots(text: str) -> tuple[str, int]:
+    """A bullet or other dot OCR read for the middle dot between two Han becomes `·`; a bullet
+    opening a line (a brief's `●`) stays.
+
+    >>> repair_lookalike_middle_dots("店主卢卡斯•霍夫曼说，●本报讯")
+    ('店主卢卡斯·霍夫曼说，●本报讯', 1)
+    """
+    if not any(dot in text for dot in _MIDDLE_DOT_LOOKALIKES):
+        return text, 0  # a fast test first: most pages hold none
+    return LOOKALIKE_MIDDLE_DOT.subn("·", text)
