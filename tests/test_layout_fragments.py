@@ -91,3 +91,12 @@ def test_a_one_glyph_piece_of_a_headline_joins_its_row_by_height():
     heads = [OcrLine("散文集《沅栖山水》", Box(1511, 613, 1935, 666)), OcrLine("首", Box(1980, 615, 2054, 666))]
     joined, count = join_display_fragments([*heads, *body])
     assert (count, joined[0].text) == (1, "散文集《沅栖山水》 首")
+
+
+def test_a_headline_cut_before_its_opening_quote_is_one_line():
+    """PP-OCR cuts `岚浦造“小电驴”驶进欧洲街巷` before the quote; the quoted piece's box holds the
+    quotes' ink only (half a cell each), so its pitch is the headline's once they count half."""
+    pieces = [OcrLine("岚浦造", Box(300, 0, 558, 100)), OcrLine("“小电驴”", Box(558, 0, 892, 100)),
+              OcrLine("驶进欧洲街巷", Box(892, 0, 1404, 100))]
+    joined, count = join_display_fragments([*pieces, *_body(300, 130, 8), *_body(700, 130, 8)])
+    assert count == 2 and joined[0].text.replace(" ", "") == "岚浦造“小电驴”驶进欧洲街巷"
