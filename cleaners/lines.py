@@ -515,6 +515,13 @@ def is_source_credit(line: str) -> bool:
     return SOURCE_CREDIT.fullmatch(line) is not None
 
 
+# A column's label that opens with a role word (`记者追踪`, `记者手记`, `本报记者调查`): the words
+# after the role are the column's kind, no reporter's name.
+REPORTERS_COLUMN = regex.compile(
+    rf"[{HSPACE}]*(?:本报)?记者[{HSPACE}]*(?:手记|观察|调查|追踪|跟踪|连线|探访|暗访|走访|再访|体验|札记|笔记|直击|实录|视线|来信)[{HSPACE}]*"
+)
+
+
 def is_byline(line: str) -> bool:
     """A stand-alone byline or credit line. Every BYLINE match holds 记, 通, 实, 摄 or 评
     (each role word has one), 摄 (a credit ends in it) or `/` or `／` (a `/文` `/图` credit,
@@ -528,6 +535,8 @@ def is_byline(line: str) -> bool:
     (True, True, False)
     >>> is_byline("县政府研究室 供稿"), is_byline("县政府研究室供稿"), is_byline("请各单位于月底前供稿")
     (True, True, False)
+    >>> is_byline("记者追踪"), is_byline("记者手记"), is_byline("记者 赵手")
+    (False, False, True)
     """
     if "源" in line and is_source_credit(line):
         return True  # a digest item's source stands alone as a byline does
@@ -536,6 +545,8 @@ def is_byline(line: str) -> bool:
         return False  # a fast test first: every BYLINE match holds one of these
     if "，" in line or "。" in line:
         return False  # and none holds clause punctuation (body text mostly has some)
+    if "记者" in line and REPORTERS_COLUMN.fullmatch(line):
+        return False  # a column's label (`记者追踪`, `记者手记`): no name after its role
     bare = line.strip(_BYLINE_EDGES)
     if not (bare.startswith(_BYLINE_HEADS) or bare.endswith(("摄", "供稿")) or "/" in line or "／" in line
             or bare.startswith(("□", "☐"))):
