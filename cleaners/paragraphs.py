@@ -1042,6 +1042,28 @@ def _two_phrase_headlines(f: LineFeatures, roles: list[LineRole], starts: list[i
     return out_roles
 
 
+# A letter's signature (`——读者 何素琴`, `——编者`): a dash pair and a few Han alone on a line;
+# wrapped, the name (two to four Han) alone on the next line goes on after it, a space between.
+SIGNATURE = regex.compile(r"[ \t\u3000]*——[\p{Han}·]{1,8}[ \t\u3000]*")
+_SIGNED_NAME = regex.compile(r"[ \t\u3000]*[\p{Han}·]{2,4}[ \t\u3000]*")
+
+
+def _signatures(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
+    """The roles with each signature line (`SIGNATURE`) a line of its own, and a name alone
+    on the line after it going on after it (`NEXT_PHRASE`)."""
+    out = roles
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("——") and SIGNATURE.fullmatch(line):
+            out = list(out) if out is roles else out
+            if out[i] is CONTINUES:
+                out[i] = STARTS_PARAGRAPH
+            if i + 1 < len(lines) and _SIGNED_NAME.fullmatch(lines[i + 1]):
+                out[i + 1] = NEXT_PHRASE
+            elif i + 1 < len(lines) and out[i + 1] is CONTINUES:
+                out[i + 1] = STARTS_PARAGRAPH
+    return out
+
+
 # A listing's row opens with a clock time (`06:00 朝闻鹤屿`, or the time alone on its line,
 # the programme on the next): a row of its own. Prose wraps before a time with no space after it.
 CLOCK_ROW = regex.compile(rf"[{HSPACE}]*(?:[01]?[0-9]|2[0-4])[:：][0-5][0-9](?P<alone>[{HSPACE}]*$)?(?(alone)|[{HSPACE}]+\S)")
@@ -1332,6 +1354,8 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     if ":" in text or "：" in text:  # a listing's times hold one
         roles = _listing_rows(lines, roles)
     roles = _table_rows(lines, roles)
+    if "——" in text:  # a signature holds one
+        roles = _signatures(lines, roles)
     lines, roles = _spaced_rows(lines, roles)
     paragraphs = assemble_paragraphs(lines, roles)
     if HARD_BREAK in text:  # a paragraph may hold nothing else (the others are stripped already)

@@ -350,6 +350,14 @@ def test_a_dateline_with_its_date_in_figures_is_a_lead_under_its_headline(dateli
     assert story.startswith(dateline.replace("\n", "") + "（记者 傅远舟 安禾）世界卫生组织") and story.endswith("就近布局。")
 
 
+def test_a_letters_signature_wrapped_before_its_name_is_one_line():
+    """`——读者` / `何素琴` under a letter: one line, a space between; the column's label under it
+    (`记者追踪`, a role word and no name) stays apart, unspaced."""
+    letter = ["我们向社区反映过两次，得到", "的答复都是“再协调”。希望", "有关部门能出台更细的补偿", "办法，让一楼住户也有说话", "的地方。"]
+    page = "\n".join([*letter, "——读者", "何素琴", "记者追踪", "3月10日，记者来到石榴路17号院。"])
+    assert clean(page).text.split("\n")[1:] == ["——读者 何素琴", "记者追踪", "3月10日，记者来到石榴路17号院。"]
+
+
 def test_a_digest_item_ends_at_its_bracketed_source_and_the_next_title_stands_alone():
     """`（摘自《…》）` ends an item; the next item's title (no punctuation, over an indented first
     line: exactly two cells short) is a line of its own, in a column of eleven cells."""
