@@ -308,6 +308,7 @@ class LineFeatures:
     lead: np.ndarray  # a news lead (`本报讯…`): body text however it looks
     guide: np.ndarray  # a guide item (`■…`): wraps until a blank line
     hard_end: np.ndarray  # ends where a jump marker was removed: the story jumps away
+    section_break: np.ndarray  # a story's section break (`＊＊＊`, `二`): ends its paragraph too
     display_type: np.ndarray  # letter- or phrase-spaced headline, byline, `#` heading, page date
     byline: np.ndarray  # `is_byline`
     page_date: np.ndarray  # `is_page_date`: a page header's date, no headline to wrap
@@ -528,6 +529,8 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     # `is_display_type` in three parts: a byline, a page date (asked only of lines whose last
     # glyph allows one, read in `_edge_tests`), or (with a space) a spaced heading.
     edges = _edge_tests(lines, points, starts.take(rows), ends.take(rows))
+    section_break = np.zeros(len(rows), dtype=bool)
+    section_break[_section_breaks(lines, width, edges["ends_sentence"], clauses)] = True
     spaced, punctuated = has_space.tolist(), (counts[CLAUSE_MARKS] > 0).tolist()
     may_be_page_date = edges["may_be_page_date"].tolist()
     bylines, headings, dates = [], [], []
@@ -578,6 +581,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         lead=edges["lead"],
         guide=edges["guide"],
         hard_end=edges["hard_end"],
+        section_break=section_break,
         display_type=display_type,
         byline=byline,
         page_date=page_date,
@@ -617,7 +621,7 @@ class _LineBits(NamedTuple):
     indented: int
     lead: int
     guide: int
-    hard_end: int
+    hard_end: int  # a jump marker's place or a section break (`section_break`): the paragraph ends
     display_type: int
     byline: int
     header_item: int  # a page header's date, label or editor credits: no display line's wrapped end
@@ -691,7 +695,7 @@ def _line_bits(f: LineFeatures) -> _LineBits:
     (unwrapped, tail_wide, name_wide, display_tail_wide, narrower, wider, indent_short, indent_near, at_column,
      full, short, reaches) = (measures >= _LOW) & (measures <= _HIGH)
     table = np.array([
-        f.ends_sentence, f.opens, f.indented, f.lead, f.guide, f.hard_end, f.display_type, f.byline,
+        f.ends_sentence, f.opens, f.indented, f.lead, f.guide, f.hard_end | f.section_break, f.display_type, f.byline,
         f.page_date | f.header_item, f.credit, f.caption, f.starts_fragment, f.ends_opening, f.starts_digit, f.role_start,
         f.ends_lead_head, f.starts_lead_tail, f.opener, f.ends_role, f.link, f.lone_credit_end, f.ends_digit, f.figure, f.list_item, f.number_mark, f.ends_list,
         f.after_blank,
@@ -1046,6 +1050,26 @@ def _two_phrase_headlines(f: LineFeatures, roles: list[LineRole], starts: list[i
 # wrapped, the name (two to four Han) alone on the next line goes on after it, a space between.
 SIGNATURE = regex.compile(r"[ \t\u3000]*——[\p{Han}·]{1,8}[ \t\u3000]*")
 _SIGNED_NAME = regex.compile(r"[ \t\u3000]*[\p{Han}·]{2,4}[ \t\u3000]*")
+
+
+# A story's section break alone on a line: a row of stars (`＊＊＊`), or its number (`二`)
+# between a sentence's end and a line of prose (a headline's first glyph wrapped alone, `一` /
+# `座桥连起的是民心`, is none); a figure alone is a table's cell as often.
+SECTION_STARS = regex.compile(r"[ \t\u3000]*(?:[＊*☆★][ \t\u3000]*){2,5}")
+SECTION_NUMBER = regex.compile(r"[ \t\u3000]*[一二三四五六七八九十]{1,3}[ \t\u3000]*")
+SECTION_BREAK_CELLS = 5
+
+
+def _section_breaks(lines: list[str], width: np.ndarray, sentences: np.ndarray, clauses: np.ndarray) -> list[int]:
+    """The rows of the section breaks (`SECTION_STARS`, `SECTION_NUMBER`; `sentences`: whether
+    each line ends a sentence, `clauses`: its clause marks): each ends its paragraph as a jump
+    marker does (`二` / `回镇上的路…` is no `二回`)."""
+    found = []
+    for i in _indices(width <= SECTION_BREAK_CELLS).tolist():
+        if 0 < i < len(lines) - 1 and (SECTION_STARS.fullmatch(lines[i]) or (
+                SECTION_NUMBER.fullmatch(lines[i]) and sentences[i - 1] and clauses[i + 1])):
+            found.append(i)
+    return found
 
 
 def _signatures(lines: list[str], roles: list[LineRole]) -> list[LineRole]:

@@ -49,6 +49,8 @@ from cleaners.paragraphs import (
     INDENT_CELLS,
     INDENT_SLACK,
     OFF_COLUMN,
+    SECTION_NUMBER,
+    SECTION_STARS,
     SHORT_LINE,
     UNWRAPPED_WIDTH,
     WRAPPED_DISPLAY_CELLS,
@@ -74,7 +76,8 @@ from cleaners.roles import (
 PIECES = list("核酸检测居民有序排队作工") + list("0127") + ["1,083", "9:00"] + list("ab") + [" ", "\u3000", "  "] + \
     list("，。、；：！？,.;:!?") + list("（）()“”《》〈") + ["本报讯", "记者 ", "摄", "■", "# ", HARD_BREAK] + \
     ["一、", "（二）", "3.", "①", "责任编辑", "校对：", "美编", "电话：", "2026年4月16日", "A14", "第4版", "CN36-0118", "第5823期"] + \
-    ["李雪/文", "连敬春/图", "2026年5月8日", "星期五", "周日", "文／林清", "研究室供稿"]  # credits, page dates
+    ["李雪/文", "连敬春/图", "2026年5月8日", "星期五", "周日", "文／林清", "研究室供稿"] + \
+    ["二", "＊＊＊"]  # credits, page dates, section breaks
 pages = st.lists(
     st.lists(st.sampled_from(PIECES), max_size=14).map("".join), min_size=1, max_size=24
 ).map("\n".join)
@@ -99,6 +102,9 @@ def test_vectorised_features_equal_the_scalar_reference_functions(page):
     assert f.lead.tolist() == [bool(LEAD.match(x)) for x in lines]
     assert f.guide.tolist() == [bool(GUIDE_ITEM.match(x)) for x in lines]
     assert f.hard_end.tolist() == [x.rstrip().endswith(HARD_BREAK) for x in lines]
+    assert f.section_break.tolist() == [0 < k < len(lines) - 1 and visible_width(x) <= 5 and (
+        bool(SECTION_STARS.fullmatch(x)) or (bool(SECTION_NUMBER.fullmatch(x)) and ends_sentence(lines[k - 1])
+                                             and clause_marks(lines[k + 1]) > 0)) for k, x in enumerate(lines)]
     assert f.indented.tolist() == [bool(INDENTED.match(x)) for x in lines]
     assert f.display_type.tolist() == [is_display_type(x) for x in lines]
     assert f.byline.tolist() == [is_byline(x) for x in lines]

@@ -358,6 +358,17 @@ def test_a_letters_signature_wrapped_before_its_name_is_one_line():
     assert clean(page).text.split("\n")[1:] == ["——读者 何素琴", "记者追踪", "3月10日，记者来到石榴路17号院。"]
 
 
+@pytest.mark.parametrize("mark", ["二", "＊＊＊"])
+def test_a_storys_section_break_stands_alone_and_the_next_section_opens_a_paragraph(mark):
+    """A serial's section number or row of stars between two sections: a line of its own (its
+    one glyph is no word with the next line's first); a headline's first glyph wrapped alone is
+    none (no sentence ends above it, no prose under it)."""
+    before = ["上个月，我爹的柜子里多了一封。", "杜鹃的声音很轻，“一样的信封，", "一样没写名字。我爹看完就烧了", "，烧之前只说了一句，还是来了。"]
+    after = ["回镇上的路有四里半。两个人谁", "也没说话，只听见脚下的冻土咯", "吱咯吱地响。走到供销社门口，", "杜鹃忽然站住了，说你看。"]
+    lines = clean("\n".join([*before, mark, *after])).text.split("\n")
+    assert lines[-2:] == [mark, "".join(after)]
+
+
 def test_a_digest_item_ends_at_its_bracketed_source_and_the_next_title_stands_alone():
     """`（摘自《…》）` ends an item; the next item's title (no punctuation, over an indented first
     line: exactly two cells short) is a line of its own, in a column of eleven cells."""
