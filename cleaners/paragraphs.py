@@ -1235,14 +1235,21 @@ def _letter_spaced(cells: list[str]) -> bool:
                for a, b in pairwise(cells))
 
 
-def _spaced_rows(lines: list[str], roles: list[LineRole]) -> tuple[list[str], list[LineRole]]:
+def _spaced_rows(f: LineFeatures, lines: list[str], roles: list[LineRole]) -> tuple[list[str], list[LineRole]]:
     """The lines and roles with each spaced table row (`SPACED_ROWS_MIN`) a line of its own,
     its cells' spaces made cell gaps (`CELL_GAP`: spacing keeps one space), so a cleaned table
     cleans to itself and a row an engine read across keeps its cells apart; the line after
-    the table starts a paragraph."""
-    if sum(line.count(" ") >= TABLE_COLUMNS_MIN - 1 for line in lines) < SPACED_ROWS_MIN:
-        return lines, roles  # most pages: no three lines of three cells
-    cells = [_row_cells(line) if line.count(" ") >= TABLE_COLUMNS_MIN - 1 else None for line in lines]
+    the table starts a paragraph. Only lines in runs of SPACED_ROWS_MIN lines with two spaces
+    or more and no punctuation (`f`: their features) are split into cells."""
+    maybe = (f.spaces >= TABLE_COLUMNS_MIN - 1) & (f.clauses == 0) & (f.sentences == 0)
+    runs = np.convolve(maybe, np.ones(SPACED_ROWS_MIN, dtype=int), mode="valid") == SPACED_ROWS_MIN
+    if not runs.any():
+        return lines, roles  # most pages: no three such lines in a row
+    in_run = np.zeros(len(lines) + 1, dtype=bool)  # (one past the end: a header's line before)
+    for k in _indices(runs).tolist():
+        in_run[max(k - 1, 0):k + SPACED_ROWS_MIN] = True
+    cells = [_row_cells(line) if in_run[i] and f.spaces[i] >= TABLE_COLUMNS_MIN - 1 else None
+             for i, line in enumerate(lines)]
     header = [row is not None and all(TABLE_LABEL.fullmatch(cell) for cell in row) for row in cells]
     kinds = [[_cell_kind(cell) for cell in row] if row and not _letter_spaced(row) else None for row in cells]
     out_lines, out_roles, i = lines, roles, 0
@@ -1380,7 +1387,7 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     roles = _table_rows(lines, roles)
     if "——" in text:  # a signature holds one
         roles = _signatures(lines, roles)
-    lines, roles = _spaced_rows(lines, roles)
+    lines, roles = _spaced_rows(features, lines, roles)
     paragraphs = assemble_paragraphs(lines, roles)
     if HARD_BREAK in text:  # a paragraph may hold nothing else (the others are stripped already)
         paragraphs = [p for p in (p.replace(HARD_BREAK, "").strip() if HARD_BREAK in p else p
