@@ -369,6 +369,16 @@ def test_a_storys_section_break_stands_alone_and_the_next_section_opens_a_paragr
     assert lines[-2:] == [mark, "".join(after)]
 
 
+def test_a_notices_contact_lines_each_open_a_paragraph():
+    """A notice's contact labels with a word before them (`联系电话：`, `来访地址：`, `邮政编码：`)
+    open a line each after a number, as `电话：` does."""
+    notice = ["公示期间，如对公示对象有异议，请以书", "面、电话或来访等方式向市领导小组办公", "室反映。反映情况要实事求是，以个人名",
+              "义反映的请署真实姓名。", "联系电话：0736-22584471", "来访地址：岚浦市鹭门区滨江路88号市民中心B",
+              "座507室", "邮政编码：417003"]
+    assert clean("\n".join(notice)).text.split("\n")[1:] == [
+        "联系电话：0736-22584471", "来访地址：岚浦市鹭门区滨江路88号市民中心B座507室", "邮政编码：417003"]
+
+
 def test_a_digest_item_ends_at_its_bracketed_source_and_the_next_title_stands_alone():
     """`（摘自《…》）` ends an item; the next item's title (no punctuation, over an indented first
     line: exactly two cells short) is a line of its own, in a column of eleven cells."""
