@@ -1241,6 +1241,8 @@ def _spaced_rows(f: LineFeatures, lines: list[str], roles: list[LineRole]) -> tu
     cleans to itself and a row an engine read across keeps its cells apart; the line after
     the table starts a paragraph. Only lines in runs of SPACED_ROWS_MIN lines with two spaces
     or more and no punctuation (`f`: their features) are split into cells."""
+    if len(lines) < SPACED_ROWS_MIN:
+        return lines, roles
     maybe = (f.spaces >= TABLE_COLUMNS_MIN - 1) & (f.clauses == 0) & (f.sentences == 0)
     runs = np.convolve(maybe, np.ones(SPACED_ROWS_MIN, dtype=int), mode="valid") == SPACED_ROWS_MIN
     if not runs.any():
