@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 import regex
 
-from cleaners.charclasses import CELL_GAP, HSPACE, NOT_IN_A_CELL, SENTENCE_END
+from cleaners.charclasses import CELL_GAP, HSPACE, NOT_IN_A_CELL, SENTENCE_END, SURNAMES
 from cleaners.linebits import all_lines, as_ints, as_row, ones
 from cleaners.lines import (
     BYLINE_ROLES,
@@ -1072,6 +1072,33 @@ def _section_breaks(lines: list[str], width: np.ndarray, sentences: np.ndarray, 
     return found
 
 
+# A list of names read one a line (a 公示's grid in plain text: the grid's rows are not in the
+# text): at least NAME_LIST_MIN lines in a row, each two or three Han alone, four in five of
+# them opening with a common surname (`SURNAMES`), are one line, a space between names.
+NAME_LIST_MIN = 6
+_LONE_NAME = regex.compile(r"[ \t\u3000]*\p{Han}{2,3}[ \t\u3000]*")
+
+
+def _name_lists(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
+    """The roles with each run of names alone on their lines (`NAME_LIST_MIN`) one line: the
+    first starts it, the others go on after it with a space (`NEXT_PHRASE`); a table's cells
+    (`NEXT_CELL`) are no such run."""
+    out, run = roles, []
+    for i, line in enumerate([*lines, ""]):
+        if i < len(lines) and len(line) <= 6 and roles[i] is not NEXT_CELL and _LONE_NAME.fullmatch(line):
+            run.append(i)
+            continue
+        if len(run) >= NAME_LIST_MIN and 5 * sum(lines[k].strip()[0] in SURNAMES for k in run) >= 4 * len(run):
+            out = list(out) if out is roles else out
+            out[run[0]] = STARTS_PARAGRAPH
+            for k in run[1:]:
+                out[k] = NEXT_PHRASE
+            if i < len(lines) and out[i] is CONTINUES:
+                out[i] = STARTS_PARAGRAPH
+        run = []
+    return out
+
+
 def _signatures(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
     """The roles with each signature line (`SIGNATURE`) a line of its own, and a name alone
     on the line after it going on after it (`NEXT_PHRASE`)."""
@@ -1389,6 +1416,7 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     roles = _table_rows(lines, roles)
     if "——" in text:  # a signature holds one
         roles = _signatures(lines, roles)
+    roles = _name_lists(lines, roles)
     lines, roles = _spaced_rows(features, lines, roles)
     paragraphs = assemble_paragraphs(lines, roles)
     if HARD_BREAK in text:  # a paragraph may hold nothing else (the others are stripped already)

@@ -379,6 +379,17 @@ def test_a_notices_contact_lines_each_open_a_paragraph():
         "联系电话：0736-22584471", "来访地址：岚浦市鹭门区滨江路88号市民中心B座507室", "邮政编码：417003"]
 
 
+def test_names_read_one_a_line_are_one_line_and_a_headlines_short_pieces_are_not_names():
+    """A 公示's names one a line (an engine's reading of its grid, in reading order): one line, a
+    space between names, under the list's head. Short lines that do not open with surnames (a
+    headline's pieces) are no list."""
+    names = ["覃博明", "高远静", "覃伟平", "张涛", "谢国俊", "廖新刚", "陈菊勇", "于秋秀"]
+    lines = clean("\n".join(["二、先进个人（40名）", *names, "三、公示期间接受社会监督。"])).text.split("\n")
+    assert lines == ["二、先进个人（40名）", " ".join(names), "三、公示期间接受社会监督。"]
+    pieces = ["菜篮子", "早春蔬", "菜集中", "上市", "价格稳", "中有降"]
+    assert " ".join(pieces) not in clean("\n".join(pieces)).text
+
+
 def test_a_digest_item_ends_at_its_bracketed_source_and_the_next_title_stands_alone():
     """`（摘自《…》）` ends an item; the next item's title (no punctuation, over an indented first
     line: exactly two cells short) is a line of its own, in a column of eleven cells."""
