@@ -84,11 +84,12 @@ LEAD = regex.compile(rf"^[{HSPACE}]*(?:{LEAD_WORDS})")
 INDENTED = regex.compile(rf"^[{HSPACE}]+\S")
 
 # A list's item opens with its number (`一、`, `（一）`, `(2)`, `3．`, `①`) or, in an ad or a
-# notice, a contact label (`电话：`, `地址：`); after a line that ends a sentence, a list's clause
+# notice, a contact label (`电话：`, `地址：`), or in a Q&A column `问：` or `答：`; after a line that ends a sentence, a list's clause
 # (`；`, `：`) or a number it opens a paragraph, and its `一、` is no word's broken end (`统` /
 # `一、规范` follows no sentence end).
 CONTACT_LABELS = ("电话|地址|邮编|传真|网址|邮箱|联系人|热线|咨询电话|报名电话|联系电话|投诉电话|服务电话|值班电话"
-                  "|热线电话|来访地址|通讯地址|联系地址|办公地址|邮政编码|电子邮箱|服务热线|短信平台")
+                  "|热线电话|来访地址|通讯地址|联系地址|办公地址|邮政编码|电子邮箱|服务热线|短信平台"
+                  "|问|答")  # (and a Q&A column's question and answer: `问：…`, `答：…`)
 LIST_ITEM = regex.compile(
     rf"^[{HSPACE}]*(?:[一二三四五六七八九十]{{1,3}}、|[（(](?:[一二三四五六七八九十]{{1,3}}|[0-9]{{1,2}})[）)]"
     rf"|[0-9]{{1,2}}(?:、|[．.](?![0-9A-Za-z]))|[①-⑳]|(?:{CONTACT_LABELS})[：:])")

@@ -839,6 +839,7 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
         | (b.unclosed & ~b.ends_sentence & ~(b.byline >> 1))  # a byline continues no quote
         | (b.ends_digit & ~b.header_item & ((b.starts_digit & ~b.header_item) >> 1))  # `B04` / a page date: no number
         | (b.ends_lead_head & (b.starts_lead_tail >> 1))
+        | (b.lead & b.ends_lead_head)  # a lead alone on its line (`本报讯` / `“空腹血糖…`): its story goes on
         | wrapped_display
         | role_wraps
         | link_wraps

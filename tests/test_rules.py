@@ -1,5 +1,7 @@
 """Small named cases per rule of the text contract, traps included."""
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -388,6 +390,21 @@ def test_names_read_one_a_line_are_one_line_and_a_headlines_short_pieces_are_not
     assert lines == ["二、先进个人（40名）", " ".join(names), "三、公示期间接受社会监督。"]
     pieces = ["菜篮子", "早春蔬", "菜集中", "上市", "价格稳", "中有降"]
     assert " ".join(pieces) not in clean("\n".join(pieces)).text
+
+
+def test_a_qa_columns_question_opens_a_paragraph_under_the_columns_label():
+    column = ["专家门诊", "问：我今年62岁，体检", "发现骨密度T值为-2.6，", "医生说是骨质疏松。每", "天补多少钙合适？",
+              "答：50岁以上人群每天", "钙的推荐摄入量为1000", "～1200 mg，日常饮食大", "约能提供400 mg。"]
+    assert [line[:4] for line in clean("\n".join(column)).text.split("\n")] == ["专家门诊", "问：我今", "答：50"]
+
+
+def test_a_lead_alone_on_its_line_goes_on_with_its_story():
+    """`本报讯` alone on a line under a byline, the story's first sentence (opening with a quote,
+    its first line short) on the next: one paragraph (tests/eval_ninth dev ninth_10's top)."""
+    page = (Path(__file__).resolve().parent / "eval_ninth" / "dev" / "ninth_10.txt").read_text(encoding="utf-8")
+    top = "\n".join(page.splitlines()[:24])
+    lead = next(line for line in clean(top).text.split("\n") if line.startswith("本报讯"))
+    assert lead.startswith("本报讯“空腹血糖5.8 mmol/L，餐后两小")
 
 
 def test_a_digest_item_ends_at_its_bracketed_source_and_the_next_title_stands_alone():
