@@ -235,7 +235,13 @@ def keep_wide_gaps(line: str) -> str:
     return _HAN_GAP.sub(lambda m: _KEPT_SPACE if len(m.group(0)) >= wide else m.group(0), line)
 
 
+# The space before an editor credit's next role (`责任编辑：柏青 美编：罗一禾`): the credits' own.
+_EDITOR_ROLE_GAP = regex.compile(rf"(?<=\p{{Han}})[{HSPACE}]+(?=(?:{EDITOR_ROLES}))")
+
+
 def _protect_meaningful_spaces(line: str) -> str:
+    if ("编" in line or "校对" in line or "版式" in line) and is_editor_credits(line):
+        line = _EDITOR_ROLE_GAP.sub(_KEPT_SPACE, line)  # (the space `restore_dropped_spaces` puts back)
     if is_byline(line):
         return _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, line.strip())
     if not has_clause_punct(line) and is_letter_spaced(line):  # cheaper test first

@@ -8,6 +8,7 @@ from cleaners.metrics import (
     character_counts,
     han_ratio,
     quality_metrics,
+    residual_gaps,
 )
 
 # Han (BMP and an extension beyond it), compatibility ideographs, radicals, every kind of
@@ -32,3 +33,9 @@ def test_a_page_of_han_and_punctuation():
 def test_empty_and_blank_texts():
     assert character_counts("") == (0.0, 0)
     assert character_counts(" \n\u3000") == (0.0, 0)
+
+
+def test_the_space_between_editor_credits_is_no_residual_gap():
+    # the cleaner puts it back (`restore_dropped_spaces`), so the pages check must not flag it
+    assert residual_gaps("责任编辑：柏青 美编：罗一禾") == 0
+    assert residual_gaps("责任编辑：桑榆 版式：乔木\n核 酸 检 测") == 3
