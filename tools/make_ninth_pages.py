@@ -596,12 +596,18 @@ def layout_columns(page: Page, rng, dpi: int, body_pt: float, ncols: int, col_em
     return body_px, gutter, colw, margin, width
 
 
-def build_serial(faces, page, pieces, rng, dpi):
+def four_column_page(faces, page: Page, rng, dpi: int, face: str):
+    """A page of four columns 10.5-12 em wide under its header: the sheet, the body's style in
+    `face`, the column grid under the header, the body's glyph size and the gutter."""
     body_px, gut, colw, m, width = layout_columns(page, rng, dpi, page.draws["body_pt"], 4, rng.uniform(10.5, 12))
     sheet = new_sheet(faces, page, width, body_px, dpi)
-    body = Style("serif", body_px, leading=page.draws["leading"])
+    body = Style(face, body_px, leading=page.draws["leading"])
     y = header(sheet, page, m, m, width - 2 * m, body_px)
-    grid = Grid(m, colw, gut, 4, y)
+    return sheet, body, Grid(m, colw, gut, 4, y), body_px, gut
+
+
+def build_serial(faces, page, pieces, rng, dpi):
+    sheet, body, grid, body_px, gut = four_column_page(faces, page, rng, dpi, "serif")
     part, recap, short = by_role(pieces, "installment")[0], by_role(pieces, "recap"), by_role(pieces, "story")
     x, w, y = grid.span(0, 3)
     title = Style("monobold", round(body_px * 3.2), sheet.accent)
@@ -623,11 +629,7 @@ def build_serial(faces, page, pieces, rng, dpi):
 
 
 def build_intl(faces, page, pieces, rng, dpi):
-    body_px, gut, colw, m, width = layout_columns(page, rng, dpi, page.draws["body_pt"], 4, rng.uniform(10.5, 12))
-    sheet = new_sheet(faces, page, width, body_px, dpi)
-    body = Style("ming", body_px, leading=page.draws["leading"])
-    y = header(sheet, page, m, m, width - 2 * m, body_px)
-    grid = Grid(m, colw, gut, 4, y)
+    sheet, body, grid, body_px, _ = four_column_page(faces, page, rng, dpi, "ming")
     title = Style("sans", round(body_px * 2.4), sheet.accent, True)
     for p in by_role(pieces, "lead"):
         story(sheet, {k: v for k, v in p.items() if k != "caption"}, grid, 0, 3, body, title, rng)
@@ -725,11 +727,7 @@ def build_roster(faces, page, pieces, rng, dpi):
 
 
 def build_science(faces, page, pieces, rng, dpi):
-    body_px, gut, colw, m, width = layout_columns(page, rng, dpi, page.draws["body_pt"], 4, rng.uniform(10.5, 12))
-    sheet = new_sheet(faces, page, width, body_px, dpi)
-    body = Style("serif", body_px, leading=page.draws["leading"])
-    y = header(sheet, page, m, m, width - 2 * m, body_px)
-    grid = Grid(m, colw, gut, 4, y)
+    sheet, body, grid, body_px, _ = four_column_page(faces, page, rng, dpi, "serif")
     screen = page.fault == "screen" or True  # the tips box always sits on a screen (底纹)
     for p in by_role(pieces, "lead"):
         story(sheet, p, grid, 0, 3, body, Style("sans", round(body_px * 2.3), sheet.accent, True), rng)
