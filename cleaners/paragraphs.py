@@ -1082,8 +1082,8 @@ _LONE_NAME = regex.compile(r"[ \t\u3000]*\p{Han}{2,3}[ \t\u3000]*")
 
 def _name_lists(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
     """The roles with each run of names alone on their lines (`NAME_LIST_MIN`) one line: the
-    first starts it, the others go on after it with a space (`NEXT_PHRASE`); a table's cells
-    (`NEXT_CELL`) are no such run."""
+    first starts it, the others go on after it as a table's next cells (`NEXT_CELL`: one kept
+    space between names, which spacing would take between Han); a table's cells are no such run."""
     out, run = roles, []
     for i, line in enumerate([*lines, ""]):
         if i < len(lines) and len(line) <= 6 and roles[i] is not NEXT_CELL and _LONE_NAME.fullmatch(line):
@@ -1093,7 +1093,7 @@ def _name_lists(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
             out = list(out) if out is roles else out
             out[run[0]] = STARTS_PARAGRAPH
             for k in run[1:]:
-                out[k] = NEXT_PHRASE
+                out[k] = NEXT_CELL
             if i < len(lines) and out[i] is CONTINUES:
                 out[i] = STARTS_PARAGRAPH
         run = []

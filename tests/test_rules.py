@@ -383,9 +383,13 @@ def test_a_notices_contact_lines_each_open_a_paragraph():
 
 def test_names_read_one_a_line_are_one_line_and_a_headlines_short_pieces_are_not_names():
     """A 公示's names one a line (an engine's reading of its grid, in reading order): one line, a
-    space between names, under the list's head. Short lines that do not open with surnames (a
+    space between names, under the list's head, however long the list (spacing would take the
+    spaces of a long line of two-glyph names). Short lines that do not open with surnames (a
     headline's pieces) are no list."""
-    names = ["覃博明", "高远静", "覃伟平", "张涛", "谢国俊", "廖新刚", "陈菊勇", "于秋秀"]
+    names = ["覃博明", "高远静", "覃伟平", "张涛", "谢国俊", "廖新刚", "陈菊勇", "于秋秀", "方春", "金雨洋",
+             "汤欣", "陶秋娜", "黄娟", "陆娜雪", "江凯娜", "薛红秀", "韩梅帆", "田英秋", "汪学", "谢军洋",
+             "石志", "陈雨静", "张雪", "贺建", "杜健英", "郑健", "马志", "梁成", "程生生", "侯英",
+             "黎子", "贾芳", "魏雪丽", "蔡凯涵", "陆娜", "沈勇娜", "梁英", "向建", "秦琳敏", "史萍"]
     lines = clean("\n".join(["二、先进个人（40名）", *names, "三、公示期间接受社会监督。"])).text.split("\n")
     assert lines == ["二、先进个人（40名）", " ".join(names), "三、公示期间接受社会监督。"]
     pieces = ["菜篮子", "早春蔬", "菜集中", "上市", "价格稳", "中有降"]
