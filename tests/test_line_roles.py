@@ -311,6 +311,11 @@ FAULTS = [
     ("a headline printed in two short phrases is one line, a space between",
      BODY_BEFORE + "\n百年竹编\n编出致富新路\n" + BODY_AFTER,
      [BEFORE, "百年竹编 编出致富新路", AFTER]),
+    ("a headline printed in two phrases of nine and ten cells is one line, a space between",
+     "今年以来，全市经济运行平稳，一季度\n增速回升至百分之五点二。\n全市新建口袋公园48座\n市民出门五分钟见绿\n"
+     "本报讯 市园林局昨日通报，今年全市新\n建口袋公园48座，均匀分布在各个街道。\n",
+     ["今年以来，全市经济运行平稳，一季度增速回升至百分之五点二。", "全市新建口袋公园48座 市民出门五分钟见绿",
+      "本报讯 市园林局昨日通报，今年全市新建口袋公园48座，均匀分布在各个街道。"]),
     ("a headline over a longer subheadline stays two lines",
      BODY_BEFORE + "\n社区食堂开到家门口\n老年人每餐最低只需八元就能吃饱\n" + BODY_AFTER,
      [BEFORE, "社区食堂开到家门口", "老年人每餐最低只需八元就能吃饱", AFTER]),
