@@ -1,6 +1,7 @@
 """Tesseract's hOCR (`tesseract page.png out -l chi_sim hocr`) to the page model.
 
-Lines are the elements of class `ocr_line`, `ocr_header`, `ocr_caption` or `ocr_textfloat`;
+Lines are the elements of class `ocr_line`, `ocr_header`, `ocr_caption` or `ocr_textfloat`
+(Tesseract's), or `ocrx_line` (the spec's engine-specific line, as OCRopus and kraken write it);
 their `title` carries `bbox x0 y0 x1 y1`, words (`ocrx_word`) add `x_wconf` (0–100); a word's
 glyphs may be elements of their own (`ocrx_cinfo`), one a line.
 Parsed with lxml's HTML parser, which takes both the XHTML Tesseract writes and plain HTML.
@@ -17,7 +18,7 @@ from readers.model import Box, OcrLine, OcrPage, OcrWord, without_line_level_wor
 # hOCR is UTF-8 (Tesseract writes it so); without a declaration lxml would guess Latin-1.
 _PARSER = html.HTMLParser(encoding="utf-8")
 
-LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
+LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat", "ocrx_line"}
 
 # `bbox 36 92 580 122` inside an hOCR title.
 TITLE_BBOX = regex.compile(r"\bbbox\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)")

@@ -183,6 +183,17 @@ def test_hocr_lines_boxed_only_by_their_words_read_to_the_same_page(tmp_path):
     assert cleaned.text == GOLD
 
 
+def test_hocr_engine_specific_lines_read_as_tesseracts(tmp_path):
+    # OCRopus and kraken class their lines `ocrx_line` (the hOCR spec's engine-specific line)
+    data = (OCR / "two_columns.hocr").read_text(encoding="utf-8")
+    path = tmp_path / "page.hocr"
+    path.write_text(data.replace("'ocr_line'", "'ocrx_line'"), encoding="utf-8")
+    assert "ocrx_line" in path.read_text(encoding="utf-8") and "'ocr_line'" not in path.read_text(encoding="utf-8")
+    engine, tesseract = read_ocr_file(path), read_ocr_file(OCR / "two_columns.hocr")
+    assert [line.text for line in engine.lines] == [line.text for line in tesseract.lines]
+    assert clean_ocr_page(engine)[0].text == GOLD
+
+
 def test_hocr_words_with_their_glyphs_boxed_read_as_without(tmp_path):
     # Tesseract's `-c hocr_char_boxes=1` puts each glyph of a word in an `ocrx_cinfo` element,
     # one a line, indented: the indentation is no space in the word
