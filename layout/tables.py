@@ -17,7 +17,11 @@ The evidence is geometric and holds for any table, not one layout:
   punctuation), each column holds no other lines beside the stack's rows (a table fills its
   columns row by row; a story beside a guide box goes on in its own leading), its columns are
   no two columns of one list (each cell a whole row: `06:30 东岭早新闻`), and one of them
-  holds figures (times, temperatures, prices, scores, phone numbers) or both hold short items.
+  holds figures (times, temperatures, prices, scores, phone numbers) or both hold short items;
+- two columns with no punctuation in any cell are a table's however long their cells (a
+  公示's units, a fixture list's venues) when running text's test would take them for two
+  columns: beside a column of figures, or set wider apart than a page's gutters
+  (`ITEM_GAP`) in a grid of three columns or more.
 
 Two columns of running text set on one baseline grid make stacks too; the first test keeps
 them apart. A row is cut where its cells stand much further apart than its closest cells (two
@@ -85,6 +89,10 @@ _LISTING_ROW = regex.compile(r"^[0-9０-９][0-9０-９:：.．~～\-－]*\s+[\p
 # without figures (a weather table's city and sky columns), when one of them is a column of a
 # table with figures.
 SHORT_CELL = 5.0
+
+# Two columns of items without punctuation, however long (a 公示's units: `苇塘镇渔港街道柳岸社区`),
+# stand at least this many line heights apart (wider than a page's gutters, about one glyph).
+ITEM_GAP = 2.0
 
 # A row is cut where two of its columns stand this many times further apart than its closest
 # two, and more than this many line heights (the white between columns, over the stack).
@@ -195,10 +203,13 @@ def _table_kind(stack: list[int], mates: dict[int, int], boxes: list[Box], texts
     """Whether a stack is a table's: "figures" (one column holds figures), "short" (both hold
     short items: a table's only beside a column of figures, `join_table_rows`), or None."""
     columns = (stack, [mates[i] for i in stack])
-    if any(_running_text(cells, boxes, texts) for cells in columns):
+    height = median(boxes[i].height for i in stack)
+    white = min(boxes[mates[i]].x0 for i in stack) - max(boxes[i].x1 for i in stack)
+    bare = not any(_CLAUSE.search(texts[i]) for cells in columns for i in cells)
+    if not bare and any(_running_text(cells, boxes, texts) for cells in columns):
         return None
     offsets = [_middle(boxes[mates[i]]) - _middle(boxes[i]) for i in stack]
-    if max(offsets) - min(offsets) > LEVEL_SPREAD * median(boxes[i].height for i in stack):
+    if max(offsets) - min(offsets) > LEVEL_SPREAD * height:
         return None
     if all(sum(bool(_LISTING_ROW.match(texts[i])) for i in cells) >= FIGURE_SHARE * len(cells) for cells in columns):
         return None
@@ -209,6 +220,8 @@ def _table_kind(stack: list[int], mates: dict[int, int], boxes: list[Box], texts
         return "figures"
     if all(median(boxes[i].width / max(boxes[i].height, 1.0) for i in cells) <= SHORT_CELL for cells in columns):
         return "short"
+    if bare:
+        return "short" if white >= ITEM_GAP * height else "items"
     return None
 
 
@@ -272,7 +285,8 @@ def join_table_rows(lines: list[OcrLine], texts: list[str]) -> tuple[list[OcrLin
     links: dict[int, tuple[int, float]] = {}
     for stack, kind in kinds:
         if kind == "figures" or (kind == "short" and any(i in with_figures or mates[i] in with_figures
-                                                         or i in in_grid for i in stack)):
+                                                         or i in in_grid for i in stack)) or (
+                kind == "items" and any(i in with_figures for i in stack)):
             white = min(boxes[mates[i]].x0 for i in stack) - max(boxes[i].x1 for i in stack)
             links.update((i, (mates[i], white)) for i in stack)
     rows = _rows(links, boxes)

@@ -128,3 +128,35 @@ def test_a_grid_of_names_reads_row_by_row_its_names_one_space_apart():
              for k, name in enumerate(names)]
     laid = lay_out(OcrPage(tuple([head, *cells]), "paddleocr", 2400, 300))
     assert laid.text.replace("\t", " ").split("\n") == ["二、先进个人（36名）", *(" ".join(names[r * 12:(r + 1) * 12]) for r in range(3))]
+
+
+UNITS = ["石榴区新桥街道长堤社区", "雁回山镇北坪街道东堤社区", "市图书馆社区分馆服务部", "苇塘镇渔港街道柳岸社区",
+         "石榴区望湖街道长堤社区", "市公安局鹭门分局滨江派出所", "苇塘镇卫生院", "苇塘镇榴花街道龙井社区",
+         "苇塘镇渔港街道新村社区", "白沙湾区新桥街道望湖社区", "岚浦公交集团215路车队", "石榴区城市管理执法大队"]
+
+
+def test_a_grid_of_long_items_without_punctuation_reads_row_by_row():
+    """A 公示's units in a grid (four columns of names of seven to thirteen glyphs, set far
+    wider apart than a page's gutters, no punctuation in any): one line a row, read across."""
+    columns = [_column(600 * c, UNITS[c::4]) for c in range(4)]
+    assert _joined([line for column in columns for line in column]) == [" ".join(UNITS[r * 4:(r + 1) * 4]) for r in range(3)]
+
+
+def test_columns_of_unpunctuated_lines_a_gutter_apart_stay_apart():
+    """Lines without punctuation in columns set a gutter apart (about a glyph: headline pieces,
+    a list read down) are no grid, however wide their lines."""
+    columns = [_column(360 * c, UNITS[c::4]) for c in range(3)]
+    lines = [line for column in columns for line in column]
+    assert _joined(lines) == [line.text for line in lines]
+
+
+def test_a_column_of_items_beside_a_table_of_figures_joins_its_rows():
+    """A fixture list's venues beside its dates, times and matches: the venues join the rows,
+    however close they stand."""
+    dates = _column(0, ["10月17日", "10月18日", "10月17日"])
+    times = _column(180, ["19:00", "19:35", "15:30"])
+    matches = _column(300, ["砚江队—北港队", "岳州队—墨池队", "青砚队—龙首队"])
+    venues = _column(540, ["岳州市民球场", "北港足球场", "墨池体育公园"])
+    assert _joined(dates + times + matches + venues) == ["10月17日 19:00 砚江队—北港队 岳州市民球场",
+                                                         "10月18日 19:35 岳州队—墨池队 北港足球场",
+                                                         "10月17日 15:30 青砚队—龙首队 墨池体育公园"]
