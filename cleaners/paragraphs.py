@@ -20,7 +20,14 @@ from typing import NamedTuple
 import numpy as np
 import regex
 
-from cleaners.charclasses import CELL_GAP, HSPACE, NOT_IN_A_CELL, SENTENCE_END, SURNAMES
+from cleaners.charclasses import (
+    CELL_GAP,
+    HSPACE,
+    NOT_IN_A_CELL,
+    SENTENCE_END,
+    SURNAMES,
+    UNIT_SUFFIXES,
+)
 from cleaners.linebits import all_lines, as_ints, as_row, ones
 from cleaners.lines import (
     BYLINE_ROLES,
@@ -1083,6 +1090,32 @@ NAME_LIST_MIN = 6
 _LONE_NAME = regex.compile(r"[ \t\u3000]*\p{Han}{2,3}[ \t\u3000]*")
 
 
+# A list of units read one a line (a 公示's 先进集体 grid in plain text): at least UNIT_LIST_MIN
+# lines in a row, each four to sixteen Han (maybe with digits) alone, four in five ending as a
+# unit's name does (`UNIT_SUFFIXES`), are one line, a space between units.
+UNIT_LIST_MIN = 4
+_LONE_UNIT = regex.compile(r"[ \t\u3000]*[\p{Han}0-9]{4,16}[ \t\u3000]*")
+
+
+def _unit_lists(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
+    """The roles with each run of unit names alone on their lines (`UNIT_LIST_MIN`) one line,
+    the first starting it, the others going on after it as a table's next cells (`NEXT_CELL`)."""
+    out, run = roles, []
+    for i, line in enumerate([*lines, ""]):
+        if i < len(lines) and roles[i] is not NEXT_CELL and _LONE_UNIT.fullmatch(line):
+            run.append(i)
+            continue
+        if len(run) >= UNIT_LIST_MIN and 5 * sum(lines[k].strip().endswith(UNIT_SUFFIXES) for k in run) >= 4 * len(run):
+            out = list(out) if out is roles else out
+            out[run[0]] = STARTS_PARAGRAPH
+            for k in run[1:]:
+                out[k] = NEXT_CELL
+            if i < len(lines) and out[i] is CONTINUES:
+                out[i] = STARTS_PARAGRAPH
+        run = []
+    return out
+
+
 def _name_lists(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
     """The roles with each run of names alone on their lines (`NAME_LIST_MIN`) one line: the
     first starts it, the others go on after it as a table's next cells (`NEXT_CELL`: one kept
@@ -1421,6 +1454,7 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     if "——" in text:  # a signature holds one
         roles = _signatures(lines, roles)
     roles = _name_lists(lines, roles)
+    roles = _unit_lists(lines, roles)
     lines, roles = _spaced_rows(features, lines, roles)
     paragraphs = assemble_paragraphs(lines, roles)
     if HARD_BREAK in text:  # a paragraph may hold nothing else (the others are stripped already)

@@ -396,6 +396,18 @@ def test_names_read_one_a_line_are_one_line_and_a_headlines_short_pieces_are_not
     assert " ".join(pieces) not in clean("\n".join(pieces)).text
 
 
+def test_units_read_one_a_line_are_one_line_and_a_headlines_bare_lines_are_not_units():
+    """A 公示's units one a line (its 先进集体 grid in reading order): one line, a space between
+    units, never glued (`…长堤社区雁回山镇…`). Bare lines that do not end as units' names (a
+    headline stack) are no list."""
+    units = ["石榴区新桥街道长堤社区", "雁回山镇北坪街道东堤社区", "市图书馆社区分馆服务部", "苇塘镇卫生院",
+             "岚浦公交集团215路车队", "石榴区城市管理执法大队"]
+    lines = clean("\n".join(["一、先进集体（6个）", *units, "二、先进个人（40名）"])).text.split("\n")
+    assert lines == ["一、先进集体（6个）", " ".join(units), "二、先进个人（40名）"]
+    stack = ["春耕备耕正当时", "全市新建高标准农田", "十二万亩良田披绿装", "本报记者 宁书瑶"]
+    assert " ".join(stack[:3]) not in clean("\n".join(stack)).text
+
+
 def test_a_qa_columns_question_opens_a_paragraph_under_the_columns_label():
     column = ["专家门诊", "问：我今年62岁，体检", "发现骨密度T值为-2.6，", "医生说是骨质疏松。每", "天补多少钙合适？",
               "答：50岁以上人群每天", "钙的推荐摄入量为1000", "～1200 mg，日常饮食大", "约能提供400 mg。"]
