@@ -25,6 +25,10 @@ _ALTO_MARK = b"<alto"
 # predict_system (and PPOCRLabel) `transcription`.
 _PADDLE_MARKS = (b'"rec_texts"', b'"dt_polys"', b'"rec_polys"', b'"txt"', b'"parsing_res_list"',
                  b'"layout_det_res"', b'"overall_ocr_res"', b'"transcription"')
+# PaddleOCR-json's reply (`{"code": 100, "data": [{"box", "score", "text"}, …]}`): its code, or
+# its lines' three keys.
+_PADDLE_REPLY = regex.compile(rb'"code"\s*:\s*(?:10[01]|20[01]|300)\b')
+_PADDLE_REPLY_LINE = (b'"box"', b'"score"', b'"text"')
 # `[[[[x, y], …`: a PaddleOCR 2.x or RapidOCR 1.x result (rows of [polygon, text…], maybe in a
 # page's list): three to five brackets open before the first coordinate.
 _PADDLE_ROWS = regex.compile(rb"^\s*(?:\[\s*){3,5}-?\d")
@@ -49,7 +53,8 @@ def sniff_format(path: str | Path, head: bytes) -> str | None:
             return "alto"
         if any(mark in head for mark in _HOCR_MARKS):
             return "hocr"
-        if any(mark in head for mark in _PADDLE_MARKS) or _PADDLE_ROWS.match(head.lstrip(b"\xef\xbb\xbf")):
+        if (any(mark in head for mark in _PADDLE_MARKS) or _PADDLE_ROWS.match(head.lstrip(b"\xef\xbb\xbf"))
+                or _PADDLE_REPLY.search(head) or all(mark in head for mark in _PADDLE_REPLY_LINE)):
             return "paddleocr"
         if suffix == ".xml":
             return "alto"  # an XML input must be ALTO: the reader says why it is not

@@ -10,7 +10,9 @@
   inside the one-page list `ocr()` returns, and RapidOCR 1.x's `[[polygon, text, score], ...]`;
 - PaddleOCR 2.x `tools/infer/predict_system.py` results and PPOCRLabel's labels: a list of
   `{"transcription", "points"}` (maybe a `score`), maybe as a line of its `system_results.txt`
-  (`image name<TAB>[...]`).
+  (`image name<TAB>[...]`);
+- PaddleOCR-json's (the standalone engine's) replies: `{"code": 100, "data": [{"box", "score",
+  "text"}, ...]}`; code 101 is a page with no text, any other code the engine's error, named.
 
 Lines only: the format has no words."""
 
@@ -84,8 +86,9 @@ def _from_line_list(items: list, source: str) -> list[Recognised]:
         raise OcrFormatError(source, f"PaddleOCR JSON holds {len(items)} pages: save one file per page")
     lines = []
     for item in items:
-        if isinstance(item, dict) and "txt" in item and "box" in item:
-            lines.append((item["txt"], _shape(item["box"], source), item.get("score"), polygon_angle(item["box"])))
+        if isinstance(item, dict) and "box" in item and ("txt" in item or "text" in item):
+            text = item["txt"] if "txt" in item else item["text"]
+            lines.append((text, _shape(item["box"], source), item.get("score"), polygon_angle(item["box"])))
         elif isinstance(item, dict) and "transcription" in item and "points" in item:
             lines.append((item["transcription"], _shape(item["points"], source), item.get("score"),
                           polygon_angle(item["points"])))
@@ -100,6 +103,20 @@ def _from_line_list(items: list, source: str) -> list[Recognised]:
     return lines
 
 
+# PaddleOCR-json's reply codes: the lines found, or none found in the image.
+ENGINE_FOUND, ENGINE_FOUND_NONE = 100, 101
+
+
+def _engine_reply(payload: dict, source: str) -> list:
+    """The lines of a PaddleOCR-json reply (`{"code", "data"}`): none for code 101, an error
+    naming the engine's code and message for any code but 100."""
+    if payload["code"] == ENGINE_FOUND_NONE:
+        return []
+    if payload["code"] != ENGINE_FOUND or not isinstance(payload["data"], list):
+        raise OcrFormatError(source, f"PaddleOCR-json reply code {payload['code']}: {str(payload['data'])[:80]}")
+    return payload["data"]
+
+
 def read_paddle(data: bytes, source: str) -> OcrPage:
     """The recognised lines with their boxes and scores.
 
@@ -111,6 +128,8 @@ def read_paddle(data: bytes, source: str) -> OcrPage:
     'AB'
     """
     payload = _load(data, source)
+    if isinstance(payload, dict) and "code" in payload and "data" in payload:
+        payload = _engine_reply(payload, source)
     if isinstance(payload, dict) and isinstance(payload.get("res"), dict):
         payload = payload["res"]  # PaddleOCR 3.x save_to_json nests the result
     if isinstance(payload, dict) and isinstance(payload.get("overall_ocr_res"), dict):

@@ -110,6 +110,9 @@ def _two_columns_in_shape(shape: str) -> str:
                           ensure_ascii=False)
     if shape == "system_results":  # its system_results.txt: the image's name, a tab, the list
         return "page.png\t" + _two_columns_in_shape("predict_system") + "\n"
+    if shape == "paddleocr_json":  # the standalone PaddleOCR-json engine's reply
+        return json.dumps({"code": 100, "data": [{"box": p, "score": s, "text": t}
+                                                 for p, (t, s, _) in zip(polys, rows, strict=True)]}, ensure_ascii=False)
     if shape == "paddleocr2":  # ocr(): one list of [polygon, [text, score]] per page
         return json.dumps([[[p, [t, s]] for p, (t, s, _) in zip(polys, rows, strict=True)]], ensure_ascii=False)
     assert shape == "rapidocr1"  # rapidocr_onnxruntime: [polygon, text, score]
@@ -117,13 +120,22 @@ def _two_columns_in_shape(shape: str) -> str:
 
 
 @pytest.mark.parametrize("shape", ["paddleocr3", "ppstructure3", "rapidocr", "paddleocr2", "rapidocr1",
-                                   "predict_system", "system_results"])
+                                   "predict_system", "system_results", "paddleocr_json"])
 def test_json_as_other_tools_save_it_is_sniffed_and_reads_to_the_same_page(tmp_path, shape):
     path = tmp_path / "page.json"
     path.write_text(_two_columns_in_shape(shape), encoding="utf-8")
     assert sniff_format(path, path.read_bytes()[:4096]) == "paddleocr"
     cleaned, _ = clean_ocr_page(read_ocr_file(path))
     assert cleaned.text == GOLD
+
+
+def test_a_paddleocr_json_reply_of_no_text_is_an_empty_page_and_an_error_reply_is_named(tmp_path):
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps({"code": 101, "data": "No text found in image. Path: page.png"}), encoding="utf-8")
+    assert sniff_format(path, path.read_bytes()) == "paddleocr" and read_ocr_file(path).lines == ()
+    path.write_text(json.dumps({"code": 201, "data": "Image read failed. Path: page.png"}), encoding="utf-8")
+    with pytest.raises(OcrFormatError, match="code 201: Image read failed"):
+        read_ocr_file(path)
 
 
 def test_a_paddleocr2_result_of_several_pages_is_refused_by_name(tmp_path):
