@@ -14,7 +14,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from qingyang.exitcodes import Exit, QingyangError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = Exit.OK, Exit.FAILED, Exit.USAGE
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = Exit.OK, Exit.FAILED, Exit.USAGE, Exit.PARTIAL
 
 
 def _read_input(name: str) -> str:
@@ -80,6 +80,7 @@ def eval_command(args: argparse.Namespace) -> int:
         gold_pairs,
         page_kinds,
         totals,
+        unreadable_page,
     )
     from qingyang.textio import UnreadableInput, read_text_file
     from readers import OcrFormatError
@@ -89,17 +90,26 @@ def eval_command(args: argparse.Namespace) -> int:
     if not pairs:
         print(f"qingyang: {directory}: no NAME.txt / NAME.gold.txt pairs", file=sys.stderr)
         return EXIT_USAGE
-    pages = []
+    pages, unread = [], 0
     for name, source, gold in pairs:
         try:
             gold_text = read_text_file(gold).text
+        except UnreadableInput as err:  # nothing to score against: the page is left out
+            print(f"qingyang: {err}; {name} left out", file=sys.stderr)
+            unread += 1
+            continue
+        try:
             if args.input == "text":
                 pages.append(evaluate_pair(name, read_text_file(source).text, gold_text, args.profile))
             else:
                 pages.append(evaluate_engine_file(name, source, gold_text, args.profile))
         except (UnreadableInput, OcrFormatError) as err:
-            print(f"qingyang: {err}", file=sys.stderr)
-            return EXIT_FAILED
+            # the page a user would lose: scored as no text at all, the other pages still scored
+            print(f"qingyang: {err}; {name} scored as an empty page", file=sys.stderr)
+            pages.append(unreadable_page(name, gold_text))
+            unread += 1
+    if not pages:
+        return EXIT_FAILED
     rows = [(p.name, p.raw, p.cleaned) for p in pages]
     kinds = page_kinds(directory)
     for kind in sorted(set(kinds.get(p.name, "") for p in pages) - {""}):
@@ -116,7 +126,7 @@ def eval_command(args: argparse.Namespace) -> int:
                                            ("spaces_kept", s.spaces_kept_share))}}
             for name, raw, done in rows
         ], ensure_ascii=False, indent=1))
-        return EXIT_OK
+        return EXIT_PARTIAL if unread else EXIT_OK
     table = Table(title=f"qingyang eval --gold {directory}  (raw → cleaned)")
     for column in ("page", "CER %", "CJK gaps", "ASCII punct", "markers", "para F1", "spaces kept"):
         table.add_column(column, justify="left" if column == "page" else "right")
@@ -131,7 +141,7 @@ def eval_command(args: argparse.Namespace) -> int:
             f"{raw.spaces_kept_share:.2f} → {done.spaces_kept_share:.2f}",
         )
     Console(width=140).print(table)
-    return EXIT_OK
+    return EXIT_PARTIAL if unread else EXIT_OK
 
 
 def validate_command(args: argparse.Namespace) -> int:

@@ -183,6 +183,12 @@ def evaluate_engine_file(name: str, source: Path, gold_text: str, profile: str |
     return GoldPage(name, score_text(raw, gold_text), score_text(cleaned.text, gold_text))
 
 
+def unreadable_page(name: str, gold_text: str) -> GoldPage:
+    """A page whose input could not be read, scored as what a user gets of it: no text."""
+    nothing = score_text("", gold_text)
+    return GoldPage(name, nothing, nothing)
+
+
 def totals(pages: list[GoldPage], which: str) -> PageScore:
     """Micro-averaged figures over pages: sums of distances and counts."""
     scores = [getattr(p, which) for p in pages]

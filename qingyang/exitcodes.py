@@ -11,9 +11,9 @@ from enum import IntEnum
 
 class Exit(IntEnum):
     OK = 0  # done; every input read, every expectation the policy counts passed
-    FAILED = 1  # validation failed (the policy fails the run), or `clean`/`eval` could not read a file
+    FAILED = 1  # validation failed (the policy fails the run), `clean` could not read a file, or `eval` no page
     USAGE = 2  # bad arguments: an unknown profile or policy, an input that names nothing
-    PARTIAL = 3  # done, but some inputs were quarantined (see quarantine/)
+    PARTIAL = 3  # done, but some inputs were quarantined (see quarantine/), or `eval` scored some as empty pages
     CORRUPT_PARQUET = 4  # a stored Parquet file cannot be read (truncated, not Parquet)
     NO_SPACE = 5  # the disk (or quota) is full; nothing half-written was left
     CANNOT_WRITE = 6  # the output folder cannot be written (read-only, permissions)

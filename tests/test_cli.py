@@ -74,6 +74,21 @@ def test_eval_prints_raw_and_cleaned_figures():
     assert total["clean_cer"] < total["raw_cer"]
 
 
+def test_eval_scores_an_unreadable_engine_file_as_an_empty_page_and_goes_on(tmp_path):
+    """A proof-reader's set with one broken engine file: the error names it, the other pages
+    are scored, the broken one counts as no text (what a user would get), the exit is partial."""
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.gold.txt").write_text("核酸检测\n复工复产\n", encoding="utf-8")
+    (tmp_path / "a.paddle.json").write_text(json.dumps({"rec_texts": ["核酸检测", "复工复产"], "rec_scores": [0.9, 0.9],
+                                                        "rec_boxes": [[0, 0, 80, 20], [0, 30, 80, 50]]}), encoding="utf-8")
+    (tmp_path / "b.paddle.json").write_text('{"rec_texts": ["核酸"', encoding="utf-8")
+    done = qingyang("eval", "--gold", str(tmp_path), "--input", "paddleocr", "--json")
+    assert done.returncode == 3
+    assert "b.paddle.json" in done.stderr.decode() and "scored as an empty page" in done.stderr.decode()
+    rows = {row["page"]: row for row in json.loads(done.stdout)}
+    assert rows["a"]["clean_cer"] == 0.0 and rows["b"]["clean_cer"] == 1.0 and rows["TOTAL"]["clean_cer"] == 0.5
+
+
 def test_gold_pages_meet_the_contract_targets():
     pages = [evaluate_pair(name, src.read_text("utf-8"), gold.read_text("utf-8"))
              for name, src, gold in gold_pairs(ROOT / "tests" / "gold")]
