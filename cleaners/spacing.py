@@ -245,7 +245,13 @@ def _protect_meaningful_spaces(line: str) -> str:
     if is_byline(line):
         return _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, line.strip())
     if not has_clause_punct(line) and is_letter_spaced(line):  # cheaper test first
-        return keep_wide_gaps(line)
+        kept = keep_wide_gaps(line)
+        if _KEPT_SPACE not in kept:
+            return kept
+        # its phrase breaks stay only where the line they leave keeps them when cleaned again
+        # (`记者 核 核  核` would leave `记者核核 核`, whose one gap between Han goes next time)
+        once = _remove_gaps(kept)[0]
+        return kept if _remove_gaps(_protect_meaningful_spaces(once))[0] == once else line
     if is_phrase_spaced_heading(line):  # its phrase gaps: no space stays beside CJK punctuation
         bare = not has_clause_punct(line) and not ASCII_MARKS.search(line)
         line = (_PHRASE_GAP_KEPT if bare else _GAP_BETWEEN_HAN).sub(_KEPT_SPACE, line)
