@@ -1,7 +1,7 @@
 """ALTO XML (v2–v4, as Tesseract and library workflows write it) to the page model.
 
-`TextLine` elements hold `String` (CONTENT, WC 0–1) and `SP` children, each with HPOS,
-VPOS, WIDTH and HEIGHT; the namespace differs by version, so elements are matched by local
+`TextLine` elements hold `String` (CONTENT, WC 0–1; white space inside a CONTENT, as some
+converters leave it, is one space) and `SP` children, each with HPOS, VPOS, WIDTH and HEIGHT; the namespace differs by version, so elements are matched by local
 name. Parsed with lxml, entities and network access off.
 
 Positions are in the file's `MeasurementUnit`: `pixel` (Tesseract), or `mm10` (tenths of a
@@ -77,7 +77,7 @@ def read_alto(data: bytes, source: str) -> OcrPage:
                        if _local(child) == "String" and (child.get("CONTENT") or "").strip()]
             if not strings:
                 continue
-            texts = [child.get("CONTENT").strip() for child in strings]
+            texts = [" ".join(child.get("CONTENT").split()) for child in strings]
             scores = [float(child.get("WC")) for child in strings if child.get("WC")]
             # Strings without positions leave the line its text alone (no word boxes); a line
             # without a position of its own is the box around its strings.
