@@ -69,6 +69,10 @@ CLAUSE_SHARE = 0.25
 # clause or sentence punctuation: running text, never a table's cell
 _CLAUSE = regex.compile(f"[{NOT_IN_A_CELL}]")
 
+# A table's head cell at least this many times wider than the column's other cells is set
+# across two columns.
+HEAD_SPAN = 1.5
+
 # A column of a table holds at most this share of other lines (not the stack's cells) beside
 # the stack's rows.
 STRAY_SHARE = 0.25
@@ -189,7 +193,13 @@ def _strays(cells: list[int], rows: list[int], boxes: list[Box], by_middle: tupl
     the stack): their middles within the rows' height, most of their width within the column.
     `by_middle`: the lines in order of their middles, and those middles (only the rows' height
     is looked at: a page of many small tables asks this for each)."""
-    x0, x1 = min(boxes[i].x0 for i in cells), max(boxes[i].x1 for i in cells)
+    # the column's width without a head cell set across two columns (`单位价格` over `元/斤` and
+    # its prices): its cells but the first row's when that one is far wider than the others
+    ordered = sorted(cells, key=lambda i: boxes[i].y0)
+    head, body = ordered[0], ordered[1:]
+    if body and boxes[head].width > HEAD_SPAN * max(boxes[i].width for i in body):
+        ordered = body
+    x0, x1 = min(boxes[i].x0 for i in ordered), max(boxes[i].x1 for i in ordered)
     y0, y1 = min(boxes[i].y0 for i in rows), max(boxes[i].y1 for i in rows)
     order, middles = by_middle
     taken = set(cells)

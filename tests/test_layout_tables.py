@@ -160,3 +160,17 @@ def test_a_column_of_items_beside_a_table_of_figures_joins_its_rows():
     assert _joined(dates + times + matches + venues) == ["10月17日 19:00 砚江队—北港队 岳州市民球场",
                                                          "10月18日 19:35 岳州队—墨池队 北港足球场",
                                                          "10月17日 15:30 青砚队—龙首队 墨池体育公园"]
+
+
+def test_a_price_table_whose_head_cell_spans_two_columns_reads_row_by_row():
+    """A price table whose head `单位价格` is read as one cell over the unit and price columns
+    (it stands over both): the column's width is its body cells', so the prices beside the
+    units are no strays, and every row is one line."""
+    names = _column(0, ["品名", "早籼稻", "土鸡蛋", "大白菜", "生猪"])
+    head = [OcrLine("单位价格", Box(150, 0, 420, 30))]
+    units = _column(150, ["元/斤"] * 4, top=ROW)
+    prices = _column(300, ["1.42", "6.80", "0.95", "7.35"], top=ROW)
+    changes = _column(460, ["涨跌", "+0.02", "↑0.20", "↓0.10", "-0.12"])
+    assert _joined(names + head + units + prices + changes) == [
+        "品名 单位价格 涨跌", "早籼稻 元/斤 1.42 +0.02", "土鸡蛋 元/斤 6.80 ↑0.20", "大白菜 元/斤 0.95 ↓0.10",
+        "生猪 元/斤 7.35 -0.12"]
