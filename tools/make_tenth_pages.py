@@ -250,6 +250,8 @@ class Line:
     rank: int
     box: tuple  # x0, y0, x1, y1 on the clean sheet
     text: str
+    unit: int  # the gold line it is part of
+    frame: int  # the left edge of the column or box it is set in
 
 
 @dataclass
@@ -291,8 +293,9 @@ class Sheet:
                            stroke_fill=colour)
             x += font.getlength(c)
 
-    def record(self, box, text: str):
-        self.lines.append(Line(len(self.lines), tuple(round(v) for v in box), text))
+    def record(self, box, text: str, unit: int | None = None, frame: float | None = None):
+        self.lines.append(Line(len(self.lines), tuple(round(v) for v in box), text,
+                               len(self.gold) if unit is None else unit, round(box[0] if frame is None else frame)))
 
     def say(self, text: str):
         """One gold line (jump markers dropped)."""
@@ -360,7 +363,8 @@ class Sheet:
                 out.append((pi, li == 0, li == len(lines) - 1, toks, indent if li == 0 else 0.0, left, right))
         return out
 
-    def draw_lines(self, lines: list[tuple], x: float, y: float, w: float, st: Style, leading: float) -> float:
+    def draw_lines(self, lines: list[tuple], x: float, y: float, w: float, st: Style, leading: float,
+                   unit: int | None = None) -> float:
         for _, _first, last, toks, indent, left, right in lines:
             x0 = x + (indent + left) * st.px
             avail = w - (indent + left + right) * st.px
@@ -373,7 +377,7 @@ class Sheet:
                 if t != " ":
                     self.put(t, cx, y, st)
                 cx += wd + extra
-            self.record((x0, y + st.px * 0.08, cx - extra, y + st.px * 1.12), "".join(toks).replace(" ", ""))
+            self.record((x0, y + st.px * 0.08, cx - extra, y + st.px * 1.12), "".join(toks).replace(" ", ""), unit, x)
             y += st.px * leading
         return y
 
@@ -387,7 +391,7 @@ class Sheet:
         for pi, para in enumerate(paras):
             sst, ind, left, right = (styles or {}).get(pi, (st, 2.0, 0.0, 0.0))
             for ln in self.break_lines([para], colw, sst, ind, left, right):
-                lines.append((sst, ln))
+                lines.append((sst, ln, len(self.gold) + pi))
         skip = skip or {}
         per = math.ceil(len(lines) / ncols)
         while sum(max(0, per - skip.get(c, 0)) for c in range(ncols)) < len(lines):
@@ -396,8 +400,8 @@ class Sheet:
         for c in range(ncols):
             cy = y + skip.get(c, 0) * st.px * leading
             take = max(0, per - skip.get(c, 0))
-            for sst, ln in lines[start:start + take]:
-                cy = self.draw_lines([ln], x + c * (colw + gutter), cy, colw, sst, leading * st.px / sst.px)
+            for sst, ln, unit in lines[start:start + take]:
+                cy = self.draw_lines([ln], x + c * (colw + gutter), cy, colw, sst, leading * st.px / sst.px, unit)
             start += take
             bottom = max(bottom, cy)
         for para in paras:
@@ -551,7 +555,8 @@ class Kit:
         return y + sh.px(6)
 
     def box(self, label: str, paras: list[str], x: float, y: float, w: float, reverse: bool,
-            st: Style | None = None, lines_as_printed: bool = False, ncols: int = 1) -> float:
+            st: Style | None = None, lines_as_printed: bool = False, ncols: int = 1,
+            styles: dict | None = None) -> float:
         """A framed box: its label, then its paragraphs (or its lines, each as printed)."""
         sh = self.sh
         st = st or self.body
@@ -564,7 +569,7 @@ class Kit:
                     y = sh.draw_lines([ln], x + pad, y, w - 2 * pad, st, self.leading * 0.92)
                 sh.say(text)
         else:
-            y = sh.columns(paras, x + pad, y, w - 2 * pad, ncols, st, self.leading, self.gutter)
+            y = sh.columns(paras, x + pad, y, w - 2 * pad, ncols, st, self.leading, self.gutter, styles)
         y += pad * 0.6
         sh.frame(x, top, x + w, y, width=max(2, sh.px(0.8)))
         return y + sh.px(8)
@@ -766,7 +771,7 @@ def page_farm(k: Kit, P: dict) -> float:
         if tp.get("title"):
             styles = {i + 1: s for i, s in styles.items()}
             styles[0] = (Style("sans", k.body.px, True), 0.0, 0.0, 0.0)
-        yt = k.box(tp["label"], body, x, y, w, False, ncols=2)
+        yt = k.box(tp["label"], body, x, y, w, False, ncols=2, styles=styles)
     x2, w2 = k.span(2, 2)
     yn = y
     if "notice" in P:
@@ -1108,9 +1113,10 @@ STRUCTURE = {}  # page name -> (Sheet, Geometry), set while a page is built (sha
 def structure_blocks(page: Page, res: dict) -> list[dict]:
     sheet, geo = STRUCTURE[page.name]
     owner = assign(sheet, geo, res["boxes"])
-    groups: dict[int, list[int]] = {}
-    for i, rank in enumerate(owner):
-        groups.setdefault(sheet_unit(sheet, rank), []).append(i)
+    groups: dict[tuple, list[int]] = {}
+    for i, rank in enumerate(owner):  # a block per gold line and column, as a layout model cuts them
+        line = sheet.lines[rank]
+        groups.setdefault((line.unit, line.frame), []).append(i)
     blocks = []
     for order, (_unit, idx) in enumerate(sorted(groups.items())):
         pts = [p for i in idx for p in res["boxes"][i]]
@@ -1121,14 +1127,11 @@ def structure_blocks(page: Page, res: dict) -> list[dict]:
             t = res["txts"][i]
             content += (" " if content and re.match(r"[A-Za-z0-9]", t) and re.search(r"[A-Za-z0-9]$", content) else "") + t
         label = "text" if len(content) > 30 else "paragraph_title"
+        if idx and sheet.lines[owner[idx[0]]].box[3] - sheet.lines[owner[idx[0]]].box[1] > 2.2 * page.body_pt * sheet.dpi / 72:
+            label = "doc_title"
         blocks.append({"block_label": label, "block_content": content, "block_bbox": bbox, "block_id": order,
                        "block_order": order + 1})
     return blocks
-
-
-def sheet_unit(sheet: Sheet, rank: int) -> int:
-    """The gold line a printed line belongs to (its unit), found by matching text."""
-    return sheet.units[rank] if hasattr(sheet, "units") else rank
 
 
 def assign(sheet: Sheet, geo: Geometry, boxes: list) -> list[int]:
