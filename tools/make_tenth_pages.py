@@ -719,9 +719,11 @@ def page_books(k: Kit, P: dict) -> float:
     xr, wr = k.span(3, 1)
     yr = booklist(k, P["books"], xr, y, wr)
     y = max(yl, yr) + sh.px(10)
+    if "essay" in P or "brief" in P:
+        sh.rule(k.x0, y - sh.px(5), k.x0 + k.width, y - sh.px(5), width=1)
+    ye = y
     if "essay" in P:
         e = P["essay"]
-        sh.rule(k.x0, y - sh.px(5), k.x0 + k.width, y - sh.px(5), width=1)
         x, w = k.span(0, 2)
         ye = title_on_photo(k, e, x, y, w, w * 0.42)
         if e.get("caption"):
@@ -731,14 +733,13 @@ def page_books(k: Kit, P: dict) -> float:
             sh.say(e["byline"])
         paras, styles = qa_styles(k, paragraphs(e["body"]))
         ye = sh.columns(paras, x, ye + sh.px(3), w, 2, k.body, k.leading, k.gutter, styles)
-        x2, w2 = k.span(2, 2)
-        yb = y
-        if "brief" in P:
-            b = P["brief"]
-            yb = k.stack(b, x2, yb, w2, 15)
-            yb = sh.columns(paragraphs(b["body"]), x2, yb, w2, 2, k.body, k.leading, k.gutter)
-        y = max(ye, yb)
-    return y
+    yb = y
+    if "brief" in P:  # beside the essay, or where the essay would stand when the issue has none
+        b = P["brief"]
+        x2, w2 = k.span(2 if "essay" in P else 0, 2)
+        yb = k.stack(b, x2, yb, w2, 15)
+        yb = sh.columns(paragraphs(b["body"]), x2, yb, w2, 2, k.body, k.leading, k.gutter)
+    return max(ye, yb)
 
 
 def page_farm(k: Kit, P: dict) -> float:
