@@ -1,5 +1,5 @@
 """The evaluation sets built by other hands (tests/eval_fresh/, eval_third/, eval_fourth/,
-eval_fifth/, eval_sixth/, eval_seventh/, eval_eighth/, eval_ninth/) hold what their READMEs promise: three files per page (five with Tesseract's hOCR and
+eval_fifth/, eval_sixth/, eval_seventh/, eval_eighth/, eval_ninth/, eval_tenth/) hold what their READMEs promise: three files per page (five with Tesseract's hOCR and
 ALTO), gold in the text contract, the plain-text input
 the engine's own lines reordered, no held-out story on a dev page, and a builder that makes
 the committed gold again.
@@ -94,7 +94,12 @@ NINTH = BuiltSet("eval_ninth", re.compile(r"转第|续见|接第|下转|上接|�
                  ("NotoSerifCJKsc-Regular.otf", "NotoSansCJKsc-Regular.otf", "uming.ttc", "LXGWWenKai-Regular.ttf",
                   "LXGWWenKaiMono-Light.ttf", "LXGWWenKaiMono-Bold.ttf", "wqy-microhei.ttc"),
                  (".txt", ".gold.txt", ".paddle.json", ".hocr", ".alto.xml"))
-SETS = [FRESH, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH]
+TENTH = BuiltSet("eval_tenth", re.compile(r"下接第|紧转第|转第|接第|下转|上接|续见|▶"),  # its jump markers
+                 "make_tenth_pages.py", Path(os.environ.get("QINGYANG_TENTH_FONTS", "/tmp/tenth_fonts")),
+                 ("NotoSerifCJKsc-Regular.otf", "NotoSansCJKsc-Regular.otf", "NotoSansCJKtc-DemiLight.otf",
+                  "gkai00mp.ttf", "LXGWWenKai-Regular.ttf", "LXGWWenKaiMono-Regular.ttf", "uming.ttc", "gbsn00lp.ttf"),
+                 (".txt", ".gold.txt", ".paddle.json", ".hocr", ".alto.xml"))
+SETS = [FRESH, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH]
 PAGES = [(s, row) for s in SETS for row in s.manifest]
 
 
@@ -128,6 +133,8 @@ def test_split_sizes():
     assert eighth["dev"] == 6 and eighth["heldout"] >= 12
     ninth = Counter(r["split"] for r in NINTH.manifest)
     assert ninth["dev"] == 6 and ninth["heldout"] >= 12
+    tenth = Counter(r["split"] for r in TENTH.manifest)
+    assert tenth["dev"] == 6 and tenth["heldout"] >= 12
 
 
 @pytest.mark.parametrize(("built", "row"), PAGES, ids=map(_page_id, PAGES))
@@ -146,8 +153,11 @@ def _engine_texts(engine) -> list[str]:
     """The recognised lines of a PP-OCR JSON in any of the public shapes the sets write:
     `qingyang ocr`'s, PaddleOCR 3.x `save_to_json`'s ({"res": {...}}), RapidOCR's `to_json()`
     list, PP-StructureV3's `save_to_json` ({"res": {"overall_ocr_res": {...}}}), a PaddleOCR
-    2.x `ocr()` result ([[[polygon, [text, score]], ...]], one page wrapped in a list) and a
-    PaddleOCR 2.x predict_system entry ([{"transcription", "points"}, ...])."""
+    2.x `ocr()` result ([[[polygon, [text, score]], ...]], one page wrapped in a list), a
+    PaddleOCR 2.x predict_system entry ([{"transcription", "points"}, ...]) and PaddleOCR-json's
+    answer ({"code": 100, "data": [{"box", "score", "text"}, ...]})."""
+    if isinstance(engine, dict) and "code" in engine:
+        return [r["text"] for r in engine.get("data") or []]
     if isinstance(engine, list):
         if engine and isinstance(engine[0], dict) and "transcription" in engine[0]:
             return [r["transcription"] for r in engine]
@@ -166,7 +176,7 @@ def test_text_input_is_the_engine_lines_reordered(built, row):
     assert Counter(lines) == Counter(_engine_texts(engine))
 
 
-FLOORED = [(s, row) for s in (THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH) for row in s.manifest]
+FLOORED = [(s, row) for s in (THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH) for row in s.manifest]
 
 
 @pytest.mark.parametrize(("built", "row"), FLOORED, ids=map(_page_id, FLOORED))
@@ -186,7 +196,7 @@ def _hocr_words(path: Path) -> list[str]:
             if isinstance(e.tag, str) and "ocrx_word" in (e.get("class") or "").split()]
 
 
-TESSERACT = [(s, row) for s in SETS if ".hocr" in s.suffixes and s is not NINTH for row in s.manifest]
+TESSERACT = [(s, row) for s in SETS if ".hocr" in s.suffixes and s not in (NINTH, TENTH) for row in s.manifest]
 
 
 @pytest.mark.parametrize(("built", "row"), TESSERACT, ids=map(_page_id, TESSERACT))
@@ -241,6 +251,60 @@ def test_ninth_hocr_and_alto_are_the_producer_the_manifest_names(built, row):
         assert int(row[f"{prefix}_extra"]) == sum((raw - gold).values())
 
 
+def _tenth_hocr_texts(path: Path) -> list[str]:
+    """Each ocrx_word's text, or each ocr_line's where a producer writes lines without words."""
+    root = html.fromstring(path.read_bytes(), parser=html.HTMLParser(encoding="utf-8"))
+    elements = [e for e in root.iter() if isinstance(e.tag, str)]
+    words = [e.text_content() for e in elements if "ocrx_word" in (e.get("class") or "").split()]
+    return words or [e.text_content() for e in elements if (e.get("class") or "") in ("ocr_line", "ocrx_line")]
+
+
+def _tenth_producer(path: Path) -> tuple[str, str]:
+    """(producer, source engine) as the file names them in its ocr-system meta or processingSoftware."""
+    head = path.read_text(encoding="utf-8")[:3000]
+    source = "rapidocr" if "RapidOCR" in head else "tesseract"
+    for producer, mark in (("kraken", "kraken-style"), ("ocropus", "ocropus-hocr-style"),
+                           ("vendor", "FineReader/docWorks-style")):
+        if mark in head:
+            return producer, source
+    return ("tesseract", "tesseract") if "tesseract" in head.lower() else ("unknown", "unknown")
+
+
+TENTH_PAGES = [(TENTH, row) for row in TENTH.manifest]
+
+
+@pytest.mark.parametrize(("built", "row"), TENTH_PAGES, ids=map(_page_id, TENTH_PAGES))
+def test_tenth_hocr_and_alto_are_the_producer_the_manifest_names(built, row):
+    """Each hOCR and ALTO is Tesseract's own or another producer's form converted from Tesseract's or
+    PP-OCR's result; a converted file holds its engine's text; the vendor ALTO is in v2/v3, mm10 or
+    inch1200, with ComposedBlocks and Styles; the manifest's floors count each file's text."""
+    folder = built.folder / row["split"]
+    hocr, alto = folder / f"{row['name']}.hocr", folder / f"{row['name']}.alto.xml"
+    words, strings = _tenth_hocr_texts(hocr), _alto_strings(alto)
+    assert _tenth_producer(hocr) == (row["hocr_producer"], row["hocr_from"])
+    assert _tenth_producer(alto) == (row["alto_producer"], row["alto_from"])
+    engine = _engine_texts(json.loads((folder / f"{row['name']}.paddle.json").read_text(encoding="utf-8")))
+    engine_chars = Counter(c for c in "".join(engine) if not c.isspace())
+    if row["hocr_from"] == "rapidocr":
+        assert Counter(c for c in "".join(words) if not c.isspace()) == engine_chars
+    if row["alto_from"] == "rapidocr":
+        assert Counter(c for c in "".join(strings) if not c.isspace()) == engine_chars
+    if row["alto_producer"] == "vendor":
+        root = ET.parse(alto).getroot()
+        version, unit = row["alto_form"].split()
+        assert root.tag == f"{{http://www.loc.gov/standards/alto/ns-{version}#}}alto"
+        assert next(e.text for e in root.iter() if e.tag.endswith("}MeasurementUnit")) == unit
+        assert any(e.tag.endswith("}ComposedBlock") for e in root.iter())
+        assert any(e.tag.endswith("}TextStyle") and e.get("FONTSIZE") for e in root.iter())
+    if row["hocr_from"] == row["alto_from"] == "tesseract" and row["hocr_producer"] != "ocropus":
+        assert [re.sub(r"\s", "", w) for w in words] == [re.sub(r"\s", "", s) for s in strings]
+    gold = Counter(c for c in built.gold(row) if not c.isspace())
+    for prefix, texts in (("hocr", words), ("alto", strings)):
+        raw = Counter(c for c in "".join(texts) if not c.isspace())
+        assert int(row[f"{prefix}_missing"]) == sum((gold - raw).values())
+        assert int(row[f"{prefix}_extra"]) == sum((raw - gold).values())
+
+
 @pytest.mark.parametrize("built", SETS, ids=_page_id)
 def test_no_heldout_story_is_printed_on_a_dev_page(built):
     stories = {split: set() for split in ("dev", "heldout")}
@@ -273,7 +337,7 @@ def _builder_args(built: BuiltSet, out: Path, tmp_path: Path) -> list[list[str]]
     return [common]
 
 
-@pytest.mark.parametrize("built", [THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH], ids=lambda b: b.name)
+@pytest.mark.parametrize("built", [THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH], ids=lambda b: b.name)
 def test_builder_rebuilds_the_committed_gold_order_and_manifest(built, tmp_path):
     if not built.has_fonts():
         pytest.skip(f"fonts for rendering not here (see tests/{built.name}/README.md)")
@@ -283,7 +347,7 @@ def test_builder_rebuilds_the_committed_gold_order_and_manifest(built, tmp_path)
     for r in built.manifest:  # the engines' files are the only input the rebuild takes from the set
         (out / r["split"]).mkdir(parents=True, exist_ok=True)
         # the ninth set's ALTO may be Tesseract's where its hOCR is converted: its floor reads it
-        for suffix in (".paddle.json", ".hocr") + ((".alto.xml",) if built is NINTH else ()):
+        for suffix in (".paddle.json", ".hocr") + ((".alto.xml",) if built in (NINTH, TENTH) else ()):
             name = f"{r['name']}{suffix}"
             if (built.folder / r["split"] / name).is_file():
                 (out / r["split"] / name).write_bytes((built.folder / r["split"] / name).read_bytes())
