@@ -70,6 +70,11 @@ from layout.order import line_gap
 from layout.words import set_vertically
 from readers.model import Box
 
+# A kicker beside or over a headline, in body type (`春耕正当时` / `农机下田忙` boxed left of it), is
+# at most this many line heights wide, bare of clause punctuation, and opens no paragraph: no
+# row of body text under the headline.
+KICKER_CELLS = 6.0
+
 # A line at least this much taller than the body lines (the median) is display type.
 DISPLAY_HEIGHT = 1.25
 
@@ -506,23 +511,46 @@ class _Cutter:
 
     def headline_on_columns(self, part: list[int]) -> list[list[int]] | None:
         """The lines at the top that stand across the columns under them with no white
-        between (a headline, a byline), and the columns."""
+        between (a headline, its kicker, a byline), and the columns; a byline set right under
+        the headline goes with it."""
         ordered = sorted(part, key=lambda i: self.y0[i])
         reach = self.y1[ordered[0]]
         for k in range(1, len(ordered) // 2 + 1):
             i = ordered[k]
             if self.y0[i] > reach - SET_CLOSE * self.h and self.no_body_rows(ordered[:k]):
+                while (self.texts and k < len(ordered) - 1 and is_byline(self.texts[ordered[k]].strip())
+                       and self.y0[ordered[k]] <= reach + SET_CLOSE * self.h and self.under_one_stack(ordered[k], ordered[:k])):
+                    reach = max(reach, self.y1[ordered[k]])
+                    k += 1
                 rest = ordered[k:]
                 if len(_runs(rest, self.inner_x0, self.inner_x1, GUTTER * self.h)) > 1:
                     return [ordered[:k], rest]
             reach = max(reach, self.y1[i])
         return None
 
+    def under_one_stack(self, i: int, top: list[int]) -> bool:
+        """Whether line `i` stands under the display lines of `top` (shares width with each)
+        and those are one headline stack, not the titles of two things side by side."""
+        heads = [j for j in top if self.display[j]]
+        return bool(heads) and all(self.overlap(i, j) for j in heads)
+
+    def kicker(self, i: int, heads: list[int]) -> bool:
+        """Whether line `i` is a kicker in body type (`KICKER_CELLS`): over or beside one of
+        the display lines `heads` (its top above that line's foot, within a glyph of it across),
+        short, bare of clause punctuation, opening no paragraph."""
+        text = self.texts[i].strip()
+        return (self.x1[i] - self.x0[i] <= KICKER_CELLS * self.h and not CLAUSE_PUNCT.search(text)
+                and not opens_paragraph(text)
+                and any(self.y0[i] < self.y1[j] and self.x0[i] <= self.x1[j] + self.h
+                        and self.x1[i] >= self.x0[j] - self.h for j in heads))
+
     def no_body_rows(self, top: list[int]) -> bool:
-        """Whether `top` holds no two rows of body text, one under the other (a headline and
-        byline set close on their columns do not; stories' first rows set tight under a
-        header are no headline)."""
-        body = [i for i in top if not self.display[i] and not (self.texts and is_byline(self.texts[i].strip()))]
+        """Whether `top` holds no two rows of body text, one under the other (a headline, its
+        byline and a kicker in body type beside it set close on their columns do not; stories'
+        first rows set tight under a header are no headline)."""
+        heads = [i for i in top if self.display[i]]
+        body = [i for i in top if not self.display[i]
+                and not (self.texts and (is_byline(self.texts[i].strip()) or self.kicker(i, heads)))]
         return not any(self.y0[b] >= (self.y0[a] + self.y1[a]) / 2 and self.overlap(a, b) for a in body for b in body)
 
     def widest_white(self, part: list[int]) -> list[list[int]] | None:

@@ -468,3 +468,35 @@ def test_a_headline_with_its_credit_over_a_photo_is_not_parted_from_its_story():
     read = _read(lines)
     assert read[:2] == ["补时阶段再进一球", "本报记者 殷若川 文/图"]
     assert max(read.index(line.text) for line in story) < read.index("特写")
+
+
+def test_a_kicker_in_body_type_beside_the_headline_leaves_the_columns_whole():
+    """A kicker of two short lines in body type boxed left of the headline (`春耕正当时` /
+    `农机下田忙`), a byline under the headline, three columns under them, the last one a row
+    shorter: the stack is read first and each column whole."""
+    kicker = [OcrLine("春耕正当时", Box(60, 0, 210, 30)), OcrLine("农机下田忙", Box(60, 34, 210, 64))]
+    stack = [OcrLine("石碾镇两万亩早稻完成机插", Box(240, 0, 980, 70)), OcrLine("本报记者 许知秋", Box(420, 86, 660, 118))]
+    columns = [*_column("甲一", 0, 300, 130, 8), *_column("甲二", 330, 300, 130, 8), *_column("甲三", 660, 300, 130, 7)]
+    assert _read(kicker + stack + columns) == [line.text for line in kicker + stack + columns]
+
+
+def test_a_real_pages_kicker_beside_its_headline_leaves_its_story_columns_whole():
+    """eval_tenth dev tenth_13 (PP-OCR JSON): a two-line kicker in body type boxed left of the
+    headline; the story's last row in its first two columns followed each column, where the
+    widest white row had read it after the third column."""
+    from readers import read_ocr_file
+
+    page = read_ocr_file(Path(__file__).parent / "eval_tenth" / "dev" / "tenth_13.paddle.json")
+    texts = [line.text for line in lay_out(page).lines]
+    assert texts.index("现在一台机器一天能插40") == texts.index("十个人，弯着腰干半个月；") + 1
+    assert texts.index("建成育秧大棚54座；二是") == texts.index("中心，统一供秧，全镇共") + 1
+
+
+def test_a_byline_right_under_a_headline_over_a_kicker_is_read_with_the_headline():
+    """A kicker over the left of the headline, the byline set close under the headline: the
+    byline is read with the headline, before the columns."""
+    kicker = [OcrLine("一把镊子", Box(0, 20, 140, 50)), OcrLine("五十年光阴", Box(0, 54, 175, 84))]
+    stack = [OcrLine("人物专访", Box(420, 0, 560, 40)), OcrLine("钟表巷里的慢郎中", Box(200, 44, 900, 110)),
+             OcrLine("本报记者 庄思远 文/图", Box(400, 110, 700, 140))]
+    columns = [*_column("甲一", 0, 300, 170, 6), *_column("甲二", 330, 300, 170, 6), *_column("甲三", 660, 300, 170, 6)]
+    assert _read(kicker + stack + columns) == [line.text for line in kicker + stack + columns]
