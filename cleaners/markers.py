@@ -43,13 +43,13 @@ def _alternatives(*words: str) -> str:
 # as the marker needs: one cheap test rules out most positions of a page.)
 JUMP_MARKER = regex.compile(
     rf"""
-    (?=[{HSPACE}]*[{_OPEN_BRACKETS}{_ARROW_GLYPHS}下上紧相继转接详见请])
+    (?=[{HSPACE}]*[{_OPEN_BRACKETS}{_ARROW_GLYPHS}下上紧相继续转接详见请])
     (?P<lead>[{HSPACE}]*)
     (?P<marker>
       (?P<open>{_OPEN}{_GAP})?
       (?P<point>[→←⇒⇐⟶⟵➡➔➜◀]+{_GAP})?
       (?:
-        (?P<to_strong>{_alternatives("下转", "紧转")})
+        (?P<to_strong>{_alternatives("下转", "紧转", "下接", "续转", "续见")})
       | (?P<from_strong>{_alternatives("上接", "紧接")})
       | (?P<see_strong>{_alternatives("相关报道继续阅读", "相关报道见", "继续阅读")})
       | (?P<arrow>[▶►]+(?:{_GAP}(?:{_alternatives("详见", "请看", "见")}))?)
@@ -62,7 +62,7 @@ JUMP_MARKER = regex.compile(
         [A-Za-zＡ-Ｚａ-ｚ]?(?:{_GAP}[0-9０-９]){{1,8}}
       | (?:[{CHINESE_NUMERALS}]{_GAP}){{1,6}}
       )
-      {_GAP}(?P<ban>版(?:{_GAP}版)?)
+      {_GAP}(?P<ban>版(?:{_GAP}版)?|页)
       (?P<trail>[{HSPACE}]{{0,3}}[{_ARROW_GLYPHS}]+)?
       (?P<close>{_GAP}{_CLOSE})?
     )
@@ -260,6 +260,10 @@ def _orphan_markers(text: str) -> list[tuple[int, int, JumpMarker]]:
     return found
 
 
+# What a marker's page ends with: 版 (a newspaper's page), or 页 (a weekly's or magazine's).
+_PAGE_WORD = regex.compile("[版页]")
+
+
 def jump_marker_matches(text: str):
     """The matches of JUMP_MARKER in `text`, as `JUMP_MARKER.finditer(text)` finds them, but
     searched only in the stretches that can hold one: around each 版, between the nearest
@@ -269,14 +273,14 @@ def jump_marker_matches(text: str):
     >>> [m.group("marker") for m in jump_marker_matches("政策教育，（下转第二版）。相关报道见第3版")]
     ['（下转第二版）', '相关报道见第3版']
     """
-    end = 0  # where the last stretch searched ends (past the 版 it holds)
-    ban = text.find("版")
-    while ban != -1:
-        before = _NO_MARKER_GLYPH_BEFORE.search(text, end, ban)
-        after = _NO_MARKER_GLYPH.search(text, ban)
+    end = 0  # where the last stretch searched ends (past the 版 or 页 it holds)
+    ban = _PAGE_WORD.search(text)
+    while ban is not None:
+        before = _NO_MARKER_GLYPH_BEFORE.search(text, end, ban.start())
+        after = _NO_MARKER_GLYPH.search(text, ban.start())
         start, end = before.end() if before else end, after.start() if after else len(text)
         yield from JUMP_MARKER.finditer(text, start, end)
-        ban = text.find("版", end)
+        ban = _PAGE_WORD.search(text, end)
 
 
 def _all_markers(text: str) -> list[tuple[int, int, JumpMarker]]:

@@ -140,6 +140,11 @@ def test_already_clean_text_stays_unchanged(text):
         ("←上接A1版", "continued_from", "A1"),
         ("（转A3版▶）", "continued_to", "A3"),
         ("请看A2版", "see_page", "A2"),
+        ("（下接第8版）", "continued_to", "8"),  # other words for "continued on" (session 14)
+        ("(续见第15版)", "continued_to", "15"),
+        ("（续转第3版）", "continued_to", "3"),
+        ("（转第26页）", "continued_to", "26"),  # a weekly's or magazine's page: 页
+        ("（续见第30页）", "continued_to", "30"),
     ],
 )
 def test_jump_marker_forms(raw, kind, page):
@@ -160,6 +165,7 @@ def test_bare_weak_marker_words_in_prose_are_not_markers():
     assert find_jump_markers("具体办法详见第3版相关报道。") == []  # prose runs into the pointer
     assert find_jump_markers("办法详见第3版。") == []  # no sentence end before it
     assert find_jump_markers("该文已转第2版。然后") == []  # 转 in prose, a sentence going on
+    assert find_jump_markers("书中第5页写道，见第6页的注释") == []  # a book's pages named in prose
 
 
 def test_a_story_jumping_in_mid_word_at_a_lines_end_leaves_its_marker():
@@ -198,10 +204,11 @@ def test_raw_text_travels_with_result():
 # Jump markers built from their parts (lead spaces, bracket, kind word, gap, 第, page, 版, closing
 # bracket), some broken, between pieces of prose, spaces and line breaks: what moves a match.
 _MARKERS = st.tuples(*(st.sampled_from(parts) for parts in (
-    ["", " ", "\u3000"], ["", "（", "(", "〈", "【"], ["下转", "上接", "相关报道见", "继续阅读", "转", "接", "详见", "▶▶", "►", "下 转", "▶详见", "▶ 见"],
-    ["", " ", "\n", "\u200b"], ["", "第"], ["二", "十二", "12", "Ａ０7", "3", ""], ["", " "], ["版", "版版", "版 版", ""],
+    ["", " ", "\u3000"], ["", "（", "(", "〈", "【"], ["下转", "上接", "相关报道见", "继续阅读", "转", "接", "详见", "▶▶", "►", "下 转", "▶详见", "▶ 见",
+                                                   "下接", "续见"],
+    ["", " ", "\n", "\u200b"], ["", "第"], ["二", "十二", "12", "Ａ０7", "3", ""], ["", " "], ["版", "版版", "版 版", "页", ""],
     ["", "）", ")", "〉", "］"]))).map("".join)
-_PROSE = st.sampled_from(["核酸", "的", "，", "。", "A", "下", "上", "第", "版", " ", "\n", "7"])
+_PROSE = st.sampled_from(["核酸", "的", "，", "。", "A", "下", "上", "第", "版", "页", "续", " ", "\n", "7"])
 
 
 @settings(max_examples=1000, deadline=None)
