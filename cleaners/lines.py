@@ -596,7 +596,9 @@ def is_display_type(line: str) -> bool:
 # a name of two or three glyphs.
 # A header item: no headline or body text joins it.
 EDITOR_ROLES = (r"本版主编|本版编辑|责任编辑|美术编辑|图片编辑|版面编辑|值班编辑|责任校对|版面设计"
-                r"|责编|美编|编辑|校对|版式|组版|排版|视觉")
+                r"|责编|美编|编辑|校对|版式|组版|排版|视觉"
+                # roles that are words of prose too (`设计理念`): only with their colon (`设计：陆野`)
+                r"|(?:设计|制图|审读|审校)(?=[ \t\u3000]*[:：])")
 EDITOR_CREDITS = regex.compile(
     rf"[ \t\u3000]*(?:(?:{EDITOR_ROLES})[ \t\u3000]*[:：]?[ \t\u3000]*\p{{Han}}{{2,3}}[ \t\u3000]*)+")
 

@@ -38,6 +38,7 @@ from cleaners.lines import (
     HALF_CELLS,
     HEADER_ITEM_CELLS,
     LABELLED_FIGURE_CELLS,
+    LEAD,
     LEAD_HEAD_AT_END,
     LEAD_TAIL_AT_START,
     LINK_FIRST,
@@ -1116,6 +1117,19 @@ def _unit_lists(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
     return out
 
 
+def _bare_page_numbers(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
+    """The roles with a bare page number on one of the page's first lines (`BARE_PAGE_LINES`:
+    `城市笔记` / `24`, a weekly's header) a line of its own, joining nothing."""
+    out = roles
+    for i in range(min(BARE_PAGE_LINES, len(lines))):
+        if _BARE_PAGE.fullmatch(lines[i].strip()):
+            out = list(out) if out is roles else out
+            out[i] = STARTS_PARAGRAPH
+            if i + 1 < len(lines) and out[i + 1].role is Role.CONTINUES:
+                out[i + 1] = STARTS_PARAGRAPH
+    return out
+
+
 def _name_lists(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
     """The roles with each run of names alone on their lines (`NAME_LIST_MIN`) one line: the
     first starts it, the others go on after it as a table's next cells (`NEXT_CELL`: one kept
@@ -1453,6 +1467,7 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     roles = _table_rows(lines, roles)
     if "——" in text:  # a signature holds one
         roles = _signatures(lines, roles)
+    roles = _bare_page_numbers(lines, roles)
     roles = _name_lists(lines, roles)
     roles = _unit_lists(lines, roles)
     lines, roles = _spaced_rows(features, lines, roles)
@@ -1559,6 +1574,13 @@ LABEL_AND_SECTION = regex.compile(
     rf"^[ \t\u3000]*(?:(?P<label>{_LABEL})[ \t\u3000]+(?P<section>{_SECTION})"
     rf"|(?P<section2>\p{{Han}}{{2,6}})[ \t\u3000]+(?P<label2>{_LABEL}))[ \t\u3000]*$")
 
+# A bare page number (`24`) is a header item on the page's first BARE_PAGE_LINES lines.
+_BARE_PAGE = regex.compile(r"[1-9][0-9]?")
+BARE_PAGE_LINES = 2
+
+# How a paper's name ends (`栖桐晚报`, `栖桐周刊`).
+PAPER_ENDINGS = ("报", "刊")
+
 # The page header is in the page's first lines: only these many are asked.
 HEADER_LINES = 4
 
@@ -1629,7 +1651,38 @@ def separate_header_items(text: str) -> tuple[str, int]:
         elif "日" in line and " " in line and (items := header_row_items(line)) is not None:
             lines[k] = "\n".join(items)
             count += 1
+        elif " " in line and (items := header_label_row(line, first=k == 0)) is not None:
+            lines[k] = "\n".join(items)
+            count += 1
     return ("\n".join(lines), count) if count else (text, 0)
+
+
+# A page label in a header row: 第N版, a capital and one or two digits (`A3`), or, on the page's
+# first line only, a bare page number (`城市笔记 24`, as weeklies print it).
+_HEADER_LABEL = regex.compile(r"第[0-9一二三四五六七八九十]{1,3}版|[A-Z][0-9]{1,2}")
+
+
+def header_label_row(line: str, first: bool = False) -> list[str] | None:
+    """The items of a header row with no date (`便民服务 第9版 栖桐晚报`, `文化·读书 第16版`):
+    one page label and one or two names (`HEADER_NAME`, at most `HEADER_NAME_CHARS`), apart by
+    spaces; None when the line is no such row. `first`: the page's first line, where a bare
+    page number is a label too.
+
+    >>> header_label_row("便民服务 第9版 栖桐晚报"), header_label_row("城市笔记 24", first=True)
+    (['便民服务', '第9版', '栖桐晚报'], ['城市笔记', '24'])
+    >>> header_label_row("城市笔记 24"), header_label_row("全市 新增 第3版"), header_label_row("本报讯 1", first=True)
+    (None, None, None)
+    """
+    words = line.split()
+    if not 2 <= len(words) <= 3:
+        return None
+    labels = [w for w in words if _HEADER_LABEL.fullmatch(w) or (first and _BARE_PAGE.fullmatch(w))]
+    names = [w for w in words if HEADER_NAME.fullmatch(w) and 2 <= len(w) <= HEADER_NAME_CHARS]
+    if len(labels) != 1 or len(names) != len(words) - 1 or any(LEAD.match(name) for name in names):
+        return None  # (a lead and a figure, `本报讯 1`, are prose)
+    if len(names) == 2 and not any(name.endswith(PAPER_ENDINGS) for name in names):
+        return None  # two names beside a label: one is the paper's
+    return words
 
 
 def separate_trailing_credits(text: str) -> tuple[str, int]:

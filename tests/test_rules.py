@@ -465,8 +465,25 @@ def test_a_title_over_a_table_read_one_cell_a_line_stays_its_own_line():
     assert clean("\n".join(cells)).text.split("\n")[:2] == ["天气预报", "城市 天气 气温 风力"]
 
 
+@pytest.mark.parametrize(("raw", "header"), [
+    ("便民服务 第9版 栖桐晚报\n2026年4月16日星期四", ["便民服务", "第9版", "栖桐晚报", "2026年4月16日 星期四"]),
+    ("第12版 文史 栖桐日报\n2026年4月11日星期六", ["第12版", "文史", "栖桐日报", "2026年4月11日 星期六"]),
+    ("文化·读书 第16版\n栖桐晚报", ["文化·读书", "第16版", "栖桐晚报"]),
+    ("城市笔记 24\n栖桐周刊\n编辑：许眠设计：陆野", ["城市笔记", "24", "栖桐周刊", "编辑：许眠 设计：陆野"]),
+])
+def test_a_header_row_without_a_date_is_an_item_a_line(raw, header):
+    """A page header's row of a page label and names (a weekly's bare page number on the
+    page's first line), read as one line: an item a line, the editors' roles apart; clean
+    again, the same."""
+    body = "\n本报讯 全市今年新增就业岗位三万余个。"
+    once = clean(raw + body).text
+    assert once.split("\n")[:len(header)] == header
+    assert clean(once).text == once
+
+
 @pytest.mark.parametrize(("raw", "first_line"), [
     ("主编寄语\n今年是本报创刊七十周年，感谢读者。", "主编寄语"),  # a bare 主编 is no editor's role
+    ("设计理念\n新馆的设计理念来自古渡口。", "设计理念"),  # nor a 设计 without its colon
     ("本报讯 2026年11月16日 记者 王某\n今天开会。", None),  # a lead with its date is no header row
 ])
 def test_lines_that_only_look_like_page_furniture_keep_their_words_together(raw, first_line):
