@@ -1117,6 +1117,33 @@ def _unit_lists(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
     return out
 
 
+# A directory's entry (`供水服务热线：0729-8826 1150`, `燃气抢修：0729-8817`, `市民服务热线：12345`):
+# a short name, a colon and a phone number ending the line (a landline with its area code, a
+# mobile number, a service number: 12345, 95598, 110), digit groups maybe apart by a space or a hyphen.
+DIRECTORY_ENTRY = regex.compile(
+    r"[ \t\u3000]*[\p{Han}·（）()]{2,10}[：:][ \t\u3000]*"
+    r"(?:0[0-9]{2,3}[- ]?[0-9]{3,4}(?:[ ]?[0-9]{4})?|1[0-9]{2}[ ]?[0-9]{4}[ ]?[0-9]{4}|1[0-9]{4}|9[0-9]{4}|1[12][0-9])"
+    r"[ \t\u3000]*")
+# A phone number's wrapped last groups alone on the next line (`0119`, `7362 0581`).
+_DIGIT_GROUP = regex.compile(r"[ \t\u3000]*[0-9]{2,4}(?:[ ][0-9]{4})?[ \t\u3000]*")
+
+
+def _directory_entries(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
+    """The roles with each directory entry (`DIRECTORY_ENTRY`) a line of its own: it starts
+    a paragraph, and so does the line after it, unless that is its number's wrapped last group."""
+    out = roles
+    for i, line in enumerate(lines):
+        if ("：" in line or ":" in line) and DIRECTORY_ENTRY.fullmatch(line):
+            out = list(out) if out is roles else out
+            out[i] = STARTS_PARAGRAPH
+            after = i + 1
+            if after < len(lines) and _DIGIT_GROUP.fullmatch(lines[after]):
+                after += 1
+            if after < len(lines) and out[after].role is Role.CONTINUES:
+                out[after] = STARTS_PARAGRAPH
+    return out
+
+
 def _bare_page_numbers(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
     """The roles with a bare page number on one of the page's first lines (`BARE_PAGE_LINES`:
     `城市笔记` / `24`, a weekly's header) a line of its own, joining nothing."""
@@ -1462,8 +1489,9 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     roles, starts = _roles_and_starts(features, lines)
     roles = _two_phrase_headlines(features, roles, starts)
     roles = _verse_lines(features, roles, lines)
-    if ":" in text or "：" in text:  # a listing's times hold one
+    if ":" in text or "：" in text:  # a listing's times and a directory's entries hold one
         roles = _listing_rows(lines, roles)
+        roles = _directory_entries(lines, roles)
     roles = _table_rows(lines, roles)
     if "——" in text:  # a signature holds one
         roles = _signatures(lines, roles)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from cleaners import clean, find_jump_markers
 from cleaners.markers import JUMP_MARKER, jump_marker_matches
+from cleaners.paragraphs import DIRECTORY_ENTRY
 
 # (name, input, expected cleaned text)
 CASES = [
@@ -463,6 +464,18 @@ def test_a_title_over_a_table_read_one_cell_a_line_stays_its_own_line():
     cells = ["天气预报", "城市", "天气", "气温", "风力", "鹤屿", "晴转多云", "18~24℃", "北风2级",
              "岭东", "多云", "16~22℃", "东风3级"]
     assert clean("\n".join(cells)).text.split("\n")[:2] == ["天气预报", "城市 天气 气温 风力"]
+
+
+def test_a_phone_directory_read_in_a_column_is_an_entry_a_line():
+    """A 便民电话 box (a name, a colon and a number a line, one number wrapped after its
+    area code's group): each entry a line, the wrapped group back on its entry; a contact
+    line whose number wrapped after its first digits (`电话：139`) is no entry of its own."""
+    box = ["便民电话", "市民服务热线：12345", "供水服务热线：0729-8826 1150", "燃气抢修：0729-8817", "0119",
+           "公交集团：0729-8851 2266", "市中心医院急诊：120"]
+    assert clean("\n".join(box)).text.split("\n") == [
+        "便民电话", "市民服务热线：12345", "供水服务热线：0729-8826 1150", "燃气抢修：0729-88170119",
+        "公交集团：0729-8851 2266", "市中心医院急诊：120"]
+    assert DIRECTORY_ENTRY.fullmatch("电话：139") is None and DIRECTORY_ENTRY.fullmatch("电话：139 7362 0581")
 
 
 @pytest.mark.parametrize(("raw", "header"), [
