@@ -1099,14 +1099,22 @@ _LONE_UNIT = regex.compile(r"[ \t\u3000]*[\p{Han}0-9]{4,16}[ \t\u3000]*")
 
 
 def _unit_lists(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
-    """The roles with each run of unit names alone on their lines (`UNIT_LIST_MIN`) one line,
-    the first starting it, the others going on after it as a table's next cells (`NEXT_CELL`)."""
+    """The roles with each run of unit names alone on their lines (`UNIT_LIST_MIN`) one line."""
+    return _item_runs(lines, roles, lambda line: _LONE_UNIT.fullmatch(line) is not None, UNIT_LIST_MIN,
+                      lambda line: line.strip().endswith(UNIT_SUFFIXES))
+
+
+def _item_runs(lines: list[str], roles: list[LineRole], alone, minimum: int, typical) -> list[LineRole]:
+    """The roles with each run of at least `minimum` lines that are an item `alone`, four in five
+    of them `typical` of the list, made one line: the first starts it, the others go on after it
+    as a table's next cells (`NEXT_CELL`: one kept space between items, which spacing would take
+    between Han); a table's cells are no such run, and the line after a run starts anew."""
     out, run = roles, []
     for i, line in enumerate([*lines, ""]):
-        if i < len(lines) and roles[i] is not NEXT_CELL and _LONE_UNIT.fullmatch(line):
+        if i < len(lines) and roles[i] is not NEXT_CELL and alone(line):
             run.append(i)
             continue
-        if len(run) >= UNIT_LIST_MIN and 5 * sum(lines[k].strip().endswith(UNIT_SUFFIXES) for k in run) >= 4 * len(run):
+        if len(run) >= minimum and 5 * sum(typical(lines[k]) for k in run) >= 4 * len(run):
             out = list(out) if out is roles else out
             out[run[0]] = STARTS_PARAGRAPH
             for k in run[1:]:
@@ -1158,23 +1166,9 @@ def _bare_page_numbers(lines: list[str], roles: list[LineRole]) -> list[LineRole
 
 
 def _name_lists(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
-    """The roles with each run of names alone on their lines (`NAME_LIST_MIN`) one line: the
-    first starts it, the others go on after it as a table's next cells (`NEXT_CELL`: one kept
-    space between names, which spacing would take between Han); a table's cells are no such run."""
-    out, run = roles, []
-    for i, line in enumerate([*lines, ""]):
-        if i < len(lines) and len(line) <= 6 and roles[i] is not NEXT_CELL and _LONE_NAME.fullmatch(line):
-            run.append(i)
-            continue
-        if len(run) >= NAME_LIST_MIN and 5 * sum(lines[k].strip()[0] in SURNAMES for k in run) >= 4 * len(run):
-            out = list(out) if out is roles else out
-            out[run[0]] = STARTS_PARAGRAPH
-            for k in run[1:]:
-                out[k] = NEXT_CELL
-            if i < len(lines) and out[i] is CONTINUES:
-                out[i] = STARTS_PARAGRAPH
-        run = []
-    return out
+    """The roles with each run of names alone on their lines (`NAME_LIST_MIN`) one line."""
+    return _item_runs(lines, roles, lambda line: len(line) <= 6 and _LONE_NAME.fullmatch(line) is not None,
+                      NAME_LIST_MIN, lambda line: line.strip()[0] in SURNAMES)
 
 
 def _signatures(lines: list[str], roles: list[LineRole]) -> list[LineRole]:

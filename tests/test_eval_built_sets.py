@@ -225,6 +225,20 @@ def _producer_of(path: Path) -> str:
     return "rapidocr" if "RapidOCR" in head else "tesseract" if "tesseract" in head.lower() else "unknown"
 
 
+def _assert_one_run(words: list[str], strings: list[str]) -> None:
+    """The hOCR's words and the ALTO's strings are one Tesseract run's (white space aside)."""
+    assert [re.sub(r"\s", "", w) for w in words] == [re.sub(r"\s", "", s) for s in strings]
+
+
+def _assert_floors_count(built, row: dict, words: list[str], strings: list[str]) -> None:
+    """The manifest's hOCR and ALTO floors count the glyphs each file misses or adds, order-free."""
+    gold = Counter(c for c in built.gold(row) if not c.isspace())
+    for prefix, texts in (("hocr", words), ("alto", strings)):
+        raw = Counter(c for c in "".join(texts) if not c.isspace())
+        assert int(row[f"{prefix}_missing"]) == sum((gold - raw).values())
+        assert int(row[f"{prefix}_extra"]) == sum((raw - gold).values())
+
+
 NINTH_PAGES = [(NINTH, row) for row in NINTH.manifest]
 
 
@@ -243,12 +257,8 @@ def test_ninth_hocr_and_alto_are_the_producer_the_manifest_names(built, row):
     if row["alto_producer"] == "rapidocr":
         assert sorted(strings) == sorted(engine)
     if row["hocr_producer"] == row["alto_producer"]:  # hocr_char_boxes=1 sets each glyph on its own line
-        assert [re.sub(r"\s", "", w) for w in words] == [re.sub(r"\s", "", s) for s in strings]
-    gold = Counter(c for c in built.gold(row) if not c.isspace())
-    for prefix, texts in (("hocr", words), ("alto", strings)):
-        raw = Counter(c for c in "".join(texts) if not c.isspace())
-        assert int(row[f"{prefix}_missing"]) == sum((gold - raw).values())
-        assert int(row[f"{prefix}_extra"]) == sum((raw - gold).values())
+        _assert_one_run(words, strings)
+    _assert_floors_count(built, row, words, strings)
 
 
 def _tenth_hocr_texts(path: Path) -> list[str]:
@@ -297,12 +307,8 @@ def test_tenth_hocr_and_alto_are_the_producer_the_manifest_names(built, row):
         assert any(e.tag.endswith("}ComposedBlock") for e in root.iter())
         assert any(e.tag.endswith("}TextStyle") and e.get("FONTSIZE") for e in root.iter())
     if row["hocr_from"] == row["alto_from"] == "tesseract" and row["hocr_producer"] != "ocropus":
-        assert [re.sub(r"\s", "", w) for w in words] == [re.sub(r"\s", "", s) for s in strings]
-    gold = Counter(c for c in built.gold(row) if not c.isspace())
-    for prefix, texts in (("hocr", words), ("alto", strings)):
-        raw = Counter(c for c in "".join(texts) if not c.isspace())
-        assert int(row[f"{prefix}_missing"]) == sum((gold - raw).values())
-        assert int(row[f"{prefix}_extra"]) == sum((raw - gold).values())
+        _assert_one_run(words, strings)
+    _assert_floors_count(built, row, words, strings)
 
 
 @pytest.mark.parametrize("built", SETS, ids=_page_id)
