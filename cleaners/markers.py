@@ -346,7 +346,7 @@ def remove_jump_markers(text: str) -> tuple[str, int, list[JumpMarker]]:
     >>> text.replace(HARD_BREAK, "|"), n, found[0].kind, found[0].page
     ('|整改失管漏管现象', 1, 'continued_from', '1')
     """
-    if "版" not in text and "▶" not in text and "►" not in text:  # every marker ends in 版 or opens with ▶
+    if "版" not in text and "页" not in text and "▶" not in text and "►" not in text:  # every marker ends in 版 or 页 or opens with ▶
         return text, 0, []
     pieces: list[str] = []
     found: list[JumpMarker] = []

@@ -161,6 +161,13 @@ def test_a_credit_run_onto_a_laid_out_caption_gets_its_own_line():
         "连日来，杜鹃花竞相开放。", "本报记者 温若 摄"]
 
 
+def test_a_magazine_pages_marker_goes_where_no_other_page_word_stands():
+    """A weekly's page with no 版 anywhere: its 页 marker, split over two lines, still goes."""
+    result = clean("手里还攥着（转第\n26页)\n凌晨的城市")
+    assert [(m.kind, m.page) for m in result.markers] == [("continued_to", "26")]
+    assert "页" not in result.text and "转" not in result.text
+
+
 def test_bare_weak_marker_words_in_prose_are_not_markers():
     assert find_jump_markers("迎接第二版本发布，转第3版时") == []
     assert find_jump_markers("具体办法详见第3版相关报道。") == []  # prose runs into the pointer
