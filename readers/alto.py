@@ -1,7 +1,7 @@
 """ALTO XML (v2–v4, as Tesseract and library workflows write it) to the page model.
 
-`TextLine` elements hold `String` (CONTENT, WC 0–1; white space inside a CONTENT, as some
-converters leave it, is one space) and `SP` children, each with HPOS, VPOS, WIDTH and HEIGHT; the namespace differs by version, so elements are matched by local
+`TextLine` elements hold `String` (CONTENT, WC 0–1; a converter's line breaks between the
+glyphs of a CONTENT are no space, other white space inside one is one space) and `SP` children, each with HPOS, VPOS, WIDTH and HEIGHT; the namespace differs by version, so elements are matched by local
 name. Parsed with lxml, entities and network access off.
 
 Positions are in the file's `MeasurementUnit`: `pixel` (Tesseract), or `mm10` (tenths of a
@@ -11,6 +11,7 @@ page reads as the pixel ALTO of a 300 dpi scan does (tests/eval_seventh dev, a p
 to mm10 read 58.13% CER against 47.48% for the same Tesseract run in pixels).
 """
 
+import regex
 from lxml import etree
 
 from readers.errors import OcrFormatError
@@ -42,6 +43,21 @@ def _box(element, source: str, scale: float = 1.0) -> Box:
         return Box(x, y, x + float(element.get("WIDTH")) * scale, y + float(element.get("HEIGHT")) * scale)
     except (TypeError, ValueError):
         raise OcrFormatError(source, f"ALTO {_local(element)} {element.get('ID') or ''} has no position") from None
+
+
+# White space with a line break inside a String's CONTENT: a converter's formatting of the
+# glyphs it copied one a line (as hOCR's `ocrx_cinfo`), no space of the word's.
+_FORMATTING = regex.compile(r"\s*\n\s*")
+
+
+def _content(text: str) -> str:
+    """A String's CONTENT as its word: a converter's line breaks between glyphs gone, other
+    white space one space.
+
+    >>> _content("\\n   停\\n   水\\n  "), _content("Hello   World")
+    ('停水', 'Hello World')
+    """
+    return " ".join(_FORMATTING.sub("", text).split())
 
 
 def _has_position(element) -> bool:
@@ -77,7 +93,7 @@ def read_alto(data: bytes, source: str) -> OcrPage:
                        if _local(child) == "String" and (child.get("CONTENT") or "").strip()]
             if not strings:
                 continue
-            texts = [" ".join(child.get("CONTENT").split()) for child in strings]
+            texts = [_content(child.get("CONTENT")) for child in strings]
             scores = [float(child.get("WC")) for child in strings if child.get("WC")]
             # Strings without positions leave the line its text alone (no word boxes); a line
             # without a position of its own is the box around its strings.
