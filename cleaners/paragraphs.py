@@ -1098,20 +1098,26 @@ UNIT_LIST_MIN = 4
 _LONE_UNIT = regex.compile(r"[ \t\u3000]*[\p{Han}0-9]{4,16}[ \t\u3000]*")
 
 
-def _unit_lists(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
-    """The roles with each run of unit names alone on their lines (`UNIT_LIST_MIN`) one line."""
-    return _item_runs(lines, roles, lambda line: _LONE_UNIT.fullmatch(line) is not None, UNIT_LIST_MIN,
+def _unit_lists(lines: list[str], roles: list[LineRole], bare: list[int]) -> list[LineRole]:
+    """The roles with each run of unit names alone on their lines (`UNIT_LIST_MIN`) one line;
+    `bare`: the lines, in order, that may be one (no clause mark, at most ITEM_CELLS wide)."""
+    return _item_runs(lines, roles, [i for i in bare if _LONE_UNIT.fullmatch(lines[i])], UNIT_LIST_MIN,
                       lambda line: line.strip().endswith(UNIT_SUFFIXES))
 
 
-def _item_runs(lines: list[str], roles: list[LineRole], alone, minimum: int, typical) -> list[LineRole]:
-    """The roles with each run of at least `minimum` lines that are an item `alone`, four in five
-    of them `typical` of the list, made one line: the first starts it, the others go on after it
-    as a table's next cells (`NEXT_CELL`: one kept space between items, which spacing would take
-    between Han); a table's cells are no such run, and the line after a run starts anew."""
+# A list's item alone on a line is at most this many cells wide (a unit's name of sixteen Han).
+ITEM_CELLS = 16
+
+
+def _item_runs(lines: list[str], roles: list[LineRole], items: list[int], minimum: int, typical) -> list[LineRole]:
+    """The roles with each run of at least `minimum` consecutive lines among `items` (the lines,
+    in order, that are an item alone), four in five of them `typical` of the list, made one
+    line: the first starts it, the others go on after it as a table's next cells (`NEXT_CELL`:
+    one kept space between items, which spacing would take between Han); a table's cells are
+    no such run, and the line after a run starts anew."""
     out, run = roles, []
-    for i, line in enumerate([*lines, ""]):
-        if i < len(lines) and roles[i] is not NEXT_CELL and alone(line):
+    for i in [*(i for i in items if roles[i] is not NEXT_CELL), -2]:
+        if run and i == run[-1] + 1:
             run.append(i)
             continue
         if len(run) >= minimum and 5 * sum(typical(lines[k]) for k in run) >= 4 * len(run):
@@ -1119,9 +1125,10 @@ def _item_runs(lines: list[str], roles: list[LineRole], alone, minimum: int, typ
             out[run[0]] = STARTS_PARAGRAPH
             for k in run[1:]:
                 out[k] = NEXT_CELL
-            if i < len(lines) and out[i] is CONTINUES:
-                out[i] = STARTS_PARAGRAPH
-        run = []
+            after = run[-1] + 1
+            if after < len(lines) and out[after] is CONTINUES:
+                out[after] = STARTS_PARAGRAPH
+        run = [i]
     return out
 
 
@@ -1165,9 +1172,10 @@ def _bare_page_numbers(lines: list[str], roles: list[LineRole]) -> list[LineRole
     return out
 
 
-def _name_lists(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
-    """The roles with each run of names alone on their lines (`NAME_LIST_MIN`) one line."""
-    return _item_runs(lines, roles, lambda line: len(line) <= 6 and _LONE_NAME.fullmatch(line) is not None,
+def _name_lists(lines: list[str], roles: list[LineRole], bare: list[int]) -> list[LineRole]:
+    """The roles with each run of names alone on their lines (`NAME_LIST_MIN`) one line;
+    `bare`: the lines, in order, that may be one (no clause mark, at most ITEM_CELLS wide)."""
+    return _item_runs(lines, roles, [i for i in bare if len(lines[i]) <= 6 and _LONE_NAME.fullmatch(lines[i])],
                       NAME_LIST_MIN, lambda line: line.strip()[0] in SURNAMES)
 
 
@@ -1490,8 +1498,9 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     if "——" in text:  # a signature holds one
         roles = _signatures(lines, roles)
     roles = _bare_page_numbers(lines, roles)
-    roles = _name_lists(lines, roles)
-    roles = _unit_lists(lines, roles)
+    bare = _indices((features.clauses == 0) & (features.width <= ITEM_CELLS)).tolist()
+    roles = _name_lists(lines, roles, bare)
+    roles = _unit_lists(lines, roles, bare)
     lines, roles = _spaced_rows(features, lines, roles)
     paragraphs = assemble_paragraphs(lines, roles)
     if HARD_BREAK in text:  # a paragraph may hold nothing else (the others are stripped already)
