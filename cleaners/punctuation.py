@@ -237,16 +237,23 @@ def _widen_clause_marks(text: str) -> tuple[str, int]:
 def repair_punctuation_width(text: str) -> tuple[str, int]:
     """Look-alike brackets first (they pair across ASCII and full-width), then ASCII → full-width,
     then look-alike pairs again: widening one half of an ASCII pair beside Han makes one
-    (`核 (0)` → `核（0)`), which a second clean would pair.
+    (`核 (0)` → `核（0)`), which a second clean would pair; and again while a pair so made
+    widens the mark beside it (`,(0，)` → `，（0，）`).
 
     >>> repair_punctuation_width("核 (0)")
     ('核 （0）', 2)
     """
     out, n_brackets = repair_lookalike_brackets(text)
     out, n_widened = widen_ascii_punctuation(out)
-    if n_widened:
+    while n_widened:  # and a bracket paired so may widen the mark beside it (`,(0，)`): to the end
         out, n_paired = repair_lookalike_brackets(out)
         n_brackets += n_paired
+        if not n_paired:
+            break
+        out, n_widened_again = widen_ascii_punctuation(out)
+        n_widened += n_widened_again
+        if not n_widened_again:
+            break
     out, n_dots = repair_lookalike_middle_dots(out)
     return out, n_brackets + n_widened + n_dots
 

@@ -57,6 +57,7 @@ def test_no_ascii_clause_punctuation_left_beside_han(text):
 @example("核 (0)")  # one half of an ASCII pair widened: paired on the first clean (session 6)
 @example("Ｇ  Ｇ")  # a space run collapsed before capitals join (session 6)
 @example("记者 核 核  核")  # a letter-spaced phrase break kept in a line that drops it when cleaned again (session 14)
+@example(",(0，)")  # a bracket paired after widening widens the comma beside it (session 14)
 def test_cleaning_a_line_twice_changes_nothing(line):
     once = clean(line).text
     assert clean(once).text == once
