@@ -709,13 +709,20 @@ def booklist(k: Kit, piece: dict, x: float, y: float, w: float) -> float:
     return y + sh.px(8)
 
 
-def page_books(k: Kit, P: dict) -> float:
-    sh, r = k.sh, P["review"]
-    y = k.header(sh.margin, r["editors"])
+def lead_story_in_three_columns(k: Kit, story: dict, headline_pt: float) -> tuple[float, float, float, float]:
+    """The page header, then `story` (its stack and body) over the first three of four
+    columns: (the top under the header, the story's x and width, the foot of its text)."""
+    sh = k.sh
+    y = k.header(sh.margin, story["editors"])
     x, w = k.span(0, 3)
-    yl = k.stack(r, x, y, w, 21)
-    paras, styles = qa_styles(k, paragraphs(r["body"]))
-    yl = sh.columns(paras, x, yl, w, 3, k.body, k.leading, k.gutter, styles)
+    yl = k.stack(story, x, y, w, headline_pt)
+    paras, styles = qa_styles(k, paragraphs(story["body"]))
+    return y, x, w, sh.columns(paras, x, yl, w, 3, k.body, k.leading, k.gutter, styles)
+
+
+def page_books(k: Kit, P: dict) -> float:
+    sh = k.sh
+    y, x, w, yl = lead_story_in_three_columns(k, P["review"], 21)
     xr, wr = k.span(3, 1)
     yr = booklist(k, P["books"], xr, y, wr)
     y = max(yl, yr) + sh.px(10)
@@ -743,12 +750,8 @@ def page_books(k: Kit, P: dict) -> float:
 
 
 def page_farm(k: Kit, P: dict) -> float:
-    sh, m = k.sh, P["main"]
-    y = k.header(sh.margin, m["editors"])
-    x, w = k.span(0, 3)
-    yl = k.stack(m, x, y, w, 22)
-    paras, styles = qa_styles(k, paragraphs(m["body"]))
-    yl = sh.columns(paras, x, yl, w, 3, k.body, k.leading, k.gutter, styles)
+    sh = k.sh
+    y, x, w, yl = lead_story_in_three_columns(k, P["main"], 22)
     xr, wr = k.span(3, 1)
     t = P["prices"]
     yr = sh.display(t["title"], xr, y, wr, Style("sans", sh.px(k.page.body_pt * 1.15), True), "center")
@@ -852,11 +855,7 @@ def page_service(k: Kit, P: dict) -> float:
 
 def page_history(k: Kit, P: dict) -> float:
     sh, a = k.sh, P["article"]
-    y = k.header(sh.margin, a["editors"])
-    x, w = k.span(0, 3)
-    yl = k.stack(a, x, y, w, 21)
-    paras, styles = qa_styles(k, paragraphs(a["body"]))
-    yl = sh.columns(paras, x, yl, w, 3, k.body, k.leading, k.gutter, styles)
+    y, x, w, yl = lead_story_in_three_columns(k, a, 21)
     if a.get("notes"):
         sh.rule(x, yl + sh.px(2), x + w * 0.25, yl + sh.px(2), width=1)
         yl += sh.px(6)
