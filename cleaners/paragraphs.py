@@ -1449,6 +1449,31 @@ def infer_text_roles(f: LineFeatures, lines: list[str] | None = None) -> list[Li
     return _roles_and_starts(f, lines)[0]
 
 
+def text_roles(features: LineFeatures, lines: list[str], text: str,
+               phrases: bool = True) -> tuple[list[LineRole], list[int]]:
+    """The roles of a page's lines (`text`, their `features`) from text evidence, then the kinds
+    of line a page holds in runs: headlines of two phrases (unless not `phrases`: a laid-out
+    page's display pieces were joined by their geometry), verse, a listing's rows, a
+    directory's entries, a table read one cell a line, signatures, a header's page number, and
+    lists of names or units one a line; and the lines that started a line of the output before
+    those runs were read."""
+    roles, starts = _roles_and_starts(features, lines)
+    if phrases:
+        roles = _two_phrase_headlines(features, roles, starts)
+    roles = _verse_lines(features, roles, lines)
+    if ":" in text or "：" in text:  # a listing's times and a directory's entries hold one
+        roles = _listing_rows(lines, roles)
+        roles = _directory_entries(lines, roles)
+    roles = _table_rows(lines, roles)
+    if "——" in text:  # a signature holds one
+        roles = _signatures(lines, roles)
+    roles = _bare_page_numbers(lines, roles)
+    bare = _indices((features.clauses == 0) & (features.width <= ITEM_CELLS)).tolist()
+    roles = _name_lists(lines, roles, bare)
+    roles = _unit_lists(lines, roles, bare)
+    return roles, starts
+
+
 def _roles_and_starts(f: LineFeatures, lines: list[str] | None) -> tuple[list[LineRole], list[int]]:
     """`infer_text_roles`, and the lines that start a line of the output (all but `continues`)."""
     if not len(f):
@@ -1488,19 +1513,7 @@ def reflow_paragraphs(text: str) -> tuple[str, int]:
     ('据悉，我市中心城区目前已完成9 轮全员核酸检测。第九轮检测共发现阳性感染者 23 例，其中社会面仅发现 1例。\\n李海峰等参加调研', 4)
     """
     lines, features = line_features(text)
-    roles, starts = _roles_and_starts(features, lines)
-    roles = _two_phrase_headlines(features, roles, starts)
-    roles = _verse_lines(features, roles, lines)
-    if ":" in text or "：" in text:  # a listing's times and a directory's entries hold one
-        roles = _listing_rows(lines, roles)
-        roles = _directory_entries(lines, roles)
-    roles = _table_rows(lines, roles)
-    if "——" in text:  # a signature holds one
-        roles = _signatures(lines, roles)
-    roles = _bare_page_numbers(lines, roles)
-    bare = _indices((features.clauses == 0) & (features.width <= ITEM_CELLS)).tolist()
-    roles = _name_lists(lines, roles, bare)
-    roles = _unit_lists(lines, roles, bare)
+    roles, starts = text_roles(features, lines, text)
     lines, roles = _spaced_rows(features, lines, roles)
     paragraphs = assemble_paragraphs(lines, roles)
     if HARD_BREAK in text:  # a paragraph may hold nothing else (the others are stripped already)

@@ -73,16 +73,20 @@ def line_roles(lines: list[ColumnLine], with_words: bool) -> list[LineRole]:
     """The roles the paragraphs are built from. With word boxes (hOCR, ALTO) the boxes tell
     indentation and type size; PP-OCR pads each line's box (a short line's box is taller,
     its left edge loose), so without words the text evidence decides, on the lines in the
-    reading order the boxes gave (on the dev split: paragraph F1 0.88 against 0.73 by box)."""
+    reading order the boxes gave (on the dev split: paragraph F1 0.88 against 0.73 by box),
+    with the runs the text path reads (a directory's entries, lists of names and units,
+    signatures, listings) but not its headlines of two phrases: the geometry joined those."""
     if with_words:
         return join_guide_wraps(lines, geometry_roles(lines))
-    from cleaners.paragraphs import infer_text_roles, line_features
+    from cleaners.paragraphs import line_features, text_roles
 
     texts = [line.text for line in lines]
-    kept, features = line_features("\n".join(texts))
+    text = "\n".join(texts)
+    kept, features = line_features(text)
     if len(kept) != len(texts):  # a blank line (an engine's empty box): fall back on the boxes
         return join_guide_wraps(lines, geometry_roles(lines))
-    return join_guide_wraps(lines, mark_indented_starts(lines, infer_text_roles(features, kept)))
+    roles = text_roles(features, kept, text, phrases=False)[0]
+    return join_guide_wraps(lines, mark_indented_starts(lines, roles))
 
 
 def _left_out(before: list[OcrLine], after: list[OcrLine], why: str, on_page=lambda box: box) -> list[LaidOutLine]:

@@ -500,3 +500,13 @@ def test_a_byline_right_under_a_headline_over_a_kicker_is_read_with_the_headline
              OcrLine("本报记者 庄思远 文/图", Box(400, 110, 700, 140))]
     columns = [*_column("甲一", 0, 300, 170, 6), *_column("甲二", 330, 300, 170, 6), *_column("甲三", 660, 300, 170, 6)]
     assert _read(kicker + stack + columns) == [line.text for line in kicker + stack + columns]
+
+
+def test_a_phone_directory_laid_out_from_pp_ocr_lines_is_an_entry_a_line():
+    """PP-OCR lines (no word boxes) of a 便民电话 box under a story's last lines: the runs the
+    text path reads (here a directory's entries) are read on laid-out lines too."""
+    story = ["市图书馆即日起延长开放时间，周一至周五", "开放到晚上九点，周末全天开放。"]
+    box = ["便民电话", "市民服务热线：12345", "供水服务热线：0729-8826 1150", "公交集团：0729-8851 2266"]
+    lines = [OcrLine(text, Box(0, k * PITCH, 30 * len(text), k * PITCH + LINE)) for k, text in enumerate(story + box)]
+    laid = lay_out(OcrPage(tuple(lines), "paddleocr", 1200, 400))
+    assert laid.text.split("\n") == ["市图书馆即日起延长开放时间，周一至周五开放到晚上九点，周末全天开放。", *box]
