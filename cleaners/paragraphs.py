@@ -852,7 +852,10 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
         | role_wraps
         | link_wraps
     )
-    if not b.in_column:  # a page with no hard-wrapped column (a cleaned page): only over a blank line
+    # A page with no hard-wrapped column (a cleaned page): only over a blank line. A column is
+    # hard-wrapped where one of its lines stops in mid-sentence; a cleaned page's paragraphs of
+    # like length look like a column's lines, but end their sentences.
+    if not (b.in_column & ~b.ends_sentence & b.punctuated):
         always &= b.after_blank >> 1
     prev_has_punct = b.punctuated | b.lead  # a lead (`本报讯（记者 …）5 月`) is body text
     # In a block: only inside a hard-wrapped column. A line ending a sentence joins only if it
