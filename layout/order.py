@@ -382,8 +382,8 @@ def merged_across(boxes: list[Box], display: list[bool], pitches: list[float] | 
     if _side_by_side(boxes, above, h, i, rows) and (not below or _side_by_side(boxes, below, h, i, rows)
                                                     or _under_a_later_column(boxes, above, below, h)):
         return above + below
-    if (not pitches or pitches[i] >= (1 - TOP_ROW_PITCH) * body_pitch) and (
-            columns := _columns_below(boxes, i, h, rows)):
+    if (not pitches or pitches[i] >= (1 - TOP_ROW_PITCH) * body_pitch) and (columns := _columns_below(
+            boxes, i, h, rows, wide_under=bool(pitches) and pitches[i] >= body_pitch)):
         return columns
     return []
 
@@ -401,11 +401,16 @@ REACH_BELOW = 4.0
 EDGE_SLACK = 1.0
 
 
-def _columns_below(boxes: list[Box], i: int, h: float, rows: RowIndex | None = None) -> list[int]:
+def _columns_below(boxes: list[Box], i: int, h: float, rows: RowIndex | None = None,
+                   wide_under: bool = False) -> list[int]:
     """The lines of the columns under line `i` when it is their top row merged across the
     gutter: the row under it sits at body leading (no white, as under a caption or a deck set
     across), and at least `ROWS_BELOW` of the rows within `REACH_BELOW` line heights hold
-    lines side by side under it (a last line and a byline set on one row are one row only)."""
+    lines side by side under it (a last line and a byline set on one row are one row only).
+    One line right under it that runs on past the first column is the next line of a
+    paragraph set across the columns (a 导语 over a story's columns), unless `wide_under`
+    (its glyph pitch is wider than the body's, as a merged row's is: the next row was
+    merged too)."""
     box = boxes[i]
     band = (rows or RowIndex(boxes)).within(box.y1 - 0.5 * h, box.y1 + REACH_BELOW * h)
     under = sorted((j for j in band if j != i and box.y1 - 0.5 * h <= boxes[j].y0 <= box.y1 + REACH_BELOW * h
@@ -425,6 +430,10 @@ def _columns_below(boxes: list[Box], i: int, h: float, rows: RowIndex | None = N
     if len(apart) < ROWS_BELOW:
         return []
     columns = [j for row in apart for j in row]
+    left = min(boxes[j].x0 for j in columns)
+    first_right = max(boxes[j].x1 for j in columns if boxes[j].x0 <= left + MAX_INDENT * h)
+    if not wide_under and len(lines_by_row[0]) == 1 and boxes[lines_by_row[0][0]].x1 > first_right + h:
+        return []
     # it spans them edge to edge: from the first column's left (an indent at most) to the
     # last one's right, as a merged row does and a headline centred over them does not
     return columns if (box.x0 <= min(boxes[j].x0 for j in columns) + MAX_INDENT * h

@@ -108,6 +108,39 @@ def test_a_line_merged_across_two_gutters_is_cut_into_its_three_columns():
         assert texts.index(piece) == texts.index(f"{name}栏第1行正文") + 1
 
 
+def _over_columns(above: list[tuple[str, float]], first_row: int = 0) -> tuple[OcrPage, list[str]]:
+    """Lines (text, right edge) set from x 0 right above three columns of 10-glyph lines
+    (30 px glyphs, 20 px gutters), at body leading; the columns' rows from `first_row` on."""
+    lines = [OcrLine(text, Box(0, 40 * k, right, 40 * k + 30)) for k, (text, right) in enumerate(above)]
+    top = 40 * len(above)
+    for name, x in (("甲", 0), ("乙", 320), ("丙", 640)):
+        lines += [OcrLine(f"{name}栏第{k}行正文内容了", Box(x, top + 40 * (k - first_row), x + 300, top + 40 * (k - first_row) + 30))
+                  for k in range(first_row, first_row + 5)]
+    page = OcrPage(tuple(sorted(lines, key=lambda line: (line.box.y0, line.box.x0))), "paddleocr", 960, top + 200)
+    return page, [line.text for line in lines]
+
+
+def test_a_lead_set_across_the_columns_is_not_cut_as_a_merged_row():
+    """A 导语 of two lines over a story's three columns, in the body's glyphs (32 of them
+    over 940 px: a pitch under the body's 30, no gutters in it): each line is one line,
+    read before the columns."""
+    page, order = _over_columns([("导语第一行说明本文要点的文字共三十二个字这一行到这里就算结束了吧", 940),
+                                 ("导语的最后一行短", 400)])
+    laid = lay_out(page)
+    assert [line.text for line in laid.lines] == order
+    assert laid.split_lines == 0
+
+
+def test_the_top_rows_of_columns_merged_across_them_are_cut():
+    """The columns' first two rows each read as one line (its pitch takes in two gutters:
+    30 glyphs over 940 px): both are cut into their columns."""
+    page, _ = _over_columns([("甲栏第0行正文内容了乙栏第0行正文内容了丙栏第0行正文内容了", 940),
+                             ("甲栏第1行正文内容了乙栏第1行正文内容了丙栏第1行正文内容了", 940)], first_row=2)
+    texts = [line.text for line in lay_out(page).lines]
+    for name in "甲乙丙":
+        assert texts.index(f"{name}栏第0行正文内容了") + 1 == texts.index(f"{name}栏第1行正文内容了")
+
+
 def test_rows_tesseract_read_across_columns_whose_loose_boxes_cover_the_gutters_are_cut():
     """Tesseract (`--psm 3`) read each row of three columns as one line of word boxes, some
     word boxes loose enough to cover a gutter in some rows: the rows are cut where their
