@@ -710,8 +710,19 @@ def header_row(boxes: list[Box], texts: list[str]) -> list[int]:
             break
         row.append(i)
         bottom = max(bottom, boxes[i].y1)
-    furniture = [i for i in row if is_header_item(texts[i]) or is_page_date(texts[i])]
+    furniture = [i for i in row if is_header_item(texts[i]) or is_page_date(texts[i]) or _opens_with_label(texts[i])]
     return sorted(row) if len(furniture) >= 2 and len(row) < len(boxes) else []
+
+
+def _opens_with_label(text: str) -> bool:
+    """Header items the engine read as one line, the page's label first or last among
+    them, apart by spaces (`第12版 文史 栖桐日报`).
+
+    >>> _opens_with_label("第12版 文史 栖桐日报"), _opens_with_label("栖桐日报 A3"), _opens_with_label("第12版文史")
+    (True, True, False)
+    """
+    words = text.split()
+    return len(words) > 1 and (is_header_item(words[0]) or is_header_item(words[-1]))
 
 
 # A page of a spread is at least this share of the scan's width.

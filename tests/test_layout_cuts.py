@@ -288,6 +288,17 @@ def test_a_page_header_set_close_over_a_title_is_read_first():
     assert _read(header + title + body) == [line.text for line in header + title + body]
 
 
+def test_a_header_row_whose_items_the_engine_read_as_one_line_is_read_first():
+    """The page label, section and paper's name read as one tall line (`第12版 文史 栖桐日报`),
+    the date beside it, the editor credits cut off by the scan's margin: the label among the
+    merged items and the date make the row the page's header, read before a kicker and title."""
+    header = [OcrLine("第12版 文史 栖桐日报", Box(0, 0, 300, 46)), OcrLine("2026年4月11日星期六", Box(400, 16, 560, 44)),
+              OcrLine("责任编辑：顾晚 美编：", Box(580, 18, 640, 46))]
+    title = [OcrLine("文史钩沉", Box(0, 52, 100, 86)), OcrLine("栖水古渡的最后一班船", Box(0, 90, 440, 160))]
+    body = _text_column("左栏", 0, 170, 5, "。") + _text_column("右栏", 340, 170, 5, "。")
+    assert _read(header + title + body) == [line.text for line in header + title + body]
+
+
 def test_a_byline_at_the_top_of_the_second_column_is_read_before_the_story():
     """A byline set right-aligned under the headline, over the story's second column."""
     headline = [OcrLine("甲标题在左", Box(0, 0, 300, 50))]
