@@ -98,6 +98,9 @@ LIST_ITEM_FIRST = ("一二三四五六七八九十（(0123456789" + "".join(map(
                    + "".join({label[0] for label in CONTACT_LABELS.split("|")}))
 # A list's clause ends with `；` or `：` (the items follow).
 LIST_CLAUSE_END = "；：;:"
+# An interview's speaker label (`记者：`, `沈伯年：`): a name of up to four Han and a colon open
+# a question or an answer.
+SPEAKER = regex.compile(rf"^[{HSPACE}]*\p{{Han}}{{1,4}}[：:]")
 
 _NAME = r"[\p{Han}·]{2,4}(?:/[文图])?"
 # An outlet before a role in a byline (`本报通讯员 葛宁`, `新华社记者 王某 摄`).

@@ -13,8 +13,11 @@ from cleaners.lines import (
     GUIDE_ITEM,
     LEAD,
     NEVER_STARTS_LINE_SET,
+    SPEAKER,
+    ends_list_clause,
     ends_sentence,
     is_byline,
+    is_list_item,
     visible_width,
 )
 from cleaners.markers import find_jump_markers
@@ -30,6 +33,8 @@ CAPTION_HEIGHT = 0.85
 
 # An indentation or a short end, in glyph widths (a glyph is about a body line's height).
 INDENT_GLYPHS = 1.2
+# Lines whose left edges are this many glyph widths apart, at most, share a margin.
+INDENT_SLACK = 0.5
 SHORT_END_GLYPHS = 1.5
 
 
@@ -164,12 +169,25 @@ def geometry_roles(lines: list[ColumnLine]) -> list[LineRole]:
     return roles
 
 
-def _left_edges(lines: list[ColumnLine]) -> dict[tuple[int, int], float]:
-    """Each (block, column)'s left edge, read off all its lines."""
-    starts: dict[tuple[int, int], list[float]] = {}
+def _edges(lines: list[ColumnLine]) -> dict[tuple[int, int], tuple[float, float]]:
+    """Each (block, column)'s left and right edge, read off all its lines."""
+    boxes: dict[tuple[int, int], list[Box]] = {}
     for line in lines:
-        starts.setdefault((line.block, line.column), []).append(line.box.x0)
-    return {key: left_edge(xs) for key, xs in starts.items()}
+        boxes.setdefault((line.block, line.column), []).append(line.box)
+    return {key: (left_edge([b.x0 for b in column]), _full_width_end([b.x1 for b in column]))
+            for key, column in boxes.items()}
+
+
+def _full_width_end(ends: list[float]) -> float:
+    """Where a column's full lines end: its second rightmost line end (a mark hanging past
+    the edge aside), the rightmost of three or fewer. (Not `right_edge`'s quartile: in a
+    column holding a block quote, many lines stop short.)
+
+    >>> _full_width_end([549, 502, 502, 502, 534, 560]), _full_width_end([300, 310])
+    (549, 310)
+    """
+    xs = sorted(ends)
+    return xs[-1] if len(xs) <= 3 else xs[-2]
 
 
 def mark_indented_starts(lines: list[ColumnLine], roles: list[LineRole]) -> list[LineRole]:
@@ -189,7 +207,7 @@ def mark_indented_starts(lines: list[ColumnLine], roles: list[LineRole]) -> list
         return roles
     lines = [_along_reading(line) for line in lines]
     glyph = median(line.box.width / max(visible_width(line.text), 1.0) for line in lines)
-    edges = _left_edges(lines)
+    edges = _edges(lines)
     marked = list(roles)
     body = (Role.CONTINUES, Role.STARTS_PARAGRAPH)
     for i, (line, role) in enumerate(zip(lines, roles, strict=True)):
@@ -197,9 +215,38 @@ def mark_indented_starts(lines: list[ColumnLine], roles: list[LineRole]) -> list
         pitch = line.box.width / max(visible_width(line.text), 1.0)
         if (i and role.role is Role.CONTINUES and marked[i - 1].role in body and text
                 and text[0] not in NEVER_STARTS_LINE_SET and pitch <= DISPLAY_GLYPH * glyph
-                and line.box.x0 >= edges[(line.block, line.column)] + INDENT_GLYPHS * glyph):
+                and line.box.x0 >= edges[(line.block, line.column)][0] + INDENT_GLYPHS * glyph
+                and not _in_a_block_quote(lines, i, glyph, edges[(line.block, line.column)][1])):
             marked[i] = STARTS_PARAGRAPH
     return marked
+
+
+def _in_a_block_quote(lines: list[ColumnLine], i: int, glyph: float, right: float) -> bool:
+    """Whether line `i` is a line of a block quote indented on both sides, other than its
+    first: it stops short of the column's right edge `right` by an indent (a paragraph's
+    indented first line runs to the edge), and it goes on into the next line at its own
+    margin (`_goes_on_at_its_margin`), or, the quote's last line, the line above it does and
+    stops short too. Only a line set further in than the quote's lines opens a paragraph
+    there; a line opening with a speaker's label (a question, an answer) or a list item's
+    number opens one all the same."""
+    line = lines[i]
+    if SPEAKER.match(line.text) or is_list_item(line.text) or line.box.x1 > right - INDENT_GLYPHS * glyph:
+        return False
+    return _goes_on_at_its_margin(lines, i, glyph) or (
+        i > 0 and lines[i - 1].box.x1 <= right - INDENT_GLYPHS * glyph and _goes_on_at_its_margin(lines, i - 1, glyph))
+
+
+def _goes_on_at_its_margin(lines: list[ColumnLine], i: int, glyph: float) -> bool:
+    """Whether line `i` ends in mid-sentence (no sentence or list clause ends on it) and the
+    next line of its column starts where it does (within `INDENT_SLACK` glyphs): the two
+    share a margin of their own. (Indented one-line paragraphs and list items end their
+    sentence or clause.)"""
+    if i + 1 >= len(lines):
+        return False
+    line, below = lines[i], lines[i + 1]
+    return ((below.block, below.column) == (line.block, line.column)
+            and not ends_sentence(line.text) and not ends_list_clause(line.text)
+            and abs(below.box.x0 - line.box.x0) <= INDENT_SLACK * glyph)
 
 
 def _along_reading(line: ColumnLine) -> ColumnLine:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from cleaners.lines import visible_width
 from layout import lay_out
 from layout.compose import clean_ocr_page
 from readers import OcrFormatError, read_ocr_file, sniff_format
@@ -394,6 +395,26 @@ def test_without_word_boxes_an_indented_line_after_a_full_one_still_starts_a_par
     cleaned, _ = clean_ocr_page(OcrPage(lines, "paddleocr", 400, 560))
     assert cleaned.paragraphs == ["就餐的居民。两荤两素一汤，老年人凭卡就餐每份只需8元，普通居民每份15元。",
                                   "据介绍，云岫市今年新建社区食堂42家，累计达到158家。"]
+
+
+def test_without_word_boxes_a_block_quote_indented_on_both_sides_opens_one_paragraph():
+    """An excerpt set two glyphs in from both edges of its column (22 px glyphs): its lines
+    share a margin of their own, so of its lines only the first (further in) opens a
+    paragraph by its indent; indented one-line paragraphs after it (each ends its sentence)
+    and a question opening with its speaker's label open one each."""
+    from cleaners.roles import CONTINUES, STARTS_PARAGRAPH
+    from layout.roles import ColumnLine, mark_indented_starts
+
+    glyph = 22
+    rows = [("全书分十二章，每章写一", 0), ("个渡口。书中引了不少旧", 0), ("筋骨。", 0),
+            ("渡口的石阶", 4), ("一共三十七级，", 2), ("涨水时只露出七", 2), ("级，老船工说的", 2), ("话。", 2),
+            ("“你来了？”", 2), ("“我找哑叔。”", 2), ("记者：您为什么", 2), ("一直守在这里", 2),
+            ("这样的段落让人想起克劳", 0), ("德·莫兰在《水边的人》", 0)]
+    lines = [ColumnLine(t, Box(306 + cells * glyph, 36 * k, 306 + (cells + visible_width(t)) * glyph, 30 + 36 * k), 0, 0)
+             for k, (t, cells) in enumerate(rows)]
+    roles = mark_indented_starts(lines, [STARTS_PARAGRAPH] + [CONTINUES] * (len(lines) - 1))
+    starts = [line.text for line, role in zip(lines, roles, strict=True) if role == STARTS_PARAGRAPH]
+    assert starts == ["全书分十二章，每章写一", "渡口的石阶", "“你来了？”", "“我找哑叔。”", "记者：您为什么"]
 
 
 def test_one_line_reaching_past_the_column_does_not_make_the_full_lines_look_short():
