@@ -1232,8 +1232,10 @@ TABLE_CELL_CHARS = 10
 # a table's label: one to four Han
 TABLE_LABEL = regex.compile(rf"[{HSPACE}]*\p{{Han}}{{1,{TABLE_LABEL_CHARS}}}[{HSPACE}]*")
 # a figure cell: a number with its signs and unit glyphs, more of it digits than not
-# (`18~24℃`, `+1.23%`, `2∶1`, `0736-8888 6666`)
-FIGURE_CELL = regex.compile(rf"[{HSPACE}]*[+\-−]?[0-9][0-9.,:：∶~～\-－—/ ]*[0-9][%‰℃°]?[{HSPACE}]*|[{HSPACE}]*[0-9][%‰℃°]?[{HSPACE}]*")
+# (`18~24℃`, `+1.23%`, `2∶1`, `0736-8888 6666`, a change as a price table prints it: `↑0.20`)
+FIGURE_CELL = regex.compile(rf"[{HSPACE}]*[+\-−↑↓▲▼]?[0-9][0-9.,:：∶~～\-－—/ ]*[0-9][%‰℃°]?[{HSPACE}]*|[{HSPACE}]*[0-9][%‰℃°]?[{HSPACE}]*")
+# a change column's "no change" (`持平`, `—`): a figure's place in its column
+NO_CHANGE_CELL = regex.compile(rf"[{HSPACE}]*(?:持平|—{{1,2}}|－)[{HSPACE}]*")
 # a table's cell: no clause or sentence punctuation
 _NOT_A_CELL = regex.compile(f"[{NOT_IN_A_CELL}]")
 
@@ -1262,10 +1264,10 @@ def _table_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
         if table is None:
             i = end
             continue
-        start, width, stop = table
+        start, head, width, stop = table
         out = list(out) if out is roles else out
         for k in range(start, stop):
-            out[k] = STARTS_PARAGRAPH if (k - start) % width == 0 else NEXT_CELL
+            out[k] = STARTS_PARAGRAPH if k == start or (k >= start + head and (k - start - head) % width == 0) else NEXT_CELL
         i = stop
     return out
 
@@ -1280,25 +1282,40 @@ def _short_run(lines: list[str]) -> bool:
     return False
 
 
-def _table_at(lines: list[str], labels_from: int, labels_to: int) -> tuple[int, int, int] | None:
-    """A table whose header is a run of labels within lines[labels_from:labels_to] (its first
-    label the earliest that works, then the widest header; each column's cells of one kind,
-    `_cell_kind`, so a title over the header does not shift the rows): (header's first line,
-    columns, the line after its last row), or None."""
-    for start in range(labels_from, labels_to - TABLE_COLUMNS_MIN + 1):
-        for width in range(labels_to - start, TABLE_COLUMNS_MIN - 1, -1):
-            first = start + width  # the first row's first cell
-            shape = [_cell_kind(line) for line in lines[first : first + width]]
-            if len(shape) < width or FIGURE_KIND not in shape:
-                continue
-            rows = 0
-            while first + (rows + 1) * width <= len(lines) and all(
-                    _is_cell(lines[k]) and _cell_kind(lines[k]) == shape[(k - first) % width]
-                    for k in range(first + rows * width, first + (rows + 1) * width)):
-                rows += 1
-            if rows >= TABLE_ROWS_MIN:
-                return start, width, first + rows * width
-    return None
+def _table_at(lines: list[str], labels_from: int, labels_to: int) -> tuple[int, int, int, int] | None:
+    """A table whose header is a run of labels within lines[labels_from:labels_to], each
+    column's cells of one kind (`_cell_kind`, so a title over the header does not shift the
+    rows): (header's first line, its labels, columns, the line after its last row), or None.
+    Of the headers that work, the one whose rows take in the most lines (a first row's name,
+    `早籼稻`, is a label too), then the earliest, then the widest. The header has a label a
+    column, or one fewer when the engine read two labels as one (`单位价格`: a label of
+    TABLE_LABEL_CHARS Han)."""
+    best, covered = None, 0
+    for start in range(labels_from, labels_to - TABLE_COLUMNS_MIN + 2):
+        for head in range(labels_to - start, TABLE_COLUMNS_MIN - 2, -1):
+            labels = lines[start : start + head]
+            widths = [head] if head >= TABLE_COLUMNS_MIN else []
+            if any(len(label.strip()) == TABLE_LABEL_CHARS for label in labels):
+                widths.append(head + 1)  # two labels read as one
+            for width in widths:
+                rows = _rows_of_cells(lines, start + head, width)
+                if rows >= TABLE_ROWS_MIN and rows * width > covered:
+                    best, covered = (start, head, width, start + head + rows * width), rows * width
+    return best
+
+
+def _rows_of_cells(lines: list[str], first: int, width: int) -> int:
+    """How many rows of `width` cells follow from lines[first] on, each column's cells of
+    the first row's kinds, one column of figures among them."""
+    shape = [_cell_kind(line) for line in lines[first : first + width]]
+    if len(shape) < width or FIGURE_KIND not in shape:
+        return 0
+    rows = 0
+    while first + (rows + 1) * width <= len(lines) and all(
+            _is_cell(lines[k]) and _cell_kind(lines[k]) == shape[(k - first) % width]
+            for k in range(first + rows * width, first + (rows + 1) * width)):
+        rows += 1
+    return rows
 
 
 # A cell's kind, the same down each column of a table: a figure, words with a digit (`北风2级`),
@@ -1309,7 +1326,7 @@ _DIGIT = regex.compile(r"[0-9]")
 
 
 def _cell_kind(line: str) -> int:
-    if FIGURE_CELL.fullmatch(line):
+    if FIGURE_CELL.fullmatch(line) or NO_CHANGE_CELL.fullmatch(line):
         return FIGURE_KIND
     return WORDS_WITH_DIGIT_KIND if _DIGIT.search(line) else WORDS_KIND
 

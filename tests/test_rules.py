@@ -333,6 +333,17 @@ def test_a_table_read_one_cell_a_line_is_one_line_a_row():
     assert clean("\n".join(figures)).text.split("\n") == figures
 
 
+def test_a_price_table_read_one_cell_a_line_with_two_labels_read_as_one_is_one_line_a_row():
+    """A price table's header read with two labels as one (`单位价格`), its changes printed
+    with arrows and `持平`, its first row's name a label too: the header one line, a row a
+    line, the source line after it its own."""
+    cells = ["农产品价格", "品名", "单位价格", "涨跌", "早籼稻", "元/斤", "1.42", "+0.02", "土鸡蛋", "元/斤", "6.80",
+             "↑0.20", "草鱼", "元/斤", "8.60", "持平", "香菇", "元/斤", "12.50", "↓0.80", "数据来源：市农业农村局"]
+    assert clean("\n".join(cells)).text.split("\n") == [
+        "农产品价格", "品名 单位价格 涨跌", "早籼稻 元/斤 1.42 +0.02", "土鸡蛋 元/斤 6.80 ↑0.20",
+        "草鱼 元/斤 8.60 持平", "香菇 元/斤 12.50 ↓0.80", "数据来源：市农业农村局"]
+
+
 def test_a_table_set_one_row_a_line_keeps_its_cells_apart_and_cleans_to_itself():
     """Rows whose cells stand spaces apart (a cleaned table, or a row an engine read across):
     each row a line, one space between cells, beside figures too; cleaned again, the same."""
