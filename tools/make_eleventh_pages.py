@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
 import json
 import math
@@ -832,9 +833,10 @@ def scan(clean, plan: Plan, g: Geometry):
             right[:g.seam_dy] = 255
         else:
             right[g.seam_dy:] = 255
-        step = prng.uniform(0.06, 0.12) * prng.choice((-1, 1))
-        right = np.clip(right * (1 + step) if step < 0 else right + (255 - right) * 0 + 255 * step * (right / 255),
-                        0, 255)
+        step = prng.uniform(0.05, 0.1) * prng.choice((-1, 1))
+        paper = prng.uniform(226, 238)  # each half its own exposure: a brightness step at the seam
+        a[:, :g.seam] *= paper / 255
+        right *= min(paper * (1 + step), 255) / 255
         a[:, g.seam:] = right
         a[:, g.seam - 1:g.seam + 1] *= 0.8
         note = f"seam x={g.seam} dy={g.seam_dy} step={step:+.2f}"
@@ -989,9 +991,21 @@ def paddle_json(shape: str, run: dict, image_size: tuple[int, int], setting: str
             same_row = nxt is not None and abs((nxt[0][1] + nxt[2][1]) / 2 - (p[0][1] + p[2][1]) / 2) < (
                 p[2][1] - p[0][1]) / 2
             data.append({"text": t, "score": s, "box": p, "end": " " if same_row else "\n"})
-        return {"code": 100 if txts else 101, "data": data, "score": round(sum(scores) / max(len(scores), 1), 5),
-                "time": 0.0, "timestamp": 0.0}
+        return {"code": 100 if txts else 101, "data": data, "time": 0.0, "timestamp": 0.0}
     raise ValueError(shape)
+
+
+NUMBER_LIST = re.compile(r"\[\s*((?:-?[\d.]+|\[[^\[\]\n]*\])(?:,\s*(?:-?[\d.]+|\[[^\[\]\n]*\]))*)\s*\]")  # a list of numbers or of such lists
+
+
+def compact_json(engine) -> str:
+    """Indented JSON with each list of coordinates on one line, as people save engine answers."""
+    text = json.dumps(engine, ensure_ascii=False, indent=1)
+    while True:
+        packed = NUMBER_LIST.sub(lambda m: "[" + re.sub(r"\s*,\s*", ", ", m.group(1)) + "]", text)
+        if packed == text:
+            return text
+        text = packed
 
 
 def engine_lines(engine) -> list[tuple[str, list]]:
@@ -1152,8 +1166,8 @@ def hocr_typed(lines: list[ELine], size: tuple[int, int], source: str) -> str:
                        f'-{max(1, lh // 8)}; x_size {lh}">')
             for k, word in enumerate(ln.words):
                 _t, (a, c, d, e), conf = word
-                cinfo = "".join(f'<span class="ocrx_cinfo" title="x_bboxes {g[1][0]} {g[1][1]} {g[1][2]} {g[1][3]}; '
-                                f'x_conf {round(conf * 100, 1)}">{esc(g[0])}</span>' for g in glyphs(word))
+                cinfo = "".join(f'<span class="ocrx_cinfo" title="x_bboxes {g[1][0]} {g[1][1]} {g[1][2]} {g[1][3]}">'
+                                f'{esc(g[0])}</span>' for g in glyphs(word))
                 out.append(f'<span class="ocrx_word" id="word_{n}_{k + 1}" title="bbox {a} {c} {d} {e}; '
                            f'x_wconf {round(conf * 100)}">{cinfo}</span>')
             out.append("</span>")
@@ -1231,7 +1245,7 @@ def alto_charlevel(lines: list[ELine], size: tuple[int, int], source: str) -> st
     page = etree.SubElement(layout, f"{{{ns}}}Page", ID="P1", PHYSICAL_IMG_NR="1", WIDTH=str(size[0]),
                             HEIGHT=str(size[1]))
     space = etree.SubElement(page, f"{{{ns}}}PrintSpace", HPOS="0", VPOS="0", WIDTH=str(size[0]), HEIGHT=str(size[1]))
-    n = s = 0
+    n = 0
     for b, block in enumerate(blocks_of(lines), 1):
         x0, y0, x1, y1 = bbox_of([ln.box for ln in block])
         tb = etree.SubElement(space, f"{{{ns}}}TextBlock", ID=f"TB{b}", HPOS=str(x0), VPOS=str(y0),
@@ -1242,9 +1256,8 @@ def alto_charlevel(lines: list[ELine], size: tuple[int, int], source: str) -> st
             tl = etree.SubElement(tb, f"{{{ns}}}TextLine", ID=f"TL{n}", HPOS=str(a), VPOS=str(c), WIDTH=str(d - a),
                                   HEIGHT=str(e - c))
             for g in (g for word in ln.words for g in glyphs(word)):
-                s += 1
                 t, (p, q, r, u), conf = g
-                etree.SubElement(tl, f"{{{ns}}}String", ID=f"S{s}", CONTENT=t, HPOS=str(p), VPOS=str(q),
+                etree.SubElement(tl, f"{{{ns}}}String", CONTENT=t, HPOS=str(p), VPOS=str(q),
                                  WIDTH=str(max(r - p, 1)), HEIGHT=str(u - q), WC=f"{conf:.3f}",
                                  CC=str(min(9, round((1 - conf) * 10))))
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8").decode("utf-8")
@@ -1327,19 +1340,21 @@ def build_page(plan: Plan, pieces: dict, args, rows: dict) -> None:
         scanned, _ = scan(clean, plan, g)
         image = images / f"{name}.png"
         scanned.save(image)
-        run = run_rapidocr(image, "defaults" if plan.shape == "a" else plan.detector, images / f"{name}.rapid.json")
-        tess_hocr, tess_alto = run_tesseract(image, plan, images / f"{name}.tess")
+        stamp = hashlib.sha256(image.read_bytes()).hexdigest()[:12]  # engine results are cached per scan
+        run = run_rapidocr(image, "defaults" if plan.shape == "a" else plan.detector,
+                           images / f"{name}.{stamp}.rapid.json")
+        tess_hocr, tess_alto = run_tesseract(image, plan, images / f"{name}.{stamp}.tess")
         if plan.shape == "a":
-            tmp = images / f"{name}.qy"
+            tmp = images / f"{name}.{stamp}.qy"
             tmp.mkdir(exist_ok=True)
             qy = Path(sys.executable).parent / "qingyang"
-            subprocess.run([str(qy), "ocr", str(image), "--output", str(tmp)], check=True, env=env1(),
-                           capture_output=True)
+            if not (tmp / f"{name}.paddle.json").is_file():
+                subprocess.run([str(qy), "ocr", str(image), "--output", str(tmp)], check=True, env=env1(),
+                               capture_output=True)
             shutil.copyfile(tmp / f"{name}.paddle.json", folder / f"{name}.paddle.json")
         else:
             engine = paddle_json(plan.shape, run, scanned.size, plan.detector)
-            (folder / f"{name}.paddle.json").write_text(json.dumps(engine, ensure_ascii=False, indent=1) + "\n",
-                                                        encoding="utf-8")
+            (folder / f"{name}.paddle.json").write_text(compact_json(engine) + "\n", encoding="utf-8")
         size = scanned.size
         src = {"tesseract": lambda: lines_from_tesseract(tess_hocr), "rapidocr": lambda: lines_from_rapid(run)}
         hp, hf = plan.hocr
