@@ -1,5 +1,5 @@
 """The evaluation sets built by other hands (tests/eval_fresh/, eval_third/, eval_fourth/,
-eval_fifth/, eval_sixth/, eval_seventh/, eval_eighth/, eval_ninth/, eval_tenth/) hold what their READMEs promise: three files per page (five with Tesseract's hOCR and
+eval_fifth/, eval_sixth/, eval_seventh/, eval_eighth/, eval_ninth/, eval_tenth/, eval_eleventh/) hold what their READMEs promise: three files per page (five with Tesseract's hOCR and
 ALTO), gold in the text contract, the plain-text input
 the engine's own lines reordered, no held-out story on a dev page, and a builder that makes
 the committed gold again.
@@ -99,7 +99,12 @@ TENTH = BuiltSet("eval_tenth", re.compile(r"下接第|紧转第|转第|接第|�
                  ("NotoSerifCJKsc-Regular.otf", "NotoSansCJKsc-Regular.otf", "NotoSansCJKtc-DemiLight.otf",
                   "gkai00mp.ttf", "LXGWWenKai-Regular.ttf", "LXGWWenKaiMono-Regular.ttf", "uming.ttc", "gbsn00lp.ttf"),
                  (".txt", ".gold.txt", ".paddle.json", ".hocr", ".alto.xml"))
-SETS = [FRESH, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH]
+ELEVENTH = BuiltSet("eval_eleventh", re.compile(r"下转|上接|转第|接第|▲转|【转|接A\d|续A\d|▶"),  # its jump markers
+                    "make_eleventh_pages.py", Path(os.environ.get("QINGYANG_ELEVENTH_FONTS", "/tmp/eleventh_fonts")),
+                    ("NotoSerifCJKsc-Regular.otf", "NotoSansCJKsc-Regular.otf", "NotoSansCJKtc-Light.otf",
+                     "LXGWWenKai-Regular.ttf", "LXGWWenKaiMono-Regular.ttf"),
+                    (".txt", ".gold.txt", ".paddle.json", ".hocr", ".alto.xml"))
+SETS = [FRESH, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH]
 PAGES = [(s, row) for s in SETS for row in s.manifest]
 
 
@@ -118,7 +123,7 @@ def test_every_page_has_its_three_files_and_nothing_else(built):
 
 # Each built set's dev pages (exactly, or at least) and its least number of held-out pages.
 SPLIT_SIZES = [(FOURTH, 7, 13), (FIFTH, 6, 10), (SIXTH, 6, 12), (SEVENTH, 6, 12), (EIGHTH, 6, 12),
-               (NINTH, 6, 12), (TENTH, 6, 12)]
+               (NINTH, 6, 12), (TENTH, 6, 12), (ELEVENTH, 6, 12)]
 
 
 def test_split_sizes():
@@ -170,7 +175,8 @@ def test_text_input_is_the_engine_lines_reordered(built, row):
     assert Counter(lines) == Counter(_engine_texts(engine))
 
 
-FLOORED = [(s, row) for s in (THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH) for row in s.manifest]
+FLOORED = [(s, row) for s in (THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH)
+           for row in s.manifest]
 
 
 @pytest.mark.parametrize(("built", "row"), FLOORED, ids=map(_page_id, FLOORED))
@@ -190,7 +196,7 @@ def _hocr_words(path: Path) -> list[str]:
             if isinstance(e.tag, str) and "ocrx_word" in (e.get("class") or "").split()]
 
 
-TESSERACT = [(s, row) for s in SETS if ".hocr" in s.suffixes and s not in (NINTH, TENTH) for row in s.manifest]
+TESSERACT = [(s, row) for s in SETS if ".hocr" in s.suffixes and s not in (NINTH, TENTH, ELEVENTH) for row in s.manifest]
 
 
 @pytest.mark.parametrize(("built", "row"), TESSERACT, ids=map(_page_id, TESSERACT))
@@ -305,6 +311,55 @@ def test_tenth_hocr_and_alto_are_the_producer_the_manifest_names(built, row):
     _assert_floors_count(built, row, words, strings)
 
 
+def _eleventh_producer(path: Path) -> tuple[str, str]:
+    """(producer, source engine) as an eleventh-set file names them in its head."""
+    head = path.read_text(encoding="utf-8")[:3000]
+    source = "rapidocr" if "RapidOCR" in head else "tesseract"
+    for producer, mark in (("gcv2hocr", "gcv2hocr-style"), ("typed", "typed-hocr export"),
+                           ("escriptorium", "escriptorium-style ALTO"), ("charlevel", "character-level ALTO")):
+        if mark in head:
+            return producer, source
+    return ("tesseract", "tesseract") if "tesseract" in head.lower() else ("unknown", "unknown")
+
+
+def _chars(texts: list[str]) -> Counter:
+    return Counter(c for c in "".join(texts) if not c.isspace())
+
+
+ELEVENTH_PAGES = [(ELEVENTH, row) for row in ELEVENTH.manifest]
+
+
+@pytest.mark.parametrize(("built", "row"), ELEVENTH_PAGES, ids=map(_page_id, ELEVENTH_PAGES))
+def test_eleventh_hocr_and_alto_are_the_producer_the_manifest_names(built, row):
+    """Each hOCR and ALTO is Tesseract's own or a producer's form converted from Tesseract's or
+    PP-OCR's result and holds that engine's glyphs; an eScriptorium ALTO has a String per line, a
+    BASELINE polyline, a polygon and a line type; a character-level ALTO a String per glyph and no
+    SP; the manifest's floors count each file's text."""
+    folder = built.folder / row["split"]
+    hocr, alto = folder / f"{row['name']}.hocr", folder / f"{row['name']}.alto.xml"
+    words, strings = _tenth_hocr_texts(hocr), _alto_strings(alto)
+    assert _eleventh_producer(hocr) == (row["hocr_producer"], row["hocr_from"])
+    assert _eleventh_producer(alto) == (row["alto_producer"], row["alto_from"])
+    engine = _engine_texts(json.loads((folder / f"{row['name']}.paddle.json").read_text(encoding="utf-8")))
+    if row["json_shape"] != "a":  # shape a is `qingyang ocr`'s own run; the converters read the builder's
+        for source, texts in ((row["hocr_from"], words), (row["alto_from"], strings)):
+            if source == "rapidocr":
+                assert _chars(texts) == _chars(engine)
+    if row["hocr_from"] == row["alto_from"] == "tesseract":
+        assert _chars(words) == _chars(strings)
+    root = ET.parse(alto).getroot()
+    if row["alto_producer"] == "escriptorium":
+        tags = {e.get("ID") for e in root.iter() if e.tag.endswith("}OtherTag")}
+        for line in (e for e in root.iter() if e.tag.endswith("}TextLine")):
+            assert re.fullmatch(r"\d+,\d+ \d+,\d+", line.get("BASELINE")) and line.get("TAGREFS") in tags
+            assert len([e for e in line if e.tag.endswith("}String")]) == 1
+            assert any(e.tag.endswith("}Polygon") for e in line.iter())
+    if row["alto_producer"] == "charlevel":
+        assert not any(e.tag.endswith("}SP") for e in root.iter())
+        assert all(len(s) == 1 or re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.,:/%+\-—~·]*", s) for s in strings)
+    _assert_floors_count(built, row, words, strings)
+
+
 @pytest.mark.parametrize("built", SETS, ids=_page_id)
 def test_no_heldout_story_is_printed_on_a_dev_page(built):
     stories = {split: set() for split in ("dev", "heldout")}
@@ -337,7 +392,8 @@ def _builder_args(built: BuiltSet, out: Path, tmp_path: Path) -> list[list[str]]
     return [common]
 
 
-@pytest.mark.parametrize("built", [THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH], ids=lambda b: b.name)
+@pytest.mark.parametrize("built", [THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH],
+                         ids=lambda b: b.name)
 def test_builder_rebuilds_the_committed_gold_order_and_manifest(built, tmp_path):
     if not built.has_fonts():
         pytest.skip(f"fonts for rendering not here (see tests/{built.name}/README.md)")
@@ -347,7 +403,7 @@ def test_builder_rebuilds_the_committed_gold_order_and_manifest(built, tmp_path)
     for r in built.manifest:  # the engines' files are the only input the rebuild takes from the set
         (out / r["split"]).mkdir(parents=True, exist_ok=True)
         # the ninth set's ALTO may be Tesseract's where its hOCR is converted: its floor reads it
-        for suffix in (".paddle.json", ".hocr") + ((".alto.xml",) if built in (NINTH, TENTH) else ()):
+        for suffix in (".paddle.json", ".hocr") + ((".alto.xml",) if built in (NINTH, TENTH, ELEVENTH) else ()):
             name = f"{r['name']}{suffix}"
             if (built.folder / r["split"] / name).is_file():
                 (out / r["split"] / name).write_bytes((built.folder / r["split"] / name).read_bytes())
