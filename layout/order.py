@@ -33,6 +33,10 @@ MIN_WORD_GUTTER = 0.8
 # overlaps both in x: the engine merged it across the gutter.
 MERGED_REACH = 2.0
 
+# A merged line reaches this many line heights, at least, into the next column (its last
+# line's few glyphs: `上门。`).
+MERGED_INTO = 2.0
+
 # A line whose glyphs are this much wider than the body's is no body line merged across a
 # gutter (a merged line's pitch is the body's, a gutter's width spread over its glyphs).
 MERGED_PITCH = 1.3
@@ -358,13 +362,27 @@ def _under_a_later_column(boxes: list[Box], above: list[int], below: list[int], 
     return all(boxes[j].x0 >= first_right - h for j in below)
 
 
+def _under_the_first_column(boxes: list[Box], above: list[int], below: list[int], h: float) -> bool:
+    """Whether every line of `below` stands under the first column of `above`, within its
+    edges: the later columns' stories ended on the merged row (their last lines merged
+    into it), the first column's goes on. The first column has two lines or more above
+    (a column, not a header's item)."""
+    first_left = min(boxes[j].x0 for j in above)
+    first = [j for j in above if boxes[j].x0 <= first_left + MAX_INDENT * h]  # (an indented start too)
+    first_right = max(boxes[j].x1 for j in first)  # its full lines' right edge
+    return len(first) >= 2 and all(boxes[j].x1 <= first_right + h and boxes[j].x0 <= first_left + MAX_INDENT * h for j in below)
+
+
 def merged_across(boxes: list[Box], display: list[bool], pitches: list[float] | None, i: int, h: float,
-                  body_pitch: float, rows: RowIndex | None = None) -> list[int]:
+                  body_pitch: float, rows: RowIndex | None = None, by_text: bool = False) -> list[int]:
     """The lines right above and below line `i` (within `MERGED_REACH` line heights) when the
     engine merged it across a gutter: body type, with lines of two columns side by side
     right above it and right below it, or none below (a story's last row); or, for the top
     row of columns under a headline (nothing of theirs above), the lines of the columns under
-    it (`_columns_below`); else none.
+    it (`_columns_below`); else none. `by_text`: for a line to be cut by its text (no word
+    boxes), a line reaching only `MERGED_INTO` line heights into the next column counts as
+    above or below it, and lines below under the first column alone will do
+    (`_under_the_first_column`); a line merely narrowed is held to the stricter test.
 
     >>> rows = [Box(x, y, x + 100, y + 10) for x in (0, 110) for y in (14, 28, 42)]
     >>> top = Box(0, 0, 210, 10)  # its pitch: 10.5 a merged row, 8.0 a note set across in smaller type
@@ -376,11 +394,13 @@ def merged_across(boxes: list[Box], display: list[bool], pitches: list[float] | 
         return []
     rows = rows or RowIndex(boxes)
     near = [j for j in rows.within(box.y0 - MERGED_REACH * h, box.y1 + MERGED_REACH * h) if j != i
-            and min(boxes[j].x1, box.x1) - max(boxes[j].x0, box.x0) > X_OVERLAP * min(boxes[j].width, box.width)]
+            and min(boxes[j].x1, box.x1) - max(boxes[j].x0, box.x0) > min(
+                X_OVERLAP * min(boxes[j].width, box.width), MERGED_INTO * h if by_text else float("inf"))]
     above = [j for j in near if box.y0 - MERGED_REACH * h <= boxes[j].y1 <= (box.y0 + box.y1) / 2]
     below = [j for j in near if (box.y0 + box.y1) / 2 <= boxes[j].y0 <= box.y1 + MERGED_REACH * h]
     if _side_by_side(boxes, above, h, i, rows) and (not below or _side_by_side(boxes, below, h, i, rows)
-                                                    or _under_a_later_column(boxes, above, below, h)):
+                                                    or _under_a_later_column(boxes, above, below, h)
+                                                    or (by_text and _under_the_first_column(boxes, above, below, h))):
         return above + below
     if (not pitches or pitches[i] >= (1 - TOP_ROW_PITCH) * body_pitch) and (columns := _columns_below(
             boxes, i, h, rows, wide_under=bool(pitches) and pitches[i] >= body_pitch)):
@@ -493,7 +513,7 @@ def split_merged(lines: list[OcrLine], texts: list[str], display: list[bool],
     cut = 0
     for i, line in enumerate(lines):
         pieces = None
-        if not line.words and (neighbours := merged_across(boxes, display, pitches, i, h, body, rows)):
+        if not line.words and (neighbours := merged_across(boxes, display, pitches, i, h, body, rows, by_text=True)):
             pieces = _split_line(line, texts[i], boxes, neighbours, h, body)
         if pieces is None:
             out_lines.append(line)

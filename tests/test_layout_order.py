@@ -141,6 +141,21 @@ def test_the_top_rows_of_columns_merged_across_them_are_cut():
         assert texts.index(f"{name}栏第0行正文内容了") + 1 == texts.index(f"{name}栏第1行正文内容了")
 
 
+def test_a_row_merged_where_the_right_columns_story_ends_is_cut_though_only_the_left_goes_on():
+    """The right column's last line (`右栏完。`, three glyphs) read into the left column's row;
+    the left column goes on below it, the right one has ended: the merged line is cut by its
+    text, and each piece is read in its own column."""
+    left = [OcrLine(f"左栏第{k}行正文内容", Box(0, 40 * k, 250, 40 * k + 30)) for k in (0, 1, 2, 4, 5)]
+    right = [OcrLine(f"右栏第{k}行正文内容", Box(280, 40 * k, 530, 40 * k + 30)) for k in (0, 1, 2)]
+    merged = OcrLine("左栏第3行正文内容右栏完。", Box(0, 120, 398, 150))  # 29.4 px a glyph cell
+    page = OcrPage(tuple(sorted([*left, *right, merged], key=lambda line: (line.box.y0, line.box.x0))),
+                   "paddleocr", 560, 260)
+    texts = [line.text for line in lay_out(page).lines]
+    assert texts.index("左栏第3行正文内容") == texts.index("左栏第2行正文内容") + 1
+    assert texts.index("左栏第4行正文内容") == texts.index("左栏第3行正文内容") + 1
+    assert texts.index("右栏完。") == texts.index("右栏第2行正文内容") + 1
+
+
 def test_rows_tesseract_read_across_columns_whose_loose_boxes_cover_the_gutters_are_cut():
     """Tesseract (`--psm 3`) read each row of three columns as one line of word boxes, some
     word boxes loose enough to cover a gutter in some rows: the rows are cut where their
