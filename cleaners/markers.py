@@ -26,6 +26,8 @@ _OPEN = rf"[{_OPEN_BRACKETS}]"
 _CLOSE = r"[）)〉>\]】〕］]"
 # Arrows papers print before a marker (`→下转A3版`, `←上接A1版`) or after it (`转A3版▶`).
 _ARROW_GLYPHS = "→←⇒⇐⟶⟵➡➔➜▶►◀"
+# Triangles a paper points with before a marker only (`▲转第6版`).
+_POINTERS = "▲△▼▽"
 
 
 def _glyphs(word: str) -> str:
@@ -43,11 +45,11 @@ def _alternatives(*words: str) -> str:
 # as the marker needs: one cheap test rules out most positions of a page.)
 JUMP_MARKER = regex.compile(
     rf"""
-    (?=[{HSPACE}]*[{_OPEN_BRACKETS}{_ARROW_GLYPHS}下上紧相继续转接详见请])
+    (?=[{HSPACE}]*[{_OPEN_BRACKETS}{_ARROW_GLYPHS}{_POINTERS}下上紧相继续转接详见请])
     (?P<lead>[{HSPACE}]*)
     (?P<marker>
       (?P<open>{_OPEN}{_GAP})?
-      (?P<point>[→←⇒⇐⟶⟵➡➔➜◀]+{_GAP})?
+      (?P<point>[→←⇒⇐⟶⟵➡➔➜◀{_POINTERS}]+{_GAP})?
       (?:
         (?P<to_strong>{_alternatives("下转", "紧转", "下接", "续转", "续见")})
       | (?P<from_strong>{_alternatives("上接", "紧接")})
@@ -55,6 +57,7 @@ JUMP_MARKER = regex.compile(
       | (?P<arrow>[▶►]+(?:{_GAP}(?:{_alternatives("详见", "请看", "见")}))?)
       | (?P<to_weak>{_glyphs("转")})
       | (?P<from_weak>{_glyphs("接")})
+      | (?P<on_weak>{_glyphs("续")})
       | (?P<see_weak>{_alternatives("详见", "请看", "见")})
       )
       {_GAP}(?:{_glyphs("第")}{_GAP})?
@@ -83,6 +86,7 @@ _KIND_OF_GROUP = {
     "to_weak": "continued_to",
     "from_strong": "continued_from",
     "from_weak": "continued_from",
+    "on_weak": "continued_to",  # (`续A10版` opening a line: continued_from, `_marker_from_match`)
     "see_strong": "see_page",
     "see_weak": "see_page",
     "arrow": "see_page",
@@ -161,6 +165,14 @@ def _stands_apart(match: regex.Match) -> bool:
         _AFTER_POINTER.match(text, match.end("marker")))
 
 
+def _opens_its_line(match: regex.Match) -> bool:
+    """Whether nothing but spaces stands before the marker on its line."""
+    text, before = match.string, match.start("marker")
+    while before > 0 and text[before - 1] in " \t\u3000\u00a0":
+        before -= 1
+    return before == 0 or text[before - 1] == "\n"
+
+
 def _marker_from_match(match: regex.Match) -> JumpMarker | None:
     group = next(name for name in _KIND_OF_GROUP if match.group(name))
     pointed = (bool(match.group("open")) and bool(match.group("close"))) or bool(match.group("point") or match.group("trail"))
@@ -171,8 +183,11 @@ def _marker_from_match(match: regex.Match) -> JumpMarker | None:
         return None
     ban = match.group("ban")
     doubled = ban != "版" and len(_MARKER_GAPS.sub("", ban)) == 2  # (one 版 alone, most: not doubled)
+    kind = _KIND_OF_GROUP[group]
+    if group == "on_weak" and _opens_its_line(match):
+        kind = "continued_from"  # `（续A10版）` over a story's first line: it goes on from there
     return JumpMarker(
-        kind=_KIND_OF_GROUP[group],
+        kind=kind,
         page=marker_page_label(match.group("page"), doubled),
         raw=match.group("marker"),
         offset=match.start("marker"),

@@ -146,6 +146,9 @@ def test_already_clean_text_stays_unchanged(text):
         ("（续转第3版）", "continued_to", "3"),
         ("（转第26页）", "continued_to", "26"),  # a weekly's or magazine's page: 页
         ("（续见第30页）", "continued_to", "30"),
+        ("▲转第6版", "continued_to", "6"),  # a triangle pointing, no bracket (session 15)
+        ("【转第4版】", "continued_to", "4"),
+        ("（续A10版）", "continued_to", "A10"),  # 续 after the story's last words: goes on there
     ],
 )
 def test_jump_marker_forms(raw, kind, page):
@@ -166,6 +169,14 @@ def test_a_magazine_pages_marker_goes_where_no_other_page_word_stands():
     result = clean("手里还攥着（转第\n26页)\n凌晨的城市")
     assert [(m.kind, m.page) for m in result.markers] == [("continued_to", "26")]
     assert "页" not in result.text and "转" not in result.text
+
+
+def test_a_continued_marker_opening_a_story_is_where_it_comes_from():
+    """`（续A10版）` on a story's first line, before its text: continued from A10."""
+    result = clean("（续A10版）\n据了解，景区今年新修栈道。")
+    assert [(m.kind, m.page) for m in result.markers] == [("continued_from", "A10")]
+    assert result.text == "据了解，景区今年新修栈道。"
+    assert find_jump_markers("手续第3版") == find_jump_markers("连续第3版") == []  # 续 in prose
 
 
 def test_bare_weak_marker_words_in_prose_are_not_markers():
