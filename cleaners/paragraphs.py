@@ -13,6 +13,7 @@ punctuation that can never start a line, and the kinds of line that always stand
 
 import statistics
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, fields
 from itertools import pairwise
 from typing import NamedTuple
@@ -1203,11 +1204,55 @@ def _signatures(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
 CLOCK_ROW = regex.compile(rf"[{HSPACE}]*(?:[01]?[0-9]|2[0-4])[:：][0-5][0-9](?P<alone>[{HSPACE}]*$)?(?(alone)|[{HSPACE}]+\S)")
 
 
+# A time run straight into Han at a line's start (`07:30市民广场北门集合`: the engine dropped the
+# space): a schedule's row when another such line, or a CLOCK_ROW, stands within
+# CLOCK_RUN_REACH lines (a lone one is prose a column wrapped before a time: `于` / `9:30召开`).
+CLOCK_START = regex.compile(rf"[{HSPACE}]*(?:[01]?[0-9]|2[0-4])[:：][0-5][0-9](?=\p{{Han}})")
+CLOCK_RUN_REACH = 4
+# A label and its colon opening a line (`交通：`, `开放时间：`, `地点：`): an information box's row
+# in a run of LABEL_RUN_MIN such lines or more, each within LABEL_RUN_REACH lines of the one
+# before (its value may wrap onto one line; two in a row may be one printed line the engine
+# cut, `联系人：蒋先生` / `电话：…`, or prose and a credit, `刻着` / `两个字：东窑。` … `插图：韦一苇`).
+# In an interview the speakers' labels come back (`记者：` … `鲁明远：` … `记者：`): a line
+# opening with a label that opens another line of the page too starts a paragraph, run or not.
+LABEL_ROW = regex.compile(rf"[{HSPACE}]*(?P<label>\p{{Han}}{{2,5}})[：:](?=[{HSPACE}]*\S)")
+LABEL_RUN_REACH = 2
+LABEL_RUN_MIN = 3
+
+
+def _in_runs(marked: list[int], reach: int, least: int = 2) -> list[int]:
+    """The marked line numbers in runs of at least `least`, each within `reach` lines of the
+    one before.
+
+    >>> _in_runs([3, 5, 20, 40, 41], 4), _in_runs([3, 5, 20, 40, 41, 43], 2, least=3)
+    ([3, 5, 40, 41], [40, 41, 43])
+    """
+    runs: list[list[int]] = []
+    for k in marked:
+        if runs and k - runs[-1][-1] <= reach:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return [k for run in runs if len(run) >= least for k in run]
+
+
 def _listing_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
-    """The roles with each line a listing's row opens (`CLOCK_ROW`) starting a paragraph, and
-    the line after a time alone (its programme, no time of its own, no sentence end) going on
-    after it, a space between (`NEXT_CELL`)."""
+    """The roles with each line a listing's row opens (`CLOCK_ROW`, or a `CLOCK_START` in a
+    run of them) starting a paragraph, and the line after a time alone (its programme, no time
+    of its own, no sentence end) going on after it, a space between (`NEXT_CELL`); and each
+    line of a run of labelled rows (`LABEL_ROW`) starting a paragraph."""
     out = list(roles)
+    clocked = [i for i, line in enumerate(lines)
+               if (":" in line or "：" in line) and (CLOCK_ROW.match(line) or CLOCK_START.match(line))]
+    for i in _in_runs(clocked, CLOCK_RUN_REACH):
+        if out[i] is CONTINUES and not CLOCK_ROW.match(lines[i]):
+            out[i] = STARTS_PARAGRAPH
+    labels = {i: row.group("label") for i, line in enumerate(lines)
+              if ("：" in line or ":" in line) and (row := LABEL_ROW.match(line))}
+    twice = {label for label, count in Counter(labels.values()).items() if count > 1}
+    for i in {*_in_runs(list(labels), LABEL_RUN_REACH, LABEL_RUN_MIN), *(i for i, label in labels.items() if label in twice)}:
+        if out[i] is CONTINUES:
+            out[i] = STARTS_PARAGRAPH
     for i, line in enumerate(lines):
         if (":" in line or "：" in line) and (row := CLOCK_ROW.match(line)):
             if out[i] is CONTINUES:

@@ -300,6 +300,32 @@ def test_a_listings_rows_are_one_line_each_the_time_a_space_before_the_programme
     assert "\n" not in clean(column).text
 
 
+
+def test_an_itinerarys_rows_opening_with_a_time_the_engine_ran_into_them_open_a_line_each():
+    """A day's itinerary in a hard-wrapped column, the space after each time dropped by the
+    engine (`07:30市民广场`): two times or more opening lines close together make each a row;
+    a row's wrapped end goes on with it."""
+    raw = ("我们按两天设计了一条路线，\n适合带老人和孩子的家庭。\n第一天\n07:30市民广场北门集合，乘旅游\n专线Y2出发\n"
+           "09:10抵达雁丘山南门游客中心，\n换乘景区观光车\n09:40步行松风谷栈道，全长2.6公里")
+    paragraphs = clean(raw).paragraphs
+    assert paragraphs[-3:] == ["07:30市民广场北门集合，乘旅游专线Y2出发", "09:10抵达雁丘山南门游客中心，换乘景区观光车",
+                               "09:40步行松风谷栈道，全长2.6公里"]
+
+
+def test_an_information_boxs_labelled_rows_and_an_interviews_speakers_open_a_line_each():
+    """Three labelled rows close together (an information box; a value may wrap) open a line
+    each; so does every line opening with a speaker's label that comes back (an interview).
+    Two labels alone, neither coming back, are prose or one printed line the engine cut."""
+    box = ("出行提示\n交通：旅游专线Y2每周六、日\n07:30发车，单程票价25元\n门票：成人票80元，老人、儿童免票\n"
+           "开放时间：8:00—17:30\n观光车：往返30元")
+    assert clean(box).paragraphs[1:] == ["交通：旅游专线Y2每周六、日07:30发车，单程票价25元", "门票：成人票80元，老人、儿童免票",
+                                         "开放时间：8:00—17:30", "观光车：往返30元"]
+    interview = ("记者：“黑灯仓库”里真的一个人\n都没有吗？\n鲁明远：存储区和拣选区基本实现了\n无人化，夜间可以关灯作业，但\n"
+                 "整个仓库仍然有80多名员工。\n记者：改造投入大，企业算过账\n吗？\n鲁明远：仓库改造总投资1.6亿元，\n预计6年收回成本。")
+    assert [p[:4] for p in clean(interview).paragraphs] == ["记者：“", "鲁明远：", "记者：改", "鲁明远："]
+    prose = "他打开烟盒，里面是一把生了锈\n的钥匙，钥匙柄上刻着\n两个字：东窑。\n插图：韦一苇"
+    assert clean(prose).paragraphs[0] == "他打开烟盒，里面是一把生了锈的钥匙，钥匙柄上刻着两个字：东窑。"
+
 def test_a_poems_lines_stay_lines_and_a_narrow_boxs_wrapped_titles_still_join():
     """A 副刊's free verse after an essay: short lines of unequal length, no punctuation, no
     word run across their breaks: each stays a line (stanzas aside). Titles wrapped in a
