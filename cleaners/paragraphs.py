@@ -1275,7 +1275,9 @@ TABLE_LABEL_LINE = 8  # a label's line, its spaces too, is no longer
 TABLE_ROWS_MIN = 2
 TABLE_CELL_CHARS = 10
 # a table's label: one to four Han
-TABLE_LABEL = regex.compile(rf"[{HSPACE}]*\p{{Han}}{{1,{TABLE_LABEL_CHARS}}}[{HSPACE}]*")
+# (its unit may follow it: `功率kW`, `涨幅%`, `价格(元)`)
+TABLE_LABEL = regex.compile(
+    rf"[{HSPACE}]*\p{{Han}}{{1,{TABLE_LABEL_CHARS}}}(?:[A-Za-z%‰℃/]{{1,3}}|[（(]\p{{Han}}{{1,2}}[）)])?[{HSPACE}]*")
 # a figure cell: a number with its signs and unit glyphs, more of it digits than not
 # (`18~24℃`, `+1.23%`, `2∶1`, `0736-8888 6666`, a change as a price table prints it: `↑0.20`)
 FIGURE_CELL = regex.compile(rf"[{HSPACE}]*[+\-−↑↓▲▼]?[0-9][0-9.,:：∶~～\-－—/ ]*[0-9][%‰℃°]?[{HSPACE}]*|[{HSPACE}]*[0-9][%‰℃°]?[{HSPACE}]*")
@@ -1305,7 +1307,7 @@ def _table_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
         end = i
         while end < n and labels[end] and end - i < TABLE_COLUMNS_MAX:
             end += 1
-        table = _table_at(lines, i, end)
+        table = _table_at(lines, i, end) or _table_at(lines, i, end, loose=True)
         if table is None:
             i = end
             continue
@@ -1313,6 +1315,8 @@ def _table_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
         out = list(out) if out is roles else out
         for k in range(start, stop):
             out[k] = STARTS_PARAGRAPH if k == start or (k >= start + head and (k - start - head) % width == 0) else NEXT_CELL
+        if stop < n and out[stop] is CONTINUES:
+            out[stop] = STARTS_PARAGRAPH  # no table's row runs on: a note or the next story follows
         i = stop
     return out
 
@@ -1327,12 +1331,14 @@ def _short_run(lines: list[str]) -> bool:
     return False
 
 
-def _table_at(lines: list[str], labels_from: int, labels_to: int) -> tuple[int, int, int, int] | None:
+def _table_at(lines: list[str], labels_from: int, labels_to: int,
+              loose: bool = False) -> tuple[int, int, int, int] | None:
     """A table whose header is a run of labels within lines[labels_from:labels_to], each
     column's cells of one kind (`_cell_kind`, so a title over the header does not shift the
     rows): (header's first line, its labels, columns, the line after its last row), or None.
     Of the headers that work, the one whose rows take in the most lines (a first row's name,
-    `早籼稻`, is a label too), then the earliest, then the widest. The header has a label a
+    `早籼稻`, is a label too), then the earliest, then the widest. `loose`: a column may mix
+    words with a digit and words (`_rows_of_cells`). The header has a label a
     column, or one fewer when the engine read two labels as one (`单位价格`: a label of
     TABLE_LABEL_CHARS Han)."""
     best, covered = None, 0
@@ -1343,21 +1349,28 @@ def _table_at(lines: list[str], labels_from: int, labels_to: int) -> tuple[int, 
             if any(len(label.strip()) == TABLE_LABEL_CHARS for label in labels):
                 widths.append(head + 1)  # two labels read as one
             for width in widths:
-                rows = _rows_of_cells(lines, start + head, width)
+                rows = _rows_of_cells(lines, start + head, width, loose)
                 if rows >= TABLE_ROWS_MIN and rows * width > covered:
                     best, covered = (start, head, width, start + head + rows * width), rows * width
     return best
 
 
-def _rows_of_cells(lines: list[str], first: int, width: int) -> int:
-    """How many rows of `width` cells follow from lines[first] on, each column's cells of
-    the first row's kinds, one column of figures among them."""
-    shape = [_cell_kind(line) for line in lines[first : first + width]]
+def _rows_of_cells(lines: list[str], first: int, width: int, loose: bool = False) -> int:
+    """How many rows of `width` cells follow from lines[first] on, one column of figures
+    among them or more, each column's cells of the first row's kind (`_cell_kind`; `loose`:
+    figures in every row or in none, words with a digit and words sharing a column, `1.5T` /
+    `纯电` — a title over the header can then shift the rows a cell, so it is asked only
+    where the strict test finds no table)."""
+    def kind(line: str) -> int:
+        found = _cell_kind(line)
+        return found if not loose or found == FIGURE_KIND else WORDS_KIND
+
+    shape = [kind(line) for line in lines[first : first + width]]
     if len(shape) < width or FIGURE_KIND not in shape:
         return 0
     rows = 0
     while first + (rows + 1) * width <= len(lines) and all(
-            _is_cell(lines[k]) and _cell_kind(lines[k]) == shape[(k - first) % width]
+            _is_cell(lines[k]) and kind(lines[k]) == shape[(k - first) % width]
             for k in range(first + rows * width, first + (rows + 1) * width)):
         rows += 1
     return rows

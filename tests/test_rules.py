@@ -381,6 +381,15 @@ def test_a_price_table_read_one_cell_a_line_with_two_labels_read_as_one_is_one_l
         "草鱼 元/斤 8.60 持平", "香菇 元/斤 12.50 ↓0.80", "数据来源：市农业农村局"]
 
 
+def test_a_spec_table_read_one_cell_a_line_with_units_in_its_labels_is_one_line_a_row():
+    """Labels with their units (`功率kW`), a column mixing words with a digit and words
+    (`1.5T`, `纯电`): a row a line, and the note under the table a line of its own."""
+    cells = ["车型", "排量", "功率kW", "售价万元", "岳驰X3", "2.0T", "185", "19.68", "凌川ES6", "纯电", "210", "22.99",
+             "注：售价为厂商指导价", "汽车消费投诉渠道"]
+    assert clean("\n".join(cells)).text.split("\n")[:4] == [
+        "车型 排量 功率kW 售价万元", "岳驰X3 2.0T 185 19.68", "凌川ES6 纯电 210 22.99", "注：售价为厂商指导价"]
+
+
 def test_a_table_set_one_row_a_line_keeps_its_cells_apart_and_cleans_to_itself():
     """Rows whose cells stand spaces apart (a cleaned table, or a row an engine read across):
     each row a line, one space between cells, beside figures too; cleaned again, the same."""
