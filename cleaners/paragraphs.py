@@ -905,6 +905,10 @@ def _breaks_that_join(f: LineFeatures, b: _LineBits, standalone: int, e: _BreakE
     4. otherwise by width in a block, or by whether the text runs on over a blank line.
     """
     breaks = b.lines >> 1
+    # A word across the break after a line standing alone (a subhead: `三看地面找平` / `铺木地板前，`
+    # reads `平铺`) says nothing when a full line of body text follows (or an indented first
+    # line, two cells short): a display line's wrap is display text too.
+    word_across &= ~(standalone & ((b.punctuated & (b.full | b.indent_short)) >> 1))
     always = e.always | word_across
     # A display line or byline wrapped inside a word or a name goes on as one line of its own:
     # its end stands apart from what follows too.

@@ -390,6 +390,14 @@ def test_a_spec_table_read_one_cell_a_line_with_units_in_its_labels_is_one_line_
         "车型 排量 功率kW 售价万元", "岳驰X3 2.0T 185 19.68", "凌川ES6 纯电 210 22.99", "注：售价为厂商指导价"]
 
 
+def test_a_subhead_whose_last_word_and_the_next_lines_first_make_a_word_stays_apart():
+    """`三看地面找平` / `铺木地板前，…`: jieba reads `平铺` across the break, but a line of body text
+    (punctuated, full or indented) under a subhead is no display line's wrap."""
+    raw = ("柜体板材的封边不严，潮气\n就会从边缝钻进去，几个月后板\n材起鼓。验收时用手摸一摸封边，\n看有没有翘起。\n"
+           "三看地面找平\n铺木地板前，地面要先做防\n潮层，一般用0.2毫米以上的PE\n膜，接缝处重叠不少于20厘米，\n再用胶带封好。")
+    assert clean(raw).paragraphs[1:] == ["三看地面找平", "铺木地板前，地面要先做防潮层，一般用0.2毫米以上的PE膜，接缝处重叠不少于20厘米，再用胶带封好。"]
+
+
 def test_a_table_set_one_row_a_line_keeps_its_cells_apart_and_cleans_to_itself():
     """Rows whose cells stand spaces apart (a cleaned table, or a row an engine read across):
     each row a line, one space between cells, beside figures too; cleaned again, the same."""
