@@ -112,7 +112,7 @@ OUTLETS = r"本报|新华社|中新社|人民日报|新华网|晚报|日报|晨�
 # OCR may drop the spaces before a role word or after a `/文` mark (`记者林晓通讯员周航`).
 BYLINE = regex.compile(
     rf"""^[{HSPACE}]*(?:
-        (?:{OUTLETS})?(?:{BYLINE_ROLES})[{HSPACE}]*{_NAME}
+        (?:[文图][/／][文图][{HSPACE}]*)?(?:{OUTLETS})?(?:{BYLINE_ROLES})[{HSPACE}]*{_NAME}
           (?:(?:[{HSPACE}]+|(?<=/[文图]))(?:(?:{BYLINE_ROLES})[{HSPACE}]*)?{_NAME}
              |[{HSPACE}]*(?:{BYLINE_ROLES})[{HSPACE}]*{_NAME}){{0,5}}
           (?:[{HSPACE}]*(?:摄|文[/／]图|图[/／]文))?

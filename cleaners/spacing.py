@@ -405,6 +405,11 @@ _EDITOR_ROLE_GLUED = regex.compile(rf"(?:{EDITOR_ROLES})\K(?=\p{{Han}})")
 _EDITOR_NAME_GLUED = regex.compile(rf"\p{{Han}}(?<!本版|责任|美术|图片|版面|值班)\K(?=(?:{EDITOR_ROLES}))")  # not inside `本版编辑`
 
 
+# A byline's leading mark run into what follows: a credit for words and pictures (`文/图本报记者`)
+# or an essay's square (`□柳远`): one space after it.
+_LEAD_MARK_GLUED = regex.compile(r"^[ \t\u3000]*(?:[文图][/／][文图]|[□☐])\K(?=\p{Han})")
+
+
 def space_byline(byline: str) -> str:
     """One space at each role boundary of a byline, before a final `摄` (when the byline has
     a role; `冯嘉莹摄` stays as printed) and before a supplier's `供稿`: after every role
@@ -415,8 +420,8 @@ def space_byline(byline: str) -> str:
     ('记者 林晓 通讯员 周航', '本报记者 陈默 摄')
     >>> space_byline("新华社记者王某摄"), space_byline("通讯员李雪/文连敬春/图")
     ('新华社记者 王某 摄', '通讯员 李雪/文 连敬春/图')
-    >>> space_byline("县政府研究室供稿")
-    '县政府研究室 供稿'
+    >>> space_byline("县政府研究室供稿"), space_byline("文/图本报记者蒋小满"), space_byline("□柳远")
+    ('县政府研究室 供稿', '文/图 本报记者 蒋小满', '□ 柳远')
     """
     pieces, last, roles = [], 0, 0
     for match in ROLE_WORD.finditer(byline):
@@ -432,7 +437,7 @@ def space_byline(byline: str) -> str:
             pieces.append(" ")
         last, roles = end, roles + 1
     pieces.append(byline[last:])
-    spaced = "".join(pieces)
+    spaced = _LEAD_MARK_GLUED.sub(" ", "".join(pieces))
     if "/" in spaced:  # a fast test first: the mark is `/文` or `/图`
         spaced = CREDIT_MARK_GLUED.sub(" ", spaced)
     if spaced.endswith("供稿") and spaced[-3:-2] not in " \t\u3000":
@@ -456,7 +461,8 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
     ('责任编辑 庞雪 美术编辑 林默\\n责编 周琪\\n编辑部的故事\\n本版编辑 郝晴', 4)
     """
     if not ("记" in text or "讯" in text or "摄" in text or "通" in text or "实" in text or "评" in text
-            or "星期" in text or "周" in text or "编" in text or "校对" in text or "供稿" in text or "／" in text):
+            or "星期" in text or "周" in text or "编" in text or "校对" in text or "供稿" in text or "／" in text
+            or "□" in text or "☐" in text):
         return text, 0  # a fast test first: every case holds one of these
     credits_on_page = "编" in text or "校对" in text or "版式" in text  # editor credits hold one
     lines = text.split("\n")
