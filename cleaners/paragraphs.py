@@ -768,17 +768,24 @@ def display_lines(b: _LineBits) -> int:
 
 def _above_leads(b: _LineBits, bare: int) -> int:
     """The lines without punctuation right above a lead (`本报讯…`), back to the last sentence
-    end: the story's headline stack, whatever their width; none when they go on from a
-    guide item (a brief's title wrapped over them)."""
+    end: the story's headline stack, whatever their width (and a deck wider than the column
+    with a comma but no sentence end right above the lead, `纯电续航125公里，综合油耗3.8L/100km`,
+    under a line without punctuation); none when they go on from a guide item (a brief's title
+    wrapped over them)."""
     above = 0
+    deck = b.off_column & b.full & ~b.ends_sentence & ~b.lead  # (off its column and full: wider)
     stops = ~bare | b.hard_end | b.guide  # a line the stack does not reach over
     for lead in ones(b.lead | (b.byline & ~b.credit & ((b.lines & ~b.byline & ~b.display_type) >> 1))):
         i = lead - 1
+        if i >= 0 and deck >> i & 1 and not (b.hard_end | b.guide) >> i & 1:
+            i -= 1  # the deck, right over the lead or byline
         while i >= 0 and not stops >> i & 1 and lead - i <= MAX_STACK:
             i -= 1
         between = all_lines(lead) & ~all_lines(i + 1)  # lines i + 1 .. lead - 1
         if i >= 0 and (b.guide & b.in_column) >> i & 1 and not b.after_blank & between:
             continue  # a brief's title (`■…`) wrapped over these lines in its column: the item goes on
+        if between & deck and not between & bare:
+            continue  # a deck under no headline: a paragraph's last line over an essay's byline
         above |= between
     return above
 

@@ -398,6 +398,16 @@ def test_a_subhead_whose_last_word_and_the_next_lines_first_make_a_word_stays_ap
     assert clean(raw).paragraphs[1:] == ["三看地面找平", "铺木地板前，地面要先做防潮层，一般用0.2毫米以上的PE膜，接缝处重叠不少于20厘米，再用胶带封好。"]
 
 
+def test_a_deck_wider_than_the_column_with_a_comma_stays_in_its_stack_over_the_byline():
+    """Kicker, title and a deck wider than the column holding a comma (no sentence end),
+    right over the byline: each its own line, not one paragraph."""
+    raw = ("车市观察\n星澜L上市插混车型再添新兵\n纯电续航125公里，综合油耗3.8L/100km\n本报记者庞亦舟\n"
+           "本报凫川5月17日电凫川本地车\n企星澜汽车的新款中型SUV星澜L昨\n天在东坝区的总装基地下线，同时开\n"
+           "启预售。新车提供1.5T插电混动\n和纯电两种版本，预售价14.38\n万元至18.98万元。")
+    assert clean(raw).paragraphs[:4] == ["车市观察", "星澜L上市插混车型再添新兵", "纯电续航125公里，综合油耗3.8L/100km",
+                                         "本报记者 庞亦舟"]
+
+
 def test_a_table_set_one_row_a_line_keeps_its_cells_apart_and_cleans_to_itself():
     """Rows whose cells stand spaces apart (a cleaned table, or a row an engine read across):
     each row a line, one space between cells, beside figures too; cleaned again, the same."""
