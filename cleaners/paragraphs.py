@@ -823,7 +823,11 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
     # one-glyph clause broken from a word).
     item_next = ((b.list_item >> 1) & (b.ends_sentence | b.ends_list | b.ends_digit | (~b.punctuated & b.short))
                  & ~(b.ends_digit & (b.starts_digit >> 1)))  # `与3` / `5、595指挥中心`: a number broken
-    never = b.hard_end | ((b.opens & ~b.indented) >> 1) | item_next | b.lone_credit_end  # a credit's end ends it
+    # A short line ending a list's clause (`各区教育局、各考点学校：`, an item's `…（双号）；`) ends
+    # its paragraph: the salutation or the item stops there; a label's value may wrap under it
+    # (`热线电话：` / `0736-96399`, `电子邮箱：` / `nsmx@…`).
+    list_end = b.ends_list & b.short & ~b.ends_sentence & ~((b.starts_digit | b.link) >> 1)
+    never = b.hard_end | ((b.opens & ~b.indented) >> 1) | item_next | b.lone_credit_end | list_end  # a credit's end ends it
     # A display line of a few glyphs, under half as wide as the display line above it, is that
     # line's wrapped end (a headline set in one column), not a line of a stack.
     bare = ~b.punctuated & ~b.ends_sentence

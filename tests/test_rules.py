@@ -408,6 +408,15 @@ def test_a_deck_wider_than_the_column_with_a_comma_stays_in_its_stack_over_the_b
                                          "本报记者 庞亦舟"]
 
 
+def test_a_short_line_ending_a_list_clause_ends_its_paragraph_unless_its_value_wraps_under_it():
+    """A notice's salutation (`各村民小组：`) and a list's items ending `；` stop there; a label
+    whose number or address wrapped onto the next line goes on with it."""
+    body = ("为做好今年水利设施维修工作，村委\n会定于4月25日上午在村党群服务中\n心召开村民代表会议，讨论杏坪村\n"
+            "水渠维修方案，请各村民小组推选\n代表按时参加，会上将通报资金使\n用情况，听取大家的意见和建议。")
+    raw = f"各村民小组：\n{body}\n热线电话：\n0736-96399\n电子邮箱：\nnsmx@lanpumb.cn"
+    assert clean(raw).paragraphs == ["各村民小组：", body.replace("\n", ""), "热线电话：0736-96399", "电子邮箱：nsmx@lanpumb.cn"]
+
+
 def test_a_table_set_one_row_a_line_keeps_its_cells_apart_and_cleans_to_itself():
     """Rows whose cells stand spaces apart (a cleaned table, or a row an engine read across):
     each row a line, one space between cells, beside figures too; cleaned again, the same."""
