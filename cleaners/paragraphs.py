@@ -1219,10 +1219,12 @@ def _signatures(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
 CLOCK_ROW = regex.compile(rf"[{HSPACE}]*(?:[01]?[0-9]|2[0-4])[:：][0-5][0-9](?P<alone>[{HSPACE}]*$)?(?(alone)|[{HSPACE}]+\S)")
 
 
-# A time run straight into Han at a line's start (`07:30市民广场北门集合`: the engine dropped the
-# space): a schedule's row when another such line, or a CLOCK_ROW, stands within
-# CLOCK_RUN_REACH lines (a lone one is prose a column wrapped before a time: `于` / `9:30召开`).
-CLOCK_START = regex.compile(rf"[{HSPACE}]*(?:[01]?[0-9]|2[0-4])[:：][0-5][0-9](?=\p{{Han}})")
+# A time run straight into Han or a range at a line's start (`07:30市民广场北门集合`: the engine
+# dropped the space), maybe after its day (`6月9日8:30—9:45化学`): a schedule's row when another
+# such line, or a CLOCK_ROW, stands within CLOCK_RUN_REACH lines (a lone one is prose a column
+# wrapped before a time: `于` / `9:30召开`).
+CLOCK_START = regex.compile(
+    rf"[{HSPACE}]*(?:[0-9]{{1,2}}月[0-9]{{1,2}}日[{HSPACE}]*)?(?:[01]?[0-9]|2[0-4])[:：][0-5][0-9](?=[\p{{Han}}—~～-])")
 CLOCK_RUN_REACH = 4
 # A label and its colon opening a line (`交通：`, `开放时间：`, `地点：`): an information box's row
 # in a run of LABEL_RUN_MIN such lines or more, each within LABEL_RUN_REACH lines of the one

@@ -310,6 +310,10 @@ def test_an_itinerarys_rows_opening_with_a_time_the_engine_ran_into_them_open_a_
     paragraphs = clean(raw).paragraphs
     assert paragraphs[-3:] == ["07:30市民广场北门集合，乘旅游专线Y2出发", "09:10抵达雁丘山南门游客中心，换乘景区观光车",
                                "09:40步行松风谷栈道，全长2.6公里"]
+    # an exam timetable: the day, then the time range, run together
+    timetable = ("今年高考我市共设考点32个，考场1378\n个，考生应提前熟悉考场，核对准考证\n信息，按时参加考试。\n"
+                 "6月9日8:30—9:45化学\n6月9日11:00—12:15地理\n6月9日14:30—15:45思想政治")
+    assert clean(timetable).paragraphs[1:] == ["6月9日8:30—9:45化学", "6月9日11:00—12:15地理", "6月9日14:30—15:45思想政治"]
 
 
 def test_an_information_boxs_labelled_rows_and_an_interviews_speakers_open_a_line_each():
