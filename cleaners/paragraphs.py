@@ -1253,31 +1253,48 @@ def _in_runs(marked: list[int], reach: int, least: int = 2) -> list[int]:
     return [k for run in runs if len(run) >= least for k in run]
 
 
+# A listing's or schedule's row and a labelled row hold their colon within this many
+# characters of the line's start (a label of five Han, a day and a time, leading spaces).
+ROW_HEAD = 14
+
+
 def _listing_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
     """The roles with each line a listing's row opens (`CLOCK_ROW`, or a `CLOCK_START` in a
     run of them) starting a paragraph, and the line after a time alone (its programme, no time
     of its own, no sentence end) going on after it, a space between (`NEXT_CELL`); and each
-    line of a run of labelled rows (`LABEL_ROW`) starting a paragraph."""
+    line of a run of labelled rows (`LABEL_ROW`), or opening with a label that opens another
+    line too (an interview's speakers), starting a paragraph."""
     out = list(roles)
-    clocked = [i for i, line in enumerate(lines)
-               if (":" in line or "：" in line) and (CLOCK_ROW.match(line) or CLOCK_START.match(line))]
+    rows: dict[int, regex.Match] = {}  # CLOCK_ROW's matches
+    clocked: list[int] = []
+    labels: dict[int, str] = {}
+    for i, line in enumerate(lines):
+        head = line[:ROW_HEAD]
+        if ":" not in head and "：" not in head:  # (most lines: one look at their start)
+            continue
+        if row := CLOCK_ROW.match(line):
+            rows[i] = row
+            clocked.append(i)
+        elif CLOCK_START.match(line):
+            clocked.append(i)
+        elif label := LABEL_ROW.match(line):
+            labels[i] = label.group("label")
+    if not rows and not clocked and not labels:
+        return out
     for i in _in_runs(clocked, CLOCK_RUN_REACH):
-        if out[i] is CONTINUES and not CLOCK_ROW.match(lines[i]):
+        if out[i] is CONTINUES and i not in rows:
             out[i] = STARTS_PARAGRAPH
-    labels = {i: row.group("label") for i, line in enumerate(lines)
-              if ("：" in line or ":" in line) and (row := LABEL_ROW.match(line))}
     twice = {label for label, count in Counter(labels.values()).items() if count > 1}
     for i in {*_in_runs(list(labels), LABEL_RUN_REACH, LABEL_RUN_MIN), *(i for i, label in labels.items() if label in twice)}:
         if out[i] is CONTINUES:
             out[i] = STARTS_PARAGRAPH
-    for i, line in enumerate(lines):
-        if (":" in line or "：" in line) and (row := CLOCK_ROW.match(line)):
-            if out[i] is CONTINUES:
-                out[i] = STARTS_PARAGRAPH
-            after = lines[i + 1] if i + 1 < len(lines) else ""
-            if row.group("alone") is not None and after.strip() and not CLOCK_ROW.match(after) \
-                    and not ENDS_SENTENCE.search(after):
-                out[i + 1] = NEXT_CELL
+    for i, row in rows.items():
+        if out[i] is CONTINUES:
+            out[i] = STARTS_PARAGRAPH
+        after = lines[i + 1] if i + 1 < len(lines) else ""
+        if row.group("alone") is not None and after.strip() and not CLOCK_ROW.match(after) \
+                and not ENDS_SENTENCE.search(after):
+            out[i + 1] = NEXT_CELL
     return out
 
 
