@@ -1472,11 +1472,14 @@ def _spaced_rows(f: LineFeatures, lines: list[str], roles: list[LineRole]) -> tu
     cells = [_row_cells(line) if in_run[i] and f.spaces[i] >= TABLE_COLUMNS_MIN - 1 else None
              for i, line in enumerate(lines)]
     header = [row is not None and all(TABLE_LABEL.fullmatch(cell) for cell in row) for row in cells]
-    kinds = [[_cell_kind(cell) for cell in row] if row and not _letter_spaced(row) else None for row in cells]
+    # (a column of figures in every row or in none; words with a digit and words share a
+    # column, `2.0T` / `纯电`, as `_rows_of_cells` lets a table read one cell a line do)
+    kinds = [[_cell_kind(cell) == FIGURE_KIND for cell in row] if row and not _letter_spaced(row) else None
+             for row in cells]
     out_lines, out_roles, i = lines, roles, 0
     while i < len(lines):
         stop = i + 1
-        if kinds[i] is not None and FIGURE_KIND in kinds[i]:
+        if kinds[i] is not None and any(kinds[i]):
             while stop < len(lines) and kinds[stop] == kinds[i]:
                 stop += 1
         if stop - i < SPACED_ROWS_MIN:

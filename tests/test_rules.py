@@ -389,9 +389,11 @@ def test_a_spec_table_read_one_cell_a_line_with_units_in_its_labels_is_one_line_
     """Labels with their units (`功率kW`), a column mixing words with a digit and words
     (`1.5T`, `纯电`): a row a line, and the note under the table a line of its own."""
     cells = ["车型", "排量", "功率kW", "售价万元", "岳驰X3", "2.0T", "185", "19.68", "凌川ES6", "纯电", "210", "22.99",
-             "注：售价为厂商指导价", "汽车消费投诉渠道"]
-    assert clean("\n".join(cells)).text.split("\n")[:4] == [
-        "车型 排量 功率kW 售价万元", "岳驰X3 2.0T 185 19.68", "凌川ES6 纯电 210 22.99", "注：售价为厂商指导价"]
+             "星澜L", "1.5T", "180", "14.38", "注：售价为厂商指导价", "汽车消费投诉渠道"]
+    cleaned = clean("\n".join(cells)).text
+    assert cleaned.split("\n")[:4] == [
+        "车型 排量 功率kW 售价万元", "岳驰X3 2.0T 185 19.68", "凌川ES6 纯电 210 22.99", "星澜L 1.5T 180 14.38"]
+    assert clean(cleaned).text == cleaned  # its rows, a row a line, are still a table
 
 
 def test_a_subhead_whose_last_word_and_the_next_lines_first_make_a_word_stays_apart():
