@@ -528,15 +528,20 @@ def split_merged(lines: list[OcrLine], texts: list[str], display: list[bool],
 
 def _columns_of(boxes: list[Box], neighbours: list[int], h: float) -> list[tuple[float, float]]:
     """The columns the `neighbours` stand in, left to right, as (left edge, right edge): a
-    line starting more than `MAX_INDENT` glyphs right of a column's left edge starts the
-    next column (an indented line stays in its column, however the padded boxes overlap).
+    line starting more than `MAX_INDENT` glyphs right of a column's left edge, and past its
+    right edge less a glyph, starts the next column (an indented line stays in its column,
+    however the padded boxes overlap; so does a subhead centred in it).
 
     >>> _columns_of([Box(0, 0, 100, 10), Box(20, 14, 100, 24), Box(95, 0, 200, 10)], [0, 1, 2], 10.0)
     [(0, 100), (95, 200)]
+    >>> _columns_of([Box(0, 0, 100, 10), Box(110, 0, 210, 10), Box(160, 14, 205, 24)], [0, 1, 2], 10.0)
+    [(0, 100), (110, 210)]
     """
     columns: list[list[float]] = []
     for j in sorted(neighbours, key=lambda j: boxes[j].x0):
-        if columns and boxes[j].x0 <= columns[-1][0] + MAX_INDENT * h:
+        # (a line set in from its column's left further than an indent, a centred subhead,
+        # still starts inside that column)
+        if columns and (boxes[j].x0 <= columns[-1][0] + MAX_INDENT * h or boxes[j].x0 < columns[-1][1] - h):
             columns[-1][1] = max(columns[-1][1], boxes[j].x1)
         else:
             columns.append([boxes[j].x0, boxes[j].x1])
