@@ -283,17 +283,24 @@ def _tenth_producer(path: Path) -> tuple[str, str]:
 TENTH_PAGES = [(TENTH, row) for row in TENTH.manifest]
 
 
+def _producers_files(built: BuiltSet, row: dict, producer_of) -> tuple:
+    """A page's ALTO file, its hOCR's words and ALTO's strings, and its engine's lines, after
+    checking that each file is the producer the manifest names (`producer_of`: the set's
+    reading of a file's producer and source engine)."""
+    folder = built.folder / row["split"]
+    hocr, alto = folder / f"{row['name']}.hocr", folder / f"{row['name']}.alto.xml"
+    assert producer_of(hocr) == (row["hocr_producer"], row["hocr_from"])
+    assert producer_of(alto) == (row["alto_producer"], row["alto_from"])
+    engine = _engine_texts(json.loads((folder / f"{row['name']}.paddle.json").read_text(encoding="utf-8")))
+    return alto, _tenth_hocr_texts(hocr), _alto_strings(alto), engine
+
+
 @pytest.mark.parametrize(("built", "row"), TENTH_PAGES, ids=map(_page_id, TENTH_PAGES))
 def test_tenth_hocr_and_alto_are_the_producer_the_manifest_names(built, row):
     """Each hOCR and ALTO is Tesseract's own or another producer's form converted from Tesseract's or
     PP-OCR's result; a converted file holds its engine's text; the vendor ALTO is in v2/v3, mm10 or
     inch1200, with ComposedBlocks and Styles; the manifest's floors count each file's text."""
-    folder = built.folder / row["split"]
-    hocr, alto = folder / f"{row['name']}.hocr", folder / f"{row['name']}.alto.xml"
-    words, strings = _tenth_hocr_texts(hocr), _alto_strings(alto)
-    assert _tenth_producer(hocr) == (row["hocr_producer"], row["hocr_from"])
-    assert _tenth_producer(alto) == (row["alto_producer"], row["alto_from"])
-    engine = _engine_texts(json.loads((folder / f"{row['name']}.paddle.json").read_text(encoding="utf-8")))
+    alto, words, strings, engine = _producers_files(built, row, _tenth_producer)
     engine_chars = Counter(c for c in "".join(engine) if not c.isspace())
     if row["hocr_from"] == "rapidocr":
         assert Counter(c for c in "".join(words) if not c.isspace()) == engine_chars
@@ -335,12 +342,7 @@ def test_eleventh_hocr_and_alto_are_the_producer_the_manifest_names(built, row):
     PP-OCR's result and holds that engine's glyphs; an eScriptorium ALTO has a String per line, a
     BASELINE polyline, a polygon and a line type; a character-level ALTO a String per glyph and no
     SP; the manifest's floors count each file's text."""
-    folder = built.folder / row["split"]
-    hocr, alto = folder / f"{row['name']}.hocr", folder / f"{row['name']}.alto.xml"
-    words, strings = _tenth_hocr_texts(hocr), _alto_strings(alto)
-    assert _eleventh_producer(hocr) == (row["hocr_producer"], row["hocr_from"])
-    assert _eleventh_producer(alto) == (row["alto_producer"], row["alto_from"])
-    engine = _engine_texts(json.loads((folder / f"{row['name']}.paddle.json").read_text(encoding="utf-8")))
+    alto, words, strings, engine = _producers_files(built, row, _eleventh_producer)
     if row["json_shape"] != "a":  # shape a is `qingyang ocr`'s own run; the converters read the builder's
         for source, texts in ((row["hocr_from"], words), (row["alto_from"], strings)):
             if source == "rapidocr":
