@@ -91,6 +91,10 @@ COLUMN_WINDOW = 8
 # Line widths within this share of the median (or 2 cells) count as the same column.
 COLUMN_TOLERANCE = 0.25
 
+# Where this share of the body lines around a line or more end a sentence, the text is one
+# paragraph per line already (a hard-wrapped column's lines end one in a few).
+PARAGRAPH_LINE_SHARE = 2 / 3
+
 # No newspaper column is wider than this many cells; wider lines are whole paragraphs.
 MAX_COLUMN_WIDTH = 60
 
@@ -451,7 +455,19 @@ def _window_columns(widths: np.ndarray, body: np.ndarray, offsets: np.ndarray,
     return column, in_column, enough, tolerance
 
 
-def column_widths(widths: np.ndarray, body: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _paragraph_per_line(full: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """For each line: whether most of the `full` lines around it (`COLUMN_WINDOW`: lines about
+    as wide as their neighbours, with clause marks or none) end a sentence (`PARAGRAPH_LINE_SHARE`): text one
+    paragraph per line, whose lines' widths are no column's however alike. A column breaks its
+    full lines wherever the width runs out, mostly inside a sentence."""
+    def around(marked: np.ndarray) -> np.ndarray:  # how many are marked within the window
+        total = np.concatenate(([0], np.cumsum(marked)))
+        at = np.arange(len(marked))
+        return total[np.minimum(at + COLUMN_WINDOW + 1, len(marked))] - total[np.maximum(at - COLUMN_WINDOW, 0)]
+    return around(full & ends) >= PARAGRAPH_LINE_SHARE * np.maximum(around(full), 1)
+
+
+def column_widths(widths: np.ndarray, body: np.ndarray, ends: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """For each line: the median width of nearby body lines (lines with clause punctuation),
     and whether they look like a hard-wrapped column (most of them about that wide). Text
     already one paragraph per line has no column, so it is never rewrapped.
@@ -471,12 +487,14 @@ def column_widths(widths: np.ndarray, body: np.ndarray) -> tuple[np.ndarray, np.
     >>> column_widths(note_then_column, np.ones(14, bool))[1][7:10].tolist()
     [True, True, True]
     """
-    column, in_column, enough, _ = _window_columns(widths, body, _AROUND)
+    column, in_column, enough, tolerance = _window_columns(widths, body, _AROUND)
     if not in_column.all():
         for offsets in (_AFTER, _BEFORE):
-            side, side_in, _, tolerance = _window_columns(widths, body, offsets, none_wider=True)
-            fits = ~in_column & side_in & (np.abs(widths - side) <= tolerance)
+            side, side_in, _, side_tolerance = _window_columns(widths, body, offsets, none_wider=True)
+            fits = ~in_column & side_in & (np.abs(widths - side) <= side_tolerance)
             column, in_column = np.where(fits, side, column), in_column | fits
+    if ends is not None and in_column.any():
+        in_column &= ~_paragraph_per_line(np.abs(widths - column) <= tolerance, ends)
     if enough.all():  # no line falls back on the page's median
         return column, in_column
     page = statistics.median(widths[body].tolist()) if body.any() else float("inf")
@@ -527,9 +545,10 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     if "," in text or ":" in text:  # number separators (`1,083`, `9:00`) are no clause marks
         if separators := _number_separators(text):  # each counted on its line
             clauses = clauses - np.bincount(newlines.searchsorted(separators), minlength=len(starts)).take(rows)
-    column, in_column = column_widths(width, clauses > 0)
     visible = lengths.take(rows) - spaces
     sentences = counts[SENTENCE_MARKS]
+    edges = _edge_tests(lines, points, starts.take(rows), ends.take(rows))
+    column, in_column = column_widths(width, clauses > 0, edges["ends_sentence"])
     # Display type and bylines only where they can be: a byline has no clause punctuation, a
     # spaced headline one mark at most and no sentence end, a Markdown heading a `#`.
     asked = (clauses == 0) | ((clauses == 1) & (sentences == 0) & has_space)
@@ -537,7 +556,6 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
         asked |= has_space
     # `is_display_type` in three parts: a byline, a page date (asked only of lines whose last
     # glyph allows one, read in `_edge_tests`), or (with a space) a spaced heading.
-    edges = _edge_tests(lines, points, starts.take(rows), ends.take(rows))
     section_break = np.zeros(len(rows), dtype=bool)
     section_break[_section_breaks(lines, width, edges["ends_sentence"], clauses)] = True
     spaced, punctuated = has_space.tolist(), (counts[CLAUSE_MARKS] > 0).tolist()

@@ -78,6 +78,13 @@ CASES = [
     ("Markdown heading mark goes, the line stays", "## 全省数字化疫情防控系统现场观摩会在郑召开\n本报讯，开会。",
      "全省数字化疫情防控系统现场观摩会在郑召开\n本报讯，开会。"),
     # paragraphs
+    # text one paragraph per line: its lines are about as wide as each other, but most end a
+    # sentence, as a column's full lines seldom do (a gold page cleans to itself)
+    ("paragraphs one per line stay, however alike their widths",
+     "渡口的老周每天清晨五点开船，三十年来从没误过一班。\n今年开春，镇里给渡船换了新的柴油机，噪声小了一半。\n"
+     "“船稳了，人心也稳了。”老周一边系缆绳一边说。\n过了河就是菜市场，赶早市的人挑着担子排队上船。",
+     "渡口的老周每天清晨五点开船，三十年来从没误过一班。\n今年开春，镇里给渡船换了新的柴油机，噪声小了一半。\n"
+     "“船稳了，人心也稳了。”老周一边系缆绳一边说。\n过了河就是菜市场，赶早市的人挑着担子排队上船。"),
     ("column lines join", "当天，永丰新城国际小区、鼎鑫\n运河鑫城小区正在进行第十轮全员\n核酸检测，居民有序排队、依次采\n样。史根治向在“战地”过节的“大\n白”们送上节日慰问。",
      "当天，永丰新城国际小区、鼎鑫运河鑫城小区正在进行第十轮全员核酸检测，居民有序排队、依次采样。"
      "史根治向在“战地”过节的“大白”们送上节日慰问。"),
