@@ -23,6 +23,7 @@ from cleaners.lines import (
     is_letter_spaced,
     is_phrase_spaced_heading,
     may_be_page_date,
+    visible_width,
 )
 
 # Placeholder for a space that carries meaning, set before the removals and restored after.
@@ -235,6 +236,67 @@ def keep_wide_gaps(line: str) -> str:
     return _HAN_GAP.sub(lambda m: _KEPT_SPACE if len(m.group(0)) >= wide else m.group(0), line)
 
 
+# A row of cells a space apart, as lists, tables and information boxes print them (`面粉 500克`,
+# `红球 05 15 18`, `6月7日 9:00—11:30 语文`, `联系人：甄先生 电话：139 4527 6618`): no clause or
+# sentence mark but a field's label colon and a time's colon, a figure in a cell,
+# every cell two glyphs or more (OCR's letter-spacing leaves cells of one; an engine's word
+# groups hold no figure), and no wider than CELL_ROW_WIDTH. Its gaps between cells carry meaning and stay, but for a number's gap before
+# its unit (`1.2 万人`) or a date's inside it (`2026年 5月`): `_cell_gaps_kept`.
+_CELL_ROW_MARK = regex.compile(r"[，。、；！？,;!?]|(?<!\p{Han}{2,6}|[0-9])[：:]|[：:](?![0-9])(?<!\p{Han}{2,6}[：:])")
+CELL_ROW_WIDTH = 40
+_CELL_GLYPH = regex.compile(r"[\p{Han}0-9A-Za-z]")
+_FIGURE = regex.compile(r"[0-9]")
+
+# A gap between cells that no row keeps: between a number and its unit or measure word,
+# inside a date (after 年 or 月, a digit), before a range's dash read as 一 (`8:30 一17:30`), or
+# between digits with Han run on either side (`5月2 0日`: one number).
+_UNIT_GAP = regex.compile(
+    rf"(?<=[0-9])[{HSPACE}]+(?=[万亿千百十元角个人名位次件台辆套户家所座条项年月日时分秒号期届版页倍岁克斤吨米里度一])"
+    rf"|(?<=[年月])[{HSPACE}]+(?=[0-9])|(?<=\p{{Han}}[0-9.]*[0-9])[{HSPACE}]+(?=[0-9])|(?<=[0-9])[{HSPACE}]+(?=[0-9.]*[0-9]\p{{Han}})")
+
+# A gap between two cells: between Han and figures, never beside a mark (no space beside CJK
+# punctuation) nor between Latin and Han (`APP办理`: rule 2 holds in a row too).
+_CELL_GAP_ANY = regex.compile(rf"(?<=[\p{{Han}}0-9%‰℃])[{HSPACE}]+(?=[\p{{Han}}0-9])|(?<=[A-Za-z])[{HSPACE}]+(?=[0-9])|(?<=[0-9])[{HSPACE}]+(?=[A-Za-z])")
+
+
+def is_cell_row(line: str) -> bool:
+    """A list's, table's or information box's row, its cells a space apart (`_CELL_ROW_MARK`).
+
+    >>> is_cell_row("面粉 500克"), is_cell_row("6月7日 9:00—11:30 语文"), is_cell_row("电话：135 7452 0916 邹女士")
+    (True, True, True)
+    >>> is_cell_row("5 月 12 日"), is_cell_row("共发现 23 例，居民"), is_cell_row("坚定信心")
+    (False, False, False)
+    """
+    cells = line.split()
+    if not 2 <= len(cells) <= 10 or visible_width(line) > CELL_ROW_WIDTH:
+        return False
+    if _CELL_ROW_MARK.search(line):
+        return False
+    return all(len(_CELL_GLYPH.findall(cell)) >= 2 for cell in cells) and _FIGURE.search(line) is not None
+
+
+def _cell_gaps_kept(line: str) -> str:
+    """A cell row with its gaps protected, but a number's before its unit or a date's inside it.
+
+    >>> _cell_gaps_kept("面粉 500克 盐 1.2 万").replace(_KEPT_SPACE, "|")
+    '面粉|500克|盐|1.2 万'
+    >>> _cell_gaps_kept("红球 05 15 周五 5月2 0日").replace(_KEPT_SPACE, "|")
+    '红球|05|15|周五|5月2 0日'
+    """
+    unit_gaps = {m.start() for m in _UNIT_GAP.finditer(line)}
+    return _CELL_GAP_ANY.sub(lambda m: m.group(0) if m.start() in unit_gaps else _KEPT_SPACE, line)
+
+
+# A picture credit's bare name before its 摄, alone or after the caption's last sentence
+# (`白鹭溪畔。闻钟 摄`): the space printed before 摄 stays.
+_BARE_CREDIT_GAP = regex.compile(rf"(?:^|(?<=[。！？”]))[{HSPACE}]*\p{{Han}}{{2,4}}\K[{HSPACE}]+(?=摄[{HSPACE}]*$)")
+
+# A row of fields opening with a label and its colon (`联系人：甄先生 电话：139 4527 6618`,
+# `数据来源：江岳证券信息中心 制表：韦舟`): the space before each further label stays.
+_FIELD_ROW = regex.compile(rf"[{HSPACE}]*\p{{Han}}{{2,6}}[：:]")
+_FIELD_LABEL_GAP = regex.compile(rf"(?<=[\p{{Han}}0-9A-Za-z）)])[{HSPACE}]+(?=\p{{Han}}{{2,6}}[：:])")
+
+
 # The space before an editor credit's next role (`责任编辑：柏青 美编：罗一禾`): the credits' own.
 _EDITOR_ROLE_GAP = regex.compile(rf"(?<=\p{{Han}})[{HSPACE}]+(?=(?:{EDITOR_ROLES}))")
 
@@ -255,12 +317,18 @@ def _protect_meaningful_spaces(line: str) -> str:
     if is_phrase_spaced_heading(line):  # its phrase gaps: no space stays beside CJK punctuation
         bare = not has_clause_punct(line) and not ASCII_MARKS.search(line)
         line = (_PHRASE_GAP_KEPT if bare else _GAP_BETWEEN_HAN).sub(_KEPT_SPACE, line)
+    elif is_cell_row(line):
+        return _cell_gaps_kept(line.strip())
     if "（" in line or "(" in line:  # fast tests first: BYLINE_BRACKET opens with one
         line = _byline_brackets(line).sub(lambda m: _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, m.group(0)), line)
     if "讯" in line or "电" in line:  # DATELINE_GAP follows a lead ending in 讯 or 电
         line = DATELINE_GAP.sub(_KEPT_SPACE, line)
-    if ":" in line or "：" in line:  # CLOCK_ROW_GAP follows a time
+    if ":" in line or "：" in line:  # CLOCK_ROW_GAP follows a time; a field's label holds one
         line = CLOCK_ROW_GAP.sub(_KEPT_SPACE, line)
+        if _FIELD_ROW.match(line) and not ("。" in line or "！" in line or "？" in line):
+            line = _FIELD_LABEL_GAP.sub(_KEPT_SPACE, line)
+    if line.endswith("摄"):  # a picture credit's name and its 摄
+        line = _BARE_CREDIT_GAP.sub(_KEPT_SPACE, line)
     return line
 
 

@@ -24,6 +24,19 @@ CASES = [
     ("spaced decimal joins", "同比增长3 . 5%，其中", "同比增长3.5%，其中"),
     ("spaced acronym joins", "5月份CP I同比上涨2.1%。", "5月份CPI同比上涨2.1%。"),
     ("acronyms with words between stay apart", "NBA CBA 联赛", "NBA CBA联赛"),
+    # a list's, table's or box's row keeps the spaces between its cells (cells of two glyphs or
+    # more, a figure among them), but not a number's before its unit nor a date's inside it
+    ("a recipe's row keeps its cell gap", "面粉 500克\n菜干 80克", "面粉 500克\n菜干 80克"),
+    ("a timetable's row keeps its cell gaps", "6月7日 9:00—11:30 语文", "6月7日 9:00—11:30 语文"),
+    ("a directory's row keeps its cell gaps", "燃气抢修 0736-8888 6666", "燃气抢修 0736-8888 6666"),
+    ("a row's number and unit join", "新增就业 1.2 万人", "新增就业 1.2万人"),
+    ("a row's date joins", "2026年 5月16日 星期六", "2026年5月16日 星期六"),
+    ("a row keeps no gap between Latin and Han", "星澜 EV 纯电 150", "星澜EV纯电 150"),
+    ("prose loses its row-like gaps", "全市新增 500 家，同比增长 3%。", "全市新增500家，同比增长3%。"),
+    ("a row of fields keeps the gap before each label", "联系人：甄先生 电话：139 4527 6618",
+     "联系人：甄先生 电话：139 4527 6618"),
+    ("a bare credit keeps its space before 摄", "白鹭溪畔。闻钟 摄", "白鹭溪畔。闻钟 摄"),
+    ("a word ending in 摄 is no credit", "周六上午在公园拍 摄", "周六上午在公园拍摄"),
     # spaces OCR dropped, restored where the rule is certain (rule 8)
     ("byline roles get their spaces back", "本报讯（记者林晓通讯员周航）5月8日，",
      "本报讯（记者 林晓 通讯员 周航）5月8日，"),
