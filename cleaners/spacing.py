@@ -288,8 +288,11 @@ def _cell_gaps_kept(line: str) -> str:
 
 
 # A picture credit's bare name before its 摄, alone or after the caption's last sentence
-# (`白鹭溪畔。闻钟 摄`): the space printed before 摄 stays.
-_BARE_CREDIT_GAP = regex.compile(rf"(?:^|(?<=[。！？”]))[{HSPACE}]*\p{{Han}}{{2,4}}\K[{HSPACE}]+(?=摄[{HSPACE}]*$)")
+# (`白鹭溪畔。闻钟 摄`), or an author's or translator's before 著 or 译 (`方砚秋 著`,
+# `[法] 让-吕克·贝尔纳 著`): the space printed before the credit's last word stays.
+_BARE_CREDIT_GAP = regex.compile(
+    rf"(?:^|(?<=[。！？”\]]))[{HSPACE}]*(?:\p{{Han}}{{2,4}}|[\p{{Han}}-]+·[\p{{Han}}·-]+)\K[{HSPACE}]+"
+    rf"(?=(?:摄|著|译|绘|编著|主编)[{HSPACE}]*$)")
 
 # A row of fields opening with a label and its colon (`联系人：甄先生 电话：139 4527 6618`,
 # `数据来源：江岳证券信息中心 制表：韦舟`): the space before each further label stays.
@@ -302,6 +305,8 @@ _EDITOR_ROLE_GAP = regex.compile(rf"(?<=\p{{Han}})[{HSPACE}]+(?=(?:{EDITOR_ROLES
 
 
 def _protect_meaningful_spaces(line: str) -> str:
+    if line.endswith(("摄", "著", "译", "绘", "编")):  # a credit's name and its last word (first: a
+        line = _BARE_CREDIT_GAP.sub(_KEPT_SPACE, line)  # foreign name's line reads letter-spaced)
     if ("编" in line or "校对" in line or "版式" in line) and is_editor_credits(line):
         line = _EDITOR_ROLE_GAP.sub(_KEPT_SPACE, line)  # (the space `restore_dropped_spaces` puts back)
     if is_byline(line):
@@ -317,8 +322,8 @@ def _protect_meaningful_spaces(line: str) -> str:
     if is_phrase_spaced_heading(line):  # its phrase gaps: no space stays beside CJK punctuation
         bare = not has_clause_punct(line) and not ASCII_MARKS.search(line)
         line = (_PHRASE_GAP_KEPT if bare else _GAP_BETWEEN_HAN).sub(_KEPT_SPACE, line)
-    elif is_cell_row(line):
-        return _cell_gaps_kept(line.strip())
+    elif is_cell_row(line):  # (a listing's time opening it keeps its gap, `19:35 百姓热线`)
+        return _cell_gaps_kept(CLOCK_ROW_GAP.sub(_KEPT_SPACE, line.strip()))
     if "（" in line or "(" in line:  # fast tests first: BYLINE_BRACKET opens with one
         line = _byline_brackets(line).sub(lambda m: _GAP_BETWEEN_HAN.sub(_KEPT_SPACE, m.group(0)), line)
     if "讯" in line or "电" in line:  # DATELINE_GAP follows a lead ending in 讯 or 电
@@ -327,8 +332,6 @@ def _protect_meaningful_spaces(line: str) -> str:
         line = CLOCK_ROW_GAP.sub(_KEPT_SPACE, line)
         if _FIELD_ROW.match(line) and not ("。" in line or "！" in line or "？" in line):
             line = _FIELD_LABEL_GAP.sub(_KEPT_SPACE, line)
-    if line.endswith("摄"):  # a picture credit's name and its 摄
-        line = _BARE_CREDIT_GAP.sub(_KEPT_SPACE, line)
     return line
 
 

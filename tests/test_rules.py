@@ -37,6 +37,10 @@ CASES = [
      "联系人：甄先生 电话：139 4527 6618"),
     ("a bare credit keeps its space before 摄", "白鹭溪畔。闻钟 摄", "白鹭溪畔。闻钟 摄"),
     ("a word ending in 摄 is no credit", "周六上午在公园拍 摄", "周六上午在公园拍摄"),
+    ("an author's and a translator's credits keep their spaces", "方砚秋 著\n[法] 让-吕克·贝尔纳 著\n顾晴 译",
+     "方砚秋 著\n[法] 让-吕克·贝尔纳 著\n顾晴 译"),
+    ("a listing's time keeps its gap before a programme opening with a numeral",
+     "19:30 新闻联播\n19:35 百姓热线", "19:30 新闻联播\n19:35 百姓热线"),
     # spaces OCR dropped, restored where the rule is certain (rule 8)
     ("byline roles get their spaces back", "本报讯（记者林晓通讯员周航）5月8日，",
      "本报讯（记者 林晓 通讯员 周航）5月8日，"),
