@@ -25,6 +25,10 @@ _ALTO_MARK = b"<alto"
 # predict_system (and PPOCRLabel) `transcription`.
 _PADDLE_MARKS = (b'"rec_texts"', b'"dt_polys"', b'"rec_polys"', b'"txt"', b'"parsing_res_list"',
                  b'"layout_det_res"', b'"overall_ocr_res"', b'"transcription"')
+# PP-Structure 2.x's regions (`[{"type", "bbox", "res": [{"text", "confidence", "text_region"}]}]`):
+# a text line's key, or (a figure first) the region's three keys.
+_STRUCTURE_LINE = b'"text_region"'
+_STRUCTURE_REGION = (b'"type"', b'"bbox"', b'"res"')
 # PaddleOCR-json's reply (`{"code": 100, "data": [{"box", "score", "text"}, …]}`): its code, or
 # its lines' three keys.
 _PADDLE_REPLY = regex.compile(rb'"code"\s*:\s*(?:10[01]|20[01]|300)\b')
@@ -54,7 +58,8 @@ def sniff_format(path: str | Path, head: bytes) -> str | None:
         if any(mark in head for mark in _HOCR_MARKS):
             return "hocr"
         if (any(mark in head for mark in _PADDLE_MARKS) or _PADDLE_ROWS.match(head.lstrip(b"\xef\xbb\xbf"))
-                or _PADDLE_REPLY.search(head) or all(mark in head for mark in _PADDLE_REPLY_LINE)):
+                or _PADDLE_REPLY.search(head) or all(mark in head for mark in _PADDLE_REPLY_LINE)
+                or _STRUCTURE_LINE in head or all(mark in head for mark in _STRUCTURE_REGION)):
             return "paddleocr"
         if suffix == ".xml":
             return "alto"  # an XML input must be ALTO: the reader says why it is not

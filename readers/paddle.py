@@ -12,11 +12,19 @@
   `{"transcription", "points"}` (maybe a `score`), maybe as a line of its `system_results.txt`
   (`image name<TAB>[...]`);
 - PaddleOCR-json's (the standalone engine's) replies: `{"code": 100, "data": [{"box", "score",
-  "text"}, ...]}`; code 101 is a page with no text, any other code the engine's error, named.
+  "text"}, ...]}`; code 101 is a page with no text, any other code the engine's error, named;
+- PP-Structure 2.x's result list (`table_engine(img)` dumped, each region's `img` popped): a
+  list of regions `{"type", "bbox", "res"}`, a text region's `res` its lines `{"text",
+  "confidence", "text_region"}` in page coordinates, a table's `res` `{"html", ...}` (its rows
+  become lines, each a row's share of the region's box: the cells' boxes are the crop's), a
+  figure's nothing. The regions' order is kept as each line's block; the reading order still
+  comes from the boxes.
 
 Lines only: the format has no words."""
 
 import json
+
+from lxml import html as lxml_html
 
 from readers.errors import OcrFormatError
 from readers.model import Box, OcrLine, OcrPage, polygon_angle
@@ -103,6 +111,39 @@ def _from_line_list(items: list, source: str) -> list[Recognised]:
     return lines
 
 
+def _is_structure_region(item) -> bool:
+    """A PP-Structure 2.x region: `{"type", "bbox", "res"}`."""
+    return isinstance(item, dict) and "type" in item and "bbox" in item and "res" in item
+
+
+def _table_rows(table: str, box: Box) -> list[tuple[str, Box]]:
+    """A PP-Structure table's rows (its `html`) as lines, cells a space apart, each row an equal
+    share of the table's box from the top (its cells' boxes are the crop's, not the page's)."""
+    rows = [" ".join(" ".join(cell.text_content().split()) for cell in row.xpath("./td|./th"))
+            for row in lxml_html.fromstring(table).xpath("//tr")] if table.strip() else []
+    rows = [row for row in rows if row.strip()]
+    step = box.height / max(len(rows), 1)
+    return [(row, Box(box.x0, box.y0 + k * step, box.x1, box.y0 + (k + 1) * step)) for k, row in enumerate(rows)]
+
+
+def _from_structure_regions(regions: list, source: str) -> list[tuple[Recognised, int]]:
+    """PP-Structure 2.x regions' lines, each with its region's place in the list (its block)."""
+    lines = []
+    for block, region in enumerate(regions):
+        if not _is_structure_region(region):
+            raise OcrFormatError(source, f"PP-Structure JSON: a region {str(region)[:40]} is not {{type, bbox, res}}")
+        found = region["res"]
+        if isinstance(found, dict) and isinstance(found.get("html"), str):
+            lines += [((text, row, None, None), block) for text, row in _table_rows(found["html"], _shape(region["bbox"], source))]
+            continue
+        for line in found if isinstance(found, list) else []:  # (a figure's res: nothing read)
+            if not (isinstance(line, dict) and "text" in line and "text_region" in line):
+                raise OcrFormatError(source, f"PP-Structure JSON: a line {str(line)[:40]} is not {{text, text_region}}")
+            lines.append(((line["text"], _shape(line["text_region"], source), line.get("confidence"),
+                           polygon_angle(line["text_region"])), block))
+    return lines
+
+
 # PaddleOCR-json's reply codes: the lines found, or none found in the image.
 ENGINE_FOUND, ENGINE_FOUND_NONE = 100, 101
 
@@ -126,6 +167,12 @@ def read_paddle(data: bytes, source: str) -> OcrPage:
     [('核酸', [10.0, 5.0, 60.0, 30.0], 0.9)]
     >>> read_paddle(b'[[[[[10, 5], [60, 5], [60, 30], [10, 30]], ["AB", 0.8]]]]', "p.json").lines[0].text
     'AB'
+    >>> regions = (b'[{"type": "title", "bbox": [0, 0, 90, 40], "res": [{"text": "AB", "confidence": 0.9, '
+    ...            b'"text_region": [[5, 5], [85, 5], [85, 35], [5, 35]]}], "img_idx": 0}, {"type": "figure", '
+    ...            b'"bbox": [0, 50, 90, 90], "res": []}, {"type": "table", "bbox": [0, 100, 90, 140], '
+    ...            b'"res": {"html": "<table><tr><td>a</td><td>1</td></tr><tr><td>b</td><td>2</td></tr></table>"}}]')
+    >>> [(l.text, l.block, l.box.y0) for l in read_paddle(regions, "s.json").lines]
+    [('AB', 0, 5.0), ('a 1', 2, 100.0), ('b 2', 2, 120.0)]
     """
     payload = _load(data, source)
     if isinstance(payload, dict) and "code" in payload and "data" in payload:
@@ -134,16 +181,22 @@ def read_paddle(data: bytes, source: str) -> OcrPage:
         payload = payload["res"]  # PaddleOCR 3.x save_to_json nests the result
     if isinstance(payload, dict) and isinstance(payload.get("overall_ocr_res"), dict):
         payload = payload["overall_ocr_res"]  # PP-StructureV3: the OCR of the whole page
+    blocks: list[int] | None = None
     if isinstance(payload, dict) and isinstance(payload.get("rec_texts"), list):
         recognised = _from_rec_lists(payload, source)
+    elif isinstance(payload, list) and payload and _is_structure_region(payload[0]):
+        found = _from_structure_regions(payload, source)
+        recognised, blocks = [line for line, _ in found], [block for _, block in found]
+        payload = {}
     elif isinstance(payload, list):
         recognised = _from_line_list(payload, source)
         payload = {}
     else:
         raise OcrFormatError(source, "not PaddleOCR JSON: no rec_texts list, nor a list of lines")
+    blocks = blocks or [-1] * len(recognised)
     lines = tuple(
-        OcrLine(str(text), box, float(score) if score is not None else None, angle=angle)
-        for text, box, score, angle in recognised if str(text).strip()
+        OcrLine(str(text), box, float(score) if score is not None else None, block=block, angle=angle)
+        for (text, box, score, angle), block in zip(recognised, blocks, strict=True) if str(text).strip()
     )
     shapes = [box for _, box, _, _ in recognised]
     width = payload.get("width") or (max((b.x1 for b in shapes), default=0) or None)

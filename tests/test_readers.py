@@ -103,6 +103,11 @@ def _two_columns_in_shape(shape: str) -> str:
         res = {"input_path": "page.png", "page_index": None, "model_settings": {"use_region_detection": True},
                "parsing_res_list": blocks * 20, "layout_det_res": {"boxes": []}, "overall_ocr_res": ocr}
         return json.dumps({"res": res}, ensure_ascii=False, indent=4)
+    if shape == "ppstructure2":  # PP-Structure 2.x: table_engine(img) dumped, regions' img popped
+        figure = {"type": "figure", "bbox": [0, 0, 10, 10], "res": [], "img_idx": 0}
+        regions = [{"type": "text", "bbox": b, "img_idx": 0,
+                    "res": [{"text": t, "confidence": s, "text_region": p}]} for p, (t, s, b) in zip(polys, rows, strict=True)]
+        return json.dumps([figure, *regions], ensure_ascii=False)
     if shape == "rapidocr":  # RapidOCROutput.to_json()
         return json.dumps([{"box": p, "txt": t, "score": s} for p, (t, s, _) in zip(polys, rows, strict=True)],
                           ensure_ascii=False)
@@ -120,7 +125,7 @@ def _two_columns_in_shape(shape: str) -> str:
     return json.dumps([[p, t, s] for p, (t, s, _) in zip(polys, rows, strict=True)], ensure_ascii=False)
 
 
-@pytest.mark.parametrize("shape", ["paddleocr3", "ppstructure3", "rapidocr", "paddleocr2", "rapidocr1",
+@pytest.mark.parametrize("shape", ["paddleocr3", "ppstructure3", "ppstructure2", "rapidocr", "paddleocr2", "rapidocr1",
                                    "predict_system", "system_results", "paddleocr_json"])
 def test_json_as_other_tools_save_it_is_sniffed_and_reads_to_the_same_page(tmp_path, shape):
     path = tmp_path / "page.json"
