@@ -236,11 +236,18 @@ class _Cutter:
         return [head, [i for i in part if i not in set(head)]]
 
     def bands(self, part: list[int]) -> list[list[int]] | None:
-        runs = [piece for run in _runs(part, self.y0, self.y1, self.band_gap) for piece in self.stacked_stories(run)]
+        runs, stacked = [], []  # stacked: the runs `stacked_stories` cut off the one above them
+        for run in _runs(part, self.y0, self.y1, self.band_gap):
+            pieces = self.stacked_stories(run)
+            runs += pieces
+            stacked += pieces[1:]
         for keeps in (self.keeps_headline_with_body, self.spans_the_band_above, self.no_hole_in_a_story):
             kept = [runs[0]]
             for run in runs[1:]:
-                if keeps(kept[-1], run) or (run is runs[-1] and self.folio(run)):
+                # (stories that end over a headlined part need not span the band above it: a box
+                # under some of their columns, `延伸阅读`)
+                spans = keeps == self.spans_the_band_above and any(run is piece for piece in stacked)
+                if spans or keeps(kept[-1], run) or (run is runs[-1] and self.folio(run)):
                     kept.append(run)
                 else:
                     kept[-1] = kept[-1] + run
@@ -259,14 +266,24 @@ class _Cutter:
         pieces = [rows[0]]
         for k, row in enumerate(rows[1:], 1):
             under = [i for later in rows[k:] for i in later]
-            # a headline at the top of every column of stories that goes on under the white
-            headed = all(any(self.display[b] for b in self.firsts(lower)) for group in groups
-                         if (lower := [i for i in under if i in set(group)]))
+            # a headline (or a box's label) at the top of every column of stories that goes on
+            # under the white
+            headed = all(any(self.display[b] or self.box_label(b, lower) for b in self.firsts(lower))
+                         for group in groups if (lower := [i for i in under if i in set(group)]))
             if headed and self.stories_end_over(pieces[-1]):
                 pieces.append(row)
             else:
                 pieces[-1] = pieces[-1] + row
         return pieces
+
+    def box_label(self, line: int, part: list[int]) -> bool:
+        """Whether the line is a box's label in body type over `part` (`延伸阅读`, `相关链接`): no
+        clause mark, at most KICKER_CELLS line heights wide and under LABEL_WIDTH of the part's
+        width."""
+        text = self.texts[line].strip() if self.texts else ""
+        width = max(self.x1[i] for i in part) - min(self.x0[i] for i in part)
+        return (bool(text) and not CLAUSE_PUNCT.search(text) and self.x1[line] - self.x0[line] <= KICKER_CELLS * self.h
+                and self.x1[line] - self.x0[line] < LABEL_WIDTH * width)
 
     def stories_end_over(self, above: list[int]) -> bool:
         """Whether the stories of `above` end at its foot: of its lines right over the foot
@@ -277,10 +294,23 @@ class _Cutter:
         near = [i for i in above if self.y1[i] >= foot - self.h and not self.display[i]]
         for i in near:
             text = self.texts[i].strip() if self.texts else ""
-            if not (ends_sentence(text) or JUMP_MARKER.search(text) or is_byline(text)
+            if not (ends_sentence(text) or self.ends_at_a_marker(i) or is_byline(text)
                     or any(self.x0[j] >= self.x1[i] for j in near)):
                 return False
         return True
+
+    def ends_at_a_marker(self, line: int) -> bool:
+        """Whether the line holds a jump marker, or ends one wrapped onto it from the line right
+        above it in its column (`就等了（下接第` / `7版)`)."""
+        text = self.texts[line].strip() if self.texts else ""
+        if JUMP_MARKER.search(text):
+            return True
+        over = [a for a in range(len(self.x0)) if a != line and self.overlap(a, line)
+                and self.y1[a] <= self.y0[line] + 0.5 * self.h and self.y1[a] >= self.y0[line] - self.h]
+        if not over or not text:
+            return False
+        wrapped = self.texts[max(over, key=lambda a: self.y1[a])].strip() + text
+        return any(m.end() == len(wrapped) for m in JUMP_MARKER.finditer(wrapped))
 
     def firsts(self, part: list[int]) -> list[int]:
         """The lines of `part` with none of the part above them in their x-range: a line is
@@ -452,7 +482,7 @@ class _Cutter:
         last = max(lines, key=lambda i: (self.y0[i], self.x0[i]))
         text = self.texts[last].strip()
         return (not self.display[last] and self.x1[last] >= max(self.x1[i] for i in column) - FULL_LINE * self.h
-                and not ends_sentence(text) and not JUMP_MARKER.search(text) and not is_byline(text))
+                and not ends_sentence(text) and not self.ends_at_a_marker(last) and not is_byline(text))
 
     def goes_on_under(self, lines: list[int]) -> bool:
         """Whether the top line of `lines` goes on with a sentence: body type, flush with the

@@ -521,3 +521,26 @@ def test_a_phone_directory_laid_out_from_pp_ocr_lines_is_an_entry_a_line():
     lines = [OcrLine(text, Box(0, k * PITCH, 30 * len(text), k * PITCH + LINE)) for k, text in enumerate(story + box)]
     laid = lay_out(OcrPage(tuple(lines), "paddleocr", 1200, 400))
     assert laid.text.split("\n") == ["市图书馆即日起延长开放时间，周一至周五开放到晚上九点，周末全天开放。", *box]
+
+
+def test_a_box_under_some_columns_of_a_story_is_read_after_all_its_columns():
+    """A story in five columns under its headline; a box with a label in body type (`延伸阅读`)
+    set under the first three, close under the story's foot (less white than parts bands). The
+    story's columns end (the last one at a jump marker wrapped over its last two lines), so
+    the box is read after the fifth column, not between the third and the fourth."""
+    headline = [OcrLine("甲标题跨五栏的大标题", Box(0, 0, 1660, 60))]
+    columns = []
+    for k in range(5):
+        rows = 7 if k < 3 else 9
+        column = [OcrLine(f"甲{k}栏第{r}行的正文，还在继续写", Box(k * 340, 80 + r * PITCH, k * 340 + 300, 80 + r * PITCH + LINE))
+                  for r in range(rows)]
+        end = column[-1].box  # a short last line: PP-OCR pads its box
+        column[-1] = OcrLine(f"甲{k}完。", Box(end.x0, end.y0 - 3, end.x0 + 120, end.y1 + 3))
+        columns += column
+    columns[-2] = OcrLine("甲四就等了（下接第", columns[-2].box)
+    columns[-1] = OcrLine("7版)", Box(columns[-1].box.x0, columns[-1].box.y0, columns[-1].box.x0 + 60, columns[-1].box.y1))
+    top = max(line.box.y1 for line in columns) + 16
+    box = [OcrLine("延伸阅读", Box(10, top, 130, top + LINE))]
+    box += [OcrLine(f"链接文字第{r}行，说明政策。", Box(10, top + (r + 1) * PITCH, 980, top + (r + 1) * PITCH + LINE))
+            for r in range(3)]
+    assert _read(headline + columns + box) == [line.text for line in headline + columns + box]
