@@ -42,6 +42,13 @@ _BYLINE_AFTER_TITLE_MARK = regex.compile(rf"《(?:{BYLINE_ROLES})")
 LOOKALIKE_MIDDLE_DOT = regex.compile(r"(?<=\p{Han})[•・‧∙⋅](?=\p{Han})")
 _MIDDLE_DOT_LOOKALIKES = "•・‧∙⋅"
 
+# A range's tilde between figures in Chinese text (`18~27℃`, `2〜3级`): PP-OCR reads the
+# full-width ～ as ASCII `~` or the wave dash 〜, and every set's gold prints ～ (43 of 43).
+# A Han glyph on the line tells Chinese text; a tilde in a run of ASCII with a slash or an at
+# sign is an address's (`a.cn/1~2`).
+RANGE_TILDE = regex.compile(r"(?<![/@][!-.0-?A-~]*)(?<=[0-9][℃%‰]?)[~〜](?=[0-9])(?![!-.0-?A-~]*[/@])")
+_HAN_ON_LINE = regex.compile(HAN)
+
 # An ASCII bracket pair; converted when it holds Han or stands beside Han (`县(市)` → `县（市）`).
 ASCII_BRACKET_PAIR = regex.compile(r"\((?P<inner>[^()\n]{0,200})\)")
 
@@ -255,7 +262,29 @@ def repair_punctuation_width(text: str) -> tuple[str, int]:
         if not n_widened_again:
             break
     out, n_dots = repair_lookalike_middle_dots(out)
-    return out, n_brackets + n_widened + n_dots
+    out, n_tildes = widen_range_tildes(out)
+    return out, n_brackets + n_widened + n_dots + n_tildes
+
+
+def widen_range_tildes(text: str) -> tuple[str, int]:
+    """A range's tilde between figures (`RANGE_TILDE`) becomes ～ on a line with Han.
+
+    >>> widen_range_tildes("多云 18~27℃，东风2〜3级\\nhttp://a.cn/1~2")
+    ('多云 18～27℃，东风2～3级\\nhttp://a.cn/1~2', 2)
+    """
+    if "~" not in text and "〜" not in text:
+        return text, 0  # a fast test first: most pages hold none
+    count = 0
+
+    def widen(line: str) -> str:
+        nonlocal count
+        if not _HAN_ON_LINE.search(line):
+            return line
+        line, n = RANGE_TILDE.subn("～", line)
+        count += n
+        return line
+
+    return "\n".join(widen(line) if ("~" in line or "〜" in line) else line for line in text.split("\n")), count
 
 
 def repair_lookalike_middle_dots(text: str) -> tuple[str, int]:

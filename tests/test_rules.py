@@ -61,6 +61,8 @@ CASES = [
     ("Latin words keep one space", "他说 Hello  World 。", "他说Hello World。"),
     ("spaces beside CJK punctuation go", "史 根 治 向 在“ 战 地 ”过 节", "史根治向在“战地”过节"),
     # punctuation width
+    ("a range's tilde between figures is full-width", "多云18~27℃，东风2〜3级", "多云18～27℃，东风2～3级"),
+    ("a tilde in a URL stays", "网址：http://a.cn/~lib/1~2", "网址：http://a.cn/~lib/1~2"),
     ("ASCII comma beside Han widens", "安全,惠济区", "安全，惠济区"),
     ("ASCII brackets around Han widen", "各县(市)适时开展", "各县（市）适时开展"),
     ("look-alike brackets pair up", "各县〈市)适时开展", "各县（市）适时开展"),
@@ -393,7 +395,7 @@ def test_a_table_read_one_cell_a_line_is_one_line_a_row():
              "临湖", "雷阵雨", "22~31℃", "北风1级", "彩票开奖"]
     rows = clean("\n".join(cells)).text.split("\n")
     assert rows[0] == "城市天气预报" and rows[1] == "城市 天气 气温 风力" and rows[-1] == "彩票开奖"
-    assert rows[2:4] == ["鹤屿 晴转多云 18~24℃ 北风2级", "临湖 雷阵雨 22~31℃ 北风1级"]  # cell gaps kept
+    assert rows[2:4] == ["鹤屿 晴转多云 18～24℃ 北风2级", "临湖 雷阵雨 22～31℃ 北风1级"]  # cell gaps kept, ranges widened
     figures = ["数说清明假期", "126.3万人次", "全市接待游客", "9.8亿元", "实现旅游收入", "31.6%", "乡村游占比"]
     assert clean("\n".join(figures)).text.split("\n") == figures
 
@@ -455,7 +457,8 @@ def test_a_table_set_one_row_a_line_keeps_its_cells_apart_and_cleans_to_itself()
     weather = ["鹤屿  晴转多云  18~24℃  北风2级", "青石 阴 22~27℃ 西北风4级", "柳湾 晴 24~34℃ 东风1级"]
     page = "积分榜\n" + "\n".join(rows + quotes + weather) + "\n今年联赛还剩三轮，砚江队只需再拿1分。"
     once = clean(page).text
-    assert once.split("\n") == ["积分榜", *rows, *quotes, "鹤屿 晴转多云 18~24℃ 北风2级", *weather[1:],
+    widened = [row.replace("~", "～") for row in weather]  # a range's tilde is full-width
+    assert once.split("\n") == ["积分榜", *rows, *quotes, "鹤屿 晴转多云 18～24℃ 北风2级", *widened[1:],
                                  "今年联赛还剩三轮，砚江队只需再拿1分。"]
     assert clean(once).text == once
 
