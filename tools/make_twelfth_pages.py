@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime
 import hashlib
 import json
 import math
@@ -556,9 +557,7 @@ class Sheet:
         self.keep(plan.paper)
         y += int(big * 1.5)
         year, month, day = (int(v) for v in plan.date.split("-"))
-        import datetime as _dt
-
-        weekday = WEEKDAYS[_dt.date(year, month, day).weekday()]
+        weekday = WEEKDAYS[datetime.date(year, month, day).weekday()]
         date = f"{year}年{month}月{day}日 星期{weekday}"
         self.record(date, self.set_line(MARGIN, y, Spec(tokenize(date), "left", "sans", int(b * 0.85), 0), 900))
         self.keep(date)
@@ -897,9 +896,11 @@ def run_rapidocr(image: np.ndarray, detector: str, offset=(0, 0), region: int = 
     return lines
 
 
-def run_regions(image: np.ndarray, regions: list, mx: np.ndarray, my: np.ndarray, detector: str) -> list[Line]:
-    """A region-first run: each zone cropped from the scan and recognised alone, lines in page coordinates."""
-    lines = []
+def run_regions(image: np.ndarray, regions: list, mx: np.ndarray, my: np.ndarray,
+                detector: str) -> tuple[list[Line], dict[int, tuple]]:
+    """A region-first run: each zone cropped from the scan and recognised alone, lines in page coordinates;
+    also each zone's (kind, crop box) on the scan."""
+    lines, zones = [], {}
     for n, (kind, (x0, y0, x1, y1)) in enumerate(regions):
         if kind == "figure":  # a figure zone is kept as a picture, not recognised
             continue
@@ -910,7 +911,8 @@ def run_regions(image: np.ndarray, regions: list, mx: np.ndarray, my: np.ndarray
         top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
         crop = np.ascontiguousarray(image[top:bottom, left:right])
         lines += run_rapidocr(crop, detector, (int(left), int(top)), n)
-    return lines
+        zones[n] = (kind, (int(left), int(top), int(right), int(bottom)))
+    return lines, zones
 
 
 def run_tesseract(png: Path, plan: Plan, base: Path) -> None:
@@ -954,7 +956,8 @@ def rect(line: Line) -> list[int]:
     return list(line.bbox)
 
 
-def write_shape(shape: str, lines: list[Line], name: str, plan: Plan) -> object:
+def write_shape(shape: str, lines: list[Line], name: str, plan: Plan, zones: dict[int, tuple]) -> object:
+    """The lines in one public shape; shape k also needs the zones of the region-first run."""
     params = rapid_params(plan.detector)
     det = {"limit_side_len": params.get("Det.limit_side_len", 736), "limit_type": "min",
            "thresh": params.get("Det.thresh", 0.3), "max_side_limit": 4000,
@@ -993,21 +996,13 @@ def write_shape(shape: str, lines: list[Line], name: str, plan: Plan) -> object:
         for ln in lines:
             regions.setdefault(ln.region, []).append(ln)
         out = []
-        for n, (kind, _box) in enumerate(plan_regions_cache[name]):
+        for n, (kind, box) in sorted(zones.items()):
             if n in regions:
-                out.append({"type": kind, "bbox": list(region_scan_box(name, n)),
+                out.append({"type": kind, "bbox": list(box),
                             "res": [{"text": ln.text, "confidence": ln.score, "text_region": quad(ln)} for ln in regions[n]],
                             "img_idx": 0})
         return out
     raise ValueError(shape)
-
-
-plan_regions_cache: dict[str, list] = {}
-region_boxes_cache: dict[str, dict[int, tuple]] = {}
-
-
-def region_scan_box(name: str, n: int) -> tuple:
-    return region_boxes_cache[name][n]
 
 
 def read_shape(engine: object) -> list[tuple[str, list[list[float]]]]:
@@ -1298,7 +1293,6 @@ def build_page(plan: Plan, pieces: dict, out: Path, image_dir: Path, ocr: bool) 
     rng = np.random.default_rng(plan.seed)
     h, w = clean.height, clean.width
     mx, my = scan_map(w, h, plan, rng)
-    plan_regions_cache[plan.name] = sheet.regions
     if ocr:
         image_dir.mkdir(parents=True, exist_ok=True)
         clean.save(image_dir / f"{plan.name}.clean.png")
@@ -1330,14 +1324,10 @@ def build_page(plan: Plan, pieces: dict, out: Path, image_dir: Path, ocr: bool) 
 def run_page_ocr(plan: Plan, arr: np.ndarray, png: Path, mx, my, regions, folder: Path, size, image_dir: Path) -> None:
     needs_regions = plan.shape == "k" or plan.alto[0] == "regional"
     whole = run_rapidocr(arr, plan.detector) if plan.shape != "k" else []
-    region_lines = run_regions(arr, regions, mx, my, plan.detector) if needs_regions else []
-    boxes = {}
-    for ln in region_lines:
-        boxes[ln.region] = union([boxes.get(ln.region, ln.bbox), ln.bbox])
-    region_boxes_cache[plan.name] = boxes
+    region_lines, zones = run_regions(arr, regions, mx, my, plan.detector) if needs_regions else ([], {})
     json_lines = region_lines if plan.shape == "k" else whole
-    (folder / f"{plan.name}.paddle.json").write_text(
-        json.dumps(write_shape(plan.shape, json_lines, plan.name, plan), ensure_ascii=False) + "\n", encoding="utf-8")
+    shape = write_shape(plan.shape, json_lines, plan.name, plan, zones)
+    (folder / f"{plan.name}.paddle.json").write_text(json.dumps(shape, ensure_ascii=False) + "\n", encoding="utf-8")
     base = image_dir / f"{plan.name}.tess"
     run_tesseract(png, plan, base)
     tess = tesseract_lines(Path(f"{base}.hocr"))
