@@ -1,5 +1,5 @@
 """The evaluation sets built by other hands (tests/eval_fresh/, eval_third/, eval_fourth/,
-eval_fifth/, eval_sixth/, eval_seventh/, eval_eighth/, eval_ninth/, eval_tenth/, eval_eleventh/) hold what their READMEs promise: three files per page (five with Tesseract's hOCR and
+eval_fifth/, eval_sixth/, eval_seventh/, eval_eighth/, eval_ninth/, eval_tenth/, eval_eleventh/, eval_twelfth/) hold what their READMEs promise: three files per page (five with Tesseract's hOCR and
 ALTO), gold in the text contract, the plain-text input
 the engine's own lines reordered, no held-out story on a dev page, and a builder that makes
 the committed gold again.
@@ -104,7 +104,11 @@ ELEVENTH = BuiltSet("eval_eleventh", re.compile(r"下转|上接|转第|接第|�
                     ("NotoSerifCJKsc-Regular.otf", "NotoSansCJKsc-Regular.otf", "NotoSansCJKtc-Light.otf",
                      "LXGWWenKai-Regular.ttf", "LXGWWenKaiMono-Regular.ttf"),
                     (".txt", ".gold.txt", ".paddle.json", ".hocr", ".alto.xml"))
-SETS = [FRESH, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH]
+TWELFTH = BuiltSet("eval_twelfth", re.compile(r"下转|上接|转第|接第|下接|紧接|转B\d|转\d版|→"),  # its jump markers
+                   "make_twelfth_pages.py", Path(os.environ.get("QINGYANG_TWELFTH_FONTS", "/tmp/twelfth_fonts")),
+                   ("NotoSerifCJKsc-Regular.otf", "NotoSansCJKsc-Regular.otf", "ukai.ttc", "LXGWWenKaiMono-Regular.ttf"),
+                   (".txt", ".gold.txt", ".paddle.json", ".hocr", ".alto.xml"))
+SETS = [FRESH, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH]
 PAGES = [(s, row) for s in SETS for row in s.manifest]
 
 
@@ -123,7 +127,7 @@ def test_every_page_has_its_three_files_and_nothing_else(built):
 
 # Each built set's dev pages (exactly, or at least) and its least number of held-out pages.
 SPLIT_SIZES = [(FOURTH, 7, 13), (FIFTH, 6, 10), (SIXTH, 6, 12), (SEVENTH, 6, 12), (EIGHTH, 6, 12),
-               (NINTH, 6, 12), (TENTH, 6, 12), (ELEVENTH, 6, 12)]
+               (NINTH, 6, 12), (TENTH, 6, 12), (ELEVENTH, 6, 12), (TWELFTH, 6, 12)]
 
 
 def test_split_sizes():
@@ -153,11 +157,14 @@ def _engine_texts(engine) -> list[str]:
     `qingyang ocr`'s, PaddleOCR 3.x `save_to_json`'s ({"res": {...}}), RapidOCR's `to_json()`
     list, PP-StructureV3's `save_to_json` ({"res": {"overall_ocr_res": {...}}}), a PaddleOCR
     2.x `ocr()` result ([[[polygon, [text, score]], ...]], one page wrapped in a list), a
-    PaddleOCR 2.x predict_system entry ([{"transcription", "points"}, ...]) and PaddleOCR-json's
-    answer ({"code": 100, "data": [{"box", "score", "text"}, ...]})."""
+    PaddleOCR 2.x predict_system entry ([{"transcription", "points"}, ...]), PaddleOCR-json's
+    answer ({"code": 100, "data": [{"box", "score", "text"}, ...]}) and a PP-Structure 2.x result
+    list, region by region ([{"type", "bbox", "res": [{"text", "confidence", "text_region"}]}])."""
     if isinstance(engine, dict) and "code" in engine:
         return [r["text"] for r in engine.get("data") or []]
     if isinstance(engine, list):
+        if engine and isinstance(engine[0], dict) and "res" in engine[0]:
+            return [r["text"] for region in engine for r in region["res"]]
         if engine and isinstance(engine[0], dict) and "transcription" in engine[0]:
             return [r["transcription"] for r in engine]
         if engine and isinstance(engine[0], dict):
@@ -175,7 +182,7 @@ def test_text_input_is_the_engine_lines_reordered(built, row):
     assert Counter(lines) == Counter(_engine_texts(engine))
 
 
-FLOORED = [(s, row) for s in (THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH)
+FLOORED = [(s, row) for s in (THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH)
            for row in s.manifest]
 
 
@@ -196,7 +203,8 @@ def _hocr_words(path: Path) -> list[str]:
             if isinstance(e.tag, str) and "ocrx_word" in (e.get("class") or "").split()]
 
 
-TESSERACT = [(s, row) for s in SETS if ".hocr" in s.suffixes and s not in (NINTH, TENTH, ELEVENTH) for row in s.manifest]
+TESSERACT = [(s, row) for s in SETS if ".hocr" in s.suffixes and s not in (NINTH, TENTH, ELEVENTH, TWELFTH)
+             for row in s.manifest]
 
 
 @pytest.mark.parametrize(("built", "row"), TESSERACT, ids=map(_page_id, TESSERACT))
@@ -362,6 +370,59 @@ def test_eleventh_hocr_and_alto_are_the_producer_the_manifest_names(built, row):
     _assert_floors_count(built, row, words, strings)
 
 
+def _twelfth_producer(path: Path) -> tuple[str, str]:
+    """(producer, source engine) as a twelfth-set file names them in its head."""
+    head = path.read_text(encoding="utf-8")[:3000]
+    if "pdf-to-hocr" in head:
+        return "pdf2hocr", "rapidocr" if "RapidOCR" in head else "tesseract"
+    if "pdfalto" in head:
+        return "pdfalto", "tesseract"
+    if "region-first" in head:
+        return "regional", "rapidocr-regions"
+    return ("tesseract", "tesseract") if "tesseract" in head.lower() else ("unknown", "unknown")
+
+
+def _assert_twelfth_form(row: dict, hocr: Path, alto: Path) -> None:
+    """pdf-to-hocr: a page with ppageno and scan_res, each word its glyphs' ocrx_cinfo; pdfalto: v3 in
+    PDF points (decimals), SP between words; region-first: a ComposedBlock per zone, a Glyph per glyph."""
+    if row["hocr_producer"] == "pdf2hocr":
+        root = html.fromstring(hocr.read_bytes(), parser=html.HTMLParser(encoding="utf-8"))
+        spans = [e for e in root.iter() if isinstance(e.tag, str)]
+        page = next(e for e in spans if e.get("class") == "ocr_page")
+        assert "ppageno 0" in page.get("title") and "scan_res" in page.get("title")
+        for word in (e for e in spans if e.get("class") == "ocrx_word"):
+            assert word.text_content().strip() == "".join(c.text for c in word if c.get("class") == "ocrx_cinfo")
+    root = ET.parse(alto).getroot()
+    if row["alto_producer"] == "pdfalto":
+        assert root.tag == "{http://www.loc.gov/standards/alto/ns-v3#}alto"
+        assert all("." in e.get("HPOS") for e in root.iter() if e.tag.endswith("}String"))
+        assert any(e.tag.endswith("}SP") for e in root.iter())
+    if row["alto_producer"] == "regional":
+        for block in (e for e in root.iter() if e.tag.endswith("}TextBlock")):
+            assert block in [c for cb in root.iter() if cb.tag.endswith("}ComposedBlock") for c in cb]
+        for string in (e for e in root.iter() if e.tag.endswith("}String")):
+            assert string.get("CONTENT") == "".join(g.get("CONTENT") for g in string if g.tag.endswith("}Glyph"))
+
+
+TWELFTH_PAGES = [(TWELFTH, row) for row in TWELFTH.manifest]
+
+
+@pytest.mark.parametrize(("built", "row"), TWELFTH_PAGES, ids=map(_page_id, TWELFTH_PAGES))
+def test_twelfth_hocr_and_alto_are_the_producer_the_manifest_names(built, row):
+    """Each hOCR and ALTO is Tesseract's own, or pdf-to-hocr / pdfalto / a region-first workflow's form of
+    Tesseract's or PP-OCR's result, and holds that run's glyphs; the manifest's floors count each file's text."""
+    alto, words, strings, engine = _producers_files(built, row, _twelfth_producer)
+    if row["hocr_from"] == "rapidocr":
+        assert _chars(words) == _chars(engine)
+    if row["alto_from"] == "rapidocr-regions" and row["json_shape"] == "k":  # one region-first run
+        assert _chars(strings) == _chars(engine)
+    if row["hocr_from"] == row["alto_from"] == "tesseract":
+        assert _chars(words) == _chars(strings)
+    folder = built.folder / row["split"]
+    _assert_twelfth_form(row, folder / f"{row['name']}.hocr", alto)
+    _assert_floors_count(built, row, words, strings)
+
+
 @pytest.mark.parametrize("built", SETS, ids=_page_id)
 def test_no_heldout_story_is_printed_on_a_dev_page(built):
     stories = {split: set() for split in ("dev", "heldout")}
@@ -394,7 +455,7 @@ def _builder_args(built: BuiltSet, out: Path, tmp_path: Path) -> list[list[str]]
     return [common]
 
 
-@pytest.mark.parametrize("built", [THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH],
+@pytest.mark.parametrize("built", [THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH],
                          ids=lambda b: b.name)
 def test_builder_rebuilds_the_committed_gold_order_and_manifest(built, tmp_path):
     if not built.has_fonts():
@@ -405,7 +466,7 @@ def test_builder_rebuilds_the_committed_gold_order_and_manifest(built, tmp_path)
     for r in built.manifest:  # the engines' files are the only input the rebuild takes from the set
         (out / r["split"]).mkdir(parents=True, exist_ok=True)
         # the ninth set's ALTO may be Tesseract's where its hOCR is converted: its floor reads it
-        for suffix in (".paddle.json", ".hocr") + ((".alto.xml",) if built in (NINTH, TENTH, ELEVENTH) else ()):
+        for suffix in (".paddle.json", ".hocr") + ((".alto.xml",) if built in (NINTH, TENTH, ELEVENTH, TWELFTH) else ()):
             name = f"{r['name']}{suffix}"
             if (built.folder / r["split"] / name).is_file():
                 (out / r["split"] / name).write_bytes((built.folder / r["split"] / name).read_bytes())
