@@ -244,7 +244,7 @@ def keep_wide_gaps(line: str) -> str:
 # its unit (`1.2 万人`) or a date's inside it (`2026年 5月`): `_cell_gaps_kept`.
 _CELL_ROW_MARK = regex.compile(r"[，。、；！？,;!?]|(?<!\p{Han}{2,6}|[0-9])[：:]|[：:](?![0-9])(?<!\p{Han}{2,6}[：:])")
 CELL_ROW_WIDTH = 40
-_CELL_GLYPH = regex.compile(r"[\p{Han}0-9A-Za-z]")
+_CELL_GLYPH = regex.compile(r"[\p{Han}0-9A-Za-z★☆]")  # (a rating's stars are a cell: `★★★★☆ 豆瓣 8.1`)
 _FIGURE = regex.compile(r"[0-9]")
 
 # A gap between cells that no row keeps: between a number and its unit or measure word,

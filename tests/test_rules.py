@@ -29,6 +29,7 @@ CASES = [
     ("a recipe's row keeps its cell gap", "面粉 500克\n菜干 80克", "面粉 500克\n菜干 80克"),
     ("a timetable's row keeps its cell gaps", "6月7日 9:00—11:30 语文", "6月7日 9:00—11:30 语文"),
     ("a directory's row keeps its cell gaps", "燃气抢修 0736-8888 6666", "燃气抢修 0736-8888 6666"),
+    ("a rating's row keeps its cell gaps", "★★★★☆ 豆瓣 8.1", "★★★★☆ 豆瓣 8.1"),
     ("a row's number and unit join", "新增就业 1.2 万人", "新增就业 1.2万人"),
     ("a row's date joins", "2026年 5月16日 星期六", "2026年5月16日 星期六"),
     ("a row keeps no gap between Latin and Han", "星澜 EV 纯电 150", "星澜EV纯电 150"),
