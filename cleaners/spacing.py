@@ -267,12 +267,14 @@ def is_cell_row(line: str) -> bool:
     >>> is_cell_row("5 月 12 日"), is_cell_row("共发现 23 例，居民"), is_cell_row("坚定信心")
     (False, False, False)
     """
+    if "，" in line or "。" in line or "、" in line or len(line) > 2 * CELL_ROW_WIDTH:
+        return False  # fast tests first: most spaced lines are body text
     cells = line.split()
-    if not 2 <= len(cells) <= 10 or visible_width(line) > CELL_ROW_WIDTH:
+    if not 2 <= len(cells) <= 10 or not _FIGURE.search(line) or visible_width(line) > CELL_ROW_WIDTH:
         return False
     if _CELL_ROW_MARK.search(line):
         return False
-    return all(len(_CELL_GLYPH.findall(cell)) >= 2 for cell in cells) and _FIGURE.search(line) is not None
+    return all(len(_CELL_GLYPH.findall(cell)) >= 2 for cell in cells)
 
 
 def _cell_gaps_kept(line: str) -> str:
