@@ -840,7 +840,8 @@ def _break_evidence(b: _LineBits, standalone: int) -> _BreakEvidence:
     # short line with no punctuation (a subhead's end) opens the item (its `一、` is no
     # one-glyph clause broken from a word).
     item_next = ((b.list_item >> 1) & (b.ends_sentence | b.ends_list | b.ends_digit | (~b.punctuated & b.short))
-                 & ~(b.ends_digit & (b.starts_digit >> 1)))  # `与3` / `5、595指挥中心`: a number broken
+                 & ~(b.ends_digit & ((b.starts_digit & b.number_mark) >> 1)))  # `与3` / `5、595指挥中心`: a number
+    # broken (`马8进7` / `2.马二进三`, an item's number and a stop before Han, continues none)
     # A short line ending a list's clause (`各区教育局、各考点学校：`, an item's `…（双号）；`) ends
     # its paragraph: the salutation or the item stops there; a label's value may wrap under it
     # (`热线电话：` / `0736-96399`, `电子邮箱：` / `nsmx@…`).
