@@ -1085,12 +1085,12 @@ def _two_phrase_headlines(f: LineFeatures, roles: list[LineRole], starts: list[i
             continue
         wrapped = i + 1 < len(roles) and not roles[i + 1].starts_line  # the phrase goes on: longer
         # In a hard-wrapped column only (a cleaned page has none: it must read the same again);
-        # no figure or its label (a figures box), no byline or page date.
+        # no figure or its label (a figures box), no byline, page date or numbered item.
         if out_roles[i - 1] is NEXT_PHRASE:
             continue  # a headline of two phrases, not three
         if not wrapped and all(f.in_column[k] and f.clauses[k] == 0 and f.spaces[k] == 0 and not f.figure[k]
                                and not (k and f.figure[k - 1]) and not f.byline[k] and not f.page_date[k]
-                               and not f.header_item[k]
+                               and not f.header_item[k] and not f.list_item[k]  # (numbered items: a list)
                and PHRASE_CELLS_MIN <= f.width[k] <= PHRASE_CELLS_MAX for k in (i - 1, i)):
             out_roles[i] = NEXT_PHRASE
     return out_roles

@@ -99,8 +99,8 @@ CASES = [
      "全省数字化疫情防控系统现场观摩会在郑召开\n本报讯，开会。"),
     # paragraphs
     ("numbered moves ending in a figure are an item a line (an item's number before Han continues no number)",
-     "棋局回顾\n1. 炮二平五马8进7\n2.马二进三车9平8\n3.车一平二马2进3\n第七回合红方跳马稍缓，黑方趁机补士。",
-     "棋局回顾\n1. 炮二平五马8进7\n2.马二进三车9平8\n3.车一平二马2进3\n第七回合红方跳马稍缓，黑方趁机补士。"),
+     "棋局回顾\n1. 炮二平五马8进7\n2.马二进三车9平8\n3.车一平二马2进3\n4.兵七进一卒7进1\n5.车二进六炮8平9\n第七回合红方稍缓。",
+     "棋局回顾\n1. 炮二平五马8进7\n2.马二进三车9平8\n3.车一平二马2进3\n4.兵七进一卒7进1\n5.车二进六炮8平9\n第七回合红方稍缓。"),
     # text one paragraph per line: its lines are about as wide as each other, but most end a
     # sentence, as a column's full lines seldom do (a gold page cleans to itself)
     ("paragraphs one per line stay, however alike their widths",
