@@ -30,6 +30,7 @@ CASES = [
     ("a timetable's row keeps its cell gaps", "6月7日 9:00—11:30 语文", "6月7日 9:00—11:30 语文"),
     ("a directory's row keeps its cell gaps", "燃气抢修 0736-8888 6666", "燃气抢修 0736-8888 6666"),
     ("a rating's row keeps its cell gaps", "★★★★☆ 豆瓣 8.1", "★★★★☆ 豆瓣 8.1"),
+    ("a list item's number takes no space before its text", "1. 炮二平五\n12．双肩同时向上", "1.炮二平五\n12．双肩同时向上"),
     ("a row's number and unit join", "新增就业 1.2 万人", "新增就业 1.2万人"),
     ("a row's date joins", "2026年 5月16日 星期六", "2026年5月16日 星期六"),
     ("a row keeps no gap between Latin and Han", "星澜 EV 纯电 150", "星澜EV纯电 150"),
@@ -100,7 +101,7 @@ CASES = [
     # paragraphs
     ("numbered moves ending in a figure are an item a line (an item's number before Han continues no number)",
      "棋局回顾\n1. 炮二平五马8进7\n2.马二进三车9平8\n3.车一平二马2进3\n4.兵七进一卒7进1\n5.车二进六炮8平9\n第七回合红方稍缓。",
-     "棋局回顾\n1. 炮二平五马8进7\n2.马二进三车9平8\n3.车一平二马2进3\n4.兵七进一卒7进1\n5.车二进六炮8平9\n第七回合红方稍缓。"),
+     "棋局回顾\n1.炮二平五马8进7\n2.马二进三车9平8\n3.车一平二马2进3\n4.兵七进一卒7进1\n5.车二进六炮8平9\n第七回合红方稍缓。"),
     # text one paragraph per line: its lines are about as wide as each other, but most end a
     # sentence, as a column's full lines seldom do (a gold page cleans to itself)
     ("paragraphs one per line stay, however alike their widths",
