@@ -1327,10 +1327,11 @@ TABLE_LABEL_CHARS = 4
 TABLE_LABEL_LINE = 8  # a label's line, its spaces too, is no longer
 TABLE_ROWS_MIN = 2
 TABLE_CELL_CHARS = 10
-# a table's label: one to four Han
-# (its unit may follow it: `功率kW`, `涨幅%`, `价格(元)`)
+# a table's label: one to four Han (its unit may follow it: `功率kW`, `涨幅%`, `价格(元)`), or a
+# short Latin word (an auction's `Lot`, a list's `No.`)
 TABLE_LABEL = regex.compile(
-    rf"[{HSPACE}]*\p{{Han}}{{1,{TABLE_LABEL_CHARS}}}(?:[A-Za-z%‰℃/]{{1,3}}|[（(]\p{{Han}}{{1,2}}[）)])?[{HSPACE}]*")
+    rf"[{HSPACE}]*(?:\p{{Han}}{{1,{TABLE_LABEL_CHARS}}}(?:[A-Za-z%‰℃/]{{1,3}}|[（(]\p{{Han}}{{1,2}}[）)])?"
+    rf"|[A-Za-z]{{2,5}}\.?)[{HSPACE}]*")
 # a figure cell: a number with its signs and unit glyphs, more of it digits than not
 # (`18~24℃`, `+1.23%`, `2∶1`, `0736-8888 6666`, a change as a price table prints it: `↑0.20`)
 FIGURE_CELL = regex.compile(rf"[{HSPACE}]*[+\-−↑↓▲▼]?[0-9][0-9.,:：∶~～\-－—/ ]*[0-9][%‰℃°]?[{HSPACE}]*|[{HSPACE}]*[0-9][%‰℃°]?[{HSPACE}]*")

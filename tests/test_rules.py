@@ -99,6 +99,9 @@ CASES = [
     ("Markdown heading mark goes, the line stays", "## 全省数字化疫情防控系统现场观摩会在郑召开\n本报讯，开会。",
      "全省数字化疫情防控系统现场观摩会在郑召开\n本报讯，开会。"),
     # paragraphs
+    ("an auction table read one cell a line, its header's first label Latin, is one row a line",
+     "成交前五\nLot\n作品\n作者\n成交价（万元）\n1208\n溪山访友图\n钱慕远\n132.25\n1176\n荷塘清夏\n苏映禾\n96.6\n注：含佣金。",
+     "成交前五\nLot 作品 作者 成交价（万元）\n1208 溪山访友图 钱慕远 132.25\n1176 荷塘清夏 苏映禾 96.6\n注：含佣金。"),
     ("numbered moves ending in a figure are an item a line (an item's number before Han continues no number)",
      "棋局回顾\n1. 炮二平五马8进7\n2.马二进三车9平8\n3.车一平二马2进3\n4.兵七进一卒7进1\n5.车二进六炮8平9\n第七回合红方稍缓。",
      "棋局回顾\n1.炮二平五马8进7\n2.马二进三车9平8\n3.车一平二马2进3\n4.兵七进一卒7进1\n5.车二进六炮8平9\n第七回合红方稍缓。"),
