@@ -1333,8 +1333,11 @@ TABLE_LABEL = regex.compile(
     rf"[{HSPACE}]*(?:\p{{Han}}{{1,{TABLE_LABEL_CHARS}}}(?:[A-Za-z%‰℃/]{{1,3}}|[（(]\p{{Han}}{{1,2}}[）)])?"
     rf"|[A-Za-z]{{2,5}}\.?)[{HSPACE}]*")
 # a figure cell: a number with its signs and unit glyphs, more of it digits than not
-# (`18~24℃`, `+1.23%`, `2∶1`, `0736-8888 6666`, a change as a price table prints it: `↑0.20`)
-FIGURE_CELL = regex.compile(rf"[{HSPACE}]*[+\-−↑↓▲▼]?[0-9][0-9.,:：∶~～\-－—/ ]*[0-9][%‰℃°]?[{HSPACE}]*|[{HSPACE}]*[0-9][%‰℃°]?[{HSPACE}]*")
+# (`18~24℃`, `+1.23%`, `2∶1`, `0736-8888 6666`, a change as a price table prints it: `↑0.20`),
+# maybe a price's unit after it (`2.40元/斤`, `13.00元/公斤`)
+_PRICE_UNIT = r"(?:元(?:/\p{Han}{1,2})?)?"
+FIGURE_CELL = regex.compile(rf"[{HSPACE}]*[+\-−↑↓▲▼]?[0-9][0-9.,:：∶~～\-－—/ ]*[0-9][%‰℃°]?{_PRICE_UNIT}[{HSPACE}]*"
+                          rf"|[{HSPACE}]*[0-9][%‰℃°]?{_PRICE_UNIT}[{HSPACE}]*")
 # a change column's "no change" (`持平`, `—`): a figure's place in its column
 NO_CHANGE_CELL = regex.compile(rf"[{HSPACE}]*(?:持平|—{{1,2}}|－)[{HSPACE}]*")
 # a table's cell: no clause or sentence punctuation

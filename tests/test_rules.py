@@ -99,6 +99,9 @@ CASES = [
     ("Markdown heading mark goes, the line stays", "## 全省数字化疫情防控系统现场观摩会在郑召开\n本报讯，开会。",
      "全省数字化疫情防控系统现场观摩会在郑召开\n本报讯，开会。"),
     # paragraphs
+    ("a price table read one cell a line, its prices with their unit, is one row a line",
+     "品名\n单价\n品名\n单价\n青菜\n2.40元/斤\n春笋\n4.50元/斤\n蚕豆\n5.00元/斤\n鸡蛋\n5.80元/斤",
+     "品名 单价 品名 单价\n青菜 2.40元/斤 春笋 4.50元/斤\n蚕豆 5.00元/斤 鸡蛋 5.80元/斤"),
     ("an auction table read one cell a line, its header's first label Latin, is one row a line",
      "成交前五\nLot\n作品\n作者\n成交价（万元）\n1208\n溪山访友图\n钱慕远\n132.25\n1176\n荷塘清夏\n苏映禾\n96.6\n注：含佣金。",
      "成交前五\nLot 作品 作者 成交价（万元）\n1208 溪山访友图 钱慕远 132.25\n1176 荷塘清夏 苏映禾 96.6\n注：含佣金。"),
