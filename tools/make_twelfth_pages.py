@@ -607,19 +607,33 @@ def pieces_of(pieces: dict, plan: Plan) -> dict[str, dict]:
     return {p["slot"]: p for p in pieces.values() if p["issue"] == key}
 
 
+def two_halves(s: Sheet, L: int, R: int, y: int, left: dict, right: dict, scale: float,
+               ncols: int) -> tuple[int, int, int, int]:
+    """Two pieces side by side under a band, each its head then its story: the half width, the
+    right half's left edge and the foot of each."""
+    b = s.body
+    half = (R - L - 2 * b) // 2
+    y1 = s.story(L, s.head(L, y, half, left, scale), half, left, ncols)
+    x2 = L + half + 2 * b
+    y2 = s.story(x2, s.head(x2, y, half, right, scale), half, right, ncols)
+    return half, x2, y1, y2
+
+
+def close_halves(s: Sheet, L: int, R: int, y: int, half: int, y1: int, y2: int) -> int:
+    """The rule between two halves and the rule under them; the y the page goes on at."""
+    b = s.body
+    s.vrule(L + half + b, y, max(y1, y2))
+    y = max(y1, y2) + b // 2
+    s.rule(L, R, y, 2)
+    return y + b
+
+
 def lay_film(s: Sheet, p: dict, y: int, variant: int) -> int:
     L, R = MARGIN, WIDTH - MARGIN
     b = s.body
     y = s.band(L, R, y, p["review1"].get("band", "影评"))
-    half = (R - L - 2 * b) // 2
-    y1 = s.head(L, y, half, p["review1"], 1.7)
-    y1 = s.story(L, y1, half, p["review1"], 2)
-    y2 = s.head(L + half + 2 * b, y, half, p["review2"], 1.7)
-    y2 = s.story(L + half + 2 * b, y2, half, p["review2"], 2)
-    s.vrule(L + half + b, y, max(y1, y2))
-    y = max(y1, y2) + b // 2
-    s.rule(L, R, y, 2)
-    y += b
+    half, _, y1, y2 = two_halves(s, L, R, y, p["review1"], p["review2"], 1.7, 2)
+    y = close_halves(s, L, R, y, half, y1, y2)
     if variant % 2 == 0:  # the interview in five narrow columns, the listing box under it
         y = s.head(L, y, R - L, p["interview"], 2.1, "centre")
         y = s.story(L, y, R - L, p["interview"], 5, rules=True)
@@ -733,20 +747,12 @@ def lay_games(s: Sheet, p: dict, y: int, variant: int) -> int:
     L, R = MARGIN, WIDTH - MARGIN
     b = s.body
     y = s.band(L, R, y, p["chess"].get("band", "棋艺"))
-    half = (R - L - 2 * b) // 2
-    y1 = s.head(L, y, half, p["chess"], 1.6)
-    y1 = s.story(L, y1, half, p["chess"], 1)
-    x2 = L + half + 2 * b
-    y2 = s.head(x2, y, half, p["puzzle"], 1.6)
-    y2 = s.story(x2, y2, half, p["puzzle"], 1)
+    half, x2, y1, y2 = two_halves(s, L, R, y, p["chess"], p["puzzle"], 1.6, 1)
     cell = min(int(half / 9.5), 62)
     y2 = s.sudoku(x2 + (half - 9 * cell) // 2, y2, cell, hash_seed(p["puzzle"]["id"]))
     if p["puzzle"].get("after"):
         y2 = s.story(x2, y2, half, {"body": p["puzzle"]["after"]}, 1, size=int(b * 0.9))
-    s.vrule(L + half + b, y, max(y1, y2))
-    y = max(y1, y2) + b // 2
-    s.rule(L, R, y, 2)
-    y += b
+    y = close_halves(s, L, R, y, half, y1, y2)
     y = s.head(L, y, R - L, p["fitness"], 2.0, "centre")
     y = s.story(L, y, R - L, p["fitness"], 4 if variant % 2 else 3, bar=variant % 2 == 0)
     if "link" in p:
