@@ -1131,16 +1131,23 @@ ALTO4 = "http://www.loc.gov/standards/alto/ns-v4#"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
-def write_pdfalto(lines: list[Line], size: tuple[int, int], name: str) -> bytes:
-    """ALTO as pdfalto writes it from a searchable PDF: v3, coordinates in PDF points (floats), SP between words."""
-    pt = 72 / DPI  # pdfalto writes PDF points, two decimals
-    A = f"{{{ALTO3}}}"
-    root = etree.Element(A + "alto", nsmap={None: ALTO3, "xsi": XSI})
-    root.set(f"{{{XSI}}}schemaLocation", "http://www.loc.gov/standards/alto/ns-v3# http://www.loc.gov/alto/v3/alto-3-0.xsd")
+def alto_root(namespace: str, schema: str, file_name: str):
+    """An ALTO document's root and its Description (pixels, the source image's file name): the
+    namespace's tag prefix, the root and the Description, for the writer to go on."""
+    A = f"{{{namespace}}}"
+    root = etree.Element(A + "alto", nsmap={None: namespace, "xsi": XSI})
+    root.set(f"{{{XSI}}}schemaLocation", f"{namespace} {schema}")
     desc = etree.SubElement(root, A + "Description")
     etree.SubElement(desc, A + "MeasurementUnit").text = "pixel"
     info = etree.SubElement(desc, A + "sourceImageInformation")
-    etree.SubElement(info, A + "fileName").text = f"{name}.pdf"
+    etree.SubElement(info, A + "fileName").text = file_name
+    return A, root, desc
+
+
+def write_pdfalto(lines: list[Line], size: tuple[int, int], name: str) -> bytes:
+    """ALTO as pdfalto writes it from a searchable PDF: v3, coordinates in PDF points (floats), SP between words."""
+    pt = 72 / DPI  # pdfalto writes PDF points, two decimals
+    A, root, desc = alto_root(ALTO3, "http://www.loc.gov/alto/v3/alto-3-0.xsd", f"{name}.pdf")
     proc = etree.SubElement(etree.SubElement(desc, A + "OCRProcessing", ID="IdOcr"), A + "ocrProcessingStep")
     etree.SubElement(proc, A + "processingDateTime").text = "2026-06-01"
     sw = etree.SubElement(proc, A + "processingSoftware")
@@ -1186,13 +1193,7 @@ def write_pdfalto(lines: list[Line], size: tuple[int, int], name: str) -> bytes:
 
 def write_regional(lines: list[Line], size: tuple[int, int], regions: list) -> bytes:
     """ALTO v4 from a region-first workflow: a ComposedBlock per zone, a String per word with a Glyph per glyph."""
-    A = f"{{{ALTO4}}}"
-    root = etree.Element(A + "alto", nsmap={None: ALTO4, "xsi": XSI})
-    root.set(f"{{{XSI}}}schemaLocation", "http://www.loc.gov/standards/alto/ns-v4# http://www.loc.gov/alto/v4/alto-4-2.xsd")
-    desc = etree.SubElement(root, A + "Description")
-    etree.SubElement(desc, A + "MeasurementUnit").text = "pixel"
-    info = etree.SubElement(desc, A + "sourceImageInformation")
-    etree.SubElement(info, A + "fileName").text = "page.png"
+    A, root, desc = alto_root(ALTO4, "http://www.loc.gov/alto/v4/alto-4-2.xsd", "page.png")
     proc = etree.SubElement(desc, A + "Processing", ID="proc1")
     etree.SubElement(proc, A + "processingCategory").text = "contentGeneration"
     etree.SubElement(proc, A + "processingStepDescription").text = "manual zoning, each zone recognised alone"
