@@ -82,6 +82,7 @@ from cleaners.roles import (
     Role,
     assemble_paragraphs,
 )
+from cleaners.spacing import is_cell_row
 from cleaners.words import SIDE as WORDS_SIDE
 from cleaners.words import word_across
 
@@ -1378,6 +1379,36 @@ def _table_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
     return out
 
 
+# An ASCII stop or comma before a space or the line's end: OCR'd punctuation, so prose, no row
+_ASCII_STOP = regex.compile(r"[.,;!?](?:\s|$)")
+
+
+def _cell_rows(f: LineFeatures, lines: list[str], roles: list[LineRole]) -> list[LineRole]:
+    """The roles with rows of a box or table whose cells stand a space apart (`is_cell_row`,
+    no clause mark: `5月22日 多云 21～30℃`), two or more alike in a row (`_alike_rows`), one
+    line each: no row runs on from the line before the first (a title over the table), into the
+    next, or into the line after the last (a note under the table)."""
+    rows = [f.clauses[i] == 0 and is_cell_row(line.strip()) and not _ASCII_STOP.search(line)
+            for i, line in enumerate(lines)]
+    out, run = roles, 1
+    for i in range(1, len(lines)):
+        after_run = run >= 2 and rows[i - 1]
+        run = run + 1 if rows[i] and rows[i - 1] and _alike_rows(lines[i - 1], lines[i]) else 1
+        for k in (i - 1, i) if run == 2 else (i,) if run > 2 or after_run else ():
+            if roles[k] is CONTINUES:  # (the first row too: a title over the table stands)
+                out = list(out) if out is roles else out
+                out[k] = STARTS_PARAGRAPH
+    return out
+
+
+def _alike_rows(above: str, below: str) -> bool:
+    """Whether two cell rows are rows of one table: both open with a figure or neither does,
+    and their cells differ by one at most (an engine joins two cells now and then); a
+    caption's wrapped date (`《秋山图》 纸本设色 68×136cm` / `1983年 钱慕远`) is no next row."""
+    a, b = above.split(), below.split()
+    return a[0][0].isdigit() == b[0][0].isdigit() and abs(len(a) - len(b)) <= 1
+
+
 def _short_run(lines: list[str]) -> bool:
     """Whether TABLE_COLUMNS_MIN lines in a row are short enough to be a table's labels."""
     run = 0
@@ -1603,6 +1634,8 @@ def text_roles(features: LineFeatures, lines: list[str], text: str,
         roles = _listing_rows(lines, roles)
         roles = _directory_entries(lines, roles)
     roles = _table_rows(lines, roles)
+    if " " in text:  # a row's cells stand a space apart
+        roles = _cell_rows(features, lines, roles)
     if "——" in text:  # a signature holds one
         roles = _signatures(lines, roles)
     roles = _bare_page_numbers(lines, roles)

@@ -105,6 +105,11 @@ CASES = [
     ("an auction table read one cell a line, its header's first label Latin, is one row a line",
      "成交前五\nLot\n作品\n作者\n成交价（万元）\n1208\n溪山访友图\n钱慕远\n132.25\n1176\n荷塘清夏\n苏映禾\n96.6\n注：含佣金。",
      "成交前五\nLot 作品 作者 成交价（万元）\n1208 溪山访友图 钱慕远 132.25\n1176 荷塘清夏 苏映禾 96.6\n注：含佣金。"),
+    ("a box's rows of cells a space apart are a line each, its title and its note apart from them",
+     "小满时节，农人看着地里的麦\n粒一天天饱满，心里有盼头。\n如今水车早已进了民俗馆，稻\n田里换成了电动泵站，手机一\n点就能放水，省了不少力气。\n"
+     "天气与农事\n5月21日晴 20～31℃\n5月22日 多云 21～30℃\n5月23日 雷阵雨 20～27℃\n气温明显升高，23日午后有强对\n流天气，请提前加固大棚。",
+     "小满时节，农人看着地里的麦粒一天天饱满，心里有盼头。如今水车早已进了民俗馆，稻田里换成了电动泵站，手机一点就能放水，省了不少力气。\n"
+     "天气与农事\n5月21日晴 20～31℃\n5月22日 多云 21～30℃\n5月23日 雷阵雨 20～27℃\n气温明显升高，23日午后有强对流天气，请提前加固大棚。"),
     ("numbered moves ending in a figure are an item a line (an item's number before Han continues no number)",
      "棋局回顾\n1. 炮二平五马8进7\n2.马二进三车9平8\n3.车一平二马2进3\n4.兵七进一卒7进1\n5.车二进六炮8平9\n第七回合红方稍缓。",
      "棋局回顾\n1.炮二平五马8进7\n2.马二进三车9平8\n3.车一平二马2进3\n4.兵七进一卒7进1\n5.车二进六炮8平9\n第七回合红方稍缓。"),
