@@ -245,14 +245,32 @@ class _Cutter:
             kept = [runs[0]]
             for run in runs[1:]:
                 # (stories that end over a headlined part need not span the band above it: a box
-                # under some of their columns, `延伸阅读`)
-                spans = keeps == self.spans_the_band_above and any(run is piece for piece in stacked)
+                # under some of their columns, `延伸阅读`, a price strip under a list beside a box)
+                spans = keeps == self.spans_the_band_above and (
+                    any(run is piece for piece in stacked) or self.a_module_under(kept[-1], run))
                 if spans or keeps(kept[-1], run) or (run is runs[-1] and self.folio(run)):
                     kept.append(run)
                 else:
                     kept[-1] = kept[-1] + run
             runs = kept
         return runs if len(runs) > 1 else None
+
+    def a_module_under(self, above: list[int], below: list[int]) -> bool:
+        """Whether `below` is a module of its own under the stories of `above`: headed in each
+        of its columns (`headed`), the stories over it ending at their foot, and no rail going
+        on under the white (`rail_goes_on`)."""
+        groups = _runs(below, self.inner_x0, self.inner_x1, GUTTER * self.h)
+        return (bool(self.texts) and self.headed(below, groups) and self.stories_end_over(above)
+                and not self.rail_goes_on(above, below))
+
+    def rail_goes_on(self, above: list[int], below: list[int]) -> bool:
+        """Whether `below` goes on down a rail of `above`: the lines of `above` over it span what
+        it spans, both edges within a line height (briefs under a guide in a side column), where
+        a strip under part of a box or the columns of a story is narrower or wider."""
+        b0, b1 = min(self.x0[i] for i in below), max(self.x1[i] for i in below)
+        over = [i for i in above if self.x0[i] < b1 and self.x1[i] > b0]
+        return bool(over) and (abs(min(self.x0[i] for i in over) - b0) <= self.h
+                               and abs(max(self.x1[i] for i in over) - b1) <= self.h)
 
     def stacked_stories(self, run: list[int]) -> list[list[int]]:
         """The run cut at each white row of the boxes cut to the body's height (`core_y0`),
@@ -266,15 +284,17 @@ class _Cutter:
         pieces = [rows[0]]
         for k, row in enumerate(rows[1:], 1):
             under = [i for later in rows[k:] for i in later]
-            # a headline (or a box's label) at the top of every column of stories that goes on
-            # under the white
-            headed = all(any(self.display[b] or self.box_label(b, lower) for b in self.firsts(lower))
-                         for group in groups if (lower := [i for i in under if i in set(group)]))
-            if headed and self.stories_end_over(pieces[-1]):
+            if self.headed(under, groups) and self.stories_end_over(pieces[-1]):
                 pieces.append(row)
             else:
                 pieces[-1] = pieces[-1] + row
         return pieces
+
+    def headed(self, under: list[int], groups: list[list[int]]) -> bool:
+        """Whether a headline (or a box's label) stands at the top of every column of stories
+        (`groups`) that goes on in `under`."""
+        return all(any(self.display[b] or self.box_label(b, lower) for b in self.firsts(lower))
+                   for group in groups if (lower := [i for i in under if i in set(group)]))
 
     def box_label(self, line: int, part: list[int]) -> bool:
         """Whether the line is a box's label in body type over `part` (`延伸阅读`, `相关链接`): no

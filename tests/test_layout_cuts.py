@@ -544,3 +544,37 @@ def test_a_box_under_some_columns_of_a_story_is_read_after_all_its_columns():
     box += [OcrLine(f"链接文字第{r}行，说明政策。", Box(10, top + (r + 1) * PITCH, 980, top + (r + 1) * PITCH + LINE))
             for r in range(3)]
     assert _read(headline + columns + box) == [line.text for line in headline + columns + box]
+
+
+def _titled_block(name: str, x0: float, width: float, top: float, rows: int, columns: int = 1) -> list[OcrLine]:
+    """A module: a title in display type (taller than body lines), then `columns` columns of
+    `rows` body lines, each column's last line ending its sentence."""
+    block = [OcrLine(f"{name}标题", Box(x0, top, x0 + min(width, 200), top + 50))]
+    column_width = (width - GUTTER * (columns - 1)) / columns
+    for c in range(columns):
+        left = x0 + c * (column_width + GUTTER)
+        lines = _column(f"{name}{c}栏", left, column_width, top + 70, rows)
+        lines[-1] = OcrLine(f"{name}{c}栏完。", lines[-1].box)
+        block += lines
+    return block
+
+
+def test_a_titled_strip_under_part_of_a_band_is_read_after_the_whole_band():
+    """A tips box in two columns beside a weather box, both ending their text; under the tips
+    box only, past the white that parts bands, a price strip with its own title, narrower than
+    the box over it. The strip is a module under the band: read after the weather box, not
+    between the tips and the weather."""
+    tips = _titled_block("甲", 0, 630, 0, 6, columns=2)
+    weather = _titled_block("乙", 700, 300, 0, 5)
+    strip = _titled_block("丙", 0, 450, 420, 3)
+    assert _read(tips + weather + strip) == [line.text for line in tips + weather + strip]
+
+
+def test_briefs_under_a_side_rail_as_wide_as_it_are_read_before_the_story_beside_it():
+    """A guide in a side rail and, under it past the white, briefs with their own title as
+    wide as the rail; the lead story beside the rail ends above the briefs. The rail goes on:
+    guide, briefs, then the story."""
+    guide = _titled_block("甲", 0, 300, 0, 4)
+    story = _titled_block("乙", 340, 660, 0, 5, columns=2)
+    briefs = _titled_block("丙", 0, 300, 380, 4)
+    assert _read(guide + story + briefs) == [line.text for line in guide + briefs + story]
