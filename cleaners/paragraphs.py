@@ -1388,8 +1388,11 @@ def _cell_rows(f: LineFeatures, lines: list[str], roles: list[LineRole]) -> list
     no clause mark: `5月22日 多云 21～30℃`), two or more alike in a row (`_alike_rows`), one
     line each: no row runs on from the line before the first (a title over the table), into the
     next, or into the line after the last (a note under the table)."""
-    rows = [f.clauses[i] == 0 and is_cell_row(line.strip()) and not _ASCII_STOP.search(line)
-            for i, line in enumerate(lines)]
+    rows = [False] * len(lines)
+    for i in _indices((f.spaces > 0) & (f.clauses == 0)).tolist():  # (most lines hold no space)
+        rows[i] = is_cell_row(lines[i].strip()) and not _ASCII_STOP.search(lines[i])
+    if sum(rows) < 2:
+        return roles
     out, run = roles, 1
     for i in range(1, len(lines)):
         after_run = run >= 2 and rows[i - 1]
