@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from thirteenth_text import PAGES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SPLIT_SEED, NAME_SEED, DEAL_SEED = 1301, 1302, 1303
+SPLIT_SEED, NAME_SEED, DEAL_SEED, LATE_SEED = 1301, 1302, 1303, 1304
 DPI, WIDTH, MARGIN = 300, 1800, 70
 OCR_PKGS = os.environ.get("QINGYANG_THIRTEENTH_PKGS", "/tmp/thirteenth_pkgs")
 OCRD_PKGS = os.environ.get("QINGYANG_THIRTEENTH_OCRD", "/tmp/thirteenth_ocrd")
@@ -51,6 +51,7 @@ BODY_FACES = ["serif_light", "serif_medium", "hanamin", "sans_light"]
 CONDITIONS = {"dev": ["jitter", "wrinkle", "highlighter", "ghost", "dropout", "clean"],
               "heldout": ["jitter", "jitter", "wrinkle", "wrinkle", "highlighter", "highlighter",
                           "ghost", "ghost", "dropout", "dropout"]}
+LATE_CONDITIONS = ["jitter", "wrinkle", "highlighter", "ghost"]
 PSMS = ["11", "12", "6"]
 EXTRAS = ["", "-c hocr_font_info=1", "-c textord_tabfind_find_tables=1 -c textord_tablefind_recognize_tables=1"]
 CLOSERS = set("，。、；：？！”’）》」』〉…—%")
@@ -62,27 +63,35 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 # ------------------------------------------------------------------ plan
 
 def plan() -> list[dict]:
-    """Names, splits, conditions, faces and engine settings, all drawn by seed before any build."""
+    """Names, splits, conditions, faces and engine settings, all drawn by seed before any build.
+
+    The first sixteen pages were drawn together; the four `late` pages, written after those were
+    built, are held-out, named 17-20 and dealt from LATE_SEED, so the first draw stays as it was."""
+    first = [p for p in PAGES if not p.get("late")]
+    late = [p for p in PAGES if p.get("late")]
     rng = random.Random(SPLIT_SEED)
-    designs = sorted({p["design"] for p in PAGES}, key=[p["design"] for p in PAGES].index)
-    dev = {rng.choice([p["id"] for p in PAGES if p["design"] == d]) for d in designs}
-    names = list(range(1, len(PAGES) + 1))
+    designs = sorted({p["design"] for p in first}, key=[p["design"] for p in first].index)
+    dev = {rng.choice([p["id"] for p in first if p["design"] == d]) for d in designs}
+    names = list(range(1, len(first) + 1))
     random.Random(NAME_SEED).shuffle(names)
     deal = random.Random(DEAL_SEED)
     conds = {s: deal.sample(c, len(c)) for s, c in CONDITIONS.items()}
     rows = []
-    for page, number in zip(PAGES, names):
+    for page, number in zip(first, names):
         split = "dev" if page["id"] in dev else "heldout"
         rows.append(dict(page=page, name=f"thirteenth_{number:02d}", split=split))
-    for split in ("dev", "heldout"):
-        mine = [r for r in rows if r["split"] == split]
+    batches = [(deal, [r for r in rows if r["split"] == s], conds[s]) for s in ("dev", "heldout")]
+    late_deal = random.Random(LATE_SEED)
+    late_rows = [dict(page=p, name=f"thirteenth_{len(first) + i + 1:02d}", split="heldout") for i, p in enumerate(late)]
+    batches.append((late_deal, late_rows, late_deal.sample(LATE_CONDITIONS, len(late_rows))))
+    for deal, mine, cond_list in batches:
         alto = ["tesseract", "page2alto"] * len(mine)
         deal.shuffle(alto)
-        for r, cond, producer in zip(mine, conds[split], alto):
+        for r, cond, producer in zip(mine, cond_list, alto):
             r.update(scan=cond, body_face=deal.choice(BODY_FACES), body_px=deal.choice([34, 36, 38, 40]),
                      psm=deal.choice(PSMS), extra=deal.choice(EXTRAS), alto_producer=producer,
                      scan_seed=deal.randrange(1 << 30))
-    return sorted(rows, key=lambda r: r["name"])
+    return sorted(rows + late_rows, key=lambda r: r["name"])
 
 
 # ------------------------------------------------------------------ type
