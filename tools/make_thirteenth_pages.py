@@ -213,8 +213,10 @@ def story(sheet: Sheet, el, x, y, width, body_px):
     """Paragraphs flowed down `ncols` columns, balanced by line count; column rules between."""
     _, ncols, face, paras = el
     gutter = int(body_px * 1.2)
-    colw = (width - gutter * (ncols - 1)) / ncols
     px = body_px + (4 if face == "wide" else 0)
+    if face == "wide":  # the photo story's intro: one column of 30 em at a size up, flush left
+        width = min(width, 30 * px)
+    colw = (width - gutter * (ncols - 1)) / ncols
     role = sheet.body_role
     lead = int(px * 1.6)
     # measure: each paragraph's lines
