@@ -458,7 +458,7 @@ def test_thirteenth_hocr_and_alto_are_the_producer_the_manifest_names(built, row
     """The hOCR is Tesseract's own (psm 11, 12 or 6, a setting per page); the ALTO is the same Tesseract run's
     or OCR-D page-to-alto's from a PAGE file of the PP-OCR lines (a String per engine line); the JSON is
     rapidocr_onnxruntime 1.4.4's result list; the manifest's floors count each file's text."""
-    alto, words, strings, engine = _producers_files(built, row, _thirteenth_producer)
+    _, words, strings, engine = _producers_files(built, row, _thirteenth_producer)
     assert row["json_shape"] == "l"
     if row["alto_from"] == "rapidocr":
         assert strings == engine  # page-to-alto keeps the PAGE file's line order, the engine's

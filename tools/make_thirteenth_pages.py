@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import math
 import os
@@ -28,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from thirteenth_text import PAGES  # noqa: E402
+from thirteenth_text import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 SPLIT_SEED, NAME_SEED, DEAL_SEED, LATE_SEED = 1301, 1302, 1303, 1304
@@ -77,7 +76,7 @@ def plan() -> list[dict]:
     deal = random.Random(DEAL_SEED)
     conds = {s: deal.sample(c, len(c)) for s, c in CONDITIONS.items()}
     rows = []
-    for page, number in zip(first, names):
+    for page, number in zip(first, names, strict=True):
         split = "dev" if page["id"] in dev else "heldout"
         rows.append(dict(page=page, name=f"thirteenth_{number:02d}", split=split))
     batches = [(deal, [r for r in rows if r["split"] == s], conds[s]) for s in ("dev", "heldout")]
@@ -87,7 +86,7 @@ def plan() -> list[dict]:
     for deal, mine, cond_list in batches:
         alto = ["tesseract", "page2alto"] * len(mine)
         deal.shuffle(alto)
-        for r, cond, producer in zip(mine, cond_list, alto):
+        for r, cond, producer in zip(mine, cond_list, alto, strict=False):  # alto is dealt long
             r.update(scan=cond, body_face=deal.choice(BODY_FACES), body_px=deal.choice([34, 36, 38, 40]),
                      psm=deal.choice(PSMS), extra=deal.choice(EXTRAS), alto_producer=producer,
                      scan_seed=deal.randrange(1 << 30))
@@ -158,7 +157,7 @@ class Sheet:
         if justify and len(toks) > 1:
             gap = min(max(0.0, (width - sum(widths)) / (len(toks) - 1)), 0.6 * font.size)
         cx = x
-        for tok, w in zip(toks, widths):
+        for tok, w in zip(toks, widths, strict=True):
             self.draw.text((cx, y), tok, font=font, fill=0)
             cx += w + gap
         self.record("".join(toks), (int(x), int(y), int(cx - gap), int(y + font.size * 1.15)))
@@ -186,7 +185,7 @@ class Sheet:
         phrases = text.split(" ")
         rows, row = [], []
         for ph in phrases:
-            trial = row + [ph]
+            trial = [*row, ph]
             if row and font.getlength("".join(trial)) + px * (len(trial) - 1) > width:
                 rows.append(row)
                 row = [ph]
@@ -502,7 +501,7 @@ def _rect(pts):
 
 
 def _pts(box):
-    return " ".join(f"{int(round(x))},{int(round(y))}" for x, y in box)
+    return " ".join(f"{round(x)},{round(y)}" for x, y in box)
 
 
 def blocks(result: list) -> list[list]:
