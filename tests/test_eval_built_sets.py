@@ -1,5 +1,5 @@
 """The evaluation sets built by other hands (tests/eval_fresh/, eval_third/, eval_fourth/,
-eval_fifth/, eval_sixth/, eval_seventh/, eval_eighth/, eval_ninth/, eval_tenth/, eval_eleventh/, eval_twelfth/) hold what their READMEs promise: three files per page (five with Tesseract's hOCR and
+eval_fifth/, eval_sixth/, eval_seventh/, eval_eighth/, eval_ninth/, eval_tenth/, eval_eleventh/, eval_twelfth/, eval_thirteenth/) hold what their READMEs promise: three files per page (five with Tesseract's hOCR and
 ALTO), gold in the text contract, the plain-text input
 the engine's own lines reordered, no held-out story on a dev page, and a builder that makes
 the committed gold again.
@@ -108,7 +108,14 @@ TWELFTH = BuiltSet("eval_twelfth", re.compile(r"下转|上接|转第|接第|下�
                    "make_twelfth_pages.py", Path(os.environ.get("QINGYANG_TWELFTH_FONTS", "/tmp/twelfth_fonts")),
                    ("NotoSerifCJKsc-Regular.otf", "NotoSansCJKsc-Regular.otf", "ukai.ttc", "LXGWWenKaiMono-Regular.ttf"),
                    (".txt", ".gold.txt", ".paddle.json", ".hocr", ".alto.xml"))
-SETS = [FRESH, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH]
+THIRTEENTH = BuiltSet("eval_thirteenth", re.compile(r"转第|续第|下转|上接|接第"),  # its jump markers
+                      "make_thirteenth_pages.py",
+                      Path(os.environ.get("QINGYANG_THIRTEENTH_FONTS", "/tmp/thirteenth_fonts")),
+                      ("NotoSerifCJK-Light.ttc", "NotoSerifCJK-Medium.ttc", "NotoSerifCJK-Black.ttc",
+                       "NotoSansCJK-Bold.ttc", "NotoSansCJK-Light.ttc", "NotoSansCJK-Regular.ttc", "HanaMinA.ttf",
+                       "SmileySans-Oblique.ttf"),
+                      (".txt", ".gold.txt", ".paddle.json", ".hocr", ".alto.xml"))
+SETS = [FRESH, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH]
 PAGES = [(s, row) for s in SETS for row in s.manifest]
 
 
@@ -127,7 +134,8 @@ def test_every_page_has_its_three_files_and_nothing_else(built):
 
 # Each built set's dev pages (exactly, or at least) and its least number of held-out pages.
 SPLIT_SIZES = [(FOURTH, 7, 13), (FIFTH, 6, 10), (SIXTH, 6, 12), (SEVENTH, 6, 12), (EIGHTH, 6, 12),
-               (NINTH, 6, 12), (TENTH, 6, 12), (ELEVENTH, 6, 12), (TWELFTH, 6, 12)]
+               (NINTH, 6, 12), (TENTH, 6, 12), (ELEVENTH, 6, 12), (TWELFTH, 6, 12),
+               (THIRTEENTH, 6, 10)]
 
 
 def test_split_sizes():
@@ -159,7 +167,8 @@ def _engine_texts(engine) -> list[str]:
     2.x `ocr()` result ([[[polygon, [text, score]], ...]], one page wrapped in a list), a
     PaddleOCR 2.x predict_system entry ([{"transcription", "points"}, ...]), PaddleOCR-json's
     answer ({"code": 100, "data": [{"box", "score", "text"}, ...]}) and a PP-Structure 2.x result
-    list, region by region ([{"type", "bbox", "res": [{"text", "confidence", "text_region"}]}])."""
+    list, region by region ([{"type", "bbox", "res": [{"text", "confidence", "text_region"}]}]) and
+    rapidocr_onnxruntime 1.x's own result list ([[polygon, text, score], ...])."""
     if isinstance(engine, dict) and "code" in engine:
         return [r["text"] for r in engine.get("data") or []]
     if isinstance(engine, list):
@@ -169,6 +178,8 @@ def _engine_texts(engine) -> list[str]:
             return [r["transcription"] for r in engine]
         if engine and isinstance(engine[0], dict):
             return [r["txt"] for r in engine]
+        if engine and len(engine[0]) == 3 and isinstance(engine[0][1], str):
+            return [row[1] for row in engine]
         return [row[1][0] for row in (engine[0] or [])] if engine else []
     res = engine.get("res", engine)
     return res.get("overall_ocr_res", res)["rec_texts"]
@@ -182,7 +193,8 @@ def test_text_input_is_the_engine_lines_reordered(built, row):
     assert Counter(lines) == Counter(_engine_texts(engine))
 
 
-FLOORED = [(s, row) for s in (THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH)
+FLOORED = [(s, row) for s in (THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH,
+                              THIRTEENTH)
            for row in s.manifest]
 
 
@@ -203,7 +215,8 @@ def _hocr_words(path: Path) -> list[str]:
             if isinstance(e.tag, str) and "ocrx_word" in (e.get("class") or "").split()]
 
 
-TESSERACT = [(s, row) for s in SETS if ".hocr" in s.suffixes and s not in (NINTH, TENTH, ELEVENTH, TWELFTH)
+TESSERACT = [(s, row) for s in SETS if ".hocr" in s.suffixes and s not in (NINTH, TENTH, ELEVENTH, TWELFTH,
+                                                                          THIRTEENTH)
              for row in s.manifest]
 
 
@@ -423,6 +436,37 @@ def test_twelfth_hocr_and_alto_are_the_producer_the_manifest_names(built, row):
     _assert_floors_count(built, row, words, strings)
 
 
+def _thirteenth_producer(path: Path) -> tuple[str, str]:
+    """(producer, source engine) as a thirteenth-set file shows them: Tesseract names itself in its head;
+    OCR-D's page-to-alto writes ALTO v4 with a Shape/Polygon in each String and names no software."""
+    head = path.read_text(encoding="utf-8")[:3000]
+    if "tesseract" in head.lower():
+        return "tesseract", "tesseract"
+    root = ET.parse(path).getroot()
+    strings = [e for e in root.iter() if e.tag.endswith("}String")]
+    if root.tag == "{http://www.loc.gov/standards/alto/ns-v4#}alto" and strings and all(
+            any(c.tag.endswith("}Shape") for c in s) for s in strings):
+        return "page2alto", "rapidocr"
+    return "unknown", "unknown"
+
+
+THIRTEENTH_PAGES = [(THIRTEENTH, row) for row in THIRTEENTH.manifest]
+
+
+@pytest.mark.parametrize(("built", "row"), THIRTEENTH_PAGES, ids=map(_page_id, THIRTEENTH_PAGES))
+def test_thirteenth_hocr_and_alto_are_the_producer_the_manifest_names(built, row):
+    """The hOCR is Tesseract's own (psm 11, 12 or 6, a setting per page); the ALTO is the same Tesseract run's
+    or OCR-D page-to-alto's from a PAGE file of the PP-OCR lines (a String per engine line); the JSON is
+    rapidocr_onnxruntime 1.4.4's result list; the manifest's floors count each file's text."""
+    _, words, strings, engine = _producers_files(built, row, _thirteenth_producer)
+    assert row["json_shape"] == "l"
+    if row["alto_from"] == "rapidocr":
+        assert strings == engine  # page-to-alto keeps the PAGE file's line order, the engine's
+    if row["hocr_from"] == row["alto_from"] == "tesseract":
+        _assert_one_run(words, strings)
+    _assert_floors_count(built, row, words, strings)
+
+
 @pytest.mark.parametrize("built", SETS, ids=_page_id)
 def test_no_heldout_story_is_printed_on_a_dev_page(built):
     stories = {split: set() for split in ("dev", "heldout")}
@@ -455,7 +499,8 @@ def _builder_args(built: BuiltSet, out: Path, tmp_path: Path) -> list[list[str]]
     return [common]
 
 
-@pytest.mark.parametrize("built", [THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH],
+@pytest.mark.parametrize("built", [THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH,
+                                   THIRTEENTH],
                          ids=lambda b: b.name)
 def test_builder_rebuilds_the_committed_gold_order_and_manifest(built, tmp_path):
     if not built.has_fonts():
@@ -466,7 +511,8 @@ def test_builder_rebuilds_the_committed_gold_order_and_manifest(built, tmp_path)
     for r in built.manifest:  # the engines' files are the only input the rebuild takes from the set
         (out / r["split"]).mkdir(parents=True, exist_ok=True)
         # the ninth set's ALTO may be Tesseract's where its hOCR is converted: its floor reads it
-        for suffix in (".paddle.json", ".hocr") + ((".alto.xml",) if built in (NINTH, TENTH, ELEVENTH, TWELFTH) else ()):
+        for suffix in (".paddle.json", ".hocr") + ((".alto.xml",) if built in (NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH)
+                                                     else ()):
             name = f"{r['name']}{suffix}"
             if (built.folder / r["split"] / name).is_file():
                 (out / r["split"] / name).write_bytes((built.folder / r["split"] / name).read_bytes())
