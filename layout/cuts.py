@@ -497,11 +497,22 @@ class _Cutter:
         return any(self.display[i] for i in sorted(lines, key=lambda i: self.y0[i])[:2])
 
     def stops_mid_sentence(self, lines: list[int], column: list[int]) -> bool:
-        """Whether the last line of `lines` is body text that fills `column`'s width and ends
-        no sentence (nor at a jump marker): the text goes on elsewhere."""
+        """Whether the last line of `lines` is body text that fills `column`'s width (from its
+        left edge or an indent to its right edge) and ends no sentence (nor at a jump marker):
+        the text goes on elsewhere."""
         last = max(lines, key=lambda i: (self.y0[i], self.x0[i]))
         text = self.texts[last].strip()
+        # (a line set right under a sentence's end, as a notice's signature, fills no column:
+        # it starts past an indent from the line over it)
+        higher = [i for i in column if i != last and self.y1[i] <= self.y0[last] + 0.5 * self.h]
+        over = [i for i in higher if self.overlap(i, last)]
+        set_right = False
+        if over:
+            left = self.x0[max(over, key=lambda i: self.y1[i])]  # the column's left edge
+            above = max((i for i in higher if self.x0[i] < self.x1[last] and self.x1[i] > left), key=lambda i: self.y1[i])
+            set_right = self.x0[last] > left + (FULL_LINE + 0.5) * self.h and ends_sentence(self.texts[above].strip())
         return (not self.display[last] and self.x1[last] >= max(self.x1[i] for i in column) - FULL_LINE * self.h
+                and not set_right
                 and not ends_sentence(text) and not self.ends_at_a_marker(last) and not is_byline(text))
 
     def goes_on_under(self, lines: list[int]) -> bool:

@@ -578,3 +578,19 @@ def test_briefs_under_a_side_rail_as_wide_as_it_are_read_before_the_story_beside
     story = _titled_block("乙", 340, 660, 0, 5, columns=2)
     briefs = _titled_block("丙", 0, 300, 380, 4)
     assert _read(guide + story + briefs) == [line.text for line in guide + briefs + story]
+
+
+def test_a_notice_signed_at_the_right_ends_its_column_before_the_story_beside_it():
+    """A notices column whose notice ends a sentence on a short line, its signature set right
+    under it; beside it a story under its headline, its columns ending, a photo's caption and
+    credit under the hole. The signature fills the column's right end but ends no sentence:
+    no text going on under the story's caption, which stays after the story."""
+    notice = [OcrLine(f"甲{k:02d}行的通告文字写到这一栏的右边", Box(0, k * PITCH, 440, k * PITCH + LINE)) for k in range(12)]
+    notice += [OcrLine("置。", Box(0, 480, 60, 510)), OcrLine("渡口镇人民政府", Box(230, 530, 440, 560))]
+    story = [OcrLine("乙标题写在两栏上", Box(480, 0, 900, 50))]
+    story += [OcrLine(f"乙{c}栏{k}行的正文八字", Box(x, 70 + k * PITCH, x + 200, 70 + k * PITCH + LINE))
+              for c, x in enumerate((480, 710)) for k in range(5)]
+    story[5] = OcrLine("乙左栏完。", story[5].box)
+    story[10] = OcrLine("乙右栏完。", story[10].box)
+    caption = [OcrLine("乙的照片说明文字，写在图下。", Box(480, 520, 900, 550)), OcrLine("档案室 供图", Box(480, 570, 640, 600))]
+    assert _read(notice + story + caption) == [line.text for line in notice + story + caption]
