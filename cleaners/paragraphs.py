@@ -70,6 +70,7 @@ from cleaners.lines import (
     is_page_date,
     is_source_credit,
     is_spaced_heading,
+    visible_width,
 )
 from cleaners.markers import HARD_BREAK
 from cleaners.roles import (
@@ -1255,6 +1256,8 @@ CLOCK_RUN_REACH = 4
 LABEL_ROW = regex.compile(rf"[{HSPACE}]*(?P<label>\p{{Han}}{{2,5}})[：:](?=[{HSPACE}]*\S)")
 LABEL_RUN_REACH = 2
 LABEL_RUN_MIN = 3
+# A run's last labelled row this many cells narrower than its widest ended its value: no wrap.
+SHORT_ROW_CELLS = 2
 
 
 def _in_runs(marked: list[int], reach: int, least: int = 2) -> list[int]:
@@ -1305,9 +1308,12 @@ def _listing_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
         if out[i] is CONTINUES and i not in rows:
             out[i] = STARTS_PARAGRAPH
     twice = {label for label, count in Counter(labels.values()).items() if count > 1}
-    for i in {*_in_runs(list(labels), LABEL_RUN_REACH, LABEL_RUN_MIN), *(i for i, label in labels.items() if label in twice)}:
+    in_runs = _in_runs(list(labels), LABEL_RUN_REACH, LABEL_RUN_MIN)
+    for i in {*in_runs, *(i for i, label in labels.items() if label in twice)}:
         if out[i] is CONTINUES:
             out[i] = STARTS_PARAGRAPH
+    if in_runs:
+        out = _after_short_last_rows(lines, out, in_runs)
     for i, row in rows.items():
         if out[i] is CONTINUES:
             out[i] = STARTS_PARAGRAPH
@@ -1316,6 +1322,26 @@ def _listing_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
                 and not ENDS_SENTENCE.search(after):
             out[i + 1] = NEXT_CELL
     return out
+
+
+def _after_short_last_rows(lines: list[str], roles: list[LineRole], rows: list[int]) -> list[LineRole]:
+    """The roles with the line after the last of a run of labelled rows (`rows`, line numbers
+    in order) starting a paragraph when that row is SHORT_ROW_CELLS narrower than the run's
+    widest: its value did not wrap (`售价：399元起` / `网友问答`, a heading after a spec list)."""
+    runs: list[list[int]] = []
+    for i in rows:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        after = run[-1] + 1
+        if len(run) < 2 or after >= len(lines) or roles[after] is not CONTINUES:
+            continue
+        widths = [visible_width(lines[i]) for i in run]
+        if widths[-1] + SHORT_ROW_CELLS <= max(widths):
+            roles[after] = STARTS_PARAGRAPH
+    return roles
 
 
 # A table read one cell a line (a weather table: `城市` `天气` `气温` `风力`, then `鹤屿` `晴转多云`

@@ -19,6 +19,8 @@ A role says how a line relates to the line before it:
 from dataclasses import dataclass
 from enum import StrEnum
 
+import regex
+
 from cleaners.charclasses import CELL_GAP
 
 
@@ -70,6 +72,9 @@ STARTS_PARAGRAPH = LineRole(Role.STARTS_PARAGRAPH)
 
 # ASCII letters: two words when a join puts them side by side.
 _LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_DIGITS = frozenset("0123456789")
+# The Latin word a line ends with, hyphens inside it (`Wi-Fi`): its letters tell a word from a code
+_LATIN_WORD_END = regex.compile(r"[A-Za-z][A-Za-z-]*$")
 # A line of English: at least this share of its glyphs (spaces aside) are ASCII letters, and
 # this many at least. Two such lines joined are two words apart whatever ends and opens them
 # (`3,000` / `books.`, `he says.` / `"They`), unless the first ends in a hyphen (`well-`).
@@ -85,6 +90,18 @@ def is_english(line: str) -> bool:
     """
     letters = sum(1 for c in line if c in _LATIN)
     return letters >= ENGLISH_LETTERS and letters >= ENGLISH_SHARE * (len(line) - line.count(" "))
+
+
+def _mixed_case_word(line: str) -> bool:
+    """Whether the Latin word ending `line` is a name in capitals and small letters (`Wi-Fi`,
+    `iOS`), whose number stands a space after it (`Wi-Fi 7`), where a code in capitals takes it
+    close (`PM2.5`) and a unit in small letters is a table's cell (`96cm` / `3月4日`).
+
+    >>> _mixed_case_word("家里的Wi-Fi"), _mixed_case_word("细颗粒物PM"), _mixed_case_word("潮高96cm")
+    (True, False, False)
+    """
+    word = _LATIN_WORD_END.search(line)
+    return word is not None and any(c.islower() for c in word.group(0)) and any(c.isupper() for c in word.group(0))
 
 
 def assemble_paragraphs(lines: list[str], roles: list[LineRole]) -> list[str]:
@@ -111,10 +128,10 @@ def assemble_paragraphs(lines: list[str], roles: list[LineRole]) -> list[str]:
             if role.display is DisplayKind.CELL:
                 piece = CELL_GAP + piece  # a table's next cell: its gap stays (`cleaners.spacing`)
             elif role.display is not None or (piece < "\x80" and (
-                    (piece[0] in _LATIN and current[-1][-1] in _LATIN)
+                    (current[-1][-1] in _LATIN and (piece[0] in _LATIN or (piece[0] in _DIGITS and _mixed_case_word(current[-1]))))
                     or (current[-1][-1] < "\x80" and current[-1][-1] != "-"
                         and is_english(current[-1]) and is_english(piece)))):
-                piece = " " + piece  # a headline's next phrase, or the next Latin word
+                piece = " " + piece  # a headline's next phrase, the next Latin word or a word's number
             current.append(piece)
         else:
             if current:

@@ -131,9 +131,16 @@ MAX_ACRONYM = 6
 
 def _join_acronym(match: regex.Match) -> str:
     pieces = match.group(0).split(" ")
-    if min(map(len, pieces)) > 1 or sum(map(len, pieces)) > MAX_ACRONYM:
+    if min(map(len, pieces)) > 1 or sum(map(len, pieces)) > MAX_ACRONYM or _unit_and_word(match):
         return match.group(0)
     return "".join(pieces)
+
+
+def _unit_and_word(match: regex.Match) -> bool:
+    """Whether the run opens with a figure's unit and ends a word (`2.5G WAN ×1`, `4K HDR`),
+    where a code the engine spaced goes on in figures (`91450102M A5K8T3C2X`)."""
+    text, start, end = match.string, match.start(), match.end()
+    return start > 0 and text[start - 1].isdigit() and (end == len(text) or not text[end].isalnum())
 
 
 def join_spaced_acronyms(text: str) -> tuple[str, int]:
@@ -141,8 +148,8 @@ def join_spaced_acronyms(text: str) -> tuple[str, int]:
 
     >>> join_spaced_acronyms("5月份CP I同比上涨2.1%，G D P增长")
     ('5月份CPI同比上涨2.1%，GDP增长', 2)
-    >>> join_spaced_acronyms("NBA CBA 联赛，in Hello World")[0]
-    'NBA CBA 联赛，in Hello World'
+    >>> join_spaced_acronyms("NBA CBA 联赛，in Hello World")[0], join_spaced_acronyms("接口：2.5G WAN")[0]
+    ('NBA CBA 联赛，in Hello World', '接口：2.5G WAN')
     """
     if " " not in text:
         return text, 0

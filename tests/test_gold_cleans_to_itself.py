@@ -35,7 +35,6 @@ KNOWN = {
     ("eval_sixth", "sixth_02"): "a headline's short last line (数据) reads as its wrapped end",
     ("eval_sixth", "sixth_12"): "an essay's □ gets a space after it: the eleventh set's gold has one, the sixth's none",
     ("eval_tenth", "tenth_05"): "a book's title, its author's and translator's credits read as one paragraph",
-    ("eval_tenth", "tenth_09"): "an e-mail address's line runs on into the heading under it",
     ("eval_twelfth", "twelfth_09"): "numbered riddles after a line ending in a bracket (（打一自然物）) run on as one paragraph",
     ("eval_twelfth", "twelfth_14"): "a table header repeated over two column pairs (品名 单价 品名 单价) reads as a doubled line",
     ("eval_thirteenth", "thirteenth_02"): "a box's note line (潮高基准面：…最低潮面) runs on into the next box's label under it (客运航班)",
