@@ -1810,13 +1810,14 @@ def join_split_page_dates(text: str) -> tuple[str, int]:
 
 
 # A page header's label and its section's name read as one line (`A3 要闻`, `第3版 阅读 Reading`,
-# `要闻 A3`): the label (第N版, or a capital and one or two digits) and two to six Han (maybe an
-# English word after them), apart by spaces, in either order; two items of the header.
-_LABEL = r"第[0-9一二三四五六七八九十]{1,3}版|[A-Z][0-9]{1,2}"
-_SECTION = r"\p{Han}{2,6}(?:[ \t\u3000]+[A-Za-z]{2,12})?"
+# `要闻 A3`, `第C3版数码·科技`): the label (第N版, or a capital and one or two digits) and two to six
+# Han (two names with a middle dot between, maybe an English word after them), apart by spaces,
+# in either order (第N版 ends at 版: the engine may have read no space after it); two items.
+_LABEL = r"第[A-Z]?[0-9一二三四五六七八九十]{1,3}版|[A-Z][0-9]{1,2}"
+_SECTION = r"\p{Han}{2,6}(?:·\p{Han}{2,6})?(?:[ \t\u3000]+[A-Za-z]{2,12})?"
 LABEL_AND_SECTION = regex.compile(
-    rf"^[ \t\u3000]*(?:(?P<label>{_LABEL})[ \t\u3000]+(?P<section>{_SECTION})"
-    rf"|(?P<section2>\p{{Han}}{{2,6}})[ \t\u3000]+(?P<label2>{_LABEL}))[ \t\u3000]*$")
+    rf"^[ \t\u3000]*(?:(?P<label>{_LABEL})(?:[ \t\u3000]+|(?<=版))(?P<section>{_SECTION})"
+    rf"|(?P<section2>\p{{Han}}{{2,6}}(?:·\p{{Han}}{{2,6}})?)[ \t\u3000]+(?P<label2>{_LABEL}))[ \t\u3000]*$")
 
 # A bare page number (`24`) is a header item on the page's first BARE_PAGE_LINES lines.
 _BARE_PAGE = regex.compile(r"[1-9][0-9]?")
@@ -1881,6 +1882,8 @@ def separate_header_items(text: str) -> tuple[str, int]:
 
     >>> separate_header_items("A3 要闻\\n岭东日报"), separate_header_items("第3版 阅读 Reading\\n正文")
     (('A3\\n要闻\\n岭东日报', 1), ('第3版\\n阅读 Reading\\n正文', 1))
+    >>> separate_header_items("第C3版数码·科技\\n芷岸都市报")[0]
+    '第C3版\\n数码·科技\\n芷岸都市报'
     >>> separate_header_items("健康·老年\\nB04 2026年11月16日 星期一 梧潭晚报\\n入冬护心")
     ('健康·老年\\nB04\\n2026年11月16日 星期一\\n梧潭晚报\\n入冬护心', 1)
     """
