@@ -617,10 +617,11 @@ def is_editor_credits(line: str) -> bool:
     return ("编" in line or "校对" in line or "版" in line) and EDITOR_CREDITS.fullmatch(line) is not None
 
 
-# A page's label alone on its line (`第4版`, `A14`), or a masthead's registration or issue
-# number (`国内统一连续出版物号：CN36-0118`, `第5823期 今日4版`, `第18期（总第871期）`): header items.
+# A page's label alone on its line (`第4版`, `第C6版`, `A14`), a masthead's registration or issue
+# number (`国内统一连续出版物号：CN36-0118`, `第5823期 今日4版`, `第18期（总第871期）`), or the
+# paper's name (`芷岸日报`, `澜川晚报`, `芷岸都市报`): header items.
 PAGE_LABEL = regex.compile(
-    r"[ \t\u3000]*(?:第[0-9一二三四五六七八九十]{1,3}版|[A-Z][0-9]{1,2}"
+    r"[ \t\u3000]*(?:第[A-Z]?[0-9一二三四五六七八九十]{1,3}版|[A-Z][0-9]{1,2}|\p{Han}{2,4}(?:日|晚|早|周|时|商|都市)报"
     r"|(?:国内统一(?:连续出版物号|刊号)[：:]?[ \t\u3000]*)?CN[ \t\u3000]*[0-9]{2}-[0-9]{4}(?:/[A-Z0-9]+)?"
     r"|第[0-9]{1,5}期(?:[ \t\u3000]*[（(]总第[0-9]{1,6}期[）)])?(?:[ \t\u3000]*(?:今日|本期)[0-9]{1,3}版)?)[ \t\u3000]*")
 
@@ -636,6 +637,8 @@ def is_header_item(line: str) -> bool:
 
     >>> is_header_item("A14"), is_header_item("第4版"), is_header_item("责编 霍然"), is_header_item("A14版面")
     (True, True, True, False)
+    >>> is_header_item("第C6版"), is_header_item("芷岸日报"), is_header_item("日报")
+    (True, True, False)
     >>> is_header_item("国内统一连续出版物号：CN36-0118"), is_header_item("第5823期 今日4版"), is_header_item("第3期工程")
     (True, True, False)
     """

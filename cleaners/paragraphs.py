@@ -368,7 +368,7 @@ def is_credit(line: str) -> bool:
 
 
 # Every header item wider than three cells holds one of these (`is_header_item`).
-HEADER_ITEM_ANCHORS = ("版", "期", "CN", "编", "校对")
+HEADER_ITEM_ANCHORS = ("版", "期", "CN", "编", "校对", "报")
 
 # CODE_POINT_EVIDENCE packed for sums over lines: each code point's six counts as 32-bit halves
 # of three 64-bit integers (rows 0 and 1, 2 and 3, 4 and 5), so one sum of integers sums two
@@ -590,7 +590,7 @@ def line_features(text: str) -> tuple[list[str], LineFeatures]:
     byline, credit, page_date, display_type, figure = marked = np.zeros((len(found), len(rows)), dtype=bool)
     marked[[row for row, places in enumerate(found) for _ in places], [i for places in found for i in places]] = True
     # Header items: a page label is at most three cells wide, or holds 版 or 期 (`第4版`,
-    # `第5823期`); a registration number CN, editor credits 编, 校对 or 版式: only the lines
+    # `第5823期`); a registration number CN, editor credits 编, 校对 or 版式, a paper's name 报: only the lines
     # holding one (found by str.find) and no sentence end, at most HEADER_ITEM_CELLS wide, are asked
     header_item = np.zeros(len(rows), dtype=bool)
     held = set(_indices(width <= 3).tolist()) | _rows_holding(text, HEADER_ITEM_ANCHORS, newlines, row_of)
@@ -1354,6 +1354,7 @@ TABLE_LABEL_CHARS = 4
 TABLE_LABEL_LINE = 8  # a label's line, its spaces too, is no longer
 TABLE_ROWS_MIN = 2
 TABLE_CELL_CHARS = 10
+FIGURE_CELL_CHARS = 12  # a figures' cell may be longer: two times with a slash (`07:30/13:00`)
 # a table's label: one to four Han (its unit may follow it: `功率kW`, `涨幅%`, `价格(元)`), or a
 # short Latin word (an auction's `Lot`, a list's `No.`)
 TABLE_LABEL = regex.compile(
@@ -1372,7 +1373,9 @@ _NOT_A_CELL = regex.compile(f"[{NOT_IN_A_CELL}]")
 
 
 def _is_cell(line: str) -> bool:
-    return 0 < len(line.strip()) <= TABLE_CELL_CHARS and not _NOT_A_CELL.search(line)
+    chars = len(line.strip())
+    return (0 < chars <= TABLE_CELL_CHARS or (chars <= FIGURE_CELL_CHARS and FIGURE_CELL.fullmatch(line) is not None)) \
+        and not _NOT_A_CELL.search(line)
 
 
 def _table_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
@@ -1819,6 +1822,14 @@ LABEL_AND_SECTION = regex.compile(
     rf"^[ \t\u3000]*(?:(?P<label>{_LABEL})(?:[ \t\u3000]+|(?<=版))(?P<section>{_SECTION})"
     rf"|(?P<section2>\p{{Han}}{{2,6}}(?:·\p{{Han}}{{2,6}})?)[ \t\u3000]+(?P<label2>{_LABEL}))[ \t\u3000]*$")
 
+# A section's name of two parts (`港口·航运`) and the paper's name (`芷岸日报`) read as one line,
+# apart by spaces, in either order: two items of the header (the groups as LABEL_AND_SECTION's).
+_PAPER = r"\p{Han}{2,8}报"
+_TWO_PART_SECTION = r"\p{Han}{2,6}·\p{Han}{2,6}"
+SECTION_AND_PAPER = regex.compile(
+    rf"^[ \t\u3000]*(?:(?P<label>{_TWO_PART_SECTION})[ \t\u3000]+(?P<section>{_PAPER})"
+    rf"|(?P<section2>{_PAPER})[ \t\u3000]+(?P<label2>{_TWO_PART_SECTION}))[ \t\u3000]*$")
+
 # A bare page number (`24`) is a header item on the page's first BARE_PAGE_LINES lines.
 _BARE_PAGE = regex.compile(r"[1-9][0-9]?")
 BARE_PAGE_LINES = 2
@@ -1878,19 +1889,20 @@ def header_row_items(line: str) -> list[str] | None:
 
 def separate_header_items(text: str) -> tuple[str, int]:
     """Header items read as one line, in the page's first lines, made a line each: a page
-    label and its section's name (`A3 要闻`), or a whole header row (`header_row_items`).
+    label and its section's name (`A3 要闻`), a section's name and the paper's (`港口·航运 芷岸日报`),
+    or a whole header row (`header_row_items`).
 
     >>> separate_header_items("A3 要闻\\n岭东日报"), separate_header_items("第3版 阅读 Reading\\n正文")
     (('A3\\n要闻\\n岭东日报', 1), ('第3版\\n阅读 Reading\\n正文', 1))
-    >>> separate_header_items("第C3版数码·科技\\n芷岸都市报")[0]
-    '第C3版\\n数码·科技\\n芷岸都市报'
+    >>> separate_header_items("第C3版数码·科技\\n芷岸都市报")[0], separate_header_items("港口·航运 芷岸日报")[0]
+    ('第C3版\\n数码·科技\\n芷岸都市报', '港口·航运\\n芷岸日报')
     >>> separate_header_items("健康·老年\\nB04 2026年11月16日 星期一 梧潭晚报\\n入冬护心")
     ('健康·老年\\nB04\\n2026年11月16日 星期一\\n梧潭晚报\\n入冬护心', 1)
     """
     lines = text.split("\n", HEADER_LINES)
     count = 0
     for k, line in enumerate(lines[:HEADER_LINES]):
-        if (match := LABEL_AND_SECTION.match(line)) is not None:
+        if (match := LABEL_AND_SECTION.match(line) or SECTION_AND_PAPER.match(line)) is not None:
             first, second = (match.group("label", "section") if match.group("label")
                              else match.group("section2", "label2"))
             lines[k] = f"{first}\n{second}"

@@ -38,7 +38,6 @@ KNOWN = {
     ("eval_twelfth", "twelfth_09"): "numbered riddles after a line ending in a bracket (（打一自然物）) run on as one paragraph",
     ("eval_twelfth", "twelfth_14"): "a table header repeated over two column pairs (品名 单价 品名 单价) reads as a doubled line",
     ("eval_thirteenth", "thirteenth_02"): "a box's note line (潮高基准面：…最低潮面) runs on into the next box's label under it (客运航班)",
-    ("eval_thirteenth", "thirteenth_09"): "the section and the paper's name join as one header line; a digit-letter unit loses its gap to the Latin word after it (2.5G WAN → 2.5GWAN)",
 }
 
 
