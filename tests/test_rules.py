@@ -37,6 +37,8 @@ CASES = [
     ("prose loses its row-like gaps", "全市新增 500 家，同比增长 3%。", "全市新增500家，同比增长3%。"),
     ("a figure's unit before a word in capitals stays apart from it (no acronym the engine spaced)",
      "接口：2.5G WAN ×1", "接口：2.5G WAN ×1"),
+    ("a notice's signature gets its space back before the notice's verb, its closing words none",
+     "丧事从简，特此敬告。\n韩叙舟亲属敬告", "丧事从简，特此敬告。\n韩叙舟亲属 敬告"),
     ("a row of fields keeps the gap before each label", "联系人：甄先生 电话：139 4527 6618",
      "联系人：甄先生 电话：139 4527 6618"),
     ("a bare credit keeps its space before 摄", "白鹭溪畔。闻钟 摄", "白鹭溪畔。闻钟 摄"),
