@@ -39,17 +39,19 @@ def _alternatives(*words: str) -> str:
     return "|".join(_glyphs(w) for w in sorted(words, key=len, reverse=True))
 
 
-# A jump marker, bracketed or bare, letter-spaced, split over lines or with doubled glyphs;
-# the kind is read from the named group that matched. Leading spaces on its line go with it.
+# A jump marker, bracketed or bare, letter-spaced, split over lines or with doubled glyphs,
+# maybe saying the story is unfinished first (`（未完 转第7版）`); the kind is read from the
+# named group that matched. Leading spaces on its line go with it.
 # (The lookahead, first, asks for a bracket or the first glyph of a kind after the spaces,
 # as the marker needs: one cheap test rules out most positions of a page.)
 JUMP_MARKER = regex.compile(
     rf"""
-    (?=[{HSPACE}]*[{_OPEN_BRACKETS}{_ARROW_GLYPHS}{_POINTERS}下上紧相继续转接详见请])
+    (?=[{HSPACE}]*[{_OPEN_BRACKETS}{_ARROW_GLYPHS}{_POINTERS}下上紧相继续转接详见请未])
     (?P<lead>[{HSPACE}]*)
     (?P<marker>
       (?P<open>{_OPEN}{_GAP})?
       (?P<point>[→←⇒⇐⟶⟵➡➔➜◀{_POINTERS}]+{_GAP})?
+      (?P<unfinished>{_glyphs("未完")}{_GAP})?
       (?:
         (?P<to_strong>{_alternatives("下转", "紧转", "下接", "续转", "续见")})
       | (?P<from_strong>{_alternatives("上接", "紧接")})

@@ -183,6 +183,7 @@ def test_already_clean_text_stays_unchanged(text):
     ("raw", "kind", "page"),
     [
         ("（下转第二版）", "continued_to", "2"),
+        ("（未完 转第7版）", "continued_to", "7"),  # the story said unfinished first
         ("(上接第一版)", "continued_from", "1"),
         ("〈下转第二版)", "continued_to", "2"),
         ("（下 转 第 二 版）", "continued_to", "2"),
