@@ -1408,6 +1408,40 @@ def _table_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
     return out
 
 
+# A line of prose this many cells wide or more, out of any column, that stops on a glyph of a
+# word with a clause mark before it, was wrapped (`_prose_wrapped_out_of_column`).
+PROSE_LINE_CELLS = 16
+# A line's last glyph is Han: it stops in a word, no punctuation ends it
+_ENDS_HAN = regex.compile(r"\p{Han}[ \t\u3000]*$")
+# A line's first glyph is Han
+_STARTS_HAN = regex.compile(r"[ \t\u3000]*\p{Han}")
+
+
+def _prose_wrapped_out_of_column(f: LineFeatures, lines: list[str], roles: list[LineRole]) -> list[LineRole]:
+    """The roles with a line of prose wrapped where no column shows (a caption's or an intro's
+    long lines, `…店主黄阿芳今年七` / `十一岁，从…`) going on into the next: the line is no
+    hard-wrapped column's (`in_column`), holds a clause mark, is PROSE_LINE_CELLS wide or more
+    (and no wider than a wrapped line, UNWRAPPED_WIDTH: a paragraph a line, cleaned, was cut
+    at its jump marker) and stops on a Han glyph; the next opens with Han, as a paragraph and in body text (no
+    lead, opener, indentation, list item or byline), holds a clause mark too (a headline
+    after a story cut at its jump marker holds none) and is no wider."""
+    out = roles
+    candidates = _indices((f.clauses > 0) & ~f.in_column & ~f.ends_sentence & (f.width >= PROSE_LINE_CELLS)
+                          & (f.width <= UNWRAPPED_WIDTH)).tolist()
+    for p in candidates:
+        n = p + 1
+        if n >= len(lines) or roles[n] is not STARTS_PARAGRAPH or roles[p].role not in (
+                Role.STARTS_PARAGRAPH, Role.CONTINUES):
+            continue
+        if (f.opens[n] or f.indented[n] or f.lead[n] or f.opener[n] or f.list_item[n] or f.byline[n]
+                or f.display_type[n] or f.after_blank[n] or f.width[n] > f.width[p] + 1 or not f.clauses[n]):
+            continue
+        if _ENDS_HAN.search(lines[p]) and _STARTS_HAN.match(lines[n]) and not LABEL_ROW.match(lines[p]):
+            out = list(out) if out is roles else out
+            out[n] = CONTINUES
+    return out
+
+
 # An ASCII stop or comma before a space or the line's end: OCR'd punctuation, so prose, no row
 _ASCII_STOP = regex.compile(r"[.,;!?](?:\s|$)")
 
@@ -1666,6 +1700,7 @@ def text_roles(features: LineFeatures, lines: list[str], text: str,
         roles = _listing_rows(lines, roles)
         roles = _directory_entries(lines, roles)
     roles = _table_rows(lines, roles)
+    roles = _prose_wrapped_out_of_column(features, lines, roles)
     if " " in text:  # a row's cells stand a space apart
         roles = _cell_rows(features, lines, roles)
     if "——" in text:  # a signature holds one
