@@ -54,6 +54,7 @@ reads the tests/eval pages the topological order was tuned on a little worse (de
 """
 
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 
 from cleaners.lines import (
@@ -833,6 +834,25 @@ def spread_pages(boxes: list[Box], texts: list[str]) -> list[list[int]]:
     return [everything]
 
 
+def header_in_rows(header: list[int], boxes: list[Box]) -> list[int] | None:
+    """A page header set in rows, read row by row, each row left to right (`第8版` and `芷岸日报`,
+    then the date and the editors under them), or None when it is not: two rows or more (runs
+    of lines whose middles share a height), one of two items or more, no two items of a row
+    over each other. A masthead with stacks of lines beside it is none: the cuts read it."""
+    rows: list[list[int]] = []
+    for i in sorted(header, key=lambda i: boxes[i].y0):
+        middle = (boxes[i].y0 + boxes[i].y1) / 2
+        if rows and any(boxes[j].y0 < middle < boxes[j].y1 for j in rows[-1]):
+            rows[-1].append(i)
+        else:
+            rows.append([i])
+    rows = [sorted(row, key=lambda i: boxes[i].x0) for row in rows]
+    side_by_side = all(boxes[a].x1 <= boxes[b].x0 for row in rows for a, b in pairwise(row))
+    if len(rows) < 2 or not side_by_side or max(len(row) for row in rows) < 2:
+        return None
+    return [i for row in rows for i in row]
+
+
 def reading_order(order_boxes: list[Box], display: list[bool], texts: list[str],
                   pitches: list[float] | None = None, padded: bool = True) -> list[Placed]:
     """The lines' reading order, each with its block and column. `order_boxes`: each line's
@@ -858,7 +878,9 @@ def reading_order(order_boxes: list[Box], display: list[bool], texts: list[str],
         # across over its columns, the paper's name among them (`header_over_vertical`)
         vertical = 2 * sum(set_vertically(order_boxes[i], texts[i]) for i in page) > len(page)
         header = [] if vertical else [page[k] for k in page_header(page_boxes, [texts[i] for i in page])]
-        for part in (header, [i for i in page if i not in set(header)]):
+        in_rows = header_in_rows(header, order_boxes) if header else None
+        order += in_rows or []
+        for part in ([] if in_rows else header, [i for i in page if i not in set(header)]):
             if part:
                 cutter = _Cutter([order_boxes[i] for i in part], [display[i] for i in part], padded,
                                  [texts[i] for i in part], [pitches[i] for i in part] if pitches else None)

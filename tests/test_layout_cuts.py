@@ -594,3 +594,14 @@ def test_a_notice_signed_at_the_right_ends_its_column_before_the_story_beside_it
     story[10] = OcrLine("乙右栏完。", story[10].box)
     caption = [OcrLine("乙的照片说明文字，写在图下。", Box(480, 520, 900, 550)), OcrLine("档案室 供图", Box(480, 570, 640, 600))]
     assert _read(notice + story + caption) == [line.text for line in notice + story + caption]
+
+
+def test_a_header_set_in_rows_is_read_row_by_row():
+    """A page header of two rows across the page (the page label and section at the left, the
+    paper's name at the right; under them the date at the left, the editors at the right) is
+    read row by row, each row left to right, not column by column."""
+    header = [OcrLine("第8版 法庭·旁听", Box(70, 60, 550, 125)), OcrLine("芷岸日报", Box(1410, 62, 1730, 128)),
+              OcrLine("2026年3月17日 星期二", Box(70, 150, 390, 186)), OcrLine("责任编辑：樊知秋 美编：滕小舟", Box(1210, 150, 1730, 186))]
+    body = [OcrLine(f"甲栏第{r}行的正文，还在继续写下去", Box(70, 260 + r * PITCH, 880, 260 + r * PITCH + LINE)) for r in range(6)]
+    body += [OcrLine(f"乙栏第{r}行的正文，还在继续写下去", Box(920, 260 + r * PITCH, 1730, 260 + r * PITCH + LINE)) for r in range(6)]
+    assert _read(header + body)[:4] == [line.text for line in header]
