@@ -244,11 +244,12 @@ class _Cutter:
             stacked += pieces[1:]
         for keeps in (self.keeps_headline_with_body, self.spans_the_band_above, self.no_hole_in_a_story):
             kept = [runs[0]]
-            for run in runs[1:]:
+            for k, run in enumerate(runs[1:], 1):
                 # (stories that end over a headlined part need not span the band above it: a box
                 # under some of their columns, `延伸阅读`, a price strip under a list beside a box)
                 spans = keeps == self.spans_the_band_above and (
-                    any(run is piece for piece in stacked) or self.a_module_under(kept[-1], run))
+                    any(run is piece for piece in stacked)
+                    or self.a_module_under(kept[-1], run, [i for later in runs[k:] for i in later]))
                 if spans or keeps(kept[-1], run) or (run is runs[-1] and self.folio(run)):
                     kept.append(run)
                 else:
@@ -256,22 +257,36 @@ class _Cutter:
             runs = kept
         return runs if len(runs) > 1 else None
 
-    def a_module_under(self, above: list[int], below: list[int]) -> bool:
+    def a_module_under(self, above: list[int], below: list[int], under: list[int]) -> bool:
         """Whether `below` is a module of its own under the stories of `above`: headed in each
-        of its columns (`headed`), the stories over it ending at their foot, and no rail going
-        on under the white (`rail_goes_on`)."""
+        of its columns (`headed`; by a bare title in body type too, set flush under the lines
+        over it: `flush_under`), the stories over it ending at
+        their foot, and no rail going on under the white (`rail_goes_on`; `under`: `below`
+        and the lines under it)."""
         groups = _runs(below, self.inner_x0, self.inner_x1, GUTTER * self.h)
-        return (bool(self.texts) and self.headed(below, groups) and self.stories_end_over(above)
-                and not self.rail_goes_on(above, below))
+        return (bool(self.texts) and self.headed(below, groups, bare=self.flush_under(above, below))
+                and self.stories_end_over(above) and not self.rail_goes_on(above, below, under))
 
-    def rail_goes_on(self, above: list[int], below: list[int]) -> bool:
-        """Whether `below` goes on down a rail of `above`: the lines of `above` over it span what
-        it spans, both edges within a line height (briefs under a guide in a side column), where
-        a strip under part of a box or the columns of a story is narrower or wider."""
+    def flush_under(self, above: list[int], below: list[int]) -> bool:
+        """Whether `below` starts where the lines of `above` over it start, within a line
+        height: a title set flush there, where a signature is set right."""
         b0, b1 = min(self.x0[i] for i in below), max(self.x1[i] for i in below)
         over = [i for i in above if self.x0[i] < b1 and self.x1[i] > b0]
-        return bool(over) and (abs(min(self.x0[i] for i in over) - b0) <= self.h
-                               and abs(max(self.x1[i] for i in over) - b1) <= self.h)
+        return bool(over) and abs(min(self.x0[i] for i in over) - b0) <= self.h
+
+    def rail_goes_on(self, above: list[int], below: list[int], under: list[int]) -> bool:
+        """Whether `below` goes on down a rail of `above`: under the white beneath it (`under`)
+        lines start and end where the lines of `above` over it do, within a line height
+        (briefs under a guide in a side column), where a strip under part of a box or the
+        columns of a story is narrower or wider."""
+        b0, b1 = min(self.x0[i] for i in below), max(self.x1[i] for i in below)
+        over = [i for i in above if self.x0[i] < b1 and self.x1[i] > b0]
+        if not over:
+            return False
+        o0, o1 = min(self.x0[i] for i in over), max(self.x1[i] for i in over)
+        beneath = [i for i in under if self.x0[i] < b1 and self.x1[i] > b0]
+        return (any(abs(self.x0[i] - o0) <= self.h for i in beneath)
+                and any(abs(self.x1[i] - o1) <= self.h for i in beneath))
 
     def stacked_stories(self, run: list[int]) -> list[list[int]]:
         """The run cut at each white row of the boxes cut to the body's height (`core_y0`),
@@ -291,11 +306,17 @@ class _Cutter:
                 pieces[-1] = pieces[-1] + row
         return pieces
 
-    def headed(self, under: list[int], groups: list[list[int]]) -> bool:
-        """Whether a headline (or a box's label) stands at the top of every column of stories
-        (`groups`) that goes on in `under`."""
-        return all(any(self.display[b] or self.box_label(b, lower) for b in self.firsts(lower))
+    def headed(self, under: list[int], groups: list[list[int]], bare: bool = False) -> bool:
+        """Whether a headline (or a box's label; with `bare`, any line bare of clause marks, a
+        table's title in body type) stands at the top of every column of stories (`groups`)
+        that goes on in `under`."""
+        return all(any(self.display[b] or self.box_label(b, lower) or (bare and self.bare(b)) for b in self.firsts(lower))
                    for group in groups if (lower := [i for i in under if i in set(group)]))
+
+    def bare(self, line: int) -> bool:
+        """Whether the line holds no clause mark and ends no sentence (a title, not prose)."""
+        text = self.texts[line].strip() if self.texts else ""
+        return bool(text) and not CLAUSE_PUNCT.search(text) and not ends_sentence(text)
 
     def box_label(self, line: int, part: list[int]) -> bool:
         """Whether the line is a box's label in body type over `part` (`延伸阅读`, `相关链接`): no

@@ -546,10 +546,13 @@ def test_a_box_under_some_columns_of_a_story_is_read_after_all_its_columns():
     assert _read(headline + columns + box) == [line.text for line in headline + columns + box]
 
 
-def _titled_block(name: str, x0: float, width: float, top: float, rows: int, columns: int = 1) -> list[OcrLine]:
-    """A module: a title in display type (taller than body lines), then `columns` columns of
-    `rows` body lines, each column's last line ending its sentence."""
-    block = [OcrLine(f"{name}标题", Box(x0, top, x0 + min(width, 200), top + 50))]
+def _titled_block(name: str, x0: float, width: float, top: float, rows: int, columns: int = 1,
+                  title: tuple[str, float, float] = ("标题", 200, 50)) -> list[OcrLine]:
+    """A module: a title (its text, width and height: by default in display type, taller than
+    body lines), then `columns` columns of `rows` body lines, each column's last line ending
+    its sentence."""
+    words, title_width, title_height = title
+    block = [OcrLine(f"{name}{words}", Box(x0, top, x0 + min(width, title_width), top + title_height))]
     column_width = (width - GUTTER * (columns - 1)) / columns
     for c in range(columns):
         left = x0 + c * (column_width + GUTTER)
@@ -566,8 +569,10 @@ def test_a_titled_strip_under_part_of_a_band_is_read_after_the_whole_band():
     between the tips and the weather."""
     tips = _titled_block("甲", 0, 630, 0, 6, columns=2)
     weather = _titled_block("乙", 700, 300, 0, 5)
-    strip = _titled_block("丙", 0, 450, 420, 3)
-    assert _read(tips + weather + strip) == [line.text for line in tips + weather + strip]
+    # its title in display type, or a long one in body type set flush
+    for title in (("标题", 200, 50), ("石矶镇农贸市场 5月4日价格", 400, LINE)):
+        strip = _titled_block("丙", 0, 450, 420, 3, title=title)
+        assert _read(tips + weather + strip) == [line.text for line in tips + weather + strip]
 
 
 def test_briefs_under_a_side_rail_as_wide_as_it_are_read_before_the_story_beside_it():
