@@ -537,6 +537,12 @@ def space_byline(byline: str) -> str:
 HAN_GLYPH = regex.compile(HAN)
 
 
+# A Latin name of three letters or more in capitals and small letters run into its number
+# (`Wi-Fi7`, `iOS15`; `Bo4` is a misread `B04`): the space
+# between them goes back (every gold page sets one: `Wi-Fi 7`), where a code in capitals stays
+# close (`PM2.5`, `ES6`).
+MIXED_CASE_NUMBER = regex.compile(r"(?<=(?<![A-Za-z-])(?=[A-Za-z-]*[a-z])(?=[A-Za-z-]*[A-Z])[A-Za-z](?:-?[A-Za-z]){2,})(?=[0-9])")
+
 # A notice's signature alone on its line, who signs and the notice's verb with no space between
 # (`韩叙舟亲属敬告`, `杜清和家属泣告`, `芷岸越剧团谨启`): the space set between them goes back;
 # a notice's closing words (`特此敬告`, `谨此泣告`) are no signature.
@@ -546,19 +552,21 @@ NOTICE_SIGNATURE = regex.compile(r"(?P<who>\p{Han}{2,12}?)(?<!此)(?P<verb>敬�
 def restore_dropped_spaces(text: str) -> tuple[str, int]:
     """Put back the spaces OCR dropped where the rule is certain: at the role boundaries of
     bylines and credits (a line of its own or a bracket after a lead), after a dateline
-    lead with no bracket, between a page header's date and weekday, and before a notice's
-    verb in its signature (`NOTICE_SIGNATURE`). Counts the spaces put back.
+    lead with no bracket, between a page header's date and weekday, before a notice's verb
+    in its signature (`NOTICE_SIGNATURE`) and between a name in both cases and its number
+    (`MIXED_CASE_NUMBER`). Counts the spaces put back.
 
     >>> restore_dropped_spaces("本报讯（记者林晓通讯员周航）5月8日，开会。\\n又讯为确保安全，开会。\\n本报记者陈默摄")
     ('本报讯（记者 林晓 通讯员 周航）5月8日，开会。\\n又讯 为确保安全，开会。\\n本报记者 陈默 摄', 6)
     >>> restore_dropped_spaces("责任编辑庞雪美术编辑林默\\n责编 周琪\\n编辑部的故事\\n本版编辑郝晴")
     ('责任编辑 庞雪 美术编辑 林默\\n责编 周琪\\n编辑部的故事\\n本版编辑 郝晴', 4)
-    >>> restore_dropped_spaces("韩叙舟亲属敬告\\n特此敬告")[0]
-    '韩叙舟亲属 敬告\\n特此敬告'
+    >>> restore_dropped_spaces("韩叙舟亲属敬告\\n特此敬告")[0], restore_dropped_spaces("支持Wi-Fi7，PM2.5下降")[0]
+    ('韩叙舟亲属 敬告\\n特此敬告', '支持Wi-Fi 7，PM2.5下降')
     """
     if not ("记" in text or "讯" in text or "摄" in text or "通" in text or "实" in text or "评" in text
             or "星期" in text or "周" in text or "编" in text or "校对" in text or "供稿" in text or "／" in text
-            or "□" in text or "☐" in text or "告" in text or "启" in text):
+            or "□" in text or "☐" in text or "告" in text or "启" in text
+            or "-" in text or "i" in text or "o" in text):
         return text, 0  # a fast test first: every case holds one of these
     credits_on_page = "编" in text or "校对" in text or "版式" in text  # editor credits hold one
     lines = text.split("\n")
@@ -574,6 +582,8 @@ def restore_dropped_spaces(text: str) -> tuple[str, int]:
             line = line[: tail.start()] + space_byline(tail.group())  # a caption's credit run in after it
         if credits_on_page and is_editor_credits(line):
             line = _EDITOR_NAME_GLUED.sub(" ", _EDITOR_ROLE_GLUED.sub(" ", line))
+        if "-" in line or "i" in line or "o" in line:  # a fast test first: a name in both cases holds one
+            line = MIXED_CASE_NUMBER.sub(" ", line)
         if ("告" in line or "启" in line) and (signed := NOTICE_SIGNATURE.fullmatch(line)):
             line = f"{signed.group('who')} {signed.group('verb')}"
         if "日" in line and may_be_page_date(line) and (date := PAGE_DATE.fullmatch(line)) and date.group("gap") == "":

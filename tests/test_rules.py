@@ -39,6 +39,8 @@ CASES = [
      "接口：2.5G WAN ×1", "接口：2.5G WAN ×1"),
     ("a notice's signature gets its space back before the notice's verb, its closing words none",
      "丧事从简，特此敬告。\n韩叙舟亲属敬告", "丧事从简，特此敬告。\n韩叙舟亲属 敬告"),
+    ("a name in both cases run into its number gets its space back, a code in capitals none",
+     "手机也得支持Wi-Fi7，PM2.5下降", "手机也得支持Wi-Fi 7，PM2.5下降"),
     ("a row of fields keeps the gap before each label", "联系人：甄先生 电话：139 4527 6618",
      "联系人：甄先生 电话：139 4527 6618"),
     ("a bare credit keeps its space before 摄", "白鹭溪畔。闻钟 摄", "白鹭溪畔。闻钟 摄"),
