@@ -601,9 +601,12 @@ def is_display_type(line: str) -> bool:
 EDITOR_ROLES = (r"本版主编|本版编辑|责任编辑|美术编辑|图片编辑|版面编辑|值班编辑|责任校对|版面设计"
                 r"|责编|美编|编辑|校对|版式|组版|排版|视觉"
                 # roles that are words of prose too (`设计理念`): only with their colon (`设计：陆野`)
-                r"|(?:设计|制图|审读|审校)(?=[ \t\u3000]*[:：])")
+                r"|(?:设计|制图|审读|审校|数据)(?=[ \t\u3000]*[:：])")
+# (a name of two or three Han, four after a colon: a compound surname, `图片编辑：司徒一苇`; after
+# `数据：` its source, `芷岸证券研究所`)
 EDITOR_CREDITS = regex.compile(
-    rf"[ \t\u3000]*(?:(?:{EDITOR_ROLES})[ \t\u3000]*[:：]?[ \t\u3000]*\p{{Han}}{{2,3}}[ \t\u3000]*)+")
+    rf"[ \t\u3000]*(?:(?:{EDITOR_ROLES})[ \t\u3000]*(?:[:：][ \t\u3000]*\p{{Han}}{{2,4}}|\p{{Han}}{{2,3}})[ \t\u3000]*)+"
+    rf"(?:数据[ \t\u3000]*[:：][ \t\u3000]*\p{{Han}}{{2,10}}[ \t\u3000]*)?")
 
 
 def is_editor_credits(line: str) -> bool:
@@ -611,6 +614,8 @@ def is_editor_credits(line: str) -> bool:
 
     >>> is_editor_credits("责任编辑:曹禾校对:霍然"), is_editor_credits("责编周琪 美编陈冉"), is_editor_credits("编辑部的故事")
     (True, True, False)
+    >>> is_editor_credits("责任编辑：严照图片编辑：司徒一苇"), is_editor_credits("责任编辑：岳千帆数据：芷岸证券研究所")
+    (True, True)
     >>> is_editor_credits("本版编辑 郝晴 校对 罗文"), is_editor_credits("编辑 郝晴")
     (True, True)
     """
