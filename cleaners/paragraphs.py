@@ -1411,6 +1411,8 @@ def _table_rows(lines: list[str], roles: list[LineRole]) -> list[LineRole]:
 # A line of prose this many cells wide or more, out of any column, that stops on a glyph of a
 # word with a clause mark before it, was wrapped (`_prose_wrapped_out_of_column`).
 PROSE_LINE_CELLS = 16
+# A narrower one, down to this many cells, goes on only into a line that ends a sentence.
+NARROW_PROSE_CELLS = 6
 # A line's last glyph is Han: it stops in a word, no punctuation ends it
 _ENDS_HAN = regex.compile(r"\p{Han}[ \t\u3000]*$")
 # A line's first glyph is Han
@@ -1422,11 +1424,13 @@ def _prose_wrapped_out_of_column(f: LineFeatures, lines: list[str], roles: list[
     long lines, `…店主黄阿芳今年七` / `十一岁，从…`) going on into the next: the line is no
     hard-wrapped column's (`in_column`), holds a clause mark, is PROSE_LINE_CELLS wide or more
     (and no wider than a wrapped line, UNWRAPPED_WIDTH: a paragraph a line, cleaned, was cut
-    at its jump marker) and stops on a Han glyph; the next opens with Han, as a paragraph and in body text (no
-    lead, opener, indentation, list item or byline), holds a clause mark too (a headline
-    after a story cut at its jump marker holds none) and is no wider."""
+    at its jump marker) and stops on a Han glyph; the next opens with Han, as a paragraph and
+    in body text (no lead, opener, indentation, list item or byline), holds a clause mark too
+    (a headline after a story cut at its jump marker holds none) and is no wider. A line down
+    to NARROW_PROSE_CELLS wide (a narrow column's piece, `农资，直播成了` / `新农活。`) goes on
+    only into a line that ends a sentence (a headline with a comma over `编辑同志：` does not)."""
     out = roles
-    candidates = _indices((f.clauses > 0) & ~f.in_column & ~f.ends_sentence & (f.width >= PROSE_LINE_CELLS)
+    candidates = _indices((f.clauses > 0) & ~f.in_column & ~f.ends_sentence & (f.width >= NARROW_PROSE_CELLS)
                           & (f.width <= UNWRAPPED_WIDTH)).tolist()
     for p in candidates:
         n = p + 1
@@ -1434,7 +1438,8 @@ def _prose_wrapped_out_of_column(f: LineFeatures, lines: list[str], roles: list[
                 Role.STARTS_PARAGRAPH, Role.CONTINUES):
             continue
         if (f.opens[n] or f.indented[n] or f.lead[n] or f.opener[n] or f.list_item[n] or f.byline[n]
-                or f.display_type[n] or f.after_blank[n] or f.width[n] > f.width[p] + 1 or not f.clauses[n]):
+                or f.display_type[n] or f.after_blank[n] or f.width[n] > f.width[p] + 1 or not f.clauses[n]
+                or (f.width[p] < PROSE_LINE_CELLS and not f.ends_sentence[n])):
             continue
         if _ENDS_HAN.search(lines[p]) and _STARTS_HAN.match(lines[n]) and not LABEL_ROW.match(lines[p]):
             out = list(out) if out is roles else out

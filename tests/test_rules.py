@@ -679,3 +679,12 @@ def test_a_laid_out_guide_row_loses_its_page_reference_as_a_marker():
     """A guide box laid out as a table (`要闻\t2版`): the page reference is a marker still."""
     result = clean("要闻\t2版\n城事\t3版\n文体\t5版", paragraphs_given=True)
     assert "版" not in result.text and [m.page for m in result.markers] == ["2", "3", "5"]
+
+
+def test_a_narrow_column_piece_goes_on_into_the_sentence_end_under_it():
+    """Pieces of a narrow column where no column shows (widths 6 to 12 around a 10-cell
+    column): a piece with a clause mark that stops in a word goes on into the line under it
+    that ends the sentence (`农资，直播成了` / `新农活。`)."""
+    page = '具，数据成了新农资，直播\n成了新农活。\n电商的火热也带动了快\n递业务。县邮政分公司在全\n县建成村级寄递服务站186\n个，快递进村比例达到\n100%，农产品从田间到消\n费者手中的时间平均缩短了\n一天。\n手机成了新农\n具，数据成了新\n农资，直播成了\n新农活。\n不过，也有从业者坦\n言，直播带货竞争激烈，品\n控和售后是最大的考验。县\n里今年将建设农产品质量检'
+    assert "农资，直播成了新农活。" in clean(page).text.split("\n")
+
