@@ -857,9 +857,10 @@ def spread_pages(boxes: list[Box], texts: list[str]) -> list[list[int]]:
 
 def header_in_rows(header: list[int], boxes: list[Box]) -> list[int] | None:
     """A page header set in rows, read row by row, each row left to right (`第8版` and `芷岸日报`,
-    then the date and the editors under them), or None when it is not: two rows or more (runs
-    of lines whose middles share a height), one of two items or more, no two items of a row
-    over each other. A masthead with stacks of lines beside it is none: the cuts read it."""
+    then the date and the editors under them), or None when it is not: rows (runs of lines
+    whose middles share a height), one of two items or more, no two items of a row over each
+    other (boxes that touch by half a line height are side by side). A masthead with stacks of
+    lines beside it is none: the cuts read it."""
     rows: list[list[int]] = []
     for i in sorted(header, key=lambda i: boxes[i].y0):
         middle = (boxes[i].y0 + boxes[i].y1) / 2
@@ -868,8 +869,9 @@ def header_in_rows(header: list[int], boxes: list[Box]) -> list[int] | None:
         else:
             rows.append([i])
     rows = [sorted(row, key=lambda i: boxes[i].x0) for row in rows]
-    side_by_side = all(boxes[a].x1 <= boxes[b].x0 for row in rows for a, b in pairwise(row))
-    if len(rows) < 2 or not side_by_side or max(len(row) for row in rows) < 2:
+    slack = 0.5 * median(boxes[i].height for i in header)  # (an engine's boxes may touch)
+    side_by_side = all(boxes[a].x1 <= boxes[b].x0 + slack for row in rows for a, b in pairwise(row))
+    if not side_by_side or max(len(row) for row in rows) < 2:
         return None
     return [i for row in rows for i in row]
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from layout import lay_out
-from layout.cuts import reading_order
+from layout.cuts import header_in_rows, reading_order
 from layout.skew import turned
 from readers.model import Box, OcrLine, OcrPage
 
@@ -604,9 +604,14 @@ def test_a_notice_signed_at_the_right_ends_its_column_before_the_story_beside_it
 def test_a_header_set_in_rows_is_read_row_by_row():
     """A page header of two rows across the page (the page label and section at the left, the
     paper's name at the right; under them the date at the left, the editors at the right) is
-    read row by row, each row left to right, not column by column."""
+    read row by row, each row left to right, not column by column; so is a header of one row
+    whose items' boxes touch."""
     header = [OcrLine("第8版 法庭·旁听", Box(70, 60, 550, 125)), OcrLine("芷岸日报", Box(1410, 62, 1730, 128)),
               OcrLine("2026年3月17日 星期二", Box(70, 150, 390, 186)), OcrLine("责任编辑：樊知秋 美编：滕小舟", Box(1210, 150, 1730, 186))]
     body = [OcrLine(f"甲栏第{r}行的正文，还在继续写下去", Box(70, 260 + r * PITCH, 880, 260 + r * PITCH + LINE)) for r in range(6)]
     body += [OcrLine(f"乙栏第{r}行的正文，还在继续写下去", Box(920, 260 + r * PITCH, 1730, 260 + r * PITCH + LINE)) for r in range(6)]
     assert _read(header + body)[:4] == [line.text for line in header]
+    # one row, the paper's name set a little higher and its box touching the section's (ALTO's
+    # word boxes, unpadded: no white column between them for the cuts)
+    row = [Box(455, 119, 752, 194), Box(100, 125, 466, 197), Box(1266, 127, 1615, 181), Box(1665, 126, 2114, 182)]
+    assert header_in_rows([0, 1, 2, 3], row) == [1, 0, 2, 3]
