@@ -41,6 +41,8 @@ CASES = [
      "丧事从简，特此敬告。\n韩叙舟亲属敬告", "丧事从简，特此敬告。\n韩叙舟亲属 敬告"),
     ("a name in both cases run into its number gets its space back, a code in capitals none",
      "手机也得支持Wi-Fi7，PM2.5下降", "手机也得支持Wi-Fi 7，PM2.5下降"),
+    ("a phone number's groups the engine ran together go apart where a phone label names it",
+     "电话：18707453321\n广告热线：0745-28601234\n编号18707453321", "电话：187 0745 3321\n广告热线：0745-2860 1234\n编号18707453321"),
     ("a row of fields keeps the gap before each label", "联系人：甄先生 电话：139 4527 6618",
      "联系人：甄先生 电话：139 4527 6618"),
     ("a bare credit keeps its space before 摄", "白鹭溪畔。闻钟 摄", "白鹭溪畔。闻钟 摄"),
@@ -543,12 +545,13 @@ def test_a_storys_section_break_stands_alone_and_the_next_section_opens_a_paragr
 
 def test_a_notices_contact_lines_each_open_a_paragraph():
     """A notice's contact labels with a word before them (`联系电话：`, `来访地址：`, `邮政编码：`)
-    open a line each after a number, as `电话：` does."""
+    open a line each after a number, as `电话：` does (the number's groups apart, as its gold page
+    prints them: `0736-2258 4471`)."""
     notice = ["公示期间，如对公示对象有异议，请以书", "面、电话或来访等方式向市领导小组办公", "室反映。反映情况要实事求是，以个人名",
               "义反映的请署真实姓名。", "联系电话：0736-22584471", "来访地址：岚浦市鹭门区滨江路88号市民中心B",
               "座507室", "邮政编码：417003"]
     assert clean("\n".join(notice)).text.split("\n")[1:] == [
-        "联系电话：0736-22584471", "来访地址：岚浦市鹭门区滨江路88号市民中心B座507室", "邮政编码：417003"]
+        "联系电话：0736-2258 4471", "来访地址：岚浦市鹭门区滨江路88号市民中心B座507室", "邮政编码：417003"]
 
 
 def test_names_read_one_a_line_are_one_line_and_a_headlines_short_pieces_are_not_names():
