@@ -70,10 +70,12 @@ def score(tree: Path, skip: set[str]) -> dict[str, dict]:
 
 
 def worktree(revision: str) -> Path:
-    """A detached worktree of `revision`, made once."""
-    path = WORKTREES / revision
+    """A detached worktree of `revision`, made once per commit (a name such as `HEAD` moves)."""
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", f"{revision}^{{commit}}"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    path = WORKTREES / commit
     if not path.exists():
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), revision], check=True)
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), commit], check=True)
     return path
 
 
